@@ -1,0 +1,37 @@
+# Công đoàn Portal Platform — the commands. See README.md.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PYTEST_ARGS ?=
+
+.PHONY: help venv run test test-fast lint bench clean
+
+help:
+	@echo "make run    start the whole platform locally (SQLite, demo data) and print the URL"
+	@echo "make test   install, start RabbitMQ + PostgreSQL, run the whole suite on PostgreSQL"
+	@echo "make lint   ruff"
+	@echo "make bench  benchmarks, each beside a baseline measured in the same run"
+
+venv:
+	@scripts/bootstrap.sh
+
+run: venv
+	@scripts/ensure-rabbitmq.sh
+	@.venv/bin/python scripts/run.py
+
+test: venv
+	@scripts/ensure-rabbitmq.sh --management
+	@scripts/ensure-postgres.sh
+	@.venv/bin/python -m platform_shared.testing.createdbs --recreate
+	.venv/bin/pytest $(PYTEST_ARGS)
+
+lint: venv
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+bench: venv
+	@scripts/ensure-rabbitmq.sh
+	@scripts/ensure-postgres.sh
+	@.venv/bin/python bench/run.py
+
+clean:
+	rm -rf var .pytest_cache

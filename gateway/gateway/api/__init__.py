@@ -1,0 +1,1 @@
+"""One module per area; each exposes flask-smorest blueprints under /api/v1."""

@@ -1,0 +1,317 @@
+"""Accounts area: auth, me, tenants, units, users, staff. Each view: actor, RPC, answer."""
+
+import csv
+import io
+
+from flask import Response, request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from platform_shared.errors import InvalidInput
+from platform_shared.schemas import accounts as api
+from platform_shared.schemas import page_of
+
+from gateway.api.common import client_address, documented, json_body, query_args
+from gateway.app import call
+from gateway.auth import ANONYMOUS, current_actor
+
+auth = Blueprint("auth", __name__, url_prefix="/api/v1", description="Đăng nhập, kích hoạt, mã truy cập")
+tenants = Blueprint("tenants", __name__, url_prefix="/api/v1/tenants", description="Đơn vị thành viên")
+units = Blueprint("units", __name__, url_prefix="/api/v1/units", description="Cây đơn vị công đoàn")
+users = Blueprint("users", __name__, url_prefix="/api/v1/users", description="Tài khoản và vai trò")
+staff = Blueprint("staff", __name__, url_prefix="/api/v1/staff", description="Hồ sơ cán bộ")
+blueprints = (auth, tenants, units, users, staff)
+
+SECURED = [{"bearer": []}]
+
+
+def _signed_in():
+    # Authentication comes before validation: a stranger learns nothing from a 422.
+    current_actor()
+
+
+for _bp in (tenants, units, users, staff):
+    _bp.before_request(_signed_in)
+
+
+# -- auth ---------------------------------------------------------------------
+
+@auth.route("/auth/login", methods=["POST"])
+@auth.arguments(api.LoginRequest)
+@auth.alt_response(200, schema=api.TokenPair, success=True, description="Mã truy cập và mã làm mới")
+@documented(auth, 401, 403, 422, 429, 503)
+def login(data):
+    """Đăng nhập bằng tên đăng nhập và mật khẩu."""
+    return call("accounts", "login", ANONYMOUS, data["username"], data["password"], client_address())
+
+
+@auth.route("/auth/refresh", methods=["POST"])
+@auth.arguments(api.RefreshRequest)
+@auth.alt_response(200, schema=api.TokenPair, success=True)
+@documented(auth, 401, 422, 503)
+def refresh(data):
+    """Đổi mã làm mới lấy cặp mã mới (mã cũ hết hiệu lực; dùng lại sẽ thu hồi cả phiên)."""
+    return call("accounts", "refresh", ANONYMOUS, data["refresh_token"])
+
+
+@auth.route("/auth/logout", methods=["POST"])
+@auth.arguments(api.RefreshRequest)
+@auth.alt_response(204, success=True, description="Đã đăng xuất")
+@documented(auth, 422, 503)
+def logout(data):
+    """Đăng xuất: thu hồi mã làm mới và mọi mã cùng phiên."""
+    call("accounts", "logout", ANONYMOUS, data["refresh_token"])
+    return Response(status=204)
+
+
+@auth.route("/auth/activate", methods=["POST"])
+@auth.arguments(api.ActivateRequest)
+@auth.alt_response(200, schema=api.UserRead, success=True, description="Tài khoản đã kích hoạt")
+@documented(auth, 400, 422, 503)
+def activate(data):
+    """Kích hoạt tài khoản bằng mã dùng một lần và đặt mật khẩu."""
+    return call("accounts", "activate", ANONYMOUS, data["token"], data["password"])
+
+
+@auth.route("/auth/jwks", methods=["GET"])
+@auth.alt_response(200, schema=api.Jwks, success=True, description="Khóa công khai để kiểm tra mã truy cập")
+@documented(auth, 503)
+def jwks():
+    """Khóa công khai (JWKS) của dịch vụ tài khoản."""
+    response = call("accounts", "get_jwks", ANONYMOUS)
+    return response, 200, {"Cache-Control": "public, max-age=300"}
+
+
+@auth.route("/me", methods=["GET"])
+@auth.alt_response(200, schema=api.Me, success=True)
+@auth.doc(security=SECURED)
+@documented(auth, 401, 503)
+def me():
+    """Tài khoản đang đăng nhập và đơn vị của nó."""
+    return call("accounts", "get_me", current_actor())
+
+
+# -- tenants --------------------------------------------------------------------
+
+@tenants.route("")
+class Tenants(MethodView):
+    @tenants.arguments(api.TenantListArgs, location="query")
+    @tenants.alt_response(200, schema=page_of(api.TenantRead), success=True)
+    @tenants.doc(security=SECURED)
+    @documented(tenants, 401, 422, 503)
+    def get(self, _args):
+        """Danh sách đơn vị (quản trị hệ thống: tất cả; người khác: đơn vị của mình)."""
+        return call("accounts", "list_tenants", current_actor(), query_args())
+
+    @tenants.arguments(api.TenantCreate)
+    @tenants.alt_response(201, schema=api.TenantRead, success=True)
+    @tenants.doc(security=SECURED)
+    @documented(tenants, 401, 403, 404, 409, 422, 503)
+    def post(self, _data):
+        """Tạo đơn vị thành viên (quản trị hệ thống)."""
+        return call("accounts", "create_tenant", current_actor(), json_body()), 201
+
+
+@tenants.route("/<tenant_id>")
+class TenantById(MethodView):
+    @tenants.alt_response(200, schema=api.TenantRead, success=True)
+    @tenants.doc(security=SECURED)
+    @documented(tenants, 401, 404, 503)
+    def get(self, tenant_id):
+        """Một đơn vị."""
+        return call("accounts", "get_tenant", current_actor(), tenant_id)
+
+    @tenants.arguments(api.TenantUpdate)
+    @tenants.alt_response(200, schema=api.TenantRead, success=True)
+    @tenants.doc(security=SECURED)
+    @documented(tenants, 401, 403, 404, 409, 422, 503)
+    def patch(self, _data, tenant_id):
+        """Sửa tên (quản trị đơn vị), cấp trên, đường dẫn, trạng thái (quản trị hệ thống)."""
+        return call("accounts", "update_tenant", current_actor(), tenant_id, json_body())
+
+
+@tenants.route("/<tenant_id>/merge", methods=["POST"])
+@tenants.arguments(api.MergeRequest)
+@tenants.alt_response(200, schema=api.TenantRead, success=True, description="Đơn vị đã hợp nhất")
+@tenants.doc(security=SECURED)
+@documented(tenants, 401, 403, 404, 409, 422, 503)
+def merge(_data, tenant_id):
+    """Hợp nhất đơn vị vào một đơn vị khác (quản trị hệ thống)."""
+    return call("accounts", "merge_tenant", current_actor(), tenant_id, json_body())
+
+
+CREDENTIAL_COLUMNS = ("tenant_code", "username", "activation_token", "expires_at")
+
+
+@tenants.route("/import", methods=["POST"])
+@tenants.alt_response(200, schema=api.ImportResult, success=True,
+                      description="JSON; hoặc bảng mã kích hoạt dạng CSV khi Accept: text/csv")
+@tenants.doc(security=SECURED, requestBody={
+    "required": True,
+    "content": {
+        "multipart/form-data": {"schema": {"type": "object", "properties": {
+            "file": {"type": "string", "format": "binary"}}}},
+        "text/csv": {"schema": {"type": "string"}},
+    },
+    "description": "CSV UTF-8, dòng tiêu đề: code,name,kind,parent_code,admin_name,admin_email "
+                   "(tùy chọn: slug, short_name)",
+})
+@documented(tenants, 400, 401, 403, 413, 422, 503)
+def import_tenants():
+    """Nhập danh sách đơn vị đã đăng ký: tạo đơn vị và tài khoản quản trị kèm mã kích hoạt."""
+    actor = current_actor()
+    result = call("accounts", "import_tenants", actor, _uploaded_csv(), timeout=60)
+    if request.accept_mimetypes.best_match(["application/json", "text/csv"]) == "text/csv":
+        return _credentials_csv(result["credentials"])
+    return result
+
+
+def _uploaded_csv():
+    upload = request.files.get("file")
+    if upload is not None:
+        raw = upload.read()
+    elif request.mimetype in ("text/csv", "text/plain", "application/csv"):
+        raw = request.get_data()
+    else:
+        raise InvalidInput.field("file", "Gửi tệp CSV trong trường «file» (multipart/form-data) hoặc thân text/csv.")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidInput.field("file", "Tệp phải được lưu với mã hóa UTF-8 (trong Excel: «CSV UTF-8»).") from None
+
+
+def _credentials_csv(credentials):
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow(CREDENTIAL_COLUMNS)
+    for row in credentials:
+        writer.writerow([row[c] for c in CREDENTIAL_COLUMNS])
+    return Response(out.getvalue(), mimetype="text/csv", headers={
+        "Content-Disposition": 'attachment; filename="ma-kich-hoat.csv"', "Cache-Control": "no-store"})
+
+
+# -- units ------------------------------------------------------------------------
+
+@units.route("")
+class Units(MethodView):
+    @units.arguments(api.UnitListArgs, location="query")
+    @units.alt_response(200, schema=page_of(api.UnitRead), success=True)
+    @units.doc(security=SECURED)
+    @documented(units, 401, 404, 422, 503)
+    def get(self, _args):
+        """Đơn vị trong cây (theo thứ tự cây); root_id lấy một nhánh."""
+        return call("accounts", "list_units", current_actor(), query_args())
+
+    @units.arguments(api.UnitCreate)
+    @units.alt_response(201, schema=api.UnitRead, success=True)
+    @units.doc(security=SECURED)
+    @documented(units, 401, 403, 404, 409, 422, 503)
+    def post(self, _data):
+        """Thêm đơn vị (quản trị đơn vị)."""
+        return call("accounts", "create_unit", current_actor(), json_body()), 201
+
+
+@units.route("/<unit_id>")
+class UnitById(MethodView):
+    @units.alt_response(200, schema=api.UnitRead, success=True)
+    @units.doc(security=SECURED)
+    @documented(units, 401, 404, 503)
+    def get(self, unit_id):
+        """Một đơn vị."""
+        return call("accounts", "get_unit", current_actor(), unit_id)
+
+    @units.arguments(api.UnitUpdate)
+    @units.alt_response(200, schema=api.UnitRead, success=True)
+    @units.doc(security=SECURED)
+    @documented(units, 401, 403, 404, 409, 422, 503)
+    def patch(self, _data, unit_id):
+        """Đổi tên, mã, chuyển nhánh hoặc ngừng hoạt động một đơn vị."""
+        return call("accounts", "update_unit", current_actor(), unit_id, json_body())
+
+
+# -- users --------------------------------------------------------------------------
+
+@users.route("")
+class Users(MethodView):
+    @users.arguments(api.UserListArgs, location="query")
+    @users.alt_response(200, schema=page_of(api.UserRead), success=True)
+    @users.doc(security=SECURED)
+    @documented(users, 401, 403, 404, 422, 503)
+    def get(self, _args):
+        """Tài khoản của đơn vị (quản trị đơn vị)."""
+        return call("accounts", "list_users", current_actor(), query_args())
+
+    @users.arguments(api.UserInvite)
+    @users.alt_response(201, schema=api.Invitation, success=True, description="Tài khoản và mã kích hoạt")
+    @users.doc(security=SECURED)
+    @documented(users, 401, 403, 404, 409, 422, 503)
+    def post(self, _data):
+        """Mời một người dùng: tạo tài khoản chờ kích hoạt và mã kích hoạt dùng một lần."""
+        return call("accounts", "invite_user", current_actor(), json_body()), 201
+
+
+@users.route("/<user_id>")
+class UserById(MethodView):
+    @users.alt_response(200, schema=api.UserRead, success=True)
+    @users.doc(security=SECURED)
+    @documented(users, 401, 403, 404, 503)
+    def get(self, user_id):
+        """Một tài khoản."""
+        return call("accounts", "get_user", current_actor(), user_id)
+
+    @users.arguments(api.UserUpdate)
+    @users.alt_response(200, schema=api.UserRead, success=True)
+    @users.doc(security=SECURED)
+    @documented(users, 401, 403, 404, 409, 422, 503)
+    def patch(self, _data, user_id):
+        """Đổi vai trò, đơn vị, họ tên; status=deactivated khóa tài khoản và thu hồi mọi phiên."""
+        return call("accounts", "update_user", current_actor(), user_id, json_body())
+
+
+@users.route("/<user_id>/activation-token", methods=["POST"])
+@users.alt_response(201, schema=api.Invitation, success=True)
+@users.doc(security=SECURED)
+@documented(users, 401, 403, 404, 409, 503)
+def reissue_activation(user_id):
+    """Cấp lại mã kích hoạt cho tài khoản chưa kích hoạt (mã cũ hết hiệu lực)."""
+    return call("accounts", "reissue_activation", current_actor(), user_id), 201
+
+
+# -- staff ----------------------------------------------------------------------------
+
+@staff.route("")
+class Staff(MethodView):
+    @staff.arguments(api.StaffListArgs, location="query")
+    @staff.alt_response(200, schema=page_of(api.StaffRead), success=True)
+    @staff.doc(security=SECURED)
+    @documented(staff, 401, 403, 404, 422, 503)
+    def get(self, _args):
+        """Hồ sơ cán bộ của đơn vị; in_office=true chỉ người đang trong nhiệm kỳ."""
+        return call("accounts", "list_staff", current_actor(), query_args())
+
+    @staff.arguments(api.StaffCreate)
+    @staff.alt_response(201, schema=api.StaffRead, success=True)
+    @staff.doc(security=SECURED)
+    @documented(staff, 401, 403, 404, 422, 503)
+    def post(self, _data):
+        """Thêm hồ sơ cán bộ."""
+        return call("accounts", "create_staff", current_actor(), json_body()), 201
+
+
+@staff.route("/<staff_id>")
+class StaffById(MethodView):
+    @staff.alt_response(200, schema=api.StaffRead, success=True)
+    @staff.doc(security=SECURED)
+    @documented(staff, 401, 403, 404, 503)
+    def get(self, staff_id):
+        """Một hồ sơ cán bộ."""
+        return call("accounts", "get_staff", current_actor(), staff_id)
+
+    @staff.arguments(api.StaffUpdate)
+    @staff.alt_response(200, schema=api.StaffRead, success=True)
+    @staff.doc(security=SECURED)
+    @documented(staff, 401, 403, 404, 422, 503)
+    def patch(self, _data, staff_id):
+        """Sửa hồ sơ cán bộ (kết thúc nhiệm kỳ, chuyển đơn vị...)."""
+        return call("accounts", "update_staff", current_actor(), staff_id, json_body())

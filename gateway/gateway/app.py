@@ -1,0 +1,89 @@
+"""The gateway's application factory."""
+
+import logging
+import re
+import uuid
+
+from flask import Flask, current_app, g, request
+from flask_smorest import Api
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from platform_shared import logs
+from platform_shared.schemas import ErrorSchema
+
+from gateway import errors
+from gateway.auth import make_verifier
+from gateway.rpc import RpcPool
+from gateway.settings import Settings
+
+log = logging.getLogger("gateway")
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+class PlatformApi(Api):
+    """flask-smorest with the platform's error shape."""
+
+    ERROR_SCHEMA = ErrorSchema
+
+    def handle_http_exception(self, error):
+        return errors.http_error(error)
+
+
+def call(service, method, *args, timeout=None, **kwargs):
+    """RPC on the request's behalf, with its request id in the message headers."""
+    return current_app.extensions["rpc"].call(
+        service, method, *args, timeout=timeout, context={"request_id": g.get("request_id")}, **kwargs
+    )
+
+
+def create_app(settings=None, *, rpc=None):
+    settings = settings or Settings()
+    app = Flask(__name__, static_folder="web/static", template_folder="web/templates")
+    app.config.update(
+        API_TITLE="Cổng thông tin Công đoàn — API",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api/v1",
+        OPENAPI_JSON_PATH="openapi.json",
+        MAX_CONTENT_LENGTH=settings.max_upload_bytes,
+        JSON_SORT_KEYS=False,
+    )
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+    if settings.trusted_proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies)
+
+    pool = rpc or RpcPool(settings.amqp_uri, timeout=settings.rpc_timeout)
+    app.extensions["rpc"] = pool
+    app.extensions["settings"] = settings
+    app.extensions["verifier"] = make_verifier(pool, settings)
+
+    api = PlatformApi(app, spec_kwargs={
+        "info": {"description": "API của Cổng thông tin điện tử Tổng Liên đoàn Lao động Việt Nam. "
+                                "Mọi lỗi có dạng {code, message, errors?, request_id}."},
+        "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}},
+    })
+    errors.register(app)
+
+    from gateway.api import accounts, ops
+    from gateway.web import pages
+
+    for blueprint in (*accounts.blueprints, ops.blp):
+        api.register_blueprint(blueprint)
+    app.register_blueprint(pages.bp)
+
+    @app.before_request
+    def _request_id():
+        incoming = request.headers.get("X-Request-ID", "")
+        g.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        logs.request_id_var.set(g.request_id)
+
+    @app.after_request
+    def _stamp(response):
+        response.headers["X-Request-ID"] = g.get("request_id", "")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        if request.path.startswith("/api/"):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    return app

@@ -1,0 +1,35 @@
+"""Who is calling: the actor from a verified bearer token, never from the URL or body."""
+
+from flask import current_app, g, request
+
+from platform_shared.actor import Actor
+from platform_shared.errors import Unauthorized
+from platform_shared.tokens import KeyCache, TokenVerifier, actor_from_claims
+
+ANONYMOUS = Actor.anonymous().dump()
+
+
+def make_verifier(rpc, settings):
+    keys = KeyCache(lambda: rpc.call("accounts", "get_jwks", ANONYMOUS, timeout=settings.rpc_timeout),
+                    ttl=settings.jwks_ttl)
+    return TokenVerifier(keys, issuer=settings.token_issuer, audience=settings.token_audience)
+
+
+def current_actor(required=True):
+    """The request's actor as the dict every RPC takes first; 401 when required and absent."""
+    if "actor" in g.__dict__:
+        actor = g.actor
+    else:
+        header = request.headers.get("Authorization", "")
+        actor = None
+        if header:
+            scheme, _, token = header.partition(" ")
+            if scheme.lower() != "bearer" or not token.strip():
+                raise Unauthorized("Tiêu đề Authorization phải có dạng «Bearer <mã truy cập>».",
+                                   code="TOKEN_MALFORMED")
+            claims = current_app.extensions["verifier"].verify(token.strip())
+            actor = actor_from_claims(claims).dump()
+        g.actor = actor
+    if actor is None and required:
+        raise Unauthorized("Bạn cần đăng nhập.", code="LOGIN_REQUIRED")
+    return actor or ANONYMOUS

@@ -1,0 +1,169 @@
+"""A lean RPC client for the gateway, speaking nameko's wire protocol over py-amqp.
+
+Why not nameko's ``ClusterRpcProxy``: one per request costs ~10 ms and leaves a
+reply queue behind; its publishes wait for a broker confirm; it needs eventlet
+imported. This client keeps one AMQP connection and one exclusive reply queue
+per gateway thread (``RpcPool``), publishes requests transient and ``mandatory``
+(an unknown service is answered at once), gives every request a TTL equal to
+the caller's timeout (a request the gateway gave up on is never executed late)
+and turns a reply's serialised exception back into the shared error class.
+
+Wire format (nameko 2.x): exchange ``nameko-rpc`` (topic), routing key
+``<service>.<method>``, JSON body ``{"args": [...], "kwargs": {...}}``,
+``reply_to`` = the routing key of the reply queue, ``correlation_id``; context in
+headers ``nameko.<key>``. Reply body ``{"result": ..., "error": {exc_path, exc_args, ...}}``.
+"""
+
+import json
+import logging
+import socket
+import threading
+import time
+import uuid
+
+import amqp
+
+from platform_shared.broker import amqp_params
+from platform_shared.errors import ALL_ERRORS, Unavailable
+
+log = logging.getLogger(__name__)
+
+RPC_EXCHANGE = "nameko-rpc"
+_ERRORS_BY_PATH = {f"{cls.__module__}.{cls.__name__}": cls for cls in ALL_ERRORS}
+
+
+class RemoteFailure(Exception):
+    """A service raised something outside the shared taxonomy (a bug there)."""
+
+    def __init__(self, service, method, error):
+        super().__init__(f"{service}.{method} failed: {error.get('exc_type')}: {error.get('value')}")
+        self.error = error
+
+
+def rebuild_error(error, service, method):
+    cls = _ERRORS_BY_PATH.get(error.get("exc_path"))
+    if cls is None:
+        return RemoteFailure(service, method, error)
+    args = error.get("exc_args") or []
+    try:
+        return cls(*args)
+    except TypeError:
+        return cls(error.get("value"))
+
+
+class RpcClient:
+    """One connection and reply queue; used by one thread at a time."""
+
+    def __init__(self, amqp_uri, *, connect_timeout=5.0):
+        self.conn = amqp.Connection(connect_timeout=connect_timeout, **amqp_params(amqp_uri))
+        self.conn.connect()
+        self.channel = self.conn.channel()
+        self.channel.exchange_declare(RPC_EXCHANGE, "topic", durable=True, auto_delete=False)
+        self.reply_key = uuid.uuid4().hex
+        queue = f"rpc.reply-gateway-{self.reply_key}"
+        self.channel.queue_declare(queue, exclusive=True, auto_delete=True)
+        self.channel.queue_bind(queue, RPC_EXCHANGE, routing_key=self.reply_key)
+        self.channel.basic_consume(queue, callback=self._on_reply, no_ack=True)
+        self.channel.events["basic_return"].add(self._on_return)
+        self._pending = set()
+        self._replies = {}
+        self._returned = set()
+        self.broken = False
+
+    def _on_reply(self, message):
+        corr = message.properties.get("correlation_id")
+        if corr in self._pending:
+            self._replies[corr] = message.body
+
+    def _on_return(self, exc, exchange, routing_key, message):
+        self._returned.add(message.properties.get("correlation_id"))
+
+    def call(self, service, method, args=(), kwargs=None, *, timeout=10.0, context=None):
+        corr = uuid.uuid4().hex
+        headers = {f"nameko.{k}": v for k, v in (context or {}).items() if v is not None}
+        headers.setdefault("nameko.call_id_stack", [f"gateway.{method}.{corr}"])
+        message = amqp.Message(
+            json.dumps({"args": list(args), "kwargs": kwargs or {}}),
+            content_type="application/json",
+            content_encoding="utf-8",
+            reply_to=self.reply_key,
+            correlation_id=corr,
+            delivery_mode=1,
+            expiration=str(max(1, int(timeout * 1000))),
+            application_headers=headers,
+        )
+        self._pending.add(corr)
+        try:
+            self.channel.basic_publish(message, exchange=RPC_EXCHANGE, routing_key=f"{service}.{method}",
+                                       mandatory=True)
+            body = self._wait(corr, time.monotonic() + timeout, service, method, timeout)
+        except (OSError, amqp.exceptions.AMQPError) as exc:
+            self.broken = True
+            raise Unavailable("Không kết nối được tới hàng đợi thông điệp. Vui lòng thử lại sau.",
+                              code="BROKER_UNAVAILABLE") from exc
+        finally:
+            self._pending.discard(corr)
+            self._returned.discard(corr)
+        if isinstance(body, (bytes, bytearray)):
+            body = body.decode("utf-8")
+        reply = json.loads(body)
+        if reply.get("error"):
+            raise rebuild_error(reply["error"], service, method)
+        return reply.get("result")
+
+    def _wait(self, corr, deadline, service, method, timeout):
+        while corr not in self._replies:
+            if corr in self._returned:
+                raise Unavailable(f"Dịch vụ {service} chưa chạy.", code="SERVICE_UNAVAILABLE",
+                                  details={"service": service})
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise Unavailable(f"Dịch vụ {service} không trả lời trong {timeout:g} giây.",
+                                  code="SERVICE_TIMEOUT", details={"service": service})
+            try:
+                self.conn.drain_events(timeout=remaining)
+            except socket.timeout:
+                continue
+        return self._replies.pop(corr)
+
+    def close(self):
+        try:
+            self.conn.close()
+        except Exception:
+            pass
+
+
+class RpcPool:
+    """A client per thread, created on first use and replaced when its connection breaks."""
+
+    def __init__(self, amqp_uri, *, timeout=10.0):
+        self.amqp_uri = amqp_uri
+        self.timeout = float(timeout)
+        self._local = threading.local()
+        self._all = []
+        self._lock = threading.Lock()
+
+    def _client(self):
+        client = getattr(self._local, "client", None)
+        if client is None or client.broken:
+            if client is not None:
+                client.close()
+            try:
+                client = RpcClient(self.amqp_uri)
+            except (OSError, amqp.exceptions.AMQPError) as exc:
+                raise Unavailable("Không kết nối được tới hàng đợi thông điệp. Vui lòng thử lại sau.",
+                                  code="BROKER_UNAVAILABLE") from exc
+            self._local.client = client
+            with self._lock:
+                self._all.append(client)
+        return client
+
+    def call(self, service, method, *args, timeout=None, context=None, **kwargs):
+        return self._client().call(service, method, args, kwargs, timeout=timeout or self.timeout,
+                                   context=context)
+
+    def close(self):
+        with self._lock:
+            for client in self._all:
+                client.close()
+            self._all.clear()

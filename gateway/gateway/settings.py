@@ -1,0 +1,23 @@
+"""Gateway settings, all from the environment (see the README's table)."""
+
+import os
+from dataclasses import dataclass, field
+
+
+def _env(name, default=None):
+    value = os.environ.get(name)
+    return default if value in (None, "") else value
+
+
+@dataclass
+class Settings:
+    amqp_uri: str = field(default_factory=lambda: _env("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672//"))
+    rpc_timeout: float = field(default_factory=lambda: float(_env("RPC_TIMEOUT", "10")))
+    readiness_timeout: float = field(default_factory=lambda: float(_env("READINESS_TIMEOUT", "2")))
+    token_issuer: str = field(default_factory=lambda: _env("TOKEN_ISSUER", "https://congdoan.vn/accounts"))
+    token_audience: str = field(default_factory=lambda: _env("TOKEN_AUDIENCE", "congdoan-portal"))
+    jwks_ttl: float = field(default_factory=lambda: float(_env("JWKS_TTL_SECONDS", "300")))
+    trusted_proxies: int = field(default_factory=lambda: int(_env("TRUSTED_PROXIES", "0")))
+    max_upload_bytes: int = field(default_factory=lambda: int(_env("MAX_UPLOAD_BYTES", str(5 * 1024 * 1024))))
+    services: tuple = ("accounts", "content", "media", "feedback", "polls", "royalties")
+    log_level: str = field(default_factory=lambda: _env("LOG_LEVEL", "INFO"))

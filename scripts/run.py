@@ -1,0 +1,125 @@
+"""``make run``: the whole platform on this machine, from a fresh clone.
+
+Migrates one SQLite database per service under var/, declares the event queues,
+creates a signing key, seeds the demo federation tree, starts every service, the
+outbox relays and the gateway (honcho, Procfile), waits until /readyz says ready,
+and prints the URL and the demo logins. Ctrl-C stops every process.
+"""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR = ROOT / "var"
+BIN = ROOT / ".venv" / "bin"
+SERVICES = ("accounts", "content", "media", "feedback", "polls", "royalties")
+
+
+def step(message):
+    print(f"\033[1;34m==>\033[0m {message}", flush=True)
+
+
+def environment(port):
+    env = dict(os.environ)
+    env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
+    env.setdefault("TOKEN_KEYS_DIR", str(VAR / "keys"))
+    for name in SERVICES:
+        env.setdefault(f"{name.upper()}_DATABASE_URL", f"sqlite:///{VAR / (name + '.db')}")
+    env["GATEWAY_PORT"] = str(port)
+    env.setdefault("PYTHONUNBUFFERED", "1")
+    return env
+
+
+def port_free(port):
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(("127.0.0.1", port))
+            return True
+        except OSError:
+            return False
+
+
+def run(cmd, env):
+    result = subprocess.run(cmd, env=env, cwd=ROOT)
+    if result.returncode:
+        sys.exit(f"failed: {' '.join(map(str, cmd))}")
+
+
+def wait_ready(url, procs, timeout=120):
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        if procs.poll() is not None:
+            sys.exit("a platform process stopped during start-up; see the lines above")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return True
+        except Exception as exc:  # not up yet
+            last = exc
+        time.sleep(1)
+    print(f"the platform did not become ready within {timeout} s ({last})", file=sys.stderr)
+    return False
+
+
+def main():
+    port = int(os.environ.get("PORT", "8000"))
+    if not port_free(port):
+        sys.exit(f"port {port} is already in use: stop what runs there or start with PORT=8080 make run")
+    VAR.mkdir(exist_ok=True)
+    env = environment(port)
+
+    step("Signing key")
+    run([BIN / "accounts", "ensure-key", env["TOKEN_KEYS_DIR"]], env)
+    step("Databases (SQLite under var/) and event queues")
+    run([BIN / "platform", "migrate"], env)
+    step("Demo data")
+    run([BIN / "accounts", "seed", "--credentials-file", str(VAR / "demo-credentials.json")], env)
+    credentials = json.loads((VAR / "demo-credentials.json").read_text(encoding="utf-8"))
+
+    step("Starting the services, the relays and the gateway (Ctrl-C stops them all)")
+    procs = subprocess.Popen([BIN / "honcho", "start", "-f", ROOT / "Procfile", "-d", ROOT], env=env, cwd=ROOT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        if wait_ready(f"{url}/readyz", procs):
+            print(banner(url, credentials), flush=True)
+        procs.wait()
+    except KeyboardInterrupt:
+        procs.send_signal(signal.SIGINT)
+        try:
+            procs.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            procs.kill()
+    return procs.returncode or 0
+
+
+def banner(url, credentials):
+    from textwrap import dedent
+
+    return dedent(f"""
+        ──────────────────────────────────────────────────────────────────
+         Cổng thông tin Công đoàn is running:  {url}
+           API:      {url}/api/v1   (OpenAPI: {url}/api/v1/openapi.json)
+           Ready:    {url}/readyz
+
+         Platform administrator (VGCL Office):  admin / {credentials['admin']}
+         Demo users (password {credentials['demo']}):
+           hanoi.admin (tenant_admin, Hà Nội)      laodong.editor (editor, Lao Động desk)
+           hanoi.contributor   hanoi.responder     tuyengiao.editor (editor, Propaganda Dept)
+           hanoi.moderator     hanoi.member        laodong.royalty (royalty_officer)
+           danang.admin (tenant_admin, Đà Nẵng)
+         Passwords are kept in var/demo-credentials.json. Ctrl-C stops everything.
+        ──────────────────────────────────────────────────────────────────
+    """)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

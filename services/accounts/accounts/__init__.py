@@ -1,0 +1,1 @@
+"""The accounts service: tenants, units, users, roles, credentials, tokens, personnel records."""

@@ -1,0 +1,174 @@
+"""Tables of the accounts service. Every tenant-owned table has ``tenant_id``."""
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, UniqueConstraint, Uuid, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from platform_shared.clock import VN_TZ, utcnow
+from platform_shared.database import UTCDateTime, make_base, new_id
+
+from accounts.domain import TENANT_KIND_LABELS, UNIT_KIND_LABELS, staff_in_office
+
+Base = make_base()
+
+
+class Tenant(Base):
+    """A member organisation. Ids are stable across merges and re-parenting."""
+
+    __tablename__ = "tenant"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(255))
+    short_name: Mapped[str | None] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(32))
+    parent_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("tenant.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16), server_default=text("'active'"))
+    merged_into_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("tenant.id"))
+    merged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    @property
+    def kind_label(self):
+        return TENANT_KIND_LABELS.get(self.kind, self.kind)
+
+
+class Unit(Base):
+    """A union unit inside a tenant (down to grassroots unions, CĐCS).
+
+    ``path`` is the materialised path of ids (``/<root>/.../<self>/``) so a subtree
+    is one indexed prefix query and a move rewrites only the moved branch.
+    """
+
+    __tablename__ = "unit"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "code"),
+        Index("ix_unit_tenant_path", "tenant_id", "path"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenant.id"), index=True)
+    parent_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("unit.id"), index=True)
+    name: Mapped[str] = mapped_column(String(255))
+    code: Mapped[str | None] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16), server_default=text("'active'"))
+    path: Mapped[str] = mapped_column(String(2000))
+    depth: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    @property
+    def kind_label(self):
+        return UNIT_KIND_LABELS.get(self.kind, self.kind)
+
+
+class User(Base):
+    __tablename__ = "app_user"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenant.id"), index=True)
+    unit_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("unit.id"))
+    username: Mapped[str] = mapped_column(String(254), unique=True)
+    email: Mapped[str] = mapped_column(String(254))
+    full_name: Mapped[str] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    role_rows: Mapped[list["UserRole"]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="UserRole.role"
+    )
+
+    @property
+    def roles(self):
+        return sorted(r.role for r in self.role_rows)
+
+
+class UserRole(Base):
+    __tablename__ = "user_role"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("app_user.id"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(32), primary_key=True)
+    tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenant.id"), index=True)
+
+
+class ActivationToken(Base):
+    """A one-time activation secret; only its SHA-256 is stored."""
+
+    __tablename__ = "activation_token"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenant.id"), index=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("app_user.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class RefreshToken(Base):
+    """A rotating refresh token; reuse of a rotated one revokes its whole family."""
+
+    __tablename__ = "refresh_token"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenant.id"), index=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("app_user.id"), index=True)
+    family_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    rotated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_reason: Mapped[str | None] = mapped_column(String(32))
+
+
+class LoginThrottle(Base):
+    """Failed sign-ins per account or client address, in a sliding window."""
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    window_started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class StaffRecord(Base):
+    """A personnel record: who holds which position in which unit, for which term."""
+
+    __tablename__ = "staff_record"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenant.id"), index=True)
+    unit_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("unit.id"), index=True)
+    user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("app_user.id"))
+    full_name: Mapped[str] = mapped_column(String(200))
+    position: Mapped[str] = mapped_column(String(120))
+    term_start: Mapped[date] = mapped_column(Date)
+    term_end: Mapped[date | None] = mapped_column(Date)
+    gender: Mapped[str | None] = mapped_column(String(8))
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    phone: Mapped[str | None] = mapped_column(String(32))
+    email: Mapped[str | None] = mapped_column(String(254))
+    status: Mapped[str] = mapped_column(String(16), server_default=text("'active'"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    @property
+    def in_office(self):
+        return self.status == "active" and staff_in_office(self.term_start, self.term_end, vn_today())
+
+
+def vn_today():
+    return utcnow().astimezone(VN_TZ).date()

@@ -1,0 +1,78 @@
+"""Who may do what in the accounts service, in one place.
+
+Another tenant's rows are invisible (the stores filter with these expressions, so
+they answer 404); inside one's own tenant, missing a role is 403.
+"""
+
+import uuid
+
+from sqlalchemy import false, true
+
+from platform_shared.errors import Forbidden, NotFound, Unauthorized
+
+from accounts.models import Tenant
+
+
+def require_signed_in(actor):
+    if not actor.authenticated:
+        raise Unauthorized("Bạn cần đăng nhập.", code="LOGIN_REQUIRED")
+
+
+def require_platform_admin(actor):
+    require_signed_in(actor)
+    if not actor.is_platform_admin:
+        raise Forbidden("Chỉ quản trị hệ thống (Văn phòng Tổng Liên đoàn) được làm việc này.",
+                        code="PLATFORM_ADMIN_REQUIRED")
+
+
+def require_admin_of(actor, tenant_id):
+    """Platform admins, or the tenant's own administrators."""
+    require_signed_in(actor)
+    if actor.is_platform_admin:
+        return
+    if actor.tenant_id != str(tenant_id):
+        raise NotFound.of("tenant", tenant_id)
+    if "tenant_admin" not in actor.roles:
+        raise Forbidden("Chỉ quản trị viên của đơn vị được làm việc này.", code="TENANT_ADMIN_REQUIRED")
+
+
+def visible_tenants(actor):
+    """Platform admins see every tenant; everyone else only their own."""
+    if actor.is_platform_admin:
+        return true()
+    if not actor.tenant_id:
+        return false()
+    return Tenant.id == uuid.UUID(actor.tenant_id)
+
+
+def own_tenant_rows(actor, model):
+    """Rows of ``model`` the actor's tenant owns (all of them for platform admins)."""
+    if actor.is_platform_admin:
+        return true()
+    if not actor.tenant_id:
+        return false()
+    return model.tenant_id == uuid.UUID(actor.tenant_id)
+
+
+def acting_tenant(actor, requested):
+    """The tenant an action applies to: one's own, or any for platform admins."""
+    require_signed_in(actor)
+    if requested is None or str(requested) == actor.tenant_id:
+        if not actor.tenant_id:
+            raise NotFound.of("tenant", requested)
+        return uuid.UUID(actor.tenant_id)
+    if actor.is_platform_admin:
+        return uuid.UUID(str(requested))
+    raise NotFound.of("tenant", requested)
+
+
+def require_may_read_user(actor, user):
+    if actor.is_platform_admin or str(user.id) == actor.user_id or "tenant_admin" in actor.roles:
+        return
+    raise Forbidden("Bạn chỉ xem được tài khoản của chính mình.", code="TENANT_ADMIN_REQUIRED")
+
+
+def require_may_read_staff(actor):
+    if actor.is_platform_admin or "tenant_admin" in actor.roles:
+        return
+    raise Forbidden("Hồ sơ cán bộ chỉ dành cho quản trị viên của đơn vị.", code="TENANT_ADMIN_REQUIRED")

@@ -1,0 +1,160 @@
+"""AccountsService: the nameko boundary of the accounts service. Thin on purpose.
+
+Every RPC takes ``actor`` (a dict from a verified token, or the anonymous actor
+for sign-in) first, hands it to one use case in ``operations`` and returns a
+schema dump — never an ORM row. Errors are the shared ``platform_shared.errors``
+classes and reach the caller as themselves.
+"""
+
+from nameko.rpc import rpc
+
+from platform_shared import transport
+from platform_shared.actor import Actor
+from platform_shared.dependencies import Database
+from platform_shared.operations import ServiceOperations
+from platform_shared.schemas import accounts as api
+
+from accounts.dependencies import AccountsApp
+
+_tenant, _unit, _user, _staff = api.TenantRead(), api.UnitRead(), api.UserRead(), api.StaffRead()
+
+
+def _page(schema, result):
+    items, total, args = result
+    return {"items": schema.dump(items, many=True), "total": total, "page": args["page"],
+            "per_page": args["per_page"]}
+
+
+class AccountsService(ServiceOperations):
+    name = "accounts"
+
+    db = Database()
+    app = AccountsApp()
+
+    # -- auth --------------------------------------------------------------------
+
+    @rpc(expected_exceptions=transport.EXPECTED)
+    def get_jwks(self, actor):
+        """Public keys that verify access tokens (the gateway caches them)."""
+        return self.app.jwks()
+
+    @rpc(expected_exceptions=transport.EXPECTED)
+    def login(self, actor, username, password, client_address=None):
+        """Token pair for valid credentials. Raises Unauthorized, Forbidden, RateLimited."""
+        return self.app.login(Actor.load(actor), username, password, client_address)
+
+    @rpc(expected_exceptions=transport.EXPECTED)
+    def refresh(self, actor, refresh_token):
+        """Rotate a refresh token. Raises Unauthorized (and revokes the family on reuse)."""
+        return self.app.refresh(Actor.load(actor), refresh_token)
+
+    @rpc(expected_exceptions=transport.EXPECTED)
+    def logout(self, actor, refresh_token):
+        """Revoke a refresh token and its family."""
+        return self.app.logout(Actor.load(actor), refresh_token)
+
+    @rpc(expected_exceptions=transport.EXPECTED)
+    def activate(self, actor, token, password):
+        """First password with a one-time token. Raises BadRequest, InvalidInput."""
+        return _user.dump(self.app.activate(Actor.load(actor), token, password))
+
+    @rpc(expected_exceptions=transport.EXPECTED)
+    def get_me(self, actor):
+        """The signed-in user and their tenant."""
+        user, tenant = self.app.me(Actor.load(actor))
+        return {"user": _user.dump(user), "tenant": _tenant.dump(tenant)}
+
+    # -- tenants -----------------------------------------------------------------
+
+    @rpc(expected_exceptions=transport.EXPECTED)
+    def create_tenant(self, actor, data):
+        """Platform admins create a member organisation. Raises InvalidInput, Conflict, Forbidden."""
+        return _tenant.dump(self.app.create_tenant(Actor.load(actor), data))
+
+    @rpc(expected_exceptions=transport.EXPECTED)
+    def update_tenant(self, actor, tenant_id, data):
+        """Rename (tenant admins), re-parent, re-slug, suspend (platform admins)."""
+        return _tenant.dump(self.app.update_tenant(Actor.load(actor), tenant_id, data))
+
+    @rpc(expected_exceptions=transport.EXPECTED)
+    def get_tenant(self, actor, tenant_id):
+        """One tenant the actor may see; NotFound otherwise."""
+        return _tenant.dump(self.app.get_tenant(Actor.load(actor), tenant_id))
+
+    @rpc(expected_exceptions=transport.EXPECTED)
+    def list_tenants(self, actor, args=None):
+        """Tenants the actor may see (all for platform admins), paginated."""
+        return _page(_tenant, self.app.list_tenants(Actor.load(actor), args))
+
+    @rpc(expected_exceptions=transport.EXPECTED)
+    def import_tenants(self, actor, csv_text):
+        """CSV of registered units → tenants + administrators with activation tokens."""
+        result = self.app.import_tenants(Actor.load(actor), csv_text)
+        return api.ImportResult().dump(result)
+
+    @rpc(expected_exceptions=transport.EXPECTED)
+    def merge_tenant(self, actor, tenant_id, data):
+        """Merge ``tenant_id`` into ``data['into']``; publishes accounts.tenant_merged."""
+        return _tenant.dump(self.app.merge_tenant(Actor.load(actor), tenant_id, data))
+
+    # -- units -------------------------------------------------------------------
+
+    @rpc(expected_exceptions=transport.EXPECTED)
+    def create_unit(self, actor, data):
+        return _unit.dump(self.app.create_unit(Actor.load(actor), data))
+
+    @rpc(expected_exceptions=transport.EXPECTED)
+    def update_unit(self, actor, unit_id, data):
+        """Rename, re-code, move (with its whole branch) or archive a unit."""
+        return _unit.dump(self.app.update_unit(Actor.load(actor), unit_id, data))
+
+    @rpc(expected_exceptions=transport.EXPECTED)
+    def get_unit(self, actor, unit_id):
+        return _unit.dump(self.app.get_unit(Actor.load(actor), unit_id))
+
+    @rpc(expected_exceptions=transport.EXPECTED)
+    def list_units(self, actor, args=None):
+        """Units of the actor's tenant (a subtree with ``root_id``), in tree order."""
+        return _page(_unit, self.app.list_units(Actor.load(actor), args))
+
+    # -- users -------------------------------------------------------------------
+
+    @rpc(expected_exceptions=transport.EXPECTED)
+    def invite_user(self, actor, data):
+        """An invited account and its one-time activation token."""
+        return api.Invitation().dump(self.app.invite_user(Actor.load(actor), data))
+
+    @rpc(expected_exceptions=transport.EXPECTED)
+    def reissue_activation(self, actor, user_id):
+        return api.Invitation().dump(self.app.reissue_activation(Actor.load(actor), user_id))
+
+    @rpc(expected_exceptions=transport.EXPECTED)
+    def update_user(self, actor, user_id, data):
+        """Roles, unit, name, phone; ``status: deactivated`` revokes every session."""
+        return _user.dump(self.app.update_user(Actor.load(actor), user_id, data))
+
+    @rpc(expected_exceptions=transport.EXPECTED)
+    def get_user(self, actor, user_id):
+        return _user.dump(self.app.get_user(Actor.load(actor), user_id))
+
+    @rpc(expected_exceptions=transport.EXPECTED)
+    def list_users(self, actor, args=None):
+        return _page(_user, self.app.list_users(Actor.load(actor), args))
+
+    # -- staff -------------------------------------------------------------------
+
+    @rpc(expected_exceptions=transport.EXPECTED)
+    def create_staff(self, actor, data):
+        return _staff.dump(self.app.create_staff(Actor.load(actor), data))
+
+    @rpc(expected_exceptions=transport.EXPECTED)
+    def update_staff(self, actor, staff_id, data):
+        return _staff.dump(self.app.update_staff(Actor.load(actor), staff_id, data))
+
+    @rpc(expected_exceptions=transport.EXPECTED)
+    def get_staff(self, actor, staff_id):
+        return _staff.dump(self.app.get_staff(Actor.load(actor), staff_id))
+
+    @rpc(expected_exceptions=transport.EXPECTED)
+    def list_staff(self, actor, args=None):
+        return _page(_staff, self.app.list_staff(Actor.load(actor), args))

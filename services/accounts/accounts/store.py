@@ -1,0 +1,302 @@
+"""The only module of the accounts service that queries the database.
+
+Stores are built with the actor; whatever they return is something that actor
+may see. ``SystemStore`` is for steps that must look across tenants (sign-in,
+import checks) and is never handed an actor's input unfiltered.
+"""
+
+from datetime import date
+
+from sqlalchemy import func, or_, select, update
+
+from platform_shared.database import as_uuid, paginate
+from platform_shared.errors import NotFound
+
+from accounts import policy
+from accounts.domain import ExistingTenant, Throttle
+from accounts.models import (
+    ActivationToken,
+    LoginThrottle,
+    RefreshToken,
+    StaffRecord,
+    Tenant,
+    Unit,
+    User,
+    UserRole,
+)
+
+
+def _search(column_a, column_b, q):
+    like = f"%{q.lower()}%"
+    return or_(func.lower(column_a).like(like), func.lower(column_b).like(like))
+
+
+class TenantStore:
+    def __init__(self, session, actor):
+        self.session, self.actor = session, actor
+
+    def _visible(self):
+        return select(Tenant).where(policy.visible_tenants(self.actor))
+
+    def get(self, tenant_id, *, for_update=False):
+        """A tenant the actor may see, or NotFound."""
+        stmt = self._visible().where(Tenant.id == as_uuid(tenant_id, "tenant"))
+        if for_update:
+            stmt = stmt.with_for_update()
+        tenant = self.session.scalars(stmt).one_or_none()
+        if tenant is None:
+            raise NotFound.of("tenant", tenant_id)
+        return tenant
+
+    def list(self, *, page, per_page, kind=None, status=None, parent_id=None, q=None):
+        """Tenants the actor may see, by name."""
+        stmt = self._visible()
+        if kind:
+            stmt = stmt.where(Tenant.kind == kind)
+        if status:
+            stmt = stmt.where(Tenant.status == status)
+        if parent_id:
+            stmt = stmt.where(Tenant.parent_id == as_uuid(parent_id, "tenant"))
+        if q:
+            stmt = stmt.where(_search(Tenant.name, Tenant.code, q))
+        return paginate(self.session, stmt.order_by(Tenant.name, Tenant.id), page, per_page)
+
+    def ancestor_ids(self, tenant_id):
+        """Ids from the tenant's parent up to the root (the tree is shallow)."""
+        ids, current = [], self.session.get(Tenant, as_uuid(tenant_id, "tenant"))
+        while current is not None and current.parent_id is not None and len(ids) < 64:
+            ids.append(current.parent_id)
+            current = self.session.get(Tenant, current.parent_id)
+        return ids
+
+    def children(self, tenant_id):
+        return self.session.scalars(select(Tenant).where(Tenant.parent_id == tenant_id)).all()
+
+    def add(self, tenant):
+        self.session.add(tenant)
+        self.session.flush()
+        return tenant
+
+
+class SystemStore:
+    """Cross-tenant lookups for sign-in, activation and import."""
+
+    def __init__(self, session):
+        self.session = session
+
+    def existing_tenants(self):
+        rows = self.session.execute(select(Tenant.id, Tenant.code, Tenant.slug, Tenant.status)).all()
+        return {r.code: ExistingTenant(r.id, r.code, r.slug, r.status) for r in rows}
+
+    def tenant_by_code(self, code):
+        return self.session.scalars(select(Tenant).where(Tenant.code == code)).one_or_none()
+
+    def tenant(self, tenant_id):
+        return self.session.get(Tenant, tenant_id)
+
+    def slug_taken(self, slug, except_id=None):
+        stmt = select(Tenant.id).where(Tenant.slug == slug)
+        if except_id is not None:
+            stmt = stmt.where(Tenant.id != except_id)
+        return self.session.scalars(stmt).first() is not None
+
+    def code_taken(self, code):
+        return self.session.scalars(select(Tenant.id).where(func.lower(Tenant.code) == code.lower())).first() is not None
+
+    def usernames_taken(self, usernames=None):
+        stmt = select(User.username)
+        if usernames is not None:
+            stmt = stmt.where(User.username.in_(list(usernames)))
+        return set(self.session.scalars(stmt).all())
+
+    def user_by_username(self, username):
+        return self.session.scalars(select(User).where(User.username == username)).one_or_none()
+
+    def user(self, user_id):
+        return self.session.get(User, user_id)
+
+    def activation_by_digest(self, token_digest, *, for_update=True):
+        stmt = select(ActivationToken).where(ActivationToken.token_hash == token_digest)
+        if for_update:
+            stmt = stmt.with_for_update()
+        return self.session.scalars(stmt).one_or_none()
+
+    def revoke_open_activations(self, user_id, now):
+        self.session.execute(
+            update(ActivationToken)
+            .where(ActivationToken.user_id == user_id, ActivationToken.used_at.is_(None),
+                   ActivationToken.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )
+
+    def refresh_by_digest(self, token_digest):
+        return self.session.scalars(
+            select(RefreshToken).where(RefreshToken.token_hash == token_digest).with_for_update()
+        ).one_or_none()
+
+    def revoke_family(self, family_id, now, reason):
+        self.session.execute(
+            update(RefreshToken)
+            .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))
+            .values(revoked_at=now, revoked_reason=reason)
+        )
+
+    def revoke_user_tokens(self, user_id, now, reason):
+        self.session.execute(
+            update(RefreshToken)
+            .where(RefreshToken.user_id == user_id, RefreshToken.revoked_at.is_(None))
+            .values(revoked_at=now, revoked_reason=reason)
+        )
+
+    def throttle(self, key):
+        row = self.session.scalars(
+            select(LoginThrottle).where(LoginThrottle.key == key).with_for_update()
+        ).one_or_none()
+        if row is None:
+            return None
+        return Throttle(row.failures, row.window_started_at, row.locked_until)
+
+    def save_throttle(self, key, state):
+        row = self.session.get(LoginThrottle, key)
+        if state is None:
+            if row is not None:
+                self.session.delete(row)
+            return
+        if row is None:
+            row = LoginThrottle(key=key)
+            self.session.add(row)
+        row.failures, row.window_started_at, row.locked_until = (
+            state.failures, state.window_started_at, state.locked_until)
+
+    def move_tenant_rows(self, from_id, into_id):
+        """Users, roles, units, staff and child tenants follow a merge."""
+        for model in (User, UserRole, Unit, StaffRecord, ActivationToken, RefreshToken):
+            self.session.execute(update(model).where(model.tenant_id == from_id).values(tenant_id=into_id))
+        self.session.execute(update(Tenant).where(Tenant.parent_id == from_id).values(parent_id=into_id))
+
+    def users_of(self, tenant_id):
+        return self.session.scalars(select(User).where(User.tenant_id == tenant_id)).all()
+
+
+class UnitStore:
+    def __init__(self, session, actor):
+        self.session, self.actor = session, actor
+
+    def _visible(self):
+        return select(Unit).where(policy.own_tenant_rows(self.actor, Unit))
+
+    def get(self, unit_id, *, tenant_id=None):
+        stmt = self._visible().where(Unit.id == as_uuid(unit_id, "unit"))
+        if tenant_id is not None:
+            stmt = stmt.where(Unit.tenant_id == tenant_id)
+        unit = self.session.scalars(stmt).one_or_none()
+        if unit is None:
+            raise NotFound.of("unit", unit_id)
+        return unit
+
+    def list(self, *, page, per_page, tenant_id=None, root=None, parent_id=None, status=None, q=None):
+        stmt = self._visible()
+        if tenant_id is not None:
+            stmt = stmt.where(Unit.tenant_id == tenant_id)
+        if root is not None:
+            stmt = stmt.where(Unit.tenant_id == root.tenant_id, Unit.path.startswith(root.path))
+        if parent_id is not None:
+            stmt = stmt.where(Unit.parent_id == as_uuid(parent_id, "unit"))
+        if status:
+            stmt = stmt.where(Unit.status == status)
+        if q:
+            stmt = stmt.where(_search(Unit.name, func.coalesce(Unit.code, ""), q))
+        return paginate(self.session, stmt.order_by(Unit.path), page, per_page)
+
+    def code_taken(self, tenant_id, code, except_id=None):
+        stmt = select(Unit.id).where(Unit.tenant_id == tenant_id, Unit.code == code)
+        if except_id is not None:
+            stmt = stmt.where(Unit.id != except_id)
+        return self.session.scalars(stmt).first() is not None
+
+    def move_branch(self, unit, new_path, new_depth):
+        """Rewrite the path of ``unit`` and everything under it."""
+        old_path, delta = unit.path, new_depth - unit.depth
+        for row in self.session.scalars(
+            select(Unit).where(Unit.tenant_id == unit.tenant_id, Unit.path.startswith(old_path))
+        ).all():
+            row.path = new_path + row.path[len(old_path):]
+            row.depth = row.depth + delta
+
+    def add(self, unit):
+        self.session.add(unit)
+        self.session.flush()
+        return unit
+
+
+class UserStore:
+    def __init__(self, session, actor):
+        self.session, self.actor = session, actor
+
+    def _visible(self):
+        return select(User).where(policy.own_tenant_rows(self.actor, User))
+
+    def get(self, user_id):
+        user = self.session.scalars(self._visible().where(User.id == as_uuid(user_id, "user"))).one_or_none()
+        if user is None:
+            raise NotFound.of("user", user_id)
+        return user
+
+    def list(self, *, page, per_page, tenant_id=None, status=None, role=None, unit_id=None, q=None):
+        stmt = self._visible()
+        if tenant_id is not None:
+            stmt = stmt.where(User.tenant_id == tenant_id)
+        if status:
+            stmt = stmt.where(User.status == status)
+        if role:
+            stmt = stmt.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
+        if unit_id:
+            stmt = stmt.where(User.unit_id == as_uuid(unit_id, "unit"))
+        if q:
+            stmt = stmt.where(_search(User.full_name, User.username, q))
+        return paginate(self.session, stmt.order_by(User.full_name, User.id), page, per_page)
+
+    def add(self, user):
+        self.session.add(user)
+        self.session.flush()
+        return user
+
+
+class StaffStore:
+    def __init__(self, session, actor):
+        self.session, self.actor = session, actor
+
+    def _visible(self):
+        return select(StaffRecord).where(policy.own_tenant_rows(self.actor, StaffRecord))
+
+    def get(self, staff_id):
+        record = self.session.scalars(
+            self._visible().where(StaffRecord.id == as_uuid(staff_id, "staff"))
+        ).one_or_none()
+        if record is None:
+            raise NotFound.of("staff", staff_id)
+        return record
+
+    def list(self, *, page, per_page, today: date, tenant_id=None, unit_id=None, in_office=None,
+             status=None, q=None):
+        stmt = self._visible()
+        if tenant_id is not None:
+            stmt = stmt.where(StaffRecord.tenant_id == tenant_id)
+        if unit_id:
+            stmt = stmt.where(StaffRecord.unit_id == as_uuid(unit_id, "unit"))
+        if status:
+            stmt = stmt.where(StaffRecord.status == status)
+        current = (StaffRecord.term_start <= today) & (
+            StaffRecord.term_end.is_(None) | (StaffRecord.term_end >= today))
+        if in_office is True:
+            stmt = stmt.where(current)
+        elif in_office is False:
+            stmt = stmt.where(~current)
+        if q:
+            stmt = stmt.where(_search(StaffRecord.full_name, StaffRecord.position, q))
+        return paginate(self.session, stmt.order_by(StaffRecord.full_name, StaffRecord.id), page, per_page)
+
+    def add(self, record):
+        self.session.add(record)
+        self.session.flush()
+        return record

@@ -1,0 +1,5 @@
+"""Tables of the content service (the platform tables live in platform_shared.tables)."""
+
+from platform_shared.database import make_base
+
+Base = make_base()

@@ -1,0 +1,65 @@
+"""Events published by the accounts service (exchange ``accounts.events``)."""
+
+from marshmallow import fields
+
+from platform_shared.contracts import EventSchema
+
+TENANT_CREATED = "accounts.tenant_created"
+TENANT_UPDATED = "accounts.tenant_updated"
+TENANT_MERGED = "accounts.tenant_merged"
+USER_CREATED = "accounts.user_created"
+USER_DEACTIVATED = "accounts.user_deactivated"
+
+SCHEMA_VERSION = 1
+
+
+class TenantCreated(EventSchema):
+    """A member organisation exists. Consumers keep a copy (name, kind, parent) for display."""
+
+    tenant_id = fields.String(required=True)
+    code = fields.String(required=True)
+    slug = fields.String(required=True)
+    name = fields.String(required=True)
+    kind = fields.String(required=True)
+    parent_id = fields.String(allow_none=True, load_default=None)
+
+
+class TenantUpdated(TenantCreated):
+    """Name, slug, parent or status of a tenant changed (re-parenting, renaming, suspension)."""
+
+    status = fields.String(required=True)
+
+
+class TenantMerged(EventSchema):
+    """``tenant_id`` was merged into ``into_tenant_id``; its users and units moved there.
+
+    Consumers move *open* work to the surviving tenant and keep history as it was.
+    """
+
+    tenant_id = fields.String(required=True)
+    into_tenant_id = fields.String(required=True)
+    merged_at = fields.String(required=True)
+
+
+class UserCreated(EventSchema):
+    user_id = fields.String(required=True)
+    tenant_id = fields.String(required=True)
+    username = fields.String(required=True)
+    full_name = fields.String(required=True)
+    roles = fields.List(fields.String(), required=True)
+    status = fields.String(required=True)
+
+
+class UserDeactivated(EventSchema):
+    user_id = fields.String(required=True)
+    tenant_id = fields.String(required=True)
+    deactivated_at = fields.String(required=True)
+
+
+SCHEMAS = {
+    TENANT_CREATED: TenantCreated,
+    TENANT_UPDATED: TenantUpdated,
+    TENANT_MERGED: TenantMerged,
+    USER_CREATED: UserCreated,
+    USER_DEACTIVATED: UserDeactivated,
+}

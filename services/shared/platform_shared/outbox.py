@@ -1,0 +1,49 @@
+"""The transactional outbox: a fact is stored with the change that caused it.
+
+``add(session, event_type, payload)`` is called inside the business transaction;
+the relay (``platform_shared.relay``) publishes committed rows afterwards. A crash
+between commit and publish only delays the event; a rollback removes it together
+with the change. Business code never publishes to the broker itself.
+"""
+
+import uuid
+
+from sqlalchemy import text
+
+from platform_shared.clock import utcnow
+from platform_shared.tables import outbox
+
+
+def add(session, event_type, payload, *, aggregate_id=None, now=None):
+    """Record a fact in the caller's transaction and return its ``event_id``.
+
+    ``event_type`` is ``"<service>.<name>"``. The payload gets ``event_id``,
+    ``event_type``, ``occurred_at`` and ``schema_version`` (1) when it has none.
+    """
+    service, _, name = event_type.partition(".")
+    if not service or not name:
+        raise ValueError(f"event type must be '<service>.<name>', got {event_type!r}")
+    occurred = now or utcnow()
+    body = dict(payload)
+    body.setdefault("event_id", str(uuid.uuid4()))
+    body.setdefault("event_type", event_type)
+    body.setdefault("schema_version", 1)
+    body.setdefault("occurred_at", occurred.isoformat())
+    session.execute(
+        outbox.insert().values(
+            event_id=body["event_id"],
+            event_type=event_type,
+            aggregate_id=None if aggregate_id is None else str(aggregate_id),
+            payload=body,
+            created_at=occurred,
+        )
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        # Wakes a listening relay at commit; a rollback drops the notification too.
+        session.execute(text("SELECT pg_notify(:c, '')"), {"c": channel_for(service)})
+    return body["event_id"]
+
+
+def channel_for(service):
+    """The PostgreSQL NOTIFY channel a service's relay listens on."""
+    return f"outbox_{service}"

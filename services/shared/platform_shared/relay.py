@@ -1,0 +1,256 @@
+"""The outbox relay: publishes committed facts to RabbitMQ, then marks them sent.
+
+One relay per service database (several may run; on PostgreSQL only the holder of
+an advisory lock publishes, the others stand by). Rows go out in id order, one
+confirmed publish each, in nameko's event wire format — exchange
+``<service>.events``, routing key = the event type, JSON body = the payload — so
+ordinary ``@event_handler``/``@handle_event`` consumers receive them.
+
+Guarantees: a row is marked sent only after the broker confirmed it, so a crash
+at any point re-sends at most the rows in flight (consumers de-duplicate by
+``event_id``). When the broker is down the relay backs off (up to 30 s) and
+resumes from the first unsent row, so order is kept for every aggregate.
+Published ``mandatory``: an event no queue is bound to is logged and recorded in
+``last_error`` — consumers' queues are declared at migration time
+(``platform migrate``), so that only happens for events nobody subscribes to.
+
+No nameko and no eventlet here: the relay is a plain process.
+"""
+
+import json
+import logging
+import select
+import threading
+import time
+import zlib
+
+import amqp
+from sqlalchemy import select as sql_select
+from sqlalchemy import text, update
+
+from platform_shared.broker import PERSISTENT, amqp_params
+from platform_shared.clock import utcnow
+from platform_shared.outbox import channel_for
+from platform_shared.tables import outbox
+
+log = logging.getLogger("platform.relay")
+
+
+class Relay:
+    def __init__(self, service, engine, amqp_uri, *, batch_size=200, idle_wait=1.0, max_backoff=30.0):
+        self.service = service
+        self.engine = engine
+        self.amqp_uri = amqp_uri
+        self.batch_size = batch_size
+        self.idle_wait = idle_wait
+        self.max_backoff = max_backoff
+        self.published = 0
+        self._connection = None
+        self._channel_obj = None
+        self._returned = set()
+
+    # -- publishing -----------------------------------------------------------
+
+    def _channel(self):
+        if self._connection is None:
+            self._connection = amqp.Connection(confirm_publish=True, connect_timeout=5,
+                                               **amqp_params(self.amqp_uri))
+            self._connection.connect()
+            channel = self._connection.channel()
+            channel.exchange_declare(f"{self.service}.events", "topic", durable=True, auto_delete=False)
+            channel.events["basic_return"].add(self._on_return)
+            self._channel_obj = channel
+        return self._channel_obj
+
+    def _on_return(self, exc, exchange, routing_key, message):
+        self._returned.add(message.properties.get("message_id"))
+
+    def _publish(self, row):
+        """Publish one row and wait for the broker's confirm; True when a queue took it."""
+        channel = self._channel()
+        message = amqp.Message(
+            json.dumps(row.payload, ensure_ascii=False),
+            content_type="application/json",
+            content_encoding="utf-8",
+            delivery_mode=PERSISTENT,
+            message_id=row.event_id,
+            application_headers={"nameko.event_id": row.event_id},
+        )
+        channel.basic_publish(message, exchange=f"{self.service}.events", routing_key=row.event_type,
+                              mandatory=True)
+        if row.event_id in self._returned:
+            self._returned.discard(row.event_id)
+            return False
+        return True
+
+    def publish_pending(self):
+        """Publish up to one batch of unsent rows in order; returns how many went out."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sql_select(outbox.c.id, outbox.c.event_id, outbox.c.event_type, outbox.c.payload)
+                .where(outbox.c.published_at.is_(None))
+                .order_by(outbox.c.id)
+                .limit(self.batch_size)
+            ).all()
+        sent = 0
+        for row in rows:
+            note = None
+            try:
+                routed = self._publish(row)
+            except Exception as exc:
+                self._record_failure(row.id, exc)
+                raise
+            if not routed:
+                note = "unroutable: no queue is bound for this event type"
+                log.info("event %s (%s) has no subscriber queue", row.event_id, row.event_type)
+            self._mark_sent(row.id, note)
+            sent += 1
+        self.published += sent
+        return sent
+
+    def _mark_sent(self, row_id, note=None):
+        with self.engine.begin() as conn:
+            values = {"published_at": utcnow(), "attempts": outbox.c.attempts + 1}
+            if note:
+                values["last_error"] = note
+            conn.execute(update(outbox).where(outbox.c.id == row_id).values(**values))
+
+    def _record_failure(self, row_id, exc):
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(
+                    update(outbox).where(outbox.c.id == row_id)
+                    .values(attempts=outbox.c.attempts + 1, last_error=f"{type(exc).__name__}: {exc}"[:2000])
+                )
+        except Exception:  # the database may be what failed
+            log.debug("could not record relay failure", exc_info=True)
+
+    def _reset_broker(self):
+        if self._connection is not None:
+            try:
+                self._connection.collect()
+            except Exception:
+                pass
+        self._connection = None
+        self._channel_obj = None
+        self._returned.clear()
+
+    # -- running --------------------------------------------------------------
+
+    def run(self, stop=None):
+        """Publish until ``stop`` is set; survives broker and database outages."""
+        stop = stop or threading.Event()
+        backoff = 0.5
+        with _Leadership(self.engine, self.service, stop) as leader:
+            if not leader.acquired:
+                return
+            waiter = _Waiter(self.engine, self.service)
+            try:
+                while not stop.is_set():
+                    try:
+                        sent = self.publish_pending()
+                        backoff = 0.5
+                    except Exception as exc:
+                        log.warning("relay %s: %s: %s; retrying in %.1fs",
+                                    self.service, type(exc).__name__, exc, backoff)
+                        self._reset_broker()
+                        stop.wait(backoff)
+                        backoff = min(backoff * 2, self.max_backoff)
+                        continue
+                    if sent < self.batch_size:
+                        waiter.wait(self.idle_wait, stop)
+            finally:
+                waiter.close()
+                self._reset_broker()
+
+
+class _Leadership:
+    """On PostgreSQL, only one relay per service publishes (session advisory lock)."""
+
+    def __init__(self, engine, service, stop):
+        self.engine = engine
+        self.key = zlib.crc32(f"outbox-relay:{service}".encode())
+        self.stop = stop
+        self.conn = None
+        self.acquired = False
+
+    def __enter__(self):
+        if self.engine.dialect.name != "postgresql":
+            self.acquired = True
+            return self
+        self.conn = self.engine.connect()
+        while not self.stop.is_set():
+            got = self.conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": self.key}).scalar()
+            self.conn.commit()
+            if got:
+                self.acquired = True
+                return self
+            log.info("another relay publishes this outbox; standing by")
+            self.stop.wait(5.0)
+        return self
+
+    def __exit__(self, *exc):
+        if self.conn is not None:
+            try:
+                self.conn.close()
+            except Exception:
+                pass
+
+
+class _Waiter:
+    """Sleeps until the next NOTIFY on PostgreSQL, or a poll interval elsewhere."""
+
+    def __init__(self, engine, service):
+        self.raw = None
+        if engine.dialect.name == "postgresql":
+            try:
+                self.raw = engine.raw_connection()
+                self.raw.driver_connection.set_session(autocommit=True)
+                cur = self.raw.driver_connection.cursor()
+                cur.execute(f'LISTEN "{channel_for(service)}"')
+                cur.close()
+            except Exception:
+                log.warning("LISTEN failed; relay falls back to polling", exc_info=True)
+                self.raw = None
+
+    def wait(self, timeout, stop):
+        if self.raw is None:
+            stop.wait(timeout)
+            return
+        pg = self.raw.driver_connection
+        try:
+            ready, _, _ = select.select([pg], [], [], timeout)
+            if ready:
+                pg.poll()
+                pg.notifies.clear()
+        except Exception:
+            stop.wait(timeout)
+
+    def close(self):
+        if self.raw is not None:
+            try:
+                self.raw.invalidate()
+            except Exception:
+                pass
+
+
+def run_relays(relays, stop=None):
+    """Run several relays (one thread each) until ``stop`` is set or Ctrl-C."""
+    stop = stop or threading.Event()
+    if threading.current_thread() is threading.main_thread():
+        import signal
+
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    threads = [threading.Thread(target=r.run, args=(stop,), name=f"relay-{r.service}", daemon=True)
+               for r in relays]
+    for t in threads:
+        t.start()
+    try:
+        while any(t.is_alive() for t in threads) and not stop.is_set():
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        for t in threads:
+            t.join(timeout=5)

@@ -1,0 +1,100 @@
+"""Public API contracts shared by the gateway (validation, OpenAPI) and the services
+(the authoritative validation). One definition per request and response shape.
+
+Messages a person reads are Vietnamese: ``vietnamese_messages()`` sets marshmallow's
+default error messages once, at import.
+"""
+
+from marshmallow import RAISE, Schema, fields, validate
+
+from platform_shared.text import nfc
+
+_FIELD_MESSAGES = {
+    fields.Field: {
+        "required": "Trường này là bắt buộc.",
+        "null": "Trường này không được để trống.",
+        "validator_failed": "Giá trị không hợp lệ.",
+    },
+    fields.String: {"invalid": "Phải là một chuỗi ký tự.", "invalid_utf8": "Không phải chuỗi UTF-8 hợp lệ."},
+    fields.Integer: {"invalid": "Phải là một số nguyên.", "too_large": "Số quá lớn."},
+    fields.Boolean: {"invalid": "Phải là true hoặc false."},
+    fields.Date: {"invalid": "Ngày không hợp lệ (định dạng YYYY-MM-DD).", "format": "Ngày không hợp lệ."},
+    fields.DateTime: {"invalid": "Thời điểm không hợp lệ (ISO 8601).", "format": "Thời điểm không hợp lệ."},
+    fields.UUID: {"invalid_uuid": "Mã định danh không hợp lệ."},
+    fields.Email: {"invalid": "Địa chỉ e-mail không hợp lệ."},
+    fields.List: {"invalid": "Phải là một danh sách."},
+    fields.Dict: {"invalid": "Phải là một đối tượng."},
+    fields.Nested: {"type": "Phải là một đối tượng."},
+}
+
+
+def vietnamese_messages():
+    for cls, messages in _FIELD_MESSAGES.items():
+        merged = dict(cls.default_error_messages)
+        merged.update(messages)
+        cls.default_error_messages = merged
+
+
+vietnamese_messages()
+
+
+def length(min=None, max=None):
+    if min and max:
+        msg = f"Độ dài phải từ {min} đến {max} ký tự."
+    elif max:
+        msg = f"Tối đa {max} ký tự."
+    else:
+        msg = f"Tối thiểu {min} ký tự."
+    return validate.Length(min=min, max=max, error=msg)
+
+
+def one_of(choices):
+    return validate.OneOf(choices, error="Giá trị phải là một trong: " + ", ".join(choices) + ".")
+
+
+def in_range(min=None, max=None):
+    return validate.Range(min=min, max=max, error=f"Giá trị phải trong khoảng {min}–{max}.")
+
+
+class Text(fields.String):
+    """A string stored NFC-normalised with blanks trimmed."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return nfc(super()._deserialize(value, attr, data, **kwargs))
+
+
+class StrictSchema(Schema):
+    """Unknown fields are refused by name; messages are Vietnamese."""
+
+    class Meta:
+        unknown = RAISE
+
+    error_messages = {
+        "unknown": "Trường này không được chấp nhận.",
+        "type": "Dữ liệu gửi lên phải là một đối tượng JSON.",
+    }
+
+
+class PageArgs(StrictSchema):
+    page = fields.Integer(load_default=1, validate=in_range(1, 100000))
+    per_page = fields.Integer(load_default=20, validate=in_range(1, 100))
+
+
+class ErrorSchema(Schema):
+    code = fields.String(required=True, metadata={"description": "stable machine code"})
+    message = fields.String(required=True, metadata={"description": "Vietnamese, says what to do"})
+    errors = fields.Dict(metadata={"description": "per-field messages"})
+    request_id = fields.String()
+
+
+def page_of(item_schema):
+    """A paginated list envelope of ``item_schema``."""
+
+    class _Page(Schema):
+        items = fields.List(fields.Nested(item_schema), required=True)
+        total = fields.Integer(required=True)
+        page = fields.Integer(required=True)
+        per_page = fields.Integer(required=True)
+
+    _Page.__name__ = f"{item_schema.__name__}Page"
+    return _Page

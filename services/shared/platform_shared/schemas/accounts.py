@@ -1,0 +1,279 @@
+"""Request and response shapes of the accounts API (``/auth``, ``/me``, ``/tenants``,
+``/units``, ``/users``, ``/staff``)."""
+
+from marshmallow import fields, validate, validates_schema, ValidationError
+
+from platform_shared.actor import ROLES
+from platform_shared.schemas import PageArgs, Schema, StrictSchema, Text, length, one_of
+
+TENANT_KINDS = (
+    "confederation",
+    "provincial_federation",
+    "sectoral_union",
+    "corporate_union",
+    "department",
+    "newspaper",
+)
+TENANT_STATUSES = ("active", "merged", "suspended")
+UNIT_KINDS = ("grassroots", "upper_grassroots", "trade_union_group", "other")
+UNIT_STATUSES = ("active", "archived")
+USER_STATUSES = ("invited", "active", "deactivated")
+CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{1,31}$"
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+_code = validate.Regexp(CODE_PATTERN, error="Mã gồm 2–32 ký tự: chữ không dấu, số, '-', '_' hoặc '.'.")
+_slug = validate.Regexp(SLUG_PATTERN, error="Đường dẫn chỉ gồm chữ thường không dấu, số và dấu '-'.")
+
+
+# -- auth ---------------------------------------------------------------------
+
+class LoginRequest(StrictSchema):
+    username = fields.String(required=True, validate=length(1, 254))
+    password = fields.String(required=True, validate=length(1, 1024))
+
+
+class RefreshRequest(StrictSchema):
+    refresh_token = fields.String(required=True, validate=length(20, 200))
+
+
+class ActivateRequest(StrictSchema):
+    token = fields.String(required=True, validate=length(20, 200))
+    password = fields.String(required=True, validate=length(1, 1024))
+
+
+class TokenPair(Schema):
+    access_token = fields.String(required=True)
+    refresh_token = fields.String(required=True)
+    token_type = fields.String(required=True)
+    expires_in = fields.Integer(required=True)
+
+
+class Jwks(Schema):
+    keys = fields.List(fields.Dict(), required=True)
+
+
+# -- tenants ------------------------------------------------------------------
+
+class TenantCreate(StrictSchema):
+    code = fields.String(required=True, validate=_code)
+    name = Text(required=True, validate=length(2, 255))
+    short_name = Text(load_default=None, allow_none=True, validate=length(1, 120))
+    kind = fields.String(required=True, validate=one_of(TENANT_KINDS))
+    parent_id = fields.UUID(required=True, allow_none=True)
+    slug = fields.String(load_default=None, allow_none=True, validate=[length(2, 80), _slug])
+
+
+class TenantUpdate(StrictSchema):
+    name = Text(validate=length(2, 255))
+    short_name = Text(allow_none=True, validate=length(1, 120))
+    parent_id = fields.UUID(allow_none=True)
+    slug = fields.String(validate=[length(2, 80), _slug])
+    status = fields.String(validate=one_of(("active", "suspended")))
+
+
+class TenantRead(Schema):
+    id = fields.UUID(required=True)
+    code = fields.String(required=True)
+    slug = fields.String(required=True)
+    name = fields.String(required=True)
+    short_name = fields.String(allow_none=True)
+    kind = fields.String(required=True)
+    kind_label = fields.String(required=True)
+    parent_id = fields.UUID(allow_none=True)
+    status = fields.String(required=True)
+    merged_into_id = fields.UUID(allow_none=True)
+    merged_at = fields.DateTime(allow_none=True)
+    created_at = fields.DateTime(required=True)
+    updated_at = fields.DateTime(required=True)
+
+
+class TenantListArgs(PageArgs):
+    kind = fields.String(validate=one_of(TENANT_KINDS))
+    status = fields.String(validate=one_of(TENANT_STATUSES))
+    parent_id = fields.UUID()
+    q = Text(validate=length(1, 100))
+
+
+class MergeRequest(StrictSchema):
+    into = fields.UUID(required=True)
+
+
+class ImportCredential(Schema):
+    tenant_code = fields.String(required=True)
+    username = fields.String(required=True)
+    activation_token = fields.String(required=True)
+    expires_at = fields.DateTime(required=True)
+
+
+class ImportResult(Schema):
+    created = fields.List(fields.Nested(TenantRead), required=True)
+    unchanged = fields.List(fields.Nested(TenantRead), required=True)
+    credentials = fields.List(fields.Nested(ImportCredential), required=True)
+
+
+# -- units --------------------------------------------------------------------
+
+class UnitCreate(StrictSchema):
+    name = Text(required=True, validate=length(2, 255))
+    code = fields.String(load_default=None, allow_none=True, validate=_code)
+    kind = fields.String(load_default="grassroots", validate=one_of(UNIT_KINDS))
+    parent_id = fields.UUID(load_default=None, allow_none=True)
+    tenant_id = fields.UUID(load_default=None, allow_none=True,
+                            metadata={"description": "platform administrators only; others act in their own tenant"})
+
+
+class UnitUpdate(StrictSchema):
+    name = Text(validate=length(2, 255))
+    code = fields.String(allow_none=True, validate=_code)
+    kind = fields.String(validate=one_of(UNIT_KINDS))
+    parent_id = fields.UUID(allow_none=True, metadata={"description": "move under another unit; null makes it a root"})
+    status = fields.String(validate=one_of(UNIT_STATUSES))
+
+
+class UnitRead(Schema):
+    id = fields.UUID(required=True)
+    tenant_id = fields.UUID(required=True)
+    parent_id = fields.UUID(allow_none=True)
+    name = fields.String(required=True)
+    code = fields.String(allow_none=True)
+    kind = fields.String(required=True)
+    kind_label = fields.String(required=True)
+    status = fields.String(required=True)
+    depth = fields.Integer(required=True)
+    created_at = fields.DateTime(required=True)
+    updated_at = fields.DateTime(required=True)
+
+
+class UnitListArgs(PageArgs):
+    root_id = fields.UUID(metadata={"description": "only this unit and everything under it"})
+    parent_id = fields.UUID(metadata={"description": "only the direct children of this unit"})
+    status = fields.String(validate=one_of(UNIT_STATUSES))
+    tenant_id = fields.UUID(metadata={"description": "platform administrators only"})
+    q = Text(validate=length(1, 100))
+
+
+# -- users --------------------------------------------------------------------
+
+class UserInvite(StrictSchema):
+    email = fields.Email(required=True, validate=length(3, 254))
+    full_name = Text(required=True, validate=length(2, 200))
+    roles = fields.List(fields.String(validate=one_of(ROLES)), required=True, validate=length(1, len(ROLES)))
+    username = fields.String(load_default=None, allow_none=True, validate=length(3, 254))
+    unit_id = fields.UUID(load_default=None, allow_none=True)
+    phone = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(
+        r"^\+?[0-9 .-]{8,20}$", error="Số điện thoại không hợp lệ."))
+    tenant_id = fields.UUID(load_default=None, allow_none=True,
+                            metadata={"description": "platform administrators only"})
+
+
+class UserUpdate(StrictSchema):
+    full_name = Text(validate=length(2, 200))
+    roles = fields.List(fields.String(validate=one_of(ROLES)), validate=length(1, len(ROLES)))
+    unit_id = fields.UUID(allow_none=True)
+    phone = fields.String(allow_none=True, validate=validate.Regexp(
+        r"^\+?[0-9 .-]{8,20}$", error="Số điện thoại không hợp lệ."))
+    status = fields.String(validate=one_of(("active", "deactivated")))
+
+
+class UserRead(Schema):
+    id = fields.UUID(required=True)
+    tenant_id = fields.UUID(required=True)
+    username = fields.String(required=True)
+    email = fields.String(required=True)
+    full_name = fields.String(required=True)
+    phone = fields.String(allow_none=True)
+    unit_id = fields.UUID(allow_none=True)
+    roles = fields.List(fields.String(), required=True)
+    status = fields.String(required=True)
+    created_at = fields.DateTime(required=True)
+    activated_at = fields.DateTime(allow_none=True)
+    deactivated_at = fields.DateTime(allow_none=True)
+    last_login_at = fields.DateTime(allow_none=True)
+
+
+class Invitation(Schema):
+    user = fields.Nested(UserRead, required=True)
+    activation_token = fields.String(required=True)
+    expires_at = fields.DateTime(required=True)
+
+
+class UserListArgs(PageArgs):
+    status = fields.String(validate=one_of(USER_STATUSES))
+    role = fields.String(validate=one_of(ROLES))
+    unit_id = fields.UUID()
+    tenant_id = fields.UUID(metadata={"description": "platform administrators only"})
+    q = Text(validate=length(1, 100))
+
+
+class Me(Schema):
+    user = fields.Nested(UserRead, required=True)
+    tenant = fields.Nested(TenantRead, required=True)
+
+
+# -- staff (personnel records) ---------------------------------------------------
+
+class _StaffFields(StrictSchema):
+    @validates_schema
+    def _term(self, data, **kwargs):
+        start, end = data.get("term_start"), data.get("term_end")
+        if start and end and end < start:
+            raise ValidationError("Ngày kết thúc nhiệm kỳ phải sau ngày bắt đầu.", field_name="term_end")
+
+
+class StaffCreate(_StaffFields):
+    full_name = Text(required=True, validate=length(2, 200))
+    position = Text(required=True, validate=length(2, 120))
+    term_start = fields.Date(required=True)
+    term_end = fields.Date(load_default=None, allow_none=True)
+    unit_id = fields.UUID(load_default=None, allow_none=True)
+    user_id = fields.UUID(load_default=None, allow_none=True)
+    gender = fields.String(load_default=None, allow_none=True, validate=one_of(("female", "male", "other")))
+    birth_date = fields.Date(load_default=None, allow_none=True)
+    phone = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(
+        r"^\+?[0-9 .-]{8,20}$", error="Số điện thoại không hợp lệ."))
+    email = fields.Email(load_default=None, allow_none=True)
+    tenant_id = fields.UUID(load_default=None, allow_none=True,
+                            metadata={"description": "platform administrators only"})
+
+
+class StaffUpdate(_StaffFields):
+    full_name = Text(validate=length(2, 200))
+    position = Text(validate=length(2, 120))
+    term_start = fields.Date()
+    term_end = fields.Date(allow_none=True)
+    unit_id = fields.UUID(allow_none=True)
+    user_id = fields.UUID(allow_none=True)
+    gender = fields.String(allow_none=True, validate=one_of(("female", "male", "other")))
+    birth_date = fields.Date(allow_none=True)
+    phone = fields.String(allow_none=True, validate=validate.Regexp(
+        r"^\+?[0-9 .-]{8,20}$", error="Số điện thoại không hợp lệ."))
+    email = fields.Email(allow_none=True)
+    status = fields.String(validate=one_of(("active", "archived")))
+
+
+class StaffRead(Schema):
+    id = fields.UUID(required=True)
+    tenant_id = fields.UUID(required=True)
+    unit_id = fields.UUID(allow_none=True)
+    user_id = fields.UUID(allow_none=True)
+    full_name = fields.String(required=True)
+    position = fields.String(required=True)
+    term_start = fields.Date(required=True)
+    term_end = fields.Date(allow_none=True)
+    gender = fields.String(allow_none=True)
+    birth_date = fields.Date(allow_none=True)
+    phone = fields.String(allow_none=True)
+    email = fields.String(allow_none=True)
+    status = fields.String(required=True)
+    in_office = fields.Boolean(required=True)
+    created_at = fields.DateTime(required=True)
+    updated_at = fields.DateTime(required=True)
+
+
+class StaffListArgs(PageArgs):
+    unit_id = fields.UUID()
+    in_office = fields.Boolean(metadata={"description": "only records whose term covers today"})
+    status = fields.String(validate=one_of(("active", "archived")))
+    tenant_id = fields.UUID(metadata={"description": "platform administrators only"})
+    q = Text(validate=length(1, 100))
+

@@ -1,0 +1,59 @@
+"""Tables the platform kit keeps in every service's own database.
+
+They live on their own ``MetaData``; each service's alembic environment targets
+``[service metadata, platform_shared.tables.metadata]`` and each service's first
+migration creates them with ``platform_shared.migrations.create_platform_tables``.
+"""
+
+from sqlalchemy import BigInteger, Column, Index, Integer, String, Table, Text, UniqueConstraint, text
+
+from platform_shared.database import JSONType, UTCDateTime, new_metadata
+
+metadata = new_metadata()
+
+_BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", _BigId, primary_key=True, autoincrement=True),
+    Column("event_id", String(36), nullable=False),
+    Column("event_type", String(120), nullable=False),
+    Column("aggregate_id", String(64), nullable=True),
+    Column("payload", JSONType, nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("published_at", UTCDateTime(), nullable=True),
+    Column("attempts", Integer, nullable=False, server_default=text("0")),
+    Column("last_error", Text, nullable=True),
+    UniqueConstraint("event_id"),
+    Index("ix_outbox_pending", "id", postgresql_where=text("published_at IS NULL"),
+          sqlite_where=text("published_at IS NULL")),
+)
+
+# (handler, event_id) seen by this service: the idempotency record of consumers.
+inbox = Table(
+    "inbox",
+    metadata,
+    Column("handler", String(200), primary_key=True),
+    Column("event_id", String(36), primary_key=True),
+    Column("processed_at", UTCDateTime(), nullable=False),
+)
+
+# Events whose handler kept failing: visible to operators, replayable.
+parked_event = Table(
+    "parked_event",
+    metadata,
+    Column("id", _BigId, primary_key=True, autoincrement=True),
+    Column("handler", String(200), nullable=False),
+    Column("queue", String(255), nullable=False),
+    Column("event_type", String(120), nullable=False),
+    Column("event_id", String(36), nullable=True),
+    Column("payload", JSONType, nullable=False),
+    Column("error", Text, nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("parked_at", UTCDateTime(), nullable=False),
+    Column("replayed_at", UTCDateTime(), nullable=True),
+    Index("ix_parked_event_open", "parked_at"),
+)
+
+PLATFORM_TABLES = ("outbox", "inbox", "parked_event")

@@ -1,0 +1,106 @@
+"""Access-token verification, shared by the gateway and any service that needs it.
+
+Access tokens are JWTs signed by the accounts service with Ed25519 (``EdDSA``).
+Only that algorithm is accepted; ``alg: none``, HMAC tricks, a wrong signature,
+an unknown key, another issuer or audience, a wrong ``typ``, an expired token or
+a missing claim are all ``Unauthorized``. Keys come from the accounts service's
+JWKS and are cached; an unknown ``kid`` triggers one refresh (key rotation).
+"""
+
+import threading
+import time
+
+import jwt
+from jwt import PyJWK
+
+from platform_shared.actor import Actor
+from platform_shared.errors import Unauthorized
+
+ALGORITHMS = ("EdDSA",)
+ACCESS_TYP = "at+jwt"
+ACCESS_CLAIM_TYP = "access"
+REQUIRED_CLAIMS = ("exp", "iat", "iss", "aud", "sub", "typ", "tenant_id", "roles")
+DEFAULT_ISSUER = "https://congdoan.vn/accounts"
+DEFAULT_AUDIENCE = "congdoan-portal"
+
+
+class KeyCache:
+    """Public keys by ``kid``; ``fetch()`` returns a JWKS dict (``{"keys": [...]}``)."""
+
+    def __init__(self, fetch, ttl=300.0, min_refresh_interval=10.0):
+        self._fetch = fetch
+        self._ttl = ttl
+        self._min_interval = min_refresh_interval
+        self._keys = {}
+        self._loaded_at = 0.0
+        self._lock = threading.Lock()
+
+    def get(self, kid):
+        now = time.monotonic()
+        if not self._keys or now - self._loaded_at > self._ttl:
+            self._refresh(now)
+        key = self._keys.get(kid)
+        if key is None and now - self._loaded_at > self._min_interval:
+            self._refresh(now)
+            key = self._keys.get(kid)
+        return key
+
+    def _refresh(self, now):
+        with self._lock:
+            if self._keys and self._loaded_at >= now:
+                return  # another thread refreshed while this one waited
+            jwks = self._fetch()
+            keys = {}
+            for jwk in jwks.get("keys", []):
+                if jwk.get("kid"):
+                    keys[jwk["kid"]] = PyJWK(jwk, algorithm="EdDSA")
+            self._keys = keys
+            self._loaded_at = time.monotonic()
+
+
+class TokenVerifier:
+    def __init__(self, keys, *, issuer=DEFAULT_ISSUER, audience=DEFAULT_AUDIENCE, leeway=5):
+        self.keys = keys
+        self.issuer = issuer
+        self.audience = audience
+        self.leeway = leeway
+
+    def verify(self, token):
+        """Claims of a valid access token; ``Unauthorized`` with a precise code otherwise."""
+        if not token or not isinstance(token, str):
+            raise Unauthorized("Thiếu mã truy cập.", code="TOKEN_MISSING")
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.PyJWTError:
+            raise Unauthorized("Mã truy cập không đúng định dạng.", code="TOKEN_MALFORMED") from None
+        if header.get("alg") not in ALGORITHMS:
+            raise Unauthorized("Thuật toán ký của mã truy cập không được chấp nhận.", code="TOKEN_ALGORITHM")
+        if header.get("typ") != ACCESS_TYP:
+            raise Unauthorized("Đây không phải mã truy cập.", code="TOKEN_TYPE")
+        key = self.keys.get(header.get("kid"))
+        if key is None:
+            raise Unauthorized("Mã truy cập được ký bằng khóa không xác định.", code="TOKEN_KEY_UNKNOWN")
+        try:
+            claims = jwt.decode(
+                token,
+                key.key,
+                algorithms=list(ALGORITHMS),
+                audience=self.audience,
+                issuer=self.issuer,
+                leeway=self.leeway,
+                options={"require": list(REQUIRED_CLAIMS)},
+            )
+        except jwt.ExpiredSignatureError:
+            raise Unauthorized("Phiên đăng nhập đã hết hạn. Vui lòng làm mới mã truy cập.",
+                               code="TOKEN_EXPIRED") from None
+        except jwt.PyJWTError as exc:
+            raise Unauthorized("Mã truy cập không hợp lệ.", code="TOKEN_INVALID",
+                               details={"reason": type(exc).__name__}) from None
+        if claims.get("typ") != ACCESS_CLAIM_TYP or not isinstance(claims.get("roles"), list):
+            raise Unauthorized("Mã truy cập không hợp lệ.", code="TOKEN_INVALID")
+        return claims
+
+
+def actor_from_claims(claims):
+    return Actor(user_id=str(claims["sub"]), tenant_id=str(claims["tenant_id"]),
+                 roles=frozenset(claims["roles"]))
