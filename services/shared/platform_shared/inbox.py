@@ -6,24 +6,26 @@ record commits or rolls back with the handler's changes, a redelivered event
 changes nothing, and a handler that failed half-way is retried in full.
 """
 
-from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from platform_shared.clock import utcnow
 from platform_shared.tables import inbox
 
 
 def seen(session, handler, event_id, *, now=None):
-    """True when ``handler`` already processed ``event_id``; otherwise record it."""
+    """True when ``handler`` already processed ``event_id``; otherwise record it and say False.
+
+    One ``INSERT .. ON CONFLICT DO NOTHING``: when two deliveries of one event race,
+    the second waits for the first's transaction and then sees it as processed.
+    """
     if not event_id:
         raise ValueError("an event without event_id cannot be handled idempotently")
-    found = session.execute(
-        select(inbox.c.event_id).where(inbox.c.handler == handler, inbox.c.event_id == str(event_id))
-    ).first()
-    if found is not None:
-        return True
-    session.execute(
-        inbox.insert().values(handler=handler, event_id=str(event_id), processed_at=now or utcnow())
+    dialect = session.get_bind().dialect.name
+    insert = {"postgresql": pg_insert, "sqlite": sqlite_insert}[dialect]
+    result = session.execute(
+        insert(inbox)
+        .values(handler=handler, event_id=str(event_id), processed_at=now or utcnow())
+        .on_conflict_do_nothing(index_elements=["handler", "event_id"])
     )
-    # Flush now so a concurrent duplicate fails on the primary key here, not at commit.
-    session.flush()
-    return False
+    return result.rowcount == 0

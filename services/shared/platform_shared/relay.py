@@ -141,92 +141,79 @@ class Relay:
         """Publish until ``stop`` is set; survives broker and database outages."""
         stop = stop or threading.Event()
         backoff = 0.5
-        with _Leadership(self.engine, self.service, stop) as leader:
-            if not leader.acquired:
-                return
-            waiter = _Waiter(self.engine, self.service)
+        while not stop.is_set():
             try:
-                while not stop.is_set():
-                    try:
-                        sent = self.publish_pending()
-                        backoff = 0.5
-                    except Exception as exc:
-                        log.warning("relay %s: %s: %s; retrying in %.1fs",
-                                    self.service, type(exc).__name__, exc, backoff)
-                        self._reset_broker()
-                        stop.wait(backoff)
-                        backoff = min(backoff * 2, self.max_backoff)
-                        continue
-                    if sent < self.batch_size:
-                        waiter.wait(self.idle_wait, stop)
+                with _Coordinator(self.engine, self.service, stop) as coordinator:
+                    if coordinator.leading:
+                        self._publish_loop(coordinator, stop)
+                backoff = 0.5
+            except Exception as exc:  # database unreachable or coordination lost
+                log.warning("relay %s: %s: %s; retrying in %.1fs", self.service, type(exc).__name__, exc, backoff)
+                stop.wait(backoff)
+                backoff = min(backoff * 2, self.max_backoff)
             finally:
-                waiter.close()
                 self._reset_broker()
 
+    def _publish_loop(self, coordinator, stop):
+        backoff = 0.5
+        while not stop.is_set():
+            try:
+                sent = self.publish_pending()
+                backoff = 0.5
+            except Exception as exc:
+                log.warning("relay %s: %s: %s; retrying in %.1fs", self.service, type(exc).__name__, exc, backoff)
+                self._reset_broker()
+                stop.wait(backoff)
+                backoff = min(backoff * 2, self.max_backoff)
+                continue
+            if sent < self.batch_size:
+                coordinator.wait(self.idle_wait, stop)
 
-class _Leadership:
-    """On PostgreSQL, only one relay per service publishes (session advisory lock)."""
+
+class _Coordinator:
+    """On PostgreSQL: one dedicated connection that holds the relay's advisory lock (only
+    one relay per service publishes; others stand by) and LISTENs for the outbox's
+    NOTIFY so new events go out at once. Elsewhere: a plain poll interval."""
 
     def __init__(self, engine, service, stop):
         self.engine = engine
+        self.service = service
         self.key = zlib.crc32(f"outbox-relay:{service}".encode())
         self.stop = stop
-        self.conn = None
-        self.acquired = False
+        self.raw = None
+        self.leading = False
 
     def __enter__(self):
         if self.engine.dialect.name != "postgresql":
-            self.acquired = True
+            self.leading = True
             return self
-        self.conn = self.engine.connect()
+        self.raw = self.engine.raw_connection()
+        pg = self.raw.driver_connection
+        pg.set_session(autocommit=True)
         while not self.stop.is_set():
-            got = self.conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": self.key}).scalar()
-            self.conn.commit()
-            if got:
-                self.acquired = True
-                return self
-            log.info("another relay publishes this outbox; standing by")
+            with pg.cursor() as cur:
+                cur.execute("SELECT pg_try_advisory_lock(%s)", (self.key,))
+                if cur.fetchone()[0]:
+                    cur.execute(f'LISTEN "{channel_for(self.service)}"')
+                    self.leading = True
+                    return self
+            log.info("another relay publishes the %s outbox; standing by", self.service)
             self.stop.wait(5.0)
         return self
-
-    def __exit__(self, *exc):
-        if self.conn is not None:
-            try:
-                self.conn.close()
-            except Exception:
-                pass
-
-
-class _Waiter:
-    """Sleeps until the next NOTIFY on PostgreSQL, or a poll interval elsewhere."""
-
-    def __init__(self, engine, service):
-        self.raw = None
-        if engine.dialect.name == "postgresql":
-            try:
-                self.raw = engine.raw_connection()
-                self.raw.driver_connection.set_session(autocommit=True)
-                cur = self.raw.driver_connection.cursor()
-                cur.execute(f'LISTEN "{channel_for(service)}"')
-                cur.close()
-            except Exception:
-                log.warning("LISTEN failed; relay falls back to polling", exc_info=True)
-                self.raw = None
 
     def wait(self, timeout, stop):
         if self.raw is None:
             stop.wait(timeout)
             return
         pg = self.raw.driver_connection
-        try:
-            ready, _, _ = select.select([pg], [], [], timeout)
-            if ready:
-                pg.poll()
-                pg.notifies.clear()
-        except Exception:
-            stop.wait(timeout)
+        # An error here means the connection (and the lock with it) is gone: it
+        # propagates, `run` leaves this coordinator and competes for the lock again.
+        ready, _, _ = select.select([pg], [], [], timeout)
+        if ready:
+            pg.poll()
+            pg.notifies.clear()
 
-    def close(self):
+    def __exit__(self, *exc):
         if self.raw is not None:
             try:
                 self.raw.invalidate()
