@@ -17,7 +17,7 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-VAR = ROOT / "var"
+VAR = Path(os.environ.get("PLATFORM_VAR") or ROOT / "var").resolve()
 BIN = ROOT / ".venv" / "bin"
 SERVICES = ("accounts", "content", "media", "feedback", "polls", "royalties")
 
@@ -116,7 +116,7 @@ def banner(url, credentials):
            hanoi.contributor   hanoi.responder     tuyengiao.editor (editor, Propaganda Dept)
            hanoi.moderator     hanoi.member        laodong.royalty (royalty_officer)
            danang.admin (tenant_admin, Đà Nẵng)
-         Passwords are kept in var/demo-credentials.json. Ctrl-C stops everything.
+         Passwords are kept in {VAR / 'demo-credentials.json'}. Ctrl-C stops everything.
         ──────────────────────────────────────────────────────────────────
     """)
 

@@ -4,7 +4,7 @@ import logging
 import re
 import uuid
 
-from flask import Flask, current_app, g, request
+from flask import Flask, Response, current_app, g, request
 from flask_smorest import Api
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -13,7 +13,7 @@ from platform_shared.schemas import ErrorSchema
 
 from gateway import errors
 from gateway.auth import make_verifier
-from gateway.rpc import RpcPool
+from gateway.rpc import RawJson, RpcPool
 from gateway.settings import Settings
 
 log = logging.getLogger("gateway")
@@ -34,6 +34,16 @@ def call(service, method, *args, timeout=None, **kwargs):
     return current_app.extensions["rpc"].call(
         service, method, *args, timeout=timeout, context={"request_id": g.get("request_id")}, **kwargs
     )
+
+
+def forward(service, method, *args, status=200, timeout=None):
+    """RPC whose result is the response body as it is (no decoding and re-encoding)."""
+    body = current_app.extensions["rpc"].call(
+        service, method, *args, timeout=timeout, context={"request_id": g.get("request_id")}, raw=True
+    )
+    if isinstance(body, RawJson):
+        return Response(body, status=status, mimetype="application/json")
+    return body, status
 
 
 def create_app(settings=None, *, rpc=None):

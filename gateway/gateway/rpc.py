@@ -32,6 +32,14 @@ RPC_EXCHANGE = "nameko-rpc"
 _ERRORS_BY_PATH = {f"{cls.__module__}.{cls.__name__}": cls for cls in ALL_ERRORS}
 
 
+# nameko's replies are kombu-JSON ``{"result": ..., "error": null}`` when all went well.
+_OK_PREFIX, _OK_SUFFIX = '{"result": ', ', "error": null}'
+
+
+class RawJson(str):
+    """A JSON document received from a service, to be sent on as it is."""
+
+
 class RemoteFailure(Exception):
     """A service raised something outside the shared taxonomy (a bug there)."""
 
@@ -78,7 +86,7 @@ class RpcClient:
     def _on_return(self, exc, exchange, routing_key, message):
         self._returned.add(message.properties.get("correlation_id"))
 
-    def call(self, service, method, args=(), kwargs=None, *, timeout=10.0, context=None):
+    def call(self, service, method, args=(), kwargs=None, *, timeout=10.0, context=None, raw=False):
         corr = uuid.uuid4().hex
         headers = {f"nameko.{k}": v for k, v in (context or {}).items() if v is not None}
         headers.setdefault("nameko.call_id_stack", [f"gateway.{method}.{corr}"])
@@ -106,6 +114,9 @@ class RpcClient:
             self._returned.discard(corr)
         if isinstance(body, (bytes, bytearray)):
             body = body.decode("utf-8")
+        if raw and body.startswith(_OK_PREFIX) and body.endswith(_OK_SUFFIX):
+            # A successful reply the gateway only forwards: no parse, no re-encode.
+            return RawJson(body[len(_OK_PREFIX):-len(_OK_SUFFIX)])
         reply = json.loads(body)
         if reply.get("error"):
             raise rebuild_error(reply["error"], service, method)
@@ -158,9 +169,9 @@ class RpcPool:
                 self._all.append(client)
         return client
 
-    def call(self, service, method, *args, timeout=None, context=None, **kwargs):
+    def call(self, service, method, *args, timeout=None, context=None, raw=False, **kwargs):
         return self._client().call(service, method, args, kwargs, timeout=timeout or self.timeout,
-                                   context=context)
+                                   context=context, raw=raw)
 
     def close(self):
         with self._lock:

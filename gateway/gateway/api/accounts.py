@@ -12,7 +12,7 @@ from platform_shared.schemas import accounts as api
 from platform_shared.schemas import page_of
 
 from gateway.api.common import client_address, documented, json_body, query_args
-from gateway.app import call
+from gateway.app import call, forward
 from gateway.auth import ANONYMOUS, current_actor
 
 auth = Blueprint("auth", __name__, url_prefix="/api/v1", description="Đăng nhập, kích hoạt, mã truy cập")
@@ -37,25 +37,25 @@ for _bp in (tenants, units, users, staff):
 # -- auth ---------------------------------------------------------------------
 
 @auth.route("/auth/login", methods=["POST"])
-@auth.arguments(api.LoginRequest)
+@auth.arguments(api.LoginRequest())
 @auth.alt_response(200, schema=api.TokenPair, success=True, description="Mã truy cập và mã làm mới")
 @documented(auth, 401, 403, 422, 429, 503)
 def login(data):
     """Đăng nhập bằng tên đăng nhập và mật khẩu."""
-    return call("accounts", "login", ANONYMOUS, data["username"], data["password"], client_address())
+    return forward("accounts", "login", ANONYMOUS, data["username"], data["password"], client_address())
 
 
 @auth.route("/auth/refresh", methods=["POST"])
-@auth.arguments(api.RefreshRequest)
+@auth.arguments(api.RefreshRequest())
 @auth.alt_response(200, schema=api.TokenPair, success=True)
 @documented(auth, 401, 422, 503)
 def refresh(data):
     """Đổi mã làm mới lấy cặp mã mới (mã cũ hết hiệu lực; dùng lại sẽ thu hồi cả phiên)."""
-    return call("accounts", "refresh", ANONYMOUS, data["refresh_token"])
+    return forward("accounts", "refresh", ANONYMOUS, data["refresh_token"])
 
 
 @auth.route("/auth/logout", methods=["POST"])
-@auth.arguments(api.RefreshRequest)
+@auth.arguments(api.RefreshRequest())
 @auth.alt_response(204, success=True, description="Đã đăng xuất")
 @documented(auth, 422, 503)
 def logout(data):
@@ -65,12 +65,12 @@ def logout(data):
 
 
 @auth.route("/auth/activate", methods=["POST"])
-@auth.arguments(api.ActivateRequest)
+@auth.arguments(api.ActivateRequest())
 @auth.alt_response(200, schema=api.UserRead, success=True, description="Tài khoản đã kích hoạt")
 @documented(auth, 400, 422, 503)
 def activate(data):
     """Kích hoạt tài khoản bằng mã dùng một lần và đặt mật khẩu."""
-    return call("accounts", "activate", ANONYMOUS, data["token"], data["password"])
+    return forward("accounts", "activate", ANONYMOUS, data["token"], data["password"])
 
 
 @auth.route("/auth/jwks", methods=["GET"])
@@ -88,28 +88,28 @@ def jwks():
 @documented(auth, 401, 503)
 def me():
     """Tài khoản đang đăng nhập và đơn vị của nó."""
-    return call("accounts", "get_me", current_actor())
+    return forward("accounts", "get_me", current_actor())
 
 
 # -- tenants --------------------------------------------------------------------
 
 @tenants.route("")
 class Tenants(MethodView):
-    @tenants.arguments(api.TenantListArgs, location="query")
+    @tenants.arguments(api.TenantListArgs(), location="query")
     @tenants.alt_response(200, schema=page_of(api.TenantRead), success=True)
     @tenants.doc(security=SECURED)
     @documented(tenants, 401, 422, 503)
     def get(self, _args):
         """Danh sách đơn vị (quản trị hệ thống: tất cả; người khác: đơn vị của mình)."""
-        return call("accounts", "list_tenants", current_actor(), query_args())
+        return forward("accounts", "list_tenants", current_actor(), query_args())
 
-    @tenants.arguments(api.TenantCreate)
+    @tenants.arguments(api.TenantCreate())
     @tenants.alt_response(201, schema=api.TenantRead, success=True)
     @tenants.doc(security=SECURED)
     @documented(tenants, 401, 403, 404, 409, 422, 503)
     def post(self, _data):
         """Tạo đơn vị thành viên (quản trị hệ thống)."""
-        return call("accounts", "create_tenant", current_actor(), json_body()), 201
+        return forward("accounts", "create_tenant", current_actor(), json_body(), status=201)
 
 
 @tenants.route("/<tenant_id>")
@@ -119,25 +119,25 @@ class TenantById(MethodView):
     @documented(tenants, 401, 404, 503)
     def get(self, tenant_id):
         """Một đơn vị."""
-        return call("accounts", "get_tenant", current_actor(), tenant_id)
+        return forward("accounts", "get_tenant", current_actor(), tenant_id)
 
-    @tenants.arguments(api.TenantUpdate)
+    @tenants.arguments(api.TenantUpdate())
     @tenants.alt_response(200, schema=api.TenantRead, success=True)
     @tenants.doc(security=SECURED)
     @documented(tenants, 401, 403, 404, 409, 422, 503)
     def patch(self, _data, tenant_id):
         """Sửa tên (quản trị đơn vị), cấp trên, đường dẫn, trạng thái (quản trị hệ thống)."""
-        return call("accounts", "update_tenant", current_actor(), tenant_id, json_body())
+        return forward("accounts", "update_tenant", current_actor(), tenant_id, json_body())
 
 
 @tenants.route("/<tenant_id>/merge", methods=["POST"])
-@tenants.arguments(api.MergeRequest)
+@tenants.arguments(api.MergeRequest())
 @tenants.alt_response(200, schema=api.TenantRead, success=True, description="Đơn vị đã hợp nhất")
 @tenants.doc(security=SECURED)
 @documented(tenants, 401, 403, 404, 409, 422, 503)
 def merge(_data, tenant_id):
     """Hợp nhất đơn vị vào một đơn vị khác (quản trị hệ thống)."""
-    return call("accounts", "merge_tenant", current_actor(), tenant_id, json_body())
+    return forward("accounts", "merge_tenant", current_actor(), tenant_id, json_body())
 
 
 CREDENTIAL_COLUMNS = ("tenant_code", "username", "activation_token", "expires_at")
@@ -195,21 +195,21 @@ def _credentials_csv(credentials):
 
 @units.route("")
 class Units(MethodView):
-    @units.arguments(api.UnitListArgs, location="query")
+    @units.arguments(api.UnitListArgs(), location="query")
     @units.alt_response(200, schema=page_of(api.UnitRead), success=True)
     @units.doc(security=SECURED)
     @documented(units, 401, 404, 422, 503)
     def get(self, _args):
         """Đơn vị trong cây (theo thứ tự cây); root_id lấy một nhánh."""
-        return call("accounts", "list_units", current_actor(), query_args())
+        return forward("accounts", "list_units", current_actor(), query_args())
 
-    @units.arguments(api.UnitCreate)
+    @units.arguments(api.UnitCreate())
     @units.alt_response(201, schema=api.UnitRead, success=True)
     @units.doc(security=SECURED)
     @documented(units, 401, 403, 404, 409, 422, 503)
     def post(self, _data):
         """Thêm đơn vị (quản trị đơn vị)."""
-        return call("accounts", "create_unit", current_actor(), json_body()), 201
+        return forward("accounts", "create_unit", current_actor(), json_body(), status=201)
 
 
 @units.route("/<unit_id>")
@@ -219,36 +219,36 @@ class UnitById(MethodView):
     @documented(units, 401, 404, 503)
     def get(self, unit_id):
         """Một đơn vị."""
-        return call("accounts", "get_unit", current_actor(), unit_id)
+        return forward("accounts", "get_unit", current_actor(), unit_id)
 
-    @units.arguments(api.UnitUpdate)
+    @units.arguments(api.UnitUpdate())
     @units.alt_response(200, schema=api.UnitRead, success=True)
     @units.doc(security=SECURED)
     @documented(units, 401, 403, 404, 409, 422, 503)
     def patch(self, _data, unit_id):
         """Đổi tên, mã, chuyển nhánh hoặc ngừng hoạt động một đơn vị."""
-        return call("accounts", "update_unit", current_actor(), unit_id, json_body())
+        return forward("accounts", "update_unit", current_actor(), unit_id, json_body())
 
 
 # -- users --------------------------------------------------------------------------
 
 @users.route("")
 class Users(MethodView):
-    @users.arguments(api.UserListArgs, location="query")
+    @users.arguments(api.UserListArgs(), location="query")
     @users.alt_response(200, schema=page_of(api.UserRead), success=True)
     @users.doc(security=SECURED)
     @documented(users, 401, 403, 404, 422, 503)
     def get(self, _args):
         """Tài khoản của đơn vị (quản trị đơn vị)."""
-        return call("accounts", "list_users", current_actor(), query_args())
+        return forward("accounts", "list_users", current_actor(), query_args())
 
-    @users.arguments(api.UserInvite)
+    @users.arguments(api.UserInvite())
     @users.alt_response(201, schema=api.Invitation, success=True, description="Tài khoản và mã kích hoạt")
     @users.doc(security=SECURED)
     @documented(users, 401, 403, 404, 409, 422, 503)
     def post(self, _data):
         """Mời một người dùng: tạo tài khoản chờ kích hoạt và mã kích hoạt dùng một lần."""
-        return call("accounts", "invite_user", current_actor(), json_body()), 201
+        return forward("accounts", "invite_user", current_actor(), json_body(), status=201)
 
 
 @users.route("/<user_id>")
@@ -258,15 +258,15 @@ class UserById(MethodView):
     @documented(users, 401, 403, 404, 503)
     def get(self, user_id):
         """Một tài khoản."""
-        return call("accounts", "get_user", current_actor(), user_id)
+        return forward("accounts", "get_user", current_actor(), user_id)
 
-    @users.arguments(api.UserUpdate)
+    @users.arguments(api.UserUpdate())
     @users.alt_response(200, schema=api.UserRead, success=True)
     @users.doc(security=SECURED)
     @documented(users, 401, 403, 404, 409, 422, 503)
     def patch(self, _data, user_id):
         """Đổi vai trò, đơn vị, họ tên; status=deactivated khóa tài khoản và thu hồi mọi phiên."""
-        return call("accounts", "update_user", current_actor(), user_id, json_body())
+        return forward("accounts", "update_user", current_actor(), user_id, json_body())
 
 
 @users.route("/<user_id>/activation-token", methods=["POST"])
@@ -275,28 +275,28 @@ class UserById(MethodView):
 @documented(users, 401, 403, 404, 409, 503)
 def reissue_activation(user_id):
     """Cấp lại mã kích hoạt cho tài khoản chưa kích hoạt (mã cũ hết hiệu lực)."""
-    return call("accounts", "reissue_activation", current_actor(), user_id), 201
+    return forward("accounts", "reissue_activation", current_actor(), user_id, status=201)
 
 
 # -- staff ----------------------------------------------------------------------------
 
 @staff.route("")
 class Staff(MethodView):
-    @staff.arguments(api.StaffListArgs, location="query")
+    @staff.arguments(api.StaffListArgs(), location="query")
     @staff.alt_response(200, schema=page_of(api.StaffRead), success=True)
     @staff.doc(security=SECURED)
     @documented(staff, 401, 403, 404, 422, 503)
     def get(self, _args):
         """Hồ sơ cán bộ của đơn vị; in_office=true chỉ người đang trong nhiệm kỳ."""
-        return call("accounts", "list_staff", current_actor(), query_args())
+        return forward("accounts", "list_staff", current_actor(), query_args())
 
-    @staff.arguments(api.StaffCreate)
+    @staff.arguments(api.StaffCreate())
     @staff.alt_response(201, schema=api.StaffRead, success=True)
     @staff.doc(security=SECURED)
     @documented(staff, 401, 403, 404, 422, 503)
     def post(self, _data):
         """Thêm hồ sơ cán bộ."""
-        return call("accounts", "create_staff", current_actor(), json_body()), 201
+        return forward("accounts", "create_staff", current_actor(), json_body(), status=201)
 
 
 @staff.route("/<staff_id>")
@@ -306,12 +306,12 @@ class StaffById(MethodView):
     @documented(staff, 401, 403, 404, 503)
     def get(self, staff_id):
         """Một hồ sơ cán bộ."""
-        return call("accounts", "get_staff", current_actor(), staff_id)
+        return forward("accounts", "get_staff", current_actor(), staff_id)
 
-    @staff.arguments(api.StaffUpdate)
+    @staff.arguments(api.StaffUpdate())
     @staff.alt_response(200, schema=api.StaffRead, success=True)
     @staff.doc(security=SECURED)
     @documented(staff, 401, 403, 404, 422, 503)
     def patch(self, _data, staff_id):
         """Sửa hồ sơ cán bộ (kết thúc nhiệm kỳ, chuyển đơn vị...)."""
-        return call("accounts", "update_staff", current_actor(), staff_id, json_body())
+        return forward("accounts", "update_staff", current_actor(), staff_id, json_body())

@@ -35,6 +35,7 @@ def _ping(app, service, timeout):
 
 
 @blp.route("/readyz", methods=["GET"])
+@blp.alt_response(503, description="Một dịch vụ hoặc hàng đợi chưa sẵn sàng (chi tiết trong services)")
 def readyz():
     """Ready when the broker and every service answer a ping within READINESS_TIMEOUT."""
     app = current_app._get_current_object()

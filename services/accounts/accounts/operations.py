@@ -47,14 +47,20 @@ def _inline(fn, *args):
     return fn(*args)
 
 
+_SCHEMAS = {}
+
+
 def load(schema_cls, data, *, partial=False):
     """Validate RPC input with the public schema; field errors become one InvalidInput."""
     from marshmallow import ValidationError
 
     if not isinstance(data, dict):
         raise InvalidInput("Dữ liệu gửi lên phải là một đối tượng JSON.", code="INVALID_BODY")
+    schema = _SCHEMAS.get(schema_cls)
+    if schema is None:
+        schema = _SCHEMAS[schema_cls] = schema_cls()  # schemas hold no per-call state
     try:
-        return schema_cls().load(data, partial=partial)
+        return schema.load(data, partial=partial)
     except ValidationError as exc:
         messages = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
         fields = ", ".join(sorted(messages))
@@ -185,7 +191,7 @@ class Accounts:
 
     def me(self, actor):
         policy.require_signed_in(actor)
-        with self.sessions.transaction() as session:
+        with self.sessions.read() as session:
             user = UserStore(session, actor).get(actor.user_id)
             tenant = TenantStore(session, actor).get(user.tenant_id)
             return user, tenant
@@ -247,13 +253,13 @@ class Accounts:
 
     def get_tenant(self, actor, tenant_id):
         policy.require_signed_in(actor)
-        with self.sessions.transaction() as session:
+        with self.sessions.read() as session:
             return TenantStore(session, actor).get(tenant_id)
 
     def list_tenants(self, actor, args):
         policy.require_signed_in(actor)
         args = load(api.TenantListArgs, args or {})
-        with self.sessions.transaction() as session:
+        with self.sessions.read() as session:
             items, total = TenantStore(session, actor).list(**args)
             return items, total, args
 
@@ -361,13 +367,13 @@ class Accounts:
 
     def get_unit(self, actor, unit_id):
         policy.require_signed_in(actor)
-        with self.sessions.transaction() as session:
+        with self.sessions.read() as session:
             return UnitStore(session, actor).get(unit_id)
 
     def list_units(self, actor, args):
         policy.require_signed_in(actor)
         args = load(api.UnitListArgs, args or {})
-        with self.sessions.transaction() as session:
+        with self.sessions.read() as session:
             units = UnitStore(session, actor)
             tenant_id = self._listing_tenant(actor, args.pop("tenant_id", None))
             root_id = args.pop("root_id", None)
@@ -442,14 +448,14 @@ class Accounts:
 
     def get_user(self, actor, user_id):
         policy.require_signed_in(actor)
-        with self.sessions.transaction() as session:
+        with self.sessions.read() as session:
             user = UserStore(session, actor).get(user_id)
             policy.require_may_read_user(actor, user)
             return user
 
     def list_users(self, actor, args):
         args = load(api.UserListArgs, args or {})
-        with self.sessions.transaction() as session:
+        with self.sessions.read() as session:
             tenant_id = self._listing_tenant(actor, args.pop("tenant_id", None))
             if tenant_id is not None:
                 policy.require_admin_of(actor, tenant_id)
@@ -486,14 +492,14 @@ class Accounts:
 
     def get_staff(self, actor, staff_id):
         policy.require_signed_in(actor)
-        with self.sessions.transaction() as session:
+        with self.sessions.read() as session:
             record = StaffStore(session, actor).get(staff_id)
             policy.require_may_read_staff(actor)
             return record
 
     def list_staff(self, actor, args):
         args = load(api.StaffListArgs, args or {})
-        with self.sessions.transaction() as session:
+        with self.sessions.read() as session:
             tenant_id = self._listing_tenant(actor, args.pop("tenant_id", None))
             if tenant_id is not None:
                 policy.require_admin_of(actor, tenant_id)

@@ -73,8 +73,26 @@ def _save_credentials(path, data):
         json.dump(data, fh, ensure_ascii=False, indent=2)
 
 
+class _SameSaltForDemo:
+    """Hashes each demo password once: the demo users share one password, and one
+    Argon2id hash per distinct password keeps seeding quick. Demo data only."""
+
+    def __init__(self, passwords):
+        self._passwords = passwords
+        self._hashes = {}
+
+    def hash(self, password):
+        if password not in self._hashes:
+            self._hashes[password] = self._passwords.hash(password)
+        return self._hashes[password]
+
+    def __getattr__(self, name):
+        return getattr(self._passwords, name)
+
+
 def seed(app, credentials_path, *, admin_password=None, demo_password=None, log=print):
     """Create whatever of the demo tree is missing; returns the logins to print."""
+    app.passwords = _SameSaltForDemo(app.passwords)
     stored = load_credentials(credentials_path)
     admin_password = admin_password or stored.get("admin") or _generate_password()
     demo_password = demo_password or stored.get("demo") or _generate_password()

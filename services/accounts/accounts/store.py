@@ -8,6 +8,7 @@ import checks) and is never handed an actor's input unfiltered.
 from datetime import date
 
 from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import joinedload
 
 from platform_shared.database import as_uuid, paginate
 from platform_shared.errors import NotFound
@@ -237,7 +238,8 @@ class UserStore:
         return select(User).where(policy.own_tenant_rows(self.actor, User))
 
     def get(self, user_id):
-        user = self.session.scalars(self._visible().where(User.id == as_uuid(user_id, "user"))).one_or_none()
+        stmt = self._visible().where(User.id == as_uuid(user_id, "user")).options(joinedload(User.role_rows))
+        user = self.session.scalars(stmt).unique().one_or_none()
         if user is None:
             raise NotFound.of("user", user_id)
         return user

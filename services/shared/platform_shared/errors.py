@@ -7,7 +7,11 @@ gateway maps each class to one HTTP status. Every error carries a stable machine
 
 The constructor arguments are kept in ``self.args`` in the same order, because
 nameko rebuilds a registered exception as ``cls(*exc_args)`` on the caller's side.
+``details`` travels as a JSON string: nameko turns every non-string scalar of an
+exception's args into a string, which would make row numbers "5".
 """
+
+import json
 
 
 class PlatformError(Exception):
@@ -18,8 +22,10 @@ class PlatformError(Exception):
     def __init__(self, message=None, code=None, details=None):
         message = message or self.default_message
         code = code or self.default_code
+        if isinstance(details, str):
+            details = json.loads(details) if details else {}
         details = details or {}
-        super().__init__(message, code, details)
+        super().__init__(message, code, json.dumps(details, ensure_ascii=False, default=str))
         self.message = message
         self.code = code
         self.details = details

@@ -5,13 +5,13 @@ service to have a ``db = Database()`` attribute.
 """
 
 from nameko.dependency_providers import Config
-from nameko.rpc import rpc
 from sqlalchemy import text
 
 from platform_shared import handlers, parking, transport
 from platform_shared.actor import Actor
 from platform_shared.context import RequestContext
 from platform_shared.errors import Forbidden
+from platform_shared.rpc import rpc
 
 
 def _require_platform_admin(actor):

@@ -1,18 +1,101 @@
-"""RPC between services, with the timeout nameko's ``RpcProxy`` lacks.
+"""RPC of the platform, on nameko's wire protocol.
+
+``@rpc`` replaces ``nameko.rpc.rpc`` in every service: replies go out on one
+persistent channel without waiting for a broker confirm (the caller has a
+timeout anyway, and the reply queue is transient), which lets one service
+process answer about a quarter more calls per second. The reply format is
+nameko's own (``{"result", "error"}``, JSON). A service must use this ``rpc`` for
+all of its methods: two consumer classes on one queue would each see only their
+own methods.
 
 ``ServiceRpc("accounts")`` is a drop-in for ``RpcProxy``: every call waits at most
 ``RPC_TIMEOUT`` seconds (config, default 10) and a stopped or unknown service
 raises ``Unavailable`` instead of hanging the worker.
 """
 
+import sys
+
+import amqp
 import eventlet
-from nameko.exceptions import UnknownService
-from nameko.rpc import MethodProxy, RpcProxy
+from kombu.utils import json
+from eventlet.semaphore import Semaphore
+from nameko.exceptions import UnknownService, UnserializableValueError, serialize
+from nameko.rpc import MethodProxy, Rpc, RpcConsumer, RpcProxy
+
+from platform_shared.broker import amqp_params
 
 from platform_shared import transport  # noqa: F401  (registers the shared errors)
 from platform_shared.errors import Unavailable
 
 DEFAULT_TIMEOUT = 10.0
+
+
+class _RpcConsumer(RpcConsumer):
+    """Publishes replies on one py-amqp channel of its own, without a broker confirm.
+
+    nameko's responder builds a kombu publisher per reply and waits for a confirm;
+    a reply goes to a transient queue of a caller who has a timeout, so neither is
+    worth its cost (about a quarter of a no-op call's CPU).
+    """
+
+    def setup(self):
+        super().setup()
+        self._reply_lock = Semaphore()
+        self._reply_conn = self._reply_channel = None
+
+    def stop(self):
+        super().stop()
+        self._close_replies()
+
+    def kill(self):
+        super().kill()
+        self._close_replies()
+
+    def _close_replies(self):
+        if self._reply_conn is not None:
+            try:
+                self._reply_conn.collect()
+            except Exception:  # already gone
+                pass
+        self._reply_conn = self._reply_channel = None
+
+    def _publish_reply(self, message, body):
+        reply = amqp.Message(body, content_type="application/json", content_encoding="utf-8",
+                             correlation_id=message.properties.get("correlation_id"), delivery_mode=1)
+        exchange = self.container.config.get("rpc_exchange", "nameko-rpc")
+        with self._reply_lock:
+            for attempt in (1, 2):
+                try:
+                    if self._reply_channel is None:
+                        self._reply_conn = amqp.Connection(**amqp_params(self.container.config["AMQP_URI"]))
+                        self._reply_conn.connect()
+                        self._reply_channel = self._reply_conn.channel()
+                    self._reply_channel.basic_publish(reply, exchange=exchange,
+                                                      routing_key=message.properties["reply_to"])
+                    return
+                except (OSError, amqp.exceptions.AMQPError):
+                    self._close_replies()
+                    if attempt == 2:
+                        raise
+
+    def handle_result(self, message, result, exc_info):
+        error = serialize(exc_info[1]) if exc_info is not None else None
+        try:
+            body = json.dumps({"result": result, "error": error})
+        except (TypeError, ValueError):
+            exc_info = sys.exc_info()
+            body = json.dumps({"result": None, "error": serialize(UnserializableValueError(result))})
+            result = None
+        self._publish_reply(message, body)
+        self.queue_consumer.ack_message(message)
+        return result, exc_info
+
+
+class PlatformRpc(Rpc):
+    rpc_consumer = _RpcConsumer()
+
+
+rpc = PlatformRpc.decorator
 
 
 class ServiceRpc(RpcProxy):

@@ -9,6 +9,7 @@ JWKS and are cached; an unknown ``kid`` triggers one refresh (key rotation).
 
 import threading
 import time
+from collections import OrderedDict
 
 import jwt
 from jwt import PyJWK
@@ -45,9 +46,17 @@ class KeyCache:
             key = self._keys.get(kid)
         return key
 
-    def _refresh(self, now):
+    def known(self, kid):
+        """Whether ``kid`` was in the JWKS at the last refresh."""
+        return kid in self._keys
+
+    def refresh(self):
+        """Load the JWKS now (used by the periodic refresh, and by tests)."""
+        self._refresh(time.monotonic(), force=True)
+
+    def _refresh(self, now, force=False):
         with self._lock:
-            if self._keys and self._loaded_at >= now:
+            if not force and self._keys and self._loaded_at >= now:
                 return  # another thread refreshed while this one waited
             jwks = self._fetch()
             keys = {}
@@ -59,16 +68,40 @@ class KeyCache:
 
 
 class TokenVerifier:
-    def __init__(self, keys, *, issuer=DEFAULT_ISSUER, audience=DEFAULT_AUDIENCE, leeway=5):
+    """Verifies access tokens; remembers the ones it verified until they expire.
+
+    A token is sent with every request of a session, and an Ed25519 check costs more
+    than the rest of a small request in the gateway. The cache is keyed by the exact
+    token text, honours ``exp`` and forgets a token whose key left the JWKS.
+    """
+
+    def __init__(self, keys, *, issuer=DEFAULT_ISSUER, audience=DEFAULT_AUDIENCE, leeway=5, cache_size=50_000):
         self.keys = keys
         self.issuer = issuer
         self.audience = audience
         self.leeway = leeway
+        self._verified = OrderedDict()
+        self._cache_size = cache_size
+        self._lock = threading.Lock()
 
     def verify(self, token):
         """Claims of a valid access token; ``Unauthorized`` with a precise code otherwise."""
         if not token or not isinstance(token, str):
             raise Unauthorized("Thiếu mã truy cập.", code="TOKEN_MISSING")
+        hit = self._verified.get(token)
+        if hit is not None:
+            kid, claims = hit
+            if claims["exp"] > time.time() - self.leeway and self.keys.known(kid):
+                return claims
+            self._verified.pop(token, None)
+        claims, kid = self._verify(token)
+        with self._lock:
+            self._verified[token] = (kid, claims)
+            while len(self._verified) > self._cache_size:
+                self._verified.popitem(last=False)
+        return claims
+
+    def _verify(self, token):
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError:
@@ -98,7 +131,7 @@ class TokenVerifier:
                                details={"reason": type(exc).__name__}) from None
         if claims.get("typ") != ACCESS_CLAIM_TYP or not isinstance(claims.get("roles"), list):
             raise Unauthorized("Mã truy cập không hợp lệ.", code="TOKEN_INVALID")
-        return claims
+        return claims, header.get("kid")
 
 
 def actor_from_claims(claims):

@@ -18,7 +18,9 @@ import pytest
 def pytest_load_initial_conftests(early_config, parser, args):
     warnings.filterwarnings("ignore", message="(?s).*Eventlet is deprecated")
     import eventlet
+    from eventlet import hubs
 
+    hubs.use_hub(os.environ.get("EVENTLET_HUB", "poll"))  # as `platform run` does
     eventlet.monkey_patch()
 
 

@@ -62,3 +62,19 @@ def _waiting_on_lock(conn):
     return conn.execute(text(
         "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND objid = :k"
     ), {"k": LOCK_KEY}).scalar() == 1
+
+
+def test_a_pooled_connection_killed_by_the_server_is_replaced_before_use(databases, monkeypatch):
+    """After a database restart, the first request must not fail on a dead pooled connection."""
+    from platform_shared import database
+
+    monkeypatch.setattr(database, "IDLE_PING_SECONDS", 0.0)
+    engine = database.make_engine(databases.url("content"), pool_size=1)
+    sessions = database.SessionFactory(engine)
+    with sessions.read() as session:
+        pid = session.execute(text("SELECT pg_backend_pid()")).scalar()
+    with databases.sessions("content").engine.connect() as admin:
+        admin.execute(text("SELECT pg_terminate_backend(:p)"), {"p": pid})
+    with sessions.read() as session:  # served on a fresh connection, no error
+        assert session.execute(text("SELECT pg_backend_pid()")).scalar() != pid
+    engine.dispose()

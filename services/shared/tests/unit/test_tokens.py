@@ -141,3 +141,27 @@ def test_keys_are_fetched_once_not_per_request(keys):
     for _ in range(20):
         verifier.verify(raw)
     assert len(verifier.fetches) == 1
+
+
+def test_a_verified_token_is_remembered_but_not_past_its_expiry_or_its_key(keys):
+    from accounts.signing import Signer
+
+    signer = Signer(keys, issuer=ISS, audience=AUD, access_ttl=60)
+    current = {"jwks": signer.jwks()}
+    verifier = TokenVerifier(KeyCache(lambda: current["jwks"], min_refresh_interval=0), issuer=ISS, audience=AUD,
+                             leeway=0)
+    raw = token(signer)
+    verifier.verify(raw)
+    assert raw in verifier._verified
+    # the key is withdrawn (compromised): the remembered token stops working at the next refresh
+    current["jwks"] = {"keys": []}
+    verifier.keys.refresh()
+    with pytest.raises(Unauthorized):
+        verifier.verify(raw)
+    # an expired remembered token is checked again, and refused
+    current["jwks"] = signer.jwks()
+    verifier.keys.refresh()
+    stale = token(signer, now=datetime.now(timezone.utc) - timedelta(seconds=120))
+    verifier._verified[stale] = ("2026-01-01", jwt.decode(stale, options={"verify_signature": False}))
+    with pytest.raises(Unauthorized):
+        verifier.verify(stale)

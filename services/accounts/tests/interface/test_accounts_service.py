@@ -1,0 +1,67 @@
+"""The accounts service in a real container: RPC contract, events through the outbox."""
+
+import pytest
+from nameko.standalone.rpc import ServiceRpcProxy
+from sqlalchemy import select
+
+from platform_shared import transport  # noqa: F401
+from platform_shared.actor import SYSTEM, Actor
+from platform_shared.contracts import accounts as contracts
+from platform_shared.errors import Forbidden, NotFound, Unauthorized
+from platform_shared.tables import outbox
+from platform_shared.testing.checks import assert_service_runs_on_its_own_database
+
+
+@pytest.fixture
+def accounts(start_service):
+    container = start_service("accounts")
+    with ServiceRpcProxy("accounts", {"AMQP_URI": container.config["AMQP_URI"]}, timeout=15) as proxy:
+        yield proxy
+
+
+def test_the_accounts_service_runs_on_its_own_database(start_service, databases):
+    assert_service_runs_on_its_own_database("accounts", start_service, databases)
+
+
+def test_every_event_the_service_publishes_matches_its_contract(accounts, databases):
+    """Contract test: tenant_created, tenant_updated, tenant_merged, user_created, user_deactivated."""
+    system = SYSTEM.dump()
+    tld = accounts.create_tenant(system, {"code": "TLD", "name": "Tổng Liên đoàn", "kind": "confederation",
+                                          "parent_id": None})
+    a = accounts.create_tenant(system, {"code": "A1", "name": "Liên đoàn A", "kind": "provincial_federation",
+                                        "parent_id": tld["id"]})
+    b = accounts.create_tenant(system, {"code": "B1", "name": "Liên đoàn B", "kind": "provincial_federation",
+                                        "parent_id": tld["id"]})
+    accounts.update_tenant(system, a["id"], {"name": "Liên đoàn A mới"})
+    invited = accounts.invite_user(system, {"tenant_id": b["id"], "email": "b@x.vn", "full_name": "Người B",
+                                            "roles": ["member"]})
+    accounts.update_user(system, invited["user"]["id"], {"status": "deactivated"})
+    accounts.merge_tenant(system, b["id"], {"into": a["id"]})
+
+    with databases.sessions("accounts").transaction() as session:
+        rows = session.execute(select(outbox.c.event_type, outbox.c.payload).order_by(outbox.c.id)).all()
+    seen = {event_type for event_type, _ in rows}
+    assert seen == set(contracts.SCHEMAS)
+    for event_type, payload in rows:
+        loaded = contracts.SCHEMAS[event_type]().load(payload)
+        assert loaded["event_type"] == event_type and loaded["schema_version"] == 1
+        assert len(loaded["event_id"]) == 36
+
+
+def test_errors_cross_rpc_as_the_shared_classes(accounts):
+    stranger = Actor("u", "00000000-0000-0000-0000-000000000001", frozenset({"tenant_admin"})).dump()
+    with pytest.raises(NotFound):
+        accounts.get_tenant(stranger, "00000000-0000-0000-0000-000000000002")
+    with pytest.raises(Forbidden):
+        accounts.import_tenants(stranger, "code\n")
+    with pytest.raises(Unauthorized):
+        accounts.get_me(Actor.anonymous().dump())
+    with pytest.raises(Unauthorized):
+        accounts.get_me("not an actor")
+
+
+def test_a_missing_signing_key_stops_the_service_at_start(start_service, tmp_path):
+    from platform_shared.errors import ConfigurationError
+
+    with pytest.raises(ConfigurationError, match="TOKEN_KEYS_DIR"):
+        start_service("accounts", TOKEN_KEYS_DIR=str(tmp_path / "nowhere"))

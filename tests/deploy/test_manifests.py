@@ -1,0 +1,845 @@
+"""Static checks of deploy/: the image, docker compose and the Kubernetes manifests.
+
+Nothing here needs Docker, a cluster, RabbitMQ or PostgreSQL: the files are parsed
+with PyYAML and compared with what the platform's commands read. The one test that
+runs ``docker compose config`` skips where the compose plugin is not installed.
+"""
+
+import base64
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+DEPLOY = ROOT / "deploy"
+COMPOSE_FILE = DEPLOY / "compose.yml"
+ENV_EXAMPLE = DEPLOY / ".env.example"
+DOCKERFILE = DEPLOY / "Dockerfile"
+K8S = DEPLOY / "kubernetes"
+SECRET_TEMPLATES = K8S / "secrets.example.yaml"
+
+SERVICES = ("accounts", "content", "media", "feedback", "polls", "royalties")
+IMAGE = "congdoan-platform"  # the image name the Kubernetes manifests use
+PLACEHOLDER = re.compile(r"^change-me")
+SECRET_NAME = re.compile(r"PASSWORD|SECRET", re.IGNORECASE)
+
+COMMON_ENV = {"AMQP_URI", "RPC_TIMEOUT", "LOG_LEVEL"}
+SERVICE_ENV = {
+    "accounts": {"TOKEN_KEYS_DIR", "TOKEN_ISSUER", "TOKEN_AUDIENCE"},
+    "media": {
+        "MEDIA_S3_ENDPOINT",
+        "MEDIA_S3_ACCESS_KEY",
+        "MEDIA_S3_SECRET_KEY",
+        "MEDIA_S3_BUCKET",
+        "MEDIA_S3_SECURE",
+    },
+}
+GATEWAY_ENV = COMMON_ENV | {
+    "TOKEN_ISSUER",
+    "TOKEN_AUDIENCE",
+    "TRUSTED_PROXIES",
+    "HOST",
+    "GATEWAY_PORT",
+}
+
+
+def database_env(service):
+    return f"{service.upper()}_DATABASE_URL"
+
+
+def required_env(command):
+    """The environment variables a platform command needs, from its argv."""
+    match list(command):
+        case ["platform", "run", service]:
+            return (
+                COMMON_ENV | {database_env(service)} | SERVICE_ENV.get(service, set())
+            )
+        case ["platform", ("relay" | "migrate"), *services]:
+            return {"AMQP_URI"} | {database_env(s) for s in services or SERVICES}
+        case ["gunicorn", *_]:
+            return GATEWAY_ENV
+        case ["accounts", ("keygen" | "ensure-key"), _]:
+            return set()
+    raise AssertionError(f"unknown platform command {command!r}")
+
+
+def covered_services(command):
+    """The services a ``platform migrate``/``relay`` command covers (all by default)."""
+    return set(command[2:]) or set(SERVICES)
+
+
+def yaml_files():
+    return sorted(p for p in DEPLOY.rglob("*") if p.suffix in (".yml", ".yaml"))
+
+
+def load_all(path):
+    with open(path, encoding="utf-8") as fh:
+        return [doc for doc in yaml.safe_load_all(fh) if doc is not None]
+
+
+# ------------------------------------------------------------------ every file
+
+
+def test_deploy_folder_has_the_expected_parts():
+    for name in (
+        "Dockerfile",
+        "Dockerfile.dockerignore",
+        "compose.yml",
+        ".env.example",
+        "README.md",
+        "postgres/init-databases.sh",
+        "minio/create-bucket.sh",
+        "kubernetes/kustomization.yaml",
+        "kubernetes/secrets.example.yaml",
+    ):
+        assert (DEPLOY / name).is_file(), name
+
+
+def test_the_platform_has_exactly_these_services():
+    """A new service under services/ must be added to deploy/ (and to SERVICES)."""
+    found = {p.parent.name for p in (ROOT / "services").glob("*/pyproject.toml")}
+    assert found - {"shared"} == set(SERVICES)
+
+
+@pytest.mark.parametrize("path", yaml_files(), ids=lambda p: str(p.relative_to(DEPLOY)))
+def test_every_yaml_file_parses(path):
+    docs = load_all(path)
+    assert docs, f"{path} holds no document"
+    for doc in docs:
+        assert isinstance(doc, dict)
+
+
+# ------------------------------------------------------------------- the image
+
+
+def dockerfile_text():
+    return DOCKERFILE.read_text(encoding="utf-8")
+
+
+def bootstrap_packages():
+    text = (ROOT / "scripts" / "bootstrap.sh").read_text(encoding="utf-8")
+    return re.search(r"PACKAGES=\(([^)]*)\)", text).group(1).split()
+
+
+def test_dockerfile_builds_from_python_311_slim_as_non_root():
+    text = dockerfile_text()
+    assert re.search(r"^ARG PYTHON_IMAGE=python:3\.11-slim", text, re.MULTILINE)
+    stages = re.findall(r"^FROM (\S+)(?: AS (\S+))?", text, re.MULTILINE)
+    assert len(stages) >= 2, "multi-stage build expected"
+    assert all(image == "${PYTHON_IMAGE}" for image, _ in stages)
+    users = re.findall(r"^USER (\S+)", text, re.MULTILINE)
+    assert users and users[-1].split(":")[0] not in ("root", "0")
+
+
+def test_dockerfile_installs_every_package_with_the_constraints():
+    text = dockerfile_text()
+    install = re.search(r"pip install --no-deps.*?pip check", text, re.DOTALL).group(0)
+    assert "-c constraints.txt" in install
+    assert set(re.findall(r"-e (\S+)", install)) == set(bootstrap_packages())
+    assert "pip install -c constraints.txt -r /tmp/requirements.txt" in text
+    assert "pip check" in text
+
+
+def test_dockerfile_copies_only_files_that_exist():
+    for source in re.findall(
+        r"^COPY (?!--from)(\S+) ", dockerfile_text(), re.MULTILINE
+    ):
+        assert (ROOT / source).exists(), source
+
+
+def test_dockerfile_requirement_list_is_every_third_party_dependency():
+    """Run the Dockerfile's own script against the repository's pyproject files."""
+    script = re.search(r"<<'EOF'\n(.*?)\nEOF\n", dockerfile_text(), re.DOTALL).group(1)
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    names = {re.split(r"[\[<>=!~;]", r, maxsplit=1)[0].lower() for r in out}
+    assert "platform-shared" not in names and not any(
+        n.startswith("congdoan") for n in names
+    )
+    for expected in (
+        "nameko",
+        "sqlalchemy",
+        "alembic",
+        "psycopg2-binary",
+        "flask",
+        "gunicorn",
+    ):
+        assert expected in names
+
+
+def test_dockerignore_keeps_secrets_and_local_state_out():
+    lines = (DEPLOY / "Dockerfile.dockerignore").read_text(encoding="utf-8").split()
+    for needed in ("!constraints.txt", "!services/", "!gateway/"):
+        assert needed in lines
+    for excluded in ("**/*.pem", "**/.env", "**/tests", "**/var"):
+        assert excluded in lines
+
+
+def test_image_roles_point_at_real_files():
+    assert (ROOT / "gateway/gateway/gunicorn.conf.py").is_file()
+    assert (ROOT / "gateway/gateway/wsgi.py").is_file()
+    cmd = re.search(r"^CMD (\[.*\])", dockerfile_text(), re.MULTILINE).group(1)
+    assert yaml.safe_load(cmd)[:3] == [
+        "gunicorn",
+        "-c",
+        "gateway/gateway/gunicorn.conf.py",
+    ]
+
+
+# ------------------------------------------------------------- docker compose
+
+_INTERPOLATION = re.compile(
+    r"\$(?:(\$)|\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?\})"
+)
+
+
+class MissingVariable(Exception):
+    pass
+
+
+def interpolate(value, env):
+    """Compose's ``${VAR}``, ``${VAR:-default}``, ``${VAR:?message}`` and ``$$``."""
+    if isinstance(value, dict):
+        return {k: interpolate(v, env) for k, v in value.items()}
+    if isinstance(value, list):
+        return [interpolate(v, env) for v in value]
+    if not isinstance(value, str):
+        return value
+
+    def repl(match):
+        dollar, name, op, arg = match.groups()
+        if dollar:
+            return "$"
+        current = env.get(name)
+        unset = current is None or (op and op.startswith(":") and current == "")
+        if op in ("-", ":-"):
+            return arg if unset else current
+        if op in ("?", ":?"):
+            if unset:
+                raise MissingVariable(name)
+            return current
+        return current or ""
+
+    return _INTERPOLATION.sub(repl, value)
+
+
+def compose():
+    (doc,) = load_all(COMPOSE_FILE)
+    return doc
+
+
+def example_env():
+    env = {}
+    for line in ENV_EXAMPLE.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            key, _, value = line.partition("=")
+            env[key.strip()] = value.strip()
+    return env
+
+
+def compose_services():
+    return compose()["services"]
+
+
+def platform_services():
+    """Compose services running the platform image (built from deploy/Dockerfile)."""
+    return {
+        name: svc
+        for name, svc in compose_services().items()
+        if svc.get("build", {}).get("dockerfile") == "deploy/Dockerfile"
+    }
+
+
+def by_command(prefix):
+    return {
+        name: svc["command"]
+        for name, svc in platform_services().items()
+        if svc["command"][: len(prefix)] == list(prefix)
+    }
+
+
+def test_compose_has_rabbitmq_and_postgres_on_loopback():
+    services = compose_services()
+    rabbitmq, postgres = services["rabbitmq"], services["postgres"]
+    assert "127.0.0.1:5672:5672" in rabbitmq["ports"]
+    assert "127.0.0.1:15672:15672" in rabbitmq["ports"]
+    assert "127.0.0.1:5432:5432" in postgres["ports"]
+    assert interpolate(rabbitmq["image"], {}) == "rabbitmq:3.13-management"
+    assert rabbitmq["healthcheck"]["test"] and postgres["healthcheck"]["test"]
+
+
+def test_scripts_start_services_that_exist_in_compose():
+    services = compose_services()
+    for script in (ROOT / "scripts").glob("ensure-*.sh"):
+        text = script.read_text(encoding="utf-8")
+        for name in re.findall(
+            r"docker compose -f deploy/compose\.yml up -d (\w+)", text
+        ):
+            assert name in services, f"{script.name} starts {name}"
+
+
+def test_compose_platform_containers_have_the_environment_they_need():
+    assert platform_services()
+    for name, svc in platform_services().items():
+        env = svc.get("environment", {})
+        assert isinstance(env, dict), f"{name}: environment must be a mapping"
+        missing = required_env(svc["command"]) - set(env)
+        assert not missing, f"{name} lacks {sorted(missing)}"
+        for key, value in env.items():
+            if key.endswith("_DATABASE_URL"):
+                database = key.removesuffix("_DATABASE_URL").lower()
+                assert value.startswith("postgresql+psycopg2://"), key
+                assert value.endswith(f"@postgres:5432/{database}"), f"{name}: {key}"
+            if key == "AMQP_URI":
+                assert "@rabbitmq:5672/" in value
+    gateway_env = compose_services()["gateway"]["environment"]
+    assert (
+        gateway_env["HOST"] == "0.0.0.0" and str(gateway_env["GATEWAY_PORT"]) == "8000"
+    )
+
+
+def test_compose_runs_each_service_its_relay_and_the_migrations():
+    runs = {cmd[2] for cmd in by_command(("platform", "run")).values()}
+    assert runs == set(SERVICES)
+    relayed = [
+        s
+        for cmd in by_command(("platform", "relay")).values()
+        for s in covered_services(cmd)
+    ]
+    assert sorted(relayed) == sorted(SERVICES), "exactly one relay per service"
+    migrated = set().union(
+        *map(covered_services, by_command(("platform", "migrate")).values())
+    )
+    assert migrated == set(SERVICES)
+
+
+def test_compose_services_and_relays_start_after_their_migration():
+    migrations = by_command(("platform", "migrate"))
+    for prefix in (("platform", "run"), ("platform", "relay")):
+        for name, command in by_command(prefix).items():
+            depends = compose_services()[name].get("depends_on", {})
+            done = [
+                job
+                for job, how in depends.items()
+                if job in migrations
+                and how.get("condition") == "service_completed_successfully"
+            ]
+            assert done, f"{name} does not wait for a migration"
+            covered = set().union(*(covered_services(migrations[job]) for job in done))
+            assert covered_services(command) <= covered, name
+
+
+def test_compose_gateway_is_published_on_8000():
+    gateway = compose_services()["gateway"]
+    assert gateway["command"][0] == "gunicorn"
+    assert any(str(port).endswith(":8000") for port in gateway["ports"])
+    published = interpolate(gateway["ports"][0], {})
+    assert published == "127.0.0.1:8000:8000"
+
+
+def test_compose_accounts_reads_keys_from_a_volume():
+    accounts = compose_services()["accounts"]
+    keys_dir = accounts["environment"]["TOKEN_KEYS_DIR"]
+    targets = [v.split(":")[1] for v in accounts["volumes"]]
+    assert keys_dir in targets
+
+
+def test_compose_files_it_mounts_and_builds_exist():
+    for name, svc in compose_services().items():
+        build = svc.get("build")
+        if build:
+            context = (DEPLOY / build["context"]).resolve()
+            assert context == ROOT and (context / build["dockerfile"]).is_file(), name
+        for volume in svc.get("volumes", []):
+            source = volume.split(":")[0]
+            if source.startswith("."):
+                assert (DEPLOY / source).is_file(), f"{name}: {source}"
+
+
+def test_compose_secrets_have_no_default_value():
+    text = COMPOSE_FILE.read_text(encoding="utf-8")
+    for match in re.finditer(r"\$\{([A-Za-z0-9_]+)([^}]*)\}", text):
+        name, rest = match.groups()
+        if SECRET_NAME.search(name):
+            assert rest.startswith(":?"), (
+                f"${{{name}{rest}}} must be required, with no default"
+            )
+    for svc in compose_services().values():
+        env = svc.get("environment", {})
+        for key, value in env.items() if isinstance(env, dict) else ():
+            if SECRET_NAME.search(key):
+                assert "${" in str(value), f"{key} is a literal in compose.yml"
+
+
+def test_compose_interpolates_with_the_example_env_and_refuses_without_it():
+    doc = compose()
+    interpolate(doc, example_env())  # raises MissingVariable when a setting is missing
+    with pytest.raises(MissingVariable):
+        interpolate(doc, {})
+    text = COMPOSE_FILE.read_text(encoding="utf-8")
+    used = set(re.findall(r"\$\{([A-Za-z0-9_]+)", text))
+    documented = set(example_env())
+    assert used - documented == set(), "document every variable in .env.example"
+    assert documented - used == set(), ".env.example sets variables compose.yml ignores"
+
+
+def test_env_example_holds_placeholders_only():
+    for key, value in example_env().items():
+        if SECRET_NAME.search(key):
+            assert PLACEHOLDER.match(value), (
+                f"{key} in .env.example must be a change-me placeholder"
+            )
+
+
+def test_docker_compose_config_accepts_the_file(tmp_path):
+    docker = shutil.which("docker")
+    if docker is None:
+        pytest.skip("the docker client is not installed")
+    version = subprocess.run(
+        [docker, "compose", "version"], check=False, capture_output=True, text=True
+    )
+    if version.returncode != 0:
+        pytest.skip(
+            "the docker compose plugin is not installed "
+            "('docker compose version' failed)"
+        )
+    env_file = tmp_path / "example.env"
+    env_file.write_text(ENV_EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    clean_env = {k: v for k, v in os.environ.items() if k not in example_env()}
+
+    def config(env_path):
+        return subprocess.run(
+            [docker, "compose", "-f", str(COMPOSE_FILE), "--env-file", str(env_path)]
+            + ["config", "--quiet"],
+            check=False,
+            capture_output=True,
+            text=True,
+            env=clean_env,
+            timeout=60,
+        )
+
+    ok = config(env_file)
+    assert ok.returncode == 0, ok.stderr
+    empty = tmp_path / "empty.env"
+    empty.write_text("", encoding="utf-8")
+    refused = config(empty)
+    assert refused.returncode != 0 and "PASSWORD" in refused.stderr
+
+
+# ----------------------------------------------------------------- shell scripts
+
+
+def shell_syntax_ok(shell, path_or_text):
+    if shutil.which(shell) is None:
+        pytest.skip(f"{shell} is not installed")
+    if isinstance(path_or_text, Path):
+        result = subprocess.run(
+            [shell, "-n", str(path_or_text)],
+            check=False,
+            capture_output=True,
+            text=True,
+        )
+    else:
+        result = subprocess.run(
+            [shell, "-n"],
+            check=False,
+            input=path_or_text,
+            capture_output=True,
+            text=True,
+        )
+    assert result.returncode == 0, result.stderr
+
+
+def test_postgres_init_script_creates_every_database():
+    script = DEPLOY / "postgres" / "init-databases.sh"
+    shell_syntax_ok("bash", script)
+    assert os.access(script, os.X_OK)
+    listed = re.search(
+        r"SERVICES=\(([^)]*)\)", script.read_text(encoding="utf-8")
+    ).group(1)
+    assert tuple(listed.split()) == SERVICES
+    postgres_env = compose_services()["postgres"]["environment"]
+    assert {f"{s.upper()}_DB_PASSWORD" for s in SERVICES} <= set(postgres_env)
+
+
+def minio_job_script():
+    job = next(
+        d
+        for d in k8s_docs()
+        if d["kind"] == "Job" and d["metadata"]["name"] == "minio-create-bucket"
+    )
+    return job["spec"]["template"]["spec"]["containers"][0]["args"][0]
+
+
+def test_minio_scripts_parse_and_grant_the_same_actions():
+    script = DEPLOY / "minio" / "create-bucket.sh"
+    shell_syntax_ok("sh", script)
+    shell_syntax_ok("sh", minio_job_script())
+    actions = set(re.findall(r'"(s3:\w+)"', script.read_text(encoding="utf-8")))
+    assert actions and actions == set(re.findall(r'"(s3:\w+)"', minio_job_script()))
+
+
+# ------------------------------------------------------------------- kubernetes
+
+
+def kustomization_resources(directory=K8S):
+    """Every manifest file a kustomization includes, following sub-kustomizations."""
+    (kustomization,) = load_all(directory / "kustomization.yaml")
+    files = []
+    for entry in kustomization.get("resources", []):
+        path = (directory / entry).resolve()
+        assert path.exists(), (
+            f"{directory / 'kustomization.yaml'}: {entry} does not exist"
+        )
+        files.extend(kustomization_resources(path) if path.is_dir() else [path])
+    return files
+
+
+def k8s_docs():
+    return [doc for path in kustomization_resources() for doc in load_all(path)]
+
+
+def of_kind(kind):
+    return {d["metadata"]["name"]: d for d in k8s_docs() if d["kind"] == kind}
+
+
+def pod_specs():
+    """(resource name, pod spec) of every workload."""
+    for doc in k8s_docs():
+        if doc["kind"] in ("Deployment", "StatefulSet", "Job"):
+            yield doc["metadata"]["name"], doc["spec"]["template"]["spec"]
+
+
+def all_containers(spec):
+    return spec.get("initContainers", []) + spec["containers"]
+
+
+def platform_containers():
+    for name, spec in pod_specs():
+        for container in all_containers(spec):
+            if container["image"] == IMAGE:
+                yield name, container
+
+
+def secret_templates():
+    return {
+        d["metadata"]["name"]: d
+        for d in load_all(SECRET_TEMPLATES)
+        if d["kind"] == "Secret"
+    }
+
+
+def test_kustomization_includes_every_manifest_but_the_secret_templates():
+    included = set(kustomization_resources())
+    manifests = {
+        p.resolve()
+        for p in K8S.rglob("*.yaml")
+        if p.name != "kustomization.yaml" and p != SECRET_TEMPLATES
+    }
+    assert included == manifests
+    assert SECRET_TEMPLATES.resolve() not in included, (
+        "placeholder Secrets must never be applied"
+    )
+    assert not of_kind("Secret"), (
+        "Secrets are created by the operator, not by kustomize"
+    )
+
+
+def test_kustomization_sets_namespace_and_platform_image():
+    (top,) = load_all(K8S / "kustomization.yaml")
+    (namespace,) = load_all(K8S / "namespace.yaml")
+    assert top["namespace"] == namespace["metadata"]["name"] == "congdoan"
+    assert [i["name"] for i in top["images"]] == [IMAGE]
+    for doc in k8s_docs():
+        name, namespace = doc["metadata"]["name"], doc["metadata"].get("namespace")
+        assert namespace in (None, "congdoan"), f"{name} is in namespace {namespace}"
+
+
+def test_each_service_has_a_deployment_with_its_migration():
+    deployments = of_kind("Deployment")
+    workloads = [spec for _, spec in pod_specs()]
+    for service in SERVICES:
+        deployment = deployments[service]
+        assert deployment["spec"]["replicas"] == 2
+        spec = deployment["spec"]["template"]["spec"]
+        assert [c["command"] for c in spec["containers"]] == [
+            ["platform", "run", service]
+        ]
+        migrations = [
+            c
+            for s in workloads
+            for c in all_containers(s)
+            if c.get("command", [])[:2] == ["platform", "migrate"]
+            and service in covered_services(c["command"])
+        ]
+        assert migrations, f"no migration step for {service}"
+        assert any(c in spec.get("initContainers", []) for c in migrations), (
+            f"{service}'s migration must run before it starts (init container)"
+        )
+
+
+def test_each_service_has_one_relay():
+    deployments = of_kind("Deployment")
+    for service in SERVICES:
+        relay = deployments[f"relay-{service}"]
+        assert relay["spec"]["replicas"] == 1
+        (container,) = relay["spec"]["template"]["spec"]["containers"]
+        assert container["command"] == ["platform", "relay", service]
+
+
+def test_platform_containers_have_the_environment_they_need():
+    configmaps = of_kind("ConfigMap")
+    for name, container in platform_containers():
+        from_configmaps = set()
+        for source in container.get("envFrom", []):
+            from_configmaps |= set(configmaps[source["configMapRef"]["name"]]["data"])
+        defined = set(from_configmaps)
+        for var in container.get("env", []):
+            for ref in re.findall(r"\$\(([A-Za-z0-9_]+)\)", var.get("value", "")):
+                assert ref in defined, (
+                    f"{name}/{container['name']}: $({ref}) used by {var['name']} "
+                    "is not defined before it"
+                )
+            defined.add(var["name"])
+        missing = required_env(container["command"]) - defined
+        assert not missing, f"{name}/{container['name']} lacks {sorted(missing)}"
+        for var in container.get("env", []):
+            if var["name"].endswith("_DATABASE_URL"):
+                database = var["name"].removesuffix("_DATABASE_URL").lower()
+                assert var["value"].startswith("postgresql+psycopg2://")
+                assert re.search(rf":5432/{database}(\?|$)", var["value"]), var["value"]
+
+
+def test_secret_and_configmap_references_resolve():
+    configmaps = of_kind("ConfigMap")
+    secrets = secret_templates()
+    documented = {
+        name: set(s.get("stringData", {})) | set(s.get("data", {}))
+        for name, s in secrets.items()
+    }
+    readme = (DEPLOY / "README.md").read_text(encoding="utf-8")
+    for name, spec in pod_specs():
+        for container in all_containers(spec):
+            for var in container.get("env", []):
+                ref = var.get("valueFrom", {})
+                if "secretKeyRef" in ref:
+                    secret, key = (
+                        ref["secretKeyRef"]["name"],
+                        ref["secretKeyRef"]["key"],
+                    )
+                    assert key in documented.get(secret, set()), (
+                        f"{name}: secret {secret}/{key}"
+                    )
+                if "configMapKeyRef" in ref:
+                    cm, key = (
+                        ref["configMapKeyRef"]["name"],
+                        ref["configMapKeyRef"]["key"],
+                    )
+                    assert key in configmaps[cm]["data"], (
+                        f"{name}: configmap {cm}/{key}"
+                    )
+        for volume in spec.get("volumes", []):
+            if "secret" in volume:
+                secret = volume["secret"]["secretName"]
+                assert secret in documented or secret in readme, (
+                    f"{name}: undocumented secret {secret}"
+                )
+    for cluster in of_kind("Cluster").values():
+        for role in cluster["spec"]["managed"]["roles"]:
+            template = secrets[role["passwordSecret"]["name"]]
+            assert template["type"] == "kubernetes.io/basic-auth"
+            assert template["stringData"]["username"] == role["name"]
+    for user in of_kind("User").values():
+        assert {"username", "password"} <= documented[
+            user["spec"]["importCredentialsSecret"]["name"]
+        ]
+
+
+def test_accounts_mounts_the_token_keys_secret():
+    spec = of_kind("Deployment")["accounts"]["spec"]["template"]["spec"]
+    (container,) = spec["containers"]
+    keys_dir = next(
+        v["value"] for v in container["env"] if v["name"] == "TOKEN_KEYS_DIR"
+    )
+    mount = next(m for m in container["volumeMounts"] if m["mountPath"] == keys_dir)
+    assert mount.get("readOnly") is True
+    volume = next(v for v in spec["volumes"] if v["name"] == mount["name"])
+    assert volume["secret"]["secretName"] == "token-keys"
+    assert (
+        spec["securityContext"]["fsGroup"] == 10001
+        and volume["secret"]["defaultMode"] == 0o440
+    )
+
+
+def test_every_container_has_requests_and_limits():
+    for name, spec in pod_specs():
+        for container in all_containers(spec):
+            resources = container.get("resources", {})
+            for kind in ("requests", "limits"):
+                assert {"cpu", "memory"} <= set(resources.get(kind, {})), (
+                    f"{name}/{container['name']} {kind}"
+                )
+    for cluster in list(of_kind("RabbitmqCluster").values()) + list(
+        of_kind("Cluster").values()
+    ):
+        assert {"requests", "limits"} <= set(cluster["spec"]["resources"])
+
+
+def test_platform_pods_run_as_non_root_with_a_read_only_filesystem():
+    for name, spec in pod_specs():
+        if not any(c["image"] == IMAGE for c in spec["containers"]):
+            continue
+        assert spec["securityContext"]["runAsNonRoot"] is True
+        assert spec["securityContext"]["runAsUser"] == 10001
+        for container in all_containers(spec):
+            assert container["securityContext"]["readOnlyRootFilesystem"] is True, name
+            assert container["securityContext"]["allowPrivilegeEscalation"] is False, (
+                name
+            )
+
+
+def selects(selector, labels):
+    return all(labels.get(k) == v for k, v in selector["matchLabels"].items())
+
+
+def test_services_and_gateway_have_disruption_budgets():
+    deployments = of_kind("Deployment")
+    budgets = list(of_kind("PodDisruptionBudget").values())
+    for name in SERVICES + ("gateway",):
+        labels = deployments[name]["spec"]["template"]["metadata"]["labels"]
+        matching = [b for b in budgets if selects(b["spec"]["selector"], labels)]
+        assert len(matching) == 1, name
+        assert matching[0]["spec"].get("minAvailable") == 1
+        assert selects(deployments[name]["spec"]["selector"], labels)
+
+
+def test_gateway_probes_service_and_ingress():
+    deployment = of_kind("Deployment")["gateway"]
+    labels = deployment["spec"]["template"]["metadata"]["labels"]
+    (container,) = deployment["spec"]["template"]["spec"]["containers"]
+    assert container["command"] == [
+        "gunicorn",
+        "-c",
+        "gateway/gateway/gunicorn.conf.py",
+        "gateway.wsgi:app",
+    ]
+    ports = {p["name"]: p["containerPort"] for p in container["ports"]}
+    assert ports == {"http": 8000}
+    assert container["readinessProbe"]["httpGet"] == {"path": "/readyz", "port": "http"}
+    assert container["livenessProbe"]["httpGet"] == {"path": "/healthz", "port": "http"}
+    config = of_kind("ConfigMap")["platform-config"]["data"]
+    assert config["HOST"] == "0.0.0.0" and config["GATEWAY_PORT"] == "8000"
+    assert container["readinessProbe"]["timeoutSeconds"] > float(
+        config["READINESS_TIMEOUT"]
+    )
+    service = of_kind("Service")["gateway"]
+    assert selects({"matchLabels": service["spec"]["selector"]}, labels)
+    service_ports = {p["name"]: p for p in service["spec"]["ports"]}
+    assert service_ports["http"]["targetPort"] in ports
+    ingress = of_kind("Ingress")["gateway"]
+    backends = [
+        p["backend"]["service"]
+        for r in ingress["spec"]["rules"]
+        for p in r["http"]["paths"]
+    ]
+    assert backends and all(
+        b["name"] == "gateway" and b["port"]["name"] in service_ports for b in backends
+    )
+
+
+def test_rabbitmq_is_a_three_node_cluster_with_quorum_queues():
+    config = of_kind("ConfigMap")["platform-config"]["data"]
+    (cluster,) = of_kind("RabbitmqCluster").values()
+    assert cluster["spec"]["replicas"] == 3
+    assert cluster["metadata"]["name"] == config["RABBITMQ_HOST"]
+    vhost = of_kind("Vhost")[config["RABBITMQ_VHOST"]]
+    assert vhost["spec"]["name"] == config["RABBITMQ_VHOST"]
+    assert vhost["spec"]["defaultQueueType"] == "quorum"
+    (permission,) = of_kind("Permission").values()
+    assert permission["spec"]["vhost"] == config["RABBITMQ_VHOST"]
+    assert permission["spec"]["userReference"]["name"] in of_kind("User")
+
+
+def test_postgres_has_one_database_and_role_per_service():
+    config = of_kind("ConfigMap")["platform-config"]["data"]
+    (cluster,) = of_kind("Cluster").values()
+    assert f"{cluster['metadata']['name']}-rw" == config["POSTGRES_HOST"]
+    assert {r["name"] for r in cluster["spec"]["managed"]["roles"]} == set(SERVICES)
+    databases = {d["spec"]["name"]: d["spec"] for d in of_kind("Database").values()}
+    assert set(databases) == set(SERVICES)
+    for name, spec in databases.items():
+        assert (
+            spec["owner"] == name
+            and spec["cluster"]["name"] == cluster["metadata"]["name"]
+        )
+
+
+def test_minio_is_distributed_over_four_pods():
+    config = of_kind("ConfigMap")["platform-config"]["data"]
+    minio = of_kind("StatefulSet")["minio"]
+    replicas = minio["spec"]["replicas"]
+    assert replicas == 4 and minio["spec"]["podManagementPolicy"] == "Parallel"
+    (container,) = minio["spec"]["template"]["spec"]["containers"]
+    first, last = map(
+        int, re.search(r"\{(\d+)\.\.\.(\d+)\}", container["args"][1]).groups()
+    )
+    assert last - first + 1 == replicas, "the server list must name every pod"
+    assert minio["spec"]["serviceName"] in of_kind("Service")
+    host, port = config["MEDIA_S3_ENDPOINT"].split(":")
+    assert int(port) in {p["port"] for p in of_kind("Service")[host]["spec"]["ports"]}
+
+
+# ------------------------------------------------------------------- secrets
+
+_PRIVATE_KEY = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----")
+_AWS_KEY = re.compile(r"\bAKIA[0-9A-Z]{16}\b")
+_URL_CREDENTIALS = re.compile(r"\b[a-z][a-z0-9+.-]*://([^\s:/@'\"]+):([^\s@'\"]+)@")
+
+
+def secret_docs():
+    for path in yaml_files():
+        for doc in load_all(path):
+            if doc.get("kind") == "Secret":
+                yield path, doc
+
+
+def test_secret_manifests_hold_placeholders_only():
+    found = list(secret_docs())
+    assert found, "the Secret templates are missing"
+    for path, doc in found:
+        values = dict(doc.get("stringData", {}))
+        for key, encoded in doc.get("data", {}).items():
+            values[key] = base64.b64decode(encoded).decode()
+        for key, value in values.items():
+            assert not key.endswith(".pem"), (
+                f"{path}: private keys never go into a manifest"
+            )
+            if re.search(r"password|secret", key, re.IGNORECASE):
+                assert PLACEHOLDER.match(value), (
+                    f"{path}: {doc['metadata']['name']}/{key} is not a placeholder"
+                )
+
+
+def test_no_file_in_deploy_contains_a_real_secret():
+    for path in sorted(p for p in DEPLOY.rglob("*") if p.is_file()):
+        text = path.read_text(encoding="utf-8")
+        assert not _PRIVATE_KEY.search(text), f"{path} contains a private key"
+        assert not _AWS_KEY.search(text), f"{path} contains an access key id"
+        # ${VAR...} (compose) and $(VAR) (Kubernetes) stand for values given at run time
+        bare = re.sub(r"\$\{[^}]*\}|\$\([A-Za-z0-9_]+\)", "VAR", text)
+        for user, password in _URL_CREDENTIALS.findall(bare):
+            assert password in ("VAR", "***") or password.startswith(
+                ("<", "change-me")
+            ), f"{path}: a URL embeds the password {password!r}"

@@ -1,0 +1,95 @@
+"""`make run` as a new user runs it: the platform comes up, the VGCL Office imports its
+member organisations, a new administrator activates, builds its tree and invites
+staff; Ctrl-C stops every process."""
+
+import io
+import os
+import signal
+import socket
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+
+REGISTRATIONS = (
+    "code,name,kind,parent_code,admin_name,admin_email\n"
+    "LDLD-QN,Liên đoàn Lao động tỉnh Quảng Ninh,provincial_federation,TLD,Đinh Thị Yến,yen.qn@example.vn\n"
+)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def platform(rabbit_config, tmp_path):
+    port = free_port()
+    env = dict(os.environ, PORT=str(port), PLATFORM_VAR=str(tmp_path / "var"), AMQP_URI=rabbit_config["AMQP_URI"],
+               ADMIN_PASSWORD="Van-phong-TLD-2026")
+    for name in ("ACCOUNTS", "CONTENT", "MEDIA", "FEEDBACK", "POLLS", "ROYALTIES"):
+        env.pop(f"{name}_DATABASE_URL", None)
+    proc = subprocess.Popen(["make", "run"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            start_new_session=True, text=True)
+    lines = []
+    threading.Thread(target=lambda: lines.extend(proc.stdout), daemon=True).start()
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 240
+    while not any("is running" in line for line in lines):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            os.killpg(proc.pid, signal.SIGKILL)
+            pytest.fail("make run did not come up:\n" + "".join(lines[-60:]))
+        time.sleep(0.5)
+    yield url, lines, proc
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGKILL)
+
+
+def test_make_run_serves_the_platform_and_ctrl_c_stops_it(platform):
+    url, lines, proc = platform
+    output = "".join(lines)
+    assert f"Cổng thông tin Công đoàn is running:  {url}" in output
+    assert "admin / Van-phong-TLD-2026" in output
+
+    assert requests.get(f"{url}/readyz", timeout=10).json()["status"] == "ready"
+    assert "Cổng thông tin" in requests.get(url, timeout=10).text
+
+    admin = requests.post(f"{url}/api/v1/auth/login", json={"username": "admin", "password": "Van-phong-TLD-2026"},
+                          timeout=10).json()
+    office = {"Authorization": f"Bearer {admin['access_token']}"}
+    imported = requests.post(f"{url}/api/v1/tenants/import", headers=office, timeout=30,
+                             files={"file": ("dk.csv", io.BytesIO(REGISTRATIONS.encode()), "text/csv")})
+    assert imported.status_code == 200, imported.text
+    (credential,) = imported.json()["credentials"]
+
+    activated = requests.post(f"{url}/api/v1/auth/activate", timeout=10,
+                              json={"token": credential["activation_token"], "password": "Quang-Ninh-vung-than-2026"})
+    assert activated.status_code == 200, activated.text
+    qn = requests.post(f"{url}/api/v1/auth/login", timeout=10,
+                       json={"username": "yen.qn@example.vn", "password": "Quang-Ninh-vung-than-2026"}).json()
+    qn_headers = {"Authorization": f"Bearer {qn['access_token']}"}
+    unit = requests.post(f"{url}/api/v1/units", headers=qn_headers, timeout=10,
+                         json={"name": "Công đoàn Than Quảng Ninh", "kind": "upper_grassroots"})
+    assert unit.status_code == 201, unit.text
+    invite = requests.post(f"{url}/api/v1/users", headers=qn_headers, timeout=10,
+                           json={"email": "thuky.qn@example.vn", "full_name": "Bùi Văn Khải", "roles": ["contributor"],
+                                 "unit_id": unit.json()["id"]})
+    assert invite.status_code == 201, invite.text
+
+    os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in the terminal does
+    proc.wait(timeout=60)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(proc.pid, 0)
+        except ProcessLookupError:
+            break  # no process of the group is left
+        time.sleep(0.5)
+    else:
+        pytest.fail("some processes of make run survived Ctrl-C")
