@@ -69,15 +69,23 @@ def demo(accounts_service, service_config, databases):
     from platform_shared.clock import Clock
 
     config = service_config("accounts")
-    app = Accounts(databases.sessions("accounts"), signer=None,
-                   passwords=Passwords(config["ARGON2_MEMORY_KIB"], config["ARGON2_TIME_COST"],
-                                       config["ARGON2_PARALLELISM"]),
-                   settings=Settings.from_config(config), clock=Clock())
+    app = Accounts(
+        databases.sessions("accounts"),
+        signer=None,
+        passwords=Passwords(config["ARGON2_MEMORY_KIB"], config["ARGON2_TIME_COST"], config["ARGON2_PARALLELISM"]),
+        settings=Settings.from_config(config),
+        clock=Clock(),
+    )
     import tempfile
 
     with tempfile.TemporaryDirectory() as tmp:
-        result = seed(app, f"{tmp}/credentials.json", admin_password="Quan-tri-2026!",
-                      demo_password="Mat-khau-demo-2026", log=lambda *_: None)
+        result = seed(
+            app,
+            f"{tmp}/credentials.json",
+            admin_password="Quan-tri-2026!",
+            demo_password="Mat-khau-demo-2026",
+            log=lambda *_: None,
+        )
     return result
 
 

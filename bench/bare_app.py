@@ -9,10 +9,9 @@ from flask import Flask, jsonify, request
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from accounts.models import Tenant, User
 from platform_shared.database import SessionFactory, make_engine, paginate
 from platform_shared.schemas.accounts import TenantRead, UserRead
-
-from accounts.models import Tenant, User
 
 app = Flask(__name__)
 app.json.ensure_ascii = False
@@ -28,8 +27,13 @@ def noop():
 @app.get("/me")
 def me():
     with sessions.read() as session:
-        user = session.scalars(select(User).where(User.id == uuid.UUID(request.args["user_id"]))
-                               .options(joinedload(User.role_rows))).unique().one()
+        user = (
+            session.scalars(
+                select(User).where(User.id == uuid.UUID(request.args["user_id"])).options(joinedload(User.role_rows))
+            )
+            .unique()
+            .one()
+        )
         tenant = session.get(Tenant, user.tenant_id)
         return jsonify({"user": _user.dump(user), "tenant": _tenant.dump(tenant)})
 

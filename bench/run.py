@@ -49,7 +49,9 @@ def ensure_wrk():
         subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=False, stdout=subprocess.DEVNULL)
         if shutil.which("wrk"):
             return "wrk"
-    sys.exit("wrk is needed for the benchmarks: install it (Debian/Ubuntu: apt-get install wrk; macOS: brew install wrk)")
+    sys.exit(
+        "wrk is needed for the benchmarks: install it (Debian/Ubuntu: apt-get install wrk; macOS: brew install wrk)"
+    )
 
 
 def wait_http(url, timeout=60):
@@ -64,9 +66,11 @@ def wait_http(url, timeout=60):
 
 
 def request_json(url, body=None, token=None):
-    req = urllib.request.Request(url, data=json.dumps(body).encode() if body else None,
-                                 headers={"Content-Type": "application/json",
-                                          **({"Authorization": f"Bearer {token}"} if token else {})})
+    req = urllib.request.Request(
+        url,
+        data=json.dumps(body).encode() if body else None,
+        headers={"Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})},
+    )
     with urllib.request.urlopen(req, timeout=10) as response:
         return json.loads(response.read())
 
@@ -101,45 +105,88 @@ def bench_vhost():
     api = os.environ.get("RABBITMQ_API", "http://127.0.0.1:15672")
     auth = base64.b64encode(b"guest:guest").decode()
     try:
-        for path, body in ((f"/api/vhosts/{name}", b"{}"),
-                           (f"/api/permissions/{name}/guest", b'{"configure":".*","write":".*","read":".*"}')):
-            req = urllib.request.Request(api + path, data=body, method="PUT",
-                                         headers={"Authorization": f"Basic {auth}", "content-type": "application/json"})
+        for path, body in (
+            (f"/api/vhosts/{name}", b"{}"),
+            (f"/api/permissions/{name}/guest", b'{"configure":".*","write":".*","read":".*"}'),
+        ):
+            req = urllib.request.Request(
+                api + path,
+                data=body,
+                method="PUT",
+                headers={"Authorization": f"Basic {auth}", "content-type": "application/json"},
+            )
             urllib.request.urlopen(req, timeout=5).close()
     except Exception:
         ctl = shutil.which("rabbitmqctl") or "/usr/sbin/rabbitmqctl"
         made = subprocess.run([ctl, "add_vhost", name], capture_output=True).returncode in (0, 70)
-        if not made or subprocess.run([ctl, "set_permissions", "-p", name, "guest", ".*", ".*", ".*"],
-                                      capture_output=True).returncode:
-            print("!! could not create a vhost for the benchmark; using the default one — stop any other "
-                  "running platform first, or its services will answer some of the calls", flush=True)
+        if (
+            not made
+            or subprocess.run(
+                [ctl, "set_permissions", "-p", name, "guest", ".*", ".*", ".*"], capture_output=True
+            ).returncode
+        ):
+            print(
+                "!! could not create a vhost for the benchmark; using the default one — stop any other "
+                "running platform first, or its services will answer some of the calls",
+                flush=True,
+            )
             return os.environ.get("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672//")
     return f"amqp://guest:guest@127.0.0.1:5672/{name}"
 
 
 def main():
     ensure_wrk()
-    env = dict(os.environ, ACCOUNTS_DATABASE_URL=DB_URL, AMQP_URI=bench_vhost(), BENCH_DATABASE_URL=DB_URL,
-               TOKEN_KEYS_DIR=str(ROOT / "var" / "bench-keys"), ADMIN_PASSWORD="Bench-admin-2026!",
-               DEMO_PASSWORD="Bench-demo-2026!", LOG_LEVEL="WARNING", PATH=f"{BIN}:{os.environ['PATH']}")
+    env = dict(
+        os.environ,
+        ACCOUNTS_DATABASE_URL=DB_URL,
+        AMQP_URI=bench_vhost(),
+        BENCH_DATABASE_URL=DB_URL,
+        TOKEN_KEYS_DIR=str(ROOT / "var" / "bench-keys"),
+        ADMIN_PASSWORD="Bench-admin-2026!",
+        DEMO_PASSWORD="Bench-demo-2026!",
+        LOG_LEVEL="WARNING",
+        PATH=f"{BIN}:{os.environ['PATH']}",
+    )
     procs = []
     try:
         say("Fresh benchmark database, migrated and seeded")
-        subprocess.run([BIN / "platform", "createdb", "accounts", "--recreate"], env=env, check=True,
-                       stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [BIN / "platform", "createdb", "accounts", "--recreate"], env=env, check=True, stdout=subprocess.DEVNULL
+        )
         subprocess.run([BIN / "platform", "migrate", "accounts"], env=env, check=True, stdout=subprocess.DEVNULL)
         subprocess.run([BIN / "accounts", "ensure-key", env["TOKEN_KEYS_DIR"]], env=env, check=True)
-        subprocess.run([BIN / "accounts", "seed", "--credentials-file", str(ROOT / "var" / "bench-credentials.json")],
-                       env=env, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [BIN / "accounts", "seed", "--credentials-file", str(ROOT / "var" / "bench-credentials.json")],
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
 
         gateway_port, bare_port = free_port(), free_port()
         say("Starting the accounts service, the gateway and the bare baseline")
-        procs.append(subprocess.Popen([BIN / "platform", "run", "accounts"], env=env, cwd=ROOT,
-                                      stderr=subprocess.DEVNULL))
-        procs.append(subprocess.Popen([BIN / "gunicorn", *GUNICORN, "-b", f"127.0.0.1:{gateway_port}",
-                                       "gateway.wsgi:app"], env=env, cwd=ROOT))
-        procs.append(subprocess.Popen([BIN / "gunicorn", *GUNICORN, "-b", f"127.0.0.1:{bare_port}",
-                                       "--chdir", str(ROOT / "bench"), "bare_app:app"], env=env, cwd=ROOT))
+        procs.append(
+            subprocess.Popen([BIN / "platform", "run", "accounts"], env=env, cwd=ROOT, stderr=subprocess.DEVNULL)
+        )
+        procs.append(
+            subprocess.Popen(
+                [BIN / "gunicorn", *GUNICORN, "-b", f"127.0.0.1:{gateway_port}", "gateway.wsgi:app"], env=env, cwd=ROOT
+            )
+        )
+        procs.append(
+            subprocess.Popen(
+                [
+                    BIN / "gunicorn",
+                    *GUNICORN,
+                    "-b",
+                    f"127.0.0.1:{bare_port}",
+                    "--chdir",
+                    str(ROOT / "bench"),
+                    "bare_app:app",
+                ],
+                env=env,
+                cwd=ROOT,
+            )
+        )
         gw, bare = f"http://127.0.0.1:{gateway_port}", f"http://127.0.0.1:{bare_port}"
         wait_http(f"{gw}/healthz")
         wait_http(f"{bare}/noop")
@@ -172,8 +219,11 @@ def main():
                     runs["platform"].append(wrk(plat_url, c, plat_headers))
                 results[(name, c)] = {k: median_run(v) for k, v in runs.items()}
                 b, p = results[(name, c)]["baseline"], results[(name, c)]["platform"]
-                print(f"  {name:14s} c={c:<3d} baseline {b['rps']:6.0f} req/s p50 {b['p50_ms']:5.2f} ms | "
-                      f"platform {p['rps']:6.0f} req/s p50 {p['p50_ms']:5.2f} ms", flush=True)
+                print(
+                    f"  {name:14s} c={c:<3d} baseline {b['rps']:6.0f} req/s p50 {b['p50_ms']:5.2f} ms | "
+                    f"platform {p['rps']:6.0f} req/s p50 {p['p50_ms']:5.2f} ms",
+                    flush=True,
+                )
         report(results)
     finally:
         for proc in procs:
@@ -194,8 +244,10 @@ def report(results):
     print()
     print("Scenario 1 — gateway → RPC → PostgreSQL against bare Flask + SQLAlchemy (same run, same settings,")
     print(f"              median of {REPEATS} interleaved {DURATION}s runs)")
-    print(f"{'path':14s} {'conns':>5s} {'platform req/s':>15s} {'baseline req/s':>15s} {'ratio':>6s} "
-          f"{'p50 plat/base ms':>17s} {'p50 +ms':>8s} {'p99 plat/base ms':>17s}")
+    print(
+        f"{'path':14s} {'conns':>5s} {'platform req/s':>15s} {'baseline req/s':>15s} {'ratio':>6s} "
+        f"{'p50 plat/base ms':>17s} {'p50 +ms':>8s} {'p99 plat/base ms':>17s}"
+    )
     out = []
     for key, value in results.items():
         if key == "ceiling":
@@ -204,13 +256,25 @@ def report(results):
         p, b = value["platform"], value["baseline"]
         ratio = p["rps"] / b["rps"]
         extra = p["p50_ms"] - b["p50_ms"]
-        print(f"{name:14s} {c:5d} {p['rps']:15.0f} {b['rps']:15.0f} {ratio:6.2f} "
-              f"{p['p50_ms']:8.2f}/{b['p50_ms']:<8.2f} {extra:8.2f} {p['p99_ms']:8.2f}/{b['p99_ms']:<8.2f}")
-        out.append({"path": name, "connections": c, "platform": p, "baseline": b, "ratio": round(ratio, 3),
-                    "p50_extra_ms": round(extra, 2)})
+        print(
+            f"{name:14s} {c:5d} {p['rps']:15.0f} {b['rps']:15.0f} {ratio:6.2f} "
+            f"{p['p50_ms']:8.2f}/{b['p50_ms']:<8.2f} {extra:8.2f} {p['p99_ms']:8.2f}/{b['p99_ms']:<8.2f}"
+        )
+        out.append(
+            {
+                "path": name,
+                "connections": c,
+                "platform": p,
+                "baseline": b,
+                "ratio": round(ratio, 3),
+                "p50_extra_ms": round(extra, 2),
+            }
+        )
     ceiling = results["ceiling"]
-    print(f"(ceiling: Flask with no I/O {ceiling[1]['rps']:.0f} req/s at 1 connection, {ceiling[16]['rps']:.0f} at 16; "
-          "targets: ratio ≥ 0.35, p50 at most 2 ms more at 1 connection)")
+    print(
+        f"(ceiling: Flask with no I/O {ceiling[1]['rps']:.0f} req/s at 1 connection, {ceiling[16]['rps']:.0f} at 16; "
+        "targets: ratio ≥ 0.35, p50 at most 2 ms more at 1 connection)"
+    )
     target = ROOT / "bench" / "results"
     target.mkdir(exist_ok=True)
     (target / "latest.json").write_text(json.dumps({"ceiling": ceiling, "scenario_1": out}, indent=2))

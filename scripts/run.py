@@ -110,13 +110,13 @@ def banner(url, credentials):
            API:      {url}/api/v1   (OpenAPI: {url}/api/v1/openapi.json)
            Ready:    {url}/readyz
 
-         Platform administrator (VGCL Office):  admin / {credentials['admin']}
-         Demo users (password {credentials['demo']}):
+         Platform administrator (VGCL Office):  admin / {credentials["admin"]}
+         Demo users (password {credentials["demo"]}):
            hanoi.admin (tenant_admin, Hà Nội)      laodong.editor (editor, Lao Động desk)
            hanoi.contributor   hanoi.responder     tuyengiao.editor (editor, Propaganda Dept)
            hanoi.moderator     hanoi.member        laodong.royalty (royalty_officer)
            danang.admin (tenant_admin, Đà Nẵng)
-         Passwords are kept in {VAR / 'demo-credentials.json'}. Ctrl-C stops everything.
+         Passwords are kept in {VAR / "demo-credentials.json"}. Ctrl-C stops everything.
         ──────────────────────────────────────────────────────────────────
     """)
 

@@ -8,13 +8,12 @@ from flask import Flask, Response, current_app, g, request
 from flask_smorest import Api
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from platform_shared import logs
-from platform_shared.schemas import ErrorSchema
-
 from gateway import errors
 from gateway.auth import make_verifier
 from gateway.rpc import RawJson, RpcPool
 from gateway.settings import Settings
+from platform_shared import logs
+from platform_shared.schemas import ErrorSchema
 
 log = logging.getLogger("gateway")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -68,11 +67,16 @@ def create_app(settings=None, *, rpc=None):
     app.extensions["settings"] = settings
     app.extensions["verifier"] = make_verifier(pool, settings)
 
-    api = PlatformApi(app, spec_kwargs={
-        "info": {"description": "API của Cổng thông tin điện tử Tổng Liên đoàn Lao động Việt Nam. "
-                                "Mọi lỗi có dạng {code, message, errors?, request_id}."},
-        "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}},
-    })
+    api = PlatformApi(
+        app,
+        spec_kwargs={
+            "info": {
+                "description": "API của Cổng thông tin điện tử Tổng Liên đoàn Lao động Việt Nam. "
+                "Mọi lỗi có dạng {code, message, errors?, request_id}."
+            },
+            "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}},
+        },
+    )
     errors.register(app)
 
     from gateway.api import accounts, ops

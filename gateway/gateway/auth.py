@@ -10,8 +10,9 @@ ANONYMOUS = Actor.anonymous().dump()
 
 
 def make_verifier(rpc, settings):
-    keys = KeyCache(lambda: rpc.call("accounts", "get_jwks", ANONYMOUS, timeout=settings.rpc_timeout),
-                    ttl=settings.jwks_ttl)
+    keys = KeyCache(
+        lambda: rpc.call("accounts", "get_jwks", ANONYMOUS, timeout=settings.rpc_timeout), ttl=settings.jwks_ttl
+    )
     return TokenVerifier(keys, issuer=settings.token_issuer, audience=settings.token_audience)
 
 
@@ -25,8 +26,7 @@ def current_actor(required=True):
         if header:
             scheme, _, token = header.partition(" ")
             if scheme.lower() != "bearer" or not token.strip():
-                raise Unauthorized("Tiêu đề Authorization phải có dạng «Bearer <mã truy cập>».",
-                                   code="TOKEN_MALFORMED")
+                raise Unauthorized("Tiêu đề Authorization phải có dạng «Bearer <mã truy cập>».", code="TOKEN_MALFORMED")
             claims = current_app.extensions["verifier"].verify(token.strip())
             actor = actor_from_claims(claims).dump()
         g.actor = actor

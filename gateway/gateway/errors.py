@@ -10,9 +10,8 @@ import logging
 from flask import g, jsonify
 from werkzeug.exceptions import HTTPException
 
-from platform_shared.errors import PlatformError, RateLimited
-
 from gateway.rpc import RemoteFailure
+from platform_shared.errors import PlatformError, RateLimited
 
 log = logging.getLogger("gateway.errors")
 
@@ -84,8 +83,9 @@ def http_error(exc):
 
 def unexpected_error(exc):
     log.exception("unexpected error")
-    return error_response(500, "INTERNAL_ERROR",
-                          "Lỗi hệ thống. Vui lòng thử lại sau; nếu lỗi lặp lại, gửi mã yêu cầu cho quản trị viên.")
+    return error_response(
+        500, "INTERNAL_ERROR", "Lỗi hệ thống. Vui lòng thử lại sau; nếu lỗi lặp lại, gửi mã yêu cầu cho quản trị viên."
+    )
 
 
 def register(app):

@@ -16,7 +16,6 @@ headers ``nameko.<key>``. Reply body ``{"result": ..., "error": {exc_path, exc_a
 
 import json
 import logging
-import socket
 import threading
 import time
 import uuid
@@ -102,13 +101,15 @@ class RpcClient:
         )
         self._pending.add(corr)
         try:
-            self.channel.basic_publish(message, exchange=RPC_EXCHANGE, routing_key=f"{service}.{method}",
-                                       mandatory=True)
+            self.channel.basic_publish(
+                message, exchange=RPC_EXCHANGE, routing_key=f"{service}.{method}", mandatory=True
+            )
             body = self._wait(corr, time.monotonic() + timeout, service, method, timeout)
         except (OSError, amqp.exceptions.AMQPError) as exc:
             self.broken = True
-            raise Unavailable("Không kết nối được tới hàng đợi thông điệp. Vui lòng thử lại sau.",
-                              code="BROKER_UNAVAILABLE") from exc
+            raise Unavailable(
+                "Không kết nối được tới hàng đợi thông điệp. Vui lòng thử lại sau.", code="BROKER_UNAVAILABLE"
+            ) from exc
         finally:
             self._pending.discard(corr)
             self._returned.discard(corr)
@@ -116,7 +117,7 @@ class RpcClient:
             body = body.decode("utf-8")
         if raw and body.startswith(_OK_PREFIX) and body.endswith(_OK_SUFFIX):
             # A successful reply the gateway only forwards: no parse, no re-encode.
-            return RawJson(body[len(_OK_PREFIX):-len(_OK_SUFFIX)])
+            return RawJson(body[len(_OK_PREFIX) : -len(_OK_SUFFIX)])
         reply = json.loads(body)
         if reply.get("error"):
             raise rebuild_error(reply["error"], service, method)
@@ -125,15 +126,19 @@ class RpcClient:
     def _wait(self, corr, deadline, service, method, timeout):
         while corr not in self._replies:
             if corr in self._returned:
-                raise Unavailable(f"Dịch vụ {service} chưa chạy.", code="SERVICE_UNAVAILABLE",
-                                  details={"service": service})
+                raise Unavailable(
+                    f"Dịch vụ {service} chưa chạy.", code="SERVICE_UNAVAILABLE", details={"service": service}
+                )
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                raise Unavailable(f"Dịch vụ {service} không trả lời trong {timeout:g} giây.",
-                                  code="SERVICE_TIMEOUT", details={"service": service})
+                raise Unavailable(
+                    f"Dịch vụ {service} không trả lời trong {timeout:g} giây.",
+                    code="SERVICE_TIMEOUT",
+                    details={"service": service},
+                )
             try:
                 self.conn.drain_events(timeout=remaining)
-            except socket.timeout:
+            except TimeoutError:
                 continue
         return self._replies.pop(corr)
 
@@ -162,16 +167,18 @@ class RpcPool:
             try:
                 client = RpcClient(self.amqp_uri)
             except (OSError, amqp.exceptions.AMQPError) as exc:
-                raise Unavailable("Không kết nối được tới hàng đợi thông điệp. Vui lòng thử lại sau.",
-                                  code="BROKER_UNAVAILABLE") from exc
+                raise Unavailable(
+                    "Không kết nối được tới hàng đợi thông điệp. Vui lòng thử lại sau.", code="BROKER_UNAVAILABLE"
+                ) from exc
             self._local.client = client
             with self._lock:
                 self._all.append(client)
         return client
 
     def call(self, service, method, *args, timeout=None, context=None, raw=False, **kwargs):
-        return self._client().call(service, method, args, kwargs, timeout=timeout or self.timeout,
-                                   context=context, raw=raw)
+        return self._client().call(
+            service, method, args, kwargs, timeout=timeout or self.timeout, context=context, raw=raw
+        )
 
     def close(self):
         with self._lock:

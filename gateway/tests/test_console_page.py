@@ -51,8 +51,16 @@ def test_page_is_vietnamese_html(client, path):
     html = _page(client, path)
     assert '<html lang="vi">' in html
     assert '<meta charset="utf-8">' in html
-    for text in ("Đăng nhập", "Kích hoạt tài khoản", "Đơn vị thành viên", "Cây đơn vị", "Tài khoản",
-                 "Hồ sơ cán bộ", "Mật khẩu", "Tên đăng nhập"):
+    for text in (
+        "Đăng nhập",
+        "Kích hoạt tài khoản",
+        "Đơn vị thành viên",
+        "Cây đơn vị",
+        "Tài khoản",
+        "Hồ sơ cán bộ",
+        "Mật khẩu",
+        "Tên đăng nhập",
+    ):
         assert text in html, text
 
 
@@ -95,11 +103,25 @@ def test_expected_csv_header_is_shown(client, script):
     assert '"code,name,kind,parent_code,admin_name,admin_email"' in script
 
 
-@pytest.mark.parametrize("path", [
-    '"/auth/login"', '"/auth/refresh"', '"/auth/logout"', '"/auth/activate"', '"/me"',
-    '"/tenants"', '"/tenants/import"', '"/merge"', '"/units"', '"/units/"', '"/users"', '"/users/"',
-    '"/activation-token"', '"/staff"',
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        '"/auth/login"',
+        '"/auth/refresh"',
+        '"/auth/logout"',
+        '"/auth/activate"',
+        '"/me"',
+        '"/tenants"',
+        '"/tenants/import"',
+        '"/merge"',
+        '"/units"',
+        '"/units/"',
+        '"/users"',
+        '"/users/"',
+        '"/activation-token"',
+        '"/staff"',
+    ],
+)
 def test_script_calls_the_api(script, path):
     assert 'var API = "/api/v1";' in script
     assert path in script
@@ -107,17 +129,41 @@ def test_script_calls_the_api(script, path):
 
 def test_script_uses_the_documented_fields(script):
     for fragment in (
-        "refresh_token", "access_token", "sessionStorage", "Retry-After", "request_id",
-        '"file"', "activation_token", "/activate?token=", "\\ufeff", "in_office", "term_start",
-        "per_page", "parent_id", 'status: "deactivated"', "X-Request-ID",
+        "refresh_token",
+        "access_token",
+        "sessionStorage",
+        "Retry-After",
+        "request_id",
+        '"file"',
+        "activation_token",
+        "/activate?token=",
+        "\\ufeff",
+        "in_office",
+        "term_start",
+        "per_page",
+        "parent_id",
+        'status: "deactivated"',
+        "X-Request-ID",
     ):
         assert fragment in script, fragment
 
 
 def test_role_and_unit_labels_are_vietnamese(script):
-    for label in ("Quản trị hệ thống", "Quản trị đơn vị", "Biên tập viên", "Cộng tác viên", "Cán bộ trả lời",
-                  "Kiểm duyệt viên", "Cán bộ nhuận bút", "Đoàn viên", "Công đoàn cơ sở",
-                  "Công đoàn cấp trên trực tiếp cơ sở", "Tổ công đoàn", "Đơn vị khác", "Đang nhập…"):
+    for label in (
+        "Quản trị hệ thống",
+        "Quản trị đơn vị",
+        "Biên tập viên",
+        "Cộng tác viên",
+        "Cán bộ trả lời",
+        "Kiểm duyệt viên",
+        "Cán bộ nhuận bút",
+        "Đoàn viên",
+        "Công đoàn cơ sở",
+        "Công đoàn cấp trên trực tiếp cơ sở",
+        "Tổ công đoàn",
+        "Đơn vị khác",
+        "Đang nhập…",
+    ):
         assert label in script, label
 
 

@@ -4,10 +4,9 @@ import pytest
 from kombu import Connection, Exchange, Queue
 from nameko.rpc import rpc
 
-from platform_shared.errors import Conflict, NotFound
-
 from gateway.app import create_app
 from gateway.settings import Settings
+from platform_shared.errors import Conflict, NotFound
 
 
 class Echo:
@@ -49,8 +48,9 @@ def as_member(monkeypatch):
     """Skip token verification: these tests are about what happens after it."""
     from gateway import auth
 
-    monkeypatch.setattr(auth, "current_actor", lambda required=True: {"user_id": "u", "tenant_id": "t",
-                                                                      "roles": ["member"]})
+    monkeypatch.setattr(
+        auth, "current_actor", lambda required=True: {"user_id": "u", "tenant_id": "t", "roles": ["member"]}
+    )
     import gateway.api.accounts as accounts_api
 
     monkeypatch.setattr(accounts_api, "current_actor", auth.current_actor)
@@ -77,8 +77,9 @@ def test_shared_errors_keep_their_status_code_and_fields(client, container_facto
     assert conflict.status_code == 409 and conflict.json["errors"] == {"x": ["y"]}
 
 
-def test_a_bug_in_a_service_is_a_500_with_the_request_id_and_no_trace(client, container_factory, rabbit_config,
-                                                                       as_member):
+def test_a_bug_in_a_service_is_a_500_with_the_request_id_and_no_trace(
+    client, container_factory, rabbit_config, as_member
+):
     container_factory(Echo, rabbit_config).start()
     response = client.get("/api/v1/tenants/boom")
     assert response.status_code == 500
@@ -96,22 +97,27 @@ def test_a_service_that_never_ran_is_503_at_once(client, as_member):
 
 def test_a_stopped_service_is_503_within_the_timeout_never_a_hang(client, rabbit_config, as_member):
     with Connection(rabbit_config["AMQP_URI"]) as conn:  # it ran before: its queue exists, nobody consumes
-        Queue("rpc-accounts", Exchange("nameko-rpc", type="topic", durable=True), routing_key="accounts.*",
-              durable=True)(conn.channel()).declare()
+        Queue(
+            "rpc-accounts", Exchange("nameko-rpc", type="topic", durable=True), routing_key="accounts.*", durable=True
+        )(conn.channel()).declare()
     response = client.get("/api/v1/tenants/abc")
     assert response.status_code == 503 and response.json["code"] == "SERVICE_TIMEOUT"
 
 
-def test_the_request_a_gateway_gave_up_on_expires_instead_of_running_later(client, rabbit_config, rabbit_manager,
-                                                                           as_member):
+def test_the_request_a_gateway_gave_up_on_expires_instead_of_running_later(
+    client, rabbit_config, rabbit_manager, as_member
+):
     with Connection(rabbit_config["AMQP_URI"]) as conn:
-        Queue("rpc-accounts", Exchange("nameko-rpc", type="topic", durable=True), routing_key="accounts.*",
-              durable=True)(conn.channel()).declare()
+        Queue(
+            "rpc-accounts", Exchange("nameko-rpc", type="topic", durable=True), routing_key="accounts.*", durable=True
+        )(conn.channel()).declare()
     assert client.get("/api/v1/tenants/abc").status_code == 503
     from platform_shared.testing.waiting import wait_for
 
-    wait_for(lambda: rabbit_manager.get_queue(rabbit_config["vhost"], "rpc-accounts").get("messages") == 0,
-             message="the abandoned request to expire from the queue")
+    wait_for(
+        lambda: rabbit_manager.get_queue(rabbit_config["vhost"], "rpc-accounts").get("messages") == 0,
+        message="the abandoned request to expire from the queue",
+    )
 
 
 def test_an_unreachable_broker_is_503(as_member):
@@ -120,8 +126,9 @@ def test_an_unreachable_broker_is_503(as_member):
     assert response.status_code == 503 and response.json["code"] == "BROKER_UNAVAILABLE"
 
 
-def test_the_rpc_client_survives_a_broker_connection_loss(client, container_factory, rabbit_config, rabbit_manager,
-                                                          as_member):
+def test_the_rpc_client_survives_a_broker_connection_loss(
+    client, container_factory, rabbit_config, rabbit_manager, as_member
+):
     container_factory(Echo, rabbit_config).start()
     assert client.get("/api/v1/tenants/abc").status_code == 404
     for connection in rabbit_manager._get("connections"):  # the broker drops every client connection
@@ -154,13 +161,22 @@ def test_the_openapi_document_lists_every_endpoint_with_its_errors(client):
     assert doc["openapi"].startswith("3.")
     paths = doc["paths"]
     for path, methods in {
-        "/api/v1/auth/login": ["post"], "/api/v1/auth/refresh": ["post"], "/api/v1/auth/logout": ["post"],
-        "/api/v1/auth/activate": ["post"], "/api/v1/auth/jwks": ["get"], "/api/v1/me": ["get"],
-        "/api/v1/tenants": ["get", "post"], "/api/v1/tenants/{tenant_id}": ["get", "patch"],
-        "/api/v1/tenants/import": ["post"], "/api/v1/tenants/{tenant_id}/merge": ["post"],
-        "/api/v1/units": ["get", "post"], "/api/v1/units/{unit_id}": ["get", "patch"],
-        "/api/v1/users": ["get", "post"], "/api/v1/users/{user_id}": ["get", "patch"],
-        "/api/v1/staff": ["get", "post"], "/api/v1/staff/{staff_id}": ["get", "patch"],
+        "/api/v1/auth/login": ["post"],
+        "/api/v1/auth/refresh": ["post"],
+        "/api/v1/auth/logout": ["post"],
+        "/api/v1/auth/activate": ["post"],
+        "/api/v1/auth/jwks": ["get"],
+        "/api/v1/me": ["get"],
+        "/api/v1/tenants": ["get", "post"],
+        "/api/v1/tenants/{tenant_id}": ["get", "patch"],
+        "/api/v1/tenants/import": ["post"],
+        "/api/v1/tenants/{tenant_id}/merge": ["post"],
+        "/api/v1/units": ["get", "post"],
+        "/api/v1/units/{unit_id}": ["get", "patch"],
+        "/api/v1/users": ["get", "post"],
+        "/api/v1/users/{user_id}": ["get", "patch"],
+        "/api/v1/staff": ["get", "post"],
+        "/api/v1/staff/{staff_id}": ["get", "patch"],
         "/readyz": ["get"],
     }.items():
         for method in methods:

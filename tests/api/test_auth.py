@@ -2,7 +2,7 @@
 
 import base64
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import jwt
 import pytest
@@ -94,17 +94,27 @@ def test_login_is_throttled_per_client_address(start_service, gateway_app, servi
     start_service("accounts", LOGIN_MAX_FAILURES_PER_ADDRESS=3, LOGIN_MAX_FAILURES_PER_ACCOUNT=100)
     api = ApiClient(gateway_app.test_client())
     for i in range(3):
-        api.client.post("/api/v1/auth/login", json={"username": f"user{i}", "password": "x" * 9},
-                        environ_base={"REMOTE_ADDR": "203.0.113.7"})
-    blocked = api.client.post("/api/v1/auth/login", json={"username": "user9", "password": "x" * 9},
-                              environ_base={"REMOTE_ADDR": "203.0.113.7"})
+        api.client.post(
+            "/api/v1/auth/login",
+            json={"username": f"user{i}", "password": "x" * 9},
+            environ_base={"REMOTE_ADDR": "203.0.113.7"},
+        )
+    blocked = api.client.post(
+        "/api/v1/auth/login",
+        json={"username": "user9", "password": "x" * 9},
+        environ_base={"REMOTE_ADDR": "203.0.113.7"},
+    )
     assert blocked.status_code == 429 and "Retry-After" in blocked.headers
-    other = api.client.post("/api/v1/auth/login", json={"username": "user9", "password": "x" * 9},
-                            environ_base={"REMOTE_ADDR": "198.51.100.1"})
+    other = api.client.post(
+        "/api/v1/auth/login",
+        json={"username": "user9", "password": "x" * 9},
+        environ_base={"REMOTE_ADDR": "198.51.100.1"},
+    )
     assert other.status_code == 401
 
 
 # -- forged tokens -----------------------------------------------------------------
+
 
 def _b64(data):
     return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
@@ -124,24 +134,29 @@ def forgeries(token, token_keys_dir):
     signer = Signer(token_keys_dir, issuer=claims["iss"], audience=claims["aud"])
     key = signer.keys[signer.current_kid]
     kid = signer.current_kid
-    now = datetime.now(timezone.utc)
-    expired = dict(claims, iat=int((now - timedelta(hours=1)).timestamp()),
-                   exp=int((now - timedelta(minutes=30)).timestamp()))
+    now = datetime.now(UTC)
+    expired = dict(
+        claims, iat=int((now - timedelta(hours=1)).timestamp()), exp=int((now - timedelta(minutes=30)).timestamp())
+    )
     return {
         "alg_none": _b64({"alg": "none", "typ": "at+jwt", "kid": kid}) + "." + payload + ".",
         "wrong_signature": f"{header}.{payload}.{signature[::-1]}",
         "tampered_tenant": f"{header}.{_b64(tampered)}.{signature}",
         "expired": jwt.encode(expired, key, algorithm="EdDSA", headers={"kid": kid, "typ": "at+jwt"}),
-        "other_audience": jwt.encode(dict(claims, aud="another-app"), key, algorithm="EdDSA",
-                                     headers={"kid": kid, "typ": "at+jwt"}),
-        "hs256_with_public_key": jwt.encode(claims, signer.jwks()["keys"][0]["x"], algorithm="HS256",
-                                            headers={"kid": kid, "typ": "at+jwt"}),
+        "other_audience": jwt.encode(
+            dict(claims, aud="another-app"), key, algorithm="EdDSA", headers={"kid": kid, "typ": "at+jwt"}
+        ),
+        "hs256_with_public_key": jwt.encode(
+            claims, signer.jwks()["keys"][0]["x"], algorithm="HS256", headers={"kid": kid, "typ": "at+jwt"}
+        ),
         "garbage": "abc.def.ghi",
     }
 
 
-@pytest.mark.parametrize("kind", ["alg_none", "wrong_signature", "tampered_tenant", "expired", "other_audience",
-                                  "hs256_with_public_key", "garbage"])
+@pytest.mark.parametrize(
+    "kind",
+    ["alg_none", "wrong_signature", "tampered_tenant", "expired", "other_audience", "hs256_with_public_key", "garbage"],
+)
 def test_forged_or_stale_tokens_are_401(api, login, token_keys_dir, kind):
     token = forgeries(login("hanoi.admin")["access_token"], token_keys_dir)[kind]
     response = api.as_(token).get("/api/v1/me")

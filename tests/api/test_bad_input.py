@@ -9,15 +9,24 @@ WRITES = [
     ("post", "/api/v1/auth/refresh", {"refresh_token": "r" * 43}, None),
     ("post", "/api/v1/auth/logout", {"refresh_token": "r" * 43}, None),
     ("post", "/api/v1/auth/activate", {"token": "t" * 43, "password": "Mat-khau-2026-dai"}, None),
-    ("post", "/api/v1/tenants", {"code": "CD-NEW", "name": "Công đoàn mới", "kind": "corporate_union",
-                                 "parent_id": "{tld}"}, "admin"),
+    (
+        "post",
+        "/api/v1/tenants",
+        {"code": "CD-NEW", "name": "Công đoàn mới", "kind": "corporate_union", "parent_id": "{tld}"},
+        "admin",
+    ),
     ("patch", "/api/v1/tenants/{hn}", {"name": "Tên mới"}, "admin"),
     ("post", "/api/v1/tenants/{hn}/merge", {"into": "{dn}"}, "admin"),
     ("post", "/api/v1/units", {"name": "Công đoàn cơ sở mới"}, "hanoi.admin"),
     ("patch", "/api/v1/units/{unit}", {"name": "Tên mới"}, "hanoi.admin"),
     ("post", "/api/v1/users", {"email": "moi@hn.vn", "full_name": "Người Mới", "roles": ["member"]}, "hanoi.admin"),
     ("patch", "/api/v1/users/{member}", {"full_name": "Tên Mới"}, "hanoi.admin"),
-    ("post", "/api/v1/staff", {"full_name": "Cán Bộ", "position": "Ủy viên", "term_start": "2024-01-01"}, "hanoi.admin"),
+    (
+        "post",
+        "/api/v1/staff",
+        {"full_name": "Cán Bộ", "position": "Ủy viên", "term_start": "2024-01-01"},
+        "hanoi.admin",
+    ),
 ]
 
 WRONG_TYPES = {str: 12345, list: "not-a-list", dict: [1, 2]}
@@ -84,10 +93,17 @@ def test_a_body_that_is_not_an_object_is_422(api, login, body):
     assert response.status_code == 422
 
 
-@pytest.mark.parametrize("query, field", [
-    ("page=0", "page"), ("per_page=1000", "per_page"), ("page=abc", "page"), ("status=gone", "status"),
-    ("root_id=not-a-uuid", "root_id"), ("wat=1", "wat"),
-])
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ("page=0", "page"),
+        ("per_page=1000", "per_page"),
+        ("page=abc", "page"),
+        ("status=gone", "status"),
+        ("root_id=not-a-uuid", "root_id"),
+        ("wat=1", "wat"),
+    ],
+)
 def test_bad_query_arguments_name_the_argument(api, login, query, field):
     response = api.as_(login("hanoi.admin")).get(f"/api/v1/units?{query}")
     assert response.status_code == 422 and field in response.json["errors"], response.json

@@ -18,13 +18,20 @@ REGISTRATIONS = (
 
 def events_of(databases, event_type):
     with databases.sessions("accounts").transaction() as session:
-        return session.execute(select(outbox.c.payload).where(outbox.c.event_type == event_type)
-                               .order_by(outbox.c.id)).scalars().all()
+        return (
+            session.execute(select(outbox.c.payload).where(outbox.c.event_type == event_type).order_by(outbox.c.id))
+            .scalars()
+            .all()
+        )
 
 
 def upload(client, text, **kwargs):
-    return client.post("/api/v1/tenants/import", data={"file": (io.BytesIO(text.encode("utf-8")), "dk.csv")},
-                       content_type="multipart/form-data", **kwargs)
+    return client.post(
+        "/api/v1/tenants/import",
+        data={"file": (io.BytesIO(text.encode("utf-8")), "dk.csv")},
+        content_type="multipart/form-data",
+        **kwargs,
+    )
 
 
 def test_the_office_imports_registrations_and_each_admin_activates_and_builds_a_tree(api, login, databases):
@@ -37,11 +44,15 @@ def test_the_office_imports_registrations_and_each_admin_activates_and_builds_a_
     assert sheet["LDLD-HP"]["username"] == "hoa.hp@example.vn"
 
     # the Hải Phòng administrator activates with the one-time token and signs in
-    activated = api.post("/api/v1/auth/activate", json={"token": sheet["LDLD-HP"]["activation_token"],
-                                                        "password": "Hai-Phong-2026-an-toan"})
+    activated = api.post(
+        "/api/v1/auth/activate",
+        json={"token": sheet["LDLD-HP"]["activation_token"], "password": "Hai-Phong-2026-an-toan"},
+    )
     assert activated.status_code == 200 and activated.json["status"] == "active"
-    again = api.post("/api/v1/auth/activate", json={"token": sheet["LDLD-HP"]["activation_token"],
-                                                    "password": "Hai-Phong-2026-an-toan"})
+    again = api.post(
+        "/api/v1/auth/activate",
+        json={"token": sheet["LDLD-HP"]["activation_token"], "password": "Hai-Phong-2026-an-toan"},
+    )
     assert again.status_code == 400 and again.json["code"] == "ACTIVATION_TOKEN_USED"
     hp = api.as_(api.login("hoa.hp@example.vn", "Hai-Phong-2026-an-toan"))
     assert hp.get("/api/v1/me").json["tenant"]["code"] == "LDLD-HP"
@@ -49,15 +60,27 @@ def test_the_office_imports_registrations_and_each_admin_activates_and_builds_a_
     # builds its unit tree and invites its staff
     upper = hp.post("/api/v1/units", json={"name": "Công đoàn Khu kinh tế Hải Phòng", "kind": "upper_grassroots"})
     assert upper.status_code == 201, upper.json
-    cdcs = hp.post("/api/v1/units", json={"name": "Công đoàn cơ sở Công ty LG Display", "code": "CDCS-LGD",
-                                          "parent_id": upper.json["id"]})
+    cdcs = hp.post(
+        "/api/v1/units",
+        json={"name": "Công đoàn cơ sở Công ty LG Display", "code": "CDCS-LGD", "parent_id": upper.json["id"]},
+    )
     assert cdcs.status_code == 201 and cdcs.json["depth"] == 1
-    invited = hp.post("/api/v1/users", json={"email": "bientap.hp@example.vn", "full_name": "Lưu Thị Ngọc",
-                                             "roles": ["contributor"], "unit_id": cdcs.json["id"]})
+    invited = hp.post(
+        "/api/v1/users",
+        json={
+            "email": "bientap.hp@example.vn",
+            "full_name": "Lưu Thị Ngọc",
+            "roles": ["contributor"],
+            "unit_id": cdcs.json["id"],
+        },
+    )
     assert invited.status_code == 201, invited.json
     assert invited.json["user"]["status"] == "invited" and invited.json["activation_token"]
     tree = hp.get("/api/v1/units").json
-    assert [u["name"] for u in tree["items"]] == ["Công đoàn Khu kinh tế Hải Phòng", "Công đoàn cơ sở Công ty LG Display"]
+    assert [u["name"] for u in tree["items"]] == [
+        "Công đoàn Khu kinh tế Hải Phòng",
+        "Công đoàn cơ sở Công ty LG Display",
+    ]
 
     # facts went to the outbox with the change
     created = [e for e in events_of(databases, contracts.TENANT_CREATED) if e["code"] in sheet]
@@ -90,8 +113,9 @@ def test_the_credentials_sheet_comes_as_csv_when_asked(api, login):
 
 
 def test_a_raw_text_csv_body_is_accepted(api, login):
-    response = api.as_(login("admin")).post("/api/v1/tenants/import", data=REGISTRATIONS.encode(),
-                                           content_type="text/csv")
+    response = api.as_(login("admin")).post(
+        "/api/v1/tenants/import", data=REGISTRATIONS.encode(), content_type="text/csv"
+    )
     assert response.status_code == 200 and len(response.json["created"]) == 3
 
 
@@ -102,15 +126,18 @@ def test_a_malformed_row_names_row_and_column_and_nothing_is_applied(api, login,
     response = upload(office, bad)
     assert response.status_code == 422
     assert response.json["code"] == "IMPORT_INVALID"
-    assert {"row": 5, "column": "kind"} == {k: response.json["errors"][0][k] for k in ("row", "column")}
+    assert {k: response.json["errors"][0][k] for k in ("row", "column")} == {"row": 5, "column": "kind"}
     assert "dòng 5, cột kind" in response.json["message"]
     assert office.get("/api/v1/tenants?per_page=100").json["total"] == before
 
 
 def test_import_refuses_bad_files(api, login):
     office = api.as_(login("admin"))
-    latin1 = office.post("/api/v1/tenants/import", data={"file": (io.BytesIO("code,tên".encode("latin-1")), "x.csv")},
-                         content_type="multipart/form-data")
+    latin1 = office.post(
+        "/api/v1/tenants/import",
+        data={"file": (io.BytesIO("code,tên".encode("latin-1")), "x.csv")},
+        content_type="multipart/form-data",
+    )
     assert latin1.status_code == 422 and "file" in latin1.json["errors"]
     nothing = office.post("/api/v1/tenants/import", json={"csv": "x"})
     assert nothing.status_code == 422 and "file" in nothing.json["errors"]
@@ -118,26 +145,38 @@ def test_import_refuses_bad_files(api, login):
     assert empty.status_code == 422 and empty.json["code"] == "IMPORT_INVALID"
     duplicate_code = upload(office, REGISTRATIONS + "LDLD-HP,Lặp,provincial_federation,TLD,Ai Đó,khac@example.vn\n")
     assert duplicate_code.status_code == 422
-    assert {"row": 5, "column": "code"} in [{"row": e["row"], "column": e["column"]} for e in duplicate_code.json["errors"]]
+    assert {"row": 5, "column": "code"} in [
+        {"row": e["row"], "column": e["column"]} for e in duplicate_code.json["errors"]
+    ]
 
 
 def test_only_the_platform_admin_imports_and_creates(api, login):
     hanoi = api.as_(login("hanoi.admin"))
     assert upload(hanoi, REGISTRATIONS).status_code == 403
-    created = hanoi.post("/api/v1/tenants", json={"code": "NEW", "name": "Mới", "kind": "corporate_union",
-                                                  "parent_id": None})
+    created = hanoi.post(
+        "/api/v1/tenants", json={"code": "NEW", "name": "Mới", "kind": "corporate_union", "parent_id": None}
+    )
     assert created.status_code == 403
 
 
 def test_create_read_update_a_tenant(api, login):
     office = api.as_(login("admin"))
     tld = office.get("/api/v1/tenants?kind=confederation").json["items"][0]
-    created = office.post("/api/v1/tenants", json={"code": "CD-VNA", "name": "Công đoàn Tổng công ty Hàng không",
-                                                   "kind": "corporate_union", "parent_id": tld["id"]})
+    created = office.post(
+        "/api/v1/tenants",
+        json={
+            "code": "CD-VNA",
+            "name": "Công đoàn Tổng công ty Hàng không",
+            "kind": "corporate_union",
+            "parent_id": tld["id"],
+        },
+    )
     assert created.status_code == 201, created.json
     assert created.json["slug"] == "cd-vna" and created.json["kind_label"] == "Công đoàn Tổng công ty"
-    duplicate = office.post("/api/v1/tenants", json={"code": "cd-vna", "name": "Trùng mã", "kind": "corporate_union",
-                                                     "parent_id": tld["id"]})
+    duplicate = office.post(
+        "/api/v1/tenants",
+        json={"code": "cd-vna", "name": "Trùng mã", "kind": "corporate_union", "parent_id": tld["id"]},
+    )
     assert duplicate.status_code == 409 and "code" in duplicate.json["errors"]
     renamed = office.patch(f"/api/v1/tenants/{created.json['id']}", json={"name": "Công đoàn Vietnam Airlines"})
     assert renamed.status_code == 200 and renamed.json["name"] == "Công đoàn Vietnam Airlines"

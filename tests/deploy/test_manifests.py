@@ -57,9 +57,7 @@ def required_env(command):
     """The environment variables a platform command needs, from its argv."""
     match list(command):
         case ["platform", "run", service]:
-            return (
-                COMMON_ENV | {database_env(service)} | SERVICE_ENV.get(service, set())
-            )
+            return COMMON_ENV | {database_env(service)} | SERVICE_ENV.get(service, set())
         case ["platform", ("relay" | "migrate"), *services]:
             return {"AMQP_URI"} | {database_env(s) for s in services or SERVICES}
         case ["gunicorn", *_]:
@@ -147,9 +145,7 @@ def test_dockerfile_installs_every_package_with_the_constraints():
 
 
 def test_dockerfile_copies_only_files_that_exist():
-    for source in re.findall(
-        r"^COPY (?!--from)(\S+) ", dockerfile_text(), re.MULTILINE
-    ):
+    for source in re.findall(r"^COPY (?!--from)(\S+) ", dockerfile_text(), re.MULTILINE):
         assert (ROOT / source).exists(), source
 
 
@@ -164,9 +160,7 @@ def test_dockerfile_requirement_list_is_every_third_party_dependency():
         check=True,
     ).stdout.split()
     names = {re.split(r"[\[<>=!~;]", r, maxsplit=1)[0].lower() for r in out}
-    assert "platform-shared" not in names and not any(
-        n.startswith("congdoan") for n in names
-    )
+    assert "platform-shared" not in names and not any(n.startswith("congdoan") for n in names)
     for expected in (
         "nameko",
         "sqlalchemy",
@@ -199,9 +193,7 @@ def test_image_roles_point_at_real_files():
 
 # ------------------------------------------------------------- docker compose
 
-_INTERPOLATION = re.compile(
-    r"\$(?:(\$)|\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?\})"
-)
+_INTERPOLATION = re.compile(r"\$(?:(\$)|\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?\})")
 
 
 class MissingVariable(Exception):
@@ -284,9 +276,7 @@ def test_scripts_start_services_that_exist_in_compose():
     services = compose_services()
     for script in (ROOT / "scripts").glob("ensure-*.sh"):
         text = script.read_text(encoding="utf-8")
-        for name in re.findall(
-            r"docker compose -f deploy/compose\.yml up -d (\w+)", text
-        ):
+        for name in re.findall(r"docker compose -f deploy/compose\.yml up -d (\w+)", text):
             assert name in services, f"{script.name} starts {name}"
 
 
@@ -305,23 +295,15 @@ def test_compose_platform_containers_have_the_environment_they_need():
             if key == "AMQP_URI":
                 assert "@rabbitmq:5672/" in value
     gateway_env = compose_services()["gateway"]["environment"]
-    assert (
-        gateway_env["HOST"] == "0.0.0.0" and str(gateway_env["GATEWAY_PORT"]) == "8000"
-    )
+    assert gateway_env["HOST"] == "0.0.0.0" and str(gateway_env["GATEWAY_PORT"]) == "8000"
 
 
 def test_compose_runs_each_service_its_relay_and_the_migrations():
     runs = {cmd[2] for cmd in by_command(("platform", "run")).values()}
     assert runs == set(SERVICES)
-    relayed = [
-        s
-        for cmd in by_command(("platform", "relay")).values()
-        for s in covered_services(cmd)
-    ]
+    relayed = [s for cmd in by_command(("platform", "relay")).values() for s in covered_services(cmd)]
     assert sorted(relayed) == sorted(SERVICES), "exactly one relay per service"
-    migrated = set().union(
-        *map(covered_services, by_command(("platform", "migrate")).values())
-    )
+    migrated = set().union(*map(covered_services, by_command(("platform", "migrate")).values()))
     assert migrated == set(SERVICES)
 
 
@@ -333,8 +315,7 @@ def test_compose_services_and_relays_start_after_their_migration():
             done = [
                 job
                 for job, how in depends.items()
-                if job in migrations
-                and how.get("condition") == "service_completed_successfully"
+                if job in migrations and how.get("condition") == "service_completed_successfully"
             ]
             assert done, f"{name} does not wait for a migration"
             covered = set().union(*(covered_services(migrations[job]) for job in done))
@@ -373,9 +354,7 @@ def test_compose_secrets_have_no_default_value():
     for match in re.finditer(r"\$\{([A-Za-z0-9_]+)([^}]*)\}", text):
         name, rest = match.groups()
         if SECRET_NAME.search(name):
-            assert rest.startswith(":?"), (
-                f"${{{name}{rest}}} must be required, with no default"
-            )
+            assert rest.startswith(":?"), f"${{{name}{rest}}} must be required, with no default"
     for svc in compose_services().values():
         env = svc.get("environment", {})
         for key, value in env.items() if isinstance(env, dict) else ():
@@ -398,31 +377,23 @@ def test_compose_interpolates_with_the_example_env_and_refuses_without_it():
 def test_env_example_holds_placeholders_only():
     for key, value in example_env().items():
         if SECRET_NAME.search(key):
-            assert PLACEHOLDER.match(value), (
-                f"{key} in .env.example must be a change-me placeholder"
-            )
+            assert PLACEHOLDER.match(value), f"{key} in .env.example must be a change-me placeholder"
 
 
 def test_docker_compose_config_accepts_the_file(tmp_path):
     docker = shutil.which("docker")
     if docker is None:
         pytest.skip("the docker client is not installed")
-    version = subprocess.run(
-        [docker, "compose", "version"], check=False, capture_output=True, text=True
-    )
+    version = subprocess.run([docker, "compose", "version"], check=False, capture_output=True, text=True)
     if version.returncode != 0:
-        pytest.skip(
-            "the docker compose plugin is not installed "
-            "('docker compose version' failed)"
-        )
+        pytest.skip("the docker compose plugin is not installed ('docker compose version' failed)")
     env_file = tmp_path / "example.env"
     env_file.write_text(ENV_EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
     clean_env = {k: v for k, v in os.environ.items() if k not in example_env()}
 
     def config(env_path):
         return subprocess.run(
-            [docker, "compose", "-f", str(COMPOSE_FILE), "--env-file", str(env_path)]
-            + ["config", "--quiet"],
+            [docker, "compose", "-f", str(COMPOSE_FILE), "--env-file", str(env_path)] + ["config", "--quiet"],
             check=False,
             capture_output=True,
             text=True,
@@ -466,20 +437,14 @@ def test_postgres_init_script_creates_every_database():
     script = DEPLOY / "postgres" / "init-databases.sh"
     shell_syntax_ok("bash", script)
     assert os.access(script, os.X_OK)
-    listed = re.search(
-        r"SERVICES=\(([^)]*)\)", script.read_text(encoding="utf-8")
-    ).group(1)
+    listed = re.search(r"SERVICES=\(([^)]*)\)", script.read_text(encoding="utf-8")).group(1)
     assert tuple(listed.split()) == SERVICES
     postgres_env = compose_services()["postgres"]["environment"]
     assert {f"{s.upper()}_DB_PASSWORD" for s in SERVICES} <= set(postgres_env)
 
 
 def minio_job_script():
-    job = next(
-        d
-        for d in k8s_docs()
-        if d["kind"] == "Job" and d["metadata"]["name"] == "minio-create-bucket"
-    )
+    job = next(d for d in k8s_docs() if d["kind"] == "Job" and d["metadata"]["name"] == "minio-create-bucket")
     return job["spec"]["template"]["spec"]["containers"][0]["args"][0]
 
 
@@ -500,9 +465,7 @@ def kustomization_resources(directory=K8S):
     files = []
     for entry in kustomization.get("resources", []):
         path = (directory / entry).resolve()
-        assert path.exists(), (
-            f"{directory / 'kustomization.yaml'}: {entry} does not exist"
-        )
+        assert path.exists(), f"{directory / 'kustomization.yaml'}: {entry} does not exist"
         files.extend(kustomization_resources(path) if path.is_dir() else [path])
     return files
 
@@ -534,27 +497,15 @@ def platform_containers():
 
 
 def secret_templates():
-    return {
-        d["metadata"]["name"]: d
-        for d in load_all(SECRET_TEMPLATES)
-        if d["kind"] == "Secret"
-    }
+    return {d["metadata"]["name"]: d for d in load_all(SECRET_TEMPLATES) if d["kind"] == "Secret"}
 
 
 def test_kustomization_includes_every_manifest_but_the_secret_templates():
     included = set(kustomization_resources())
-    manifests = {
-        p.resolve()
-        for p in K8S.rglob("*.yaml")
-        if p.name != "kustomization.yaml" and p != SECRET_TEMPLATES
-    }
+    manifests = {p.resolve() for p in K8S.rglob("*.yaml") if p.name != "kustomization.yaml" and p != SECRET_TEMPLATES}
     assert included == manifests
-    assert SECRET_TEMPLATES.resolve() not in included, (
-        "placeholder Secrets must never be applied"
-    )
-    assert not of_kind("Secret"), (
-        "Secrets are created by the operator, not by kustomize"
-    )
+    assert SECRET_TEMPLATES.resolve() not in included, "placeholder Secrets must never be applied"
+    assert not of_kind("Secret"), "Secrets are created by the operator, not by kustomize"
 
 
 def test_kustomization_sets_namespace_and_platform_image():
@@ -574,15 +525,12 @@ def test_each_service_has_a_deployment_with_its_migration():
         deployment = deployments[service]
         assert deployment["spec"]["replicas"] == 2
         spec = deployment["spec"]["template"]["spec"]
-        assert [c["command"] for c in spec["containers"]] == [
-            ["platform", "run", service]
-        ]
+        assert [c["command"] for c in spec["containers"]] == [["platform", "run", service]]
         migrations = [
             c
             for s in workloads
             for c in all_containers(s)
-            if c.get("command", [])[:2] == ["platform", "migrate"]
-            and service in covered_services(c["command"])
+            if c.get("command", [])[:2] == ["platform", "migrate"] and service in covered_services(c["command"])
         ]
         assert migrations, f"no migration step for {service}"
         assert any(c in spec.get("initContainers", []) for c in migrations), (
@@ -609,8 +557,7 @@ def test_platform_containers_have_the_environment_they_need():
         for var in container.get("env", []):
             for ref in re.findall(r"\$\(([A-Za-z0-9_]+)\)", var.get("value", "")):
                 assert ref in defined, (
-                    f"{name}/{container['name']}: $({ref}) used by {var['name']} "
-                    "is not defined before it"
+                    f"{name}/{container['name']}: $({ref}) used by {var['name']} is not defined before it"
                 )
             defined.add(var["name"])
         missing = required_env(container["command"]) - defined
@@ -625,10 +572,7 @@ def test_platform_containers_have_the_environment_they_need():
 def test_secret_and_configmap_references_resolve():
     configmaps = of_kind("ConfigMap")
     secrets = secret_templates()
-    documented = {
-        name: set(s.get("stringData", {})) | set(s.get("data", {}))
-        for name, s in secrets.items()
-    }
+    documented = {name: set(s.get("stringData", {})) | set(s.get("data", {})) for name, s in secrets.items()}
     readme = (DEPLOY / "README.md").read_text(encoding="utf-8")
     for name, spec in pod_specs():
         for container in all_containers(spec):
@@ -639,48 +583,35 @@ def test_secret_and_configmap_references_resolve():
                         ref["secretKeyRef"]["name"],
                         ref["secretKeyRef"]["key"],
                     )
-                    assert key in documented.get(secret, set()), (
-                        f"{name}: secret {secret}/{key}"
-                    )
+                    assert key in documented.get(secret, set()), f"{name}: secret {secret}/{key}"
                 if "configMapKeyRef" in ref:
                     cm, key = (
                         ref["configMapKeyRef"]["name"],
                         ref["configMapKeyRef"]["key"],
                     )
-                    assert key in configmaps[cm]["data"], (
-                        f"{name}: configmap {cm}/{key}"
-                    )
+                    assert key in configmaps[cm]["data"], f"{name}: configmap {cm}/{key}"
         for volume in spec.get("volumes", []):
             if "secret" in volume:
                 secret = volume["secret"]["secretName"]
-                assert secret in documented or secret in readme, (
-                    f"{name}: undocumented secret {secret}"
-                )
+                assert secret in documented or secret in readme, f"{name}: undocumented secret {secret}"
     for cluster in of_kind("Cluster").values():
         for role in cluster["spec"]["managed"]["roles"]:
             template = secrets[role["passwordSecret"]["name"]]
             assert template["type"] == "kubernetes.io/basic-auth"
             assert template["stringData"]["username"] == role["name"]
     for user in of_kind("User").values():
-        assert {"username", "password"} <= documented[
-            user["spec"]["importCredentialsSecret"]["name"]
-        ]
+        assert {"username", "password"} <= documented[user["spec"]["importCredentialsSecret"]["name"]]
 
 
 def test_accounts_mounts_the_token_keys_secret():
     spec = of_kind("Deployment")["accounts"]["spec"]["template"]["spec"]
     (container,) = spec["containers"]
-    keys_dir = next(
-        v["value"] for v in container["env"] if v["name"] == "TOKEN_KEYS_DIR"
-    )
+    keys_dir = next(v["value"] for v in container["env"] if v["name"] == "TOKEN_KEYS_DIR")
     mount = next(m for m in container["volumeMounts"] if m["mountPath"] == keys_dir)
     assert mount.get("readOnly") is True
     volume = next(v for v in spec["volumes"] if v["name"] == mount["name"])
     assert volume["secret"]["secretName"] == "token-keys"
-    assert (
-        spec["securityContext"]["fsGroup"] == 10001
-        and volume["secret"]["defaultMode"] == 0o440
-    )
+    assert spec["securityContext"]["fsGroup"] == 10001 and volume["secret"]["defaultMode"] == 0o440
 
 
 def test_every_container_has_requests_and_limits():
@@ -688,12 +619,8 @@ def test_every_container_has_requests_and_limits():
         for container in all_containers(spec):
             resources = container.get("resources", {})
             for kind in ("requests", "limits"):
-                assert {"cpu", "memory"} <= set(resources.get(kind, {})), (
-                    f"{name}/{container['name']} {kind}"
-                )
-    for cluster in list(of_kind("RabbitmqCluster").values()) + list(
-        of_kind("Cluster").values()
-    ):
+                assert {"cpu", "memory"} <= set(resources.get(kind, {})), f"{name}/{container['name']} {kind}"
+    for cluster in list(of_kind("RabbitmqCluster").values()) + list(of_kind("Cluster").values()):
         assert {"requests", "limits"} <= set(cluster["spec"]["resources"])
 
 
@@ -705,9 +632,7 @@ def test_platform_pods_run_as_non_root_with_a_read_only_filesystem():
         assert spec["securityContext"]["runAsUser"] == 10001
         for container in all_containers(spec):
             assert container["securityContext"]["readOnlyRootFilesystem"] is True, name
-            assert container["securityContext"]["allowPrivilegeEscalation"] is False, (
-                name
-            )
+            assert container["securityContext"]["allowPrivilegeEscalation"] is False, name
 
 
 def selects(selector, labels):
@@ -741,22 +666,14 @@ def test_gateway_probes_service_and_ingress():
     assert container["livenessProbe"]["httpGet"] == {"path": "/healthz", "port": "http"}
     config = of_kind("ConfigMap")["platform-config"]["data"]
     assert config["HOST"] == "0.0.0.0" and config["GATEWAY_PORT"] == "8000"
-    assert container["readinessProbe"]["timeoutSeconds"] > float(
-        config["READINESS_TIMEOUT"]
-    )
+    assert container["readinessProbe"]["timeoutSeconds"] > float(config["READINESS_TIMEOUT"])
     service = of_kind("Service")["gateway"]
     assert selects({"matchLabels": service["spec"]["selector"]}, labels)
     service_ports = {p["name"]: p for p in service["spec"]["ports"]}
     assert service_ports["http"]["targetPort"] in ports
     ingress = of_kind("Ingress")["gateway"]
-    backends = [
-        p["backend"]["service"]
-        for r in ingress["spec"]["rules"]
-        for p in r["http"]["paths"]
-    ]
-    assert backends and all(
-        b["name"] == "gateway" and b["port"]["name"] in service_ports for b in backends
-    )
+    backends = [p["backend"]["service"] for r in ingress["spec"]["rules"] for p in r["http"]["paths"]]
+    assert backends and all(b["name"] == "gateway" and b["port"]["name"] in service_ports for b in backends)
 
 
 def test_rabbitmq_is_a_three_node_cluster_with_quorum_queues():
@@ -780,10 +697,7 @@ def test_postgres_has_one_database_and_role_per_service():
     databases = {d["spec"]["name"]: d["spec"] for d in of_kind("Database").values()}
     assert set(databases) == set(SERVICES)
     for name, spec in databases.items():
-        assert (
-            spec["owner"] == name
-            and spec["cluster"]["name"] == cluster["metadata"]["name"]
-        )
+        assert spec["owner"] == name and spec["cluster"]["name"] == cluster["metadata"]["name"]
 
 
 def test_minio_is_distributed_over_four_pods():
@@ -792,9 +706,7 @@ def test_minio_is_distributed_over_four_pods():
     replicas = minio["spec"]["replicas"]
     assert replicas == 4 and minio["spec"]["podManagementPolicy"] == "Parallel"
     (container,) = minio["spec"]["template"]["spec"]["containers"]
-    first, last = map(
-        int, re.search(r"\{(\d+)\.\.\.(\d+)\}", container["args"][1]).groups()
-    )
+    first, last = map(int, re.search(r"\{(\d+)\.\.\.(\d+)\}", container["args"][1]).groups())
     assert last - first + 1 == replicas, "the server list must name every pod"
     assert minio["spec"]["serviceName"] in of_kind("Service")
     host, port = config["MEDIA_S3_ENDPOINT"].split(":")
@@ -823,13 +735,9 @@ def test_secret_manifests_hold_placeholders_only():
         for key, encoded in doc.get("data", {}).items():
             values[key] = base64.b64decode(encoded).decode()
         for key, value in values.items():
-            assert not key.endswith(".pem"), (
-                f"{path}: private keys never go into a manifest"
-            )
+            assert not key.endswith(".pem"), f"{path}: private keys never go into a manifest"
             if re.search(r"password|secret", key, re.IGNORECASE):
-                assert PLACEHOLDER.match(value), (
-                    f"{path}: {doc['metadata']['name']}/{key} is not a placeholder"
-                )
+                assert PLACEHOLDER.match(value), f"{path}: {doc['metadata']['name']}/{key} is not a placeholder"
 
 
 def test_no_file_in_deploy_contains_a_real_secret():
@@ -839,7 +747,7 @@ def test_no_file_in_deploy_contains_a_real_secret():
         assert not _AWS_KEY.search(text), f"{path} contains an access key id"
         # ${VAR...} (compose) and $(VAR) (Kubernetes) stand for values given at run time
         bare = re.sub(r"\$\{[^}]*\}|\$\([A-Za-z0-9_]+\)", "VAR", text)
-        for user, password in _URL_CREDENTIALS.findall(bare):
-            assert password in ("VAR", "***") or password.startswith(
-                ("<", "change-me")
-            ), f"{path}: a URL embeds the password {password!r}"
+        for _user, password in _URL_CREDENTIALS.findall(bare):
+            assert password in ("VAR", "***") or password.startswith(("<", "change-me")), (
+                f"{path}: a URL embeds the password {password!r}"
+            )

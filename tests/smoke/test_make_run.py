@@ -31,12 +31,24 @@ def free_port():
 @pytest.fixture
 def platform(rabbit_config, tmp_path):
     port = free_port()
-    env = dict(os.environ, PORT=str(port), PLATFORM_VAR=str(tmp_path / "var"), AMQP_URI=rabbit_config["AMQP_URI"],
-               ADMIN_PASSWORD="Van-phong-TLD-2026")
+    env = dict(
+        os.environ,
+        PORT=str(port),
+        PLATFORM_VAR=str(tmp_path / "var"),
+        AMQP_URI=rabbit_config["AMQP_URI"],
+        ADMIN_PASSWORD="Van-phong-TLD-2026",
+    )
     for name in ("ACCOUNTS", "CONTENT", "MEDIA", "FEEDBACK", "POLLS", "ROYALTIES"):
         env.pop(f"{name}_DATABASE_URL", None)
-    proc = subprocess.Popen(["make", "run"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            start_new_session=True, text=True)
+    proc = subprocess.Popen(
+        ["make", "run"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        text=True,
+    )
     lines = []
     threading.Thread(target=lambda: lines.extend(proc.stdout), daemon=True).start()
     url = f"http://127.0.0.1:{port}"
@@ -60,26 +72,49 @@ def test_make_run_serves_the_platform_and_ctrl_c_stops_it(platform):
     assert requests.get(f"{url}/readyz", timeout=10).json()["status"] == "ready"
     assert "Cổng thông tin" in requests.get(url, timeout=10).text
 
-    admin = requests.post(f"{url}/api/v1/auth/login", json={"username": "admin", "password": "Van-phong-TLD-2026"},
-                          timeout=10).json()
+    admin = requests.post(
+        f"{url}/api/v1/auth/login", json={"username": "admin", "password": "Van-phong-TLD-2026"}, timeout=10
+    ).json()
     office = {"Authorization": f"Bearer {admin['access_token']}"}
-    imported = requests.post(f"{url}/api/v1/tenants/import", headers=office, timeout=30,
-                             files={"file": ("dk.csv", io.BytesIO(REGISTRATIONS.encode()), "text/csv")})
+    imported = requests.post(
+        f"{url}/api/v1/tenants/import",
+        headers=office,
+        timeout=30,
+        files={"file": ("dk.csv", io.BytesIO(REGISTRATIONS.encode()), "text/csv")},
+    )
     assert imported.status_code == 200, imported.text
     (credential,) = imported.json()["credentials"]
 
-    activated = requests.post(f"{url}/api/v1/auth/activate", timeout=10,
-                              json={"token": credential["activation_token"], "password": "Quang-Ninh-vung-than-2026"})
+    activated = requests.post(
+        f"{url}/api/v1/auth/activate",
+        timeout=10,
+        json={"token": credential["activation_token"], "password": "Quang-Ninh-vung-than-2026"},
+    )
     assert activated.status_code == 200, activated.text
-    qn = requests.post(f"{url}/api/v1/auth/login", timeout=10,
-                       json={"username": "yen.qn@example.vn", "password": "Quang-Ninh-vung-than-2026"}).json()
+    qn = requests.post(
+        f"{url}/api/v1/auth/login",
+        timeout=10,
+        json={"username": "yen.qn@example.vn", "password": "Quang-Ninh-vung-than-2026"},
+    ).json()
     qn_headers = {"Authorization": f"Bearer {qn['access_token']}"}
-    unit = requests.post(f"{url}/api/v1/units", headers=qn_headers, timeout=10,
-                         json={"name": "Công đoàn Than Quảng Ninh", "kind": "upper_grassroots"})
+    unit = requests.post(
+        f"{url}/api/v1/units",
+        headers=qn_headers,
+        timeout=10,
+        json={"name": "Công đoàn Than Quảng Ninh", "kind": "upper_grassroots"},
+    )
     assert unit.status_code == 201, unit.text
-    invite = requests.post(f"{url}/api/v1/users", headers=qn_headers, timeout=10,
-                           json={"email": "thuky.qn@example.vn", "full_name": "Bùi Văn Khải", "roles": ["contributor"],
-                                 "unit_id": unit.json()["id"]})
+    invite = requests.post(
+        f"{url}/api/v1/users",
+        headers=qn_headers,
+        timeout=10,
+        json={
+            "email": "thuky.qn@example.vn",
+            "full_name": "Bùi Văn Khải",
+            "roles": ["contributor"],
+            "unit_id": unit.json()["id"],
+        },
+    )
     assert invite.status_code == 201, invite.text
 
     os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in the terminal does

@@ -7,13 +7,12 @@ from flask import Response, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from platform_shared.errors import InvalidInput
-from platform_shared.schemas import accounts as api
-from platform_shared.schemas import page_of
-
 from gateway.api.common import client_address, documented, json_body, query_args
 from gateway.app import call, forward
 from gateway.auth import ANONYMOUS, current_actor
+from platform_shared.errors import InvalidInput
+from platform_shared.schemas import accounts as api
+from platform_shared.schemas import page_of
 
 auth = Blueprint("auth", __name__, url_prefix="/api/v1", description="Đăng nhập, kích hoạt, mã truy cập")
 tenants = Blueprint("tenants", __name__, url_prefix="/api/v1/tenants", description="Đơn vị thành viên")
@@ -35,6 +34,7 @@ for _bp in (tenants, units, users, staff):
 
 
 # -- auth ---------------------------------------------------------------------
+
 
 @auth.route("/auth/login", methods=["POST"])
 @auth.arguments(api.LoginRequest())
@@ -93,6 +93,7 @@ def me():
 
 # -- tenants --------------------------------------------------------------------
 
+
 @tenants.route("")
 class Tenants(MethodView):
     @tenants.arguments(api.TenantListArgs(), location="query")
@@ -144,18 +145,23 @@ CREDENTIAL_COLUMNS = ("tenant_code", "username", "activation_token", "expires_at
 
 
 @tenants.route("/import", methods=["POST"])
-@tenants.alt_response(200, schema=api.ImportResult, success=True,
-                      description="JSON; hoặc bảng mã kích hoạt dạng CSV khi Accept: text/csv")
-@tenants.doc(security=SECURED, requestBody={
-    "required": True,
-    "content": {
-        "multipart/form-data": {"schema": {"type": "object", "properties": {
-            "file": {"type": "string", "format": "binary"}}}},
-        "text/csv": {"schema": {"type": "string"}},
+@tenants.alt_response(
+    200, schema=api.ImportResult, success=True, description="JSON; hoặc bảng mã kích hoạt dạng CSV khi Accept: text/csv"
+)
+@tenants.doc(
+    security=SECURED,
+    requestBody={
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}
+            },
+            "text/csv": {"schema": {"type": "string"}},
+        },
+        "description": "CSV UTF-8, dòng tiêu đề: code,name,kind,parent_code,admin_name,admin_email "
+        "(tùy chọn: slug, short_name)",
     },
-    "description": "CSV UTF-8, dòng tiêu đề: code,name,kind,parent_code,admin_name,admin_email "
-                   "(tùy chọn: slug, short_name)",
-})
+)
 @documented(tenants, 400, 401, 403, 413, 422, 503)
 def import_tenants():
     """Nhập danh sách đơn vị đã đăng ký: tạo đơn vị và tài khoản quản trị kèm mã kích hoạt."""
@@ -187,11 +193,15 @@ def _credentials_csv(credentials):
     writer.writerow(CREDENTIAL_COLUMNS)
     for row in credentials:
         writer.writerow([row[c] for c in CREDENTIAL_COLUMNS])
-    return Response(out.getvalue(), mimetype="text/csv", headers={
-        "Content-Disposition": 'attachment; filename="ma-kich-hoat.csv"', "Cache-Control": "no-store"})
+    return Response(
+        out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="ma-kich-hoat.csv"', "Cache-Control": "no-store"},
+    )
 
 
 # -- units ------------------------------------------------------------------------
+
 
 @units.route("")
 class Units(MethodView):
@@ -231,6 +241,7 @@ class UnitById(MethodView):
 
 
 # -- users --------------------------------------------------------------------------
+
 
 @users.route("")
 class Users(MethodView):
@@ -279,6 +290,7 @@ def reissue_activation(user_id):
 
 
 # -- staff ----------------------------------------------------------------------------
+
 
 @staff.route("")
 class Staff(MethodView):

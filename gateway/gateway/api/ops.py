@@ -6,11 +6,10 @@ from concurrent.futures import ThreadPoolExecutor
 from flask import current_app, jsonify
 from flask_smorest import Blueprint
 
-from platform_shared.errors import NotFound, PlatformError
-
 from gateway.api.common import documented
 from gateway.app import call
 from gateway.auth import current_actor
+from platform_shared.errors import NotFound, PlatformError
 
 blp = Blueprint("ops", __name__, url_prefix="", description="Vận hành")
 _pool = ThreadPoolExecutor(max_workers=6, thread_name_prefix="readyz")

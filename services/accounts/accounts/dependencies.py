@@ -2,12 +2,11 @@
 
 from nameko.extensions import DependencyProvider
 
-from platform_shared.config import require
-from platform_shared.dependencies import Database, _offload
-
 from accounts.operations import Accounts, Settings
 from accounts.passwords import Passwords
 from accounts.signing import Signer
+from platform_shared.config import require
+from platform_shared.dependencies import Database, _offload
 
 
 class AccountsApp(DependencyProvider):
@@ -43,5 +42,11 @@ class AccountsApp(DependencyProvider):
         raise RuntimeError("AccountsApp needs a Database dependency")
 
     def get_dependency(self, worker_ctx):
-        return Accounts(self._database().sessions, signer=self.signer, passwords=self.passwords,
-                        settings=self.settings, clock=self.clock, offload=_offload)
+        return Accounts(
+            self._database().sessions,
+            signer=self.signer,
+            passwords=self.passwords,
+            settings=self.settings,
+            clock=self.clock,
+            offload=_offload,
+        )

@@ -38,8 +38,10 @@ ROLE_LABELS = {
 # Tenants whose users may hold platform_admin: the VGCL itself and its Office.
 PLATFORM_KINDS = ("confederation", "department")
 
-EMAIL_RE = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-                      r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
+EMAIL_RE = re.compile(
+    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$"
+)
 _CODE_RE = re.compile(CODE_PATTERN)
 
 
@@ -136,7 +138,7 @@ def parse_tenant_csv(text):
             if len(values) != len(header):
                 errors.add(number, None, f"Dòng có {len(values)} giá trị, tiêu đề có {len(header)} cột.")
                 continue
-            rec = {h: nfc(v) or "" for h, v in zip(header, values)}
+            rec = {h: nfc(v) or "" for h, v in zip(header, values, strict=False)}
             rows.append(_check_row(number, rec, errors))
             if len(rows) > IMPORT_MAX_ROWS:
                 errors.add(number, None, f"Một lần nhập tối đa {IMPORT_MAX_ROWS} đơn vị.")
@@ -201,7 +203,9 @@ def plan_import(rows, existing_by_code, existing_slugs, taken_usernames):
             plan.unchanged.append(row.code)
             continue
         if row.admin_email in seen_emails:
-            errors.add(row.row, "admin_email", f"E-mail «{row.admin_email}» trùng với dòng {seen_emails[row.admin_email]}.")
+            errors.add(
+                row.row, "admin_email", f"E-mail «{row.admin_email}» trùng với dòng {seen_emails[row.admin_email]}."
+            )
         elif row.admin_email in taken_usernames:
             errors.add(row.row, "admin_email", f"E-mail «{row.admin_email}» đã được dùng cho một tài khoản khác.")
         seen_emails.setdefault(row.admin_email, row.row)
@@ -228,7 +232,9 @@ def plan_import(rows, existing_by_code, existing_slugs, taken_usernames):
             return
         if state.get(code) == "visiting":
             row = new_rows[code]
-            errors.add(row.row, "parent_code", "Quan hệ cấp trên tạo thành vòng lặp: " + " → ".join(trail + [code]) + ".")
+            errors.add(
+                row.row, "parent_code", "Quan hệ cấp trên tạo thành vòng lặp: " + " → ".join(trail + [code]) + "."
+            )
             return
         state[code] = "visiting"
         parent_code = new_rows[code].parent_code
@@ -245,6 +251,7 @@ def plan_import(rows, existing_by_code, existing_slugs, taken_usernames):
 
 
 # -- tenants ------------------------------------------------------------------
+
 
 def check_tenant_parent(kind, parent, ancestors_of_parent=(), tenant_id=None):
     """A tenant's parent must exist, be active and not be the tenant or one of its descendants."""
@@ -276,6 +283,7 @@ def check_merge(tenant, into, ancestors_of_into):
 
 # -- units --------------------------------------------------------------------
 
+
 def unit_path(parent_path, unit_id):
     return f"{parent_path or '/'}{unit_id}/"
 
@@ -290,6 +298,7 @@ def check_unit_move(unit, new_parent):
 
 
 # -- users and roles --------------------------------------------------------------
+
 
 def check_roles(actor, roles, tenant_kind, *, current=None, target_is_self=False):
     """Which roles an actor may grant in a tenant of ``tenant_kind``."""
@@ -309,7 +318,6 @@ def check_roles(actor, roles, tenant_kind, *, current=None, target_is_self=False
     if not roles:
         raise InvalidInput.field("roles", "Cần ít nhất một vai trò.")
     return roles
-
 
 
 # -- passwords ------------------------------------------------------------------
@@ -339,6 +347,7 @@ def password_problems(password, *, username=None, common=frozenset()):
 
 # -- sign-in throttling -----------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Throttle:
     failures: int
@@ -365,6 +374,7 @@ def register_failure(state, now, *, limit, window):
 
 # -- refresh tokens -----------------------------------------------------------------
 
+
 def refresh_outcome(token, now):
     """'ok', or why a presented refresh token is refused: 'reused', 'revoked', 'expired'."""
     if token.revoked_at is not None:
@@ -390,4 +400,3 @@ def activation_outcome(token, now):
 
 def staff_in_office(term_start, term_end, today):
     return term_start <= today and (term_end is None or term_end >= today)
-

@@ -6,10 +6,9 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, UniqueConstraint, Uuid, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from accounts.domain import TENANT_KIND_LABELS, UNIT_KIND_LABELS, staff_in_office
 from platform_shared.clock import VN_TZ, utcnow
 from platform_shared.database import UTCDateTime, make_base, new_id
-
-from accounts.domain import TENANT_KIND_LABELS, UNIT_KIND_LABELS, staff_in_office
 
 Base = make_base()
 

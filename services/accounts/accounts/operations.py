@@ -10,16 +10,15 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
+from accounts import domain, policy
+from accounts.models import ActivationToken, RefreshToken, StaffRecord, Tenant, Unit, User, UserRole
+from accounts.passwords import common_passwords, digest, new_secret
+from accounts.store import StaffStore, SystemStore, TenantStore, UnitStore, UserStore
 from platform_shared import outbox
 from platform_shared.contracts import accounts as events
 from platform_shared.errors import BadRequest, Conflict, Forbidden, InvalidInput, NotFound, RateLimited, Unauthorized
 from platform_shared.schemas import accounts as api
 from platform_shared.text import slugify
-
-from accounts import domain, policy
-from accounts.models import ActivationToken, RefreshToken, StaffRecord, Tenant, Unit, User, UserRole
-from accounts.passwords import common_passwords, digest, new_secret
-from accounts.store import StaffStore, SystemStore, TenantStore, UnitStore, UserStore
 
 
 @dataclass(frozen=True)
@@ -64,8 +63,9 @@ def load(schema_cls, data, *, partial=False):
     except ValidationError as exc:
         messages = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
         fields = ", ".join(sorted(messages))
-        raise InvalidInput(f"Dữ liệu không hợp lệ ở: {fields}.", code="VALIDATION_ERROR",
-                           details={"errors": messages}) from None
+        raise InvalidInput(
+            f"Dữ liệu không hợp lệ ở: {fields}.", code="VALIDATION_ERROR", details={"errors": messages}
+        ) from None
 
 
 class Accounts:
@@ -94,17 +94,21 @@ class Accounts:
             user = system.user_by_username(username)
             password_hash = user.password_hash if user is not None else None
         if wait:
-            raise RateLimited(f"Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {wait} giây.",
-                              code="LOGIN_THROTTLED", details={"retry_after": wait})
+            raise RateLimited(
+                f"Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {wait} giây.",
+                code="LOGIN_THROTTLED",
+                details={"retry_after": wait},
+            )
         ok = self.offload(self.passwords.verify, password_hash, password)
         error = None
         with self.sessions.transaction() as session:
             system = SystemStore(session)
             if not ok:
                 window = timedelta(seconds=s.window_seconds)
-                for key, limit in zip(keys, (s.max_failures_account, s.max_failures_address)):
-                    system.save_throttle(key, domain.register_failure(system.throttle(key), now,
-                                                                      limit=limit, window=window))
+                for key, limit in zip(keys, (s.max_failures_account, s.max_failures_address), strict=False):
+                    system.save_throttle(
+                        key, domain.register_failure(system.throttle(key), now, limit=limit, window=window)
+                    )
                 error = Unauthorized("Sai tên đăng nhập hoặc mật khẩu.", code="INVALID_CREDENTIALS")
             else:
                 user = system.user(user.id)
@@ -123,19 +127,30 @@ class Accounts:
 
     def _issue(self, session, user, now, *, family_id):
         secret = new_secret()
-        session.add(RefreshToken(
-            tenant_id=user.tenant_id, user_id=user.id, family_id=family_id, token_hash=digest(secret),
-            issued_at=now, expires_at=now + timedelta(days=self.settings.refresh_ttl_days),
-        ))
+        session.add(
+            RefreshToken(
+                tenant_id=user.tenant_id,
+                user_id=user.id,
+                family_id=family_id,
+                token_hash=digest(secret),
+                issued_at=now,
+                expires_at=now + timedelta(days=self.settings.refresh_ttl_days),
+            )
+        )
         access = self.signer.access_token(user_id=user.id, tenant_id=user.tenant_id, roles=user.roles, now=now)
-        return {"access_token": access, "refresh_token": secret, "token_type": "Bearer",
-                "expires_in": self.signer.access_ttl}
+        return {
+            "access_token": access,
+            "refresh_token": secret,
+            "token_type": "Bearer",
+            "expires_in": self.signer.access_ttl,
+        }
 
     def refresh(self, actor, refresh_token):
         """A new token pair for a valid refresh token; reuse of a spent one revokes its family."""
         now = self.clock.now()
-        invalid = Unauthorized("Phiên đăng nhập không còn hiệu lực. Vui lòng đăng nhập lại.",
-                               code="REFRESH_TOKEN_INVALID")
+        invalid = Unauthorized(
+            "Phiên đăng nhập không còn hiệu lực. Vui lòng đăng nhập lại.", code="REFRESH_TOKEN_INVALID"
+        )
         with self.sessions.transaction() as session:
             system = SystemStore(session)
             token = system.refresh_by_digest(digest(refresh_token or ""))
@@ -146,8 +161,10 @@ class Accounts:
             tenant = system.tenant(user.tenant_id)
             if outcome == "reused":
                 system.revoke_family(token.family_id, now, "reuse_detected")
-                error = Unauthorized("Mã làm mới đã được dùng; mọi phiên liên quan đã bị thu hồi. Vui lòng đăng nhập lại.",
-                                     code="REFRESH_TOKEN_REUSED")
+                error = Unauthorized(
+                    "Mã làm mới đã được dùng; mọi phiên liên quan đã bị thu hồi. Vui lòng đăng nhập lại.",
+                    code="REFRESH_TOKEN_REUSED",
+                )
             elif outcome != "ok":
                 error = invalid
             elif user.status != "active" or tenant.status == "suspended":
@@ -205,19 +222,33 @@ class Accounts:
         with self.sessions.transaction() as session:
             system, tenants = SystemStore(session), TenantStore(session, actor)
             if system.code_taken(data["code"]):
-                raise Conflict(f"Mã đơn vị «{data['code']}» đã tồn tại.", code="TENANT_CODE_TAKEN",
-                               details={"errors": {"code": ["Mã đã tồn tại."]}})
+                raise Conflict(
+                    f"Mã đơn vị «{data['code']}» đã tồn tại.",
+                    code="TENANT_CODE_TAKEN",
+                    details={"errors": {"code": ["Mã đã tồn tại."]}},
+                )
             slug = data["slug"] or slugify(data["code"])
             if system.slug_taken(slug):
-                raise Conflict(f"Đường dẫn «{slug}» đã được dùng.", code="TENANT_SLUG_TAKEN",
-                               details={"errors": {"slug": ["Đường dẫn đã được dùng."]}})
+                raise Conflict(
+                    f"Đường dẫn «{slug}» đã được dùng.",
+                    code="TENANT_SLUG_TAKEN",
+                    details={"errors": {"slug": ["Đường dẫn đã được dùng."]}},
+                )
             parent = tenants.get(data["parent_id"]) if data["parent_id"] else None
             domain.check_tenant_parent(data["kind"], parent)
-            tenant = tenants.add(Tenant(
-                code=data["code"], slug=slug, name=data["name"], short_name=data["short_name"],
-                kind=data["kind"], parent_id=parent.id if parent else None, status="active",
-                created_at=now, updated_at=now,
-            ))
+            tenant = tenants.add(
+                Tenant(
+                    code=data["code"],
+                    slug=slug,
+                    name=data["name"],
+                    short_name=data["short_name"],
+                    kind=data["kind"],
+                    parent_id=parent.id if parent else None,
+                    status="active",
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
             _tenant_event(session, events.TENANT_CREATED, tenant, now)
             return tenant
 
@@ -230,19 +261,26 @@ class Accounts:
             policy.require_admin_of(actor, tenant.id)
             admin_only = {"parent_id", "slug", "status"} & set(data)
             if admin_only and not actor.is_platform_admin:
-                raise Forbidden("Chỉ quản trị hệ thống được đổi đơn vị cấp trên, đường dẫn hoặc trạng thái.",
-                                code="PLATFORM_ADMIN_REQUIRED", details={"errors": {f: ["Không được phép."] for f in admin_only}})
+                raise Forbidden(
+                    "Chỉ quản trị hệ thống được đổi đơn vị cấp trên, đường dẫn hoặc trạng thái.",
+                    code="PLATFORM_ADMIN_REQUIRED",
+                    details={"errors": {f: ["Không được phép."] for f in admin_only}},
+                )
             if tenant.status == "merged":
                 raise Conflict("Đơn vị đã được hợp nhất, không sửa được nữa.", code="TENANT_MERGED")
             if "parent_id" in data:
                 parent = tenants.get(data["parent_id"]) if data["parent_id"] else None
-                domain.check_tenant_parent(tenant.kind, parent,
-                                           tenants.ancestor_ids(parent.id) if parent else (), tenant.id)
+                domain.check_tenant_parent(
+                    tenant.kind, parent, tenants.ancestor_ids(parent.id) if parent else (), tenant.id
+                )
                 tenant.parent_id = parent.id if parent else None
             if "slug" in data and data["slug"] != tenant.slug:
                 if SystemStore(session).slug_taken(data["slug"], except_id=tenant.id):
-                    raise Conflict(f"Đường dẫn «{data['slug']}» đã được dùng.", code="TENANT_SLUG_TAKEN",
-                                   details={"errors": {"slug": ["Đường dẫn đã được dùng."]}})
+                    raise Conflict(
+                        f"Đường dẫn «{data['slug']}» đã được dùng.",
+                        code="TENANT_SLUG_TAKEN",
+                        details={"errors": {"slug": ["Đường dẫn đã được dùng."]}},
+                    )
                 tenant.slug = data["slug"]
             for key in ("name", "short_name", "status"):
                 if key in data:
@@ -274,26 +312,49 @@ class Accounts:
             system = SystemStore(session)
             existing = system.existing_tenants()
             plan = domain.plan_import(
-                rows, existing, {t.slug for t in existing.values()},
+                rows,
+                existing,
+                {t.slug for t in existing.values()},
                 system.usernames_taken({r.admin_email for r in rows}),
             )
             ids = {code: t.id for code, t in existing.items()}
             created, credentials = [], []
             for row in plan.create:
                 tenant = Tenant(
-                    id=uuid.uuid4(), code=row.code, slug=row.slug, name=row.name, short_name=row.short_name,
-                    kind=row.kind, parent_id=ids[row.parent_code], status="active", created_at=now, updated_at=now,
+                    id=uuid.uuid4(),
+                    code=row.code,
+                    slug=row.slug,
+                    name=row.name,
+                    short_name=row.short_name,
+                    kind=row.kind,
+                    parent_id=ids[row.parent_code],
+                    status="active",
+                    created_at=now,
+                    updated_at=now,
                 )
                 session.add(tenant)
                 session.flush()
                 ids[row.code] = tenant.id
                 _tenant_event(session, events.TENANT_CREATED, tenant, now)
-                user = self._new_user(session, tenant, username=row.admin_email, email=row.admin_email,
-                                      full_name=row.admin_name, roles=["tenant_admin"], now=now)
+                user = self._new_user(
+                    session,
+                    tenant,
+                    username=row.admin_email,
+                    email=row.admin_email,
+                    full_name=row.admin_name,
+                    roles=["tenant_admin"],
+                    now=now,
+                )
                 secret, expires = self._activation(session, user, now)
                 created.append(tenant)
-                credentials.append({"tenant_code": row.code, "username": user.username,
-                                    "activation_token": secret, "expires_at": expires})
+                credentials.append(
+                    {
+                        "tenant_code": row.code,
+                        "username": user.username,
+                        "activation_token": secret,
+                        "expires_at": expires,
+                    }
+                )
             unchanged = [system.tenant_by_code(code) for code in plan.unchanged]
             return {"created": created, "unchanged": unchanged, "credentials": credentials}
 
@@ -316,10 +377,18 @@ class Accounts:
                 # Their access tokens name the old tenant: make them sign in again.
                 system.revoke_user_tokens(user.id, now, "tenant_merged")
             tenant.status, tenant.merged_into_id, tenant.merged_at, tenant.updated_at = "merged", into.id, now, now
-            outbox.add(session, events.TENANT_MERGED, {
-                "tenant_id": str(tenant.id), "into_tenant_id": str(into.id), "merged_at": now.isoformat(),
-                "moved_users": len(moved_users),
-            }, aggregate_id=tenant.id, now=now)
+            outbox.add(
+                session,
+                events.TENANT_MERGED,
+                {
+                    "tenant_id": str(tenant.id),
+                    "into_tenant_id": str(into.id),
+                    "merged_at": now.isoformat(),
+                    "moved_users": len(moved_users),
+                },
+                aggregate_id=tenant.id,
+                now=now,
+            )
             return tenant
 
     # -- units ------------------------------------------------------------------
@@ -334,15 +403,27 @@ class Accounts:
             if parent is not None and parent.status != "active":
                 raise InvalidInput.field("parent_id", "Đơn vị cấp trên đã ngừng hoạt động.")
             if data["code"] and units.code_taken(tenant.id, data["code"]):
-                raise Conflict(f"Mã «{data['code']}» đã có trong đơn vị.", code="UNIT_CODE_TAKEN",
-                               details={"errors": {"code": ["Mã đã tồn tại."]}})
+                raise Conflict(
+                    f"Mã «{data['code']}» đã có trong đơn vị.",
+                    code="UNIT_CODE_TAKEN",
+                    details={"errors": {"code": ["Mã đã tồn tại."]}},
+                )
             unit_id = uuid.uuid4()
-            return units.add(Unit(
-                id=unit_id, tenant_id=tenant.id, parent_id=parent.id if parent else None, name=data["name"],
-                code=data["code"], kind=data["kind"], status="active",
-                path=domain.unit_path(parent.path if parent else None, unit_id),
-                depth=(parent.depth + 1) if parent else 0, created_at=now, updated_at=now,
-            ))
+            return units.add(
+                Unit(
+                    id=unit_id,
+                    tenant_id=tenant.id,
+                    parent_id=parent.id if parent else None,
+                    name=data["name"],
+                    code=data["code"],
+                    kind=data["kind"],
+                    status="active",
+                    path=domain.unit_path(parent.path if parent else None, unit_id),
+                    depth=(parent.depth + 1) if parent else 0,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
 
     def update_unit(self, actor, unit_id, data):
         data = load(api.UnitUpdate, data)
@@ -353,12 +434,22 @@ class Accounts:
             if "parent_id" in data and data["parent_id"] != unit.parent_id:
                 parent = units.get(data["parent_id"], tenant_id=unit.tenant_id) if data["parent_id"] else None
                 domain.check_unit_move(unit, parent)
-                units.move_branch(unit, domain.unit_path(parent.path if parent else None, unit.id),
-                                  (parent.depth + 1) if parent else 0)
+                units.move_branch(
+                    unit,
+                    domain.unit_path(parent.path if parent else None, unit.id),
+                    (parent.depth + 1) if parent else 0,
+                )
                 unit.parent_id = parent.id if parent else None
-            if data.get("code") and data["code"] != unit.code and units.code_taken(unit.tenant_id, data["code"], unit.id):
-                raise Conflict(f"Mã «{data['code']}» đã có trong đơn vị.", code="UNIT_CODE_TAKEN",
-                               details={"errors": {"code": ["Mã đã tồn tại."]}})
+            if (
+                data.get("code")
+                and data["code"] != unit.code
+                and units.code_taken(unit.tenant_id, data["code"], unit.id)
+            ):
+                raise Conflict(
+                    f"Mã «{data['code']}» đã có trong đơn vị.",
+                    code="UNIT_CODE_TAKEN",
+                    details={"errors": {"code": ["Mã đã tồn tại."]}},
+                )
             for key in ("name", "code", "kind", "status"):
                 if key in data:
                     setattr(unit, key, data[key])
@@ -391,13 +482,24 @@ class Accounts:
             tenant = self._admin_tenant(session, actor, data["tenant_id"])
             username = domain.normalize_username(data["username"] or data["email"])
             if SystemStore(session).usernames_taken({username}):
-                raise Conflict(f"Tên đăng nhập «{username}» đã có người dùng.", code="USERNAME_TAKEN",
-                               details={"errors": {"username": ["Tên đăng nhập đã tồn tại."]}})
+                raise Conflict(
+                    f"Tên đăng nhập «{username}» đã có người dùng.",
+                    code="USERNAME_TAKEN",
+                    details={"errors": {"username": ["Tên đăng nhập đã tồn tại."]}},
+                )
             roles = domain.check_roles(actor, data["roles"], tenant.kind)
             unit = UnitStore(session, actor).get(data["unit_id"], tenant_id=tenant.id) if data["unit_id"] else None
-            user = self._new_user(session, tenant, username=username, email=data["email"].lower(),
-                                  full_name=data["full_name"], roles=roles, now=now,
-                                  unit_id=unit.id if unit else None, phone=data["phone"])
+            user = self._new_user(
+                session,
+                tenant,
+                username=username,
+                email=data["email"].lower(),
+                full_name=data["full_name"],
+                roles=roles,
+                now=now,
+                unit_id=unit.id if unit else None,
+                phone=data["phone"],
+            )
             secret, expires = self._activation(session, user, now)
             return {"user": user, "activation_token": secret, "expires_at": expires}
 
@@ -423,10 +525,16 @@ class Accounts:
             system = SystemStore(session)
             if "roles" in data:
                 tenant = system.tenant(user.tenant_id)
-                roles = domain.check_roles(actor, data["roles"], tenant.kind, current=user.roles, target_is_self=is_self)
+                roles = domain.check_roles(
+                    actor, data["roles"], tenant.kind, current=user.roles, target_is_self=is_self
+                )
                 user.role_rows = [UserRole(user_id=user.id, role=r, tenant_id=user.tenant_id) for r in roles]
             if "unit_id" in data:
-                unit = UnitStore(session, actor).get(data["unit_id"], tenant_id=user.tenant_id) if data["unit_id"] else None
+                unit = (
+                    UnitStore(session, actor).get(data["unit_id"], tenant_id=user.tenant_id)
+                    if data["unit_id"]
+                    else None
+                )
                 user.unit_id = unit.id if unit else None
             for key in ("full_name", "phone"):
                 if key in data:
@@ -437,9 +545,17 @@ class Accounts:
                 user.status, user.deactivated_at = "deactivated", now
                 system.revoke_user_tokens(user.id, now, "deactivated")
                 system.revoke_open_activations(user.id, now)
-                outbox.add(session, events.USER_DEACTIVATED, {
-                    "user_id": str(user.id), "tenant_id": str(user.tenant_id), "deactivated_at": now.isoformat(),
-                }, aggregate_id=user.id, now=now)
+                outbox.add(
+                    session,
+                    events.USER_DEACTIVATED,
+                    {
+                        "user_id": str(user.id),
+                        "tenant_id": str(user.tenant_id),
+                        "deactivated_at": now.isoformat(),
+                    },
+                    aggregate_id=user.id,
+                    now=now,
+                )
             elif data.get("status") == "active" and user.status == "deactivated":
                 user.status = "active" if user.password_hash else "invited"
                 user.deactivated_at = None
@@ -472,8 +588,9 @@ class Accounts:
         with self.sessions.transaction() as session:
             tenant = self._admin_tenant(session, actor, data.pop("tenant_id"))
             self._check_staff_links(session, actor, tenant.id, data)
-            return StaffStore(session, actor).add(StaffRecord(
-                tenant_id=tenant.id, status="active", created_at=now, updated_at=now, **data))
+            return StaffStore(session, actor).add(
+                StaffRecord(tenant_id=tenant.id, status="active", created_at=now, updated_at=now, **data)
+            )
 
     def update_staff(self, actor, staff_id, data):
         data = load(api.StaffUpdate, data)
@@ -535,22 +652,44 @@ class Accounts:
                 raise NotFound.of("user", data["user_id"])
 
     def _new_user(self, session, tenant, *, username, email, full_name, roles, now, unit_id=None, phone=None):
-        user = User(id=uuid.uuid4(), tenant_id=tenant.id, username=username, email=email, full_name=full_name,
-                    phone=phone, unit_id=unit_id, status="invited", created_at=now)
+        user = User(
+            id=uuid.uuid4(),
+            tenant_id=tenant.id,
+            username=username,
+            email=email,
+            full_name=full_name,
+            phone=phone,
+            unit_id=unit_id,
+            status="invited",
+            created_at=now,
+        )
         user.role_rows = [UserRole(user_id=user.id, role=r, tenant_id=tenant.id) for r in sorted(set(roles))]
         session.add(user)
         session.flush()
-        outbox.add(session, events.USER_CREATED, {
-            "user_id": str(user.id), "tenant_id": str(tenant.id), "username": username,
-            "full_name": full_name, "roles": sorted(set(roles)), "status": user.status,
-        }, aggregate_id=user.id, now=now)
+        outbox.add(
+            session,
+            events.USER_CREATED,
+            {
+                "user_id": str(user.id),
+                "tenant_id": str(tenant.id),
+                "username": username,
+                "full_name": full_name,
+                "roles": sorted(set(roles)),
+                "status": user.status,
+            },
+            aggregate_id=user.id,
+            now=now,
+        )
         return user
 
     def _activation(self, session, user, now):
         secret = new_secret()
         expires = now + timedelta(hours=self.settings.activation_ttl_hours)
-        session.add(ActivationToken(tenant_id=user.tenant_id, user_id=user.id, token_hash=digest(secret),
-                                    created_at=now, expires_at=expires))
+        session.add(
+            ActivationToken(
+                tenant_id=user.tenant_id, user_id=user.id, token_hash=digest(secret), created_at=now, expires_at=expires
+            )
+        )
         return secret, expires
 
 
@@ -563,11 +702,21 @@ _ACTIVATION_MESSAGES = {
 
 
 def _tenant_event(session, event_type, tenant, now):
-    outbox.add(session, event_type, {
-        "tenant_id": str(tenant.id), "code": tenant.code, "slug": tenant.slug, "name": tenant.name,
-        "kind": tenant.kind, "parent_id": str(tenant.parent_id) if tenant.parent_id else None,
-        "status": tenant.status,
-    }, aggregate_id=tenant.id, now=now)
+    outbox.add(
+        session,
+        event_type,
+        {
+            "tenant_id": str(tenant.id),
+            "code": tenant.code,
+            "slug": tenant.slug,
+            "name": tenant.name,
+            "kind": tenant.kind,
+            "parent_id": str(tenant.parent_id) if tenant.parent_id else None,
+            "status": tenant.status,
+        },
+        aggregate_id=tenant.id,
+        now=now,
+    )
 
 
 def _vn():

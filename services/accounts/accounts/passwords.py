@@ -18,9 +18,24 @@ OWASP_MIN_TIME_COST = 2
 
 # Local additions to the 30,000 most common passwords of the zxcvbn list.
 VIETNAMESE_COMMON = (
-    "matkhau", "matkhau123", "matkhau@123", "congdoan", "congdoan123", "congdoan@123",
-    "vietnam", "vietnam123", "anhyeuem", "anhyeuem123", "iloveyou123", "hanoi123",
-    "saigon123", "123456a@", "abc@12345", "admin@123", "tld@123", "laodong123",
+    "matkhau",
+    "matkhau123",
+    "matkhau@123",
+    "congdoan",
+    "congdoan123",
+    "congdoan@123",
+    "vietnam",
+    "vietnam123",
+    "anhyeuem",
+    "anhyeuem123",
+    "iloveyou123",
+    "hanoi123",
+    "saigon123",
+    "123456a@",
+    "abc@12345",
+    "admin@123",
+    "tld@123",
+    "laodong123",
 )
 
 
@@ -39,8 +54,12 @@ class Passwords:
                 f"Argon2id parameters below OWASP minimum (m>={OWASP_MIN_MEMORY_KIB} KiB, t>={OWASP_MIN_TIME_COST})"
             )
         self._hasher = PasswordHasher(
-            time_cost=time_cost, memory_cost=memory_kib, parallelism=parallelism,
-            hash_len=32, salt_len=16, type=Type.ID,
+            time_cost=time_cost,
+            memory_cost=memory_kib,
+            parallelism=parallelism,
+            hash_len=32,
+            salt_len=16,
+            type=Type.ID,
         )
         # Verified against when the user does not exist, so timing does not reveal it.
         self._dummy = self._hasher.hash(secrets.token_urlsafe(16))

@@ -8,9 +8,8 @@ import uuid
 
 from sqlalchemy import false, true
 
-from platform_shared.errors import Forbidden, NotFound, Unauthorized
-
 from accounts.models import Tenant
+from platform_shared.errors import Forbidden, NotFound, Unauthorized
 
 
 def require_signed_in(actor):
@@ -21,8 +20,9 @@ def require_signed_in(actor):
 def require_platform_admin(actor):
     require_signed_in(actor)
     if not actor.is_platform_admin:
-        raise Forbidden("Chỉ quản trị hệ thống (Văn phòng Tổng Liên đoàn) được làm việc này.",
-                        code="PLATFORM_ADMIN_REQUIRED")
+        raise Forbidden(
+            "Chỉ quản trị hệ thống (Văn phòng Tổng Liên đoàn) được làm việc này.", code="PLATFORM_ADMIN_REQUIRED"
+        )
 
 
 def require_admin_of(actor, tenant_id):

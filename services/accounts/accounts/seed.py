@@ -12,9 +12,8 @@ import secrets
 import string
 from pathlib import Path
 
-from platform_shared.actor import SYSTEM
-
 from accounts.store import SystemStore
+from platform_shared.actor import SYSTEM
 
 TENANTS = [
     # code, slug, name, kind, parent
@@ -103,10 +102,16 @@ def seed(app, credentials_path, *, admin_password=None, demo_password=None, log=
         tenants = {code: system.tenant_by_code(code) for code, *_ in TENANTS}
     for code, slug, name, kind, parent in TENANTS:
         if tenants[code] is None:
-            tenants[code] = app.create_tenant(SYSTEM, {
-                "code": code, "slug": slug, "name": name, "kind": kind,
-                "parent_id": str(tenants[parent].id) if parent else None,
-            })
+            tenants[code] = app.create_tenant(
+                SYSTEM,
+                {
+                    "code": code,
+                    "slug": slug,
+                    "name": name,
+                    "kind": kind,
+                    "parent_id": str(tenants[parent].id) if parent else None,
+                },
+            )
             log(f"  + {name}")
 
     unit_ids = {}
@@ -115,10 +120,16 @@ def seed(app, credentials_path, *, admin_password=None, demo_password=None, log=
         items, _, _ = app.list_units(SYSTEM, {"tenant_id": str(tenant.id), "q": code, "per_page": 100})
         existing = next((u for u in items if u.code == code), None)
         if existing is None:
-            existing = app.create_unit(SYSTEM, {
-                "tenant_id": str(tenant.id), "code": code, "name": name, "kind": kind,
-                "parent_id": str(unit_ids[parent]) if parent else None,
-            })
+            existing = app.create_unit(
+                SYSTEM,
+                {
+                    "tenant_id": str(tenant.id),
+                    "code": code,
+                    "name": name,
+                    "kind": kind,
+                    "parent_id": str(unit_ids[parent]) if parent else None,
+                },
+            )
             log(f"  + {name}")
         unit_ids[code] = existing.id
 
@@ -127,10 +138,16 @@ def seed(app, credentials_path, *, admin_password=None, demo_password=None, log=
     for username, tenant_code, full_name, roles in USERS:
         password = admin_password if username == "admin" else demo_password
         if username not in taken:
-            invitation = app.invite_user(SYSTEM, {
-                "tenant_id": str(tenants[tenant_code].id), "username": username,
-                "email": f"{username}@demo.congdoan.vn", "full_name": full_name, "roles": roles,
-            })
+            invitation = app.invite_user(
+                SYSTEM,
+                {
+                    "tenant_id": str(tenants[tenant_code].id),
+                    "username": username,
+                    "email": f"{username}@demo.congdoan.vn",
+                    "full_name": full_name,
+                    "roles": roles,
+                },
+            )
             app.activate(SYSTEM, invitation["activation_token"], password)
             log(f"  + {username}")
         elif username == "admin" and os.environ.get("ADMIN_PASSWORD"):

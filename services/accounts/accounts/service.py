@@ -6,6 +6,7 @@ schema dump — never an ORM row. Errors are the shared ``platform_shared.errors
 classes and reach the caller as themselves.
 """
 
+from accounts.dependencies import AccountsApp
 from platform_shared import transport
 from platform_shared.actor import Actor
 from platform_shared.dependencies import Database
@@ -13,14 +14,13 @@ from platform_shared.operations import ServiceOperations
 from platform_shared.rpc import rpc
 from platform_shared.schemas import accounts as api
 
-from accounts.dependencies import AccountsApp
-
 _tenant, _unit, _user, _staff = api.TenantRead(), api.UnitRead(), api.UserRead(), api.StaffRead()
+
 
 def _page(schema, result):
     items, total, args = result
-    return {"items": schema.dump(items, many=True), "total": total, "page": args["page"],
-            "per_page": args["per_page"]}
+    return {"items": schema.dump(items, many=True), "total": total, "page": args["page"], "per_page": args["per_page"]}
+
 
 class AccountsService(ServiceOperations):
     name = "accounts"

@@ -10,7 +10,7 @@ access-token lifetime has passed.
 import json
 import os
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import jwt
@@ -26,7 +26,7 @@ def generate_key(directory, kid=None):
     """Write a new Ed25519 private key as ``<kid>.pem`` (mode 600) and return its kid."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    kid = kid or datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+    kid = kid or datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     path = directory / f"{kid}.pem"
     pem = Ed25519PrivateKey.generate().private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
@@ -42,8 +42,7 @@ class Signer:
         directory = Path(keys_dir or "")
         if not keys_dir or not directory.is_dir():
             raise ConfigurationError(
-                f"TOKEN_KEYS_DIR «{keys_dir}» is not a directory of Ed25519 keys "
-                "(create one with: accounts keygen DIR)"
+                f"TOKEN_KEYS_DIR «{keys_dir}» is not a directory of Ed25519 keys (create one with: accounts keygen DIR)"
             )
         self.keys = {}
         for path in sorted(directory.glob("*.pem")):
@@ -80,6 +79,8 @@ class Signer:
             "jti": uuid.uuid4().hex,
         }
         return jwt.encode(
-            claims, self.keys[self.current_kid], algorithm="EdDSA",
+            claims,
+            self.keys[self.current_kid],
+            algorithm="EdDSA",
             headers={"kid": self.current_kid, "typ": ACCESS_TYP},
         )

@@ -10,9 +10,6 @@ from datetime import date
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import joinedload
 
-from platform_shared.database import as_uuid, paginate
-from platform_shared.errors import NotFound
-
 from accounts import policy
 from accounts.domain import ExistingTenant, Throttle
 from accounts.models import (
@@ -25,6 +22,8 @@ from accounts.models import (
     User,
     UserRole,
 )
+from platform_shared.database import as_uuid, paginate
+from platform_shared.errors import NotFound
 
 
 def _search(column_a, column_b, q):
@@ -102,7 +101,9 @@ class SystemStore:
         return self.session.scalars(stmt).first() is not None
 
     def code_taken(self, code):
-        return self.session.scalars(select(Tenant.id).where(func.lower(Tenant.code) == code.lower())).first() is not None
+        return (
+            self.session.scalars(select(Tenant.id).where(func.lower(Tenant.code) == code.lower())).first() is not None
+        )
 
     def usernames_taken(self, usernames=None):
         stmt = select(User.username)
@@ -125,8 +126,11 @@ class SystemStore:
     def revoke_open_activations(self, user_id, now):
         self.session.execute(
             update(ActivationToken)
-            .where(ActivationToken.user_id == user_id, ActivationToken.used_at.is_(None),
-                   ActivationToken.revoked_at.is_(None))
+            .where(
+                ActivationToken.user_id == user_id,
+                ActivationToken.used_at.is_(None),
+                ActivationToken.revoked_at.is_(None),
+            )
             .values(revoked_at=now)
         )
 
@@ -167,7 +171,10 @@ class SystemStore:
             row = LoginThrottle(key=key)
             self.session.add(row)
         row.failures, row.window_started_at, row.locked_until = (
-            state.failures, state.window_started_at, state.locked_until)
+            state.failures,
+            state.window_started_at,
+            state.locked_until,
+        )
 
     def move_tenant_rows(self, from_id, into_id):
         """Users, roles, units, staff and child tenants follow a merge."""
@@ -221,7 +228,7 @@ class UnitStore:
         for row in self.session.scalars(
             select(Unit).where(Unit.tenant_id == unit.tenant_id, Unit.path.startswith(old_path))
         ).all():
-            row.path = new_path + row.path[len(old_path):]
+            row.path = new_path + row.path[len(old_path) :]
             row.depth = row.depth + delta
 
     def add(self, unit):
@@ -272,15 +279,12 @@ class StaffStore:
         return select(StaffRecord).where(policy.own_tenant_rows(self.actor, StaffRecord))
 
     def get(self, staff_id):
-        record = self.session.scalars(
-            self._visible().where(StaffRecord.id == as_uuid(staff_id, "staff"))
-        ).one_or_none()
+        record = self.session.scalars(self._visible().where(StaffRecord.id == as_uuid(staff_id, "staff"))).one_or_none()
         if record is None:
             raise NotFound.of("staff", staff_id)
         return record
 
-    def list(self, *, page, per_page, today: date, tenant_id=None, unit_id=None, in_office=None,
-             status=None, q=None):
+    def list(self, *, page, per_page, today: date, tenant_id=None, unit_id=None, in_office=None, status=None, q=None):
         stmt = self._visible()
         if tenant_id is not None:
             stmt = stmt.where(StaffRecord.tenant_id == tenant_id)
@@ -288,8 +292,7 @@ class StaffStore:
             stmt = stmt.where(StaffRecord.unit_id == as_uuid(unit_id, "unit"))
         if status:
             stmt = stmt.where(StaffRecord.status == status)
-        current = (StaffRecord.term_start <= today) & (
-            StaffRecord.term_end.is_(None) | (StaffRecord.term_end >= today))
+        current = (StaffRecord.term_start <= today) & (StaffRecord.term_end.is_(None) | (StaffRecord.term_end >= today))
         if in_office is True:
             stmt = stmt.where(current)
         elif in_office is False:

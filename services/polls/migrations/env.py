@@ -1,6 +1,6 @@
 from alembic import context
 
-from polls.models import Base
 from platform_shared.migrations import run_env
+from polls.models import Base
 
 run_env(context, Base.metadata, "polls")

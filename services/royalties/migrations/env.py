@@ -1,6 +1,6 @@
 from alembic import context
 
-from royalties.models import Base
 from platform_shared.migrations import run_env
+from royalties.models import Base
 
 run_env(context, Base.metadata, "royalties")

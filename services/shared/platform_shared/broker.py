@@ -33,8 +33,9 @@ def confirmed_connection(amqp_uri, **kwargs):
     return Connection(amqp_uri, transport_options={"confirm_publish": True}, **kwargs)
 
 
-def publish_to_queue(amqp_uri, queue_name, body, *, headers=None, content_type="application/json",
-                     content_encoding="utf-8"):
+def publish_to_queue(
+    amqp_uri, queue_name, body, *, headers=None, content_type="application/json", content_encoding="utf-8"
+):
     """Put one message on ``queue_name`` through the default exchange, confirmed."""
     if not isinstance(body, (bytes, str)):
         body = json.dumps(body)

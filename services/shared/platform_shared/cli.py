@@ -37,16 +37,18 @@ def cmd_createdb(args):
             continue
         admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
-            exists = conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname=:d"),
-                                  {"d": url.database}).first()
+            exists = conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname=:d"), {"d": url.database}).first()
             if exists and args.recreate:
-                conn.execute(sa.text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname=:d AND pid<>pg_backend_pid()"
-                ), {"d": url.database})
+                conn.execute(
+                    sa.text(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname=:d AND pid<>pg_backend_pid()"
+                    ),
+                    {"d": url.database},
+                )
                 conn.execute(sa.text(f'DROP DATABASE "{url.database}"'))
                 exists = None
             if not exists:
-                conn.execute(sa.text(f'CREATE DATABASE "{url.database}" ENCODING \'UTF8\' TEMPLATE template0'))
+                conn.execute(sa.text(f"CREATE DATABASE \"{url.database}\" ENCODING 'UTF8' TEMPLATE template0"))
                 print(f"{m.name}: created database {url.database}")
             else:
                 print(f"{m.name}: database {url.database} exists")
@@ -129,8 +131,11 @@ def cmd_check(args):
         config = m.config()
         require(config, "DATABASE_URL", m.database_env)
         require(config, "AMQP_URI", "AMQP_URI")
-        safe = {k: ("***" if any(s in k for s in ("PASSWORD", "SECRET", "KEY")) else v)
-                for k, v in config.items() if k != "LOGGING"}
+        safe = {
+            k: ("***" if any(s in k for s in ("PASSWORD", "SECRET", "KEY")) else v)
+            for k, v in config.items()
+            if k != "LOGGING"
+        }
         print(m.name, json.dumps(safe, default=str, ensure_ascii=False))
 
 
@@ -138,8 +143,9 @@ def main(argv=None):
     import warnings
 
     warnings.filterwarnings("ignore", message="(?s).*Eventlet is deprecated")
-    parser = argparse.ArgumentParser(prog="platform", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="platform", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = parser.add_subparsers(dest="cmd", required=True)
     p = sub.add_parser("createdb")
     p.add_argument("services", nargs="*")

@@ -1,13 +1,13 @@
 """Time: stored in UTC, computed in Asia/Ho_Chi_Minh. Injectable for tests."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def utcnow():
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class Clock:

@@ -7,7 +7,7 @@ on success and rolls back on any error, and the column types every service uses
 
 import contextlib
 import uuid
-from datetime import timezone
+from datetime import UTC
 
 from sqlalchemy import JSON, DateTime, MetaData, TypeDecorator, create_engine, event
 from sqlalchemy.dialects import postgresql
@@ -48,7 +48,7 @@ class UTCDateTime(TypeDecorator):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given to a UTC column")
-        value = value.astimezone(timezone.utc)
+        value = value.astimezone(UTC)
         if dialect.name == "sqlite":
             return value.replace(tzinfo=None)
         return value
@@ -57,8 +57,8 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         if value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc)
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
 
 
 # JSON that is JSONB on PostgreSQL.
@@ -129,8 +129,9 @@ class SessionFactory:
         self.engine = engine
         self._maker = sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)
         # Reads need no BEGIN/COMMIT round trips: autocommit is set client-side on checkout.
-        self._reader = sessionmaker(bind=engine.execution_options(isolation_level="AUTOCOMMIT"),
-                                    expire_on_commit=False, autoflush=False)
+        self._reader = sessionmaker(
+            bind=engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False, autoflush=False
+        )
 
     @contextlib.contextmanager
     def read(self):

@@ -67,23 +67,36 @@ class ReliableEventHandler(EventHandler):
         error = "".join(traceback.format_exception(*exc_info))
         if attempts < max_attempts:
             delay = min(float(config.get("EVENT_RETRY_BASE_DELAY", 0.2)) * (2 ** (attempts - 1)), 30.0)
-            log.warning("handler %s failed (attempt %d/%d), retrying in %.1fs: %s",
-                        self.method_name, attempts, max_attempts, delay, exc_info[1])
+            log.warning(
+                "handler %s failed (attempt %d/%d), retrying in %.1fs: %s",
+                self.method_name,
+                attempts,
+                max_attempts,
+                delay,
+                exc_info[1],
+            )
             eventlet.sleep(delay)
             headers[ATTEMPTS_HEADER] = attempts
             broker.publish_to_queue(
-                config["AMQP_URI"], self.queue.name, message.body, headers=headers,
-                content_type=message.content_type, content_encoding=message.content_encoding,
+                config["AMQP_URI"],
+                self.queue.name,
+                message.body,
+                headers=headers,
+                content_type=message.content_type,
+                content_encoding=message.content_encoding,
             )
             return
         with self._sessions().transaction() as session:
             parked_id = parking.park(
-                session, handler=self.method_name, queue=self.queue.name,
-                event_type=self.event_type, payload=_jsonable(payload, message), error=error,
+                session,
+                handler=self.method_name,
+                queue=self.queue.name,
+                event_type=self.event_type,
+                payload=_jsonable(payload, message),
+                error=error,
                 attempts=attempts,
             )
-        log.error("handler %s gave up after %d attempts; event parked as #%s",
-                  self.method_name, attempts, parked_id)
+        log.error("handler %s gave up after %d attempts; event parked as #%s", self.method_name, attempts, parked_id)
 
 
 def _jsonable(payload, message):

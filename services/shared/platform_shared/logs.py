@@ -55,12 +55,21 @@ def logging_config(service, level="INFO"):
         "filters": {"request_id": {"()": "platform_shared.logs.RequestIdFilter"}},
         "formatters": {"json": {"()": "platform_shared.logs.JsonFormatter", "service": service}},
         "handlers": {
-            "stderr": {"class": "logging.StreamHandler", "stream": "ext://sys.stderr",
-                       "formatter": "json", "filters": ["request_id"]},
+            "stderr": {
+                "class": "logging.StreamHandler",
+                "stream": "ext://sys.stderr",
+                "formatter": "json",
+                "filters": ["request_id"],
+            },
         },
         "root": {"level": level, "handlers": ["stderr"]},
-        "loggers": {"amqp": {"level": "WARNING"}, "kombu": {"level": "WARNING"},
-                    "nameko": {"level": "WARNING"}, "nameko.containers": {"level": "ERROR"}, "alembic": {"level": "WARNING"}},
+        "loggers": {
+            "amqp": {"level": "WARNING"},
+            "kombu": {"level": "WARNING"},
+            "nameko": {"level": "WARNING"},
+            "nameko.containers": {"level": "ERROR"},
+            "alembic": {"level": "WARNING"},
+        },
     }
 
 

@@ -23,9 +23,7 @@ def database_url_for(service, default=None):
 
 def run_env(context, target_metadata, service):
     """Run migrations online or offline for ``service``'s database."""
-    url = context.config.get_main_option("sqlalchemy.url") or database_url_for(
-        service, f"sqlite:///var/{service}.db"
-    )
+    url = context.config.get_main_option("sqlalchemy.url") or database_url_for(service, f"sqlite:///var/{service}.db")
     metadata = [target_metadata, platform_metadata]
     if context.is_offline_mode():
         context.configure(url=url, target_metadata=metadata, literal_binds=True, render_as_batch=True)
@@ -55,7 +53,7 @@ def alembic_config(migrations_dir, url):
 def upgrade(migrations_dir, url, revision="head"):
     """Bring a database to ``revision``; the only way tables come to exist."""
     if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
-        os.makedirs(os.path.dirname(url[len("sqlite:///"):]) or ".", exist_ok=True)
+        os.makedirs(os.path.dirname(url[len("sqlite:///") :]) or ".", exist_ok=True)
     command.upgrade(alembic_config(migrations_dir, url), revision)
 
 
@@ -79,8 +77,11 @@ def create_platform_tables_v1(op):
         sa.UniqueConstraint("event_id", name="uq_outbox_event_id"),
     )
     op.create_index(
-        "ix_outbox_pending", "outbox", ["id"],
-        postgresql_where=sa.text("published_at IS NULL"), sqlite_where=sa.text("published_at IS NULL"),
+        "ix_outbox_pending",
+        "outbox",
+        ["id"],
+        postgresql_where=sa.text("published_at IS NULL"),
+        sqlite_where=sa.text("published_at IS NULL"),
     )
     op.create_table(
         "inbox",

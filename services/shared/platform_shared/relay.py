@@ -26,7 +26,7 @@ import zlib
 
 import amqp
 from sqlalchemy import select as sql_select
-from sqlalchemy import text, update
+from sqlalchemy import update
 
 from platform_shared.broker import PERSISTENT, amqp_params
 from platform_shared.clock import utcnow
@@ -53,8 +53,7 @@ class Relay:
 
     def _channel(self):
         if self._connection is None:
-            self._connection = amqp.Connection(confirm_publish=True, connect_timeout=5,
-                                               **amqp_params(self.amqp_uri))
+            self._connection = amqp.Connection(confirm_publish=True, connect_timeout=5, **amqp_params(self.amqp_uri))
             self._connection.connect()
             channel = self._connection.channel()
             channel.exchange_declare(f"{self.service}.events", "topic", durable=True, auto_delete=False)
@@ -76,8 +75,7 @@ class Relay:
             message_id=row.event_id,
             application_headers={"nameko.event_id": row.event_id},
         )
-        channel.basic_publish(message, exchange=f"{self.service}.events", routing_key=row.event_type,
-                              mandatory=True)
+        channel.basic_publish(message, exchange=f"{self.service}.events", routing_key=row.event_type, mandatory=True)
         if row.event_id in self._returned:
             self._returned.discard(row.event_id)
             return False
@@ -119,7 +117,8 @@ class Relay:
         try:
             with self.engine.begin() as conn:
                 conn.execute(
-                    update(outbox).where(outbox.c.id == row_id)
+                    update(outbox)
+                    .where(outbox.c.id == row_id)
                     .values(attempts=outbox.c.attempts + 1, last_error=f"{type(exc).__name__}: {exc}"[:2000])
                 )
         except Exception:  # the database may be what failed
@@ -228,8 +227,7 @@ def run_relays(relays, stop=None):
         import signal
 
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    threads = [threading.Thread(target=r.run, args=(stop,), name=f"relay-{r.service}", daemon=True)
-               for r in relays]
+    threads = [threading.Thread(target=r.run, args=(stop,), name=f"relay-{r.service}", daemon=True) for r in relays]
     for t in threads:
         t.start()
     try:

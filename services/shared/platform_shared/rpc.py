@@ -17,15 +17,14 @@ import sys
 
 import amqp
 import eventlet
-from kombu.utils import json
 from eventlet.semaphore import Semaphore
+from kombu.utils import json
 from nameko.exceptions import UnknownService, UnserializableValueError, serialize
 from nameko.rpc import MethodProxy, Rpc, RpcConsumer, RpcProxy
 
-from platform_shared.broker import amqp_params
-
 from platform_shared import transport  # noqa: F401  (registers the shared errors)
-from platform_shared.errors import Unavailable
+from platform_shared.broker import amqp_params
+from platform_shared.errors import ConfigurationError, Unavailable
 
 DEFAULT_TIMEOUT = 10.0
 
@@ -60,8 +59,13 @@ class _RpcConsumer(RpcConsumer):
         self._reply_conn = self._reply_channel = None
 
     def _publish_reply(self, message, body):
-        reply = amqp.Message(body, content_type="application/json", content_encoding="utf-8",
-                             correlation_id=message.properties.get("correlation_id"), delivery_mode=1)
+        reply = amqp.Message(
+            body,
+            content_type="application/json",
+            content_encoding="utf-8",
+            correlation_id=message.properties.get("correlation_id"),
+            delivery_mode=1,
+        )
         exchange = self.container.config.get("rpc_exchange", "nameko-rpc")
         with self._reply_lock:
             for attempt in (1, 2):
@@ -70,8 +74,9 @@ class _RpcConsumer(RpcConsumer):
                         self._reply_conn = amqp.Connection(**amqp_params(self.container.config["AMQP_URI"]))
                         self._reply_conn.connect()
                         self._reply_channel = self._reply_conn.channel()
-                    self._reply_channel.basic_publish(reply, exchange=exchange,
-                                                      routing_key=message.properties["reply_to"])
+                    self._reply_channel.basic_publish(
+                        reply, exchange=exchange, routing_key=message.properties["reply_to"]
+                    )
                     return
                 except (OSError, amqp.exceptions.AMQPError):
                     self._close_replies()
@@ -94,6 +99,19 @@ class _RpcConsumer(RpcConsumer):
 class PlatformRpc(Rpc):
     rpc_consumer = _RpcConsumer()
 
+    def setup(self):
+        mixed = [
+            ep.method_name
+            for ep in self.container.entrypoints
+            if isinstance(ep, Rpc) and not isinstance(ep, PlatformRpc)
+        ]
+        if mixed:
+            raise ConfigurationError(
+                f"{self.container.service_name}: {', '.join(sorted(mixed))} use nameko.rpc.rpc; "
+                "use platform_shared.rpc.rpc for every method (one consumer per RPC queue)"
+            )
+        super().setup()
+
 
 rpc = PlatformRpc.decorator
 
@@ -105,9 +123,7 @@ class ServiceRpc(RpcProxy):
 
     def get_dependency(self, worker_ctx):
         timeout = self.timeout or float(self.container.config.get("RPC_TIMEOUT", DEFAULT_TIMEOUT))
-        return _TimedServiceProxy(
-            worker_ctx, self.target_service, self.rpc_reply_listener, timeout, self.options
-        )
+        return _TimedServiceProxy(worker_ctx, self.target_service, self.rpc_reply_listener, timeout, self.options)
 
 
 class _TimedServiceProxy:

@@ -26,8 +26,12 @@ outbox = Table(
     Column("attempts", Integer, nullable=False, server_default=text("0")),
     Column("last_error", Text, nullable=True),
     UniqueConstraint("event_id"),
-    Index("ix_outbox_pending", "id", postgresql_where=text("published_at IS NULL"),
-          sqlite_where=text("published_at IS NULL")),
+    Index(
+        "ix_outbox_pending",
+        "id",
+        postgresql_where=text("published_at IS NULL"),
+        sqlite_where=text("published_at IS NULL"),
+    ),
 )
 
 # (handler, event_id) seen by this service: the idempotency record of consumers.

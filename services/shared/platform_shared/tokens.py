@@ -124,16 +124,17 @@ class TokenVerifier:
                 options={"require": list(REQUIRED_CLAIMS)},
             )
         except jwt.ExpiredSignatureError:
-            raise Unauthorized("Phiên đăng nhập đã hết hạn. Vui lòng làm mới mã truy cập.",
-                               code="TOKEN_EXPIRED") from None
+            raise Unauthorized(
+                "Phiên đăng nhập đã hết hạn. Vui lòng làm mới mã truy cập.", code="TOKEN_EXPIRED"
+            ) from None
         except jwt.PyJWTError as exc:
-            raise Unauthorized("Mã truy cập không hợp lệ.", code="TOKEN_INVALID",
-                               details={"reason": type(exc).__name__}) from None
+            raise Unauthorized(
+                "Mã truy cập không hợp lệ.", code="TOKEN_INVALID", details={"reason": type(exc).__name__}
+            ) from None
         if claims.get("typ") != ACCESS_CLAIM_TYP or not isinstance(claims.get("roles"), list):
             raise Unauthorized("Mã truy cập không hợp lệ.", code="TOKEN_INVALID")
         return claims, header.get("kid")
 
 
 def actor_from_claims(claims):
-    return Actor(user_id=str(claims["sub"]), tenant_id=str(claims["tenant_id"]),
-                 roles=frozenset(claims["roles"]))
+    return Actor(user_id=str(claims["sub"]), tenant_id=str(claims["tenant_id"]), roles=frozenset(claims["roles"]))

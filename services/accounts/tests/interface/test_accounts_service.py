@@ -26,15 +26,19 @@ def test_the_accounts_service_runs_on_its_own_database(start_service, databases)
 def test_every_event_the_service_publishes_matches_its_contract(accounts, databases):
     """Contract test: tenant_created, tenant_updated, tenant_merged, user_created, user_deactivated."""
     system = SYSTEM.dump()
-    tld = accounts.create_tenant(system, {"code": "TLD", "name": "Tổng Liên đoàn", "kind": "confederation",
-                                          "parent_id": None})
-    a = accounts.create_tenant(system, {"code": "A1", "name": "Liên đoàn A", "kind": "provincial_federation",
-                                        "parent_id": tld["id"]})
-    b = accounts.create_tenant(system, {"code": "B1", "name": "Liên đoàn B", "kind": "provincial_federation",
-                                        "parent_id": tld["id"]})
+    tld = accounts.create_tenant(
+        system, {"code": "TLD", "name": "Tổng Liên đoàn", "kind": "confederation", "parent_id": None}
+    )
+    a = accounts.create_tenant(
+        system, {"code": "A1", "name": "Liên đoàn A", "kind": "provincial_federation", "parent_id": tld["id"]}
+    )
+    b = accounts.create_tenant(
+        system, {"code": "B1", "name": "Liên đoàn B", "kind": "provincial_federation", "parent_id": tld["id"]}
+    )
     accounts.update_tenant(system, a["id"], {"name": "Liên đoàn A mới"})
-    invited = accounts.invite_user(system, {"tenant_id": b["id"], "email": "b@x.vn", "full_name": "Người B",
-                                            "roles": ["member"]})
+    invited = accounts.invite_user(
+        system, {"tenant_id": b["id"], "email": "b@x.vn", "full_name": "Người B", "roles": ["member"]}
+    )
     accounts.update_user(system, invited["user"]["id"], {"status": "deactivated"})
     accounts.merge_tenant(system, b["id"], {"into": a["id"]})
 

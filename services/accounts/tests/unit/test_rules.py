@@ -1,29 +1,31 @@
 """Passwords, throttling, token states, tree moves, merges and roles."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from accounts import domain
+from accounts.passwords import Passwords, common_passwords
 from platform_shared.actor import SYSTEM, Actor
 from platform_shared.errors import Conflict, Forbidden, InvalidInput
 
-from accounts import domain
-from accounts.passwords import Passwords, common_passwords
-
-NOW = datetime(2026, 11, 26, 8, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
 
 
-@pytest.mark.parametrize("password, ok", [
-    ("Lao-dong-vinh-quang-2026", True),
-    ("x" * 64 + "Aa1", True),
-    ("short1", False),
-    ("password123", False),
-    ("congdoan123", False),
-    ("aaaaaaaaaaaa", False),
-    ("nguyen.van.a", False),  # the user name itself
-    ("y" * 129, False),
-])
+@pytest.mark.parametrize(
+    "password, ok",
+    [
+        ("Lao-dong-vinh-quang-2026", True),
+        ("x" * 64 + "Aa1", True),
+        ("short1", False),
+        ("password123", False),
+        ("congdoan123", False),
+        ("aaaaaaaaaaaa", False),
+        ("nguyen.van.a", False),  # the user name itself
+        ("y" * 129, False),
+    ],
+)
 def test_password_policy(password, ok):
     problems = domain.password_problems(password, username="nguyen.van.a@example.vn", common=common_passwords())
     assert (problems == []) is ok, problems
@@ -65,19 +67,28 @@ class Tok:
     used_at: object = None
 
 
-@pytest.mark.parametrize("token, outcome", [
-    (Tok(), "ok"),
-    (Tok(rotated_at=NOW), "reused"),
-    (Tok(revoked_at=NOW), "revoked"),
-    (Tok(expires_at=NOW), "expired"),
-])
+@pytest.mark.parametrize(
+    "token, outcome",
+    [
+        (Tok(), "ok"),
+        (Tok(rotated_at=NOW), "reused"),
+        (Tok(revoked_at=NOW), "revoked"),
+        (Tok(expires_at=NOW), "expired"),
+    ],
+)
 def test_refresh_token_states(token, outcome):
     assert domain.refresh_outcome(token, NOW) == outcome
 
 
-@pytest.mark.parametrize("token, outcome", [
-    (None, "unknown"), (Tok(), "ok"), (Tok(used_at=NOW), "used"), (Tok(expires_at=NOW - timedelta(1)), "expired"),
-])
+@pytest.mark.parametrize(
+    "token, outcome",
+    [
+        (None, "unknown"),
+        (Tok(), "ok"),
+        (Tok(used_at=NOW), "used"),
+        (Tok(expires_at=NOW - timedelta(1)), "expired"),
+    ],
+)
 def test_activation_token_states(token, outcome):
     assert domain.activation_outcome(token, NOW) == outcome
 

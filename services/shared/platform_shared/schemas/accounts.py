@@ -1,7 +1,7 @@
 """Request and response shapes of the accounts API (``/auth``, ``/me``, ``/tenants``,
 ``/units``, ``/users``, ``/staff``)."""
 
-from marshmallow import fields, validate, validates_schema, ValidationError
+from marshmallow import ValidationError, fields, validate, validates_schema
 
 from platform_shared.actor import ROLES
 from platform_shared.schemas import PageArgs, Schema, StrictSchema, Text, length, one_of
@@ -26,6 +26,7 @@ _slug = validate.Regexp(SLUG_PATTERN, error="Đường dẫn chỉ gồm chữ t
 
 
 # -- auth ---------------------------------------------------------------------
+
 
 class LoginRequest(StrictSchema):
     username = fields.String(required=True, validate=length(1, 254))
@@ -53,6 +54,7 @@ class Jwks(Schema):
 
 
 # -- tenants ------------------------------------------------------------------
+
 
 class TenantCreate(StrictSchema):
     code = fields.String(required=True, validate=_code)
@@ -113,13 +115,17 @@ class ImportResult(Schema):
 
 # -- units --------------------------------------------------------------------
 
+
 class UnitCreate(StrictSchema):
     name = Text(required=True, validate=length(2, 255))
     code = fields.String(load_default=None, allow_none=True, validate=_code)
     kind = fields.String(load_default="grassroots", validate=one_of(UNIT_KINDS))
     parent_id = fields.UUID(load_default=None, allow_none=True)
-    tenant_id = fields.UUID(load_default=None, allow_none=True,
-                            metadata={"description": "platform administrators only; others act in their own tenant"})
+    tenant_id = fields.UUID(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "platform administrators only; others act in their own tenant"},
+    )
 
 
 class UnitUpdate(StrictSchema):
@@ -154,24 +160,30 @@ class UnitListArgs(PageArgs):
 
 # -- users --------------------------------------------------------------------
 
+
 class UserInvite(StrictSchema):
     email = fields.Email(required=True, validate=length(3, 254))
     full_name = Text(required=True, validate=length(2, 200))
     roles = fields.List(fields.String(validate=one_of(ROLES)), required=True, validate=length(1, len(ROLES)))
     username = fields.String(load_default=None, allow_none=True, validate=length(3, 254))
     unit_id = fields.UUID(load_default=None, allow_none=True)
-    phone = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(
-        r"^\+?[0-9 .-]{8,20}$", error="Số điện thoại không hợp lệ."))
-    tenant_id = fields.UUID(load_default=None, allow_none=True,
-                            metadata={"description": "platform administrators only"})
+    phone = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Regexp(r"^\+?[0-9 .-]{8,20}$", error="Số điện thoại không hợp lệ."),
+    )
+    tenant_id = fields.UUID(
+        load_default=None, allow_none=True, metadata={"description": "platform administrators only"}
+    )
 
 
 class UserUpdate(StrictSchema):
     full_name = Text(validate=length(2, 200))
     roles = fields.List(fields.String(validate=one_of(ROLES)), validate=length(1, len(ROLES)))
     unit_id = fields.UUID(allow_none=True)
-    phone = fields.String(allow_none=True, validate=validate.Regexp(
-        r"^\+?[0-9 .-]{8,20}$", error="Số điện thoại không hợp lệ."))
+    phone = fields.String(
+        allow_none=True, validate=validate.Regexp(r"^\+?[0-9 .-]{8,20}$", error="Số điện thoại không hợp lệ.")
+    )
     status = fields.String(validate=one_of(("active", "deactivated")))
 
 
@@ -212,6 +224,7 @@ class Me(Schema):
 
 # -- staff (personnel records) ---------------------------------------------------
 
+
 class _StaffFields(StrictSchema):
     @validates_schema
     def _term(self, data, **kwargs):
@@ -229,11 +242,15 @@ class StaffCreate(_StaffFields):
     user_id = fields.UUID(load_default=None, allow_none=True)
     gender = fields.String(load_default=None, allow_none=True, validate=one_of(("female", "male", "other")))
     birth_date = fields.Date(load_default=None, allow_none=True)
-    phone = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(
-        r"^\+?[0-9 .-]{8,20}$", error="Số điện thoại không hợp lệ."))
+    phone = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Regexp(r"^\+?[0-9 .-]{8,20}$", error="Số điện thoại không hợp lệ."),
+    )
     email = fields.Email(load_default=None, allow_none=True)
-    tenant_id = fields.UUID(load_default=None, allow_none=True,
-                            metadata={"description": "platform administrators only"})
+    tenant_id = fields.UUID(
+        load_default=None, allow_none=True, metadata={"description": "platform administrators only"}
+    )
 
 
 class StaffUpdate(_StaffFields):
@@ -245,8 +262,9 @@ class StaffUpdate(_StaffFields):
     user_id = fields.UUID(allow_none=True)
     gender = fields.String(allow_none=True, validate=one_of(("female", "male", "other")))
     birth_date = fields.Date(allow_none=True)
-    phone = fields.String(allow_none=True, validate=validate.Regexp(
-        r"^\+?[0-9 .-]{8,20}$", error="Số điện thoại không hợp lệ."))
+    phone = fields.String(
+        allow_none=True, validate=validate.Regexp(r"^\+?[0-9 .-]{8,20}$", error="Số điện thoại không hợp lệ.")
+    )
     email = fields.Email(allow_none=True)
     status = fields.String(validate=one_of(("active", "archived")))
 
@@ -276,4 +294,3 @@ class StaffListArgs(PageArgs):
     status = fields.String(validate=one_of(("active", "archived")))
     tenant_id = fields.UUID(metadata={"description": "platform administrators only"})
     q = Text(validate=length(1, 100))
-

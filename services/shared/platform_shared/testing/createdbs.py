@@ -23,7 +23,7 @@ def main(argv=None):
             if args.recreate:
                 conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
             if not conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname=:d"), {"d": url.database}).first():
-                conn.execute(sa.text(f'CREATE DATABASE "{url.database}" ENCODING \'UTF8\' TEMPLATE template0'))
+                conn.execute(sa.text(f"CREATE DATABASE \"{url.database}\" ENCODING 'UTF8' TEMPLATE template0"))
         admin.dispose()
         print(f"test database {url.database} ready")
 

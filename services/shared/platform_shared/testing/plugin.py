@@ -60,12 +60,18 @@ class Databases:
         for service in self.urls:
             engine = self.sessions(service).engine
             with engine.begin() as conn:
-                tables = [r[0] for r in conn.execute(sa.text(
-                    "SELECT tablename FROM pg_tables WHERE schemaname='public' AND tablename <> 'alembic_version'"
-                ))]
+                tables = [
+                    r[0]
+                    for r in conn.execute(
+                        sa.text(
+                            "SELECT tablename FROM pg_tables WHERE schemaname='public' AND tablename <> 'alembic_version'"
+                        )
+                    )
+                ]
                 if tables:
-                    conn.execute(sa.text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables)
-                                         + " RESTART IDENTITY CASCADE"))
+                    conn.execute(
+                        sa.text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
+                    )
 
     def dispose(self):
         for factory in self._factories.values():
@@ -80,7 +86,7 @@ def _ensure_database(url):
     admin = sa.create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         if not conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname=:d"), {"d": target.database}).first():
-            conn.execute(sa.text(f'CREATE DATABASE "{target.database}" ENCODING \'UTF8\' TEMPLATE template0'))
+            conn.execute(sa.text(f"CREATE DATABASE \"{target.database}\" ENCODING 'UTF8' TEMPLATE template0"))
     admin.dispose()
 
 

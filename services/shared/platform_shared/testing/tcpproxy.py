@@ -94,4 +94,3 @@ class TcpProxy:
         self._stopped = True
         self.cut()
         self.listener.close()
-

@@ -23,5 +23,8 @@ def wait_for(predicate, timeout=30.0, interval=0.05, message="condition"):
 def queue_settled(rabbit_manager, vhost, queue):
     """True when ``queue`` holds no message, delivered-unacked or ready (every delivery was handled)."""
     info = rabbit_manager.get_queue(vhost, queue)
-    return info.get("messages", 1) == 0 and info.get("messages_unacknowledged", 1) == 0 and \
-        info.get("messages_ready", 1) == 0
+    return (
+        info.get("messages", 1) == 0
+        and info.get("messages_unacknowledged", 1) == 0
+        and info.get("messages_ready", 1) == 0
+    )

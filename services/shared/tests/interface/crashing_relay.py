@@ -14,6 +14,7 @@ class CrashAfterPublish(Relay):
 
 
 if __name__ == "__main__":
-    relay = CrashAfterPublish(sys.argv[1], make_engine(os.environ["RELAY_DATABASE_URL"], pool_size=2),
-                              os.environ["AMQP_URI"])
+    relay = CrashAfterPublish(
+        sys.argv[1], make_engine(os.environ["RELAY_DATABASE_URL"], pool_size=2), os.environ["AMQP_URI"]
+    )
     relay.run()

@@ -7,12 +7,12 @@ psycopg made green at start.
 
 import os
 
-from nameko.rpc import rpc
 from sqlalchemy import text
 
 from platform_shared import inbox, outbox
 from platform_shared.dependencies import Database
 from platform_shared.handlers import handle_event
+from platform_shared.rpc import rpc
 
 
 class Probe:
@@ -53,9 +53,11 @@ def effects(sessions):
     from platform_shared.tables import outbox as table
 
     with sessions.transaction() as session:
-        rows = session.execute(
-            select(table.c.payload).where(table.c.event_type == "probe.effect").order_by(table.c.id)
-        ).scalars().all()
+        rows = (
+            session.execute(select(table.c.payload).where(table.c.event_type == "probe.effect").order_by(table.c.id))
+            .scalars()
+            .all()
+        )
     return [r["of"] for r in rows], [r.get("seq") for r in rows]
 
 
@@ -67,5 +69,7 @@ if __name__ == "__main__":
     eventlet.monkey_patch(psycopg=False)
     from nameko.cli.run import run
 
-    run([Probe], {"AMQP_URI": os.environ["AMQP_URI"], "DATABASE_URL": os.environ["PROBE_DATABASE_URL"],
-                  "max_workers": 10})
+    run(
+        [Probe],
+        {"AMQP_URI": os.environ["AMQP_URI"], "DATABASE_URL": os.environ["PROBE_DATABASE_URL"], "max_workers": 10},
+    )

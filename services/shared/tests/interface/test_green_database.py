@@ -25,8 +25,9 @@ LOCK_KEY = 424242
 @pytest.fixture
 def probe_process(rabbit_config, databases):
     env = dict(os.environ, AMQP_URI=rabbit_config["AMQP_URI"], PROBE_DATABASE_URL=databases.url("content"))
-    proc = subprocess.Popen([sys.executable, str(HERE / "probe.py")], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, str(HERE / "probe.py")], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     yield proc
     proc.kill()
     proc.wait(timeout=10)
@@ -59,9 +60,13 @@ def _answers(probe):
 
 
 def _waiting_on_lock(conn):
-    return conn.execute(text(
-        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND objid = :k"
-    ), {"k": LOCK_KEY}).scalar() == 1
+    return (
+        conn.execute(
+            text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND objid = :k"),
+            {"k": LOCK_KEY},
+        ).scalar()
+        == 1
+    )
 
 
 def test_a_pooled_connection_killed_by_the_server_is_replaced_before_use(databases, monkeypatch):

@@ -24,8 +24,13 @@ class OperableProbe(Probe, ServiceOperations):
 def publish(amqp_uri, payload, event_type="accounts.tenant_created"):
     with Connection(amqp_uri) as conn:
         producer = conn.Producer(serializer="json")
-        producer.publish(payload, exchange=event_exchange("accounts"), routing_key=event_type,
-                         declare=[event_exchange("accounts")], delivery_mode=2)
+        producer.publish(
+            payload,
+            exchange=event_exchange("accounts"),
+            routing_key=event_type,
+            declare=[event_exchange("accounts")],
+            delivery_mode=2,
+        )
 
 
 @pytest.fixture
@@ -39,8 +44,13 @@ def probe(container_factory, service_config):
 
 
 def event(event_id="8b6f5f0e-0000-4000-8000-000000000001", **extra):
-    return {"event_id": event_id, "event_type": "accounts.tenant_created", "schema_version": 1,
-            "occurred_at": "2026-11-26T00:00:00+00:00", **extra}
+    return {
+        "event_id": event_id,
+        "event_type": "accounts.tenant_created",
+        "schema_version": 1,
+        "occurred_at": "2026-11-26T00:00:00+00:00",
+        **extra,
+    }
 
 
 QUEUE = "evt-accounts-accounts.tenant_created--probe.handle_tenant_created"
@@ -69,8 +79,7 @@ def test_a_handler_that_fails_once_is_retried_and_counts_once(probe, databases, 
     assert effects(databases.sessions("content"))[0] == [event()["event_id"]]
 
 
-def test_a_handler_that_keeps_failing_parks_the_event_and_a_replay_applies_it_once(
-        probe, databases, rabbit_config):
+def test_a_handler_that_keeps_failing_parks_the_event_and_a_replay_applies_it_once(probe, databases, rabbit_config):
     from nameko.standalone.rpc import ServiceRpcProxy
 
     from platform_shared import transport  # noqa: F401
@@ -104,8 +113,9 @@ def test_an_event_is_never_acked_away_while_parking_is_impossible(container_fact
     """With the database unreachable the failing event is requeued, not lost."""
     Probe.deliveries = []
     Probe.fail_with = RuntimeError
-    config = service_config("content", EVENT_MAX_ATTEMPTS=1,
-                            DATABASE_URL="postgresql+psycopg2://postgres@127.0.0.1:1/unreachable")
+    config = service_config(
+        "content", EVENT_MAX_ATTEMPTS=1, DATABASE_URL="postgresql+psycopg2://postgres@127.0.0.1:1/unreachable"
+    )
     container = container_factory(Probe, config)
     container.start()
     publish(config["AMQP_URI"], event())

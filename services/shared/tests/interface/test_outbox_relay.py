@@ -58,15 +58,17 @@ def commit_events(sessions, n, start=0):
     ids = []
     with sessions.transaction() as session:
         for i in range(start, start + n):
-            ids.append(outbox.add(session, "accounts.tenant_created",
-                                  {"tenant_id": "t", "seq": i}, aggregate_id="tenant-1"))
+            ids.append(
+                outbox.add(session, "accounts.tenant_created", {"tenant_id": "t", "seq": i}, aggregate_id="tenant-1")
+            )
     return ids
 
 
 def pending(sessions):
     with sessions.transaction() as session:
-        return session.scalar(select(func.count()).select_from(outbox_table)
-                              .where(outbox_table.c.published_at.is_(None)))
+        return session.scalar(
+            select(func.count()).select_from(outbox_table).where(outbox_table.c.published_at.is_(None))
+        )
 
 
 @pytest.fixture
@@ -75,10 +77,15 @@ def relay_process(rabbit_config, databases):
     started = []
 
     def start(script=None):
-        env = dict(os.environ, AMQP_URI=rabbit_config["AMQP_URI"], ACCOUNTS_DATABASE_URL=databases.url("accounts"),
-                   RELAY_DATABASE_URL=databases.url("accounts"))
-        cmd = ([sys.executable, str(HERE / script), "accounts"] if script
-               else [str(BIN / "platform"), "relay", "accounts"])
+        env = dict(
+            os.environ,
+            AMQP_URI=rabbit_config["AMQP_URI"],
+            ACCOUNTS_DATABASE_URL=databases.url("accounts"),
+            RELAY_DATABASE_URL=databases.url("accounts"),
+        )
+        cmd = (
+            [sys.executable, str(HERE / script), "accounts"] if script else [str(BIN / "platform"), "relay", "accounts"]
+        )
         proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         started.append(proc)
         return proc
@@ -104,7 +111,8 @@ def test_a_rolled_back_change_publishes_nothing(publisher):
 
 
 def test_events_committed_while_the_relay_was_dead_arrive_once_after_restart(
-        relay_process, publisher, consumer_db, start_probe):
+    relay_process, publisher, consumer_db, start_probe
+):
     start_probe()
     first = commit_events(publisher, 3)
     relay = relay_process()
@@ -121,7 +129,8 @@ def test_events_committed_while_the_relay_was_dead_arrive_once_after_restart(
 
 
 def test_a_relay_killed_between_publish_and_mark_resends_and_the_consumer_counts_once(
-        relay_process, publisher, consumer_db, start_probe):
+    relay_process, publisher, consumer_db, start_probe
+):
     start_probe()
     (event_id,) = commit_events(publisher, 1)
     crashing = relay_process(script="crashing_relay.py")
@@ -137,7 +146,8 @@ def test_a_relay_killed_between_publish_and_mark_resends_and_the_consumer_counts
 
 
 def test_an_event_published_before_its_consumer_ever_started_is_kept(
-        databases, publisher, consumer_db, probe_config, start_probe):
+    databases, publisher, consumer_db, probe_config, start_probe
+):
     declare_event_queues(Probe, probe_config)  # what `platform migrate` does at install time
     (event_id,) = commit_events(publisher, 1)
     relay = Relay("accounts", publisher.engine, probe_config["AMQP_URI"])
@@ -146,8 +156,7 @@ def test_an_event_published_before_its_consumer_ever_started_is_kept(
     wait_for(lambda: effects(consumer_db)[0] == [event_id], message="the early event")
 
 
-def test_an_event_nobody_subscribes_to_is_marked_and_does_not_block_the_next(
-        databases, publisher, probe_config):
+def test_an_event_nobody_subscribes_to_is_marked_and_does_not_block_the_next(databases, publisher, probe_config):
     with publisher.transaction() as session:
         outbox.add(session, "accounts.nobody_listens", {"x": 1})
     commit_events(publisher, 1)
@@ -158,16 +167,14 @@ def test_an_event_nobody_subscribes_to_is_marked_and_does_not_block_the_next(
     assert notes["accounts.nobody_listens"].startswith("unroutable")
 
 
-def test_order_is_kept_and_nothing_lost_when_the_broker_goes_away_and_comes_back(
-        databases, publisher, probe_config):
+def test_order_is_kept_and_nothing_lost_when_the_broker_goes_away_and_comes_back(databases, publisher, probe_config):
     # A plain queue read by one consumer shows the order in which the broker received them.
     exchange = Exchange("accounts.events", type="topic", durable=True)
     queue = Queue("order-check", exchange=exchange, routing_key="accounts.tenant_created", durable=True)
     with Connection(probe_config["AMQP_URI"]) as conn:
         queue(conn.channel()).declare()
     proxy = TcpProxy()
-    relay = Relay("accounts", publisher.engine, proxy.uri(probe_config["AMQP_URI"]), idle_wait=0.1,
-                  max_backoff=0.5)
+    relay = Relay("accounts", publisher.engine, proxy.uri(probe_config["AMQP_URI"]), idle_wait=0.1, max_backoff=0.5)
     stopper = threading.Event()
     runner = threading.Thread(target=relay.run, args=(stopper,), daemon=True)
     runner.start()

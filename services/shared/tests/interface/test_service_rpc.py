@@ -65,10 +65,32 @@ def test_a_running_service_answers_and_its_errors_keep_their_class(caller, conta
 def test_a_stopped_service_is_unavailable_after_the_timeout(caller, rabbit_config):
     # The target ran once (its queue exists) but has no consumer now.
     with Connection(rabbit_config["AMQP_URI"]) as conn:
-        Queue("rpc-target", Exchange("nameko-rpc", type="topic", durable=True),
-              routing_key="target.*", durable=True)(conn.channel()).declare()
+        Queue("rpc-target", Exchange("nameko-rpc", type="topic", durable=True), routing_key="target.*", durable=True)(
+            conn.channel()
+        ).declare()
     assert caller.ask_target() == {"error": "SERVICE_TIMEOUT"}
 
 
 def test_a_service_that_never_ran_is_unavailable_at_once(caller):
     assert caller.ask_ghost() == {"error": "SERVICE_UNAVAILABLE"}
+
+
+def test_a_service_mixing_nameko_rpc_with_the_platform_rpc_refuses_to_start(container_factory, rabbit_config):
+    from nameko.rpc import rpc as nameko_rpc
+
+    from platform_shared.errors import ConfigurationError
+    from platform_shared.rpc import rpc
+
+    class Mixed:
+        name = "mixed"
+
+        @rpc
+        def one(self):
+            return 1
+
+        @nameko_rpc
+        def two(self):
+            return 2
+
+    with pytest.raises(ConfigurationError, match="two"):
+        container_factory(Mixed, rabbit_config).start()

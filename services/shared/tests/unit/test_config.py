@@ -7,8 +7,10 @@ from platform_shared.manifest import manifests
 
 def test_environment_values_and_defaults_are_expanded(tmp_path, monkeypatch):
     path = tmp_path / "config.yml"
-    path.write_text("A: ${SOME_SET_VAR}\nB: ${SOME_UNSET_VAR:fallback}\nC: ${SOME_UNSET_VAR:12}\n"
-                    "URL: ${SOME_UNSET_VAR:sqlite:///var/x.db}\n")
+    path.write_text(
+        "A: ${SOME_SET_VAR}\nB: ${SOME_UNSET_VAR:fallback}\nC: ${SOME_UNSET_VAR:12}\n"
+        "URL: ${SOME_UNSET_VAR:sqlite:///var/x.db}\n"
+    )
     monkeypatch.setenv("SOME_SET_VAR", "hello")
     monkeypatch.delenv("SOME_UNSET_VAR", raising=False)
     assert load_config(path) == {"A": "hello", "B": "fallback", "C": 12, "URL": "sqlite:///var/x.db"}

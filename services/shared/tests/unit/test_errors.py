@@ -13,7 +13,10 @@ def test_every_shared_error_comes_back_as_itself(cls):
     rebuilt = deserialize(serialize(original))
     assert type(rebuilt) is cls
     assert (rebuilt.message, rebuilt.code, rebuilt.details) == (
-        "Thông điệp tiếng Việt.", "SOME_CODE", {"errors": {"x": ["sai"]}})
+        "Thông điệp tiếng Việt.",
+        "SOME_CODE",
+        {"errors": {"x": ["sai"]}},
+    )
 
 
 def test_field_error_names_the_field():

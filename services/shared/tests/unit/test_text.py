@@ -5,13 +5,16 @@ import pytest
 from platform_shared.text import fold, nfc, slugify
 
 
-@pytest.mark.parametrize("title, slug", [
-    ("Công đoàn Đà Nẵng", "cong-doan-da-nang"),
-    ("Liên đoàn Lao động thành phố Hà Nội", "lien-doan-lao-dong-thanh-pho-ha-noi"),
-    ("  Ý kiến đoàn viên!!  ", "y-kien-doan-vien"),
-    ("Nghị định 18/2014/NĐ-CP", "nghi-dinh-18-2014-nd-cp"),
-    ("LDLD-HN", "ldld-hn"),
-])
+@pytest.mark.parametrize(
+    "title, slug",
+    [
+        ("Công đoàn Đà Nẵng", "cong-doan-da-nang"),
+        ("Liên đoàn Lao động thành phố Hà Nội", "lien-doan-lao-dong-thanh-pho-ha-noi"),
+        ("  Ý kiến đoàn viên!!  ", "y-kien-doan-vien"),
+        ("Nghị định 18/2014/NĐ-CP", "nghi-dinh-18-2014-nd-cp"),
+        ("LDLD-HN", "ldld-hn"),
+    ],
+)
 def test_slugs_are_ascii_and_vietnamese_aware(title, slug):
     assert slugify(title) == slug
 

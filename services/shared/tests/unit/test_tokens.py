@@ -2,7 +2,7 @@
 
 import base64
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import jwt
 import pytest
@@ -15,7 +15,7 @@ ISS, AUD = "https://congdoan.vn/accounts", "congdoan-portal"
 
 @pytest.fixture
 def keys(tmp_path):
-    from accounts.signing import Signer, generate_key
+    from accounts.signing import generate_key
 
     generate_key(tmp_path, "2026-01-01")
     return tmp_path
@@ -40,7 +40,7 @@ def verifier_for(signer, **kw):
 
 
 def token(signer, **over):
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     return signer.access_token(user_id="u1", tenant_id="t1", roles=["member"], now=over.pop("now", now))
 
 
@@ -94,14 +94,20 @@ def test_a_token_signed_by_another_key_is_refused(keys, tmp_path_factory):
 
 def test_an_expired_token_is_refused(keys):
     signer = signer_for(keys, ttl=60)
-    old = token(signer, now=datetime.now(timezone.utc) - timedelta(minutes=10))
+    old = token(signer, now=datetime.now(UTC) - timedelta(minutes=10))
     assert code_of(verifier_for(signer), old) == "TOKEN_EXPIRED"
 
 
 def test_another_audience_or_issuer_is_refused(keys):
     signer = signer_for(keys)
-    assert code_of(TokenVerifier(KeyCache(signer.jwks), issuer=ISS, audience="other-app"), token(signer)) == "TOKEN_INVALID"
-    assert code_of(TokenVerifier(KeyCache(signer.jwks), issuer="https://evil", audience=AUD), token(signer)) == "TOKEN_INVALID"
+    assert (
+        code_of(TokenVerifier(KeyCache(signer.jwks), issuer=ISS, audience="other-app"), token(signer))
+        == "TOKEN_INVALID"
+    )
+    assert (
+        code_of(TokenVerifier(KeyCache(signer.jwks), issuer="https://evil", audience=AUD), token(signer))
+        == "TOKEN_INVALID"
+    )
 
 
 def test_a_token_of_another_type_is_refused(keys):
@@ -148,8 +154,9 @@ def test_a_verified_token_is_remembered_but_not_past_its_expiry_or_its_key(keys)
 
     signer = Signer(keys, issuer=ISS, audience=AUD, access_ttl=60)
     current = {"jwks": signer.jwks()}
-    verifier = TokenVerifier(KeyCache(lambda: current["jwks"], min_refresh_interval=0), issuer=ISS, audience=AUD,
-                             leeway=0)
+    verifier = TokenVerifier(
+        KeyCache(lambda: current["jwks"], min_refresh_interval=0), issuer=ISS, audience=AUD, leeway=0
+    )
     raw = token(signer)
     verifier.verify(raw)
     assert raw in verifier._verified
@@ -161,7 +168,7 @@ def test_a_verified_token_is_remembered_but_not_past_its_expiry_or_its_key(keys)
     # an expired remembered token is checked again, and refused
     current["jwks"] = signer.jwks()
     verifier.keys.refresh()
-    stale = token(signer, now=datetime.now(timezone.utc) - timedelta(seconds=120))
+    stale = token(signer, now=datetime.now(UTC) - timedelta(seconds=120))
     verifier._verified[stale] = ("2026-01-01", jwt.decode(stale, options={"verify_signature": False}))
     with pytest.raises(Unauthorized):
         verifier.verify(stale)
