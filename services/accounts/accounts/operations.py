@@ -222,18 +222,10 @@ class Accounts:
         with self.sessions.transaction() as session:
             system, tenants = SystemStore(session), TenantStore(session, actor)
             if system.code_taken(data["code"]):
-                raise Conflict(
-                    f"Mã đơn vị «{data['code']}» đã tồn tại.",
-                    code="TENANT_CODE_TAKEN",
-                    details={"errors": {"code": ["Mã đã tồn tại."]}},
-                )
+                raise Conflict.taken("code", data["code"], "Mã đơn vị", "TENANT_CODE_TAKEN")
             slug = data["slug"] or slugify(data["code"])
             if system.slug_taken(slug):
-                raise Conflict(
-                    f"Đường dẫn «{slug}» đã được dùng.",
-                    code="TENANT_SLUG_TAKEN",
-                    details={"errors": {"slug": ["Đường dẫn đã được dùng."]}},
-                )
+                raise Conflict.taken("slug", slug, "Đường dẫn", "TENANT_SLUG_TAKEN")
             parent = tenants.get(data["parent_id"]) if data["parent_id"] else None
             domain.check_tenant_parent(data["kind"], parent)
             tenant = tenants.add(
@@ -276,11 +268,7 @@ class Accounts:
                 tenant.parent_id = parent.id if parent else None
             if "slug" in data and data["slug"] != tenant.slug:
                 if SystemStore(session).slug_taken(data["slug"], except_id=tenant.id):
-                    raise Conflict(
-                        f"Đường dẫn «{data['slug']}» đã được dùng.",
-                        code="TENANT_SLUG_TAKEN",
-                        details={"errors": {"slug": ["Đường dẫn đã được dùng."]}},
-                    )
+                    raise Conflict.taken("slug", data["slug"], "Đường dẫn", "TENANT_SLUG_TAKEN")
                 tenant.slug = data["slug"]
             for key in ("name", "short_name", "status"):
                 if key in data:
@@ -403,11 +391,7 @@ class Accounts:
             if parent is not None and parent.status != "active":
                 raise InvalidInput.field("parent_id", "Đơn vị cấp trên đã ngừng hoạt động.")
             if data["code"] and units.code_taken(tenant.id, data["code"]):
-                raise Conflict(
-                    f"Mã «{data['code']}» đã có trong đơn vị.",
-                    code="UNIT_CODE_TAKEN",
-                    details={"errors": {"code": ["Mã đã tồn tại."]}},
-                )
+                raise Conflict.taken("code", data["code"], "Mã đơn vị", "UNIT_CODE_TAKEN")
             unit_id = uuid.uuid4()
             return units.add(
                 Unit(
@@ -445,11 +429,7 @@ class Accounts:
                 and data["code"] != unit.code
                 and units.code_taken(unit.tenant_id, data["code"], unit.id)
             ):
-                raise Conflict(
-                    f"Mã «{data['code']}» đã có trong đơn vị.",
-                    code="UNIT_CODE_TAKEN",
-                    details={"errors": {"code": ["Mã đã tồn tại."]}},
-                )
+                raise Conflict.taken("code", data["code"], "Mã đơn vị", "UNIT_CODE_TAKEN")
             for key in ("name", "code", "kind", "status"):
                 if key in data:
                     setattr(unit, key, data[key])
@@ -482,11 +462,7 @@ class Accounts:
             tenant = self._admin_tenant(session, actor, data["tenant_id"])
             username = domain.normalize_username(data["username"] or data["email"])
             if SystemStore(session).usernames_taken({username}):
-                raise Conflict(
-                    f"Tên đăng nhập «{username}» đã có người dùng.",
-                    code="USERNAME_TAKEN",
-                    details={"errors": {"username": ["Tên đăng nhập đã tồn tại."]}},
-                )
+                raise Conflict.taken("username", username, "Tên đăng nhập", "USERNAME_TAKEN")
             roles = domain.check_roles(actor, data["roles"], tenant.kind)
             unit = UnitStore(session, actor).get(data["unit_id"], tenant_id=tenant.id) if data["unit_id"] else None
             user = self._new_user(

@@ -89,6 +89,11 @@ class Conflict(PlatformError):
     default_code = "CONFLICT"
     default_message = "Thao tác xung đột với trạng thái hiện tại."
 
+    @classmethod
+    def taken(cls, field, value, what, code):
+        """A unique value already in use, e.g. ``Conflict.taken("code", "LDLD-HN", "Mã đơn vị", "TENANT_CODE_TAKEN")``."""
+        return cls(f"{what} «{value}» đã được dùng.", code=code, details={"errors": {field: [f"{what} đã được dùng."]}})
+
 
 class RateLimited(PlatformError):
     status = 429

@@ -13,6 +13,6 @@ def assert_service_runs_on_its_own_database(name, start_service, databases):
     with ServiceRpcProxy(name, {"AMQP_URI": container.config["AMQP_URI"]}, timeout=10) as proxy:
         assert proxy.ping() == {"service": name, "ok": True}
         assert proxy.list_parked_events(SYSTEM.dump()) == []
-    assert container.config["DATABASE_URL"].endswith(f"/cdp_test_{name}")
+    assert container.config["DATABASE_URL"] == databases.url(name) and databases.url(name).endswith(f"_{name}")
     tables = set(inspect(databases.sessions(name).engine).get_table_names())
     assert {"outbox", "inbox", "parked_event", "alembic_version"} <= tables

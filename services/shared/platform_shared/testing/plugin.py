@@ -33,8 +33,20 @@ TEST_POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg2://p
 FAST_ARGON2 = {"ARGON2_MEMORY_KIB": 19456, "ARGON2_TIME_COST": 2, "ARGON2_PARALLELISM": 1}
 
 
+def _checkout_tag():
+    """Test databases are per checkout, so two clones can run their suites at once."""
+    import hashlib
+    from pathlib import Path
+
+    tag = os.environ.get("TEST_DATABASE_TAG")
+    if tag:
+        return tag
+    root = Path(__file__).resolve().parents[4]
+    return hashlib.sha1(str(root).encode()).hexdigest()[:6]
+
+
 def test_database_url(service):
-    return f"{TEST_POSTGRES_URL}/cdp_test_{service}"
+    return f"{TEST_POSTGRES_URL}/cdp_test_{_checkout_tag()}_{service}"
 
 
 class Databases:
