@@ -39,12 +39,27 @@ class ApiClient:
         return response.json
 
 
+def free_port():
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 @pytest.fixture
-def gateway_app(rabbit_config):
+def media_http_address():
+    """Where the media service's internal HTTP port listens in this test."""
+    return f"127.0.0.1:{free_port()}"
+
+
+@pytest.fixture
+def gateway_app(rabbit_config, media_http_address):
     from gateway.app import create_app
     from gateway.settings import Settings
 
-    app = create_app(Settings(amqp_uri=rabbit_config["AMQP_URI"], rpc_timeout=5, readiness_timeout=1))
+    app = create_app(Settings(amqp_uri=rabbit_config["AMQP_URI"], rpc_timeout=5, readiness_timeout=1,
+                              media_http_url=f"http://{media_http_address}"))
     app.testing = True
     yield app
     app.extensions["rpc"].close()
@@ -101,3 +116,63 @@ def login(api, demo):
         return cache[username]
 
     return do
+
+
+# -- media ---------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """A real S3-protocol server (moto's standalone server) on loopback for the whole session."""
+    import subprocess
+    import sys
+    import time
+
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    import socket
+
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                proc.kill()
+                raise RuntimeError("the S3 test server did not start") from None
+            time.sleep(0.2)
+    yield {"endpoint": f"127.0.0.1:{port}", "access_key": "testing", "secret_key": "testing"}
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.fixture(params=["filesystem", "s3"])
+def media_backend(request, tmp_path):
+    """Storage settings of the media service: every media test runs on both backends."""
+    import uuid
+
+    if request.param == "s3":
+        s3 = request.getfixturevalue("s3_server")
+        return {"MEDIA_STORAGE": "s3", "MEDIA_S3_ENDPOINT": s3["endpoint"], "MEDIA_S3_ACCESS_KEY": s3["access_key"],
+                "MEDIA_S3_SECRET_KEY": s3["secret_key"], "MEDIA_S3_BUCKET": f"test-{uuid.uuid4().hex[:16]}"}
+    return {"MEDIA_STORAGE": "filesystem", "MEDIA_FS_ROOT": str(tmp_path / "media"),
+            "MEDIA_URL_SIGNING_KEY": "test-signing-key-" + uuid.uuid4().hex}
+
+
+@pytest.fixture
+def media_settings(media_backend, media_http_address):
+    return {"WEB_SERVER_ADDRESS": media_http_address, **media_backend}
+
+
+@pytest.fixture
+def media_service(start_service, media_settings, accounts_service):
+    return start_service("media", **media_settings)
+
+
+@pytest.fixture
+def media_storage(media_service):
+    """The service's own storage backend, to look at what is (not) stored."""
+    from media.dependencies import make_storage
+
+    return make_storage(media_service.config)

@@ -26,10 +26,38 @@ def step(message):
     print(f"\033[1;34m==>\033[0m {message}", flush=True)
 
 
+def secret_file(path):
+    """A random secret kept in var/ (created once, mode 600)."""
+    import secrets
+
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def free_port(preferred):
+    return preferred if port_free(preferred) else _any_port()
+
+
+def _any_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def environment(port):
     env = dict(os.environ)
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
     env.setdefault("TOKEN_KEYS_DIR", str(VAR / "keys"))
+    # Media: files under var/media, presigned URLs signed with a key kept in var/,
+    # the internal upload/download port on loopback only.
+    env.setdefault("MEDIA_STORAGE", "filesystem")
+    env.setdefault("MEDIA_FS_ROOT", str(VAR / "media"))
+    env.setdefault("MEDIA_URL_SIGNING_KEY", secret_file(VAR / "media-signing-key"))
+    env.setdefault("MEDIA_HTTP_ADDRESS", f"127.0.0.1:{free_port(8010)}")
+    env.setdefault("MEDIA_HTTP_URL", f"http://{env['MEDIA_HTTP_ADDRESS']}")
     for name in SERVICES:
         env.setdefault(f"{name.upper()}_DATABASE_URL", f"sqlite:///{VAR / (name + '.db')}")
     env["GATEWAY_PORT"] = str(port)

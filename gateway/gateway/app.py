@@ -79,10 +79,10 @@ def create_app(settings=None, *, rpc=None):
     )
     errors.register(app)
 
-    from gateway.api import accounts, ops
+    from gateway.api import accounts, media, ops
     from gateway.web import pages
 
-    for blueprint in (*accounts.blueprints, ops.blp):
+    for blueprint in (*accounts.blueprints, media.blp, ops.blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(pages.bp)
 

@@ -1,6 +1,6 @@
 """Who is calling: the actor from a verified bearer token, never from the URL or body."""
 
-from flask import current_app, g, request
+from flask import current_app, request
 
 from platform_shared.actor import Actor
 from platform_shared.errors import Unauthorized
@@ -18,8 +18,9 @@ def make_verifier(rpc, settings):
 
 def current_actor(required=True):
     """The request's actor as the dict every RPC takes first; 401 when required and absent."""
-    if "actor" in g.__dict__:
-        actor = g.actor
+    # Cached on the request itself: ``g`` outlives a request whose streamed body is still open.
+    if "platform.actor" in request.environ:
+        actor = request.environ["platform.actor"]
     else:
         header = request.headers.get("Authorization", "")
         actor = None
@@ -29,7 +30,7 @@ def current_actor(required=True):
                 raise Unauthorized("Tiêu đề Authorization phải có dạng «Bearer <mã truy cập>».", code="TOKEN_MALFORMED")
             claims = current_app.extensions["verifier"].verify(token.strip())
             actor = actor_from_claims(claims).dump()
-        g.actor = actor
+        request.environ["platform.actor"] = actor
     if actor is None and required:
         raise Unauthorized("Bạn cần đăng nhập.", code="LOGIN_REQUIRED")
     return actor or ANONYMOUS

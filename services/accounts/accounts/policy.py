@@ -9,12 +9,8 @@ import uuid
 from sqlalchemy import false, true
 
 from accounts.models import Tenant
-from platform_shared.errors import Forbidden, NotFound, Unauthorized
-
-
-def require_signed_in(actor):
-    if not actor.authenticated:
-        raise Unauthorized("Bạn cần đăng nhập.", code="LOGIN_REQUIRED")
+from platform_shared.errors import Forbidden, NotFound
+from platform_shared.policy import own_tenant_rows, require_signed_in  # noqa: F401  (used through this module)
 
 
 def require_platform_admin(actor):
@@ -43,15 +39,6 @@ def visible_tenants(actor):
     if not actor.tenant_id:
         return false()
     return Tenant.id == uuid.UUID(actor.tenant_id)
-
-
-def own_tenant_rows(actor, model):
-    """Rows of ``model`` the actor's tenant owns (all of them for platform admins)."""
-    if actor.is_platform_admin:
-        return true()
-    if not actor.tenant_id:
-        return false()
-    return model.tenant_id == uuid.UUID(actor.tenant_id)
 
 
 def acting_tenant(actor, requested):

@@ -1,15 +1,159 @@
-"""MediaService: the nameko boundary of the media service.
+"""MediaService: the nameko boundary of the media service. Thin on purpose.
 
-Owns: Photo, video and document assets in object storage (MinIO), renditions, metadata (caption, credit, rights), per-tenant isolation.
-For now a working skeleton: its own database (outbox, inbox, parked events), the
-shared operations RPCs (``ping``, ``list_parked_events``, ``replay_parked_event``).
+Two doors:
+* RPC (``@rpc``) for metadata and for other services — every method takes ``actor`` first.
+* An internal HTTP port (``WEB_SERVER_ADDRESS``) for bytes, which do not belong on
+  a message queue: ``POST /uploads`` (the gateway streams a file in) and
+  ``GET /content/<asset_id>/<rendition>`` (it streams one out). The gateway passes
+  the actor in ``X-Platform-Actor``: this port must only be reachable by the
+  gateway, as the broker is (see deploy/).
 """
 
+import json
+from urllib.parse import unquote
+
+from nameko.web.handlers import http
+from werkzeug.wrappers import Response
+from werkzeug.wsgi import wrap_file
+
+from platform_shared import transport
+from platform_shared.actor import SYSTEM, Actor
 from platform_shared.dependencies import Database
+from platform_shared.errors import InvalidInput, NotFound, PlatformError
 from platform_shared.operations import ServiceOperations
+from platform_shared.rpc import ServiceRpc, rpc
+from platform_shared.schemas import media as api
+from platform_shared.timers import every
+
+from media.dependencies import MediaApp
+
+_asset = api.AssetRead()
 
 
 class MediaService(ServiceOperations):
     name = "media"
 
     db = Database()
+    app = MediaApp()
+    accounts = ServiceRpc("accounts")
+
+    def _media(self):
+        media = self.app
+        media.find_user = self._user_name
+        return media
+
+    def _user_name(self, user_id):
+        try:
+            return self.accounts.get_user(SYSTEM.dump(), user_id)["full_name"]
+        except NotFound:
+            return None
+
+    def _dump(self, media, asset, **extra):
+        data = _asset.dump(asset)
+        data["public"] = asset.public
+        data["referenced"] = bool(asset.active_references)
+        data["renditions"] = media.urls(asset)
+        data.update(extra)
+        return data
+
+    # -- RPC ------------------------------------------------------------------------
+
+    @rpc(expected_exceptions=transport.EXPECTED)
+    def get_asset(self, actor, asset_id):
+        """One asset of the actor's tenant, with presigned URLs. Raises NotFound."""
+        media = self._media()
+        return self._dump(media, media.get(Actor.load(actor), asset_id))
+
+    @rpc(expected_exceptions=transport.EXPECTED)
+    def list_assets(self, actor, args=None):
+        """The tenant's assets, newest first (``kind``, ``referenced``, ``q``)."""
+        media = self._media()
+        items, total, args = media.list(Actor.load(actor), args)
+        return {"items": [self._dump(media, a) for a in items], "total": total, "page": args["page"],
+                "per_page": args["per_page"]}
+
+    @rpc(expected_exceptions=transport.EXPECTED)
+    def update_asset(self, actor, asset_id, data):
+        """Caption, alt text, credit (photographer's user id and name), source, rights."""
+        media = self._media()
+        return self._dump(media, media.update(Actor.load(actor), asset_id, data))
+
+    @rpc(expected_exceptions=transport.EXPECTED)
+    def check_assets(self, actor, asset_ids):
+        """For content: may the actor attach these? ``{"all_usable", "assets": [...]}``."""
+        return self._media().check_assets(Actor.load(actor), asset_ids)
+
+    @rpc(expected_exceptions=transport.EXPECTED)
+    def mark_referenced(self, actor, asset_ids, reference):
+        """``reference = {"kind": "article", "id": ..., "published": bool}`` uses the assets."""
+        return [str(i) for i in self._media().mark_referenced(Actor.load(actor), asset_ids, reference)]
+
+    @rpc(expected_exceptions=transport.EXPECTED)
+    def release(self, actor, asset_ids, reference):
+        """The reference stopped using the assets."""
+        return [str(i) for i in self._media().release(Actor.load(actor), asset_ids, reference)]
+
+    @every("MEDIA_SWEEP_INTERVAL_SECONDS", 3600)
+    def sweep(self):
+        """Soft-remove unreferenced uploads past their age; purge files of long-removed ones."""
+        return self._media().sweep(SYSTEM)
+
+    # -- HTTP (internal) --------------------------------------------------------------
+
+    @http("POST", "/uploads")
+    def upload(self, request):
+        """The file is the raw body; metadata in ``X-Upload-Meta`` (JSON), name in ``X-Upload-Filename``."""
+        try:
+            actor = _actor(request)
+            meta = json.loads(request.headers.get("X-Upload-Meta") or "{}")
+            if not isinstance(meta, dict):
+                raise InvalidInput("Thông tin kèm tệp không hợp lệ.", code="INVALID_METADATA")
+            filename = unquote(request.headers.get("X-Upload-Filename", "")) or None
+            media = self._media()
+            # eventlet's wsgi.input ends a chunked body itself but does not say so with
+            # wsgi.input_terminated, so werkzeug's request.stream would look empty.
+            body = request.environ["wsgi.input"] if request.content_length is None else request.stream
+            asset, created = media.upload(actor, body, filename=filename, metadata=meta)
+            body = self._dump(media, asset, duplicate=not created)
+            return Response(json.dumps(body, ensure_ascii=False), status=201 if created else 200,
+                            mimetype="application/json")
+        except PlatformError as exc:
+            return _error(exc)
+        except json.JSONDecodeError:
+            return _error(InvalidInput("Thông tin kèm tệp không phải JSON.", code="INVALID_METADATA"))
+
+    @http("GET", "/content/<asset_id>/<rendition>")
+    def content(self, request, asset_id, rendition):
+        """The bytes of one rendition, for whoever may read it; ETag and 304 on If-None-Match."""
+        try:
+            actor = _actor(request, required=False)
+            handle, size, info, cache = self._media().open_content(
+                actor, asset_id, rendition, expires=request.args.get("expires"),
+                signature=request.args.get("signature"))
+        except PlatformError as exc:
+            return _error(exc)
+        etag = f'"{info["sha256"]}"'
+        headers = {"ETag": etag, "Cache-Control": cache, "X-Content-Type-Options": "nosniff"}
+        if etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
+            handle.close()
+            return Response(status=304, headers=headers)
+        headers["Content-Length"] = str(size)
+        return Response(wrap_file(request.environ, handle, 256 * 1024), status=200, headers=headers,
+                        mimetype=info["content_type"], direct_passthrough=True)
+
+
+def _actor(request, required=True):
+    raw = request.headers.get("X-Platform-Actor")
+    if not raw:
+        if required:
+            return Actor.load(None)  # raises Unauthorized
+        return None
+    try:
+        return Actor.load(json.loads(raw))
+    except json.JSONDecodeError:
+        return Actor.load(None)
+
+
+def _error(exc):
+    body = exc.to_dict()
+    return Response(json.dumps(body, ensure_ascii=False), status=exc.status, mimetype="application/json")

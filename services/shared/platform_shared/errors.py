@@ -95,6 +95,14 @@ class Conflict(PlatformError):
         return cls(f"{what} «{value}» đã được dùng.", code=code, details={"errors": {field: [f"{what} đã được dùng."]}})
 
 
+class PayloadTooLarge(PlatformError):
+    """A file or body over its size limit (413); ``details["limit"]`` is the limit in bytes."""
+
+    status = 413
+    default_code = "PAYLOAD_TOO_LARGE"
+    default_message = "Dữ liệu gửi lên quá lớn."
+
+
 class RateLimited(PlatformError):
     status = 429
     default_code = "RATE_LIMITED"
@@ -121,6 +129,7 @@ _KIND_LABELS = {
     "user": "tài khoản",
     "staff": "hồ sơ cán bộ",
     "parked_event": "sự kiện bị treo",
+    "asset": "tệp đa phương tiện",
 }
 
 ALL_ERRORS = (
@@ -131,6 +140,7 @@ ALL_ERRORS = (
     Forbidden,
     NotFound,
     Conflict,
+    PayloadTooLarge,
     RateLimited,
     Unavailable,
 )

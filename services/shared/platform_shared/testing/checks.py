@@ -7,9 +7,9 @@ from platform_shared import transport  # noqa: F401
 from platform_shared.actor import SYSTEM
 
 
-def assert_service_runs_on_its_own_database(name, start_service, databases):
+def assert_service_runs_on_its_own_database(name, start_service, databases, **settings):
     """The service starts, answers ``ping`` over RabbitMQ, and owns its migrated database."""
-    container = start_service(name)
+    container = start_service(name, **settings)
     with ServiceRpcProxy(name, {"AMQP_URI": container.config["AMQP_URI"]}, timeout=10) as proxy:
         assert proxy.ping() == {"service": name, "ok": True}
         assert proxy.list_parked_events(SYSTEM.dump()) == []

@@ -1,0 +1,149 @@
+"""Media area: upload (streamed), list, read, describe, and the content of renditions."""
+
+from flask import Response, current_app, g, request, stream_with_context
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from werkzeug.sansio.multipart import Data, Epilogue, Field, File, MultipartDecoder, NeedData
+
+from platform_shared.errors import BadRequest, InvalidInput, NotFound
+from platform_shared.schemas import media as api
+from platform_shared.schemas import page_of
+
+from gateway.api.common import documented, json_body, query_args
+from gateway.app import call, forward
+from gateway.auth import current_actor
+from gateway.errors import error_response
+from gateway.media_client import MediaUpload, fetch_content
+
+blp = Blueprint("media", __name__, url_prefix="/api/v1/media", description="Ảnh, video, tài liệu")
+SECURED = [{"bearer": []}]
+METADATA_FIELDS = ("caption", "alt_text", "credit_user_id", "credit_name", "source", "rights")
+READ_SIZE = 256 * 1024
+
+
+@blp.route("")
+class Media(MethodView):
+    @blp.arguments(api.AssetListArgs(), location="query")
+    @blp.alt_response(200, schema=page_of(api.AssetRead), success=True)
+    @blp.doc(security=SECURED)
+    @documented(blp, 401, 422, 503)
+    def get(self, _args):
+        """Tệp của đơn vị, mới nhất trước."""
+        return forward("media", "list_assets", current_actor(), query_args())
+
+    @blp.alt_response(201, schema=api.AssetRead, success=True, description="Tệp mới")
+    @blp.alt_response(200, schema=api.AssetRead, description="Đơn vị đã có đúng tệp này (duplicate: true)")
+    @blp.doc(security=SECURED, requestBody={"required": True, "content": {
+        "multipart/form-data": {"schema": api.UploadForm}}})
+    @documented(blp, 400, 401, 403, 413, 422, 503)
+    def post(self):
+        """Tải lên ảnh (JPEG, PNG, WebP), video (MP4, WebM) hoặc tài liệu (PDF, DOCX).
+
+        Loại tệp được xác định theo nội dung. Ảnh được mã hóa lại, bỏ EXIF/GPS, và có
+        bản thu nhỏ (320 px) và bản vừa (1024 px)."""
+        return _upload(current_actor())
+
+
+@blp.route("/<asset_id>")
+class MediaById(MethodView):
+    @blp.alt_response(200, schema=api.AssetRead, success=True)
+    @blp.doc(security=SECURED)
+    @documented(blp, 401, 404, 503)
+    def get(self, asset_id):
+        """Một tệp với các đường dẫn tải có thời hạn ngắn."""
+        return forward("media", "get_asset", current_actor(), asset_id)
+
+    @blp.arguments(api.AssetMetadata(partial=True))
+    @blp.alt_response(200, schema=api.AssetRead, success=True)
+    @blp.doc(security=SECURED)
+    @documented(blp, 401, 403, 404, 422, 503)
+    def patch(self, _data, asset_id):
+        """Chú thích, văn bản thay thế, tác giả ảnh (người dùng và bút danh), nguồn, bản quyền."""
+        return forward("media", "update_asset", current_actor(), asset_id, json_body())
+
+
+@blp.route("/<asset_id>/content", methods=["GET"])
+@blp.arguments(api.ContentArgs(), location="query")
+@blp.alt_response(200, success=True, description="Nội dung tệp (ETag, Cache-Control)")
+@blp.alt_response(304, description="Không đổi so với If-None-Match")
+@documented(blp, 404, 422, 503)
+def content(args, asset_id):
+    """Nội dung một bản của tệp: công khai khi đã xuất bản, hoặc qua đường dẫn có chữ ký."""
+    settings = current_app.extensions["settings"]
+    relayed = fetch_content(
+        settings.media_http_url, asset_id, args["rendition"], actor=current_actor(required=False) or None,
+        expires=args.get("expires"), signature=args.get("signature"),
+        if_none_match=request.headers.get("If-None-Match"), request_id=g.get("request_id"),
+    )
+    headers = {k: v for k, v in relayed.headers.items()
+               if k.lower() in ("content-type", "content-length", "etag", "cache-control")}
+    if relayed.status == 200:
+        return Response(stream_with_context(relayed.body), status=200, headers=headers, direct_passthrough=True)
+    if relayed.status == 304:
+        return Response(status=304, headers=headers)
+    return _relay_error(relayed)
+
+
+def _relay_error(relayed):
+    try:
+        body = relayed.json()
+        errors = body.pop("errors", None)
+        return error_response(relayed.status, body.get("code", "MEDIA_ERROR"), body.get("message", ""), errors)
+    except ValueError:
+        raise NotFound.of("asset") from None
+
+
+def _upload(actor):
+    settings = current_app.extensions["settings"]
+    if request.mimetype != "multipart/form-data":
+        raise InvalidInput.field("file", "Gửi tệp trong trường «file» của một biểu mẫu multipart/form-data.")
+    boundary = request.mimetype_params.get("boundary")
+    if not boundary:
+        raise BadRequest("Thiếu boundary của multipart/form-data.", code="INVALID_MULTIPART")
+    request.max_content_length = settings.max_media_upload_bytes
+    stream = request.stream
+    # The limit bounds the decoder's buffer (one read plus a boundary), not the file.
+    decoder = MultipartDecoder(boundary.encode("latin-1"), max_form_memory_size=4 * READ_SIZE)
+    fields, later, part, upload, name = {}, {}, None, None, None
+    try:
+        while True:
+            event = decoder.next_event()
+            if isinstance(event, NeedData):
+                if upload is not None and upload.answered_early():
+                    break  # refused: stop reading the client
+                chunk = stream.read(READ_SIZE)
+                decoder.receive_data(chunk or None)
+                continue
+            if isinstance(event, Epilogue):
+                break
+            if isinstance(event, File) and event.name == "file" and upload is None:
+                part, name = "file", event.filename
+                meta = {k: v for k, v in fields.items() if k in METADATA_FIELDS}
+                upload = MediaUpload(settings.media_http_url, actor, name, meta, g.get("request_id"))
+            elif isinstance(event, (Field, File)):
+                part = event.name
+                (later if upload is not None else fields)[part] = ""
+            elif isinstance(event, Data):
+                if part == "file" and upload is not None:
+                    upload.send(event.data)
+                    if not event.more_data:
+                        part = "done"
+                elif part not in (None, "done", "file"):
+                    target = later if upload is not None else fields
+                    target[part] = target.get(part, "") + event.data.decode("utf-8", "replace")
+                    if len(target[part]) > 4000:
+                        raise InvalidInput.field(part, "Giá trị quá dài.")
+    except ValueError as exc:  # a malformed multipart body
+        raise BadRequest(f"Biểu mẫu multipart không đọc được ({exc}).", code="INVALID_MULTIPART") from None
+    if upload is None:
+        raise InvalidInput.field("file", "Thiếu tệp: gửi tệp trong trường «file».")
+    relayed = upload.finish()
+    if relayed.status >= 400:
+        response = _relay_error(relayed)
+        response.headers["Connection"] = "close"  # the rest of a refused upload is not read
+        return response
+    asset = relayed.json()
+    extra = {k: v for k, v in later.items() if k in METADATA_FIELDS and v != ""}
+    if extra:  # fields sent after the file
+        asset = call("media", "update_asset", actor, asset["id"], extra)
+    return asset, relayed.status

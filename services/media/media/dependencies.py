@@ -1,0 +1,52 @@
+"""nameko dependencies of the media service: the storage backend and the use cases."""
+
+from nameko.extensions import DependencyProvider
+
+from platform_shared.config import require
+from platform_shared.dependencies import Database, _offload
+
+from media.operations import Media, Settings
+from media.storage import FileStorage, S3Storage
+
+
+def make_storage(config):
+    """The backend named by ``MEDIA_STORAGE`` (``filesystem`` or ``s3``), ready to use."""
+    backend = (config.get("MEDIA_STORAGE") or "filesystem").lower()
+    if backend == "s3":
+        storage = S3Storage(
+            require(config, "MEDIA_S3_ENDPOINT", "MEDIA_S3_ENDPOINT"),
+            require(config, "MEDIA_S3_ACCESS_KEY", "MEDIA_S3_ACCESS_KEY"),
+            require(config, "MEDIA_S3_SECRET_KEY", "MEDIA_S3_SECRET_KEY"),
+            require(config, "MEDIA_S3_BUCKET", "MEDIA_S3_BUCKET"),
+            secure=str(config.get("MEDIA_S3_SECURE", "false")).lower() in ("1", "true", "yes"),
+            region=config.get("MEDIA_S3_REGION") or "us-east-1",
+            public_endpoint=config.get("MEDIA_S3_PUBLIC_ENDPOINT") or None,
+        )
+    elif backend == "filesystem":
+        storage = FileStorage(require(config, "MEDIA_FS_ROOT", "MEDIA_FS_ROOT"),
+                              require(config, "MEDIA_URL_SIGNING_KEY", "MEDIA_URL_SIGNING_KEY"))
+    else:
+        from platform_shared.errors import ConfigurationError
+
+        raise ConfigurationError(f"MEDIA_STORAGE must be 'filesystem' or 's3', not {backend!r}")
+    storage.ensure_bucket()  # the bucket (or folder) is created at start when missing
+    return storage
+
+
+class MediaApp(DependencyProvider):
+    def setup(self):
+        self.storage = make_storage(self.container.config)
+        self.settings = Settings.from_config(self.container.config)
+        from platform_shared.clock import Clock
+
+        self.clock = Clock()
+
+    def _database(self):
+        for dep in self.container.dependencies:
+            if isinstance(dep, Database):
+                return dep
+        raise RuntimeError("MediaApp needs a Database dependency")
+
+    def get_dependency(self, worker_ctx):
+        return Media(self._database().sessions, self.storage, settings=self.settings, clock=self.clock,
+                     offload=_offload)

@@ -1,0 +1,105 @@
+"""What an uploaded file is, decided from its bytes — never from its name or declared type.
+
+Pure functions over the first bytes of a file (``sniff``) or a file on disk
+(``check_document``, ``check_filename``). No nameko, no storage.
+"""
+
+import re
+import unicodedata
+import zipfile
+
+from platform_shared.errors import InvalidInput, PayloadTooLarge
+
+KINDS = ("image", "video", "document")
+KIND_LABELS = {"image": "ảnh", "video": "video", "document": "tài liệu"}
+
+# (format, kind, mime type)
+JPEG = ("jpeg", "image", "image/jpeg")
+PNG = ("png", "image", "image/png")
+WEBP = ("webp", "image", "image/webp")
+MP4 = ("mp4", "video", "video/mp4")
+WEBM = ("webm", "video", "video/webm")
+PDF = ("pdf", "document", "application/pdf")
+DOCX = ("docx", "document", "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+FORMATS = {f[0]: f for f in (JPEG, PNG, WEBP, MP4, WEBM, PDF, DOCX)}
+
+SNIFF_BYTES = 64
+ACCEPTED = "JPEG, PNG, WebP, MP4, WebM, PDF, DOCX"
+
+
+def sniff(head):
+    """The format tuple of a file from its first bytes, or ``None`` when it is none we accept.
+
+    A ZIP container is reported as DOCX here and confirmed by ``check_document``
+    once the whole file is known (the ZIP directory is at its end).
+    """
+    if head.startswith(b"\xff\xd8\xff"):
+        return JPEG
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return PNG
+    if len(head) >= 12 and head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return WEBP
+    if len(head) >= 12 and head[4:8] == b"ftyp" and head[8:12].isalnum():
+        return MP4
+    if head.startswith(b"\x1a\x45\xdf\xa3") and b"webm" in head[:64]:
+        return WEBM
+    if head.startswith(b"%PDF-"):
+        return PDF
+    if head.startswith(b"PK\x03\x04"):
+        return DOCX
+    return None
+
+
+def refuse_type(field="file"):
+    return InvalidInput.field(
+        field, f"Loại tệp không được chấp nhận. Chỉ nhận: {ACCEPTED} (xác định theo nội dung tệp).",
+        code="UNSUPPORTED_FILE_TYPE",
+    )
+
+
+def check_document(fmt, path):
+    """A PDF must end like one; a DOCX must be a Word package, not any ZIP."""
+    if fmt == PDF:
+        with open(path, "rb") as fh:
+            fh.seek(0, 2)
+            size = fh.tell()
+            fh.seek(max(0, size - 2048))
+            tail = fh.read()
+        if b"%%EOF" not in tail:
+            raise InvalidInput.field("file", "Tệp PDF không hoàn chỉnh (thiếu phần kết thúc). Hãy xuất lại tệp.",
+                                     code="CORRUPT_FILE")
+    elif fmt == DOCX:
+        try:
+            with zipfile.ZipFile(path) as archive:
+                names = set(archive.namelist())
+        except (zipfile.BadZipFile, OSError):
+            raise InvalidInput.field("file", "Tệp nén bị hỏng hoặc không đầy đủ.", code="CORRUPT_FILE") from None
+        if "[Content_Types].xml" not in names or "word/document.xml" not in names:
+            raise refuse_type()
+
+
+_BAD_NAME = re.compile(r"[\x00-\x1f\x7f/\\]")
+
+
+def check_filename(name):
+    """The name a person gave the file, kept for display only; refused when it tries a path."""
+    if name is None or not str(name).strip():
+        return None
+    name = unicodedata.normalize("NFC", str(name)).strip()
+    if ".." in name or _BAD_NAME.search(name) or len(name) > 255:
+        raise InvalidInput.field(
+            "file", "Tên tệp không hợp lệ: không được chứa «..», «/», «\\» hay ký tự điều khiển, tối đa 255 ký tự.",
+            code="INVALID_FILE_NAME",
+        )
+    return name
+
+
+def too_large(kind, cap):
+    """The error for a file of ``kind`` past its cap of ``cap`` bytes."""
+    mb = cap / (1024 * 1024)
+    size = f"{mb:.0f} MB" if mb < 1024 else f"{mb / 1024:.0f} GB"
+    return PayloadTooLarge(
+        f"Tệp {KIND_LABELS[kind]} vượt quá giới hạn {size}.",
+        code="FILE_TOO_LARGE",
+        details={"errors": {"file": [f"Tối đa {size} cho {KIND_LABELS[kind]}."]}, "limit": cap},
+    )

@@ -1,0 +1,383 @@
+"""The media use cases. Plain Python: sessions, a storage backend, the rules.
+
+Uploads are spooled to a temporary file while they arrive (never held whole in
+memory): the kind is read from the first bytes, the size cap is checked as bytes
+come in (the upload is refused the moment it passes), the SHA-256 is computed on
+the way. Only a file that passed every check reaches storage, so a refused
+upload leaves nothing behind.
+"""
+
+import hashlib
+import logging
+import tempfile
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+from marshmallow import ValidationError
+from sqlalchemy.exc import IntegrityError
+
+from platform_shared import outbox
+from platform_shared.contracts import media as events
+from platform_shared.errors import InvalidInput, NotFound
+from platform_shared.schemas import media as api
+
+from media import imaging, inspection, policy
+from media.models import Asset, AssetReference
+from media.storage import NotStored, object_key
+from media.store import AssetStore
+
+log = logging.getLogger("media")
+
+CHUNK = 64 * 1024
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Settings:
+    max_image_bytes: int = 20 * MB
+    max_video_bytes: int = 1024 * MB
+    max_document_bytes: int = 50 * MB
+    max_image_pixels: int = 60_000_000
+    presign_seconds: int = 300
+    unreferenced_ttl_hours: float = 72
+    purge_after_hours: float = 168
+    tmp_dir: str | None = None
+
+    @classmethod
+    def from_config(cls, config):
+        get = config.get
+        return cls(
+            max_image_bytes=int(get("MEDIA_MAX_IMAGE_BYTES", 20 * MB)),
+            max_video_bytes=int(get("MEDIA_MAX_VIDEO_BYTES", 1024 * MB)),
+            max_document_bytes=int(get("MEDIA_MAX_DOCUMENT_BYTES", 50 * MB)),
+            max_image_pixels=int(get("MEDIA_MAX_IMAGE_PIXELS", 60_000_000)),
+            presign_seconds=int(get("MEDIA_PRESIGN_SECONDS", 300)),
+            unreferenced_ttl_hours=float(get("MEDIA_UNREFERENCED_TTL_HOURS", 72)),
+            purge_after_hours=float(get("MEDIA_PURGE_AFTER_HOURS", 168)),
+            tmp_dir=get("MEDIA_TMP_DIR") or None,
+        )
+
+    def cap(self, kind):
+        return {"image": self.max_image_bytes, "video": self.max_video_bytes,
+                "document": self.max_document_bytes}[kind]
+
+
+def _inline(fn, *args, **kwargs):
+    return fn(*args, **kwargs)
+
+
+def _load(schema, data):
+    try:
+        return schema.load(data)
+    except ValidationError as exc:
+        messages = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
+        raise InvalidInput(f"Dữ liệu không hợp lệ ở: {', '.join(sorted(messages))}.", code="VALIDATION_ERROR",
+                           details={"errors": messages}) from None
+
+
+_METADATA = api.AssetMetadata()
+_METADATA_PARTIAL = api.AssetMetadata(partial=True)
+_LIST_ARGS = api.AssetListArgs()
+_REFERENCE = api.Reference()
+
+
+class Media:
+    def __init__(self, sessions, storage, *, settings, clock, offload=_inline, find_user=None):
+        self.sessions = sessions
+        self.storage = storage
+        self.settings = settings
+        self.clock = clock
+        self.offload = offload
+        self.find_user = find_user  # user id -> full name, or None when no such user
+
+    # -- upload -------------------------------------------------------------------
+
+    def upload(self, actor, stream, *, filename=None, metadata=None):
+        """Store what ``stream`` carries as a new asset of the actor's tenant.
+
+        Returns ``(asset, created)``; ``created`` is False when the tenant already
+        has these exact bytes. Raises InvalidInput (type, content, metadata),
+        PayloadTooLarge (cap), Forbidden (role).
+        """
+        policy.require_uploader(actor)
+        if not actor.tenant_id:
+            raise InvalidInput("Tài khoản hệ thống không có đơn vị để lưu tệp.", code="NO_TENANT")
+        filename = inspection.check_filename(filename)
+        meta = self._metadata(metadata or {})
+        tenant_id = uuid.UUID(actor.tenant_id)
+        with tempfile.NamedTemporaryFile(prefix="upload-", dir=self.settings.tmp_dir) as spool:
+            fmt, size, digest = self._spool(stream, spool)
+            name, kind, content_type = fmt
+            if kind == "document":
+                inspection.check_document(fmt, spool.name)
+            encoded = None
+            if kind == "image":
+                encoded = self.offload(imaging.process, spool.name, name,
+                                       max_pixels=self.settings.max_image_pixels)
+            with self.sessions.read() as session:
+                existing = AssetStore(session, actor).by_hash(tenant_id, digest)
+            if existing is not None:
+                return self._fresh(actor, existing.id), False
+            asset_id = uuid.uuid4()
+            renditions = self._store(tenant_id, asset_id, spool, size, digest, content_type, encoded)
+        now = self.clock.now()
+        original = renditions["original"]
+        asset = Asset(
+            id=asset_id, tenant_id=tenant_id, kind=kind, format=name, content_type=content_type,
+            filename=filename, size=size, sha256=digest, width=original.get("width"),
+            height=original.get("height"), renditions=renditions, status="stored",
+            uploaded_by=uuid.UUID(actor.user_id) if actor.user_id else None, created_at=now, updated_at=now, **meta,
+        )
+        try:
+            with self.sessions.transaction() as session:
+                session.add(asset)
+                session.flush()
+                outbox.add(session, events.ASSET_STORED, _stored_event(asset), aggregate_id=asset.id, now=now)
+        except IntegrityError:
+            # The same bytes arrived twice at once; the other upload won.
+            self._delete_objects(renditions)
+            with self.sessions.read() as session:
+                existing = AssetStore(session, actor).by_hash(tenant_id, digest)
+            if existing is None:
+                raise
+            return self._fresh(actor, existing.id), False
+        log.info("asset stored", extra={"asset_id": str(asset_id), "kind": kind, "bytes": size})
+        return self._fresh(actor, asset_id), True
+
+    def _spool(self, stream, spool):
+        head = b""
+        while len(head) < inspection.SNIFF_BYTES:
+            chunk = stream.read(inspection.SNIFF_BYTES - len(head))
+            if not chunk:
+                break
+            head += chunk
+        if not head:
+            raise InvalidInput.field("file", "Tệp rỗng.", code="EMPTY_FILE")
+        fmt = inspection.sniff(head)
+        if fmt is None:
+            raise inspection.refuse_type()
+        cap = self.settings.cap(fmt[1])
+        digest = hashlib.sha256(head)
+        spool.write(head)
+        size = len(head)
+        while True:
+            chunk = stream.read(CHUNK)
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > cap:
+                raise inspection.too_large(fmt[1], cap)  # stop reading here, not at the end
+            digest.update(chunk)
+            spool.write(chunk)
+        if size > cap:
+            raise inspection.too_large(fmt[1], cap)
+        spool.flush()
+        return fmt, size, digest.hexdigest()
+
+    def _store(self, tenant_id, asset_id, spool, size, digest, content_type, encoded):
+        renditions, stored = {}, []
+        try:
+            if encoded is None:
+                key = object_key(tenant_id, asset_id, "original")
+                spool.seek(0)
+                self.storage.put(key, spool, content_type, length=size)
+                stored.append(key)
+                renditions["original"] = {"key": key, "size": size, "content_type": content_type, "sha256": digest}
+            else:
+                for item in encoded:
+                    key = object_key(tenant_id, asset_id, item.name)
+                    self.storage.put(key, item.data, item.content_type, length=len(item.data))
+                    stored.append(key)
+                    renditions[item.name] = {"key": key, "size": len(item.data), "content_type": item.content_type,
+                                             "width": item.width, "height": item.height,
+                                             "sha256": hashlib.sha256(item.data).hexdigest()}
+        except Exception:
+            for key in stored:
+                try:
+                    self.storage.delete(key)
+                except Exception:
+                    log.warning("could not remove %s after a failed upload", key, exc_info=True)
+            raise
+        return renditions
+
+    def _delete_objects(self, renditions):
+        for rendition in renditions.values():
+            try:
+                self.storage.delete(rendition["key"])
+            except Exception:
+                log.warning("could not remove %s", rendition["key"], exc_info=True)
+
+    def _metadata(self, data, *, partial=False):
+        meta = _load(_METADATA_PARTIAL if partial else _METADATA, {k: v for k, v in data.items() if v != ""})
+        if meta.get("credit_user_id") and self.find_user is not None:
+            name = self.find_user(str(meta["credit_user_id"]))
+            if name is None:
+                raise InvalidInput.field("credit_user_id", "Không có tài khoản này để ghi tên tác giả ảnh.",
+                                         code="CREDIT_USER_NOT_FOUND")
+            if not meta.get("credit_name"):
+                meta["credit_name"] = name
+        return meta
+
+    # -- reading --------------------------------------------------------------------
+
+    def _fresh(self, actor, asset_id):
+        with self.sessions.read() as session:
+            return AssetStore(session, actor).get(asset_id)
+
+    def get(self, actor, asset_id):
+        policy.require_signed_in(actor)
+        with self.sessions.read() as session:
+            return AssetStore(session, actor).get(asset_id)
+
+    def list(self, actor, args):
+        policy.require_signed_in(actor)
+        args = _load(_LIST_ARGS, args or {})
+        with self.sessions.read() as session:
+            items, total = AssetStore(session, actor).list(**args)
+            return items, total, args
+
+    def update(self, actor, asset_id, data):
+        if not isinstance(data, dict):
+            raise InvalidInput("Dữ liệu gửi lên phải là một đối tượng JSON.", code="INVALID_BODY")
+        meta = self._metadata(data, partial=True)
+        now = self.clock.now()
+        with self.sessions.transaction() as session:
+            asset = AssetStore(session, actor).get(asset_id, for_update=True)
+            policy.require_may_edit(actor, asset)
+            for key, value in meta.items():
+                setattr(asset, key, value)
+            asset.updated_at = now
+            return asset
+
+    def urls(self, asset):
+        """Short-lived presigned URLs of every rendition, and public URLs of the public ones."""
+        out = {}
+        for name, rendition in asset.renditions.items():
+            entry = {k: rendition.get(k) for k in ("size", "content_type", "width", "height")}
+            entry["url"] = self.storage.presigned_url(asset.id, name, rendition["key"], self.settings.presign_seconds)
+            entry["public_url"] = (f"/api/v1/media/{asset.id}/content?rendition={name}"
+                                   if policy.publicly_readable(asset, name) else None)
+            out[name] = entry
+        return out
+
+    def open_content(self, actor, asset_id, rendition, *, expires=None, signature=None):
+        """``(file, size, rendition info, cache-control)`` for someone allowed to read it; else NotFound."""
+        with self.sessions.read() as session:
+            asset = AssetStore(session, actor).any(asset_id)
+        if asset is None or rendition not in asset.renditions:
+            raise NotFound.of("asset", asset_id)
+        if policy.publicly_readable(asset, rendition):
+            cache = "public, max-age=86400"
+        elif policy.may_read_privately(actor, asset) or self.storage.signature_valid(
+                asset.id, rendition, expires, signature):
+            cache = "private, max-age=300"
+        else:
+            raise NotFound.of("asset", asset_id)
+        info = asset.renditions[rendition]
+        try:
+            handle, size = self.storage.open(info["key"])
+        except NotStored:
+            log.error("asset %s rendition %s is missing from storage", asset.id, rendition)
+            raise NotFound.of("asset", asset_id) from None
+        return handle, size, info, cache
+
+    # -- for other services ---------------------------------------------------------------
+
+    def check_assets(self, actor, asset_ids):
+        """Whether each asset may be attached by ``actor``: exists, ready, same tenant or public."""
+        policy.require_signed_in(actor)
+        ids = list(dict.fromkeys(str(i) for i in asset_ids or []))
+        with self.sessions.read() as session:
+            store = AssetStore(session, actor)
+            found = store.many([i for i in ids if _is_uuid(i)])
+            results = []
+            for ident in ids:
+                asset = found.get(uuid.UUID(ident)) if _is_uuid(ident) else None
+                if asset is None or not (asset.status == "stored" and (
+                        actor.is_platform_admin or actor.tenant_id == str(asset.tenant_id) or asset.public)):
+                    results.append({"id": ident, "usable": False, "reason": "not_found"})
+                    continue
+                results.append({"id": ident, "usable": True, "reason": None, "kind": asset.kind,
+                                "tenant_id": str(asset.tenant_id), "credit_user_id": _str(asset.credit_user_id),
+                                "credit_name": asset.credit_name, "content_type": asset.content_type})
+        return {"all_usable": all(r["usable"] for r in results), "assets": results}
+
+    def mark_referenced(self, actor, asset_ids, reference):
+        """Record that ``reference`` (e.g. an article) uses the assets; published ones make them public."""
+        ref = _load(_REFERENCE, reference or {})
+        now = self.clock.now()
+        with self.sessions.transaction() as session:
+            store = AssetStore(session, actor)
+            assets = [store.get(i, for_update=True) for i in dict.fromkeys(str(i) for i in asset_ids)]
+            for asset in assets:
+                row = store.reference(asset, ref["kind"], ref["id"])
+                if row is None:
+                    session.add(AssetReference(asset_id=asset.id, tenant_id=asset.tenant_id, ref_kind=ref["kind"],
+                                               ref_id=ref["id"], published=ref["published"], created_at=now,
+                                               updated_at=now))
+                else:
+                    row.published, row.released_at, row.updated_at = ref["published"], None, now
+            return [a.id for a in assets]
+
+    def release(self, actor, asset_ids, reference):
+        """The reference no longer uses the assets (they may then be swept when old and unused)."""
+        ref = _load(_REFERENCE, reference or {})
+        now = self.clock.now()
+        with self.sessions.transaction() as session:
+            store = AssetStore(session, actor)
+            released = []
+            for ident in dict.fromkeys(str(i) for i in asset_ids):
+                asset = store.get(ident)
+                row = store.reference(asset, ref["kind"], ref["id"])
+                if row is not None and row.released_at is None:
+                    row.released_at, row.published, row.updated_at = now, False, now
+                    released.append(asset.id)
+            return released
+
+    # -- lifecycle ------------------------------------------------------------------
+
+    def sweep(self, actor):
+        """Soft-remove old unreferenced uploads, then purge the files of long-removed ones."""
+        now = self.clock.now()
+        removed, purged = [], []
+        with self.sessions.transaction() as session:
+            store = AssetStore(session, actor)
+            for asset in store.unreferenced_before(now - timedelta(hours=self.settings.unreferenced_ttl_hours)):
+                asset.status, asset.removed_at, asset.removal_reason, asset.updated_at = (
+                    "removed", now, "unreferenced", now)
+                outbox.add(session, events.ASSET_REMOVED, {"asset_id": str(asset.id), "tenant_id": str(asset.tenant_id),
+                                                           "reason": "unreferenced"}, aggregate_id=asset.id, now=now)
+                removed.append(asset)
+        for asset in removed:
+            log.info("asset removed (unreferenced)", extra={"asset_id": str(asset.id), "tenant_id": str(asset.tenant_id),
+                                                            "created_at": asset.created_at.isoformat()})
+        with self.sessions.transaction() as session:
+            store = AssetStore(session, actor)
+            for asset in store.removed_before(now - timedelta(hours=self.settings.purge_after_hours)):
+                self._delete_objects(asset.renditions)
+                asset.status, asset.purged_at, asset.updated_at = "purged", now, now
+                purged.append(asset)
+        for asset in purged:
+            log.info("asset files purged", extra={"asset_id": str(asset.id), "tenant_id": str(asset.tenant_id)})
+        return {"removed": [str(a.id) for a in removed], "purged": [str(a.id) for a in purged]}
+
+
+def _stored_event(asset):
+    return {"asset_id": str(asset.id), "tenant_id": str(asset.tenant_id), "kind": asset.kind,
+            "content_type": asset.content_type, "size": asset.size, "sha256": asset.sha256, "width": asset.width,
+            "height": asset.height, "credit_user_id": _str(asset.credit_user_id), "credit_name": asset.credit_name,
+            "uploaded_by": _str(asset.uploaded_by)}
+
+
+def _str(value):
+    return None if value is None else str(value)
+
+
+def _is_uuid(value):
+    try:
+        uuid.UUID(str(value))
+        return True
+    except ValueError:
+        return False
+

@@ -1,0 +1,80 @@
+"""The only module of the media service that queries the database."""
+
+from sqlalchemy import func, or_, select
+
+from platform_shared.database import as_uuid, paginate
+from platform_shared.errors import NotFound
+
+from media import policy
+from media.models import Asset, AssetReference
+
+
+class AssetStore:
+    def __init__(self, session, actor):
+        self.session, self.actor = session, actor
+
+    def _visible(self):
+        return select(Asset).where(policy.own_tenant_rows(self.actor, Asset), Asset.status == "stored")
+
+    def get(self, asset_id, *, for_update=False):
+        """An asset of the actor's tenant, or NotFound (other tenants' too)."""
+        stmt = self._visible().where(Asset.id == as_uuid(asset_id, "asset"))
+        if for_update:
+            stmt = stmt.with_for_update()
+        asset = self.session.scalars(stmt).one_or_none()
+        if asset is None:
+            raise NotFound.of("asset", asset_id)
+        return asset
+
+    def many(self, asset_ids):
+        """Stored assets by id regardless of tenant (callers decide what the actor may use)."""
+        ids = [as_uuid(i, "asset") for i in asset_ids]
+        return {a.id: a for a in self.session.scalars(select(Asset).where(Asset.id.in_(ids))).all()}
+
+    def list(self, *, page, per_page, kind=None, referenced=None, q=None):
+        stmt = self._visible()
+        if kind:
+            stmt = stmt.where(Asset.kind == kind)
+        active = select(AssetReference.asset_id).where(AssetReference.released_at.is_(None))
+        if referenced is True:
+            stmt = stmt.where(Asset.id.in_(active))
+        elif referenced is False:
+            stmt = stmt.where(Asset.id.not_in(active))
+        if q:
+            like = f"%{q.lower()}%"
+            stmt = stmt.where(or_(func.lower(func.coalesce(Asset.caption, "")).like(like),
+                                  func.lower(func.coalesce(Asset.filename, "")).like(like),
+                                  func.lower(func.coalesce(Asset.credit_name, "")).like(like)))
+        return paginate(self.session, stmt.order_by(Asset.created_at.desc(), Asset.id), page, per_page)
+
+    def by_hash(self, tenant_id, sha256):
+        return self.session.scalars(
+            select(Asset).where(Asset.tenant_id == tenant_id, Asset.sha256 == sha256, Asset.status == "stored")
+        ).one_or_none()
+
+    def any(self, asset_id):
+        """A stored asset whatever its tenant — for public reads, which then check publication."""
+        try:
+            ident = as_uuid(asset_id, "asset")
+        except NotFound:
+            return None
+        return self.session.scalars(select(Asset).where(Asset.id == ident, Asset.status == "stored")).one_or_none()
+
+    def reference(self, asset, kind, ref_id):
+        return self.session.scalars(
+            select(AssetReference).where(AssetReference.asset_id == asset.id, AssetReference.ref_kind == kind,
+                                         AssetReference.ref_id == ref_id)
+        ).one_or_none()
+
+    def unreferenced_before(self, cutoff, limit=200):
+        active = select(AssetReference.asset_id).where(AssetReference.released_at.is_(None))
+        return self.session.scalars(
+            select(Asset).where(Asset.status == "stored", Asset.created_at < cutoff, Asset.id.not_in(active))
+            .order_by(Asset.created_at).limit(limit).with_for_update(skip_locked=True)
+        ).all()
+
+    def removed_before(self, cutoff, limit=200):
+        return self.session.scalars(
+            select(Asset).where(Asset.status == "removed", Asset.removed_at < cutoff)
+            .order_by(Asset.removed_at).limit(limit).with_for_update(skip_locked=True)
+        ).all()

@@ -1,0 +1,222 @@
+"""Media through the gateway, on both storage backends: upload, credits, renditions,
+presigned and public reads, isolation between tenants, hostile files."""
+
+import io
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import requests
+from nameko.standalone.rpc import ServiceRpcProxy
+from PIL import ExifTags, Image
+from sqlalchemy import select
+
+from platform_shared import transport  # noqa: F401
+from platform_shared.actor import SYSTEM
+from platform_shared.contracts import media as contracts
+from platform_shared.tables import outbox
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import samples  # noqa: E402
+
+
+def upload(client, data, filename="anh.jpg", content_type="image/jpeg", **fields):
+    form = {**fields, "file": (io.BytesIO(data), filename, content_type)}
+    return client.post("/api/v1/media", data=form, content_type="multipart/form-data")
+
+
+@pytest.fixture
+def contributor(api, login, media_service):
+    return api.as_(login("hanoi.contributor"))
+
+
+def fetch(api, url):
+    """Follow a presigned URL: a gateway path (filesystem backend) or the S3 server's."""
+    if url.startswith("/"):
+        response = api.get(url)
+        return response.status_code, response.data
+    response = requests.get(url, timeout=10)
+    return response.status_code, response.content
+
+
+def test_a_contributor_uploads_a_credited_photo_and_sees_its_thumbnail(api, login, contributor, databases):
+    me = contributor.get("/api/v1/me").json["user"]
+    created = upload(contributor, samples.jpeg_with_gps(), filename="Đại hội CĐCS May 10.jpg",
+                     caption="Đại hội Công đoàn cơ sở Tổng công ty May 10", credit_user_id=me["id"])
+    assert created.status_code == 201, created.json
+    asset = created.json
+    assert (asset["kind"], asset["format"], asset["width"], asset["height"]) == ("image", "jpeg", 1600, 1200)
+    assert asset["credit_user_id"] == me["id"] and asset["credit_name"] == "Trần Văn Bình"  # from accounts
+    assert asset["filename"] == "Đại hội CĐCS May 10.jpg"
+    assert set(asset["renditions"]) == {"original", "medium", "thumb"}
+
+    status, thumb = fetch(api, asset["renditions"]["thumb"]["url"])
+    assert status == 200 and max(Image.open(io.BytesIO(thumb)).size) == 320
+    status, original = fetch(api, asset["renditions"]["original"]["url"])
+    assert status == 200
+    stored = Image.open(io.BytesIO(original))
+    assert not stored.getexif().get_ifd(ExifTags.IFD.GPSInfo) and b"Canon" not in original
+
+    with databases.sessions("media").transaction() as session:
+        (event,) = session.execute(select(outbox.c.payload)
+                                   .where(outbox.c.event_type == contracts.ASSET_STORED)).scalars().all()
+    loaded = contracts.AssetStored().load(event)
+    assert loaded["asset_id"] == asset["id"] and loaded["credit_user_id"] == me["id"]
+
+
+def test_the_same_file_twice_returns_the_existing_asset(contributor, media_storage):
+    data = samples.jpeg_with_gps(seed=7)
+    first = upload(contributor, data)
+    again = upload(contributor, data, filename="ten-khac.jpg")
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json["id"] == first.json["id"] and again.json["duplicate"] is True
+    assert len(media_storage.keys()) == 3
+
+
+def test_metadata_fields_after_the_file_are_applied_too(contributor):
+    form = {"file": (io.BytesIO(samples.png()), "a.png", "image/png"), "alt_text": "Logo công đoàn",
+            "rights": "CC BY 4.0"}
+    response = contributor.post("/api/v1/media", data=form, content_type="multipart/form-data")
+    assert response.status_code == 201
+    assert (response.json["alt_text"], response.json["rights"]) == ("Logo công đoàn", "CC BY 4.0")
+
+
+def test_patch_describes_an_asset_and_refuses_an_unknown_photographer(contributor):
+    asset = upload(contributor, samples.webp()).json
+    patched = contributor.patch(f"/api/v1/media/{asset['id']}", json={
+        "caption": "Công nhân KCN Thăng Long", "credit_name": "Phóng viên Minh Anh", "source": "LĐLĐ Hà Nội"})
+    assert patched.status_code == 200
+    assert (patched.json["caption"], patched.json["credit_name"]) == ("Công nhân KCN Thăng Long", "Phóng viên Minh Anh")
+    unknown = contributor.patch(f"/api/v1/media/{asset['id']}",
+                                json={"credit_user_id": "6f1c1c1c-1c1c-4c1c-8c1c-1c1c1c1c1c1c"})
+    assert unknown.status_code == 422 and "credit_user_id" in unknown.json["errors"]
+    extra = contributor.patch(f"/api/v1/media/{asset['id']}", json={"width": 5})
+    assert extra.status_code == 422 and "width" in extra.json["errors"]
+
+
+@pytest.mark.parametrize("data, filename, content_type", [
+    (samples.mp4(), "clip.mp4", "video/mp4"),
+    (samples.webm(), "clip.webm", "video/webm"),
+    (samples.pdf(), "1197-TLD.pdf", "application/pdf"),
+    (samples.docx(), "cong-van.docx", "application/octet-stream"),
+])
+def test_videos_and_documents_are_stored_as_they_came(api, contributor, data, filename, content_type):
+    created = upload(contributor, data, filename=filename, content_type=content_type)
+    assert created.status_code == 201, created.json
+    assert list(created.json["renditions"]) == ["original"]
+    status, body = fetch(api, created.json["renditions"]["original"]["url"])
+    assert status == 200 and body == data
+
+
+HOSTILE = [
+    pytest.param(samples.png_bomb, "bomb.png", "IMAGE_TOO_LARGE", 422, id="20000x20000 png"),
+    pytest.param(samples.truncated_jpeg, "cut.jpg", "INVALID_IMAGE", 422, id="truncated jpeg"),
+    pytest.param(samples.jpeg_header_then_html, "x.jpg", "INVALID_IMAGE", 422, id="jpeg header then html"),
+    pytest.param(samples.zip_file, "anh.png", "UNSUPPORTED_FILE_TYPE", 422, id="zip sent as png"),
+    pytest.param(lambda: b"", "empty.jpg", "EMPTY_FILE", 422, id="empty file"),
+    pytest.param(lambda: b"GIF89a" + bytes(100), "a.gif", "UNSUPPORTED_FILE_TYPE", 422, id="gif"),
+    pytest.param(samples.png, "../../etc/passwd.png", "INVALID_FILE_NAME", 422, id="file name with ../"),
+]
+
+
+@pytest.mark.parametrize("maker, filename, code, status", HOSTILE)
+def test_hostile_uploads_are_refused_and_leave_nothing_stored(contributor, media_storage, maker, filename, code,
+                                                             status):
+    response = upload(contributor, maker(), filename=filename, content_type="image/png")
+    assert response.status_code == status, response.json
+    assert response.json["code"] == code and "file" in response.json["errors"]
+    assert media_storage.keys() == []
+    assert contributor.get("/api/v1/media").json["total"] == 0
+
+
+def test_a_file_over_its_cap_is_refused_before_it_is_read_whole(api, login, start_service, media_settings,
+                                                                 accounts_service):
+    container = start_service("media", MEDIA_MAX_IMAGE_BYTES=200_000, **media_settings)
+    from media.dependencies import make_storage
+
+    storage = make_storage(container.config)
+    big = samples.jpeg_with_gps()[:64] + bytes(3_000_000)  # a JPEG header, then 3 MB
+    response = upload(api.as_(login("hanoi.contributor")), big)
+    assert response.status_code == 413 and response.json["code"] == "FILE_TOO_LARGE"
+    assert "file" in response.json["errors"]
+    assert response.headers.get("Connection") == "close"
+    assert storage.keys() == []
+
+
+def test_not_multipart_or_without_a_file_is_refused(contributor):
+    assert contributor.post("/api/v1/media", json={"file": "x"}).status_code == 422
+    no_file = contributor.post("/api/v1/media", data={"caption": "x"}, content_type="multipart/form-data")
+    assert no_file.status_code == 422 and "file" in no_file.json["errors"]
+    broken = contributor.post("/api/v1/media", data=b"--zz\r\nnot a part", content_type="multipart/form-data")
+    assert broken.status_code in (400, 422)
+
+
+def test_a_member_cannot_upload(api, login, media_service):
+    response = upload(api.as_(login("hanoi.member")), samples.png())
+    assert response.status_code == 403
+
+
+def test_another_tenant_reaches_nothing(api, login, contributor, media_storage):
+    asset = upload(contributor, samples.jpeg_with_gps()).json
+    other = api.as_(login("danang.admin"))
+    assert other.get(f"/api/v1/media/{asset['id']}").status_code == 404
+    assert other.patch(f"/api/v1/media/{asset['id']}", json={"caption": "x"}).status_code == 404
+    for rendition in ("original", "medium", "thumb"):
+        assert other.get(f"/api/v1/media/{asset['id']}/content?rendition={rendition}").status_code == 404
+        assert api.get(f"/api/v1/media/{asset['id']}/content?rendition={rendition}").status_code == 404
+    assert other.get("/api/v1/media").json["total"] == 0
+    assert other.get("/api/v1/media/not-a-uuid").status_code == 404
+
+
+def test_a_published_asset_is_public_through_its_public_renditions_only(api, contributor, media_service):
+    asset = upload(contributor, samples.jpeg_with_gps()).json
+    with ServiceRpcProxy("media", {"AMQP_URI": media_service.config["AMQP_URI"]}, timeout=10) as media:
+        media.mark_referenced(SYSTEM.dump(), [asset["id"]], {"kind": "article", "id": "a-1", "published": True})
+    thumb = api.get(f"/api/v1/media/{asset['id']}/content?rendition=thumb")
+    assert thumb.status_code == 200 and thumb.mimetype == "image/jpeg"
+    assert thumb.headers["Cache-Control"].startswith("public") and thumb.headers["ETag"]
+    again = api.get(f"/api/v1/media/{asset['id']}/content?rendition=thumb",
+                    headers={"If-None-Match": thumb.headers["ETag"]})
+    assert again.status_code == 304 and again.data == b""
+    assert api.get(f"/api/v1/media/{asset['id']}/content?rendition=original").status_code == 404
+    assert api.get(f"/api/v1/media/{asset['id']}").status_code == 401  # metadata stays private
+    described = contributor.get(f"/api/v1/media/{asset['id']}").json
+    assert "public" in described, described
+    assert described["public"] is True and described["renditions"]["thumb"]["public_url"]
+
+
+def test_presigned_urls_are_short_lived_and_tamper_proof(api, contributor, media_backend):
+    asset = upload(contributor, samples.png()).json
+    url = asset["renditions"]["original"]["url"]
+    if media_backend["MEDIA_STORAGE"] == "s3":
+        assert "X-Amz-Expires=300" in url and "X-Amz-Signature" in url
+        return
+    query = dict(part.split("=") for part in urlsplit(url).query.split("&"))
+    base = f"/api/v1/media/{asset['id']}/content?rendition=original"
+    assert api.get(url).status_code == 200
+    assert api.get(f"{base}&expires={query['expires']}&signature={'0' * 64}").status_code == 404
+    assert api.get(f"{base}&expires=1000&signature={query['signature']}").status_code == 404  # expired
+    assert api.get(f"/api/v1/media/{asset['id']}/content?rendition=thumb&expires={query['expires']}"
+                   f"&signature={query['signature']}").status_code == 404  # signed for another rendition
+    assert api.get(f"/api/v1/media/{asset['id']}/content?rendition=poster").status_code == 422
+
+
+def test_other_services_check_mark_and_release_assets(contributor, api, login, media_service):
+    mine = upload(contributor, samples.png()).json
+    theirs = upload(api.as_(login("danang.admin")), samples.png(100, 100)).json
+    hanoi_actor = {"user_id": "u", "tenant_id": mine["tenant_id"], "roles": ["contributor"]}
+    with ServiceRpcProxy("media", {"AMQP_URI": media_service.config["AMQP_URI"]}, timeout=10) as media:
+        checked = media.check_assets(hanoi_actor, [mine["id"], theirs["id"], "not-an-id"])
+        assert checked["all_usable"] is False
+        assert [a["usable"] for a in checked["assets"]] == [True, False, False]
+        media.mark_referenced(hanoi_actor, [mine["id"]], {"kind": "article", "id": "draft-9"})
+        assert media.get_asset(hanoi_actor, mine["id"])["referenced"] is True
+        assert media.release(hanoi_actor, [mine["id"]], {"kind": "article", "id": "draft-9"}) == [mine["id"]]
+        assert media.get_asset(hanoi_actor, mine["id"])["referenced"] is False
+        from platform_shared.errors import InvalidInput, NotFound
+
+        with pytest.raises(NotFound):
+            media.mark_referenced(hanoi_actor, [theirs["id"]], {"kind": "article", "id": "x"})
+        with pytest.raises(InvalidInput):
+            media.mark_referenced(hanoi_actor, [mine["id"]], {"kind": "Bad Kind!", "id": "x"})

@@ -1,0 +1,85 @@
+"""Request and response shapes of the media API (``/media``)."""
+
+from marshmallow import fields, validate
+
+from platform_shared.schemas import PageArgs, Schema, StrictSchema, Text, length, one_of
+
+KINDS = ("image", "video", "document")
+RENDITION_NAMES = ("original", "medium", "thumb")
+
+
+class AssetMetadata(StrictSchema):
+    """What a person may say about an asset; every field optional in a PATCH."""
+
+    caption = Text(allow_none=True, validate=length(1, 2000))
+    alt_text = Text(allow_none=True, validate=length(1, 500))
+    credit_user_id = fields.UUID(allow_none=True, metadata={"description": "the photographer's user id (royalties)"})
+    credit_name = Text(allow_none=True, validate=length(2, 200), metadata={"description": "display name / bút danh"})
+    source = Text(allow_none=True, validate=length(1, 300))
+    rights = Text(allow_none=True, validate=length(1, 300))
+
+
+class UploadForm(Schema):
+    """Documentation of the multipart upload; the gateway streams it."""
+
+    file = fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
+    caption = fields.String()
+    alt_text = fields.String()
+    credit_user_id = fields.String()
+    credit_name = fields.String()
+    source = fields.String()
+    rights = fields.String()
+
+
+class Rendition(Schema):
+    size = fields.Integer(required=True)
+    content_type = fields.String(required=True)
+    width = fields.Integer(allow_none=True)
+    height = fields.Integer(allow_none=True)
+    url = fields.String(metadata={"description": "short-lived presigned URL"})
+    public_url = fields.String(allow_none=True, metadata={"description": "cacheable URL once published"})
+
+
+class AssetRead(Schema):
+    id = fields.UUID(required=True)
+    tenant_id = fields.UUID(required=True)
+    kind = fields.String(required=True)
+    format = fields.String(required=True)
+    content_type = fields.String(required=True)
+    filename = fields.String(allow_none=True)
+    size = fields.Integer(required=True)
+    sha256 = fields.String(required=True)
+    width = fields.Integer(allow_none=True)
+    height = fields.Integer(allow_none=True)
+    caption = fields.String(allow_none=True)
+    alt_text = fields.String(allow_none=True)
+    credit_user_id = fields.UUID(allow_none=True)
+    credit_name = fields.String(allow_none=True)
+    source = fields.String(allow_none=True)
+    rights = fields.String(allow_none=True)
+    status = fields.String(required=True)
+    public = fields.Boolean(required=True)
+    referenced = fields.Boolean(required=True)
+    uploaded_by = fields.UUID(allow_none=True)
+    created_at = fields.DateTime(required=True)
+    updated_at = fields.DateTime(required=True)
+    renditions = fields.Dict(keys=fields.String(), values=fields.Nested(Rendition), required=True)
+    duplicate = fields.Boolean(metadata={"description": "true when this upload matched an existing asset"})
+
+
+class AssetListArgs(PageArgs):
+    kind = fields.String(validate=one_of(KINDS))
+    referenced = fields.Boolean()
+    q = Text(validate=length(1, 100))
+
+
+class ContentArgs(StrictSchema):
+    rendition = fields.String(load_default="original", validate=one_of(RENDITION_NAMES))
+    expires = fields.Integer()
+    signature = fields.String(validate=validate.Length(max=128))
+
+
+class Reference(StrictSchema):
+    kind = fields.String(required=True, validate=[length(2, 32), validate.Regexp(r"^[a-z_]+$")])
+    id = fields.String(required=True, validate=length(1, 64))
+    published = fields.Boolean(load_default=False)
