@@ -130,17 +130,44 @@ def test_hostile_uploads_are_refused_and_leave_nothing_stored(contributor, media
     assert contributor.get("/api/v1/media").json["total"] == 0
 
 
+class CountingBody(io.BytesIO):
+    """A request body that remembers how much of it the server read."""
+
+    def __init__(self, data):
+        super().__init__(data)
+        self.taken = 0
+
+    def read(self, size=-1):
+        chunk = super().read(size)
+        self.taken += len(chunk)
+        return chunk
+
+    def readline(self, size=-1):
+        chunk = super().readline(size)
+        self.taken += len(chunk)
+        return chunk
+
+
 def test_a_file_over_its_cap_is_refused_before_it_is_read_whole(api, login, start_service, media_settings,
                                                                  accounts_service):
     container = start_service("media", MEDIA_MAX_IMAGE_BYTES=200_000, **media_settings)
     from media.dependencies import make_storage
 
     storage = make_storage(container.config)
-    big = samples.jpeg_with_gps()[:64] + bytes(3_000_000)  # a JPEG header, then 3 MB
-    response = upload(api.as_(login("hanoi.contributor")), big)
+    boundary = "cap-test-boundary"
+    big = samples.jpeg_with_gps()[:64] + bytes(40_000_000)  # a JPEG header, then 40 MB
+    body = CountingBody(
+        f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.jpg\"\r\n"
+        f"Content-Type: image/jpeg\r\n\r\n".encode() + big + f"\r\n--{boundary}--\r\n".encode())
+    size = len(body.getvalue())
+    token = login("hanoi.contributor")["access_token"]
+    response = api.client.post("/api/v1/media", input_stream=body, content_length=size,
+                               content_type=f"multipart/form-data; boundary={boundary}",
+                               headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 413 and response.json["code"] == "FILE_TOO_LARGE"
     assert "file" in response.json["errors"]
     assert response.headers.get("Connection") == "close"
+    assert body.taken < size // 4, f"the gateway read {body.taken} of {size} bytes before refusing"
     assert storage.keys() == []
 
 
