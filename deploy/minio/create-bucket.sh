@@ -2,7 +2,9 @@
 # Creates the media bucket and the media service's own MinIO user, limited to that
 # bucket (the service never gets the root credentials). Private bucket: clients get
 # presigned URLs or gateway-served renditions (DESIGN.md §6). Idempotent: re-running
-# updates the policy and the user's secret key.
+# updates the policy and the user's secret key. The policy also lets the user
+# create that one bucket: the media service makes it at start when it is missing
+# (it may start before this has run, on Kubernetes).
 #
 # Needs: MINIO_ROOT_USER, MINIO_ROOT_PASSWORD, MEDIA_S3_BUCKET, MEDIA_S3_ACCESS_KEY,
 #        MEDIA_S3_SECRET_KEY; MINIO_URL (default http://minio:9000).
@@ -32,7 +34,7 @@ cat > "$policy_file" <<JSON
   "Version": "2012-10-17",
   "Statement": [
     {"Effect": "Allow",
-     "Action": ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"],
+     "Action": ["s3:CreateBucket", "s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"],
      "Resource": ["arn:aws:s3:::$MEDIA_S3_BUCKET"]},
     {"Effect": "Allow",
      "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject",

@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -33,11 +34,15 @@ COMMON_ENV = {"AMQP_URI", "RPC_TIMEOUT", "LOG_LEVEL"}
 SERVICE_ENV = {
     "accounts": {"TOKEN_KEYS_DIR", "TOKEN_ISSUER", "TOKEN_AUDIENCE"},
     "media": {
+        "MEDIA_STORAGE",
         "MEDIA_S3_ENDPOINT",
         "MEDIA_S3_ACCESS_KEY",
         "MEDIA_S3_SECRET_KEY",
         "MEDIA_S3_BUCKET",
         "MEDIA_S3_SECURE",
+        "MEDIA_S3_PUBLIC_ENDPOINT",
+        "MEDIA_HTTP_ADDRESS",
+        "MEDIA_TMP_DIR",
     },
 }
 GATEWAY_ENV = COMMON_ENV | {
@@ -46,7 +51,12 @@ GATEWAY_ENV = COMMON_ENV | {
     "TRUSTED_PROXIES",
     "HOST",
     "GATEWAY_PORT",
+    "MEDIA_HTTP_URL",
+    "MAX_MEDIA_UPLOAD_BYTES",
 }
+# The media service's internal HTTP port (nameko web server): the gateway only.
+MEDIA_HTTP_PORT = 8010
+MEDIA_CONFIG = ROOT / "services" / "media" / "config.yml"
 
 
 def database_env(service):
@@ -168,8 +178,24 @@ def test_dockerfile_requirement_list_is_every_third_party_dependency():
         "psycopg2-binary",
         "flask",
         "gunicorn",
+        "pillow",  # media: image checks and renditions (manylinux wheel, no apt packages)
+        "minio",  # media: the S3 backend
     ):
         assert expected in names
+
+
+def test_media_dependencies_are_pinned_and_installed_by_the_image():
+    with open(ROOT / "services/media/pyproject.toml", "rb") as fh:
+        deps = tomllib.load(fh)["project"]["dependencies"]
+    assert {"pillow", "minio"} <= {re.split(r"[\[<>=!~;]", d, maxsplit=1)[0].lower() for d in deps}
+    pins = {
+        line.split("==")[0].lower()
+        for line in (ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines()
+        if "==" in line and not line.startswith("#")
+    }
+    assert {"pillow", "minio"} <= pins
+    install = re.search(r"pip install --no-deps.*?pip check", dockerfile_text(), re.DOTALL).group(0)
+    assert "-e services/media" in install
 
 
 def test_dockerignore_keeps_secrets_and_local_state_out():
@@ -711,6 +737,300 @@ def test_minio_is_distributed_over_four_pods():
     assert minio["spec"]["serviceName"] in of_kind("Service")
     host, port = config["MEDIA_S3_ENDPOINT"].split(":")
     assert int(port) in {p["port"] for p in of_kind("Service")[host]["spec"]["ports"]}
+
+
+# --------------------------------------------------------------------- media
+
+# Lower case: tmpfs and nginx sizes (binary: nginx's 1100m is 1100 MiB); the rest
+# are Kubernetes quantities.
+_SIZE_UNITS = {
+    "": 1,
+    "k": 1024,
+    "m": 1024**2,
+    "g": 1024**3,
+    "Ki": 1024,
+    "Mi": 1024**2,
+    "Gi": 1024**3,
+    "Ti": 1024**4,
+    "K": 1000,
+    "M": 1000**2,
+    "G": 1000**3,
+}
+
+
+def size_bytes(value):
+    """``4Gi`` (Kubernetes), ``2g`` (tmpfs), ``1100m`` (nginx) -> bytes."""
+    number, unit = re.fullmatch(r"(\d+)([A-Za-z]*)", str(value)).groups()
+    return int(number) * _SIZE_UNITS[unit]
+
+
+def media_config_variables():
+    """The environment variables services/media/config.yml reads."""
+    return set(re.findall(r"\$\{([A-Z0-9_]+)", MEDIA_CONFIG.read_text(encoding="utf-8")))
+
+
+def host_port(address):
+    host, _, port = address.rpartition(":")
+    return host, int(port)
+
+
+def test_media_config_reads_the_settings_deploy_sets():
+    read = media_config_variables()
+    assert "MEDIA_HTTP_ADDRESS" in read and "MEDIA_STORAGE" in read
+    media_env = set(compose_services()["media"]["environment"])
+    config = of_kind("ConfigMap")["platform-config"]["data"]
+    (container,) = of_kind("Deployment")["media"]["spec"]["template"]["spec"]["containers"]
+    k8s_env = set(config) | {v["name"] for v in container["env"]}
+    gateway_only = {"MEDIA_HTTP_URL"}
+    for where, names in (("compose", media_env), ("kubernetes", k8s_env)):
+        unknown = {n for n in names if n.startswith("MEDIA_") and n != "MEDIA_DATABASE_URL"} - gateway_only - read
+        assert not unknown, f"{where}: the media service reads no {sorted(unknown)} (typo?)"
+
+
+# compose
+
+
+def compose_media_env(env=None):
+    return interpolate(compose_services()["media"]["environment"], example_env() if env is None else env)
+
+
+def test_compose_media_uses_minio_with_required_secrets():
+    raw = compose_services()["media"]["environment"]
+    env = compose_media_env()
+    assert env["MEDIA_STORAGE"] == "s3"
+    host, port = host_port(env["MEDIA_S3_ENDPOINT"])
+    assert host == "minio" and host in compose_services() and port == 9000
+    assert env["MEDIA_S3_SECURE"] == "false"
+    assert env["MEDIA_S3_BUCKET"] == "congdoan-media"
+    assert raw["MEDIA_S3_SECRET_KEY"].startswith("${MEDIA_S3_SECRET_KEY:?"), "the secret key has no default"
+    assert raw["MEDIA_S3_ACCESS_KEY"].startswith("${MEDIA_S3_ACCESS_KEY")
+    # the bucket and the user minio-init creates are the ones media uses
+    init = interpolate(compose_services()["minio-init"]["environment"], example_env())
+    for key in ("MEDIA_S3_BUCKET", "MEDIA_S3_ACCESS_KEY", "MEDIA_S3_SECRET_KEY"):
+        assert init[key] == env[key], key
+    # presigned URLs name an address browsers reach: MinIO's published S3 port
+    public_host, public_port = host_port(env["MEDIA_S3_PUBLIC_ENDPOINT"])
+    published = [interpolate(p, example_env()) for p in compose_services()["minio"]["ports"]]
+    assert f"{public_host}:{public_port}:9000" in published
+
+
+def test_compose_media_http_port_is_internal_only():
+    media = compose_services()["media"]
+    env = compose_media_env()
+    assert host_port(env["MEDIA_HTTP_ADDRESS"]) == ("0.0.0.0", MEDIA_HTTP_PORT)
+    assert "ports" not in media, "the media port trusts X-Platform-Actor: never publish it"
+    assert media.get("network_mode") is None
+    for name, svc in compose_services().items():
+        for port in svc.get("ports", []):
+            target = str(interpolate(port, example_env())).split("/")[0].rsplit(":", 1)[-1]
+            assert target != str(MEDIA_HTTP_PORT), f"{name} publishes {port}"
+        # a container sharing media's network namespace could publish its port
+        assert svc.get("network_mode") != "service:media", name
+
+
+def test_compose_gateway_reaches_media_http_port():
+    gateway = interpolate(compose_services()["gateway"]["environment"], example_env())
+    assert gateway["MEDIA_HTTP_URL"] == f"http://media:{MEDIA_HTTP_PORT}"
+    media = compose_media_env()
+    assert int(gateway["MAX_MEDIA_UPLOAD_BYTES"]) >= int(media["MEDIA_MAX_VIDEO_BYTES"]) + 1024 * 1024
+
+
+def test_compose_media_spools_uploads_to_a_big_enough_tmpfs():
+    media = compose_services()["media"]
+    env = compose_media_env()
+    tmp_dir = env["MEDIA_TMP_DIR"]
+    mounts = {}
+    for entry in media["tmpfs"]:
+        path, _, options = entry.partition(":")
+        mounts[path] = dict(o.partition("=")[::2] for o in options.split(",") if o)
+    assert "/tmp" in mounts
+    spool = mounts[tmp_dir]
+    assert size_bytes(spool["size"]) > int(env["MEDIA_MAX_VIDEO_BYTES"])
+    assert spool.get("uid") == "10001", "the platform user must be able to write there"
+
+
+# kubernetes
+
+
+def env_of(container):
+    """Name -> literal value, or ("secret"|"configmap", name, key), envFrom included."""
+    configmaps = of_kind("ConfigMap")
+    env = {}
+    for source in container.get("envFrom", []):
+        env.update(configmaps[source["configMapRef"]["name"]]["data"])
+    for var in container.get("env", []):
+        ref = var.get("valueFrom", {})
+        if "secretKeyRef" in ref:
+            env[var["name"]] = ("secret", ref["secretKeyRef"]["name"], ref["secretKeyRef"]["key"])
+        elif "configMapKeyRef" in ref:
+            env[var["name"]] = ("configmap", ref["configMapKeyRef"]["name"], ref["configMapKeyRef"]["key"])
+        else:
+            env[var["name"]] = var.get("value")
+    return env
+
+
+def media_pod():
+    return of_kind("Deployment")["media"]["spec"]["template"]
+
+
+def gateway_pod():
+    return of_kind("Deployment")["gateway"]["spec"]["template"]
+
+
+def service_port(url_or_address):
+    """The Service and port a ``host:port`` or ``http://host:port`` names."""
+    host, port = host_port(re.sub(r"^[a-z]+://", "", url_or_address).rstrip("/"))
+    return of_kind("Service")[host], port
+
+
+def test_k8s_media_uses_minio_with_secrets_from_secret_refs():
+    (container,) = media_pod()["spec"]["containers"]
+    env = env_of(container)
+    assert env["MEDIA_STORAGE"] == "s3"
+    service, port = service_port(env["MEDIA_S3_ENDPOINT"])
+    assert port in {p["port"] for p in service["spec"]["ports"]}
+    assert service["spec"]["selector"]["app.kubernetes.io/name"] == "minio"
+    assert env["MEDIA_S3_SECURE"] == "false"
+    assert env["MEDIA_S3_BUCKET"] == "congdoan-media"
+    assert env["MEDIA_S3_ACCESS_KEY"] == ("secret", "media-s3-credentials", "access-key")
+    assert env["MEDIA_S3_SECRET_KEY"] == ("secret", "media-s3-credentials", "secret-key")
+    config = of_kind("ConfigMap")["platform-config"]["data"]
+    assert not {k for k in config if "SECRET" in k or "ACCESS_KEY" in k}, "S3 keys belong in a Secret"
+    # the Job creates that bucket for that user
+    job = of_kind("Job")["minio-create-bucket"]
+    job_env = env_of(job["spec"]["template"]["spec"]["containers"][0])
+    assert job_env["MEDIA_S3_BUCKET"] == ("configmap", "platform-config", "MEDIA_S3_BUCKET")
+    assert job_env["MEDIA_S3_ACCESS_KEY"] == env["MEDIA_S3_ACCESS_KEY"]
+    assert job_env["MEDIA_S3_SECRET_KEY"] == env["MEDIA_S3_SECRET_KEY"]
+
+
+def test_k8s_presigned_urls_name_a_public_minio_host():
+    (container,) = media_pod()["spec"]["containers"]
+    public = env_of(container)["MEDIA_S3_PUBLIC_ENDPOINT"]
+    assert public and ":" not in public, "host only: the Ingress listens on the default ports"
+    routes = [
+        path["backend"]["service"]
+        for ingress in of_kind("Ingress").values()
+        for rule in ingress["spec"]["rules"]
+        if rule.get("host") == public
+        for path in rule["http"]["paths"]
+    ]
+    assert routes and all(r["name"] == "minio" and r["port"]["name"] == "api" for r in routes)
+
+
+def test_k8s_media_binds_its_http_port_on_every_interface():
+    (container,) = media_pod()["spec"]["containers"]
+    env = env_of(container)
+    assert host_port(env["MEDIA_HTTP_ADDRESS"]) == ("0.0.0.0", MEDIA_HTTP_PORT)
+    ports = {p["name"]: p["containerPort"] for p in container["ports"]}
+    assert ports == {"http": MEDIA_HTTP_PORT}
+    assert container["readinessProbe"]["tcpSocket"]["port"] == "http"
+    assert "hostPort" not in container["ports"][0] and not media_pod()["spec"].get("hostNetwork")
+
+
+def test_k8s_media_spools_uploads_to_a_big_enough_empty_dir():
+    spec = media_pod()["spec"]
+    (container,) = spec["containers"]
+    env = env_of(container)
+    tmp_dir = env["MEDIA_TMP_DIR"]
+    mount = next(m for m in container["volumeMounts"] if m["mountPath"] == tmp_dir)
+    volume = next(v for v in spec["volumes"] if v["name"] == mount["name"])
+    assert volume["emptyDir"].get("medium") != "Memory", "a 1 GiB video does not belong in the pod's RAM"
+    assert size_bytes(volume["emptyDir"]["sizeLimit"]) > int(env["MEDIA_MAX_VIDEO_BYTES"])
+
+
+def test_k8s_media_service_is_cluster_internal_on_8010():
+    service = of_kind("Service")["media"]
+    assert service["spec"].get("type", "ClusterIP") == "ClusterIP"
+    assert selects({"matchLabels": service["spec"]["selector"]}, media_pod()["metadata"]["labels"])
+    (port,) = service["spec"]["ports"]
+    assert port["port"] == MEDIA_HTTP_PORT and "nodePort" not in port
+    (container,) = media_pod()["spec"]["containers"]
+    assert {p["name"]: p["containerPort"] for p in container["ports"]}[port["targetPort"]] == MEDIA_HTTP_PORT
+    for ingress in of_kind("Ingress").values():
+        for rule in ingress["spec"]["rules"]:
+            for path in rule["http"]["paths"]:
+                assert path["backend"]["service"]["name"] != "media", "the media port must never be public"
+
+
+def test_k8s_gateway_reaches_media_http_port():
+    (container,) = gateway_pod()["spec"]["containers"]
+    env = env_of(container)
+    assert env["MEDIA_HTTP_URL"] == f"http://media:{MEDIA_HTTP_PORT}"
+    service, port = service_port(env["MEDIA_HTTP_URL"])
+    assert service["metadata"]["name"] == "media" and port in {p["port"] for p in service["spec"]["ports"]}
+    (media,) = media_pod()["spec"]["containers"]
+    assert int(env["MAX_MEDIA_UPLOAD_BYTES"]) >= int(env_of(media)["MEDIA_MAX_VIDEO_BYTES"]) + 1024 * 1024
+
+
+def test_k8s_network_policy_admits_only_the_gateway_to_media():
+    media_labels = media_pod()["metadata"]["labels"]
+    gateway_labels = gateway_pod()["metadata"]["labels"]
+    others = [
+        d["spec"]["template"]["metadata"]["labels"]
+        for name, d in of_kind("Deployment").items()
+        if name not in ("gateway", "media")
+    ]
+    policies = [
+        p
+        for p in of_kind("NetworkPolicy").values()
+        if selects(p["spec"]["podSelector"], media_labels) and "Ingress" in p["spec"].get("policyTypes", ["Ingress"])
+    ]
+    assert policies, "no NetworkPolicy isolates the media pods"
+    for policy in policies:
+        rules = policy["spec"].get("ingress", [])
+        assert rules, f"{policy['metadata']['name']} admits nothing (the gateway needs 8010)"
+        for rule in rules:
+            sources, ports = rule.get("from"), rule.get("ports")
+            assert sources, "a rule without `from` admits every source"
+            assert ports and all(
+                p.get("port") == MEDIA_HTTP_PORT and p.get("protocol", "TCP") == "TCP" for p in ports
+            ), "only the media HTTP port"
+            for source in sources:
+                assert set(source) == {"podSelector"}, "pods of this namespace only (no ipBlock / namespaceSelector)"
+                assert source["podSelector"].get("matchLabels"), "an empty podSelector admits every pod"
+                assert selects(source["podSelector"], gateway_labels)
+                assert not any(selects(source["podSelector"], labels) for labels in others)
+    admitted_gateway = any(
+        selects(s["podSelector"], gateway_labels) for p in policies for r in p["spec"]["ingress"] for s in r["from"]
+    )
+    assert admitted_gateway
+    # the policy selects the media service pods, not its relay or anything else
+    for policy in policies:
+        assert not any(selects(policy["spec"]["podSelector"], labels) for labels in others + [gateway_labels])
+
+
+def test_k8s_ingress_lets_large_media_uploads_through_unbuffered():
+    (container,) = gateway_pod()["spec"]["containers"]
+    limit = int(env_of(container)["MAX_MEDIA_UPLOAD_BYTES"])
+    media_ingresses = [
+        ingress
+        for ingress in of_kind("Ingress").values()
+        for rule in ingress["spec"]["rules"]
+        for path in rule["http"]["paths"]
+        if path["path"] == "/api/v1/media" and path["backend"]["service"]["name"] == "gateway"
+    ]
+    assert len(media_ingresses) == 1
+    annotations = media_ingresses[0]["metadata"]["annotations"]
+    assert size_bytes(annotations["nginx.ingress.kubernetes.io/proxy-body-size"]) >= limit
+    assert annotations["nginx.ingress.kubernetes.io/proxy-request-buffering"] == "off"
+    # the rest of the site keeps the small limit
+    main = of_kind("Ingress")["gateway"]["metadata"]["annotations"]
+    assert size_bytes(main["nginx.ingress.kubernetes.io/proxy-body-size"]) < limit
+
+
+def test_readme_explains_the_media_setup():
+    readme = (DEPLOY / "README.md").read_text(encoding="utf-8")
+    assert "## Media" in readme
+    for needed in (
+        "MEDIA_S3_PUBLIC_ENDPOINT",
+        "X-Platform-Actor",
+        "8010",
+        "NetworkPolicy",
+        "timeout = 60",
+        "proxy-request-buffering",
+    ):
+        assert needed in readme, needed
 
 
 # ------------------------------------------------------------------- secrets

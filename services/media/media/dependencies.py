@@ -18,9 +18,10 @@ def make_storage(config):
             require(config, "MEDIA_S3_ACCESS_KEY", "MEDIA_S3_ACCESS_KEY"),
             require(config, "MEDIA_S3_SECRET_KEY", "MEDIA_S3_SECRET_KEY"),
             require(config, "MEDIA_S3_BUCKET", "MEDIA_S3_BUCKET"),
-            secure=str(config.get("MEDIA_S3_SECURE", "false")).lower() in ("1", "true", "yes"),
+            secure=bool(_flag(config.get("MEDIA_S3_SECURE"))),
             region=config.get("MEDIA_S3_REGION") or "us-east-1",
             public_endpoint=config.get("MEDIA_S3_PUBLIC_ENDPOINT") or None,
+            public_secure=_flag(config.get("MEDIA_S3_PUBLIC_SECURE")),
         )
     elif backend == "filesystem":
         storage = FileStorage(require(config, "MEDIA_FS_ROOT", "MEDIA_FS_ROOT"),
@@ -31,6 +32,15 @@ def make_storage(config):
         raise ConfigurationError(f"MEDIA_STORAGE must be 'filesystem' or 's3', not {backend!r}")
     storage.ensure_bucket()  # the bucket (or folder) is created at start when missing
     return storage
+
+
+def _flag(value):
+    """True/False from a setting, None when unset (YAML may already have made it a bool)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return value
+    return str(value).lower() in ("1", "true", "yes")
 
 
 class MediaApp(DependencyProvider):
