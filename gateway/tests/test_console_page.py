@@ -60,6 +60,7 @@ def test_page_is_vietnamese_html(client, path):
         "Hồ sơ cán bộ",
         "Mật khẩu",
         "Tên đăng nhập",
+        "Thư viện ảnh và tệp",
     ):
         assert text in html, text
 
@@ -176,3 +177,85 @@ def test_page_carries_the_gateway_headers(client):
     response = client.get("/console")
     assert response.headers.get("X-Content-Type-Options") == "nosniff"
     assert "X-Request-ID" in response.headers
+
+
+# -- media library ---------------------------------------------------------------------------
+
+
+def _function(script, name):
+    """The text of ``function name(...) {...}`` up to the next top-level function of the module."""
+    start = script.index("function " + name + "(")
+    end = script.find("\n  function ", start + 1)
+    return script[start:end if end != -1 else len(script)]
+
+
+def test_media_section_is_on_the_page(client):
+    html = _page(client, "/console")
+    assert 'data-section="media"' in html
+    assert 'id="section-media"' in html
+    assert 'accept="image/jpeg,image/png,image/webp,video/mp4,video/webm,application/pdf,.docx"' in html
+    for control in ("file", "caption", "alt_text", "credit_user_id", "credit_name", "source", "rights"):
+        assert f'name="{control}"' in html, control
+    # Progress and cancel during an upload; filters; an edit dialog for the metadata.
+    assert re.search(r"<progress\b[^>]*\bid=\"media-progress-bar\"", html)
+    assert 'id="media-cancel"' in html
+    assert 'id="media-kind"' in html and 'id="media-q"' in html
+    assert 'id="media-pager"' in html
+    assert re.search(r'<dialog id="media-edit-dialog"', html)
+    # Photographers are told that location data is removed.
+    assert "EXIF/GPS" in html
+    for text in ("Tải tệp lên", "Văn bản thay thế", "Tác giả ảnh", "Bản quyền", "Nguồn", "Hủy tải lên"):
+        assert text in html, text
+
+
+def test_media_section_is_only_for_uploaders(script):
+    assert 'var MEDIA_UPLOAD_ROLES = ["contributor", "editor", "tenant_admin", "platform_admin"];' in script
+    sections = _function(script, "availableSections")
+    assert 'if (hasAnyRole(MEDIA_UPLOAD_ROLES)) list.push("media");' in sections
+
+
+def test_media_library_calls_the_api(script):
+    assert '"/media"' in script
+    assert 'request("GET", "/media", { query: { page: st.page, per_page: MEDIA_PER_PAGE, kind: st.kind, q: st.q } })' in script
+    assert 'request("PATCH", "/media/" + encodeURIComponent(asset.id), { json: body })' in script
+    assert 'uploadForm("/media", data,' in script
+    # The photographer picker: the tenant's accounts for administrators, oneself for everyone.
+    assert 'request("GET", "/users", { query: query })' in script
+    assert "per_page: 100" in _function(script, "ensureMediaPeople")
+
+
+def test_media_upload_sends_form_data_with_progress(script):
+    upload = _function(script, "initMedia")
+    assert "new FormData()" in upload
+    assert 'data.append("file", file, file.name);' in upload
+    for field in ("caption", "alt_text", "credit_user_id", "credit_name", "source", "rights"):
+        assert f'"{field}"' in script, field
+    sender = _function(script, "uploadForm")
+    assert "new XMLHttpRequest()" in sender
+    assert 'xhr.open("POST", buildUrl(path));' in sender
+    assert "xhr.upload.onprogress" in sender
+    assert "xhr.abort()" in sender
+    assert "xhr.send(formData)" in sender
+    # Same session handling as every other call: bearer token, one refresh on 401, then sign in again.
+    assert '"Bearer " + sentToken' in sender
+    assert "refreshTokens()" in sender
+    assert "expiredError(" in sender
+    assert "new ApiError(done.status, data, headers)" in sender
+
+
+def test_media_upload_checks_the_caps_first(script):
+    assert "var MEDIA_LIMITS = { image: 20 * MB, video: 1024 * MB, document: 50 * MB };" in script
+    assert "checkMediaFile(file)" in _function(script, "initMedia")
+
+
+def test_media_list_is_accessible_and_vietnamese(script):
+    card = _function(script, "mediaPreview")
+    assert "alt: asset.alt_text || asset.caption" in card
+    assert '"vi-VN"' in _function(script, "formatNumber")
+    for label in ("Ảnh", "Video", "Tài liệu", "Đang được dùng", "Sửa thông tin", "Đã hủy tải lên", "Tệp rỗng"):
+        assert label in script, label
+
+
+def test_media_links_are_refreshed_when_they_expire(script):
+    assert "MEDIA_URL_LIFETIME_MS" in script
+    assert "mediaLinksStale()" in _function(script, "thumbnailFailed")

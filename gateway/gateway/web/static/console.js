@@ -54,8 +54,31 @@
     unit_id: "Đơn vị", tenant_id: "Đơn vị thành viên", position: "Chức vụ", term_start: "Bắt đầu nhiệm kỳ",
     term_end: "Kết thúc nhiệm kỳ", status: "Trạng thái", q: "Từ khóa", page: "Trang", per_page: "Số dòng mỗi trang",
     admin_name: "Họ tên quản trị viên", admin_email: "E-mail quản trị viên", slug: "Đường dẫn",
-    short_name: "Tên viết tắt", _schema: "Dữ liệu"
+    short_name: "Tên viết tắt", caption: "Chú thích", alt_text: "Văn bản thay thế", credit_user_id: "Tác giả ảnh",
+    credit_name: "Tên tác giả hiển thị", source: "Nguồn", rights: "Bản quyền", _schema: "Dữ liệu"
   };
+  // Media library: who may upload, who may edit any asset (others only their own uploads), and
+  // the server's caps, checked here first so nobody waits for a 1 GB upload to be refused.
+  var MB = 1024 * 1024;
+  var MEDIA_UPLOAD_ROLES = ["contributor", "editor", "tenant_admin", "platform_admin"];
+  var MEDIA_EDITOR_ROLES = ["editor", "tenant_admin", "platform_admin"];
+  var MEDIA_FIELDS = ["caption", "alt_text", "credit_user_id", "credit_name", "source", "rights"];
+  var MEDIA_KIND_LABELS = { image: "Ảnh", video: "Video", document: "Tài liệu" };
+  var MEDIA_LIMITS = { image: 20 * MB, video: 1024 * MB, document: 50 * MB };
+  var MEDIA_TYPES = {
+    "image/jpeg": "image", "image/png": "image", "image/webp": "image",
+    "video/mp4": "video", "video/webm": "video",
+    "application/pdf": "document",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "document"
+  };
+  var MEDIA_EXTENSIONS = {
+    jpg: "image", jpeg: "image", png: "image", webp: "image", mp4: "video", m4v: "video", webm: "video",
+    pdf: "document", docx: "document"
+  };
+  var MEDIA_PER_PAGE = 24;
+  // Presigned URLs live about 5 minutes; older lists are reloaded before their links are used.
+  var MEDIA_URL_LIFETIME_MS = 4 * 60 * 1000;
+
   var SAMPLE_CSV = [
     IMPORT_HEADER,
     "LDLD-HP,Liên đoàn Lao động thành phố Hải Phòng,provincial_federation,TLD,Nguyễn Văn An,an.nguyen@ldld-haiphong.vn",
@@ -265,13 +288,17 @@
   /** A 401 that a refresh could not cure: back to the sign-in form. */
   function sessionExpired(response) {
     return readBody(response).then(function (data) {
-      var err = new ApiError(401, data, response.headers);
-      if (session.access || session.refresh || state.me) {
-        endSession("Phiên đăng nhập đã hết hạn hoặc không còn hiệu lực. Vui lòng đăng nhập lại.");
-      }
-      err.sessionEnded = true;
-      throw err;
+      throw expiredError(data, response.headers);
     });
+  }
+
+  function expiredError(data, headers) {
+    var err = new ApiError(401, data, headers);
+    if (session.access || session.refresh || state.me) {
+      endSession("Phiên đăng nhập đã hết hạn hoặc không còn hiệu lực. Vui lòng đăng nhập lại.");
+    }
+    err.sessionEnded = true;
+    return err;
   }
 
   function readBody(response) {
@@ -618,6 +645,7 @@
     tenants: { page: 1, q: "", kind: "", seq: 0 },
     users: { page: 1, q: "", status: "", seq: 0, items: [] },
     staff: { page: 1, q: "", inOffice: true, seq: 0 },
+    media: newMediaState(0),
     mergeSource: null,
     editUnit: null,
     rolesUser: null,
@@ -629,6 +657,9 @@
   }
   function isPlatformAdmin() { return hasRole("platform_admin"); }
   function isTenantAdmin() { return hasRole("tenant_admin"); }
+  function hasAnyRole(roles) {
+    return roles.some(function (r) { return hasRole(r); });
+  }
 
   /** Query/body additions that scope a request to the acting tenant (platform admins only). */
   function scope(obj) {
@@ -641,6 +672,7 @@
     var list = [];
     if (isPlatformAdmin()) list.push("tenants");
     if (isPlatformAdmin() || isTenantAdmin()) list.push("units", "users", "staff");
+    if (hasAnyRole(MEDIA_UPLOAD_ROLES)) list.push("media");
     return list;
   }
 
@@ -694,6 +726,7 @@
     state.tenants = { page: 1, q: "", kind: "", seq: state.tenants.seq + 1 };
     state.users = { page: 1, q: "", status: "", seq: state.users.seq + 1, items: [] };
     state.staff = { page: 1, q: "", inOffice: true, seq: state.staff.seq + 1 };
+    resetMedia();
     ["tenant-rows", "credential-rows", "user-rows", "staff-rows", "unit-tree",
      "tenant-pager", "user-pager", "staff-pager", "import-summary"].forEach(function (id) { clear($(id)); });
     ["import-result", "merge-form", "unit-edit-form", "user-roles-form", "activation-result"].forEach(function (id) {
@@ -840,7 +873,8 @@
     Array.prototype.forEach.call(document.querySelectorAll(".acting-tenant-name"), function (n) {
       n.textContent = state.acting ? state.acting.name : "";
     });
-    if (!isPlatformAdmin()) { banner.hidden = true; return; }
+    // The media library is always the signed-in user's own tenant: no "managing" banner there.
+    if (!isPlatformAdmin() || state.section === "media") { banner.hidden = true; return; }
     banner.hidden = false;
     $("acting-name").textContent = state.acting.name + " (" + state.acting.code + ")";
     $("acting-note").textContent = own ? "— đơn vị của bạn" : "";
@@ -863,7 +897,8 @@
     var sections = availableSections();
     if (name !== "overview" && sections.indexOf(name) === -1) name = sections[0] || "overview";
     state.section = name;
-    ["overview", "tenants", "units", "users", "staff"].forEach(function (s) {
+    if (state.me) renderActing();
+    ["overview", "tenants", "units", "users", "staff", "media"].forEach(function (s) {
       show($("section-" + s), s === name);
     });
     Array.prototype.forEach.call(document.querySelectorAll(".tabs .tab"), function (tab) {
@@ -875,6 +910,7 @@
     if (name === "units") loadUnits(true);
     if (name === "users") { ensureUnits().then(loadUsers, loadUsers); }
     if (name === "staff") { ensureUnits().then(loadStaff, loadStaff); }
+    if (name === "media") openMedia();
     if (!initial) focusHeading($(name + "-title"));
   }
 
@@ -1582,6 +1618,717 @@
   }
 
   // ---------------------------------------------------------------------------
+  // Media library (photos, videos, documents)
+  // ---------------------------------------------------------------------------
+
+  function newMediaState(seq) {
+    return {
+      page: 1, q: "", kind: "", seq: seq, items: [], loadedAt: 0, staleReload: false,
+      people: null, peopleTotal: 0, peopleLoading: null,
+      upload: null, editing: null, editOpener: null, previewUrl: null, focusAfter: null
+    };
+  }
+
+  function formatNumber(value, digits) {
+    try {
+      return new Intl.NumberFormat("vi-VN", { minimumFractionDigits: 0, maximumFractionDigits: digits }).format(value);
+    } catch (e) {
+      var parts = (Math.round(value * Math.pow(10, digits)) / Math.pow(10, digits)).toString().split(".");
+      return parts[0].replace(/\B(?=(\d{3})+(?!\d))/g, ".") + (parts[1] ? "," + parts[1] : "");
+    }
+  }
+
+  /** A size in MB, Vietnamese style: "0,25 MB", "12,4 MB", "1.024 MB". */
+  function formatMB(bytes) {
+    bytes = Number(bytes) || 0;
+    var mb = bytes / MB;
+    if (bytes > 0 && mb < 0.01) return "< 0,01 MB";
+    return formatNumber(mb, mb < 10 ? 2 : 1) + " MB";
+  }
+
+  function formatLimit(bytes) {
+    return bytes >= 1024 * MB ? formatNumber(bytes / (1024 * MB), 1) + " GB" : formatNumber(bytes / MB, 0) + " MB";
+  }
+
+  function mediaKindOf(file) {
+    var type = String(file.type || "").toLowerCase();
+    if (MEDIA_TYPES[type]) return MEDIA_TYPES[type];
+    var m = /\.([a-z0-9]+)$/i.exec(file.name || "");
+    return (m && MEDIA_EXTENSIONS[m[1].toLowerCase()]) || null;
+  }
+
+  /** What is wrong with a file before sending it (the server checks again, by content), or null. */
+  function checkMediaFile(file) {
+    if (!file.size) return "Tệp rỗng, không có gì để tải lên.";
+    var kind = mediaKindOf(file);
+    if (!kind) return "Loại tệp không được hỗ trợ. Chỉ nhận ảnh JPEG, PNG, WebP; video MP4, WebM; tài liệu PDF, DOCX.";
+    if (file.size > MEDIA_LIMITS[kind]) {
+      return MEDIA_KIND_LABELS[kind] + " được tải lên tối đa " + formatLimit(MEDIA_LIMITS[kind]) +
+        "; tệp này nặng " + formatMB(file.size) + ".";
+    }
+    return null;
+  }
+
+  function assetName(asset) {
+    return asset.filename || "(tệp không tên)";
+  }
+
+  function mayEditAsset(asset) {
+    return hasAnyRole(MEDIA_EDITOR_ROLES) || (!!asset.uploaded_by && asset.uploaded_by === state.me.user.id);
+  }
+
+  function mediaLinksStale() {
+    return !state.media.loadedAt || Date.now() - state.media.loadedAt > MEDIA_URL_LIFETIME_MS;
+  }
+
+  // -- upload with progress ------------------------------------------------------
+
+  function UploadCancelled() { this.name = "UploadCancelled"; this.cancelled = true; }
+
+  function xhrHeaders(xhr) {
+    return { get: function (name) { return xhr.getResponseHeader(name); } };
+  }
+
+  function xhrBody(xhr) {
+    if ((xhr.getResponseHeader("Content-Type") || "").indexOf("json") === -1) return null;
+    try { return JSON.parse(xhr.responseText); } catch (e) { return null; }
+  }
+
+  /**
+   * POST a multipart form with XMLHttpRequest, which (unlike fetch) reports upload progress.
+   * hooks: progress(loaded, total), sent(). Returns {promise, abort}; the promise resolves to
+   * {status, data} and rejects with ApiError, or UploadCancelled after abort().
+   * A 401 is answered like request() does: refresh the token pair once, then send again.
+   */
+  function uploadForm(path, formData, hooks) {
+    var xhr = null;
+    var cancelled = false;
+    function attempt(retried) {
+      var sentToken = session.access;
+      return new Promise(function (resolve, reject) {
+        xhr = new XMLHttpRequest();
+        xhr.open("POST", buildUrl(path));
+        xhr.setRequestHeader("Accept", "application/json");
+        if (sentToken) xhr.setRequestHeader("Authorization", "Bearer " + sentToken);
+        xhr.upload.onprogress = function (event) {
+          if (hooks.progress) hooks.progress(event.loaded, event.lengthComputable ? event.total : 0);
+        };
+        xhr.upload.onload = function () { if (hooks.sent) hooks.sent(); };
+        xhr.onload = function () { resolve(xhr); };
+        xhr.onerror = function () { reject(new ApiError(0, null, null)); };
+        xhr.onabort = function () { reject(new UploadCancelled()); };
+        if (cancelled) { reject(new UploadCancelled()); return; }
+        xhr.send(formData);
+      }).then(function (done) {
+        var data = xhrBody(done);
+        var headers = xhrHeaders(done);
+        if (done.status === 401 && sentToken && !retried) {
+          var again = function () {
+            if (cancelled) throw new UploadCancelled();
+            return attempt(true);
+          };
+          if (session.access && session.access !== sentToken) return again();
+          return refreshTokens().then(function (ok) {
+            if (ok) return again();
+            throw expiredError(data, headers);
+          });
+        }
+        if (done.status === 401) throw expiredError(data, headers);
+        if (done.status < 200 || done.status >= 300) throw new ApiError(done.status, data, headers);
+        return { status: done.status, data: data };
+      });
+    }
+    return {
+      promise: attempt(false),
+      abort: function () {
+        cancelled = true;
+        if (xhr) xhr.abort();
+      }
+    };
+  }
+
+  function warnLeaving(event) {
+    event.preventDefault();
+    event.returnValue = "";
+    return "";
+  }
+
+  var progressAnnounced = 0;
+
+  function announceProgress(text) {
+    $("media-progress-live").textContent = text;
+  }
+
+  function showUploadProgress(file, loaded, total, startedAt) {
+    var bar = $("media-progress-bar");
+    total = total || file.size || 1;
+    var pct = Math.min(100, Math.floor(loaded * 100 / total));
+    bar.setAttribute("value", String(pct));
+    bar.value = pct;
+    var text = "Đã gửi " + pct + "% — " + formatMB(loaded) + " / " + formatMB(total);
+    var elapsed = (Date.now() - startedAt) / 1000;
+    if (elapsed > 3 && loaded > 0 && loaded < total) {
+      var left = Math.max(1, Math.round((total - loaded) / (loaded / elapsed)));
+      text += " · còn khoảng " + formatWait(left);
+    }
+    $("media-progress-text").textContent = text;
+    var step = Math.floor(pct / 25) * 25;
+    if (step > progressAnnounced && step < 100) {
+      progressAnnounced = step;
+      announceProgress("Đã gửi " + step + "%.");
+    }
+  }
+
+  function showUploadProcessing(file) {
+    var bar = $("media-progress-bar");
+    bar.removeAttribute("value"); // indeterminate: the server is working now
+    $("media-progress-text").textContent = mediaKindOf(file) === "image"
+      ? "Đã gửi xong. Máy chủ đang xử lý ảnh (kiểm tra nội dung, xóa thông tin vị trí, tạo bản thu nhỏ)…"
+      : "Đã gửi xong. Máy chủ đang kiểm tra và lưu tệp…";
+    announceProgress("Đã gửi xong, máy chủ đang xử lý tệp.");
+  }
+
+  function setUploading(file) {
+    var uploading = !!file;
+    $("media-upload-fields").disabled = uploading;
+    $("media-progress").hidden = !uploading;
+    var cancel = $("media-cancel");
+    cancel.hidden = !uploading;
+    cancel.disabled = false;
+    cancel.textContent = "Hủy tải lên";
+    if (uploading) {
+      progressAnnounced = 0;
+      $("media-progress-label").textContent = "Đang tải lên «" + file.name + "»";
+      window.addEventListener("beforeunload", warnLeaving);
+    } else {
+      window.removeEventListener("beforeunload", warnLeaving);
+      $("media-progress-text").textContent = "";
+      $("media-progress-bar").setAttribute("value", "0");
+      announceProgress("");
+    }
+  }
+
+  function runUpload(form, file, data, entered) {
+    var st = state.media;
+    var startedAt = Date.now();
+    var sent = false;
+    var job = uploadForm("/media", data, {
+      progress: function (loaded, total) { if (!sent) showUploadProgress(file, loaded, total, startedAt); },
+      sent: function () { sent = true; showUploadProcessing(file); }
+    });
+    st.upload = job;
+    setUploading(file);
+    showUploadProgress(file, 0, file.size, startedAt);
+    announceProgress("Bắt đầu tải lên «" + file.name + "».");
+
+    function finish() {
+      if (state.media.upload === job) state.media.upload = null;
+      setUploading(null);
+    }
+
+    return job.promise.then(function (result) {
+      finish();
+      if (job.silent) return null;
+      var asset = result.data;
+      var box = form.querySelector(".form-message");
+      form.reset();
+      if (asset.duplicate) {
+        var extra = mayEditAsset(asset) ? el("div", { className: "actions" },
+          el("button", { type: "button", className: "button secondary small", text: "Sửa thông tin tệp đó",
+            onclick: function () { openMediaEdit(asset, entered); } })) : null;
+        showMessage(box, "info", "Thư viện đã có đúng tệp này («" + assetName(asset) + "», tải lên lúc " +
+          formatDateTime(asset.created_at) + "), nên không tạo bản mới. Thông tin vừa nhập chưa được ghi vào tệp đó.", extra);
+      } else {
+        formSuccess(form, "Đã tải lên «" + assetName(asset) + "» (" + formatMB(asset.size) + ")." +
+          (asset.kind === "image" ? " Thông tin vị trí (EXIF/GPS) trong ảnh đã được xóa." : ""));
+      }
+      state.media.page = 1;
+      return loadMedia(true);
+    }, function (err) {
+      finish();
+      if (job.silent) return null;
+      if (err instanceof UploadCancelled) {
+        showMessage(form.querySelector(".form-message"), "info", sent
+          ? "Đã dừng chờ máy chủ. Tệp có thể vẫn được lưu: hãy tải lại danh sách để kiểm tra."
+          : "Đã hủy tải lên «" + file.name + "».");
+        return null;
+      }
+      if (err instanceof ApiError && err.status === 0 && !sent && file.size > 5 * MB) {
+        err.message = "Việc tải lên bị ngắt giữa chừng. Kiểm tra kết nối mạng và dung lượng tệp rồi thử lại.";
+      }
+      throw err;
+    });
+  }
+
+  function previewChosenFile(file) {
+    var st = state.media;
+    var img = $("media-file-preview");
+    if (st.previewUrl) { URL.revokeObjectURL(st.previewUrl); st.previewUrl = null; }
+    img.hidden = true;
+    img.removeAttribute("src");
+    if (file && mediaKindOf(file) === "image" && file.size <= MEDIA_LIMITS.image && window.URL && URL.createObjectURL) {
+      st.previewUrl = URL.createObjectURL(file);
+      img.src = st.previewUrl;
+      img.hidden = false;
+    }
+  }
+
+  // -- people who may be credited ------------------------------------------------
+
+  function ensureMediaPeople() {
+    var st = state.media;
+    if (st.people) return Promise.resolve(st.people);
+    if (!isTenantAdmin() && !isPlatformAdmin()) {
+      st.people = [];
+      return Promise.resolve(st.people);
+    }
+    if (!st.peopleLoading) {
+      var query = { per_page: 100 };
+      if (isPlatformAdmin()) query.tenant_id = state.me.tenant.id; // uploads belong to one's own tenant
+      var mine = st;
+      st.peopleLoading = request("GET", "/users", { query: query }).then(function (data) {
+        var collator = typeof Intl !== "undefined" && Intl.Collator ? new Intl.Collator("vi") : null;
+        mine.people = data.items.filter(function (u) { return u.status !== "deactivated"; }).sort(function (a, b) {
+          return collator ? collator.compare(a.full_name, b.full_name) : (a.full_name < b.full_name ? -1 : 1);
+        });
+        mine.peopleTotal = data.total;
+        return mine.people;
+      }, function () {
+        return []; // only "myself" then; try again next time
+      }).then(function (people) {
+        mine.peopleLoading = null;
+        return people;
+      });
+    }
+    return st.peopleLoading;
+  }
+
+  function personName(id) {
+    if (!id || !state.me) return "";
+    if (id === state.me.user.id) return state.me.user.full_name;
+    var people = state.media.people || [];
+    for (var i = 0; i < people.length; i++) if (people[i].id === id) return people[i].full_name;
+    return "";
+  }
+
+  /** The photographer picker: nobody, myself, and (for administrators) the tenant's accounts. */
+  function fillCreditSelect(select, selected, currentName) {
+    var me = state.me.user;
+    clear(select);
+    select.appendChild(el("option", { value: "", text: "— Không chọn tài khoản —" }));
+    select.appendChild(el("option", { value: me.id, text: "Tôi — " + me.full_name }));
+    var others = (state.media.people || []).filter(function (p) { return p.id !== me.id; });
+    if (others.length) {
+      var group = el("optgroup", { label: "Tài khoản trong đơn vị" });
+      others.forEach(function (p) {
+        group.appendChild(el("option", { value: p.id, text: p.full_name + " (" + p.username + ")" }));
+      });
+      select.appendChild(group);
+    }
+    if (selected && !personName(selected)) {
+      select.appendChild(el("option", { value: selected,
+        text: (currentName || "Tài khoản khác") + " (tài khoản đang được ghi)" }));
+    }
+    select.value = selected || "";
+  }
+
+  function refreshUploadCredit() {
+    var select = $("media-credit-user");
+    fillCreditSelect(select, select.value, "");
+    var hint = $("media-credit-user-hint");
+    var text = "Tài khoản của người chụp — dùng để tính nhuận bút.";
+    if (!isTenantAdmin() && !isPlatformAdmin()) {
+      text += " Nếu người chụp là người khác, hãy ghi tên ở ô «Tên tác giả hiển thị».";
+    } else if (state.media.peopleTotal > (state.media.people || []).length && state.media.people) {
+      text += " Danh sách chỉ gồm 100 tài khoản đầu tiên; không thấy người chụp thì ghi tên ở ô bên cạnh.";
+    }
+    hint.textContent = text;
+  }
+
+  /** Picking a person fills the display name, unless someone typed a different one. */
+  function bindCreditAutofill(form) {
+    var select = form.elements.credit_user_id;
+    var input = form.elements.credit_name;
+    select.addEventListener("change", function () {
+      var auto = input.dataset.autofill;
+      if (input.value.trim() && (auto === undefined || input.value !== auto)) return;
+      var name = personName(select.value);
+      input.value = name;
+      if (name) input.dataset.autofill = name;
+      else delete input.dataset.autofill;
+    });
+    input.addEventListener("input", function () { delete input.dataset.autofill; });
+    form.addEventListener("reset", function () { delete input.dataset.autofill; });
+  }
+
+  // -- list --------------------------------------------------------------------
+
+  function renderMediaScope() {
+    var own = state.me.tenant.name;
+    var note = $("media-scope-note");
+    clear(note);
+    if (isPlatformAdmin()) {
+      append(note, ["Là quản trị hệ thống, bạn thấy tệp của mọi đơn vị; tệp bạn tải lên thuộc ",
+        el("strong", { text: own }), "."]);
+    } else {
+      append(note, ["Ảnh, video và tài liệu của ", el("strong", { text: own }), "."]);
+      if (!hasAnyRole(MEDIA_EDITOR_ROLES)) append(note, " Bạn sửa được thông tin của các tệp do chính mình tải lên.");
+    }
+  }
+
+  function openMedia() {
+    renderMediaScope();
+    refreshUploadCredit();
+    ensureMediaPeople().then(function () { if (state.me) refreshUploadCredit(); });
+    loadMedia();
+  }
+
+  function mediaPlaceholder(grid, text, loading) {
+    clear(grid);
+    var li = el("li", { className: "media-placeholder" });
+    if (loading) append(li, el("span", { className: "spinner", "aria-hidden": "true" }));
+    append(li, " " + text);
+    grid.appendChild(li);
+  }
+
+  /** Load the current page. keepMessage: leave the section's message (e.g. after an upload) alone. */
+  function loadMedia(keepMessage) {
+    var st = state.media;
+    var seq = ++st.seq;
+    var grid = $("media-grid");
+    var focusKey = document.activeElement && grid.contains(document.activeElement)
+      ? document.activeElement.dataset.focusKey : null;
+    if (!st.items.length) mediaPlaceholder(grid, "Đang tải danh sách…", true);
+    grid.setAttribute("aria-busy", "true");
+    if (!keepMessage) clearMessage(sectionBox("section-media"));
+    return request("GET", "/media", { query: { page: st.page, per_page: MEDIA_PER_PAGE, kind: st.kind, q: st.q } })
+      .then(function (data) {
+        if (seq !== st.seq) return;
+        var pages = Math.max(1, Math.ceil(data.total / data.per_page));
+        if (!data.items.length && st.page > pages) { st.page = pages; return loadMedia(keepMessage); }
+        st.items = data.items;
+        st.loadedAt = Date.now();
+        st.staleReload = false;
+        renderMedia(data, focusKey);
+      })
+      .catch(function (err) {
+        if (seq !== st.seq) return;
+        st.items = [];
+        mediaPlaceholder(grid, "Không tải được danh sách.");
+        showError(sectionBox("section-media"), err, $("media-filter"));
+      })
+      .then(function () {
+        if (seq === st.seq) grid.removeAttribute("aria-busy");
+      });
+  }
+
+  function renderMedia(data, focusKey) {
+    var grid = $("media-grid");
+    clear(grid);
+    if (!data.items.length) {
+      mediaPlaceholder(grid, state.media.q || state.media.kind
+        ? "Không có tệp nào khớp với điều kiện tìm."
+        : "Chưa có tệp nào. Hãy tải tệp đầu tiên lên bằng biểu mẫu phía trên.");
+    }
+    data.items.forEach(function (asset) { grid.appendChild(mediaCard(asset)); });
+    renderPager($("media-pager"), data, "tệp", function (page) {
+      state.media.page = page;
+      loadMedia();
+      focusHeading($("media-list-title"));
+    });
+    focusKey = focusKey || state.media.focusAfter;
+    state.media.focusAfter = null;
+    if (focusKey) {
+      var again = grid.querySelector("[data-focus-key='" + focusKey.replace(/[^\w:-]/g, "") + "']");
+      if (again) again.focus();
+    }
+  }
+
+  /** A file-type picture drawn by the stylesheet, with the format written on it. */
+  function fileIcon(asset) {
+    return el("span", { className: "file-icon " + (asset.kind || "document"), "aria-hidden": "true" },
+      el("span", { className: "file-icon-format", text: String(asset.format || asset.kind || "").toUpperCase() }));
+  }
+
+  function mediaPreview(asset, rendition) {
+    var box = el("div", { className: "media-thumb " + asset.kind });
+    var r = asset.renditions || {};
+    var picture = asset.kind === "image" ? r[rendition] || r.thumb || r.medium : null;
+    if (picture && picture.url) {
+      var img = el("img", {
+        src: picture.url, alt: asset.alt_text || asset.caption || "", loading: "lazy", decoding: "async",
+        width: picture.width, height: picture.height
+      });
+      img.addEventListener("error", function () { thumbnailFailed(box, asset); });
+      box.appendChild(img);
+    } else {
+      box.appendChild(fileIcon(asset));
+    }
+    return box;
+  }
+
+  /** An expired link first reloads the list (fresh links); a broken picture becomes an icon. */
+  function thumbnailFailed(box, asset) {
+    var st = state.media;
+    if (mediaLinksStale() && !st.staleReload && box.closest("#media-grid")) {
+      st.staleReload = true;
+      loadMedia(true);
+      return;
+    }
+    clear(box);
+    box.appendChild(fileIcon(asset));
+    box.appendChild(el("span", { className: "media-thumb-note", text: "Không hiển thị được ảnh xem trước" }));
+  }
+
+  function mediaCard(asset) {
+    var name = assetName(asset);
+    var r = asset.renditions || {};
+    var facts = [MEDIA_KIND_LABELS[asset.kind] || asset.kind];
+    if (asset.format) facts.push(String(asset.format).toUpperCase());
+    facts.push(formatMB(asset.size));
+    if (asset.width && asset.height) facts.push(asset.width + " × " + asset.height + " px");
+
+    var badges = el("p", { className: "media-badges" },
+      asset.referenced ? badge(["Đang được dùng", "ok"]) : badge(["Chưa dùng", "muted"]),
+      asset.public ? badge(["Công khai", "ok"]) : null,
+      asset.kind === "image" && !asset.alt_text ? badge(["Thiếu văn bản thay thế", "warn"]) : null);
+
+    var actions = el("div", { className: "row-actions" });
+    var original = r.original;
+    if (original && original.url) {
+      actions.appendChild(el("a", {
+        href: original.url, target: "_blank", rel: "noopener noreferrer", className: "button secondary small",
+        text: asset.kind === "image" ? "Xem ảnh gốc" : "Mở tệp", dataset: { focusKey: "open:" + asset.id },
+        "aria-label": (asset.kind === "image" ? "Xem ảnh gốc " : "Mở tệp ") + name + " (mở thẻ mới)",
+        onclick: function (event) {
+          if (!mediaLinksStale()) return;
+          event.preventDefault(); // the link has expired: fetch fresh ones, then the user clicks again
+          loadMedia(true).then(function () {
+            toast("Đường dẫn cũ đã hết hạn nên danh sách vừa được tải lại. Hãy bấm lại để mở tệp.");
+          });
+        }
+      }));
+    }
+    if (mayEditAsset(asset)) {
+      actions.appendChild(el("button", {
+        type: "button", className: "button secondary small", text: "Sửa thông tin",
+        dataset: { focusKey: "edit:" + asset.id }, "aria-label": "Sửa thông tin tệp " + name,
+        onclick: function () { openMediaEdit(asset); }
+      }));
+    }
+
+    return el("li", { className: "media-card" },
+      mediaPreview(asset, "thumb"),
+      el("div", { className: "media-body" },
+        el("p", { className: "media-name break", text: name, title: name }),
+        el("p", { className: "media-facts", text: facts.join(" · ") }),
+        asset.caption ? el("p", { className: "media-caption", text: asset.caption }) : null,
+        asset.credit_name ? el("p", { className: "media-credit", text: "Tác giả: " + asset.credit_name }) : null,
+        badges,
+        el("p", { className: "media-date", text: "Tải lên " + formatDateTime(asset.created_at) }),
+        actions));
+  }
+
+  // -- edit --------------------------------------------------------------------
+
+  /** Open the edit dialog; overrides (non-empty values just typed) win over the stored ones. */
+  function openMediaEdit(asset, overrides) {
+    var st = state.media;
+    var dialog = $("media-edit-dialog");
+    var form = $("media-edit-form");
+    st.editing = asset;
+    st.editOpener = document.activeElement;
+    clearFormErrors(form);
+    var values = {};
+    MEDIA_FIELDS.forEach(function (name) {
+      var given = overrides && overrides[name];
+      values[name] = given ? given : (asset[name] === null || asset[name] === undefined ? "" : String(asset[name]));
+    });
+    ["caption", "alt_text", "credit_name", "source", "rights"].forEach(function (name) {
+      form.elements[name].value = values[name];
+    });
+    fillCreditSelect(form.elements.credit_user_id, values.credit_user_id, asset.credit_name);
+    var input = form.elements.credit_name;
+    if (values.credit_name && values.credit_name === personName(values.credit_user_id)) input.dataset.autofill = values.credit_name;
+    else delete input.dataset.autofill;
+
+    var preview = $("media-edit-preview");
+    clear(preview);
+    preview.appendChild(mediaPreview(Object.assign({}, asset, { alt_text: "", caption: "" }), "thumb"));
+    var facts = (MEDIA_KIND_LABELS[asset.kind] || asset.kind) + " · " + formatMB(asset.size) +
+      (asset.width && asset.height ? " · " + asset.width + " × " + asset.height + " px" : "");
+    var file = $("media-edit-file");
+    clear(file);
+    append(file, [el("strong", { className: "break", text: assetName(asset) }), el("span", { className: "muted block", text: facts })]);
+    $("media-edit-alt").closest(".field").hidden = asset.kind !== "image" && !values.alt_text;
+
+    if (typeof dialog.showModal === "function") {
+      if (!dialog.open) dialog.showModal();
+    } else {
+      dialog.setAttribute("open", "");
+    }
+    form.elements.caption.focus();
+  }
+
+  function closeMediaEdit() {
+    var dialog = $("media-edit-dialog");
+    if (typeof dialog.close === "function") { if (dialog.open) dialog.close(); }
+    else { dialog.removeAttribute("open"); mediaEditClosed(); }
+  }
+
+  function mediaEditClosed() {
+    var st = state.media;
+    var opener = st.editOpener;
+    var key = st.editing ? "edit:" + st.editing.id : null;
+    st.editing = null;
+    st.editOpener = null;
+    if (opener && opener.isConnected && opener.focus) { opener.focus(); return; }
+    var again = key && $("media-grid").querySelector("[data-focus-key='" + key.replace(/[^\w:-]/g, "") + "']");
+    if (again) again.focus();
+  }
+
+  // -- wiring ------------------------------------------------------------------
+
+  function resetMedia() {
+    var st = state.media;
+    if (st.upload) { st.upload.silent = true; st.upload.abort(); }
+    if (st.previewUrl) URL.revokeObjectURL(st.previewUrl);
+    if (st.editing) closeMediaEdit();
+    state.media = newMediaState(st.seq + 1);
+    setUploading(null);
+    clear($("media-grid"));
+    clear($("media-pager"));
+    clear($("media-edit-preview"));
+    $("media-file-preview").hidden = true;
+    $("media-file-preview").removeAttribute("src");
+    var edit = $("media-edit-form");
+    edit.reset();
+    clearFormErrors(edit);
+  }
+
+  function initMedia() {
+    var form = $("media-upload-form");
+    var input = $("media-file");
+    var fileName = $("media-file-name");
+
+    input.addEventListener("change", function () {
+      var file = input.files && input.files[0];
+      clearFormErrors(form);
+      fileName.textContent = file ? file.name + " (" + formatMB(file.size) + ")" : "Chưa chọn tệp nào.";
+      previewChosenFile(file);
+      var problem = file ? checkMediaFile(file) : null;
+      if (problem) markField(form, input, [problem]);
+    });
+    form.addEventListener("reset", function () {
+      fileName.textContent = "Chưa chọn tệp nào.";
+      previewChosenFile(null);
+    });
+
+    // Drag and drop onto the file field.
+    var zone = $("media-dropzone");
+    function carriesFiles(event) {
+      var types = event.dataTransfer && event.dataTransfer.types;
+      return !!types && Array.prototype.indexOf.call(types, "Files") !== -1;
+    }
+    zone.addEventListener("dragover", function (event) {
+      if (!carriesFiles(event) || state.media.upload) return;
+      event.preventDefault();
+      zone.classList.add("dragging");
+    });
+    zone.addEventListener("dragleave", function (event) {
+      if (!zone.contains(event.relatedTarget)) zone.classList.remove("dragging");
+    });
+    zone.addEventListener("drop", function (event) {
+      zone.classList.remove("dragging");
+      if (!carriesFiles(event) || state.media.upload) return;
+      event.preventDefault();
+      var files = event.dataTransfer.files;
+      if (!files || !files.length) return;
+      try {
+        var one = new DataTransfer();
+        one.items.add(files[0]);
+        input.files = one.files;
+      } catch (e) {
+        return; // an old browser: the picker button still works
+      }
+      input.dispatchEvent(new Event("change"));
+      input.focus();
+    });
+
+    bindCreditAutofill(form);
+    bindCreditAutofill($("media-edit-form"));
+
+    bindForm(form, function (form) {
+      var file = form.elements.file.files[0];
+      var problem = checkMediaFile(file);
+      if (problem) throw fieldError(form, "file", problem);
+      var entered = {};
+      var data = new FormData();
+      // Text fields first: the gateway hands them to the media service together with the file.
+      MEDIA_FIELDS.forEach(function (name) {
+        var value = form.elements[name].value.trim();
+        if (value) { data.append(name, value); entered[name] = value; }
+      });
+      data.append("file", file, file.name);
+      // A long upload should not be the request that finds the access token expired:
+      // one small call first refreshes it when needed.
+      return request("GET", "/me").then(function () { return runUpload(form, file, data, entered); });
+    }, "Đang tải lên…");
+
+    $("media-cancel").addEventListener("click", function () {
+      var job = state.media.upload;
+      if (!job) return;
+      this.disabled = true;
+      this.textContent = "Đang hủy…";
+      job.abort();
+    });
+
+    $("media-filter").addEventListener("submit", function (event) {
+      event.preventDefault();
+      var filter = event.target;
+      state.media.q = filter.elements.q.value.trim();
+      state.media.kind = filter.elements.kind.value;
+      state.media.page = 1;
+      loadMedia();
+    });
+    $("media-kind").addEventListener("change", function () {
+      state.media.kind = this.value;
+      state.media.page = 1;
+      loadMedia();
+    });
+    $("media-reload").addEventListener("click", function () { loadMedia(); });
+
+    bindForm($("media-edit-form"), function (form) {
+      var asset = state.media.editing;
+      if (!asset) return null;
+      var body = {};
+      MEDIA_FIELDS.forEach(function (name) {
+        var value = form.elements[name].value.trim();
+        var before = asset[name] === null || asset[name] === undefined ? "" : String(asset[name]);
+        if (value !== before) body[name] = value === "" ? null : value;
+      });
+      if (!Object.keys(body).length) { closeMediaEdit(); return null; }
+      return request("PATCH", "/media/" + encodeURIComponent(asset.id), { json: body }).then(function (saved) {
+        state.media.focusAfter = "edit:" + saved.id; // back on the card's button once the list is redrawn
+        closeMediaEdit();
+        return loadMedia().then(function () {
+          showMessage(sectionBox("section-media"), "success", "Đã lưu thông tin của «" + assetName(saved) + "».");
+        });
+      });
+    }, "Đang lưu…");
+
+    var dialog = $("media-edit-dialog");
+    dialog.addEventListener("close", mediaEditClosed);
+    dialog.querySelector("[data-action=cancel-media-edit]").addEventListener("click", closeMediaEdit);
+
+    // Links expire: coming back to the tab after a while brings a fresh list.
+    document.addEventListener("visibilitychange", function () {
+      if (document.visibilityState !== "visible" || !state.me || state.section !== "media") return;
+      if (state.media.loadedAt && mediaLinksStale() && !state.media.editing) loadMedia(true);
+    });
+  }
+
+  // ---------------------------------------------------------------------------
   // Start
   // ---------------------------------------------------------------------------
 
@@ -1593,6 +2340,7 @@
     initUnits();
     initUsers();
     initStaff();
+    initMedia();
 
     var params = new URLSearchParams(location.search);
     if (location.pathname === "/activate" || params.has("token")) {
