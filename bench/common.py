@@ -101,22 +101,37 @@ def bench_vhost():
 
 
 def base_env(**extra):
-    return dict(os.environ, ACCOUNTS_DATABASE_URL=DB_URL, MEDIA_DATABASE_URL=MEDIA_DB_URL, AMQP_URI=bench_vhost(),
-                BENCH_DATABASE_URL=DB_URL, TOKEN_KEYS_DIR=str(ROOT / "var" / "bench-keys"),
-                ADMIN_PASSWORD=ADMIN_PASSWORD, DEMO_PASSWORD="Bench-demo-2026!", LOG_LEVEL="WARNING",
-                PATH=f"{BIN}:{os.environ['PATH']}", **extra)
+    return dict(
+        os.environ,
+        ACCOUNTS_DATABASE_URL=DB_URL,
+        MEDIA_DATABASE_URL=MEDIA_DB_URL,
+        AMQP_URI=bench_vhost(),
+        BENCH_DATABASE_URL=DB_URL,
+        TOKEN_KEYS_DIR=str(ROOT / "var" / "bench-keys"),
+        ADMIN_PASSWORD=ADMIN_PASSWORD,
+        DEMO_PASSWORD="Bench-demo-2026!",
+        LOG_LEVEL="WARNING",
+        PATH=f"{BIN}:{os.environ['PATH']}",
+        **extra,
+    )
 
 
 def prepare_databases(env, services=("accounts",)):
     """Fresh databases for ``services``, migrated; accounts seeded with the demo tree."""
     for name in services:
-        subprocess.run([BIN / "platform", "createdb", name, "--recreate"], env=env, check=True,
-                       stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [BIN / "platform", "createdb", name, "--recreate"], env=env, check=True, stdout=subprocess.DEVNULL
+        )
         subprocess.run([BIN / "platform", "migrate", name], env=env, check=True, stdout=subprocess.DEVNULL)
-    subprocess.run([BIN / "accounts", "ensure-key", env["TOKEN_KEYS_DIR"]], env=env, check=True,
-                   stdout=subprocess.DEVNULL)
-    subprocess.run([BIN / "accounts", "seed", "--credentials-file", str(ROOT / "var" / "bench-credentials.json")],
-                   env=env, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [BIN / "accounts", "ensure-key", env["TOKEN_KEYS_DIR"]], env=env, check=True, stdout=subprocess.DEVNULL
+    )
+    subprocess.run(
+        [BIN / "accounts", "seed", "--credentials-file", str(ROOT / "var" / "bench-credentials.json")],
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
 
 
 class Processes:
@@ -126,8 +141,9 @@ class Processes:
         self.procs = []
 
     def start(self, *cmd, env, quiet=True, **kwargs):
-        proc = subprocess.Popen([str(c) for c in cmd], env=env, cwd=ROOT,
-                                stderr=subprocess.DEVNULL if quiet else None, **kwargs)
+        proc = subprocess.Popen(
+            [str(c) for c in cmd], env=env, cwd=ROOT, stderr=subprocess.DEVNULL if quiet else None, **kwargs
+        )
         self.procs.append(proc)
         return proc
 

@@ -15,6 +15,7 @@ import io
 import json
 import os
 import socket
+import subprocess
 import sys
 import tempfile
 import threading
@@ -23,8 +24,18 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from common import BIN, GUNICORN, Processes, base_env, free_port, login, prepare_databases, say, wait_http
-from common import write_results
+from common import (
+    BIN,
+    GUNICORN,
+    Processes,
+    base_env,
+    free_port,
+    login,
+    prepare_databases,
+    say,
+    wait_http,
+    write_results,
+)
 
 PHOTOS = int(os.environ.get("BENCH_PHOTOS", "24"))
 VIDEO_MB = int(os.environ.get("BENCH_VIDEO_MB", "500"))
@@ -46,8 +57,10 @@ def photos(n):
 def multipart_upload(host, port, token, filename, content_type, parts, total_size, boundary=None):
     """POST /api/v1/media with a body streamed from ``parts`` (an iterator of bytes)."""
     boundary = boundary or uuid.uuid4().hex
-    head = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\n"
-            f"Content-Type: {content_type}\r\n\r\n").encode()
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{filename}"\r\n'
+        f"Content-Type: {content_type}\r\n\r\n"
+    ).encode()
     tail = f"\r\n--{boundary}--\r\n".encode()
     conn = http.client.HTTPConnection(host, port, timeout=600)
     conn.putrequest("POST", "/api/v1/media")
@@ -99,28 +112,37 @@ def timed(fn, items, workers):
 def main():
     s3_port, media_port, gateway_port = free_port(), free_port(), free_port()
     bucket = "bench-media"
-    env = base_env(MEDIA_STORAGE="s3", MEDIA_S3_ENDPOINT=f"127.0.0.1:{s3_port}", MEDIA_S3_ACCESS_KEY="bench",
-                   MEDIA_S3_SECRET_KEY="bench-secret", MEDIA_S3_BUCKET=bucket,
-                   MEDIA_HTTP_ADDRESS=f"127.0.0.1:{media_port}", MEDIA_HTTP_URL=f"http://127.0.0.1:{media_port}",
-                   MEDIA_TMP_DIR=tempfile.gettempdir())
+    env = base_env(
+        MEDIA_STORAGE="s3",
+        MEDIA_S3_ENDPOINT=f"127.0.0.1:{s3_port}",
+        MEDIA_S3_ACCESS_KEY="bench",
+        MEDIA_S3_SECRET_KEY="bench-secret",
+        MEDIA_S3_BUCKET=bucket,
+        MEDIA_HTTP_ADDRESS=f"127.0.0.1:{media_port}",
+        MEDIA_HTTP_URL=f"http://127.0.0.1:{media_port}",
+        MEDIA_TMP_DIR=tempfile.gettempdir(),
+    )
     say("Scenario 2 — media: fresh databases, S3 server, media service, gateway")
     prepare_databases(env, ("accounts", "media"))
     with Processes() as procs:
-        procs.start(sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", s3_port, env=env,
-                    stdout=open(os.devnull, "w"))
+        procs.start(
+            sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", s3_port, env=env, stdout=subprocess.DEVNULL
+        )
         _wait_port(s3_port)
         procs.start(BIN / "platform", "run", "accounts", env=env)
         procs.start(BIN / "platform", "run", "media", env=env)
-        gateway = procs.start(BIN / "gunicorn", *GUNICORN, "-b", f"127.0.0.1:{gateway_port}", "gateway.wsgi:app",
-                              env=env)
+        gateway = procs.start(
+            BIN / "gunicorn", *GUNICORN, "-b", f"127.0.0.1:{gateway_port}", "gateway.wsgi:app", env=env
+        )
         wait_http(f"http://127.0.0.1:{gateway_port}/healthz")
         _wait_port(media_port)
         token = login(f"http://127.0.0.1:{gateway_port}", "hanoi.contributor", "Bench-demo-2026!")["access_token"]
 
         from minio import Minio
 
-        raw = Minio(f"127.0.0.1:{s3_port}", access_key="bench", secret_key="bench-secret", secure=False,
-                    region="us-east-1")
+        raw = Minio(
+            f"127.0.0.1:{s3_port}", access_key="bench", secret_key="bench-secret", secure=False, region="us-east-1"
+        )
         if not raw.bucket_exists("bench-raw"):
             raw.make_bucket("bench-raw")
 
@@ -130,8 +152,9 @@ def main():
             megabytes = sum(len(p) for p in batch) / 1e6
 
             def put(data):
-                raw.put_object("bench-raw", f"raw/{uuid.uuid4()}", io.BytesIO(data), len(data),
-                               content_type="image/jpeg")
+                raw.put_object(
+                    "bench-raw", f"raw/{uuid.uuid4()}", io.BytesIO(data), len(data), content_type="image/jpeg"
+                )
 
             def post(data):
                 multipart_upload("127.0.0.1", gateway_port, token, "anh.jpg", "image/jpeg", [data], len(data))
@@ -140,22 +163,33 @@ def main():
             baseline = timed(put, batch[1:], workers)
             platform = timed(post, batch[1:], workers)
             mb = megabytes * (len(batch) - 1) / len(batch)
-            results[workers] = {"platform_mb_s": mb / platform, "baseline_mb_s": mb / baseline,
-                                "ratio": baseline / platform, "photos": len(batch) - 1}
+            results[workers] = {
+                "platform_mb_s": mb / platform,
+                "baseline_mb_s": mb / baseline,
+                "ratio": baseline / platform,
+                "photos": len(batch) - 1,
+            }
             r = results[workers]
             r["mean_photo_mb"] = megabytes / len(batch)
-            print(f"  {r['mean_photo_mb']:.2f} MB photos, {workers} client(s): platform {r['platform_mb_s']:6.2f} MB/s, "
-                  f"raw minio put {r['baseline_mb_s']:6.2f} MB/s, ratio {r['ratio']:.2f}", flush=True)
+            print(
+                f"  {r['mean_photo_mb']:.2f} MB photos, {workers} client(s): platform {r['platform_mb_s']:6.2f} MB/s, "
+                f"raw minio put {r['baseline_mb_s']:6.2f} MB/s, ratio {r['ratio']:.2f}",
+                flush=True,
+            )
 
         memory = video_memory(gateway.pid, gateway_port, token)
         print()
         print("Scenario 2 — media (same run, same S3 server)")
         for workers, r in results.items():
-            print(f"  upload of {r['photos']} × {r['mean_photo_mb']:.2f} MB photos, {workers} client(s): {r['platform_mb_s']:.2f} MB/s "
-                  f"through the gateway vs {r['baseline_mb_s']:.2f} MB/s raw put → ratio {r['ratio']:.2f}")
-        print(f"  gateway RSS while a {VIDEO_MB} MB video uploads: idle {memory['idle_mib']:.0f} MiB, "
-              f"peak {memory['peak_mib']:.0f} MiB → +{memory['growth_mib']:.1f} MiB (target: < 100 MiB) "
-              f"at {memory['mb_s']:.0f} MB/s")
+            print(
+                f"  upload of {r['photos']} × {r['mean_photo_mb']:.2f} MB photos, {workers} client(s): {r['platform_mb_s']:.2f} MB/s "
+                f"through the gateway vs {r['baseline_mb_s']:.2f} MB/s raw put → ratio {r['ratio']:.2f}"
+            )
+        print(
+            f"  gateway RSS while a {VIDEO_MB} MB video uploads: idle {memory['idle_mib']:.0f} MiB, "
+            f"peak {memory['peak_mib']:.0f} MiB → +{memory['growth_mib']:.1f} MiB (target: < 100 MiB) "
+            f"at {memory['mb_s']:.0f} MB/s"
+        )
         write_results("media", {"photos": results, "video_memory": memory})
 
 
@@ -192,8 +226,13 @@ def video_memory(master, port, token):
         stop.set()
         sampler.join()
     elapsed = time.perf_counter() - started
-    return {"idle_mib": idle / 1024, "peak_mib": peak[0] / 1024, "growth_mib": (peak[0] - idle) / 1024,
-            "mb_s": size / 1e6 / elapsed, "video_mb": VIDEO_MB}
+    return {
+        "idle_mib": idle / 1024,
+        "peak_mib": peak[0] / 1024,
+        "growth_mib": (peak[0] - idle) / 1024,
+        "mb_s": size / 1e6 / elapsed,
+        "video_mb": VIDEO_MB,
+    }
 
 
 def _wait_port(port, timeout=60):

@@ -16,8 +16,20 @@ import shutil
 import subprocess
 import sys
 
-from common import BIN, GUNICORN, ROOT, Processes, base_env, free_port, login, prepare_databases, request_json, say
-from common import wait_http, write_results
+from common import (
+    BIN,
+    GUNICORN,
+    ROOT,
+    Processes,
+    base_env,
+    free_port,
+    login,
+    prepare_databases,
+    request_json,
+    say,
+    wait_http,
+    write_results,
+)
 
 DURATION = int(__import__("os").environ.get("BENCH_SECONDS", "5"))
 REPEATS = int(__import__("os").environ.get("BENCH_REPEATS", "3"))
@@ -33,7 +45,9 @@ def ensure_wrk():
         say("Installing wrk (apt-get)")
         subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=False, stdout=subprocess.DEVNULL)
     if not shutil.which("wrk"):
-        sys.exit("wrk is needed for the benchmarks: install it (Debian/Ubuntu: apt-get install wrk; macOS: brew install wrk)")
+        sys.exit(
+            "wrk is needed for the benchmarks: install it (Debian/Ubuntu: apt-get install wrk; macOS: brew install wrk)"
+        )
 
 
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
@@ -52,9 +66,11 @@ def wrk(url, connections, headers=()):
     non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     if non2xx:
         sys.exit(f"{url}: {non2xx.group(1)} error answers during the run:\n{out}")
-    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-            "p50_ms": _ms(re.search(r"\s50%\s+(\S+)", out).group(1)),
-            "p99_ms": _ms(re.search(r"\s99%\s+(\S+)", out).group(1))}
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p50_ms": _ms(re.search(r"\s50%\s+(\S+)", out).group(1)),
+        "p99_ms": _ms(re.search(r"\s99%\s+(\S+)", out).group(1)),
+    }
 
 
 def median_run(runs):
@@ -72,8 +88,16 @@ def accounts_scenario():
         say("Starting the accounts service, the gateway and the bare baseline")
         procs.start(BIN / "platform", "run", "accounts", env=env)
         procs.start(BIN / "gunicorn", *GUNICORN, "-b", f"127.0.0.1:{gateway_port}", "gateway.wsgi:app", env=env)
-        procs.start(BIN / "gunicorn", *GUNICORN, "-b", f"127.0.0.1:{bare_port}", "--chdir", ROOT / "bench",
-                    "bare_app:app", env=env)
+        procs.start(
+            BIN / "gunicorn",
+            *GUNICORN,
+            "-b",
+            f"127.0.0.1:{bare_port}",
+            "--chdir",
+            ROOT / "bench",
+            "bare_app:app",
+            env=env,
+        )
         gw, bare = f"http://127.0.0.1:{gateway_port}", f"http://127.0.0.1:{bare_port}"
         wait_http(f"{gw}/healthz")
         wait_http(f"{bare}/noop")
@@ -96,8 +120,11 @@ def accounts_scenario():
                     runs["platform"].append(wrk(plat_url, c, plat_headers))
                 results[(name, c)] = {k: median_run(v) for k, v in runs.items()}
                 b, p = results[(name, c)]["baseline"], results[(name, c)]["platform"]
-                print(f"  {name:14s} c={c:<3d} baseline {b['rps']:6.0f} req/s p50 {b['p50_ms']:5.2f} ms | "
-                      f"platform {p['rps']:6.0f} req/s p50 {p['p50_ms']:5.2f} ms", flush=True)
+                print(
+                    f"  {name:14s} c={c:<3d} baseline {b['rps']:6.0f} req/s p50 {b['p50_ms']:5.2f} ms | "
+                    f"platform {p['rps']:6.0f} req/s p50 {p['p50_ms']:5.2f} ms",
+                    flush=True,
+                )
     report(results)
 
 
@@ -105,8 +132,10 @@ def report(results):
     print()
     print("Scenario 1 — gateway → RPC → PostgreSQL against bare Flask + SQLAlchemy (same run, same settings,")
     print(f"              median of {REPEATS} interleaved {DURATION}s runs)")
-    print(f"{'path':14s} {'conns':>5s} {'platform req/s':>15s} {'baseline req/s':>15s} {'ratio':>6s} "
-          f"{'p50 plat/base ms':>17s} {'p50 +ms':>8s} {'p99 plat/base ms':>17s}")
+    print(
+        f"{'path':14s} {'conns':>5s} {'platform req/s':>15s} {'baseline req/s':>15s} {'ratio':>6s} "
+        f"{'p50 plat/base ms':>17s} {'p50 +ms':>8s} {'p99 plat/base ms':>17s}"
+    )
     out = []
     for key, value in results.items():
         if key == "ceiling":
@@ -115,13 +144,25 @@ def report(results):
         p, b = value["platform"], value["baseline"]
         ratio = p["rps"] / b["rps"]
         extra = p["p50_ms"] - b["p50_ms"]
-        print(f"{name:14s} {c:5d} {p['rps']:15.0f} {b['rps']:15.0f} {ratio:6.2f} "
-              f"{p['p50_ms']:8.2f}/{b['p50_ms']:<8.2f} {extra:8.2f} {p['p99_ms']:8.2f}/{b['p99_ms']:<8.2f}")
-        out.append({"path": name, "connections": c, "platform": p, "baseline": b, "ratio": round(ratio, 3),
-                    "p50_extra_ms": round(extra, 2)})
+        print(
+            f"{name:14s} {c:5d} {p['rps']:15.0f} {b['rps']:15.0f} {ratio:6.2f} "
+            f"{p['p50_ms']:8.2f}/{b['p50_ms']:<8.2f} {extra:8.2f} {p['p99_ms']:8.2f}/{b['p99_ms']:<8.2f}"
+        )
+        out.append(
+            {
+                "path": name,
+                "connections": c,
+                "platform": p,
+                "baseline": b,
+                "ratio": round(ratio, 3),
+                "p50_extra_ms": round(extra, 2),
+            }
+        )
     ceiling = results["ceiling"]
-    print(f"(ceiling: Flask with no I/O {ceiling[1]['rps']:.0f} req/s at 1 connection, {ceiling[16]['rps']:.0f} at 16; "
-          "targets: ratio ≥ 0.35, p50 at most 2 ms more at 1 connection)")
+    print(
+        f"(ceiling: Flask with no I/O {ceiling[1]['rps']:.0f} req/s at 1 connection, {ceiling[16]['rps']:.0f} at 16; "
+        "targets: ratio ≥ 0.35, p50 at most 2 ms more at 1 connection)"
+    )
     write_results("accounts", {"ceiling": ceiling, "scenario_1": out})
 
 

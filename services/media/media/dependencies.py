@@ -2,11 +2,10 @@
 
 from nameko.extensions import DependencyProvider
 
-from platform_shared.config import require
-from platform_shared.dependencies import Database, _offload
-
 from media.operations import Media, Settings
 from media.storage import FileStorage, S3Storage
+from platform_shared.config import require
+from platform_shared.dependencies import Database, _offload
 
 
 def make_storage(config):
@@ -24,8 +23,10 @@ def make_storage(config):
             public_secure=_flag(config.get("MEDIA_S3_PUBLIC_SECURE")),
         )
     elif backend == "filesystem":
-        storage = FileStorage(require(config, "MEDIA_FS_ROOT", "MEDIA_FS_ROOT"),
-                              require(config, "MEDIA_URL_SIGNING_KEY", "MEDIA_URL_SIGNING_KEY"))
+        storage = FileStorage(
+            require(config, "MEDIA_FS_ROOT", "MEDIA_FS_ROOT"),
+            require(config, "MEDIA_URL_SIGNING_KEY", "MEDIA_URL_SIGNING_KEY"),
+        )
     else:
         from platform_shared.errors import ConfigurationError
 
@@ -58,5 +59,6 @@ class MediaApp(DependencyProvider):
         raise RuntimeError("MediaApp needs a Database dependency")
 
     def get_dependency(self, worker_ctx):
-        return Media(self._database().sessions, self.storage, settings=self.settings, clock=self.clock,
-                     offload=_offload)
+        return Media(
+            self._database().sessions, self.storage, settings=self.settings, clock=self.clock, offload=_offload
+        )

@@ -50,8 +50,9 @@ def process(path, fmt, *, max_pixels):
         except InvalidInput:
             raise
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise _invalid(f"Ảnh vượt giới hạn {max_pixels:,} điểm ảnh.".replace(",", "."),
-                           code="IMAGE_TOO_LARGE") from None
+            raise _invalid(
+                f"Ảnh vượt giới hạn {max_pixels:,} điểm ảnh.".replace(",", "."), code="IMAGE_TOO_LARGE"
+            ) from None
         except UnidentifiedImageError:
             raise _invalid("Tệp không phải ảnh hợp lệ.") from None
         except (OSError, SyntaxError, ValueError) as exc:

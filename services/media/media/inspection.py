@@ -52,7 +52,8 @@ def sniff(head):
 
 def refuse_type(field="file"):
     return InvalidInput.field(
-        field, f"Loại tệp không được chấp nhận. Chỉ nhận: {ACCEPTED} (xác định theo nội dung tệp).",
+        field,
+        f"Loại tệp không được chấp nhận. Chỉ nhận: {ACCEPTED} (xác định theo nội dung tệp).",
         code="UNSUPPORTED_FILE_TYPE",
     )
 
@@ -66,8 +67,9 @@ def check_document(fmt, path):
             fh.seek(max(0, size - 2048))
             tail = fh.read()
         if b"%%EOF" not in tail:
-            raise InvalidInput.field("file", "Tệp PDF không hoàn chỉnh (thiếu phần kết thúc). Hãy xuất lại tệp.",
-                                     code="CORRUPT_FILE")
+            raise InvalidInput.field(
+                "file", "Tệp PDF không hoàn chỉnh (thiếu phần kết thúc). Hãy xuất lại tệp.", code="CORRUPT_FILE"
+            )
     elif fmt == DOCX:
         try:
             with zipfile.ZipFile(path) as archive:
@@ -88,7 +90,8 @@ def check_filename(name):
     name = unicodedata.normalize("NFC", str(name)).strip()
     if ".." in name or _BAD_NAME.search(name) or len(name) > 255:
         raise InvalidInput.field(
-            "file", "Tên tệp không hợp lệ: không được chứa «..», «/», «\\» hay ký tự điều khiển, tối đa 255 ký tự.",
+            "file",
+            "Tên tệp không hợp lệ: không được chứa «..», «/», «\\» hay ký tự điều khiển, tối đa 255 ký tự.",
             code="INVALID_FILE_NAME",
         )
     return name

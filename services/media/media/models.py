@@ -21,8 +21,14 @@ class Asset(Base):
 
     __tablename__ = "asset"
     __table_args__ = (
-        Index("uq_asset_tenant_sha256_stored", "tenant_id", "sha256", unique=True,
-              postgresql_where=text("status = 'stored'"), sqlite_where=text("status = 'stored'")),
+        Index(
+            "uq_asset_tenant_sha256_stored",
+            "tenant_id",
+            "sha256",
+            unique=True,
+            postgresql_where=text("status = 'stored'"),
+            sqlite_where=text("status = 'stored'"),
+        ),
         Index("ix_asset_status_created", "status", "created_at"),
     )
 

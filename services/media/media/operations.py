@@ -17,15 +17,15 @@ from datetime import timedelta
 from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError
 
-from platform_shared import outbox
-from platform_shared.contracts import media as events
-from platform_shared.errors import InvalidInput, NotFound
-from platform_shared.schemas import media as api
-
 from media import imaging, inspection, policy
 from media.models import Asset, AssetReference
 from media.storage import NotStored, object_key
 from media.store import AssetStore
+from platform_shared import inbox, outbox
+from platform_shared.actor import SYSTEM
+from platform_shared.contracts import media as events
+from platform_shared.errors import InvalidInput, NotFound
+from platform_shared.schemas import media as api
 
 log = logging.getLogger("media")
 
@@ -59,8 +59,7 @@ class Settings:
         )
 
     def cap(self, kind):
-        return {"image": self.max_image_bytes, "video": self.max_video_bytes,
-                "document": self.max_document_bytes}[kind]
+        return {"image": self.max_image_bytes, "video": self.max_video_bytes, "document": self.max_document_bytes}[kind]
 
 
 def _inline(fn, *args, **kwargs):
@@ -72,8 +71,11 @@ def _load(schema, data):
         return schema.load(data)
     except ValidationError as exc:
         messages = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
-        raise InvalidInput(f"Dữ liệu không hợp lệ ở: {', '.join(sorted(messages))}.", code="VALIDATION_ERROR",
-                           details={"errors": messages}) from None
+        raise InvalidInput(
+            f"Dữ liệu không hợp lệ ở: {', '.join(sorted(messages))}.",
+            code="VALIDATION_ERROR",
+            details={"errors": messages},
+        ) from None
 
 
 _METADATA = api.AssetMetadata()
@@ -113,8 +115,7 @@ class Media:
                 inspection.check_document(fmt, spool.name)
             encoded = None
             if kind == "image":
-                encoded = self.offload(imaging.process, spool.name, name,
-                                       max_pixels=self.settings.max_image_pixels)
+                encoded = self.offload(imaging.process, spool.name, name, max_pixels=self.settings.max_image_pixels)
             with self.sessions.read() as session:
                 existing = AssetStore(session, actor).by_hash(tenant_id, digest)
             if existing is not None:
@@ -124,10 +125,22 @@ class Media:
         now = self.clock.now()
         original = renditions["original"]
         asset = Asset(
-            id=asset_id, tenant_id=tenant_id, kind=kind, format=name, content_type=content_type,
-            filename=filename, size=size, sha256=digest, width=original.get("width"),
-            height=original.get("height"), renditions=renditions, status="stored",
-            uploaded_by=uuid.UUID(actor.user_id) if actor.user_id else None, created_at=now, updated_at=now, **meta,
+            id=asset_id,
+            tenant_id=tenant_id,
+            kind=kind,
+            format=name,
+            content_type=content_type,
+            filename=filename,
+            size=size,
+            sha256=digest,
+            width=original.get("width"),
+            height=original.get("height"),
+            renditions=renditions,
+            status="stored",
+            uploaded_by=uuid.UUID(actor.user_id) if actor.user_id else None,
+            created_at=now,
+            updated_at=now,
+            **meta,
         )
         try:
             with self.sessions.transaction() as session:
@@ -189,9 +202,14 @@ class Media:
                     key = object_key(tenant_id, asset_id, item.name)
                     self.storage.put(key, item.data, item.content_type, length=len(item.data))
                     stored.append(key)
-                    renditions[item.name] = {"key": key, "size": len(item.data), "content_type": item.content_type,
-                                             "width": item.width, "height": item.height,
-                                             "sha256": hashlib.sha256(item.data).hexdigest()}
+                    renditions[item.name] = {
+                        "key": key,
+                        "size": len(item.data),
+                        "content_type": item.content_type,
+                        "width": item.width,
+                        "height": item.height,
+                        "sha256": hashlib.sha256(item.data).hexdigest(),
+                    }
         except Exception:
             for key in stored:
                 try:
@@ -213,8 +231,9 @@ class Media:
         if meta.get("credit_user_id") and self.find_user is not None:
             name = self.find_user(str(meta["credit_user_id"]))
             if name is None:
-                raise InvalidInput.field("credit_user_id", "Không có tài khoản này để ghi tên tác giả ảnh.",
-                                         code="CREDIT_USER_NOT_FOUND")
+                raise InvalidInput.field(
+                    "credit_user_id", "Không có tài khoản này để ghi tên tác giả ảnh.", code="CREDIT_USER_NOT_FOUND"
+                )
             if not meta.get("credit_name"):
                 meta["credit_name"] = name
         return meta
@@ -256,8 +275,9 @@ class Media:
         for name, rendition in asset.renditions.items():
             entry = {k: rendition.get(k) for k in ("size", "content_type", "width", "height")}
             entry["url"] = self.storage.presigned_url(asset.id, name, rendition["key"], self.settings.presign_seconds)
-            entry["public_url"] = (f"/api/v1/media/{asset.id}/content?rendition={name}"
-                                   if policy.publicly_readable(asset, name) else None)
+            entry["public_url"] = (
+                f"/api/v1/media/{asset.id}/content?rendition={name}" if policy.publicly_readable(asset, name) else None
+            )
             out[name] = entry
         return out
 
@@ -270,7 +290,8 @@ class Media:
         if policy.publicly_readable(asset, rendition):
             cache = "public, max-age=86400"
         elif policy.may_read_privately(actor, asset) or self.storage.signature_valid(
-                asset.id, rendition, expires, signature):
+            asset.id, rendition, expires, signature
+        ):
             cache = "private, max-age=300"
         else:
             raise NotFound.of("asset", asset_id)
@@ -294,13 +315,24 @@ class Media:
             results = []
             for ident in ids:
                 asset = found.get(uuid.UUID(ident)) if _is_uuid(ident) else None
-                if asset is None or not (asset.status == "stored" and (
-                        actor.is_platform_admin or actor.tenant_id == str(asset.tenant_id) or asset.public)):
+                if asset is None or not (
+                    asset.status == "stored"
+                    and (actor.is_platform_admin or actor.tenant_id == str(asset.tenant_id) or asset.public)
+                ):
                     results.append({"id": ident, "usable": False, "reason": "not_found"})
                     continue
-                results.append({"id": ident, "usable": True, "reason": None, "kind": asset.kind,
-                                "tenant_id": str(asset.tenant_id), "credit_user_id": _str(asset.credit_user_id),
-                                "credit_name": asset.credit_name, "content_type": asset.content_type})
+                results.append(
+                    {
+                        "id": ident,
+                        "usable": True,
+                        "reason": None,
+                        "kind": asset.kind,
+                        "tenant_id": str(asset.tenant_id),
+                        "credit_user_id": _str(asset.credit_user_id),
+                        "credit_name": asset.credit_name,
+                        "content_type": asset.content_type,
+                    }
+                )
         return {"all_usable": all(r["usable"] for r in results), "assets": results}
 
     def mark_referenced(self, actor, asset_ids, reference):
@@ -313,9 +345,17 @@ class Media:
             for asset in assets:
                 row = store.reference(asset, ref["kind"], ref["id"])
                 if row is None:
-                    session.add(AssetReference(asset_id=asset.id, tenant_id=asset.tenant_id, ref_kind=ref["kind"],
-                                               ref_id=ref["id"], published=ref["published"], created_at=now,
-                                               updated_at=now))
+                    session.add(
+                        AssetReference(
+                            asset_id=asset.id,
+                            tenant_id=asset.tenant_id,
+                            ref_kind=ref["kind"],
+                            ref_id=ref["id"],
+                            published=ref["published"],
+                            created_at=now,
+                            updated_at=now,
+                        )
+                    )
                 else:
                     row.published, row.released_at, row.updated_at = ref["published"], None, now
             return [a.id for a in assets]
@@ -335,6 +375,34 @@ class Media:
                     released.append(asset.id)
             return released
 
+    def follow_publication(self, handler, event_id, asset_ids, ref_kind, ref_id, published):
+        """From content's events: the assets of a (un)published article become (non-)public.
+
+        Once per event (the inbox record commits with the change). Tolerant on purpose:
+        an asset removed meanwhile is skipped, not an error that would park the event.
+        """
+        now = self.clock.now()
+        with self.sessions.transaction() as session:
+            if inbox.seen(session, handler, event_id):
+                return
+            store = AssetStore(session, SYSTEM)
+            for asset in store.many([i for i in asset_ids if _is_uuid(i)]).values():
+                row = store.reference(asset, ref_kind, ref_id)
+                if row is None:
+                    session.add(
+                        AssetReference(
+                            asset_id=asset.id,
+                            tenant_id=asset.tenant_id,
+                            ref_kind=ref_kind,
+                            ref_id=ref_id,
+                            published=published,
+                            created_at=now,
+                            updated_at=now,
+                        )
+                    )
+                else:
+                    row.published, row.released_at, row.updated_at = published, None, now
+
     # -- lifecycle ------------------------------------------------------------------
 
     def sweep(self, actor):
@@ -345,13 +413,28 @@ class Media:
             store = AssetStore(session, actor)
             for asset in store.unreferenced_before(now - timedelta(hours=self.settings.unreferenced_ttl_hours)):
                 asset.status, asset.removed_at, asset.removal_reason, asset.updated_at = (
-                    "removed", now, "unreferenced", now)
-                outbox.add(session, events.ASSET_REMOVED, {"asset_id": str(asset.id), "tenant_id": str(asset.tenant_id),
-                                                           "reason": "unreferenced"}, aggregate_id=asset.id, now=now)
+                    "removed",
+                    now,
+                    "unreferenced",
+                    now,
+                )
+                outbox.add(
+                    session,
+                    events.ASSET_REMOVED,
+                    {"asset_id": str(asset.id), "tenant_id": str(asset.tenant_id), "reason": "unreferenced"},
+                    aggregate_id=asset.id,
+                    now=now,
+                )
                 removed.append(asset)
         for asset in removed:
-            log.info("asset removed (unreferenced)", extra={"asset_id": str(asset.id), "tenant_id": str(asset.tenant_id),
-                                                            "created_at": asset.created_at.isoformat()})
+            log.info(
+                "asset removed (unreferenced)",
+                extra={
+                    "asset_id": str(asset.id),
+                    "tenant_id": str(asset.tenant_id),
+                    "created_at": asset.created_at.isoformat(),
+                },
+            )
         with self.sessions.transaction() as session:
             store = AssetStore(session, actor)
             for asset in store.removed_before(now - timedelta(hours=self.settings.purge_after_hours)):
@@ -364,10 +447,19 @@ class Media:
 
 
 def _stored_event(asset):
-    return {"asset_id": str(asset.id), "tenant_id": str(asset.tenant_id), "kind": asset.kind,
-            "content_type": asset.content_type, "size": asset.size, "sha256": asset.sha256, "width": asset.width,
-            "height": asset.height, "credit_user_id": _str(asset.credit_user_id), "credit_name": asset.credit_name,
-            "uploaded_by": _str(asset.uploaded_by)}
+    return {
+        "asset_id": str(asset.id),
+        "tenant_id": str(asset.tenant_id),
+        "kind": asset.kind,
+        "content_type": asset.content_type,
+        "size": asset.size,
+        "sha256": asset.sha256,
+        "width": asset.width,
+        "height": asset.height,
+        "credit_user_id": _str(asset.credit_user_id),
+        "credit_name": asset.credit_name,
+        "uploaded_by": _str(asset.uploaded_by),
+    }
 
 
 def _str(value):
@@ -380,4 +472,3 @@ def _is_uuid(value):
         return True
     except ValueError:
         return False
-

@@ -16,16 +16,17 @@ from nameko.web.handlers import http
 from werkzeug.wrappers import Response
 from werkzeug.wsgi import wrap_file
 
+from media.dependencies import MediaApp
 from platform_shared import transport
 from platform_shared.actor import SYSTEM, Actor
+from platform_shared.contracts import content as content_events
 from platform_shared.dependencies import Database
 from platform_shared.errors import InvalidInput, NotFound, PlatformError
+from platform_shared.handlers import handle_event
 from platform_shared.operations import ServiceOperations
 from platform_shared.rpc import ServiceRpc, rpc
 from platform_shared.schemas import media as api
 from platform_shared.timers import every
-
-from media.dependencies import MediaApp
 
 _asset = api.AssetRead()
 
@@ -69,8 +70,12 @@ class MediaService(ServiceOperations):
         """The tenant's assets, newest first (``kind``, ``referenced``, ``q``)."""
         media = self._media()
         items, total, args = media.list(Actor.load(actor), args)
-        return {"items": [self._dump(media, a) for a in items], "total": total, "page": args["page"],
-                "per_page": args["per_page"]}
+        return {
+            "items": [self._dump(media, a) for a in items],
+            "total": total,
+            "page": args["page"],
+            "per_page": args["per_page"],
+        }
 
     @rpc(expected_exceptions=transport.EXPECTED)
     def update_asset(self, actor, asset_id, data):
@@ -98,6 +103,27 @@ class MediaService(ServiceOperations):
         """Soft-remove unreferenced uploads past their age; purge files of long-removed ones."""
         return self._media().sweep(SYSTEM)
 
+    # -- events in ------------------------------------------------------------------------
+
+    @handle_event("content", content_events.ARTICLE_PUBLISHED)
+    def handle_article_published(self, payload):
+        """A published article makes its photos' public renditions readable by everyone."""
+        self._follow(payload, "handle_article_published", published=True)
+
+    @handle_event("content", content_events.ARTICLE_CORRECTED)
+    def handle_article_corrected(self, payload):
+        self._follow(payload, "handle_article_corrected", published=True)
+
+    @handle_event("content", content_events.ARTICLE_UNPUBLISHED)
+    def handle_article_unpublished(self, payload):
+        self._follow(payload, "handle_article_unpublished", published=False)
+
+    def _follow(self, payload, handler, *, published):
+        event = content_events.SCHEMAS[payload.get("event_type", "")]().load(payload)
+        self.app.follow_publication(
+            handler, event["event_id"], event["asset_ids"], "article", event["article_id"], published
+        )
+
     # -- HTTP (internal) --------------------------------------------------------------
 
     @http("POST", "/uploads")
@@ -115,8 +141,9 @@ class MediaService(ServiceOperations):
             body = request.environ["wsgi.input"] if request.content_length is None else request.stream
             asset, created = media.upload(actor, body, filename=filename, metadata=meta)
             body = self._dump(media, asset, duplicate=not created)
-            return Response(json.dumps(body, ensure_ascii=False), status=201 if created else 200,
-                            mimetype="application/json")
+            return Response(
+                json.dumps(body, ensure_ascii=False), status=201 if created else 200, mimetype="application/json"
+            )
         except PlatformError as exc:
             return _error(exc)
         except json.JSONDecodeError:
@@ -128,8 +155,8 @@ class MediaService(ServiceOperations):
         try:
             actor = _actor(request, required=False)
             handle, size, info, cache = self._media().open_content(
-                actor, asset_id, rendition, expires=request.args.get("expires"),
-                signature=request.args.get("signature"))
+                actor, asset_id, rendition, expires=request.args.get("expires"), signature=request.args.get("signature")
+            )
         except PlatformError as exc:
             return _error(exc)
         etag = f'"{info["sha256"]}"'
@@ -138,8 +165,13 @@ class MediaService(ServiceOperations):
             handle.close()
             return Response(status=304, headers=headers)
         headers["Content-Length"] = str(size)
-        return Response(wrap_file(request.environ, handle, 256 * 1024), status=200, headers=headers,
-                        mimetype=info["content_type"], direct_passthrough=True)
+        return Response(
+            wrap_file(request.environ, handle, 256 * 1024),
+            status=200,
+            headers=headers,
+            mimetype=info["content_type"],
+            direct_passthrough=True,
+        )
 
 
 def _actor(request, required=True):

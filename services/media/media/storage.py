@@ -70,7 +70,7 @@ class FileStorage:
         """A binary file object (caller closes) and its size."""
         path = self._path(key)
         try:
-            handle = open(path, "rb")
+            handle = open(path, "rb")  # noqa: SIM115  (the caller streams and closes it)
         except FileNotFoundError:
             raise NotStored(key) from None
         return handle, os.fstat(handle.fileno()).st_size
@@ -95,8 +95,9 @@ class FileStorage:
 
     def presigned_url(self, asset_id, rendition, key, seconds):
         expires = int(time.time()) + int(seconds)
-        query = urlencode({"rendition": rendition, "expires": expires,
-                           "signature": self.signature(asset_id, rendition, expires)})
+        query = urlencode(
+            {"rendition": rendition, "expires": expires, "signature": self.signature(asset_id, rendition, expires)}
+        )
         return f"/api/v1/media/{asset_id}/content?{query}"
 
     def signature(self, asset_id, rendition, expires):
@@ -118,15 +119,30 @@ class S3Storage:
 
     name = "s3"
 
-    def __init__(self, endpoint, access_key, secret_key, bucket, *, secure=False, region="us-east-1",
-                 public_endpoint=None, public_secure=None):
+    def __init__(
+        self,
+        endpoint,
+        access_key,
+        secret_key,
+        bucket,
+        *,
+        secure=False,
+        region="us-east-1",
+        public_endpoint=None,
+        public_secure=None,
+    ):
         from minio import Minio
 
         self.bucket = bucket
         self.client = Minio(endpoint, access_key=access_key, secret_key=secret_key, secure=secure, region=region)
         # Presigning is local arithmetic; signing for the address browsers use.
-        self.presigner = Minio(public_endpoint or endpoint, access_key=access_key, secret_key=secret_key,
-                               secure=secure if public_secure is None else public_secure, region=region)
+        self.presigner = Minio(
+            public_endpoint or endpoint,
+            access_key=access_key,
+            secret_key=secret_key,
+            secure=secure if public_secure is None else public_secure,
+            region=region,
+        )
 
     def ensure_bucket(self):
         if not self.client.bucket_exists(self.bucket):
@@ -138,8 +154,14 @@ class S3Storage:
         object_key(*key.split("/"))
         if isinstance(data, (bytes, bytearray)):
             length, data = len(data), io.BytesIO(data)
-        self.client.put_object(self.bucket, key, data, length=length if length is not None else -1,
-                               content_type=content_type, part_size=16 * 1024 * 1024)
+        self.client.put_object(
+            self.bucket,
+            key,
+            data,
+            length=length if length is not None else -1,
+            content_type=content_type,
+            part_size=16 * 1024 * 1024,
+        )
 
     def open(self, key):
         from minio.error import S3Error

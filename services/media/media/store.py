@@ -2,11 +2,10 @@
 
 from sqlalchemy import func, or_, select
 
-from platform_shared.database import as_uuid, paginate
-from platform_shared.errors import NotFound
-
 from media import policy
 from media.models import Asset, AssetReference
+from platform_shared.database import as_uuid, paginate
+from platform_shared.errors import NotFound
 
 
 class AssetStore:
@@ -42,9 +41,13 @@ class AssetStore:
             stmt = stmt.where(Asset.id.not_in(active))
         if q:
             like = f"%{q.lower()}%"
-            stmt = stmt.where(or_(func.lower(func.coalesce(Asset.caption, "")).like(like),
-                                  func.lower(func.coalesce(Asset.filename, "")).like(like),
-                                  func.lower(func.coalesce(Asset.credit_name, "")).like(like)))
+            stmt = stmt.where(
+                or_(
+                    func.lower(func.coalesce(Asset.caption, "")).like(like),
+                    func.lower(func.coalesce(Asset.filename, "")).like(like),
+                    func.lower(func.coalesce(Asset.credit_name, "")).like(like),
+                )
+            )
         return paginate(self.session, stmt.order_by(Asset.created_at.desc(), Asset.id), page, per_page)
 
     def by_hash(self, tenant_id, sha256):
@@ -62,19 +65,26 @@ class AssetStore:
 
     def reference(self, asset, kind, ref_id):
         return self.session.scalars(
-            select(AssetReference).where(AssetReference.asset_id == asset.id, AssetReference.ref_kind == kind,
-                                         AssetReference.ref_id == ref_id)
+            select(AssetReference).where(
+                AssetReference.asset_id == asset.id, AssetReference.ref_kind == kind, AssetReference.ref_id == ref_id
+            )
         ).one_or_none()
 
     def unreferenced_before(self, cutoff, limit=200):
         active = select(AssetReference.asset_id).where(AssetReference.released_at.is_(None))
         return self.session.scalars(
-            select(Asset).where(Asset.status == "stored", Asset.created_at < cutoff, Asset.id.not_in(active))
-            .order_by(Asset.created_at).limit(limit).with_for_update(skip_locked=True)
+            select(Asset)
+            .where(Asset.status == "stored", Asset.created_at < cutoff, Asset.id.not_in(active))
+            .order_by(Asset.created_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
         ).all()
 
     def removed_before(self, cutoff, limit=200):
         return self.session.scalars(
-            select(Asset).where(Asset.status == "removed", Asset.removed_at < cutoff)
-            .order_by(Asset.removed_at).limit(limit).with_for_update(skip_locked=True)
+            select(Asset)
+            .where(Asset.status == "removed", Asset.removed_at < cutoff)
+            .order_by(Asset.removed_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
         ).all()

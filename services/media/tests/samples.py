@@ -41,6 +41,7 @@ def webp(width=500, height=500):
 
 def png_bomb(width=20000, height=20000):
     """A tiny PNG that claims 400 million pixels (all black): a decompression bomb."""
+
     def chunk(kind, data):
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
@@ -77,8 +78,7 @@ def docx():
 
 
 def pdf():
-    return (b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n"
-            + "Quyết định 1197/TLĐ".encode() + b"\n%%EOF\n")
+    return b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n" + "Quyết định 1197/TLĐ".encode() + b"\n%%EOF\n"
 
 
 def mp4(size=300_000):

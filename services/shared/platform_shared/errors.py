@@ -130,6 +130,9 @@ _KIND_LABELS = {
     "staff": "hồ sơ cán bộ",
     "parked_event": "sự kiện bị treo",
     "asset": "tệp đa phương tiện",
+    "article": "bài viết",
+    "document": "văn bản",
+    "section": "chuyên mục",
 }
 
 ALL_ERRORS = (

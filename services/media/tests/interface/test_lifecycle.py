@@ -16,14 +16,16 @@ import samples  # noqa: E402
 
 
 def upload(client, data):
-    response = client.post("/api/v1/media", data={"file": (io.BytesIO(data), "x.png", "image/png")},
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/api/v1/media", data={"file": (io.BytesIO(data), "x.png", "image/png")}, content_type="multipart/form-data"
+    )
     assert response.status_code == 201, response.json
     return response.json
 
 
-def test_the_sweep_removes_unreferenced_uploads_then_purges_their_files(api, login, start_service, media_settings,
-                                                                         accounts_service, databases):
+def test_the_sweep_removes_unreferenced_uploads_then_purges_their_files(
+    api, login, start_service, media_settings, accounts_service, databases
+):
     # Everything counts as old at once: the ages are settings.
     container = start_service("media", MEDIA_UNREFERENCED_TTL_HOURS=0, MEDIA_PURGE_AFTER_HOURS=0, **media_settings)
     from media.dependencies import make_storage
@@ -50,8 +52,11 @@ def test_the_sweep_removes_unreferenced_uploads_then_purges_their_files(api, log
     assert contributor.get(f"/api/v1/media/{kept['id']}").status_code == 200
 
     with databases.sessions("media").transaction() as session:
-        (event,) = session.execute(select(outbox.c.payload)
-                                   .where(outbox.c.event_type == contracts.ASSET_REMOVED)).scalars().all()
+        (event,) = (
+            session.execute(select(outbox.c.payload).where(outbox.c.event_type == contracts.ASSET_REMOVED))
+            .scalars()
+            .all()
+        )
     assert contracts.AssetRemoved().load(event)["asset_id"] == unused["id"]
 
 

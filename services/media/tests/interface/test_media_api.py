@@ -42,8 +42,13 @@ def fetch(api, url):
 
 def test_a_contributor_uploads_a_credited_photo_and_sees_its_thumbnail(api, login, contributor, databases):
     me = contributor.get("/api/v1/me").json["user"]
-    created = upload(contributor, samples.jpeg_with_gps(), filename="Đại hội CĐCS May 10.jpg",
-                     caption="Đại hội Công đoàn cơ sở Tổng công ty May 10", credit_user_id=me["id"])
+    created = upload(
+        contributor,
+        samples.jpeg_with_gps(),
+        filename="Đại hội CĐCS May 10.jpg",
+        caption="Đại hội Công đoàn cơ sở Tổng công ty May 10",
+        credit_user_id=me["id"],
+    )
     assert created.status_code == 201, created.json
     asset = created.json
     assert (asset["kind"], asset["format"], asset["width"], asset["height"]) == ("image", "jpeg", 1600, 1200)
@@ -59,8 +64,11 @@ def test_a_contributor_uploads_a_credited_photo_and_sees_its_thumbnail(api, logi
     assert not stored.getexif().get_ifd(ExifTags.IFD.GPSInfo) and b"Canon" not in original
 
     with databases.sessions("media").transaction() as session:
-        (event,) = session.execute(select(outbox.c.payload)
-                                   .where(outbox.c.event_type == contracts.ASSET_STORED)).scalars().all()
+        (event,) = (
+            session.execute(select(outbox.c.payload).where(outbox.c.event_type == contracts.ASSET_STORED))
+            .scalars()
+            .all()
+        )
     loaded = contracts.AssetStored().load(event)
     assert loaded["asset_id"] == asset["id"] and loaded["credit_user_id"] == me["id"]
 
@@ -75,8 +83,11 @@ def test_the_same_file_twice_returns_the_existing_asset(contributor, media_stora
 
 
 def test_metadata_fields_after_the_file_are_applied_too(contributor):
-    form = {"file": (io.BytesIO(samples.png()), "a.png", "image/png"), "alt_text": "Logo công đoàn",
-            "rights": "CC BY 4.0"}
+    form = {
+        "file": (io.BytesIO(samples.png()), "a.png", "image/png"),
+        "alt_text": "Logo công đoàn",
+        "rights": "CC BY 4.0",
+    }
     response = contributor.post("/api/v1/media", data=form, content_type="multipart/form-data")
     assert response.status_code == 201
     assert (response.json["alt_text"], response.json["rights"]) == ("Logo công đoàn", "CC BY 4.0")
@@ -84,23 +95,29 @@ def test_metadata_fields_after_the_file_are_applied_too(contributor):
 
 def test_patch_describes_an_asset_and_refuses_an_unknown_photographer(contributor):
     asset = upload(contributor, samples.webp()).json
-    patched = contributor.patch(f"/api/v1/media/{asset['id']}", json={
-        "caption": "Công nhân KCN Thăng Long", "credit_name": "Phóng viên Minh Anh", "source": "LĐLĐ Hà Nội"})
+    patched = contributor.patch(
+        f"/api/v1/media/{asset['id']}",
+        json={"caption": "Công nhân KCN Thăng Long", "credit_name": "Phóng viên Minh Anh", "source": "LĐLĐ Hà Nội"},
+    )
     assert patched.status_code == 200
     assert (patched.json["caption"], patched.json["credit_name"]) == ("Công nhân KCN Thăng Long", "Phóng viên Minh Anh")
-    unknown = contributor.patch(f"/api/v1/media/{asset['id']}",
-                                json={"credit_user_id": "6f1c1c1c-1c1c-4c1c-8c1c-1c1c1c1c1c1c"})
+    unknown = contributor.patch(
+        f"/api/v1/media/{asset['id']}", json={"credit_user_id": "6f1c1c1c-1c1c-4c1c-8c1c-1c1c1c1c1c1c"}
+    )
     assert unknown.status_code == 422 and "credit_user_id" in unknown.json["errors"]
     extra = contributor.patch(f"/api/v1/media/{asset['id']}", json={"width": 5})
     assert extra.status_code == 422 and "width" in extra.json["errors"]
 
 
-@pytest.mark.parametrize("data, filename, content_type", [
-    (samples.mp4(), "clip.mp4", "video/mp4"),
-    (samples.webm(), "clip.webm", "video/webm"),
-    (samples.pdf(), "1197-TLD.pdf", "application/pdf"),
-    (samples.docx(), "cong-van.docx", "application/octet-stream"),
-])
+@pytest.mark.parametrize(
+    "data, filename, content_type",
+    [
+        (samples.mp4(), "clip.mp4", "video/mp4"),
+        (samples.webm(), "clip.webm", "video/webm"),
+        (samples.pdf(), "1197-TLD.pdf", "application/pdf"),
+        (samples.docx(), "cong-van.docx", "application/octet-stream"),
+    ],
+)
 def test_videos_and_documents_are_stored_as_they_came(api, contributor, data, filename, content_type):
     created = upload(contributor, data, filename=filename, content_type=content_type)
     assert created.status_code == 201, created.json
@@ -121,8 +138,9 @@ HOSTILE = [
 
 
 @pytest.mark.parametrize("maker, filename, code, status", HOSTILE)
-def test_hostile_uploads_are_refused_and_leave_nothing_stored(contributor, media_storage, maker, filename, code,
-                                                             status):
+def test_hostile_uploads_are_refused_and_leave_nothing_stored(
+    contributor, media_storage, maker, filename, code, status
+):
     response = upload(contributor, maker(), filename=filename, content_type="image/png")
     assert response.status_code == status, response.json
     assert response.json["code"] == code and "file" in response.json["errors"]
@@ -148,8 +166,9 @@ class CountingBody(io.BytesIO):
         return chunk
 
 
-def test_a_file_over_its_cap_is_refused_before_it_is_read_whole(api, login, start_service, media_settings,
-                                                                 accounts_service):
+def test_a_file_over_its_cap_is_refused_before_it_is_read_whole(
+    api, login, start_service, media_settings, accounts_service
+):
     container = start_service("media", MEDIA_MAX_IMAGE_BYTES=200_000, **media_settings)
     from media.dependencies import make_storage
 
@@ -157,13 +176,20 @@ def test_a_file_over_its_cap_is_refused_before_it_is_read_whole(api, login, star
     boundary = "cap-test-boundary"
     big = samples.jpeg_with_gps()[:64] + bytes(40_000_000)  # a JPEG header, then 40 MB
     body = CountingBody(
-        f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.jpg\"\r\n"
-        f"Content-Type: image/jpeg\r\n\r\n".encode() + big + f"\r\n--{boundary}--\r\n".encode())
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.jpg"\r\n'
+        f"Content-Type: image/jpeg\r\n\r\n".encode()
+        + big
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
     size = len(body.getvalue())
     token = login("hanoi.contributor")["access_token"]
-    response = api.client.post("/api/v1/media", input_stream=body, content_length=size,
-                               content_type=f"multipart/form-data; boundary={boundary}",
-                               headers={"Authorization": f"Bearer {token}"})
+    response = api.client.post(
+        "/api/v1/media",
+        input_stream=body,
+        content_length=size,
+        content_type=f"multipart/form-data; boundary={boundary}",
+        headers={"Authorization": f"Bearer {token}"},
+    )
     assert response.status_code == 413 and response.json["code"] == "FILE_TOO_LARGE"
     assert "file" in response.json["errors"]
     assert response.headers.get("Connection") == "close"
@@ -203,8 +229,9 @@ def test_a_published_asset_is_public_through_its_public_renditions_only(api, con
     thumb = api.get(f"/api/v1/media/{asset['id']}/content?rendition=thumb")
     assert thumb.status_code == 200 and thumb.mimetype == "image/jpeg"
     assert thumb.headers["Cache-Control"].startswith("public") and thumb.headers["ETag"]
-    again = api.get(f"/api/v1/media/{asset['id']}/content?rendition=thumb",
-                    headers={"If-None-Match": thumb.headers["ETag"]})
+    again = api.get(
+        f"/api/v1/media/{asset['id']}/content?rendition=thumb", headers={"If-None-Match": thumb.headers["ETag"]}
+    )
     assert again.status_code == 304 and again.data == b""
     assert api.get(f"/api/v1/media/{asset['id']}/content?rendition=original").status_code == 404
     assert api.get(f"/api/v1/media/{asset['id']}").status_code == 401  # metadata stays private
@@ -224,8 +251,13 @@ def test_presigned_urls_are_short_lived_and_tamper_proof(api, contributor, media
     assert api.get(url).status_code == 200
     assert api.get(f"{base}&expires={query['expires']}&signature={'0' * 64}").status_code == 404
     assert api.get(f"{base}&expires=1000&signature={query['signature']}").status_code == 404  # expired
-    assert api.get(f"/api/v1/media/{asset['id']}/content?rendition=thumb&expires={query['expires']}"
-                   f"&signature={query['signature']}").status_code == 404  # signed for another rendition
+    assert (
+        api.get(
+            f"/api/v1/media/{asset['id']}/content?rendition=thumb&expires={query['expires']}"
+            f"&signature={query['signature']}"
+        ).status_code
+        == 404
+    )  # signed for another rendition
     assert api.get(f"/api/v1/media/{asset['id']}/content?rendition=poster").status_code == 422
 
 

@@ -11,7 +11,8 @@ def test_a_missing_storage_setting_stops_the_service_at_start(start_service, med
     from platform_shared.errors import ConfigurationError
 
     with pytest.raises(ConfigurationError, match="MEDIA_URL_SIGNING_KEY"):
-        start_service("media", WEB_SERVER_ADDRESS=media_http_address, MEDIA_STORAGE="filesystem",
-                      MEDIA_URL_SIGNING_KEY="")
+        start_service(
+            "media", WEB_SERVER_ADDRESS=media_http_address, MEDIA_STORAGE="filesystem", MEDIA_URL_SIGNING_KEY=""
+        )
     with pytest.raises(ConfigurationError, match="MEDIA_STORAGE"):
         start_service("media", WEB_SERVER_ADDRESS=media_http_address, MEDIA_STORAGE="ftp")

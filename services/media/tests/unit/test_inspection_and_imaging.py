@@ -7,18 +7,25 @@ from pathlib import Path
 import pytest
 from PIL import ExifTags, Image
 
-from platform_shared.errors import InvalidInput
-
 from media import imaging, inspection
+from platform_shared.errors import InvalidInput
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import samples  # noqa: E402
 
 
-@pytest.mark.parametrize("data, name", [
-    (samples.jpeg_with_gps(64, 64), "jpeg"), (samples.png(32, 32), "png"), (samples.webp(32, 32), "webp"),
-    (samples.mp4(1000), "mp4"), (samples.webm(1000), "webm"), (samples.pdf(), "pdf"), (samples.docx(), "docx"),
-])
+@pytest.mark.parametrize(
+    "data, name",
+    [
+        (samples.jpeg_with_gps(64, 64), "jpeg"),
+        (samples.png(32, 32), "png"),
+        (samples.webp(32, 32), "webp"),
+        (samples.mp4(1000), "mp4"),
+        (samples.webm(1000), "webm"),
+        (samples.pdf(), "pdf"),
+        (samples.docx(), "docx"),
+    ],
+)
 def test_the_kind_comes_from_the_first_bytes(data, name):
     assert inspection.sniff(data[:64])[0] == name
 
@@ -62,11 +69,14 @@ def test_small_images_are_not_enlarged_and_transparency_is_kept(tmp_path):
     assert Image.open(io.BytesIO(out["original"].data)).mode == "RGBA"
 
 
-@pytest.mark.parametrize("maker, fmt, code", [
-    (samples.png_bomb, "png", "IMAGE_TOO_LARGE"),
-    (samples.truncated_jpeg, "jpeg", "INVALID_IMAGE"),
-    (samples.jpeg_header_then_html, "jpeg", "INVALID_IMAGE"),
-])
+@pytest.mark.parametrize(
+    "maker, fmt, code",
+    [
+        (samples.png_bomb, "png", "IMAGE_TOO_LARGE"),
+        (samples.truncated_jpeg, "jpeg", "INVALID_IMAGE"),
+        (samples.jpeg_header_then_html, "jpeg", "INVALID_IMAGE"),
+    ],
+)
 def test_hostile_images_are_refused_before_decoding_them_whole(tmp_path, maker, fmt, code):
     with pytest.raises(InvalidInput) as info:
         _process(tmp_path, maker(), fmt)

@@ -1,0 +1,142 @@
+"""The editorial workflow and the rules of an article. No nameko, no SQL.
+
+    draft ─submit→ submitted ─open→ in_review ─return→ returned ─submit→ submitted …
+                                              ├reject→ rejected
+                                              └approve→ approved ─schedule→ scheduled ─publish→ published
+                                                                 └─────────publish────────────↗     │
+                                                          unpublished ←unpublish─────────────────────┘
+                                                               └─publish→ published
+
+``in_review`` locks the article to the editor who opened it until the lock
+expires; another editor may take it over only then. A published article changes
+only through a correction (a new revision, published at once).
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from platform_shared.errors import Conflict, InvalidInput
+
+# action -> (statuses it leaves from, status it leads to)
+TRANSITIONS = {
+    "submit": (("draft", "returned"), "submitted"),
+    "open": (("submitted", "in_review"), "in_review"),
+    "return": (("in_review",), "returned"),
+    "reject": (("in_review",), "rejected"),
+    "approve": (("in_review",), "approved"),
+    "schedule": (("approved", "scheduled"), "scheduled"),
+    "publish": (("approved", "scheduled", "unpublished"), "published"),
+    "unpublish": (("published",), "unpublished"),
+}
+EDITABLE = ("draft", "returned", "in_review")
+ACTION_LABELS = {
+    "submit": "gửi",
+    "open": "nhận biên tập",
+    "return": "trả lại",
+    "reject": "từ chối",
+    "approve": "duyệt",
+    "schedule": "hẹn giờ đăng",
+    "publish": "đăng",
+    "unpublish": "gỡ",
+    "correct": "đính chính",
+    "edit": "sửa",
+}
+DEFAULT_LOCK = timedelta(minutes=30)
+
+
+def allowed_actions(status):
+    actions = [name for name, (sources, _) in TRANSITIONS.items() if status in sources]
+    if status in EDITABLE:
+        actions.insert(0, "edit")
+    if status == "published":
+        actions.append("correct")
+    return actions
+
+
+def check_transition(status, action):
+    """The status after ``action``, or Conflict naming the actions allowed from ``status``."""
+    sources, target = TRANSITIONS[action]
+    if status not in sources:
+        allowed = allowed_actions(status)
+        raise Conflict(
+            f"Không thể {ACTION_LABELS[action]} bài đang ở trạng thái «{status}». "
+            f"Có thể: {', '.join(ACTION_LABELS[a] for a in allowed) or 'không thao tác nào'}.",
+            code="TRANSITION_NOT_ALLOWED",
+            details={"status": status, "allowed": allowed},
+        )
+    return target
+
+
+def check_lock(article, actor_id, now):
+    """Refuse when another editor holds an unexpired review lock."""
+    if (
+        article.status == "in_review"
+        and article.locked_by is not None
+        and str(article.locked_by) != str(actor_id)
+        and article.locked_until is not None
+        and article.locked_until > now
+    ):
+        raise Conflict(
+            f"Bài đang được một biên tập viên khác xử lý đến {article.locked_until:%H:%M} (UTC). Vui lòng thử lại sau.",
+            code="ARTICLE_LOCKED",
+            details={"locked_by": str(article.locked_by), "locked_until": article.locked_until.isoformat()},
+        )
+
+
+def check_editable(article, actor_id, now):
+    if article.status == "published":
+        raise Conflict(
+            "Bài đã đăng chỉ được sửa bằng đính chính (POST …/correct).",
+            code="USE_CORRECTION",
+            details={"status": article.status, "allowed": allowed_actions(article.status)},
+        )
+    if article.status not in EDITABLE:
+        raise Conflict(
+            f"Không thể sửa bài đang ở trạng thái «{article.status}».",
+            code="NOT_EDITABLE",
+            details={"status": article.status, "allowed": allowed_actions(article.status)},
+        )
+    check_lock(article, actor_id, now)
+
+
+def default_authors(user_id, full_name):
+    return [{"user_id": str(user_id), "pen_name": full_name, "share": 100}]
+
+
+def normalise_authors(authors):
+    """Authors as stored (ids as strings); shares must sum to 100."""
+    out = [{"user_id": str(a["user_id"]), "pen_name": a["pen_name"], "share": int(a["share"])} for a in authors]
+    if sum(a["share"] for a in out) != 100:
+        raise InvalidInput.field("authors", "Tổng tỉ lệ của các tác giả phải bằng 100%.", code="SHARES_NOT_100")
+    return out
+
+
+def check_schedule(publish_at, now):
+    if publish_at <= now:
+        raise InvalidInput.field(
+            "publish_at", "Giờ đăng phải ở tương lai; để đăng ngay, dùng «đăng».", code="PUBLISH_AT_IN_PAST"
+        )
+
+
+def unique_slug(base, taken):
+    """``base``, or ``base-2``, ``base-3``… — the first one not in ``taken``."""
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
+
+
+@dataclass(frozen=True)
+class Desk:
+    """Who reviews a section: the desk tenant's editors (central), or the owner's editors (component)."""
+
+    section_key: str
+    scope: str
+    tenant_id: str | None  # the desk tenant (central) or the owning tenant (component)
+
+    def is_editor(self, actor):
+        return actor.system or (
+            self.tenant_id is not None and actor.tenant_id == self.tenant_id and "editor" in actor.roles
+        )
