@@ -58,11 +58,18 @@ def gateway_app(rabbit_config, media_http_address):
     from gateway.app import create_app
     from gateway.settings import Settings
 
-    app = create_app(Settings(amqp_uri=rabbit_config["AMQP_URI"], rpc_timeout=5, readiness_timeout=1,
-                              media_http_url=f"http://{media_http_address}"))
+    app = create_app(
+        Settings(
+            amqp_uri=rabbit_config["AMQP_URI"],
+            rpc_timeout=5,
+            readiness_timeout=1,
+            media_http_url=f"http://{media_http_address}",
+        )
+    )
     app.testing = True
     yield app
     app.extensions["rpc"].close()
+    app.extensions["public_cache"].close()
 
 
 @pytest.fixture
@@ -120,6 +127,7 @@ def login(api, demo):
 
 # -- media ---------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="session")
 def s3_server():
     """A real S3-protocol server (moto's standalone server) on loopback for the whole session."""
@@ -128,8 +136,11 @@ def s3_server():
     import time
 
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     import socket
 
     deadline = time.monotonic() + 30
@@ -154,10 +165,18 @@ def media_backend(request, tmp_path):
 
     if request.param == "s3":
         s3 = request.getfixturevalue("s3_server")
-        return {"MEDIA_STORAGE": "s3", "MEDIA_S3_ENDPOINT": s3["endpoint"], "MEDIA_S3_ACCESS_KEY": s3["access_key"],
-                "MEDIA_S3_SECRET_KEY": s3["secret_key"], "MEDIA_S3_BUCKET": f"test-{uuid.uuid4().hex[:16]}"}
-    return {"MEDIA_STORAGE": "filesystem", "MEDIA_FS_ROOT": str(tmp_path / "media"),
-            "MEDIA_URL_SIGNING_KEY": "test-signing-key-" + uuid.uuid4().hex}
+        return {
+            "MEDIA_STORAGE": "s3",
+            "MEDIA_S3_ENDPOINT": s3["endpoint"],
+            "MEDIA_S3_ACCESS_KEY": s3["access_key"],
+            "MEDIA_S3_SECRET_KEY": s3["secret_key"],
+            "MEDIA_S3_BUCKET": f"test-{uuid.uuid4().hex[:16]}",
+        }
+    return {
+        "MEDIA_STORAGE": "filesystem",
+        "MEDIA_FS_ROOT": str(tmp_path / "media"),
+        "MEDIA_URL_SIGNING_KEY": "test-signing-key-" + uuid.uuid4().hex,
+    }
 
 
 @pytest.fixture
@@ -176,3 +195,52 @@ def media_storage(media_service):
     from media.dependencies import make_storage
 
     return make_storage(media_service.config)
+
+
+# -- content -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def content_service(start_service, media_service, demo):
+    """Content with media and accounts running, its tenant copy synced from accounts."""
+    from nameko.standalone.rpc import ServiceRpcProxy
+
+    from platform_shared.actor import SYSTEM
+
+    container = start_service(
+        "content", CONTENT_PUBLISH_INTERVAL_SECONDS=0.3, CONTENT_TENANT_SYNC_INTERVAL_SECONDS=3600
+    )
+    with ServiceRpcProxy("content", {"AMQP_URI": container.config["AMQP_URI"]}, timeout=20) as proxy:
+        proxy.sync_tenants(SYSTEM.dump())
+    return container
+
+
+@pytest.fixture
+def relay(rabbit_config, databases):
+    """``relay("content")`` starts ``platform relay content`` as a process; all are killed at teardown."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    started = []
+
+    def start(*services):
+        env = dict(os.environ, AMQP_URI=rabbit_config["AMQP_URI"])
+        for name in services:
+            env[f"{name.upper()}_DATABASE_URL"] = databases.url(name)
+        proc = subprocess.Popen(
+            [str(Path(sys.executable).parent / "platform"), "relay", *services],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        started.append(proc)
+        return proc
+
+    yield start
+    for proc in started:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)

@@ -10,6 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from gateway import errors
 from gateway.auth import make_verifier
+from gateway.public_cache import PublicCache
 from gateway.rpc import RawJson, RpcPool
 from gateway.settings import Settings
 from platform_shared import logs
@@ -66,6 +67,9 @@ def create_app(settings=None, *, rpc=None):
     app.extensions["rpc"] = pool
     app.extensions["settings"] = settings
     app.extensions["verifier"] = make_verifier(pool, settings)
+    app.extensions["public_cache"] = PublicCache(
+        settings.amqp_uri, ttl=settings.public_cache_ttl, enabled=settings.public_cache_ttl > 0
+    )
 
     api = PlatformApi(
         app,
@@ -79,10 +83,10 @@ def create_app(settings=None, *, rpc=None):
     )
     errors.register(app)
 
-    from gateway.api import accounts, media, ops
+    from gateway.api import accounts, content, media, ops
     from gateway.web import pages
 
-    for blueprint in (*accounts.blueprints, media.blp, ops.blp):
+    for blueprint in (*accounts.blueprints, media.blp, *content.blueprints, ops.blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(pages.bp)
 

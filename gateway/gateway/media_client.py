@@ -20,8 +20,11 @@ _local = threading.local()
 
 
 def _unavailable():
-    return Unavailable("Dịch vụ lưu trữ tệp tạm thời không phản hồi. Vui lòng thử lại sau.",
-                       code="SERVICE_UNAVAILABLE", details={"service": "media"})
+    return Unavailable(
+        "Dịch vụ lưu trữ tệp tạm thời không phản hồi. Vui lòng thử lại sau.",
+        code="SERVICE_UNAVAILABLE",
+        details={"service": "media"},
+    )
 
 
 class Relayed:
@@ -91,8 +94,18 @@ class MediaUpload:
         return Relayed(response.status, dict(response.getheaders()), body)
 
 
-def fetch_content(base_url, asset_id, rendition, *, actor=None, expires=None, signature=None,
-                  if_none_match=None, request_id=None, timeout=60):
+def fetch_content(
+    base_url,
+    asset_id,
+    rendition,
+    *,
+    actor=None,
+    expires=None,
+    signature=None,
+    if_none_match=None,
+    request_id=None,
+    timeout=60,
+):
     """Open a rendition on the media service; the caller streams ``body`` and calls ``closer``."""
     parts = urlsplit(base_url)
     conn = http.client.HTTPConnection(parts.hostname, parts.port or 80, timeout=timeout)

@@ -21,6 +21,8 @@ class Settings:
     max_upload_bytes: int = field(default_factory=lambda: int(_env("MAX_UPLOAD_BYTES", str(5 * 1024 * 1024))))
     media_http_url: str = field(default_factory=lambda: _env("MEDIA_HTTP_URL", "http://127.0.0.1:8010"))
     max_media_upload_bytes: int = field(
-        default_factory=lambda: int(_env("MAX_MEDIA_UPLOAD_BYTES", str(1024 * 1024 * 1024 + 1024 * 1024))))
+        default_factory=lambda: int(_env("MAX_MEDIA_UPLOAD_BYTES", str(1024 * 1024 * 1024 + 1024 * 1024)))
+    )
+    public_cache_ttl: float = field(default_factory=lambda: float(_env("PUBLIC_CACHE_TTL_SECONDS", "300")))
     services: tuple = ("accounts", "content", "media", "feedback", "polls", "royalties")
     log_level: str = field(default_factory=lambda: _env("LOG_LEVEL", "INFO"))

@@ -186,7 +186,7 @@ def _function(script, name):
     """The text of ``function name(...) {...}`` up to the next top-level function of the module."""
     start = script.index("function " + name + "(")
     end = script.find("\n  function ", start + 1)
-    return script[start:end if end != -1 else len(script)]
+    return script[start : end if end != -1 else len(script)]
 
 
 def test_media_section_is_on_the_page(client):
@@ -216,7 +216,10 @@ def test_media_section_is_only_for_uploaders(script):
 
 def test_media_library_calls_the_api(script):
     assert '"/media"' in script
-    assert 'request("GET", "/media", { query: { page: st.page, per_page: MEDIA_PER_PAGE, kind: st.kind, q: st.q } })' in script
+    assert (
+        'request("GET", "/media", { query: { page: st.page, per_page: MEDIA_PER_PAGE, kind: st.kind, q: st.q } })'
+        in script
+    )
     assert 'request("PATCH", "/media/" + encodeURIComponent(asset.id), { json: body })' in script
     assert 'uploadForm("/media", data,' in script
     # The photographer picker: the tenant's accounts for administrators, oneself for everyone.

@@ -5,15 +5,14 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from werkzeug.sansio.multipart import Data, Epilogue, Field, File, MultipartDecoder, NeedData
 
-from platform_shared.errors import BadRequest, InvalidInput, NotFound
-from platform_shared.schemas import media as api
-from platform_shared.schemas import page_of
-
 from gateway.api.common import documented, json_body, query_args
 from gateway.app import call, forward
 from gateway.auth import current_actor
 from gateway.errors import error_response
 from gateway.media_client import MediaUpload, fetch_content
+from platform_shared.errors import BadRequest, InvalidInput, NotFound
+from platform_shared.schemas import media as api
+from platform_shared.schemas import page_of
 
 blp = Blueprint("media", __name__, url_prefix="/api/v1/media", description="Ảnh, video, tài liệu")
 SECURED = [{"bearer": []}]
@@ -33,8 +32,9 @@ class Media(MethodView):
 
     @blp.alt_response(201, schema=api.AssetRead, success=True, description="Tệp mới")
     @blp.alt_response(200, schema=api.AssetRead, description="Đơn vị đã có đúng tệp này (duplicate: true)")
-    @blp.doc(security=SECURED, requestBody={"required": True, "content": {
-        "multipart/form-data": {"schema": api.UploadForm}}})
+    @blp.doc(
+        security=SECURED, requestBody={"required": True, "content": {"multipart/form-data": {"schema": api.UploadForm}}}
+    )
     @documented(blp, 400, 401, 403, 413, 422, 503)
     def post(self):
         """Tải lên ảnh (JPEG, PNG, WebP), video (MP4, WebM) hoặc tài liệu (PDF, DOCX).
@@ -71,12 +71,20 @@ def content(args, asset_id):
     """Nội dung một bản của tệp: công khai khi đã xuất bản, hoặc qua đường dẫn có chữ ký."""
     settings = current_app.extensions["settings"]
     relayed = fetch_content(
-        settings.media_http_url, asset_id, args["rendition"], actor=current_actor(required=False) or None,
-        expires=args.get("expires"), signature=args.get("signature"),
-        if_none_match=request.headers.get("If-None-Match"), request_id=g.get("request_id"),
+        settings.media_http_url,
+        asset_id,
+        args["rendition"],
+        actor=current_actor(required=False) or None,
+        expires=args.get("expires"),
+        signature=args.get("signature"),
+        if_none_match=request.headers.get("If-None-Match"),
+        request_id=g.get("request_id"),
     )
-    headers = {k: v for k, v in relayed.headers.items()
-               if k.lower() in ("content-type", "content-length", "etag", "cache-control")}
+    headers = {
+        k: v
+        for k, v in relayed.headers.items()
+        if k.lower() in ("content-type", "content-length", "etag", "cache-control")
+    }
     if relayed.status == 200:
         return Response(stream_with_context(relayed.body), status=200, headers=headers, direct_passthrough=True)
     if relayed.status == 304:

@@ -2,6 +2,7 @@
 
 from nameko.extensions import DependencyProvider
 
+from content import reference
 from content.operations import Content, Settings
 from platform_shared.actor import SYSTEM
 from platform_shared.clock import Clock
@@ -14,6 +15,10 @@ class ContentApp(DependencyProvider):
         self.settings = Settings.from_config(self.container.config)
         self.clock = Clock()
 
+    def start(self):
+        # After the Database dependency's setup: sections and quota rules exist before any call.
+        reference.ensure(self._database().sessions, self.container.config, self.clock.now())
+
     def _database(self):
         for dep in self.container.dependencies:
             if isinstance(dep, Database):
@@ -21,11 +26,9 @@ class ContentApp(DependencyProvider):
         raise RuntimeError("ContentApp needs a Database dependency")
 
     def get_dependency(self, worker_ctx):
-        service = worker_ctx.service
-
         def find_user(user_id):
             try:
-                return service.accounts.get_user(SYSTEM.dump(), user_id)["full_name"]
+                return worker_ctx.service.accounts.get_user(SYSTEM.dump(), user_id)["full_name"]
             except NotFound:
                 return None
 
@@ -33,6 +36,17 @@ class ContentApp(DependencyProvider):
             self._database().sessions,
             clock=self.clock,
             settings=self.settings,
-            media=service.media,
+            media=_Injected(worker_ctx, "media"),
             find_user=find_user,
         )
+
+
+class _Injected:
+    """A sibling dependency of the worker, looked up when used: nameko injects dependencies
+    in no fixed order, so at ``get_dependency`` time the sibling may not be there yet."""
+
+    def __init__(self, worker_ctx, name):
+        self._worker_ctx, self._name = worker_ctx, name
+
+    def __getattr__(self, attr):
+        return getattr(getattr(self._worker_ctx.service, self._name), attr)

@@ -189,46 +189,6 @@ def upgrade():
     op.create_index(op.f('ix_article_revision_tenant_id'), 'article_revision', ['tenant_id'])
 
 
-    _seed()
-
-
-CENTRAL_SECTIONS = [
-    # key, name, desk (tenant code), menu order
-    ("news", "Tin tức – Đa phương tiện", "BLD", 1),
-    ("thematic", "Chuyên đề", "BTG", 2),
-    ("directives", "Chỉ đạo – Điều hành", "VP-TLD", 3),
-]
-
-
-def _seed():
-    """The central sections and the weekly quota rules in force from 2026 (data, changeable later)."""
-    import datetime
-    import uuid
-
-    now = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
-    section = sa.table("section", sa.column("id", sa.Uuid()), sa.column("tenant_id", sa.Uuid()),
-                       sa.column("scope", sa.String()), sa.column("key", sa.String()), sa.column("name", sa.String()),
-                       sa.column("desk_code", sa.String()), sa.column("menu_order", sa.Integer()),
-                       sa.column("status", sa.String()), sa.column("created_at", UTCDateTime()),
-                       sa.column("updated_at", UTCDateTime()))
-    op.bulk_insert(section, [
-        {"id": uuid.uuid5(uuid.NAMESPACE_URL, f"congdoan:section:{key}"), "tenant_id": None, "scope": "central",
-         "key": key, "name": name, "desk_code": desk, "menu_order": order, "status": "active",
-         "created_at": now, "updated_at": now}
-        for key, name, desk, order in CENTRAL_SECTIONS
-    ])
-    rule = sa.table("quota_rule", sa.column("id", sa.String()), sa.column("tenant_kinds", JSONType),
-                    sa.column("section", sa.String()), sa.column("min_items", sa.Integer()),
-                    sa.column("min_photos_per_item", sa.Integer()), sa.column("effective_from", sa.Date()),
-                    sa.column("effective_to", sa.Date()), sa.column("label", sa.String()))
-    op.bulk_insert(rule, [
-        {"id": "news-weekly-1", "tenant_kinds": ["provincial_federation", "sectoral_union", "corporate_union"],
-         "section": "news", "min_items": 1, "min_photos_per_item": 0, "effective_from": datetime.date(2026, 1, 1),
-         "effective_to": None, "label": "Ít nhất 1 tin gửi chuyên mục Tin tức mỗi tuần"},
-        {"id": "thematic-weekly-2", "tenant_kinds": ["department"], "section": "thematic", "min_items": 2,
-         "min_photos_per_item": 1, "effective_from": datetime.date(2026, 1, 1), "effective_to": None,
-         "label": "Ít nhất 2 bài chuyên đề có ảnh mỗi tuần"},
-    ])
 
 def downgrade():
     op.drop_index(op.f('ix_article_revision_tenant_id'), table_name='article_revision')
