@@ -4,13 +4,11 @@ from flask import Response, current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from platform_shared.schemas import content as api
-
 from gateway.api.common import documented, json_body, query_args
 from gateway.app import call, forward
 from gateway.auth import ANONYMOUS, current_actor
-from gateway.public_cache import etag_of
 from gateway.rpc import RawJson
+from platform_shared.schemas import content as api
 
 articles = Blueprint("articles", __name__, url_prefix="/api/v1/articles", description="Bài viết và quy trình biên tập")
 sections = Blueprint("sections", __name__, url_prefix="/api/v1/sections", description="Chuyên mục")

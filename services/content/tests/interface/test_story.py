@@ -7,7 +7,7 @@ killed in the middle."""
 import io
 import signal
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
@@ -79,7 +79,7 @@ def test_a_news_item_goes_from_a_federation_through_the_desk_to_the_portal(
     assert editor.post(f"{path}/open").status_code == 200
     assert editor.post(f"{path}/approve").json["status"] == "approved"
 
-    publish_at = datetime.now(timezone.utc) + timedelta(seconds=2)
+    publish_at = datetime.now(UTC) + timedelta(seconds=2)
     scheduled = editor.post(f"{path}/schedule", json={"publish_at": publish_at.isoformat()})
     assert scheduled.status_code == 200 and scheduled.json["status"] == "scheduled"
     published = wait_for(
