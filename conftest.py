@@ -58,12 +58,15 @@ def gateway_app(rabbit_config, media_http_address):
     from gateway.app import create_app
     from gateway.settings import Settings
 
+    # The public cache is off here: only a test that runs the relays can see its invalidations
+    # (services/content/tests/interface/test_public_cache.py turns it on).
     app = create_app(
         Settings(
             amqp_uri=rabbit_config["AMQP_URI"],
             rpc_timeout=5,
             readiness_timeout=1,
             media_http_url=f"http://{media_http_address}",
+            public_cache_ttl=0,
         )
     )
     app.testing = True

@@ -4,7 +4,8 @@ Portal pages, article lists, search and sub-sites must not cost an RPC per
 request (DESIGN §9: the RPC hop bounds every path that needs one). Each gunicorn
 worker keeps the JSON answers it served, keyed by path and query, each with an
 ETag (a hash of the body). A consumer thread listens to ``content.events``
-(``article_published``, ``article_unpublished``, ``article_corrected``) on an
+(``article_published``, ``article_unpublished``, ``article_corrected``,
+``site_updated`` after a merge or a rename) on an
 exclusive queue of its own; every such fact starts a new *generation*, and
 entries of an older generation are not served again. While that listener is not
 connected (broker restart), nothing is served from the cache — correctness
@@ -24,7 +25,12 @@ from platform_shared.broker import amqp_params
 
 log = logging.getLogger("gateway.cache")
 
-INVALIDATING = ("content.article_published", "content.article_unpublished", "content.article_corrected")
+INVALIDATING = (
+    "content.article_published",
+    "content.article_unpublished",
+    "content.article_corrected",
+    "content.site_updated",
+)
 
 
 class Entry:
@@ -47,6 +53,7 @@ class PublicCache:
         self.generation = 0
         self.connected = False
         self.invalidations = 0
+        self.hits = 0
         self._entries = OrderedDict()
         self._lock = threading.Lock()
         self._listener = None
@@ -69,6 +76,7 @@ class PublicCache:
         entry = self._entries.get(key)
         if entry is None or entry.generation != self.generation or time.monotonic() - entry.stored_at > self.ttl:
             return None
+        self.hits += 1
         return entry
 
     def generation_now(self):

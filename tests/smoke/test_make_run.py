@@ -122,9 +122,13 @@ def test_make_run_serves_the_platform_and_ctrl_c_stops_it(platform):
 
     photo = io.BytesIO()
     Image.new("RGB", (1200, 800), (200, 40, 40)).save(photo, "JPEG")
-    uploaded = requests.post(f"{url}/api/v1/media", headers=qn_headers, timeout=30,
-                             files={"file": ("dai-hoi.jpg", photo.getvalue(), "image/jpeg")},
-                             data={"caption": "Đại hội Công đoàn Than", "credit_name": "Đinh Thị Yến"})
+    uploaded = requests.post(
+        f"{url}/api/v1/media",
+        headers=qn_headers,
+        timeout=30,
+        files={"file": ("dai-hoi.jpg", photo.getvalue(), "image/jpeg")},
+        data={"caption": "Đại hội Công đoàn Than", "credit_name": "Đinh Thị Yến"},
+    )
     assert uploaded.status_code == 201, uploaded.text
     thumb = requests.get(url + uploaded.json()["renditions"]["thumb"]["url"], timeout=10)
     assert thumb.status_code == 200 and thumb.headers["Content-Type"] == "image/jpeg"

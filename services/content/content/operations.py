@@ -268,13 +268,13 @@ class Content:
             section = Sections(session).get(article.section_id)
             desk = self._desk(session, section)
             before = article.status
-            target = domain.check_transition(article.status, action)
             if action == "submit":
                 policy.require_author_side(actor, article)
             else:
                 policy.require_desk_editor(actor, desk)
-                if action != "open":
-                    domain.check_lock(article, actor.user_id, now)
+            target = domain.check_transition(article.status, action)
+            if action not in ("submit", "open"):
+                domain.check_lock(article, actor.user_id, now)
             if action == "open":
                 domain.check_lock(article, actor.user_id, now)
                 article.locked_by = _uuid(actor.user_id)
@@ -928,7 +928,10 @@ class Content:
     # -- the tenant directory copy ----------------------------------------------------------
 
     def apply_tenant(self, session, payload, *, status=None):
-        Tenants(session).upsert(
+        tenants = Tenants(session)
+        before = tenants.get(payload["tenant_id"])
+        shown = (before.name, before.slug) if before is not None else None
+        row = tenants.upsert(
             {
                 "id": uuid.UUID(payload["tenant_id"]),
                 "code": payload["code"],
@@ -939,6 +942,18 @@ class Content:
                 "status": status or payload.get("status") or "active",
                 "updated_at": self.clock.now(),
             }
+        )
+        if shown is not None and shown != (row.name, row.slug):
+            self._site_updated(session, payload["tenant_id"], "renamed")
+
+    def _site_updated(self, session, tenant_id, reason):
+        """Public pages showing this tenant changed: the gateway's cache listens for this fact."""
+        outbox.add(
+            session,
+            events.SITE_UPDATED,
+            {"tenant_id": str(tenant_id), "reason": reason},
+            aggregate_id=tenant_id,
+            now=self.clock.now(),
         )
 
     def merge_tenant(self, session, payload):
@@ -955,6 +970,7 @@ class Content:
             section.key = domain.unique_slug(section.key, taken)
             taken.add(section.key)
             section.tenant_id = into
+        self._site_updated(session, merged, "merged")
 
     def sync_tenants(self, tenants):
         """Replace the copy with the accounts service's list (the periodic repair)."""

@@ -9,6 +9,7 @@ ARTICLE_PUBLISHED = "content.article_published"
 ARTICLE_UNPUBLISHED = "content.article_unpublished"
 ARTICLE_CORRECTED = "content.article_corrected"
 QUOTA_MISSED = "content.quota_missed"
+SITE_UPDATED = "content.site_updated"
 
 
 class _Part(Schema):
@@ -78,10 +79,18 @@ class QuotaMissed(EventSchema):
     submitted = fields.Integer(required=True)
 
 
+class SiteUpdated(EventSchema):
+    """What the public sees of a tenant changed without an article event (a merge, a rename)."""
+
+    tenant_id = fields.String(required=True)
+    reason = fields.String(required=True)
+
+
 SCHEMAS = {
     ARTICLE_SUBMITTED: ArticleSubmitted,
     ARTICLE_PUBLISHED: ArticlePublished,
     ARTICLE_UNPUBLISHED: ArticleUnpublished,
     ARTICLE_CORRECTED: ArticleCorrected,
     QUOTA_MISSED: QuotaMissed,
+    SITE_UPDATED: SiteUpdated,
 }

@@ -1,0 +1,253 @@
+"""Articles through the gateway: bad input, who sees what, the desks, sub-site sections,
+corrections, revisions, unpublishing, and one publication however many replicas run."""
+
+import io
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from platform_shared.contracts import content as contracts
+from platform_shared.tables import outbox
+from platform_shared.testing.waiting import wait_for
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "media" / "tests"))
+import samples  # noqa: E402
+
+NEWS = {
+    "section": "news",
+    "genre": "news",
+    "title": "Công nhân may mặc được tăng lương từ tháng Giêng",
+    "body": "<p>Doanh nghiệp cam kết tăng lương tối thiểu 7% cho người lao động.</p>",
+}
+
+
+@pytest.fixture
+def contributor(api, login, content_service):
+    return api.as_(login("hanoi.contributor"))
+
+
+@pytest.fixture
+def desk(api, login, content_service):
+    return api.as_(login("laodong.editor"))
+
+
+def new_editor(api, login, admin_name, email, name, tenant_code=None):
+    """Another editor, invited by an administrator (into ``tenant_code``, or its own tenant) and activated."""
+    admin = api.as_(login(admin_name))
+    invite = {"email": email, "full_name": name, "roles": ["editor"]}
+    if tenant_code:
+        tenants = admin.get("/api/v1/tenants", query_string={"q": tenant_code}).json["items"]
+        invite["tenant_id"] = next(t["id"] for t in tenants if t["code"] == tenant_code)
+    invited = admin.post("/api/v1/users", json=invite).json
+    api.post("/api/v1/auth/activate", json={"token": invited["activation_token"], "password": "Bien-tap-2026-moi"})
+    return api.as_(api.login(email, "Bien-tap-2026-moi"))
+
+
+def submitted(contributor, **changes):
+    article = contributor.post("/api/v1/articles", json={**NEWS, **changes}).json
+    assert contributor.post(f"/api/v1/articles/{article['id']}/submit").status_code == 200
+    return article
+
+
+def published(contributor, desk, **changes):
+    article = submitted(contributor, **changes)
+    path = f"/api/v1/articles/{article['id']}"
+    for action in ("open", "approve", "publish"):
+        response = desk.post(f"{path}/{action}")
+        assert response.status_code == 200, response.json
+    return response.json
+
+
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"title": None}, "title"),
+        ({"title": "Ngắn"}, "title"),
+        ({"body": "<p>" + "chữ " * 60_000 + "</p>"}, "body"),
+        ({"body": "<script>alert(1)</script>"}, "body"),
+        (
+            {"authors": [{"user_id": "6f1c1c1c-1c1c-4c1c-8c1c-1c1c1c1c1c1c", "pen_name": "Minh An", "share": 60}]},
+            "authors",
+        ),
+        ({"section": "khong-co"}, "section"),
+        ({"genre": "poem"}, "genre"),
+        ({"tags": "không phải danh sách"}, "tags"),
+        ({"unexpected": 1}, "unexpected"),
+    ],
+)
+def test_bad_articles_are_refused_naming_the_field(contributor, change, field):
+    body = {**NEWS, **change}
+    if change.get(field, "") is None:
+        body.pop(field)
+    response = contributor.post("/api/v1/articles", json=body)
+    assert response.status_code == 422, response.json
+    assert field in response.json["errors"], response.json
+    assert contributor.get("/api/v1/articles").json["total"] == 0
+
+
+def test_another_tenants_photo_cannot_be_attached(api, login, contributor):
+    theirs = (
+        api.as_(login("danang.admin"))
+        .post(
+            "/api/v1/media",
+            content_type="multipart/form-data",
+            data={"file": (io.BytesIO(samples.png()), "x.png", "image/png")},
+        )
+        .json
+    )
+    response = contributor.post("/api/v1/articles", json={**NEWS, "asset_ids": [theirs["id"]]})
+    assert response.status_code == 422 and "asset_ids" in response.json["errors"]
+
+
+def test_drafts_are_private_and_submissions_reach_only_their_desk(api, login, contributor, desk):
+    draft = contributor.post("/api/v1/articles", json=NEWS).json
+    path = f"/api/v1/articles/{draft['id']}"
+    thematic_desk = api.as_(login("tuyengiao.editor"))
+    other_tenant = api.as_(login("danang.admin"))
+    for outsider in (desk, thematic_desk, other_tenant):
+        assert outsider.get(path).status_code == 404
+    contributor.post(f"{path}/submit")
+    assert desk.get(path).status_code == 200
+    assert thematic_desk.get(path).status_code == 404  # not their section
+    assert other_tenant.get(path).status_code == 404
+    assert other_tenant.post(f"{path}/open").status_code == 404
+    assert contributor.post(f"{path}/approve").status_code == 403  # only the desk reviews
+
+
+def test_a_transition_not_allowed_is_409_listing_the_allowed_ones(contributor, desk):
+    article = submitted(contributor)
+    response = desk.post(f"/api/v1/articles/{article['id']}/publish")  # not opened, not approved
+    assert response.status_code == 409
+    assert response.json["code"] == "TRANSITION_NOT_ALLOWED" and "nhận biên tập" in response.json["message"]
+    draft = contributor.post("/api/v1/articles", json=NEWS).json
+    resubmit = contributor.post(f"/api/v1/articles/{draft['id']}/submit")
+    assert contributor.post(f"/api/v1/articles/{draft['id']}/submit").status_code == 409 and resubmit.status_code == 200
+    schedule_past = published(contributor, desk, title="Bài thứ hai về chính sách tiền lương")
+    again = desk.post(f"/api/v1/articles/{schedule_past['id']}/approve")
+    assert again.status_code == 409
+
+
+def test_a_review_lock_blocks_others_until_it_expires(api, login, start_service, content_service, contributor):
+    article = submitted(contributor)
+    path = f"/api/v1/articles/{article['id']}"
+    first = api.as_(login("laodong.editor"))
+    second = new_editor(api, login, "admin", "bientap2@laodong.vn", "Đinh Thu Hà", "BLD")
+    assert first.post(f"{path}/open").status_code == 200
+    taken = second.post(f"{path}/open")
+    assert taken.status_code == 409 and taken.json["code"] == "ARTICLE_LOCKED"
+    assert second.post(f"{path}/approve").status_code == 409
+
+
+def test_lock_expiry_lets_another_editor_take_over(api, login, start_service, media_service, demo):
+    from nameko.standalone.rpc import ServiceRpcProxy
+
+    from platform_shared.actor import SYSTEM
+
+    container = start_service("content", CONTENT_LOCK_MINUTES=0)
+    with ServiceRpcProxy("content", {"AMQP_URI": container.config["AMQP_URI"]}, timeout=20) as proxy:
+        proxy.sync_tenants(SYSTEM.dump())
+    contributor = api.as_(login("hanoi.contributor"))
+    article = submitted(contributor)
+    path = f"/api/v1/articles/{article['id']}"
+    assert api.as_(login("laodong.editor")).post(f"{path}/open").status_code == 200
+    second = new_editor(api, login, "admin", "bientap3@laodong.vn", "Lý Quốc Bảo", "BLD")
+    assert second.post(f"{path}/open").json["locked_by"] == second.get("/api/v1/me").json["user"]["id"]
+
+
+def test_a_published_item_changes_only_by_correction_and_revisions_tell_what_changed(contributor, desk, databases):
+    article = published(contributor, desk)
+    path = f"/api/v1/articles/{article['id']}"
+    refused = desk.patch(path, json={"title": "Sửa thẳng bài đã đăng"})
+    assert refused.status_code == 409 and refused.json["code"] == "USE_CORRECTION"
+    corrected = desk.post(
+        f"{path}/correct",
+        json={
+            "body": "<p>Doanh nghiệp cam kết tăng lương tối thiểu 8% cho người lao động.</p>",
+            "note": "Đính chính tỉ lệ tăng lương: 8% chứ không phải 7%.",
+        },
+    )
+    assert corrected.status_code == 200, corrected.json
+    assert corrected.json["status"] == "published" and corrected.json["published_revision"] == 2
+    revisions = desk.get(f"{path}/revisions").json
+    assert [(r["number"], r["kind"]) for r in revisions] == [(1, "created"), (2, "correction")]
+    diff = desk.get(f"{path}/revisions/diff?from=1&to=2").json
+    (change,) = diff["changes"]
+    assert change["field"] == "body" and any("8%" in line for line in change["changes"])
+    with databases.sessions("content").transaction() as session:
+        (event,) = (
+            session.execute(select(outbox.c.payload).where(outbox.c.event_type == contracts.ARTICLE_CORRECTED))
+            .scalars()
+            .all()
+        )
+    assert contracts.ArticleCorrected().load(event)["previous_revision"] == 1
+    assert desk.get(f"{path}/revisions/diff?from=1&to=9").status_code == 422
+
+
+def test_unpublishing_takes_an_item_off_the_portal(api, contributor, desk):
+    article = published(contributor, desk)
+    assert api.get("/api/v1/public/articles?section=news").json["total"] == 1
+    assert desk.post(f"/api/v1/articles/{article['id']}/unpublish", json={}).status_code == 422  # a reason
+    gone = desk.post(f"/api/v1/articles/{article['id']}/unpublish", json={"reason": "Sai số liệu, cần xác minh."})
+    assert gone.json["status"] == "unpublished"
+    assert api.get("/api/v1/public/articles?section=news").json["total"] == 0
+    assert api.get(f"/api/v1/public/articles/{article['slug']}").status_code == 404
+
+
+def test_scheduling_in_the_past_is_refused(contributor, desk):
+    article = submitted(contributor)
+    path = f"/api/v1/articles/{article['id']}"
+    desk.post(f"{path}/open")
+    desk.post(f"{path}/approve")
+    past = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
+    response = desk.post(f"{path}/schedule", json={"publish_at": past})
+    assert response.status_code == 422 and "publish_at" in response.json["errors"]
+    naive = desk.post(f"{path}/schedule", json={"publish_at": "2030-01-01T08:00:00"})
+    assert naive.status_code == 422 and "publish_at" in naive.json["errors"]
+
+
+def test_a_tenants_own_site_sections_are_published_by_its_own_editors(api, login, contributor, desk):
+    hanoi_admin = api.as_(login("hanoi.admin"))
+    section = hanoi_admin.post("/api/v1/sections", json={"key": "tin-co-so", "name": "Tin cơ sở", "menu_order": 1})
+    assert section.status_code == 201, section.json
+    assert hanoi_admin.post("/api/v1/sections", json={"key": "tin-co-so", "name": "Trùng"}).status_code == 409
+    assert hanoi_admin.post("/api/v1/sections", json={"key": "news", "name": "Trùng trung ương"}).status_code == 409
+    article = submitted(contributor, section="tin-co-so", title="Công đoàn phường Dịch Vọng ra mắt tổ tự quản")
+    path = f"/api/v1/articles/{article['id']}"
+    assert desk.get(path).status_code == 404  # the central desk has no say here
+    assert hanoi_admin.post(f"{path}/open").status_code == 403  # an administrator is not an editor
+    hanoi_editor = new_editor(api, login, "hanoi.admin", "bientap@hanoi.vn", "Cao Thị Nguyệt")
+    for action in ("open", "approve", "publish"):
+        assert hanoi_editor.post(f"{path}/{action}").status_code == 200
+    site = api.get("/api/v1/public/sites/ha-noi").json
+    assert site["menu"] == [{"key": "tin-co-so", "name": "Tin cơ sở", "menu_order": 1}]
+    assert [a["id"] for a in site["articles"]["items"]] == [article["id"]]
+    assert site["used_in_central_sections"] == 0
+    assert api.get("/api/v1/public/articles").json["total"] == 0  # not on the portal's own pages
+    assert api.get(f"/api/v1/public/articles/{article['slug']}?site=ha-noi").status_code == 200
+
+
+def test_two_replicas_publish_a_scheduled_item_once(start_service, content_service, contributor, desk, databases):
+    start_service("content", CONTENT_PUBLISH_INTERVAL_SECONDS=0.1)  # a second replica on the same database
+    ids = []
+    for n in range(4):
+        article = submitted(contributor, title=f"Bài hẹn giờ số {n + 1} của Công đoàn Hà Nội")
+        path = f"/api/v1/articles/{article['id']}"
+        desk.post(f"{path}/open")
+        desk.post(f"{path}/approve")
+        at = (datetime.now(UTC) + timedelta(seconds=1)).isoformat()
+        assert desk.post(f"{path}/schedule", json={"publish_at": at}).status_code == 200
+        ids.append(article["id"])
+    wait_for(
+        lambda: all(contributor.get(f"/api/v1/articles/{i}").json["status"] == "published" for i in ids),
+        message="the scheduled items to be published",
+    )
+    with databases.sessions("content").transaction() as session:
+        events = (
+            session.execute(select(outbox.c.payload).where(outbox.c.event_type == contracts.ARTICLE_PUBLISHED))
+            .scalars()
+            .all()
+        )
+    assert sorted(e["article_id"] for e in events) == sorted(ids)
