@@ -58,7 +58,7 @@ def wait_http(url, timeout=60):
 def request_json(url, body=None, token=None):
     req = urllib.request.Request(
         url,
-        data=json.dumps(body).encode() if body else None,
+        data=json.dumps(body).encode() if body is not None else None,
         headers={"Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})},
     )
     with urllib.request.urlopen(req, timeout=10) as response:

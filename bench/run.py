@@ -6,7 +6,7 @@ gateway → RPC → accounts → PostgreSQL, against a bare Flask + SQLAlchemy a
 gunicorn ``-w 2 -k gthread --threads 8``, loaded by wrk on loopback at 1 and 16
 connections; median of interleaved repeats.
 
-Scenario 2 (media): see bench/media_bench.py.
+Scenario 2 (media): see bench/media_bench.py. Scenario 3 (content): bench/content_bench.py.
 
 ``python bench/run.py [accounts|media]`` runs one scenario. Results land in bench/results/.
 """
@@ -167,13 +167,17 @@ def report(results):
 
 
 def main(argv):
-    chosen = argv[1:] or ["accounts", "media"]
+    chosen = argv[1:] or ["accounts", "media", "content"]
     if "accounts" in chosen:
         accounts_scenario()
     if "media" in chosen:
         import media_bench
 
         media_bench.main()
+    if "content" in chosen:
+        import content_bench
+
+        content_bench.main()
 
 
 if __name__ == "__main__":

@@ -85,6 +85,15 @@ class Article(Base):
         UniqueConstraint("site_key", "slug"),
         Index("ix_article_status_publish_at", "status", "publish_at"),
         Index("ix_article_public", "status", "published_at"),
+        Index("ix_article_section_published", "section_id", "status", "published_at"),
+        Index("ix_article_tenant_published", "tenant_id", "status", "published_at"),
+        # Trigram index: the folded-text LIKE of search uses it on PostgreSQL (see the migration).
+        Index(
+            "ix_article_search_folded",
+            "search_folded",
+            postgresql_using="gin",
+            postgresql_ops={"search_folded": "gin_trgm_ops"},
+        ),
         Index("ix_article_quota", "origin_tenant_id", "first_submitted_at"),
     )
 

@@ -3,6 +3,8 @@
 import uuid
 
 from sqlalchemy import func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from content import policy
 from content.models import (
@@ -41,14 +43,17 @@ class Tenants:
         ).all()
 
     def upsert(self, values):
-        row = self.session.get(TenantCopy, values["id"])
-        if row is None:
-            row = TenantCopy(**values)
-            self.session.add(row)
-        else:
-            for key, value in values.items():
-                setattr(row, key, value)
-        return row
+        """Insert or update one tenant in one statement: an event and a sync may race."""
+        dialect = self.session.get_bind().dialect.name
+        insert = {"postgresql": pg_insert, "sqlite": sqlite_insert}[dialect]
+        statement = insert(TenantCopy).values(**values)
+        self.session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["id"], set_={k: statement.excluded[k] for k in values if k != "id"}
+            )
+        )
+        self.session.expire_all()
+        return self.session.get(TenantCopy, values["id"])
 
     def count(self):
         return self.session.scalar(select(func.count()).select_from(TenantCopy))
@@ -181,7 +186,7 @@ class Public:
         return select(Article).where(Article.status == "published")
 
     def list(self, stmt, page, per_page, order):
-        return paginate(self.session, stmt.order_by(*order), page, per_page)
+        return paginate(self.session, stmt.order_by(*order), page, per_page, large=True)
 
     def by_slug(self, site_key, slug):
         return self.session.scalars(self.published().where(Article.site_key == site_key, Article.slug == slug)).first()

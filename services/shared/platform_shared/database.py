@@ -159,14 +159,20 @@ class SessionFactory:
         self.engine.dispose()
 
 
-def paginate(session, stmt, page, per_page):
+def paginate(session, stmt, page, per_page, *, large=False):
     """One page of ``stmt`` (a ``select`` of an entity) and the total number of rows.
 
-    One round trip: the total rides along as ``count(*) OVER ()``; only a page past
-    the end needs a second query to learn the total.
+    Small tables (tenants, units, a tenant's users): one round trip, the total rides
+    along as ``count(*) OVER ()``. ``large=True`` (the public article lists) counts in
+    a query of its own, so the page itself can stop after ``per_page`` rows of an
+    index instead of sorting every match to number them.
     """
     from sqlalchemy import func, select
 
+    if large:
+        total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+        items = session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).all() if total else []
+        return items, total
     rows = session.execute(
         stmt.add_columns(func.count().over().label("_total")).limit(per_page).offset((page - 1) * per_page)
     ).all()

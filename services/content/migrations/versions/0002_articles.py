@@ -134,6 +134,13 @@ def upgrade():
     sa.UniqueConstraint('site_key', 'slug', name=op.f('uq_article_site_key_slug'))
     )
     op.create_index('ix_article_public', 'article', ['status', 'published_at'])
+    op.create_index('ix_article_section_published', 'article', ['section_id', 'status', 'published_at'])
+    op.create_index('ix_article_tenant_published', 'article', ['tenant_id', 'status', 'published_at'])
+    if op.get_bind().dialect.name == "postgresql":
+        # Trigram index for search's LIKE on the folded text (pg_trgm is a trusted extension).
+        op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    op.create_index('ix_article_search_folded', 'article', ['search_folded'], postgresql_using='gin',
+                    postgresql_ops={'search_folded': 'gin_trgm_ops'})
     op.create_index('ix_article_quota', 'article', ['origin_tenant_id', 'first_submitted_at'])
     op.create_index(op.f('ix_article_section_id'), 'article', ['section_id'])
     op.create_index('ix_article_status_publish_at', 'article', ['status', 'publish_at'])
