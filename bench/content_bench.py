@@ -252,9 +252,10 @@ def seed_articles(count):
 
 
 def lua_rotating(prefix):
-    script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
+    """A wrk script that sends the 20 queries in turn."""
     encoded = ", ".join(f'"{quote(q)}"' for q in QUERIES)
-    script.write(f"""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(f"""
 local queries = {{{encoded}}}
 local i = 0
 request = function()
@@ -262,7 +263,6 @@ request = function()
   return wrk.format("GET", "{prefix}?q=" .. queries[(i % #queries) + 1])
 end
 """)
-    script.close()
     return script.name
 
 
