@@ -37,6 +37,7 @@ def platform(rabbit_config, tmp_path):
         PLATFORM_VAR=str(tmp_path / "var"),
         AMQP_URI=rabbit_config["AMQP_URI"],
         ADMIN_PASSWORD="Van-phong-TLD-2026",
+        DEMO_PASSWORD="Demo-cong-doan-2026",
     )
     for name in ("ACCOUNTS", "CONTENT", "MEDIA", "FEEDBACK", "POLLS", "ROYALTIES"):
         env.pop(f"{name}_DATABASE_URL", None)
@@ -133,6 +134,33 @@ def test_make_run_serves_the_platform_and_ctrl_c_stops_it(platform):
     thumb = requests.get(url + uploaded.json()["renditions"]["thumb"]["url"], timeout=10)
     assert thumb.status_code == 200 and thumb.headers["Content-Type"] == "image/jpeg"
     assert max(Image.open(io.BytesIO(thumb.content)).size) == 320
+
+    # a news item with that photo goes through the Lao Động desk onto the portal (relay, events, cache)
+    article = requests.post(f"{url}/api/v1/articles", headers=qn_headers, timeout=30, json={
+        "section": "news", "genre": "news", "title": "Công đoàn Than Quảng Ninh tổ chức Đại hội",
+        "body": "<p>Đại hội bầu Ban Chấp hành nhiệm kỳ mới.</p>", "asset_ids": [uploaded.json()["id"]]})
+    assert article.status_code == 201, article.text
+    article_id = article.json()["id"]
+    assert requests.post(f"{url}/api/v1/articles/{article_id}/submit", headers=qn_headers, timeout=10).ok
+    editor = requests.post(f"{url}/api/v1/auth/login", timeout=10,
+                           json={"username": "laodong.editor", "password": "Demo-cong-doan-2026"}).json()
+    editor_headers = {"Authorization": f"Bearer {editor['access_token']}"}
+    for action in ("open", "approve", "publish"):
+        step = requests.post(f"{url}/api/v1/articles/{article_id}/{action}", headers=editor_headers, timeout=10)
+        assert step.status_code == 200, step.text
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        portal = requests.get(f"{url}/api/v1/public/articles?section=news", timeout=10).json()
+        if article_id in [a["id"] for a in portal["items"]]:
+            break
+        time.sleep(0.5)
+    else:
+        pytest.fail("the published item did not reach the portal")
+    photo_id = uploaded.json()["id"]
+    deadline = time.monotonic() + 30
+    while requests.get(f"{url}/api/v1/media/{photo_id}/content?rendition=thumb", timeout=10).status_code != 200:
+        assert time.monotonic() < deadline, "the published photo did not become public"
+        time.sleep(0.5)
 
     os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in the terminal does
     proc.wait(timeout=60)
