@@ -136,14 +136,24 @@ def test_make_run_serves_the_platform_and_ctrl_c_stops_it(platform):
     assert max(Image.open(io.BytesIO(thumb.content)).size) == 320
 
     # a news item with that photo goes through the Lao Động desk onto the portal (relay, events, cache)
-    article = requests.post(f"{url}/api/v1/articles", headers=qn_headers, timeout=30, json={
-        "section": "news", "genre": "news", "title": "Công đoàn Than Quảng Ninh tổ chức Đại hội",
-        "body": "<p>Đại hội bầu Ban Chấp hành nhiệm kỳ mới.</p>", "asset_ids": [uploaded.json()["id"]]})
+    article = requests.post(
+        f"{url}/api/v1/articles",
+        headers=qn_headers,
+        timeout=30,
+        json={
+            "section": "news",
+            "genre": "news",
+            "title": "Công đoàn Than Quảng Ninh tổ chức Đại hội",
+            "body": "<p>Đại hội bầu Ban Chấp hành nhiệm kỳ mới.</p>",
+            "asset_ids": [uploaded.json()["id"]],
+        },
+    )
     assert article.status_code == 201, article.text
     article_id = article.json()["id"]
     assert requests.post(f"{url}/api/v1/articles/{article_id}/submit", headers=qn_headers, timeout=10).ok
-    editor = requests.post(f"{url}/api/v1/auth/login", timeout=10,
-                           json={"username": "laodong.editor", "password": "Demo-cong-doan-2026"}).json()
+    editor = requests.post(
+        f"{url}/api/v1/auth/login", timeout=10, json={"username": "laodong.editor", "password": "Demo-cong-doan-2026"}
+    ).json()
     editor_headers = {"Authorization": f"Bearer {editor['access_token']}"}
     for action in ("open", "approve", "publish"):
         step = requests.post(f"{url}/api/v1/articles/{article_id}/{action}", headers=editor_headers, timeout=10)

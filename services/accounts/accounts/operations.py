@@ -18,6 +18,7 @@ from platform_shared import outbox
 from platform_shared.contracts import accounts as events
 from platform_shared.errors import BadRequest, Conflict, Forbidden, InvalidInput, NotFound, RateLimited, Unauthorized
 from platform_shared.schemas import accounts as api
+from platform_shared.schemas import load
 from platform_shared.text import slugify
 
 
@@ -44,28 +45,6 @@ class Settings:
 
 def _inline(fn, *args):
     return fn(*args)
-
-
-_SCHEMAS = {}
-
-
-def load(schema_cls, data, *, partial=False):
-    """Validate RPC input with the public schema; field errors become one InvalidInput."""
-    from marshmallow import ValidationError
-
-    if not isinstance(data, dict):
-        raise InvalidInput("Dữ liệu gửi lên phải là một đối tượng JSON.", code="INVALID_BODY")
-    schema = _SCHEMAS.get(schema_cls)
-    if schema is None:
-        schema = _SCHEMAS[schema_cls] = schema_cls()  # schemas hold no per-call state
-    try:
-        return schema.load(data, partial=partial)
-    except ValidationError as exc:
-        messages = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
-        fields = ", ".join(sorted(messages))
-        raise InvalidInput(
-            f"Dữ liệu không hợp lệ ở: {fields}.", code="VALIDATION_ERROR", details={"errors": messages}
-        ) from None
 
 
 class Accounts:

@@ -10,7 +10,6 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
-from marshmallow import ValidationError
 from sqlalchemy import func
 
 from content import domain, policy, quotas, richtext, search
@@ -21,6 +20,7 @@ from platform_shared.actor import SYSTEM
 from platform_shared.contracts import content as events
 from platform_shared.errors import Forbidden, InvalidInput, NotFound
 from platform_shared.schemas import content as api
+from platform_shared.schemas import load
 from platform_shared.text import slugify
 
 log = logging.getLogger("content")
@@ -33,26 +33,6 @@ class Settings:
     @classmethod
     def from_config(cls, config):
         return cls(lock_minutes=int(config.get("CONTENT_LOCK_MINUTES", 30)))
-
-
-_SCHEMAS = {}
-
-
-def load(schema_cls, data, **kwargs):
-    """Validate input with the public schema; field errors become one InvalidInput naming them."""
-    if not isinstance(data, dict):
-        raise InvalidInput("Dữ liệu gửi lên phải là một đối tượng JSON.", code="INVALID_BODY")
-    key = (schema_cls, tuple(sorted(kwargs.items())))
-    schema = _SCHEMAS.get(key) or _SCHEMAS.setdefault(key, schema_cls(**kwargs))
-    try:
-        return schema.load(data)
-    except ValidationError as exc:
-        messages = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
-        raise InvalidInput(
-            f"Dữ liệu không hợp lệ ở: {', '.join(sorted(messages))}.",
-            code="VALIDATION_ERROR",
-            details={"errors": messages},
-        ) from None
 
 
 class NoMedia:

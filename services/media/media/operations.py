@@ -14,7 +14,6 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
-from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError
 
 from media import imaging, inspection, policy
@@ -25,6 +24,7 @@ from platform_shared import inbox, outbox
 from platform_shared.actor import SYSTEM
 from platform_shared.contracts import media as events
 from platform_shared.errors import InvalidInput, NotFound
+from platform_shared.schemas import load
 from platform_shared.schemas import media as api
 
 log = logging.getLogger("media")
@@ -64,18 +64,6 @@ class Settings:
 
 def _inline(fn, *args, **kwargs):
     return fn(*args, **kwargs)
-
-
-def _load(schema, data):
-    try:
-        return schema.load(data)
-    except ValidationError as exc:
-        messages = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
-        raise InvalidInput(
-            f"Dữ liệu không hợp lệ ở: {', '.join(sorted(messages))}.",
-            code="VALIDATION_ERROR",
-            details={"errors": messages},
-        ) from None
 
 
 _METADATA = api.AssetMetadata()
@@ -227,7 +215,7 @@ class Media:
                 log.warning("could not remove %s", rendition["key"], exc_info=True)
 
     def _metadata(self, data, *, partial=False):
-        meta = _load(_METADATA_PARTIAL if partial else _METADATA, {k: v for k, v in data.items() if v != ""})
+        meta = load(_METADATA_PARTIAL if partial else _METADATA, {k: v for k, v in data.items() if v != ""})
         if meta.get("credit_user_id") and self.find_user is not None:
             name = self.find_user(str(meta["credit_user_id"]))
             if name is None:
@@ -251,7 +239,7 @@ class Media:
 
     def list(self, actor, args):
         policy.require_signed_in(actor)
-        args = _load(_LIST_ARGS, args or {})
+        args = load(_LIST_ARGS, args or {})
         with self.sessions.read() as session:
             items, total = AssetStore(session, actor).list(**args)
             return items, total, args
@@ -337,7 +325,7 @@ class Media:
 
     def mark_referenced(self, actor, asset_ids, reference):
         """Record that ``reference`` (e.g. an article) uses the assets; published ones make them public."""
-        ref = _load(_REFERENCE, reference or {})
+        ref = load(_REFERENCE, reference or {})
         now = self.clock.now()
         with self.sessions.transaction() as session:
             store = AssetStore(session, actor)
@@ -362,7 +350,7 @@ class Media:
 
     def release(self, actor, asset_ids, reference):
         """The reference no longer uses the assets (they may then be swept when old and unused)."""
-        ref = _load(_REFERENCE, reference or {})
+        ref = load(_REFERENCE, reference or {})
         now = self.clock.now()
         with self.sessions.transaction() as session:
             store = AssetStore(session, actor)

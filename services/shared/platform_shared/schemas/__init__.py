@@ -5,7 +5,7 @@ Messages a person reads are Vietnamese: ``vietnamese_messages()`` sets marshmall
 default error messages once, at import.
 """
 
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from platform_shared.text import nfc
 
@@ -98,3 +98,26 @@ def page_of(item_schema):
 
     _Page.__name__ = f"{item_schema.__name__}Page"
     return _Page
+
+
+_INSTANCES = {}
+
+
+def load(schema, data, *, partial=False):
+    """Validate input with a public schema (class or instance); every field error becomes one
+    ``InvalidInput`` (422) whose ``errors`` names the fields."""
+    from platform_shared.errors import InvalidInput
+
+    if not isinstance(data, dict):
+        raise InvalidInput("Dữ liệu gửi lên phải là một đối tượng JSON.", code="INVALID_BODY")
+    if isinstance(schema, type):
+        schema = _INSTANCES.get(schema) or _INSTANCES.setdefault(schema, schema())  # no per-call state
+    try:
+        return schema.load(data, partial=partial)
+    except ValidationError as exc:
+        messages = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
+        raise InvalidInput(
+            f"Dữ liệu không hợp lệ ở: {', '.join(sorted(messages))}.",
+            code="VALIDATION_ERROR",
+            details={"errors": messages},
+        ) from None
