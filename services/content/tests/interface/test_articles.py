@@ -251,3 +251,24 @@ def test_two_replicas_publish_a_scheduled_item_once(start_service, content_servi
             .all()
         )
     assert sorted(e["article_id"] for e in events) == sorted(ids)
+
+
+def test_every_article_event_matches_its_contract(contributor, desk, databases):
+    """Contract test of the publisher: submitted, published, corrected, unpublished."""
+    article = published(contributor, desk)
+    path = f"/api/v1/articles/{article['id']}"
+    desk.post(f"{path}/correct", json={"summary": "Tóm tắt mới", "note": "Bổ sung phần tóm tắt.", "new_work": True})
+    desk.post(f"{path}/unpublish", json={"reason": "Thông tin cần kiểm tra lại."})
+    with databases.sessions("content").transaction() as session:
+        rows = session.execute(select(outbox.c.event_type, outbox.c.payload).order_by(outbox.c.id)).all()
+    assert [t for t, _ in rows] == [
+        contracts.ARTICLE_SUBMITTED,
+        contracts.ARTICLE_PUBLISHED,
+        contracts.ARTICLE_CORRECTED,
+        contracts.ARTICLE_UNPUBLISHED,
+    ]
+    for event_type, payload in rows:
+        loaded = contracts.SCHEMAS[event_type]().load(payload)
+        assert loaded["article_id"] == article["id"] and loaded["schema_version"] == 1
+    corrected = contracts.ArticleCorrected().load(rows[2][1])
+    assert corrected["new_work"] is True and corrected["revision"] == 2

@@ -146,7 +146,9 @@ def test_closing_a_week_writes_one_missed_fact_per_tenant_and_rule(content_servi
         assert contracts.QuotaMissed().load(fact)["week"] == first["week"]
 
 
-def test_after_a_merge_items_follow_the_surviving_tenant_and_the_old_slug_still_answers(api, login, office, relay):
+def test_after_a_merge_items_follow_the_surviving_tenant_and_the_old_slug_still_answers(
+    api, login, office, relay, databases
+):
     danang = api.as_(login("danang.admin"))
     article = danang.post("/api/v1/articles", json={**NEWS, "title": "Công đoàn Đà Nẵng tổ chức Hội thao"}).json
     danang.post(f"/api/v1/articles/{article['id']}/submit")
@@ -166,3 +168,12 @@ def test_after_a_merge_items_follow_the_surviving_tenant_and_the_old_slug_still_
     compliance = {i["tenant_code"]: i for i in office.get("/api/v1/quotas/compliance").json["items"]}
     assert compliance["LDLD-DN"]["submitted"] == 1  # this week's history keeps the old tenant's name
     assert compliance["LDLD-HN"]["submitted"] == 0
+    with databases.sessions("content").transaction() as session:
+        (fact,) = (
+            session.execute(select(outbox.c.payload).where(outbox.c.event_type == contracts.SITE_UPDATED))
+            .scalars()
+            .all()
+        )
+    assert (
+        contracts.SiteUpdated().load(fact) | {} and fact["reason"] == "merged" and fact["tenant_id"] == ids["LDLD-DN"]
+    )
