@@ -32,7 +32,7 @@ from common import (
 )
 
 DURATION = int(__import__("os").environ.get("BENCH_SECONDS", "5"))
-REPEATS = int(__import__("os").environ.get("BENCH_REPEATS", "3"))
+REPEATS = int(__import__("os").environ.get("BENCH_REPEATS", "5"))
 CONNECTIONS = (1, 16)
 
 
