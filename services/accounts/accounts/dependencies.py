@@ -6,7 +6,7 @@ from accounts.operations import Accounts, Settings
 from accounts.passwords import Passwords
 from accounts.signing import Signer
 from platform_shared.config import require
-from platform_shared.dependencies import Database, _offload
+from platform_shared.dependencies import in_thread, sessions_of
 
 
 class AccountsApp(DependencyProvider):
@@ -35,18 +35,12 @@ class AccountsApp(DependencyProvider):
 
             self.clock = Clock()
 
-    def _database(self):
-        for dep in self.container.dependencies:
-            if isinstance(dep, Database):
-                return dep
-        raise RuntimeError("AccountsApp needs a Database dependency")
-
     def get_dependency(self, worker_ctx):
         return Accounts(
-            self._database().sessions,
+            sessions_of(self.container),
             signer=self.signer,
             passwords=self.passwords,
             settings=self.settings,
             clock=self.clock,
-            offload=_offload,
+            offload=in_thread,
         )

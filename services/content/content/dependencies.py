@@ -6,7 +6,7 @@ from content import reference
 from content.operations import Content, Settings
 from platform_shared.actor import SYSTEM
 from platform_shared.clock import Clock
-from platform_shared.dependencies import Database
+from platform_shared.dependencies import sessions_of
 from platform_shared.errors import NotFound
 
 
@@ -17,13 +17,7 @@ class ContentApp(DependencyProvider):
 
     def start(self):
         # After the Database dependency's setup: sections and quota rules exist before any call.
-        reference.ensure(self._database().sessions, self.container.config, self.clock.now())
-
-    def _database(self):
-        for dep in self.container.dependencies:
-            if isinstance(dep, Database):
-                return dep
-        raise RuntimeError("ContentApp needs a Database dependency")
+        reference.ensure(sessions_of(self.container), self.container.config, self.clock.now())
 
     def get_dependency(self, worker_ctx):
         def find_user(user_id):
@@ -33,7 +27,7 @@ class ContentApp(DependencyProvider):
                 return None
 
         return Content(
-            self._database().sessions,
+            sessions_of(self.container),
             clock=self.clock,
             settings=self.settings,
             media=_Injected(worker_ctx, "media"),

@@ -5,7 +5,7 @@ from nameko.extensions import DependencyProvider
 from media.operations import Media, Settings
 from media.storage import FileStorage, S3Storage
 from platform_shared.config import require
-from platform_shared.dependencies import Database, _offload
+from platform_shared.dependencies import in_thread, sessions_of
 
 
 def make_storage(config):
@@ -52,13 +52,7 @@ class MediaApp(DependencyProvider):
 
         self.clock = Clock()
 
-    def _database(self):
-        for dep in self.container.dependencies:
-            if isinstance(dep, Database):
-                return dep
-        raise RuntimeError("MediaApp needs a Database dependency")
-
     def get_dependency(self, worker_ctx):
         return Media(
-            self._database().sessions, self.storage, settings=self.settings, clock=self.clock, offload=_offload
+            sessions_of(self.container), self.storage, settings=self.settings, clock=self.clock, offload=in_thread
         )

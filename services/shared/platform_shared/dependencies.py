@@ -1,14 +1,11 @@
-"""nameko dependency providers of the kit: the database, blocking work, the clock.
-
-These are the only places where service code meets eventlet. A worker gets a
-small API (``transaction()``, ``run()``, ``now()``); the domain never sees nameko.
-"""
+"""The kit's meeting points with nameko and eventlet: the ``Database`` provider,
+``sessions_of`` for sibling extensions, ``in_thread`` for CPU-heavy work. A worker
+gets a small API (``transaction()``, ``read()``); the domain never sees nameko."""
 
 import logging
 
 from nameko.extensions import DependencyProvider
 
-from platform_shared.clock import Clock
 from platform_shared.config import require
 from platform_shared.database import SessionFactory, make_engine
 
@@ -68,24 +65,16 @@ class Database(DependencyProvider):
         return self.sessions
 
 
-class Offload(DependencyProvider):
-    """Runs CPU-heavy calls (password hashing) in a real thread, off the hub."""
+def sessions_of(container):
+    """The session factory of the container's ``Database`` dependency (for sibling extensions)."""
+    for dep in container.dependencies:
+        if isinstance(dep, Database):
+            return dep.sessions
+    raise RuntimeError(f"{container.service_name} has no Database dependency")
 
-    def get_dependency(self, worker_ctx):
-        return _offload
 
-
-def _offload(fn, *args, **kwargs):
+def in_thread(fn, *args, **kwargs):
+    """Run a CPU-heavy call (password hashing, image decoding) in a real thread, off the hub."""
     from eventlet import tpool
 
     return tpool.execute(fn, *args, **kwargs)
-
-
-class ClockProvider(DependencyProvider):
-    """The clock; tests replace it through ``worker_factory`` or ``replace_dependencies``."""
-
-    def __init__(self, clock=None):
-        self.clock = clock or Clock()
-
-    def get_dependency(self, worker_ctx):
-        return self.clock

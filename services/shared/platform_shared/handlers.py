@@ -20,7 +20,7 @@ import eventlet
 from nameko.events import EventHandler
 
 from platform_shared import broker, parking
-from platform_shared.dependencies import Database
+from platform_shared.dependencies import sessions_of
 
 log = logging.getLogger(__name__)
 
@@ -37,12 +37,6 @@ class ReliableEventHandler(EventHandler):
     @property
     def handler_name(self):
         return self.method_name
-
-    def _sessions(self):
-        for dep in self.container.dependencies:
-            if isinstance(dep, Database):
-                return dep.sessions
-        raise RuntimeError(f"{self.container.service_name} has no Database dependency to park events in")
 
     def handle_result(self, message, worker_ctx, result=None, exc_info=None):
         if exc_info is None:
@@ -86,7 +80,7 @@ class ReliableEventHandler(EventHandler):
                 content_encoding=message.content_encoding,
             )
             return
-        with self._sessions().transaction() as session:
+        with sessions_of(self.container).transaction() as session:
             parked_id = parking.park(
                 session,
                 handler=self.method_name,
