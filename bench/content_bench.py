@@ -304,8 +304,7 @@ def main():
         cached, uncached, bare = (f"http://127.0.0.1:{p}" for p in (cached_port, uncached_port, bare_port))
         for url in (cached, uncached):
             wait_http(f"{url}/healthz")
-        admin = login(cached)
-        _sync_tenants(env, admin["access_token"])
+        _sync_tenants(env)
         seed_articles(ITEMS)
         wait_http(f"{bare}/public/articles?section=news")
 
@@ -326,12 +325,12 @@ def main():
         results = {}
         for name, variants in paths.items():
             for url, script in variants.values():
-                _wrk(wrk, url, 1, script)  # warm up (and fill the cache)
+                wrk(url, 1, script=script)  # warm up (and fill the cache)
             for c in CONNECTIONS:
                 runs = {k: [] for k in variants}
                 for _ in range(int(os.environ.get("BENCH_REPEATS", "3"))):
                     for key, (url, script) in variants.items():
-                        runs[key].append(_wrk(wrk, url, c, script))
+                        runs[key].append(wrk(url, c, script=script))
                 results[(name, c)] = {k: median_run(v) for k, v in runs.items()}
                 r = results[(name, c)]
                 print(
@@ -343,42 +342,7 @@ def main():
     report(results, latency)
 
 
-def _wrk(wrk, url, connections, script):
-    if script is None:
-        return wrk(url, connections)
-    import re
-    import subprocess
-
-    from run import DURATION, _ms
-
-    out = subprocess.run(
-        [
-            "wrk",
-            "-t",
-            "1" if connections == 1 else "2",
-            "-c",
-            str(connections),
-            "-d",
-            f"{DURATION}s",
-            "--latency",
-            "-s",
-            script,
-            url,
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    if "Non-2xx" in out:
-        raise SystemExit(f"errors during the run:\n{out}")
-    return {
-        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-        "p50_ms": _ms(re.search(r"\s50%\s+(\S+)", out).group(1)),
-        "p99_ms": _ms(re.search(r"\s99%\s+(\S+)", out).group(1)),
-    }
-
-
-def _sync_tenants(env, token):
+def _sync_tenants(env):
     from gateway.rpc import RpcClient
     from platform_shared.actor import SYSTEM
 

@@ -58,10 +58,13 @@ def _ms(text):
     return float(number) * _UNITS[unit]
 
 
-def wrk(url, connections, headers=()):
+def wrk(url, connections, headers=(), script=None):
+    """requests/s, p50 and p99 of ``url`` (or of the requests a wrk Lua ``script`` makes against it)."""
     cmd = ["wrk", "-t", "1" if connections == 1 else "2", "-c", str(connections), "-d", f"{DURATION}s", "--latency"]
     for header in headers:
         cmd += ["-H", header]
+    if script:
+        cmd += ["-s", script]
     out = subprocess.run(cmd + [url], capture_output=True, text=True, check=True).stdout
     non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     if non2xx:
