@@ -54,25 +54,39 @@ def media_http_address():
 
 
 @pytest.fixture
-def gateway_app(rabbit_config, media_http_address):
+def make_gateway(rabbit_config, media_http_address):
+    """``make_gateway(**settings)``: a gateway app bound to this test's vhost and media port.
+
+    Its public cache is off unless asked for (``public_cache_ttl=300``): only a test that
+    runs the relays can see the cache's invalidations."""
     from gateway.app import create_app
     from gateway.settings import Settings
 
-    # The public cache is off here: only a test that runs the relays can see its invalidations
-    # (services/content/tests/interface/test_public_cache.py turns it on).
-    app = create_app(
-        Settings(
-            amqp_uri=rabbit_config["AMQP_URI"],
-            rpc_timeout=5,
-            readiness_timeout=1,
-            media_http_url=f"http://{media_http_address}",
-            public_cache_ttl=0,
-        )
-    )
-    app.testing = True
-    yield app
-    app.extensions["rpc"].close()
-    app.extensions["public_cache"].close()
+    apps = []
+
+    def make(**overrides):
+        settings = {
+            "amqp_uri": rabbit_config["AMQP_URI"],
+            "rpc_timeout": 5,
+            "readiness_timeout": 1,
+            "media_http_url": f"http://{media_http_address}",
+            "public_cache_ttl": 0,
+            **overrides,
+        }
+        app = create_app(Settings(**settings))
+        app.testing = True
+        apps.append(app)
+        return app
+
+    yield make
+    for app in apps:
+        app.extensions["rpc"].close()
+        app.extensions["public_cache"].close()
+
+
+@pytest.fixture
+def gateway_app(make_gateway):
+    return make_gateway()
 
 
 @pytest.fixture

@@ -4,8 +4,6 @@ import pytest
 from kombu import Connection, Exchange, Queue
 from nameko.rpc import rpc
 
-from gateway.app import create_app
-from gateway.settings import Settings
 from platform_shared.errors import Conflict, NotFound
 
 
@@ -32,10 +30,8 @@ class Echo:
 
 
 @pytest.fixture
-def app(rabbit_config):
-    app = create_app(Settings(amqp_uri=rabbit_config["AMQP_URI"], rpc_timeout=1, readiness_timeout=1))
-    yield app
-    app.extensions["rpc"].close()
+def app(make_gateway):
+    return make_gateway(rpc_timeout=1)
 
 
 @pytest.fixture
@@ -120,8 +116,8 @@ def test_the_request_a_gateway_gave_up_on_expires_instead_of_running_later(
     )
 
 
-def test_an_unreachable_broker_is_503(as_member):
-    app = create_app(Settings(amqp_uri="amqp://guest:guest@127.0.0.1:1//", rpc_timeout=1))
+def test_an_unreachable_broker_is_503(make_gateway, as_member):
+    app = make_gateway(amqp_uri="amqp://guest:guest@127.0.0.1:1//", rpc_timeout=1)
     response = app.test_client().get("/api/v1/tenants/abc")
     assert response.status_code == 503 and response.json["code"] == "BROKER_UNAVAILABLE"
 
@@ -150,8 +146,8 @@ def test_readyz_reports_each_service(client, container_factory, rabbit_config):
     assert client.get("/healthz").json == {"status": "ok"}
 
 
-def test_an_upload_over_the_limit_is_413(rabbit_config, as_member):
-    app = create_app(Settings(amqp_uri=rabbit_config["AMQP_URI"], max_upload_bytes=1000))
+def test_an_upload_over_the_limit_is_413(make_gateway, as_member):
+    app = make_gateway(max_upload_bytes=1000)
     response = app.test_client().post("/api/v1/tenants/import", data=b"x" * 5000, content_type="text/csv")
     assert response.status_code == 413 and response.json["code"] == "PAYLOAD_TOO_LARGE"
 

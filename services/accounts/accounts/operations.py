@@ -15,6 +15,7 @@ from accounts.models import ActivationToken, RefreshToken, StaffRecord, Tenant, 
 from accounts.passwords import common_passwords, digest, new_secret
 from accounts.store import StaffStore, SystemStore, TenantStore, UnitStore, UserStore
 from platform_shared import outbox
+from platform_shared.clock import VN_TZ
 from platform_shared.contracts import accounts as events
 from platform_shared.errors import BadRequest, Conflict, Forbidden, InvalidInput, NotFound, RateLimited, Unauthorized
 from platform_shared.schemas import accounts as api
@@ -577,7 +578,7 @@ class Accounts:
                 policy.require_admin_of(actor, tenant_id)
             else:
                 policy.require_platform_admin(actor)
-            today = self.clock.now().astimezone(_vn()).date()
+            today = self.clock.now().astimezone(VN_TZ).date()
             items, total = StaffStore(session, actor).list(tenant_id=tenant_id, today=today, **args)
             return items, total, args
 
@@ -672,9 +673,3 @@ def _tenant_event(session, event_type, tenant, now):
         aggregate_id=tenant.id,
         now=now,
     )
-
-
-def _vn():
-    from platform_shared.clock import VN_TZ
-
-    return VN_TZ

@@ -18,7 +18,7 @@ from content.store import Articles, Documents, Public, Quotas, Sections, Tenants
 from platform_shared import outbox
 from platform_shared.actor import SYSTEM
 from platform_shared.contracts import content as events
-from platform_shared.errors import Forbidden, InvalidInput, NotFound
+from platform_shared.errors import Conflict, Forbidden, InvalidInput, NotFound
 from platform_shared.schemas import content as api
 from platform_shared.schemas import load
 from platform_shared.text import slugify
@@ -640,8 +640,6 @@ class Content:
         with self.sessions.transaction() as session:
             sections = Sections(session)
             if sections.central_by_key(data["key"]) or sections.component(actor.tenant_id, data["key"]):
-                from platform_shared.errors import Conflict
-
                 raise Conflict.taken("key", data["key"], "Mã chuyên mục", "SECTION_KEY_TAKEN")
             section = sections.add(
                 Section(
@@ -685,8 +683,6 @@ class Content:
                 raise InvalidInput("Tài khoản không thuộc đơn vị nào để ban hành văn bản.", code="NO_TENANT")
             documents = Documents(session, actor)
             if documents.number_taken(own.id, data["number"]):
-                from platform_shared.errors import Conflict
-
                 raise Conflict.taken("number", data["number"], "Số/ký hiệu văn bản", "DOCUMENT_NUMBER_TAKEN")
             unknown = [str(t) for t in data["recipients"] if tenants.get(t) is None]
             if unknown:

@@ -13,21 +13,11 @@ NEWS = {
 
 
 @pytest.fixture
-def cached_api(rabbit_config, media_http_address):
+def cached_api(make_gateway):
     from conftest import ApiClient
-    from gateway.app import create_app
-    from gateway.settings import Settings
 
-    app = create_app(
-        Settings(
-            amqp_uri=rabbit_config["AMQP_URI"],
-            rpc_timeout=5,
-            media_http_url=f"http://{media_http_address}",
-            public_cache_ttl=300,
-        )
-    )
-    yield ApiClient(app.test_client()), app.extensions["public_cache"]
-    app.extensions["public_cache"].close()
+    app = make_gateway(public_cache_ttl=300)
+    return ApiClient(app.test_client()), app.extensions["public_cache"]
     app.extensions["rpc"].close()
 
 
