@@ -261,3 +261,30 @@ def relay(rabbit_config, databases):
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=10)
+
+
+# -- royalties -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def royalties_service(start_service, demo):
+    """The royalties service with accounts running and the demo tenants seeded."""
+    return start_service("royalties")
+
+
+# -- feedback --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def feedback_service(start_service, demo):
+    """The feedback service with accounts running and the demo tenants seeded."""
+    return start_service("feedback")
+
+
+# -- polls -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def polls_service(start_service, demo):
+    """The polls service with accounts running and the demo tenants seeded."""
+    return start_service("polls")

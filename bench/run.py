@@ -11,6 +11,7 @@ Scenario 2 (media): see bench/media_bench.py. Scenario 3 (content): bench/conten
 ``python bench/run.py [accounts|media]`` runs one scenario. Results land in bench/results/.
 """
 
+import importlib
 import re
 import shutil
 import subprocess
@@ -170,7 +171,7 @@ def report(results):
 
 
 def main(argv):
-    chosen = argv[1:] or ["accounts", "media", "content"]
+    chosen = argv[1:] or ["accounts", "media", "content", "royalties", "feedback", "polls"]
     if "accounts" in chosen:
         accounts_scenario()
     if "media" in chosen:
@@ -181,6 +182,9 @@ def main(argv):
         import content_bench
 
         content_bench.main()
+    for name in ("royalties", "feedback", "polls"):
+        if name in chosen:
+            importlib.import_module(f"{name}_bench").main()
 
 
 if __name__ == "__main__":

@@ -83,10 +83,11 @@ def create_app(settings=None, *, rpc=None):
     )
     errors.register(app)
 
-    from gateway.api import accounts, content, media, ops
+    from gateway.api import accounts, content, feedback, media, ops, polls, reports, royalties
     from gateway.web import pages
 
-    for blueprint in (*accounts.blueprints, media.blp, *content.blueprints, ops.blp):
+    areas = (accounts, content, royalties, feedback, polls, reports)
+    for blueprint in (*(bp for area in areas for bp in area.blueprints), media.blp, ops.blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(pages.bp)
 

@@ -1,0 +1,3 @@
+"""Polls area of the public API (filled in by its issue)."""
+
+blueprints = ()

@@ -1,0 +1,3 @@
+"""Royalties area of the public API (filled in by its issue)."""
+
+blueprints = ()
