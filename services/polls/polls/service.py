@@ -7,9 +7,10 @@ shared operations RPCs (``ping``, ``list_parked_events``, ``replay_parked_event`
 
 from platform_shared.dependencies import Database
 from platform_shared.operations import ServiceOperations
+from polls.reports.service import ReportsRpc
 
 
-class PollsService(ServiceOperations):
+class PollsService(ReportsRpc, ServiceOperations):
     name = "polls"
 
     db = Database()

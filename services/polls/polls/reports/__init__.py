@@ -1,0 +1,1 @@
+"""The June/December (semiannual) consultation reports of each tenant."""
