@@ -31,6 +31,8 @@ INVALIDATING = (
     "content.article_corrected",
     "content.site_updated",
 )
+# The public Q&A (GET /api/v1/public/questions) changes when an answer is published or withdrawn.
+FEEDBACK_INVALIDATING = ("feedback.question_published", "feedback.question_unpublished")
 
 
 class Entry:
@@ -116,6 +118,9 @@ class PublicCache:
                 channel.queue_declare(queue, exclusive=True, auto_delete=True)
                 for key in INVALIDATING:
                     channel.queue_bind(queue, "content.events", routing_key=key)
+                channel.exchange_declare("feedback.events", "topic", durable=True, auto_delete=False)
+                for key in FEEDBACK_INVALIDATING:
+                    channel.queue_bind(queue, "feedback.events", routing_key=key)
                 channel.basic_consume(queue, callback=lambda message: self.invalidate(), no_ack=True)
                 self.invalidate()  # whatever happened while disconnected is unknown: start afresh
                 self.connected = True

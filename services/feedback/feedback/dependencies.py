@@ -1,0 +1,32 @@
+"""nameko dependency of the feedback service: the use cases, wired to the content service."""
+
+from nameko.extensions import DependencyProvider
+
+from feedback import reference
+from feedback.operations import Feedback, Settings
+from platform_shared.actor import SYSTEM
+from platform_shared.clock import Clock
+from platform_shared.dependencies import sessions_of
+from platform_shared.errors import NotFound
+
+
+class FeedbackApp(DependencyProvider):
+    def setup(self):
+        self.settings = Settings.from_config(self.container.config)
+        self.clock = Clock()
+
+    def start(self):
+        # After the Database dependency's setup: the holiday table is there before any deadline.
+        reference.ensure(sessions_of(self.container), self.clock.now())
+
+    def get_dependency(self, worker_ctx):
+        def find_article(article_id):
+            # Looked up when used: nameko injects the sibling dependencies in no fixed order.
+            try:
+                return worker_ctx.service.content.get_article(SYSTEM.dump(), article_id)
+            except NotFound:
+                return None
+
+        return Feedback(
+            sessions_of(self.container), clock=self.clock, settings=self.settings, find_article=find_article
+        )

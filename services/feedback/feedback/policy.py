@@ -1,0 +1,113 @@
+"""Who may see and do what in the feedback service, in one place.
+
+* Anyone (a signed-in member or a guest) asks a question; the asker follows it with the
+  tracking code only.
+* A tenant's staff — responders and tenant admins — see and work the questions routed to
+  their tenant, and the ones escalated to it from a child tenant (the VGCL for federations).
+  Approving and publishing an answer is the tenant admin's; platform admins see all.
+* Opinion topics belong to the tenant that opened them (a confederation's are national);
+  that tenant's moderators, responders and admins moderate and answer the opinions.
+* Comments belong to the article's tenant; its moderators and admins moderate them.
+* Anything else of another tenant is 404 (the stores filter it out), never 403.
+"""
+
+import uuid
+
+from sqlalchemy import false, or_, true
+
+from feedback.models import Comment, Opinion, OpinionTopic, Question
+from platform_shared.errors import Forbidden
+from platform_shared.policy import require_any_role, require_signed_in  # noqa: F401
+
+QUESTION_STAFF = ("responder", "tenant_admin", "platform_admin")
+ANSWER_APPROVERS = ("tenant_admin", "platform_admin")
+OPINION_STAFF = ("moderator", "responder", "tenant_admin", "platform_admin")
+MODERATORS = ("moderator", "tenant_admin", "platform_admin")
+NATIONAL_KINDS = ("confederation", "department")
+
+
+def require_question_staff(actor):
+    require_any_role(actor, QUESTION_STAFF, "Chỉ cán bộ trả lời hoặc quản trị viên đơn vị được xử lý câu hỏi.")
+
+
+def require_approver(actor):
+    require_any_role(actor, ANSWER_APPROVERS, "Chỉ quản trị viên đơn vị được duyệt và đăng câu trả lời.")
+
+
+def require_opinion_staff(actor):
+    require_any_role(actor, OPINION_STAFF, "Chỉ cán bộ của đơn vị mở chủ đề được xử lý ý kiến.")
+
+
+def require_moderator(actor):
+    require_any_role(actor, MODERATORS, "Chỉ người kiểm duyệt hoặc quản trị viên đơn vị được kiểm duyệt bình luận.")
+
+
+def require_topic_opener(actor):
+    require_any_role(actor, ("tenant_admin", "platform_admin"), "Chỉ quản trị viên đơn vị được mở chủ đề lấy ý kiến.")
+
+
+def require_platform_admin(actor):
+    require_signed_in(actor)
+    if not actor.is_platform_admin:
+        raise Forbidden("Chỉ quản trị viên hệ thống được làm việc này.", code="PLATFORM_ADMIN_REQUIRED")
+
+
+def require_tenant_admin(actor):
+    require_any_role(actor, ("tenant_admin",), "Chỉ quản trị viên đơn vị được thay đổi thiết lập này.")
+    if not actor.tenant_id:
+        raise Forbidden("Tài khoản không thuộc đơn vị nào.", code="NO_TENANT")
+
+
+def require_figures_reader(actor, tenant_id):
+    """The semiannual report's figures: the system, platform admins, or the tenant's own admin."""
+    require_signed_in(actor)
+    if actor.is_platform_admin:
+        return
+    if actor.has("tenant_admin") and actor.tenant_id == str(tenant_id):
+        return
+    raise Forbidden("Chỉ quản trị viên của chính đơn vị được xem số liệu này.", code="FIGURES_FORBIDDEN")
+
+
+def _tenant(actor):
+    return uuid.UUID(actor.tenant_id)
+
+
+def visible_questions(actor):
+    """SQL filter: the actor's tenant's questions and those escalated to it (staff only)."""
+    if actor.is_platform_admin:
+        return true()
+    if not actor.tenant_id or not actor.has(*QUESTION_STAFF):
+        return false()
+    return or_(Question.tenant_id == _tenant(actor), Question.escalated_to_id == _tenant(actor))
+
+
+def visible_topics(actor):
+    """Topics a signed-in user may read and answer: national ones and the own tenant's."""
+    if actor.is_platform_admin:
+        return true()
+    if not actor.tenant_id:
+        return OpinionTopic.national.is_(True)
+    return or_(OpinionTopic.national.is_(True), OpinionTopic.tenant_id == _tenant(actor))
+
+
+def staff_opinions(actor):
+    if actor.is_platform_admin:
+        return true()
+    if not actor.tenant_id or not actor.has(*OPINION_STAFF):
+        return false()
+    return Opinion.tenant_id == _tenant(actor)
+
+
+def moderated_comments(actor):
+    if actor.is_platform_admin:
+        return true()
+    if not actor.tenant_id or not actor.has(*MODERATORS):
+        return false()
+    return Comment.tenant_id == _tenant(actor)
+
+
+def may_set_comment_section(actor, site_key):
+    """Central sections: platform admins; a sub-site's own sections: that tenant's admins."""
+    if actor.is_platform_admin:
+        return True
+    return site_key != "portal" and actor.has("tenant_admin") and actor.tenant_id == site_key

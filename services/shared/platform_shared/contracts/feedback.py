@@ -1,0 +1,65 @@
+"""Events published by the feedback service (exchange ``feedback.events``).
+
+No payload carries the asker's name, phone or e-mail: those never leave the service.
+"""
+
+from marshmallow import fields
+
+from platform_shared.contracts import EventSchema
+
+QUESTION_RECEIVED = "feedback.question_received"
+QUESTION_ANSWERED = "feedback.question_answered"
+QUESTION_OVERDUE = "feedback.question_overdue"
+QUESTION_PUBLISHED = "feedback.question_published"
+QUESTION_UNPUBLISHED = "feedback.question_unpublished"
+
+SCHEMA_VERSION = 1
+
+
+class _QuestionFact(EventSchema):
+    tenant_id = fields.String(required=True, metadata={"description": "the tenant that owns the question now"})
+    question_id = fields.String(required=True)
+    category = fields.String(required=True)
+    received_at = fields.String(required=True)
+    due_at = fields.String(required=True, metadata={"description": "end of the last working day allowed"})
+
+
+class QuestionReceived(_QuestionFact):
+    """A worker's question arrived (from a member or a guest). Dashboards count intake."""
+
+    from_member = fields.Boolean(required=True)
+
+
+class QuestionAnswered(_QuestionFact):
+    """The first answer was written (the deadline clock stops here)."""
+
+    answered_at = fields.String(required=True)
+    on_time = fields.Boolean(required=True)
+
+
+class QuestionOverdue(_QuestionFact):
+    """No answer by the deadline; ``escalated_to_tenant_id`` (the parent tenant) now sees it too."""
+
+    escalated_to_tenant_id = fields.String(allow_none=True, load_default=None)
+
+
+class QuestionPublished(_QuestionFact):
+    """An answered question went out on the public Q&A (the gateway clears its cache)."""
+
+    published_at = fields.String(required=True)
+    public = fields.Boolean(required=True, metadata={"description": "listed on /public/questions"})
+
+
+class QuestionUnpublished(_QuestionFact):
+    """A published question was taken off the public Q&A."""
+
+    unpublished_at = fields.String(required=True)
+
+
+SCHEMAS = {
+    QUESTION_RECEIVED: QuestionReceived,
+    QUESTION_ANSWERED: QuestionAnswered,
+    QUESTION_OVERDUE: QuestionOverdue,
+    QUESTION_PUBLISHED: QuestionPublished,
+    QUESTION_UNPUBLISHED: QuestionUnpublished,
+}
