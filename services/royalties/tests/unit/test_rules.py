@@ -1,0 +1,119 @@
+"""The royalty rules on their own: rounding, amounts, ranges in force, payees, statement lines."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from platform_shared.errors import InvalidInput
+from royalties import domain
+from royalties.reference import DEFAULT_RATES
+
+
+@pytest.fixture
+def book():
+    return domain.RateBook(
+        domain.RateRow(kind, key, since, Decimal(value), None if low is None else Decimal(low), threshold)
+        for kind, key, since, value, low, threshold, _ in DEFAULT_RATES
+    )
+
+
+def test_amounts_round_half_up_to_the_whole_dong_once_per_item():
+    assert domain.round_vnd(Decimal("0.5")) == 1
+    assert domain.round_vnd(Decimal("1.49")) == 1
+    assert domain.round_vnd(Decimal("2.5")) == 3
+    # 7.5 × 234,000 × 1/3 share → 585,000 exactly; 33 % of 1,755,000 → 579,150
+    assert domain.amount(coefficient=Decimal("7.5"), adjustments=[], unit_value=234_000, share=33, site_share=100) == 579_150
+    # 1.01 × 149,000 × 20 % × 33 % = 9,932.34 → 9,932
+    assert domain.amount(coefficient=Decimal("1.01"), adjustments=[], unit_value=149_000, share=33, site_share=20) == 9_932
+    # 150 đ × 1 % × 1 % = 0.015 → 0; 5,000 đ × 1 % × 1 % = 0.5 → 1 (half up)
+    assert domain.amount(coefficient=Decimal("1"), adjustments=[], unit_value=150, share=1, site_share=1) == 0
+    assert domain.amount(coefficient=Decimal("1"), adjustments=[], unit_value=5_000, share=1, site_share=1) == 1
+
+
+def test_the_unit_value_in_force_is_that_of_the_publication_day(book):
+    assert book.unit_value(date(2023, 6, 30)) == 149_000
+    assert book.unit_value(date(2023, 7, 1)) == 180_000
+    assert book.unit_value(date(2024, 6, 30)) == 180_000
+    assert book.unit_value(date(2024, 7, 1)) == 234_000
+    with pytest.raises(InvalidInput):
+        book.unit_value(date(2019, 6, 30))
+
+
+def test_a_news_item_above_ten_is_refused_naming_the_limit(book):
+    with pytest.raises(InvalidInput) as caught:
+        domain.check_score(book, genre="news", on=date(2026, 10, 5), coefficient=Decimal("10.5"), adjustments=[])
+    assert caught.value.status == 422
+    assert caught.value.details["limit"] == "10"
+    assert "coefficient" in caught.value.details["errors"]
+    assert domain.check_score(book, genre="news", on=date(2026, 10, 5), coefficient=Decimal(10), adjustments=[]) == []
+
+
+def test_no_item_goes_above_the_general_cap_even_if_a_genre_says_more():
+    rows = [
+        domain.RateRow("genre_max", "reportage", date(2014, 6, 1), Decimal(80)),
+        domain.RateRow("coefficient_cap", "", date(2014, 6, 1), Decimal(50)),
+    ]
+    assert domain.RateBook(rows).genre_max("reportage", date(2026, 1, 1)) == 50
+
+
+def test_adjustments_are_checked_against_their_ranges_and_combined(book):
+    on = date(2026, 10, 5)
+    with pytest.raises(InvalidInput) as caught:
+        domain.check_score(
+            book, genre="article", on=on, coefficient=Decimal(20), adjustments=[{"kind": "translation", "percent": 70}]
+        )
+    assert caught.value.code == "ADJUSTMENT_OUT_OF_RANGE"
+    adjustments = domain.check_score(
+        book,
+        genre="article",
+        on=on,
+        coefficient=Decimal(20),
+        adjustments=[{"kind": "translation", "percent": 50}, {"kind": "children_or_minorities", "percent": 10}],
+    )
+    # 20 × 234,000 × 50 % × 110 % = 2,574,000
+    assert domain.amount(
+        coefficient=Decimal(20), adjustments=adjustments, unit_value=234_000, share=100, site_share=100
+    ) == 2_574_000
+
+
+def test_payees_are_each_author_share_and_each_photo_credit():
+    event = {
+        "genre": "reportage",
+        "authors": [
+            {"user_id": "u1", "pen_name": "Hà Anh", "share": 60},
+            {"user_id": "u2", "pen_name": "Minh Đức", "share": 40},
+        ],
+        "photo_credits": [{"asset_id": "a1", "user_id": None, "name": "Lê Ảnh"}],
+    }
+    found = domain.payees(event)
+    assert [(p.key, p.share, p.genre) for p in found] == [
+        ("user:u1", 60, "reportage"),
+        ("user:u2", 40, "reportage"),
+        ("photo:a1", 100, "photo"),
+    ]
+
+
+def test_withholding_applies_to_a_payees_gross_of_the_threshold_or_more():
+    entries = [
+        domain.Entry("user:a", "a", "An", 1_999_999),
+        domain.Entry("user:b", "b", "Bình", 1_500_000),
+        domain.Entry("user:b", "b", "Bình", 500_005),
+        domain.Entry("user:c", "c", "Châu", 300_000),
+        domain.Entry("user:c", "c", "Châu", -300_000),
+    ]
+    lines = domain.statement_lines(entries, {"percent": "10", "threshold": 2_000_000})
+    by_key = {line["payee_key"]: line for line in lines}
+    assert (by_key["user:a"]["withheld"], by_key["user:a"]["net"]) == (0, 1_999_999)
+    assert (by_key["user:b"]["gross"], by_key["user:b"]["withheld"], by_key["user:b"]["net"]) == (2_000_005, 200_001, 1_800_004)
+    assert by_key["user:c"]["gross"] == 0
+    assert domain.totals(lines) == {"gross": 4_000_004, "withheld": 200_001, "net": 3_800_003}
+
+
+def test_periods_are_months_in_vietnam_time():
+    from datetime import UTC, datetime
+
+    assert domain.period_of(datetime(2026, 10, 31, 17, 30, tzinfo=UTC)) == "2026-11"
+    assert domain.period_of(datetime(2026, 10, 31, 16, 59, tzinfo=UTC)) == "2026-10"
+    assert domain.period_last_day("2026-02") == date(2026, 2, 28)
+    assert domain.due_on(date(2026, 10, 5)) == date(2026, 12, 4)

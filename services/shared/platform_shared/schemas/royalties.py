@@ -1,0 +1,213 @@
+"""Public API shapes of the royalties area (``/api/v1/royalties``).
+
+Coefficients and percents travel as decimal strings in answers (``"7.5"``) and are
+accepted as JSON numbers or strings; money is always an integer number of đồng.
+"""
+
+from marshmallow import Schema, ValidationError, fields, validates_schema
+
+from platform_shared.schemas import PageArgs, StrictSchema, Text, in_range, length, one_of
+
+ITEM_STATUSES = ("pending_score", "scored", "approved", "paid", "voided")
+STATEMENT_STATUSES = ("draft", "approved", "paid", "cancelled")
+ADJUSTMENT_KINDS = ("translation", "children_or_minorities", "difficult_conditions")
+RATE_KINDS = ("unit_value", "genre_max", "coefficient_cap", "subsite_share", "adjustment", "withholding")
+EXPORT_FORMATS = ("csv", "xlsx")
+PERIOD = r"^\d{4}-(0[1-9]|1[0-2])$"
+
+
+def _period(required=True):
+    from marshmallow import validate
+
+    return fields.String(
+        required=required,
+        validate=validate.Regexp(PERIOD, error="Kỳ phải có dạng YYYY-MM, ví dụ 2026-11."),
+        metadata={"description": "month, YYYY-MM (Asia/Ho_Chi_Minh)"},
+    )
+
+
+def _decimal(**kwargs):
+    return fields.Decimal(
+        places=2,
+        as_string=True,
+        error_messages={"invalid": "Phải là một số.", "special": "Phải là một số hữu hạn."},
+        **kwargs,
+    )
+
+
+class Adjustment(StrictSchema):
+    kind = fields.String(required=True, validate=one_of(ADJUSTMENT_KINDS))
+    percent = _decimal(required=True, validate=in_range(0, 1000))
+
+
+class Score(StrictSchema):
+    """Score of one item: the coefficient (within the genre's range on the publication date) and adjustments."""
+
+    coefficient = _decimal(required=True, validate=in_range(0, 1000), metadata={"description": "e.g. 7.5"})
+    adjustments = fields.List(fields.Nested(Adjustment), load_default=list, validate=length(max=3))
+    note = Text(load_default=None, allow_none=True, validate=length(1, 500))
+
+
+class ItemListArgs(PageArgs):
+    status = fields.String(validate=one_of(ITEM_STATUSES))
+    article_id = fields.UUID()
+    period = _period(required=False)
+    payee_user_id = fields.UUID()
+
+
+class OverdueArgs(PageArgs):
+    on = fields.Date(metadata={"description": "the day to judge by (default: today in Asia/Ho_Chi_Minh)"})
+
+
+class RateListArgs(StrictSchema):
+    kind = fields.String(validate=one_of(RATE_KINDS))
+    on = fields.Date(metadata={"description": "only the rows in force on this day"})
+
+
+class RateCreate(StrictSchema):
+    """A new row of a rate table. It applies to publications from ``effective_from``; approved statements never change."""
+
+    kind = fields.String(required=True, validate=one_of(RATE_KINDS))
+    key = fields.String(
+        load_default="",
+        validate=length(max=80),
+        metadata={"description": "genre (genre_max), section or * (subsite_share), adjustment kind (adjustment)"},
+    )
+    effective_from = fields.Date(required=True)
+    value = _decimal(
+        required=True,
+        validate=in_range(0, 100_000_000),
+        metadata={"description": "VND (unit_value), coefficient, or percent"},
+    )
+    min_value = _decimal(load_default=None, allow_none=True, validate=in_range(0, 1000))
+    threshold = fields.Integer(load_default=None, allow_none=True, validate=in_range(0, 10_000_000_000))
+    note = Text(load_default=None, allow_none=True, validate=length(1, 500))
+
+    @validates_schema
+    def _per_kind(self, data, **kwargs):
+        kind, key, value = data.get("kind"), data.get("key") or "", data.get("value")
+        if kind is None or value is None:
+            return
+        keyed = {"genre_max": "thể loại", "subsite_share": "chuyên mục hoặc *", "adjustment": "loại điều chỉnh"}
+        if kind in keyed and not key:
+            raise ValidationError(f"Cần nêu {keyed[kind]}.", "key")
+        if kind not in keyed and key:
+            raise ValidationError("Loại mức này không có khóa.", "key")
+        if kind == "adjustment" and key not in ADJUSTMENT_KINDS:
+            raise ValidationError("Giá trị phải là một trong: " + ", ".join(ADJUSTMENT_KINDS) + ".", "key")
+        if kind == "unit_value" and (value <= 0 or value != value.to_integral_value()):
+            raise ValidationError("Giá trị đơn vị hệ số phải là số đồng nguyên dương.", "value")
+        if kind in ("genre_max", "coefficient_cap") and not 0 < value <= 1000:
+            raise ValidationError("Hệ số tối đa phải lớn hơn 0.", "value")
+        if kind in ("subsite_share", "withholding") and not 0 <= value <= 100:
+            raise ValidationError("Tỷ lệ phải trong khoảng 0–100.", "value")
+        if kind == "withholding" and data.get("threshold") is None:
+            raise ValidationError("Cần nêu ngưỡng khấu trừ (đồng).", "threshold")
+        if kind == "adjustment":
+            low = data.get("min_value")
+            if low is None:
+                raise ValidationError("Cần nêu tỷ lệ tối thiểu.", "min_value")
+            if low > value:
+                raise ValidationError("Tỷ lệ tối thiểu không được lớn hơn tối đa.", "min_value")
+
+
+class StatementCreate(StrictSchema):
+    period = _period()
+    tenant_id = fields.UUID(metadata={"description": "platform admins only; default: your own tenant"})
+
+
+class StatementListArgs(PageArgs):
+    period = _period(required=False)
+    status = fields.String(validate=one_of(STATEMENT_STATUSES))
+
+
+class StatementArgs(StrictSchema):
+    payee_user_id = fields.UUID(metadata={"description": "only this payee's line and entries"})
+
+
+class Payment(StrictSchema):
+    paid_on = fields.Date(required=True)
+    reference = Text(required=True, validate=length(1, 120), metadata={"description": "transfer or voucher number"})
+
+
+class ExportArgs(StrictSchema):
+    format = fields.String(load_default="csv", validate=one_of(EXPORT_FORMATS))
+
+
+class ReconciliationArgs(StrictSchema):
+    period = _period()
+    tenant_id = fields.UUID(metadata={"description": "platform admins only"})
+
+
+class Empty(StrictSchema):
+    pass
+
+
+# -- answers ---------------------------------------------------------------------------------
+
+
+class ItemRead(Schema):
+    id = fields.String()
+    tenant_id = fields.String()
+    author_tenant_id = fields.String()
+    article_id = fields.String()
+    revision = fields.Integer()
+    kind = fields.String(metadata={"description": "author or photo"})
+    payee_user_id = fields.String(allow_none=True)
+    payee_name = fields.String()
+    share = fields.Integer(metadata={"description": "percent of the work"})
+    section = fields.String()
+    genre = fields.String()
+    genre_label = fields.String()
+    site = fields.String()
+    title = fields.String()
+    published_at = fields.String()
+    due_on = fields.String()
+    status = fields.String()
+    status_label = fields.String()
+    coefficient = fields.String(allow_none=True)
+    max_coefficient = fields.String(allow_none=True)
+    adjustments = fields.List(fields.Dict())
+    unit_value = fields.Integer(allow_none=True)
+    site_share = fields.Integer(allow_none=True)
+    amount = fields.Integer(allow_none=True, metadata={"description": "VND, rounded half up once"})
+    statement_id = fields.String(allow_none=True)
+    reversed = fields.Boolean()
+    overdue = fields.Boolean()
+
+
+class RateRead(Schema):
+    id = fields.Integer()
+    kind = fields.String()
+    key = fields.String()
+    effective_from = fields.String()
+    value = fields.String()
+    min_value = fields.String(allow_none=True)
+    threshold = fields.Integer(allow_none=True)
+    note = fields.String(allow_none=True)
+
+
+class StatementLineRead(Schema):
+    payee_key = fields.String()
+    payee_user_id = fields.String(allow_none=True)
+    payee_name = fields.String()
+    entries = fields.Integer()
+    gross = fields.Integer()
+    withheld = fields.Integer()
+    net = fields.Integer()
+
+
+class StatementRead(Schema):
+    id = fields.String()
+    tenant_id = fields.String()
+    period = fields.String()
+    status = fields.String()
+    gross = fields.Integer()
+    withheld = fields.Integer()
+    net = fields.Integer()
+    withholding = fields.Dict(allow_none=True)
+    lines = fields.List(fields.Nested(StatementLineRead))
+    entries = fields.List(fields.Dict())
+    approved_at = fields.String(allow_none=True)
+    paid_on = fields.String(allow_none=True)
+    payment_reference = fields.String(allow_none=True)
