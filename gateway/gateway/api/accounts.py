@@ -1,16 +1,17 @@
-"""Accounts area: auth, me, tenants, units, users, staff. Each view: actor, RPC, answer."""
+"""Accounts area: auth, me, tenants, units, users, staff, members. Each view: actor, RPC, answer."""
 
 import csv
 import io
+import os
 
-from flask import Response, request
+from flask import Response, current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from gateway.api.common import client_address, documented, json_body, query_args
 from gateway.app import call, forward
 from gateway.auth import ANONYMOUS, current_actor
-from platform_shared.errors import InvalidInput
+from platform_shared.errors import InvalidInput, PayloadTooLarge
 from platform_shared.schemas import accounts as api
 from platform_shared.schemas import page_of
 
@@ -19,7 +20,8 @@ tenants = Blueprint("tenants", __name__, url_prefix="/api/v1/tenants", descripti
 units = Blueprint("units", __name__, url_prefix="/api/v1/units", description="Cây đơn vị công đoàn")
 users = Blueprint("users", __name__, url_prefix="/api/v1/users", description="Tài khoản và vai trò")
 staff = Blueprint("staff", __name__, url_prefix="/api/v1/staff", description="Hồ sơ cán bộ")
-blueprints = (auth, tenants, units, users, staff)
+members = Blueprint("members", __name__, url_prefix="/api/v1/members", description="Sổ đoàn viên")
+blueprints = (auth, tenants, units, users, staff, members)
 
 SECURED = [{"bearer": []}]
 
@@ -29,7 +31,7 @@ def _signed_in():
     current_actor()
 
 
-for _bp in (tenants, units, users, staff):
+for _bp in (tenants, units, users, staff, members):
     _bp.before_request(_signed_in)
 
 
@@ -187,16 +189,20 @@ def _uploaded_csv():
 
 
 def _credentials_csv(credentials):
+    return _sheet_csv(credentials, CREDENTIAL_COLUMNS, "ma-kich-hoat.csv")
+
+
+def _sheet_csv(credentials, columns, filename):
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out)
-    writer.writerow(CREDENTIAL_COLUMNS)
+    writer.writerow(columns)
     for row in credentials:
-        writer.writerow([row[c] for c in CREDENTIAL_COLUMNS])
+        writer.writerow([row[c] for c in columns])
     return Response(
         out.getvalue(),
         mimetype="text/csv",
-        headers={"Content-Disposition": 'attachment; filename="ma-kich-hoat.csv"', "Cache-Control": "no-store"},
+        headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"},
     )
 
 
@@ -327,3 +333,75 @@ class StaffById(MethodView):
     def patch(self, _data, staff_id):
         """Sửa hồ sơ cán bộ (kết thúc nhiệm kỳ, chuyển đơn vị...)."""
         return forward("accounts", "update_staff", current_actor(), staff_id, json_body())
+
+
+# -- members (the member register) ------------------------------------------------------
+
+# A member file is far larger than other uploads (a federation has hundreds of thousands
+# of members): its own cap, ~200,000 rows of ~100 bytes. The app config key wins (tests).
+MEMBER_IMPORT_MAX_BYTES = int(os.environ.get("MEMBER_IMPORT_MAX_BYTES", str(24 * 1024 * 1024)))
+MEMBER_IMPORT_TIMEOUT = float(os.environ.get("MEMBER_IMPORT_TIMEOUT_SECONDS", "300"))
+MEMBER_CREDENTIAL_COLUMNS = ("member_number", "full_name", "username", "activation_token", "expires_at")
+MEMBER_COLUMNS_DOC = (
+    "CSV UTF-8 (Excel: «CSV UTF-8»), dòng đầu là tiêu đề; tên cột tiếng Việt hoặc tiếng Anh, không phân biệt "
+    "hoa thường và dấu: «Số thẻ đoàn viên» (member_number, bắt buộc, duy nhất trong đơn vị), «Họ và tên» "
+    "(full_name, bắt buộc), «Ngày sinh» (birth_date), «Giới tính» (gender: Nam/Nữ/Khác), «Số điện thoại» "
+    "(phone), «E-mail» (email) — mỗi dòng cần số điện thoại hoặc e-mail —, «Mã đơn vị» (unit_code: mã một "
+    "đơn vị của đơn vị mình), «Ngày vào Công đoàn» (joined_on). Ngày dạng 31/12/1990 hoặc 1990-12-31. "
+    "Tất cả hoặc không: có lỗi thì không dòng nào được nhập, mỗi lỗi nêu dòng và cột. Số thẻ mới: tạo tài "
+    "khoản đoàn viên (tên đăng nhập <số thẻ>@<đường dẫn đơn vị>) kèm mã kích hoạt dùng một lần; số thẻ đã có: "
+    "cập nhật họ tên, đơn vị, liên hệ... nếu khác (cột không có trong tệp thì giữ nguyên), không cấp mã mới "
+    "trừ khi reissue=true. Nhập lại cùng tệp không thay đổi gì."
+)
+
+
+def _member_upload_cap():
+    limit = current_app.config.get("MEMBER_IMPORT_MAX_BYTES", MEMBER_IMPORT_MAX_BYTES)
+    request.max_content_length = limit
+    if request.content_length is not None and request.content_length > limit:
+        raise PayloadTooLarge(
+            f"Tệp quá lớn: tối đa {limit // (1024 * 1024) or 1} MB ({limit} byte). Hãy chia tệp thành nhiều phần.",
+            details={"limit": limit},
+        )
+
+
+@members.route("/import", methods=["POST"])
+@members.arguments(api.MemberImportArgs(), location="query")
+@members.alt_response(
+    200,
+    schema=api.MemberImportResult,
+    success=True,
+    description="JSON; hoặc bảng mã kích hoạt dạng CSV khi Accept: text/csv",
+)
+@members.doc(
+    security=SECURED,
+    requestBody={
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}
+            },
+            "text/csv": {"schema": {"type": "string"}},
+        },
+        "description": MEMBER_COLUMNS_DOC,
+    },
+)
+@documented(members, 400, 401, 403, 404, 409, 413, 422, 503)
+def import_members(_args):
+    """Nhập sổ đoàn viên từ tệp CSV (quản trị đơn vị): tạo tài khoản đoàn viên kèm mã kích hoạt."""
+    actor = current_actor()
+    _member_upload_cap()
+    result = call("accounts", "import_members", actor, _uploaded_csv(), query_args(), timeout=MEMBER_IMPORT_TIMEOUT)
+    if request.accept_mimetypes.best_match(["application/json", "text/csv"]) == "text/csv":
+        return _sheet_csv(result["credentials"], MEMBER_CREDENTIAL_COLUMNS, "ma-kich-hoat-doan-vien.csv")
+    return result
+
+
+@members.route("", methods=["GET"])
+@members.arguments(api.MemberListArgs(), location="query")
+@members.alt_response(200, schema=page_of(api.MemberRead), success=True)
+@members.doc(security=SECURED)
+@documented(members, 401, 403, 404, 422, 503)
+def list_members(_args):
+    """Sổ đoàn viên của đơn vị (quản trị đơn vị); q tìm theo họ tên hoặc số thẻ."""
+    return forward("accounts", "list_members", current_actor(), query_args())

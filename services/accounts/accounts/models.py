@@ -94,6 +94,8 @@ class User(Base):
 
 class UserRole(Base):
     __tablename__ = "user_role"
+    # count_members counts a tenant's ``member`` roles without reading every user.
+    __table_args__ = (Index("ix_user_role_tenant_role", "tenant_id", "role"),)
 
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("app_user.id"), primary_key=True)
     role: Mapped[str] = mapped_column(String(32), primary_key=True)
@@ -171,3 +173,27 @@ class StaffRecord(Base):
 
 def vn_today():
     return utcnow().astimezone(VN_TZ).date()
+
+
+class Member(Base):
+    """A union member in the register (đoàn viên): the person's record behind a ``member`` user.
+
+    ``number`` (số thẻ đoàn viên) is unique inside a tenant; an import matches rows on it.
+    """
+
+    __tablename__ = "member"
+    __table_args__ = (UniqueConstraint("tenant_id", "number"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenant.id"), index=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("app_user.id"), unique=True)
+    number: Mapped[str] = mapped_column(String(32))
+    full_name: Mapped[str] = mapped_column(String(200))
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    gender: Mapped[str | None] = mapped_column(String(8))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    email: Mapped[str | None] = mapped_column(String(254))
+    unit_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("unit.id"), index=True)
+    joined_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from accounts import domain, policy
+from accounts.member_operations import MemberOperations
 from accounts.models import ActivationToken, RefreshToken, StaffRecord, Tenant, Unit, User, UserRole
 from accounts.passwords import common_passwords, digest, new_secret
-from accounts.store import StaffStore, SystemStore, TenantStore, UnitStore, UserStore
+from accounts.store import MemberStore, StaffStore, SystemStore, TenantStore, UnitStore, UserStore
 from platform_shared import outbox
 from platform_shared.clock import VN_TZ
 from platform_shared.contracts import accounts as events
@@ -31,6 +32,8 @@ class Settings:
     max_failures_account: int = 5
     max_failures_address: int = 30
     window_seconds: int = 900
+    member_activation_ttl_hours: int = 720
+    member_import_max_rows: int = 200_000
 
     @classmethod
     def from_config(cls, config):
@@ -41,6 +44,8 @@ class Settings:
             max_failures_account=int(config.get("LOGIN_MAX_FAILURES_PER_ACCOUNT", 5)),
             max_failures_address=int(config.get("LOGIN_MAX_FAILURES_PER_ADDRESS", 30)),
             window_seconds=int(config.get("LOGIN_WINDOW_SECONDS", 900)),
+            member_activation_ttl_hours=int(config.get("MEMBER_ACTIVATION_TTL_HOURS", 720)),
+            member_import_max_rows=int(config.get("MEMBER_IMPORT_MAX_ROWS", 200_000)),
         )
 
 
@@ -48,7 +53,7 @@ def _inline(fn, *args):
     return fn(*args)
 
 
-class Accounts:
+class Accounts(MemberOperations):
     def __init__(self, sessions, *, signer, passwords, settings, clock, offload=_inline):
         self.sessions = sessions
         self.signer = signer
@@ -339,6 +344,15 @@ class Accounts:
             except NotFound:
                 raise InvalidInput.field("into", "Không tìm thấy đơn vị nhận hợp nhất.") from None
             domain.check_merge(tenant, into, tenants.ancestor_ids(into.id))
+            clashes = MemberStore(session, actor).clashing_numbers(tenant.id, into.id)
+            if clashes:
+                raise Conflict(
+                    "Hai đơn vị có đoàn viên trùng số thẻ: "
+                    + ", ".join(clashes)
+                    + ". Sửa sổ đoàn viên trước khi hợp nhất.",
+                    code="MEMBER_NUMBER_CLASH",
+                    details={"errors": {"into": [f"Số thẻ trùng: {', '.join(clashes)}."]}},
+                )
             moved_users = system.users_of(tenant.id)
             system.move_tenant_rows(tenant.id, into.id)
             for user in moved_users:

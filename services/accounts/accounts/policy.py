@@ -63,3 +63,11 @@ def require_may_read_staff(actor):
     if actor.is_platform_admin or "tenant_admin" in actor.roles:
         return
     raise Forbidden("Hồ sơ cán bộ chỉ dành cho quản trị viên của đơn vị.", code="TENANT_ADMIN_REQUIRED")
+
+
+def require_may_count_members(actor, tenant_id):
+    """The system (polls), platform admins, and a tenant's own administrators."""
+    require_signed_in(actor)
+    if actor.is_platform_admin:
+        return
+    require_admin_of(actor, tenant_id)

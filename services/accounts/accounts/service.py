@@ -155,3 +155,47 @@ class AccountsService(ServiceOperations):
     @rpc(expected_exceptions=transport.EXPECTED)
     def list_staff(self, actor, args=None):
         return _page(_staff, self.app.list_staff(Actor.load(actor), args))
+
+    # -- members (the member register) ---------------------------------------------
+
+    @rpc(expected_exceptions=transport.EXPECTED)
+    def import_members(self, actor, csv_text, options=None):
+        """Member CSV → member accounts with one-time activation tokens; all or nothing.
+
+        Tenant admins import into their own tenant, platform admins into ``options['tenant_id']``.
+        ``options['reissue']``: new tokens for listed members not yet activated. Publishes
+        accounts.members_imported. Raises InvalidInput (row and column of every problem),
+        Forbidden, NotFound (another tenant), Conflict (inactive tenant).
+        """
+        result = self.app.import_members(Actor.load(actor), csv_text, options)
+        return api.MemberImportResult().dump(result)
+
+    @rpc(expected_exceptions=transport.EXPECTED)
+    def list_members(self, actor, args=None):
+        """One page of a tenant's member register, by name; ``q`` searches name and number."""
+        items, total, args = self.app.list_members(Actor.load(actor), args)
+        rows = [_member_row(m, username, status) for m, username, status in items]
+        return {
+            "items": _member.dump(rows, many=True),
+            "total": total,
+            "page": args["page"],
+            "per_page": args["per_page"],
+        }
+
+    @rpc(expected_exceptions=transport.EXPECTED)
+    def count_members(self, actor, tenant_ids):
+        """``{tenant_id: members}`` (role member, not deactivated), for poll participation rates.
+
+        Called by polls as the system actor; platform admins for any tenant, tenant admins
+        for their own. Raises InvalidInput (bad ids), NotFound (another tenant), Forbidden.
+        """
+        return self.app.count_members(Actor.load(actor), tenant_ids)
+
+
+_member = api.MemberRead()
+
+
+def _member_row(member, username, status):
+    row = {c: getattr(member, c) for c in ("id", "tenant_id", "user_id", "full_name", "birth_date", "gender")}
+    row.update({c: getattr(member, c) for c in ("phone", "email", "unit_id", "joined_on", "created_at", "updated_at")})
+    return {**row, "member_number": member.number, "username": username, "status": status}

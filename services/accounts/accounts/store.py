@@ -7,14 +7,16 @@ import checks) and is never handed an actor's input unfiltered.
 
 from datetime import date
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from accounts import policy
 from accounts.domain import ExistingTenant, Throttle
+from accounts.members import ExistingMember
 from accounts.models import (
     ActivationToken,
     LoginThrottle,
+    Member,
     RefreshToken,
     StaffRecord,
     Tenant,
@@ -178,7 +180,7 @@ class SystemStore:
 
     def move_tenant_rows(self, from_id, into_id):
         """Users, roles, units, staff and child tenants follow a merge."""
-        for model in (User, UserRole, Unit, StaffRecord, ActivationToken, RefreshToken):
+        for model in (User, UserRole, Unit, StaffRecord, ActivationToken, RefreshToken, Member):
             self.session.execute(update(model).where(model.tenant_id == from_id).values(tenant_id=into_id))
         self.session.execute(update(Tenant).where(Tenant.parent_id == from_id).values(parent_id=into_id))
 
@@ -305,3 +307,135 @@ class StaffStore:
         self.session.add(record)
         self.session.flush()
         return record
+
+
+_CHUNK = 5000
+
+
+def _chunks(items, size=_CHUNK):
+    items = list(items)
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class MemberStore:
+    """The member register of one tenant at a time; bulk statements for imports."""
+
+    def __init__(self, session, actor):
+        self.session, self.actor = session, actor
+
+    def existing(self, tenant_id, numbers):
+        """Registered members of the tenant among ``numbers``: number → ExistingMember."""
+        found = {}
+        for chunk in _chunks(numbers):
+            rows = self.session.execute(
+                select(
+                    Member.id,
+                    Member.user_id,
+                    Member.number,
+                    User.status,
+                    Member.full_name,
+                    Member.birth_date,
+                    Member.gender,
+                    Member.phone,
+                    Member.email,
+                    Member.unit_id,
+                    Member.joined_on,
+                )
+                .join(User, User.id == Member.user_id)
+                .where(Member.tenant_id == tenant_id, Member.number.in_(chunk))
+            ).all()
+            found.update({r.number: ExistingMember(*r) for r in rows})
+        return found
+
+    def unit_codes(self, tenant_id):
+        """Unit code → (id, status) for the tenant's coded units."""
+        rows = self.session.execute(
+            select(Unit.code, Unit.id, Unit.status).where(Unit.tenant_id == tenant_id, Unit.code.is_not(None))
+        ).all()
+        return {r.code: (r.id, r.status) for r in rows}
+
+    def usernames_taken(self, usernames):
+        taken = set()
+        for chunk in _chunks(usernames):
+            taken.update(self.session.scalars(select(User.username).where(User.username.in_(chunk))).all())
+        return taken
+
+    def usernames_of(self, user_ids):
+        found = {}
+        for chunk in _chunks(user_ids):
+            found.update(self.session.execute(select(User.id, User.username).where(User.id.in_(chunk))).all())
+        return found
+
+    def insert_many(self, users, roles, members, tokens):
+        """New member accounts in bulk: a few multi-row INSERTs instead of one per row."""
+        for model, rows in ((User, users), (UserRole, roles), (Member, members), (ActivationToken, tokens)):
+            for chunk in _chunks(rows):
+                self.session.execute(insert(model.__table__), chunk)
+
+    def update_many(self, members, users):
+        """Changed register rows and their accounts, by primary key (``id`` in each dict)."""
+        for model, rows in ((Member, members), (User, users)):
+            by_keys = {}
+            for row in rows:
+                by_keys.setdefault(tuple(sorted(row)), []).append(row)
+            for same_keys in by_keys.values():
+                for chunk in _chunks(same_keys):
+                    self.session.execute(update(model), chunk)
+
+    def revoke_open_activations(self, user_ids, now):
+        for chunk in _chunks(user_ids):
+            self.session.execute(
+                update(ActivationToken)
+                .where(
+                    ActivationToken.user_id.in_(chunk),
+                    ActivationToken.used_at.is_(None),
+                    ActivationToken.revoked_at.is_(None),
+                )
+                .values(revoked_at=now)
+            )
+
+    def list(self, *, tenant_id, page, per_page, q=None, unit_id=None, status=None):
+        """One page of the tenant's register by name, with each member's user name and account status."""
+        stmt = (
+            select(Member, User.username, User.status)
+            .join(User, User.id == Member.user_id)
+            .where(policy.own_tenant_rows(self.actor, Member), Member.tenant_id == tenant_id)
+        )
+        if q:
+            like = f"%{q.lower()}%"
+            stmt = stmt.where(or_(func.lower(Member.full_name).like(like), func.lower(Member.number).like(like)))
+        if unit_id:
+            stmt = stmt.where(Member.unit_id == as_uuid(unit_id, "unit"))
+        if status:
+            stmt = stmt.where(User.status == status)
+        stmt = stmt.order_by(Member.full_name, Member.id)
+        rows = self.session.execute(
+            stmt.add_columns(func.count().over().label("_total")).limit(per_page).offset((page - 1) * per_page)
+        ).all()
+        if rows:
+            return [(m, username, status) for m, username, status, _ in rows], rows[0][-1]
+        total = self.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+        return [], total
+
+    def count_by_tenant(self, tenant_ids):
+        """Members (users holding the ``member`` role, not deactivated) per tenant id."""
+        counts = dict.fromkeys(tenant_ids, 0)
+        rows = self.session.execute(
+            select(UserRole.tenant_id, func.count())
+            .join(User, User.id == UserRole.user_id)
+            .where(UserRole.role == "member", UserRole.tenant_id.in_(list(tenant_ids)), User.status != "deactivated")
+            .group_by(UserRole.tenant_id)
+        ).all()
+        counts.update({tenant_id: n for tenant_id, n in rows})
+        return counts
+
+    def clashing_numbers(self, from_id, into_id, limit=10):
+        """Member numbers registered in both tenants (a merge would make them ambiguous)."""
+        other = select(Member.number).where(Member.tenant_id == into_id)
+        return self.session.scalars(
+            select(Member.number)
+            .where(Member.tenant_id == from_id, Member.number.in_(other))
+            .order_by(Member.number)
+            .limit(limit)
+        ).all()

@@ -24,7 +24,8 @@ def test_the_accounts_service_runs_on_its_own_database(start_service, databases)
 
 
 def test_every_event_the_service_publishes_matches_its_contract(accounts, databases):
-    """Contract test: tenant_created, tenant_updated, tenant_merged, user_created, user_deactivated."""
+    """Contract test: tenant_created, tenant_updated, tenant_merged, user_created, user_deactivated,
+    members_imported."""
     system = SYSTEM.dump()
     tld = accounts.create_tenant(
         system, {"code": "TLD", "name": "Tổng Liên đoàn", "kind": "confederation", "parent_id": None}
@@ -40,6 +41,10 @@ def test_every_event_the_service_publishes_matches_its_contract(accounts, databa
         system, {"tenant_id": b["id"], "email": "b@x.vn", "full_name": "Người B", "roles": ["member"]}
     )
     accounts.update_user(system, invited["user"]["id"], {"status": "deactivated"})
+    imported = accounts.import_members(
+        system, "member_number,full_name,phone\nB-1,Người Bê,0912345678\n", {"tenant_id": b["id"]}
+    )
+    assert imported["created"] == 1
     accounts.merge_tenant(system, b["id"], {"into": a["id"]})
 
     with databases.sessions("accounts").transaction() as session:

@@ -9,6 +9,7 @@ TENANT_UPDATED = "accounts.tenant_updated"
 TENANT_MERGED = "accounts.tenant_merged"
 USER_CREATED = "accounts.user_created"
 USER_DEACTIVATED = "accounts.user_deactivated"
+MEMBERS_IMPORTED = "accounts.members_imported"
 
 SCHEMA_VERSION = 1
 
@@ -56,10 +57,25 @@ class UserDeactivated(EventSchema):
     deactivated_at = fields.String(required=True)
 
 
+class MembersImported(EventSchema):
+    """A member register file was imported into ``tenant_id`` (counts of this import).
+
+    Published once per import (not once per member: a file may hold hundreds of
+    thousands); consumers that need the current total ask ``accounts.count_members``.
+    """
+
+    tenant_id = fields.String(required=True)
+    created = fields.Integer(required=True)
+    updated = fields.Integer(required=True)
+    unchanged = fields.Integer(required=True)
+    reissued = fields.Integer(required=True)
+
+
 SCHEMAS = {
     TENANT_CREATED: TenantCreated,
     TENANT_UPDATED: TenantUpdated,
     TENANT_MERGED: TenantMerged,
     USER_CREATED: UserCreated,
     USER_DEACTIVATED: UserDeactivated,
+    MEMBERS_IMPORTED: MembersImported,
 }

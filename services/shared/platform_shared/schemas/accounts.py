@@ -1,5 +1,5 @@
 """Request and response shapes of the accounts API (``/auth``, ``/me``, ``/tenants``,
-``/units``, ``/users``, ``/staff``)."""
+``/units``, ``/users``, ``/staff``, ``/members``)."""
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
@@ -294,3 +294,58 @@ class StaffListArgs(PageArgs):
     status = fields.String(validate=one_of(("active", "archived")))
     tenant_id = fields.UUID(metadata={"description": "platform administrators only"})
     q = Text(validate=length(1, 100))
+
+
+# -- members (the member register) ------------------------------------------------
+
+
+class MemberImportArgs(StrictSchema):
+    tenant_id = fields.UUID(
+        load_default=None, allow_none=True, metadata={"description": "platform administrators only"}
+    )
+    reissue = fields.Boolean(
+        load_default=False,
+        metadata={"description": "also issue new activation tokens to listed members not yet activated"},
+    )
+
+
+class MemberCredential(Schema):
+    member_number = fields.String(required=True)
+    full_name = fields.String(required=True)
+    username = fields.String(required=True)
+    activation_token = fields.String(required=True)
+    expires_at = fields.DateTime(required=True)
+
+
+class MemberImportResult(Schema):
+    tenant_id = fields.UUID(required=True)
+    created = fields.Integer(required=True, metadata={"description": "new members (each has a credential)"})
+    updated = fields.Integer(required=True, metadata={"description": "registered members whose record changed"})
+    unchanged = fields.Integer(required=True)
+    reissued = fields.Integer(required=True, metadata={"description": "new tokens for members not yet activated"})
+    credentials = fields.List(fields.Nested(MemberCredential), required=True)
+
+
+class MemberRead(Schema):
+    id = fields.UUID(required=True)
+    tenant_id = fields.UUID(required=True)
+    user_id = fields.UUID(required=True)
+    member_number = fields.String(required=True)
+    full_name = fields.String(required=True)
+    birth_date = fields.Date(allow_none=True)
+    gender = fields.String(allow_none=True)
+    phone = fields.String(allow_none=True)
+    email = fields.String(allow_none=True)
+    unit_id = fields.UUID(allow_none=True)
+    joined_on = fields.Date(allow_none=True)
+    username = fields.String(required=True)
+    status = fields.String(required=True, metadata={"description": "the account: invited, active, deactivated"})
+    created_at = fields.DateTime(required=True)
+    updated_at = fields.DateTime(required=True)
+
+
+class MemberListArgs(PageArgs):
+    q = Text(validate=length(1, 100), metadata={"description": "part of the name or of the member number"})
+    unit_id = fields.UUID()
+    status = fields.String(validate=one_of(USER_STATUSES))
+    tenant_id = fields.UUID(metadata={"description": "platform administrators only"})
