@@ -72,73 +72,116 @@ _VIET_MARKED = frozenset(
     "ÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬĐÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
 )
 
-# Spans set aside before counting words.
-_IGNORED = re.compile(
+# Spans set aside before counting words: URLs, e-mail addresses, bare domains, mentions,
+# tags, quoted spans. _MAYBE_SKIPPED is a cheap test that there may be one.
+_SKIPPED = re.compile(
     r"""
-    (?:https?://|ftp://|www\.)\S+                       # URLs
-    | [\w.+-]+@[\w-]+(?:\.[\w-]+)+                      # e-mail addresses
-    | \b[\w-]+(?:\.[\w-]+)*\.(?:vn|com|net|org|gov|edu|info|io|me)(?:/\S*)?  # bare domains
-    | [@\#]\w+                                          # mentions and tags
-    | "[^"\n]*"                                         # quoted spans
-    | “[^”\n]*”
-    | «[^»\n]*»
-    | ‘[^’\n]*’
-    | (?<!\w)'[^'\n]*'(?!\w)
+    (?:https?://|ftp://|www\.)\S+
+  | (?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+
+  | (?<![\w.-])[\w-]+(?:\.[\w-]+)*\.(?:vn|com|net|org|gov|edu|info|io|me)\b(?:/\S*)?
+  | [@\#]\w+
+  | "[^"\n]*" | “[^”\n]*” | «[^»\n]*» | ‘[^’\n]*’ | (?<!\w)'[^'\n]*'(?!\w)
     """,
     re.VERBOSE,
 )
+_MAYBE_SKIPPED = re.compile(r"""[@#"“«‘']|://|www\.|\.(?:vn|com|net|org|gov|edu|info|io|me)\b""")
+# Words, sentence ends, and any other sign (it breaks a name).
+_PIECE = re.compile(r"\w+(?:['’]\w+)*|[.!?\n:;…]+|[^\w\s]")
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
-_SENTENCE_END = re.compile(r"[.!?\n:;…]")
+_SENTENCE_END = frozenset(".!?\n:;…")
 
 # Thresholds of the rule (see the module docstring).
 _MIN_STRONG = 2
 _MAX_MARKED_SHARE = 0.25
+_LONGEST_NAME = 5
+_ALL_PLAIN_WORDS = 6
+
+
+def _sort_words(text):
+    """The words of ``text`` as (counted, names, acronyms, capitals): names are runs of
+    capitalised words joined by blanks ("Nguyễn Văn An", "Bình Dương") except a single
+    first word of a sentence or a run too long to be a name (Title Case); acronyms are
+    upper-case ASCII words (BHXH, KCN, OT); words holding digits are dropped (6h30, 2026);
+    capitals counts the upper-case words."""
+    if _MAYBE_SKIPPED.search(text):
+        text = _SKIPPED.sub(" . ", text)
+    counted, names, acronyms = [], [], []
+    run = []
+    run_opens_sentence = False
+    capitals = 0
+    sentence_start = True
+    for piece in _PIECE.findall(text):
+        first = piece[0]
+        if not (first.isalnum() or first == "_"):
+            if run:
+                if len(run) > _LONGEST_NAME or (len(run) == 1 and run_opens_sentence):
+                    counted.extend(run)
+                else:
+                    names.extend(run)
+                run = []
+            if first in _SENTENCE_END:
+                sentence_start = True
+            continue
+        if not piece.isalpha() and any(ch.isdigit() or ch == "_" for ch in piece):
+            if run:
+                if len(run) > _LONGEST_NAME or (len(run) == 1 and run_opens_sentence):
+                    counted.extend(run)
+                else:
+                    names.extend(run)
+                run = []
+            sentence_start = False
+            continue
+        if first.isupper():
+            if piece.isupper() and len(piece) > 1:
+                capitals += 1
+                if piece.isascii():
+                    acronyms.append(piece)
+                    sentence_start = False
+                    continue
+            if not run:
+                run_opens_sentence = sentence_start
+            run.append(piece)
+        else:
+            if run:
+                if len(run) > _LONGEST_NAME or (len(run) == 1 and run_opens_sentence):
+                    counted.extend(run)
+                else:
+                    names.extend(run)
+                run = []
+            counted.append(piece)
+        sentence_start = False
+    if run:
+        if len(run) > _LONGEST_NAME or (len(run) == 1 and run_opens_sentence):
+            counted.extend(run)
+        else:
+            names.extend(run)
+    return counted, names, acronyms, capitals
 
 
 def _classify(text):
     """(marked, strong, weak, foreign) word counts of an NFC text."""
-    cleaned = _IGNORED.sub(" . ", text)
-    tokens = []
-    previous_end = 0
-    for match in _WORD.finditer(cleaned):
-        word = match.group()
-        sentence_start = previous_end == 0 or _SENTENCE_END.search(cleaned, previous_end, match.start()) is not None
-        previous_end = match.end()
-        if any(ch.isdigit() or ch == "_" for ch in word):
-            continue
-        tokens.append((word, sentence_start))
-
-    # A text written all in capitals (or in Title Case) is read as lower case: its capitals
-    # say nothing about names or acronyms.
-    capitalised = sum(1 for word, _ in tokens if word[0].isupper())
-    shouting = len(tokens) >= 3 and capitalised * 10 >= len(tokens) * 6
-
+    counted, names, acronyms, capitals = _sort_words(text)
+    total = len(counted) + len(names) + len(acronyms)
+    if total >= 3 and capitals * 10 >= total * 6:
+        # written in capitals: read as lower case, capitals say nothing of names or acronyms
+        counted, names = counted + names + acronyms, ()
     marked = strong = weak = foreign = 0
-    count = len(tokens)
-    for index, (word, sentence_start) in enumerate(tokens):
-        if not shouting and word[0].isupper():
-            if len(word) > 1 and word.isupper():
-                continue  # acronym: BHXH, HĐLĐ, OT
-            following = index + 1 < count and tokens[index + 1][0][0].isupper() and not tokens[index + 1][1]
-            preceding = index > 0 and tokens[index - 1][0][0].isupper() and not sentence_start
-            if not sentence_start or following or preceding:
-                # a name: counts only as a sign that the writer uses marks
-                if not word.isascii() and any(ch in _VIET_MARKED for ch in word):
-                    marked += 1
-                continue
-        if not word.isascii():
-            if any(ch in _VIET_MARKED for ch in word):
-                marked += 1
+    for word in counted:
+        if word.isascii():
+            lower = word.lower()
+            if lower in STRONG:
+                strong += 1
+            elif lower in WEAK:
+                weak += 1
             else:
                 foreign += 1
-            continue
-        lower = word.lower()
-        if lower in STRONG:
-            strong += 1
-        elif lower in WEAK:
-            weak += 1
-        else:
+        elif _VIET_MARKED.isdisjoint(word):
             foreign += 1
+        else:
+            marked += 1
+    for word in names:
+        if not word.isascii() and not _VIET_MARKED.isdisjoint(word):
+            marked += 1  # a name with marks too shows the writer uses them
     return marked, strong, weak, foreign
 
 
@@ -147,11 +190,11 @@ def looks_unaccented_vietnamese(text, *, min_words=4):
     text = unicodedata.normalize("NFC", text)
     marked, strong, weak, foreign = _classify(text)
     vietnamese = strong + weak
-    if vietnamese < min_words or strong < _MIN_STRONG:
+    if vietnamese < min_words or foreign > vietnamese:
         return False
-    if foreign > vietnamese:
-        return False
-    return marked <= _MAX_MARKED_SHARE * (marked + strong)
+    if marked == 0 and strong >= 1 and vietnamese >= _ALL_PLAIN_WORDS:
+        return True  # a long run of Vietnamese words and not one mark: "anh chi cho em xin thong tin"
+    return strong >= _MIN_STRONG and marked <= _MAX_MARKED_SHARE * (marked + strong)
 
 
 def require_vietnamese(text: str, field: str, *, min_words: int = 4) -> str:
@@ -168,31 +211,36 @@ def require_vietnamese(text: str, field: str, *, min_words: int = 4) -> str:
 def _load_profanity():
     phrases = set()
     abbreviations = set()
-    longest = 1
     for line in _entries("profanity_vi.txt"):
         words = tuple(line.split())
-        longest = max(longest, len(words))
         phrases.add(words)
         if len(words) == 1 and not re.search(r"[aeiouy]", _fold(words[0])):
             abbreviations.add(words[0])
-    return frozenset(phrases), frozenset(abbreviations), longest
+    return frozenset(phrases), frozenset(abbreviations)
 
 
-PROFANITY_PHRASES, _ABBREVIATIONS, _LONGEST_PHRASE = _load_profanity()
+PROFANITY_PHRASES, _ABBREVIATIONS = _load_profanity()
+_PHRASE_SIZES = sorted({len(phrase) for phrase in PROFANITY_PHRASES})
+_FIRST_WORDS = frozenset(phrase[0] for phrase in PROFANITY_PHRASES)
 
 
 def find_profanity(text):
-    """The first listed word or phrase found in ``text`` (whole words, marks compared), or None."""
-    words = _WORD.findall(unicodedata.normalize("NFC", text))
-    lowered = [word.lower() for word in words]
-    for start in range(len(words)):
-        for size in range(1, _LONGEST_PHRASE + 1):
+    """The first listed word or phrase found in ``text`` (whole words, marks compared), or None.
+
+    A listed abbreviation without vowels ("dm", "vcl") counts only when written in lower
+    case: "DM" is as likely an acronym."""
+    text = unicodedata.normalize("NFC", text)
+    lowered = _WORD.findall(text.lower())
+    if _FIRST_WORDS.isdisjoint(lowered):
+        return None
+    for start, word in enumerate(lowered):
+        if word not in _FIRST_WORDS:
+            continue
+        for size in _PHRASE_SIZES:
             phrase = tuple(lowered[start : start + size])
-            if len(phrase) < size:
-                break
-            if phrase in PROFANITY_PHRASES:
-                if size == 1 and phrase[0] in _ABBREVIATIONS and not words[start].islower():
-                    continue  # an upper-case acronym, not the chat abbreviation
+            if len(phrase) == size and phrase in PROFANITY_PHRASES:
+                if size == 1 and word in _ABBREVIATIONS and not _WORD.findall(text)[start].islower():
+                    continue
                 return " ".join(phrase)
     return None
 

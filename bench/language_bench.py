@@ -1,0 +1,85 @@
+"""The Vietnamese text rule's cost per comment, beside a baseline measured in the same run.
+
+The texts are the labelled set of the feedback tests (questions, comments, replies,
+English, addresses...), repeated. The check is what the feedback service runs on each
+text: ``require_vietnamese`` (NFC, classifier) plus ``check_profanity``. The baseline is
+the least any handling of a comment costs: ``unicodedata.normalize("NFC", text)`` and a
+``str.split()``. Median of interleaved repeats; a few seconds in all.
+
+``python bench/language_bench.py``; ``measure()`` is called by ``feedback_bench``.
+"""
+
+import statistics
+import time
+import unicodedata
+from pathlib import Path
+
+from feedback.language import check_profanity, require_vietnamese
+from platform_shared.errors import InvalidInput
+
+LABELLED = Path(__file__).resolve().parent.parent / "services/feedback/tests/unit/data/diacritics_labelled.tsv"
+
+
+def load_texts():
+    lines = LABELLED.read_text(encoding="utf-8").splitlines()
+    return [line.split("\t", 1)[1] for line in lines if line and not line.startswith("#")]
+
+
+def _check(texts):
+    for text in texts:
+        try:
+            check_profanity(require_vietnamese(text, "content"), "content")
+        except InvalidInput:
+            pass
+
+
+def _baseline(texts):
+    for text in texts:
+        unicodedata.normalize("NFC", text).split()
+
+
+def _per_text_us(function, texts):
+    started = time.perf_counter()
+    function(texts)
+    return (time.perf_counter() - started) / len(texts) * 1e6
+
+
+def measure(repeat=10, rounds=7):
+    """Cost per comment in µs of the check and of the baseline, and their ratio."""
+    sample = load_texts()
+    texts = sample * repeat
+    _check(texts[: len(sample)])  # warm up
+    _baseline(texts[: len(sample)])
+    check_runs, baseline_runs = [], []
+    for _ in range(rounds):
+        baseline_runs.append(_per_text_us(_baseline, texts))
+        check_runs.append(_per_text_us(_check, texts))
+    check_us = statistics.median(check_runs)
+    baseline_us = statistics.median(baseline_runs)
+    return {
+        "texts": len(texts),
+        "distinct_texts": len(sample),
+        "mean_chars": round(sum(map(len, sample)) / len(sample), 1),
+        "check_us_per_text": round(check_us, 2),
+        "baseline_us_per_text": round(baseline_us, 3),
+        "ratio": round(check_us / baseline_us, 1),
+    }
+
+
+def main():
+    result = measure()
+    print(
+        f"diacritics + profanity check: {result['check_us_per_text']} µs per comment"
+        f" (baseline NFC + split: {result['baseline_us_per_text']} µs, ratio {result['ratio']}×)"
+        f" over {result['texts']} texts of {result['mean_chars']} characters on average"
+    )
+    try:
+        from common import write_results
+    except ImportError:  # measured outside bench/run.py
+        return result
+    write_results("language", result)
+    return result
+
+
+if __name__ == "__main__":
+    main()
