@@ -276,9 +276,31 @@ def royalties_service(start_service, demo):
 
 
 @pytest.fixture
-def feedback_service(start_service, demo):
-    """The feedback service with accounts running and the demo tenants seeded."""
-    return start_service("feedback")
+def feedback_settings():
+    """Settings of the feedback service in a test; a test module overrides this fixture to change them."""
+    return {}
+
+
+@pytest.fixture
+def feedback_service(start_service, demo, feedback_settings):
+    """The feedback service with accounts running and its copy of the demo tenants synced."""
+    from nameko.standalone.rpc import ServiceRpcProxy
+
+    from platform_shared.actor import SYSTEM
+
+    container = start_service("feedback", FEEDBACK_TENANT_SYNC_INTERVAL_SECONDS=3600, **feedback_settings)
+    with ServiceRpcProxy("feedback", {"AMQP_URI": container.config["AMQP_URI"]}, timeout=20) as proxy:
+        proxy.sync_tenants(SYSTEM.dump())
+    return container
+
+
+@pytest.fixture
+def feedback_rpc(feedback_service):
+    """A standalone RPC proxy to the feedback service (for RPCs the gateway does not expose)."""
+    from nameko.standalone.rpc import ServiceRpcProxy
+
+    with ServiceRpcProxy("feedback", {"AMQP_URI": feedback_service.config["AMQP_URI"]}, timeout=20) as proxy:
+        yield proxy
 
 
 # -- polls -----------------------------------------------------------------------------
@@ -286,5 +308,60 @@ def feedback_service(start_service, demo):
 
 @pytest.fixture
 def polls_service(start_service, demo):
-    """The polls service with accounts running and the demo tenants seeded."""
-    return start_service("polls")
+    """The polls service with accounts running, the demo tenants seeded and copied into polls."""
+    from nameko.standalone.rpc import ServiceRpcProxy
+
+    from platform_shared.actor import SYSTEM
+
+    container = start_service("polls", POLLS_CLOSE_INTERVAL_SECONDS=0.3, POLLS_TENANT_SYNC_INTERVAL_SECONDS=3600)
+    with ServiceRpcProxy("polls", {"AMQP_URI": container.config["AMQP_URI"]}, timeout=20) as proxy:
+        proxy.sync_tenants(SYSTEM.dump())
+    return container
+
+
+@pytest.fixture
+def make_polls_gateway(make_gateway):
+    """A gateway whose poll intake is closed at teardown; settings as ``make_gateway``."""
+    apps = []
+
+    def make(**overrides):
+        app = make_gateway(polls_receipt_secret="test-receipts-key", **overrides)
+        apps.append(app)
+        return app
+
+    yield make
+    for app in apps:
+        intake = app.extensions.get("polls_intake")
+        if intake is not None:
+            intake.close()
+
+
+@pytest.fixture
+def polls_api(make_polls_gateway):
+    return ApiClient(make_polls_gateway().test_client())
+
+
+@pytest.fixture
+def member_token(service_config, accounts_service, demo):
+    """``member_token("LDLD-HN")`` → an access token of a new member of that demo tenant
+    (any ``user_id``/``roles`` may be given): polls never asks accounts who a member is."""
+    import uuid
+    from datetime import UTC, datetime
+
+    from accounts.signing import Signer
+    from nameko.standalone.rpc import ServiceRpcProxy
+
+    from platform_shared.actor import SYSTEM
+
+    config = service_config("accounts")
+    signer = Signer(config["TOKEN_KEYS_DIR"], issuer=config["TOKEN_ISSUER"], audience=config["TOKEN_AUDIENCE"])
+    with ServiceRpcProxy("accounts", {"AMQP_URI": config["AMQP_URI"]}, timeout=20) as proxy:
+        tenants = {t["code"]: t["id"] for t in proxy.list_tenants(SYSTEM.dump(), {"per_page": 100})["items"]}
+
+    def mint(code, user_id=None, roles=("member",)):
+        return signer.access_token(
+            user_id=user_id or str(uuid.uuid4()), tenant_id=tenants[code], roles=roles, now=datetime.now(UTC)
+        )
+
+    mint.tenants = tenants
+    return mint

@@ -24,5 +24,11 @@ class Settings:
         default_factory=lambda: int(_env("MAX_MEDIA_UPLOAD_BYTES", str(1024 * 1024 * 1024 + 1024 * 1024)))
     )
     public_cache_ttl: float = field(default_factory=lambda: float(_env("PUBLIC_CACHE_TTL_SECONDS", "300")))
+    # Poll responses (gateway.intake): the broker they are queued on (default AMQP_URI), the key
+    # that signs receipts (the same in every gateway process), the definition cache's lifetime.
+    polls_intake_amqp_uri: str | None = field(default_factory=lambda: _env("POLLS_INTAKE_AMQP_URI"))
+    polls_receipt_secret: str | None = field(default_factory=lambda: _env("POLLS_RECEIPT_SECRET"))
+    polls_definition_ttl: float = field(default_factory=lambda: float(_env("POLLS_DEFINITION_TTL_SECONDS", "30")))
+    polls_confirm_timeout: float = field(default_factory=lambda: float(_env("POLLS_CONFIRM_TIMEOUT_SECONDS", "5")))
     services: tuple = ("accounts", "content", "media", "feedback", "polls", "royalties")
     log_level: str = field(default_factory=lambda: _env("LOG_LEVEL", "INFO"))

@@ -1,3 +1,253 @@
-"""Polls area of the public API (filled in by its issue)."""
+"""Polls area: polls and their workflow, responses (202 + receipt), receipts, results, exports.
 
-blueprints = ()
+Responses never cost an RPC: they are checked here against the cached definition
+(``gateway.intake``) and queued with a publisher confirm. Decisions:
+
+* an unknown poll, a draft, or a poll the member's tenant is not eligible for → 404
+  ``POLL_NOT_FOUND`` (a poll of other tenants does not exist for the member, as for
+  ``GET /polls/{id}``); a signed-in user without the ``member`` role → 403;
+* a poll not open yet → 409 ``POLL_NOT_OPEN``; closed → 409 ``POLL_CLOSED``, with the time;
+* malformed answers → 422 whose ``errors`` has one ``answers.<question id>`` entry per
+  wrong question and whose message names them (``câu 2 (q2)``);
+* the broker did not confirm → 503 ``RESPONSE_NOT_QUEUED`` (send again: a copy that did
+  reach the queue makes the second one a duplicate, never counted twice).
+"""
+
+import base64
+import threading
+
+from flask import Response, current_app, jsonify
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from gateway.api.common import documented, json_body, query_args
+from gateway.app import call, forward
+from gateway.auth import current_actor
+from gateway.intake import PollIntake
+from platform_shared.actor import SYSTEM
+from platform_shared.clock import VN_TZ, utcnow
+from platform_shared.errors import Conflict, Forbidden, InvalidInput, NotFound
+from platform_shared.schemas import load
+from platform_shared.schemas import polls as api
+
+polls = Blueprint("polls", __name__, url_prefix="/api/v1/polls", description="Trưng cầu ý kiến đoàn viên")
+blueprints = (polls,)
+SECURED = [{"bearer": []}]
+ACTIONS = {
+    "open": "Mở phiếu (nhận trả lời từ thời điểm mở đến thời điểm đóng).",
+    "close": "Đóng phiếu ngay.",
+    "publish": "Công bố kết quả của phiếu đã đóng.",
+}
+_create_lock = threading.Lock()
+
+
+def intake():
+    """The worker's response intake (created on first use, closed with the app's resources)."""
+    found = current_app.extensions.get("polls_intake")
+    if found is None:
+        with _create_lock:
+            found = current_app.extensions.get("polls_intake")
+            if found is None:
+                settings = current_app.extensions["settings"]
+                pool = current_app.extensions["rpc"]
+                found = PollIntake(
+                    getattr(settings, "polls_intake_amqp_uri", None) or settings.amqp_uri,
+                    lambda poll_id: pool.call("polls", "intake_definition", SYSTEM.dump(), poll_id),
+                    secret=getattr(settings, "polls_receipt_secret", None),
+                    ttl=getattr(settings, "polls_definition_ttl", 30.0),
+                    confirm_timeout=getattr(settings, "polls_confirm_timeout", 5.0),
+                )
+                current_app.extensions["polls_intake"] = found
+    return found
+
+
+def _not_found():
+    return NotFound("Không tìm thấy phiếu trưng cầu ý kiến.", code="POLL_NOT_FOUND")
+
+
+def _signed_in():
+    current_actor()
+
+
+polls.before_request(_signed_in)
+
+
+@polls.route("")
+class Polls(MethodView):
+    @polls.arguments(api.PollListArgs(), location="query")
+    @polls.doc(security=SECURED)
+    @documented(polls, 401, 422, 503)
+    def get(self, _args):
+        """Phiếu mình quản lý hoặc được mời trả lời, mới nhất trước."""
+        return forward("polls", "list_polls", current_actor(), query_args())
+
+    @polls.arguments(api.PollCreate())
+    @polls.alt_response(201, schema=api.PollRead, success=True)
+    @polls.doc(security=SECURED)
+    @documented(polls, 401, 403, 422, 503)
+    def post(self, _data):
+        """Tạo phiếu (bản nháp). Tổng Liên đoàn: toàn quốc hoặc các đơn vị chọn; đơn vị: đoàn viên của mình."""
+        return forward("polls", "create_poll", current_actor(), json_body(), status=201)
+
+
+@polls.route("/<poll_id>")
+class PollById(MethodView):
+    @polls.alt_response(200, schema=api.PollRead, success=True)
+    @polls.doc(security=SECURED)
+    @documented(polls, 401, 404, 503)
+    def get(self, poll_id):
+        """Một phiếu (đoàn viên: khi phiếu đã mở và mình thuộc đối tượng)."""
+        return forward("polls", "get_poll", current_actor(), poll_id)
+
+    @polls.arguments(api.PollUpdate(partial=True))
+    @polls.alt_response(200, schema=api.PollRead, success=True)
+    @polls.doc(security=SECURED)
+    @documented(polls, 401, 403, 404, 422, 503)
+    def patch(self, _data, poll_id):
+        """Sửa phiếu khi còn là bản nháp."""
+        return forward("polls", "update_poll", current_actor(), poll_id, json_body())
+
+
+def _action_view(action, doc):
+    def view(poll_id):
+        return forward("polls", "transition_poll", current_actor(), poll_id, action)
+
+    view.__doc__ = doc
+    view.__name__ = f"poll_{action}"
+    view = documented(polls, 401, 403, 404, 409, 503)(view)
+    view = polls.alt_response(200, schema=api.PollRead, success=True)(view)
+    view = polls.doc(security=SECURED)(view)
+    return view
+
+
+for _action, _doc in ACTIONS.items():
+    polls.route(f"/<poll_id>/{_action}", methods=["POST"], endpoint=f"poll_{_action}")(_action_view(_action, _doc))
+
+
+# -- responses ---------------------------------------------------------------------------
+
+
+@polls.route("/<poll_id>/responses", methods=["POST"])
+@polls.arguments(api.ResponseIn())
+@polls.alt_response(202, schema=api.ReceiptRead, success=True)
+@polls.doc(security=SECURED)
+@documented(polls, 401, 403, 404, 409, 422, 503)
+def respond(_data, poll_id):
+    """Gửi câu trả lời (mỗi đoàn viên một lần). 202 kèm biên nhận sau khi hàng đợi xác nhận đã lưu."""
+    actor = current_actor()
+    if "member" not in actor["roles"]:
+        raise Forbidden("Chỉ đoàn viên được trả lời phiếu trưng cầu ý kiến.", code="MEMBER_REQUIRED")
+    try:
+        import uuid
+
+        uuid.UUID(poll_id)
+    except ValueError:
+        raise _not_found() from None
+    definition = intake().definition(poll_id)
+    eligible = definition["_eligible"]
+    if definition["status"] == "draft" or (eligible is not None and actor["tenant_id"] not in eligible):
+        raise _not_found()
+    now = utcnow()
+    if now < definition["_opens"]:
+        raise Conflict(
+            f"Phiếu chưa mở; bắt đầu nhận trả lời lúc {_shown(definition['_opens'])}.",
+            code="POLL_NOT_OPEN",
+            details={"opens_at": definition["_opens"].astimezone(VN_TZ).isoformat()},
+        )
+    if definition["status"] != "open" or now >= definition["_closes"]:
+        raise Conflict(
+            f"Phiếu đã đóng lúc {_shown(definition['_closes'])}; không nhận thêm câu trả lời.",
+            code="POLL_CLOSED",
+            details={"closes_at": definition["_closes"].astimezone(VN_TZ).isoformat()},
+        )
+    body = load(api.ResponseIn, json_body())
+    try:
+        answers = api.check_answers(definition["questions"], body["answers"])
+    except api.AnswerProblem as problem:
+        raise InvalidInput(problem.message, code="INVALID_ANSWERS", details={"errors": problem.errors}) from None
+    receipt = intake().submit(poll_id, actor, answers, now=now)
+    return jsonify({"receipt": receipt, "status": "accepted", "poll_id": poll_id}), 202
+
+
+def _shown(moment):
+    return moment.astimezone(VN_TZ).strftime("%H:%M ngày %d/%m/%Y")
+
+
+@polls.route("/receipts/<receipt>", methods=["GET"])
+@polls.alt_response(200, schema=api.ReceiptRead, success=True)
+@polls.doc(security=SECURED)
+@documented(polls, 401, 404, 503)
+def receipt_status(receipt):
+    """Tình trạng câu trả lời theo biên nhận: accepted, counted, duplicate, rejected (kèm lý do)."""
+    actor = current_actor()
+    read = intake().receipts.read(receipt)
+    if read is None or read[2] != actor["user_id"]:
+        raise NotFound("Không tìm thấy biên nhận.", code="RECEIPT_NOT_FOUND")
+    receipt_id, poll_id, _member = read
+    found = call("polls", "get_receipt", actor, receipt_id)
+    status = (found or {}).get("status", "accepted")
+    return jsonify({"receipt": receipt, "status": status, "reason": (found or {}).get("reason"), "poll_id": poll_id})
+
+
+# -- results -----------------------------------------------------------------------------
+
+
+@polls.route("/<poll_id>/results", methods=["GET"])
+@polls.arguments(api.ResultsArgs(), location="query")
+@polls.doc(security=SECURED)
+@documented(polls, 401, 403, 404, 422, 503)
+def results(_args, poll_id):
+    """Kết quả trực tiếp: số lượng, tỉ lệ từng phương án (ẩn nhóm dưới 5 người); Tổng Liên đoàn: theo đơn vị."""
+    return forward("polls", "poll_results", current_actor(), poll_id, query_args())
+
+
+def _file(exported, disposition="attachment"):
+    return Response(
+        base64.b64decode(exported["content_b64"]),
+        mimetype=exported["content_type"].split(";")[0],
+        headers={
+            "Content-Type": exported["content_type"],
+            "Content-Disposition": f'{disposition}; filename="{exported["filename"]}"',
+        },
+    )
+
+
+@polls.route("/<poll_id>/results/export", methods=["GET"])
+@polls.doc(security=SECURED, parameters=[{"in": "query", "name": "format", "schema": {"enum": ["csv", "xlsx"]}}])
+@documented(polls, 401, 403, 404, 422, 503)
+def export_results(poll_id):
+    """Xuất kết quả: CSV (UTF-8) hoặc XLSX."""
+    args = query_args()
+    fmt = args.pop("format", "csv")
+    if fmt not in ("csv", "xlsx"):
+        raise InvalidInput.field("format", "Định dạng phải là csv hoặc xlsx.")
+    return _file(call("polls", "export_results", current_actor(), poll_id, fmt, None, args, timeout=60))
+
+
+@polls.route("/<poll_id>/questions/<question_id>/chart.png", methods=["GET"])
+@polls.doc(security=SECURED)
+@documented(polls, 401, 403, 404, 503)
+def chart(poll_id, question_id):
+    """Biểu đồ (PNG) kết quả của một câu hỏi."""
+    args = query_args()
+    return _file(
+        call("polls", "export_results", current_actor(), poll_id, "png", question_id, args, timeout=60), "inline"
+    )
+
+
+@polls.route("/<poll_id>/text-answers", methods=["GET"])
+@polls.arguments(api.TextAnswerArgs(), location="query")
+@polls.doc(security=SECURED)
+@documented(polls, 401, 403, 404, 422, 503)
+def text_answers(_args, poll_id):
+    """Câu trả lời tự do: người kiểm duyệt xem tất cả; kết quả công bố chỉ hiện câu đã duyệt."""
+    return forward("polls", "list_text_answers", current_actor(), poll_id, query_args())
+
+
+@polls.route("/<poll_id>/text-answers/<answer_id>/moderate", methods=["POST"])
+@polls.arguments(api.ModerateArgs())
+@polls.doc(security=SECURED)
+@documented(polls, 401, 403, 404, 422, 503)
+def moderate(_data, poll_id, answer_id):
+    """Duyệt (approved) hoặc ẩn (hidden) một câu trả lời tự do."""
+    return forward("polls", "moderate_text_answer", current_actor(), poll_id, answer_id, json_body())

@@ -1,0 +1,75 @@
+"""nameko dependencies of the polls service: the use cases, and the batch consumer of responses.
+
+The consumer runs inside the service process as a managed greenlet (no extra process
+to deploy): ``POLLS_INTAKE_ENABLED`` (default true) turns it off, e.g. for a replica
+that should only answer RPCs; ``POLLS_INTAKE_AMQP_URI`` (default ``AMQP_URI``) lets it
+use another broker address (tests put a cuttable TCP proxy there).
+"""
+
+import logging
+
+from nameko.extensions import DependencyProvider
+
+from platform_shared.actor import SYSTEM
+from platform_shared.clock import Clock
+from platform_shared.dependencies import sessions_of
+from polls.consumer import BatchConsumer
+from polls.operations import PollsApp
+
+log = logging.getLogger("polls")
+
+
+def _truthy(value):
+    return str(value).lower() not in ("0", "false", "no", "off", "")
+
+
+class PollsDependency(DependencyProvider):
+    def setup(self):
+        self.clock = Clock()
+
+    def get_dependency(self, worker_ctx):
+        def count_members(tenant_ids):
+            if not tenant_ids:
+                return 0
+            counts = worker_ctx.service.accounts.count_members(SYSTEM.dump(), list(tenant_ids))
+            return sum(int(n) for n in counts.values())
+
+        return PollsApp(sessions_of(self.container), clock=self.clock, count_members=count_members)
+
+
+class ResponseIntake(DependencyProvider):
+    """Starts the batch consumer with the container; stops it after its current batch."""
+
+    def setup(self):
+        config = self.container.config
+        self.enabled = _truthy(config.get("POLLS_INTAKE_ENABLED", True))
+        self.consumer = None
+        self._thread = None
+
+    def start(self):
+        if not self.enabled:
+            return
+        config = self.container.config
+        self.consumer = BatchConsumer(
+            config.get("POLLS_INTAKE_AMQP_URI") or config["AMQP_URI"],
+            sessions_of(self.container),
+            batch_size=int(config.get("POLLS_INTAKE_BATCH", 500)),
+            max_wait=float(config.get("POLLS_INTAKE_MAX_WAIT_SECONDS", 0.05)),
+        )
+        self._thread = self.container.spawn_managed_thread(self.consumer.run, identifier="polls.intake")
+
+    def stop(self):
+        if self.consumer is not None:
+            self.consumer.stop()
+            if self._thread is not None:
+                try:
+                    self._thread.wait()
+                except Exception:
+                    pass
+
+    def kill(self):
+        if self.consumer is not None:
+            self.consumer.stop()
+
+    def get_dependency(self, worker_ctx):
+        return self.consumer

@@ -1,0 +1,229 @@
+"""Rules of polls: the definition, the workflow, who is eligible, how results are shown.
+
+Plain Python (no nameko, no SQL). Times are aware datetimes in UTC; a person's
+times are read and shown in Asia/Ho_Chi_Minh.
+"""
+
+from collections import defaultdict
+
+from platform_shared.clock import VN_TZ
+from platform_shared.errors import Conflict
+from platform_shared.schemas.polls import STATUS_LABELS, SUPPRESS_BELOW
+
+TRANSITIONS = {
+    "open": ("draft",),
+    "close": ("open",),
+    "publish": ("closed",),
+}
+ACTION_LABELS = {"open": "mở", "close": "đóng", "publish": "công bố kết quả"}
+
+
+def normalise_questions(questions):
+    """Give every question, option and row a stable id (q1, o1, r1, ...) and the rating scale its points."""
+    result = []
+    for n, q in enumerate(questions, start=1):
+        out = {"id": q.get("id") or f"q{n}", "text": q["text"], "kind": q["kind"], "required": q.get("required", True)}
+        if q["kind"] in ("single", "multiple", "matrix"):
+            out["options"] = [
+                {"id": o.get("id") or f"o{i}", "label": o["label"]} for i, o in enumerate(q["options"], 1)
+            ]
+        if q["kind"] == "matrix":
+            out["rows"] = [{"id": r.get("id") or f"r{i}", "label": r["label"]} for i, r in enumerate(q["rows"], 1)]
+        if q["kind"] == "multiple":
+            out["max_choices"] = q.get("max_choices") or len(out["options"])
+        if q["kind"] == "rating":
+            out["scale_min"], out["scale_max"] = q.get("scale_min", 1), q.get("scale_max", 5)
+            out["options"] = [{"id": str(v), "label": str(v)} for v in range(out["scale_min"], out["scale_max"] + 1)]
+        if q["kind"] == "text":
+            out["max_length"] = q.get("max_length") or 2000
+        result.append(out)
+    ids = [q["id"] for q in result]
+    if len(ids) != len(set(ids)):
+        from platform_shared.errors import InvalidInput
+
+        raise InvalidInput.field("questions", "Mã câu hỏi bị trùng.")
+    return result
+
+
+def transition(poll, action, *, now):
+    """Move ``poll`` by ``action`` (open/close/publish). Raises Conflict naming the allowed state."""
+    allowed = TRANSITIONS[action]
+    if poll.status not in allowed:
+        raise Conflict(
+            f"Không thể {ACTION_LABELS[action]} phiếu đang ở trạng thái “{STATUS_LABELS[poll.status]}”.",
+            code="POLL_STATE",
+            details={"status": poll.status, "action": action},
+        )
+    if action == "open":
+        if poll.closes_at <= now:
+            raise Conflict("Thời điểm đóng phiếu đã qua; hãy sửa thời gian trước khi mở.", code="POLL_CLOSES_IN_PAST")
+        poll.status, poll.opened_at = "open", now
+    elif action == "close":
+        poll.status, poll.closed_at = "closed", now
+        if poll.closes_at > now:
+            poll.closes_at = now
+    else:
+        poll.status, poll.published_at = "published", now
+    poll.version += 1
+    poll.updated_at = now
+
+
+def accepting(poll_status, opens_at, closes_at, at):
+    """Why a response received at ``at`` is not taken, or None when it is.
+
+    A response the gateway received while the poll was open counts even when it is
+    written after the close (an early close moves ``closes_at`` to that moment)."""
+    if poll_status == "draft":
+        return "not_open"
+    if at < opens_at:
+        return "not_yet_open"
+    if at >= closes_at:
+        return "closed"
+    return None
+
+
+# -- eligibility -------------------------------------------------------------------------
+
+
+def surviving(tenants, tenant_id):
+    """Follow merges: the tenant that carries ``tenant_id``'s members today."""
+    seen = 0
+    while tenant_id in tenants and tenants[tenant_id].get("merged_into_id") and seen < 20:
+        tenant_id = tenants[tenant_id]["merged_into_id"]
+        seen += 1
+    return tenant_id
+
+
+def eligible_tenants(tenants, audience_ids):
+    """Every tenant id whose members may answer: the audience, its subtrees, and merged tenants
+    whose surviving tenant is among them (a member's token may still name the old one).
+
+    ``tenants``: {id: {"parent_id", "merged_into_id"}} as strings.
+    """
+    children = defaultdict(list)
+    for tid, t in tenants.items():
+        if t.get("parent_id") and not t.get("merged_into_id"):
+            children[t["parent_id"]].append(tid)
+    result, stack = set(), [surviving(tenants, a) for a in audience_ids]
+    while stack:
+        tid = stack.pop()
+        if tid in result:
+            continue
+        result.add(tid)
+        stack.extend(children.get(tid, ()))
+    for tid in tenants:
+        if tid not in result and surviving(tenants, tid) in result:
+            result.add(tid)
+    return result
+
+
+def subtree(tenants, root):
+    return eligible_tenants(tenants, [root])
+
+
+# -- results -----------------------------------------------------------------------------
+
+
+def _percent(count, base):
+    return round(100.0 * count / base, 1) if base else 0.0
+
+
+def _options(options, counts, base, suppressed, row=""):
+    return [
+        {
+            "id": o["id"],
+            "label": o["label"],
+            "count": None if suppressed else counts.get((row, o["id"]), 0),
+            "percent": None if suppressed else _percent(counts.get((row, o["id"]), 0), base),
+        }
+        for o in options
+    ]
+
+
+def build_results(poll, tallies, *, eligible=None, by_tenant=None, now):
+    """The results dict of the shapes file from aggregated tallies.
+
+    ``poll``: the definition dict (id, title, status, opens_at, closes_at, questions).
+    ``tallies``: {(question_id, row_id, option_id): count}; ("", "", "") = respondents,
+    (qid, "", "") = respondents of a question.
+    """
+    per_question = defaultdict(dict)
+    for (qid, row, opt), count in tallies.items():
+        per_question[qid][(row, opt)] = count
+    respondents = per_question.get("", {}).get(("", ""), 0)
+    questions = []
+    for position, q in enumerate(poll["questions"], start=1):
+        counts = per_question.get(q["id"], {})
+        base = counts.get(("", ""), 0)
+        suppressed = base < SUPPRESS_BELOW
+        item = {
+            "id": q["id"],
+            "position": position,
+            "text": q["text"],
+            "kind": q["kind"],
+            "respondents": base,
+            "suppressed": suppressed,
+            "options": [],
+            "mean": None,
+            "rows": [],
+            "text_answers": 0,
+        }
+        if q["kind"] in ("single", "multiple", "rating"):
+            item["options"] = _options(q["options"], counts, base, suppressed)
+        if q["kind"] == "rating" and base and not suppressed:
+            total = sum(int(o["id"]) * counts.get(("", o["id"]), 0) for o in q["options"])
+            item["mean"] = round(total / base, 2)
+        if q["kind"] == "matrix":
+            item["rows"] = [
+                {
+                    "id": r["id"],
+                    "label": r["label"],
+                    "options": _options(q["options"], counts, base, suppressed, r["id"]),
+                }
+                for r in q["rows"]
+            ]
+        if q["kind"] == "text":
+            item["text_answers"] = base
+        questions.append(item)
+    return {
+        "poll": {k: poll[k] for k in ("id", "title", "status", "opens_at", "closes_at")},
+        "respondents": respondents,
+        "eligible": eligible,
+        "generated_at": now.astimezone(VN_TZ).isoformat(),
+        "questions": questions,
+        "by_tenant": [
+            {
+                "tenant_id": tid,
+                "tenant_name": name,
+                "respondents": None if count < SUPPRESS_BELOW else count,
+                "suppressed": count < SUPPRESS_BELOW,
+            }
+            for tid, name, count in (by_tenant or [])
+        ],
+    }
+
+
+def tally_response(tallies, tenant_id, questions, answers):
+    """Add one counted response to ``tallies`` {(tenant, qid, row, option): n}."""
+    tallies[(tenant_id, "", "", "")] += 1
+    for q in questions:
+        value = answers.get(q["id"])
+        if value is None:
+            continue
+        qid = q["id"]
+        tallies[(tenant_id, qid, "", "")] += 1
+        kind = q["kind"]
+        if kind == "single":
+            tallies[(tenant_id, qid, "", value)] += 1
+        elif kind == "multiple":
+            for v in value:
+                tallies[(tenant_id, qid, "", v)] += 1
+        elif kind == "rating":
+            tallies[(tenant_id, qid, "", str(value))] += 1
+        elif kind == "matrix":
+            for row, v in value.items():
+                tallies[(tenant_id, qid, row, v)] += 1
+
+
+def local(dt):
+    return dt.astimezone(VN_TZ).isoformat() if dt else None

@@ -1,0 +1,236 @@
+"""Counting responses in bulk: one transaction per batch of queued messages. No nameko here.
+
+A message (JSON, published by the gateway after its checks) is
+``{"receipt", "poll_id", "member_id", "tenant_id", "answers", "received_at"}``.
+For each batch, in one transaction:
+
+1. each response is checked again (poll open when the gateway received it, member's
+   tenant eligible, answers well formed): a failure is ``rejected`` with the reason;
+2. the rest are inserted ``ON CONFLICT DO NOTHING`` — the unique key
+   ``(poll_id, member_id)`` keeps one response per member; a response whose receipt is
+   already stored is a redelivery (the broker gave it again after a lost ack) and
+   changes nothing; any other conflict is a ``duplicate``, recorded and never counted;
+3. the tallies of the inserted responses are added (``count = count + n``) and their
+   free-text answers stored for moderation.
+
+Only after the commit are the messages acknowledged, so a crash anywhere means a
+redelivery, which step 2 makes harmless: nothing is lost, nothing is counted twice.
+"""
+
+import time
+import uuid
+from collections import Counter
+from datetime import datetime
+
+from sqlalchemy import select
+
+from platform_shared.errors import NotFound
+from platform_shared.schemas.polls import AnswerProblem, check_answers
+from polls import domain
+from polls.models import PollResponse, ReceiptOutcome, Tally, TextAnswer
+from polls.store import Polls, Tenants, dialect_insert
+
+REASONS = {
+    "not_open": "Phiếu chưa được mở.",
+    "not_yet_open": "Phiếu chưa đến thời gian nhận trả lời.",
+    "closed": "Phiếu đã đóng khi câu trả lời được nhận.",
+    "not_found": "Không có phiếu này.",
+    "ineligible": "Người trả lời không thuộc đối tượng của phiếu.",
+    "malformed": "Thông điệp không đọc được.",
+}
+
+
+def load_rules(session, poll_id):
+    """What intake needs to know of a poll: its state, window, questions and eligible tenants."""
+    poll = Polls(session).get(poll_id)
+    if poll.audience_all:
+        eligible = None
+    else:
+        eligible = domain.eligible_tenants(Tenants(session).tree(), Polls(session).audience(poll.id))
+    return {
+        "id": str(poll.id),
+        "tenant_id": str(poll.tenant_id),
+        "scope": poll.scope,
+        "title": poll.title,
+        "status": poll.status,
+        "version": poll.version,
+        "opens_at": poll.opens_at.isoformat(),
+        "closes_at": poll.closes_at.isoformat(),
+        "questions": poll.questions,
+        "audience_all": poll.audience_all,
+        "eligible_tenants": None if eligible is None else sorted(eligible),
+    }
+
+
+class RulesCache:
+    """The consumer's poll rules, kept a few seconds (a batch usually concerns one poll)."""
+
+    def __init__(self, ttl=5.0):
+        self.ttl = ttl
+        self._items = {}
+
+    def get(self, session, poll_id):
+        hit = self._items.get(poll_id)
+        if hit is not None and time.monotonic() - hit[0] < self.ttl:
+            return hit[1]
+        try:
+            rules = load_rules(session, poll_id)
+        except NotFound:
+            rules = None
+        if rules is not None:
+            rules = dict(rules)
+            rules["_opens"] = datetime.fromisoformat(rules["opens_at"])
+            rules["_closes"] = datetime.fromisoformat(rules["closes_at"])
+            rules["_eligible"] = None if rules["eligible_tenants"] is None else set(rules["eligible_tenants"])
+        self._items[poll_id] = (time.monotonic(), rules)
+        return rules
+
+    def clear(self):
+        self._items.clear()
+
+
+def _judge(rules, item):
+    """(answers to count, None) or (None, reason)."""
+    if rules is None:
+        return None, REASONS["not_found"]
+    why = domain.accepting(rules["status"], rules["_opens"], rules["_closes"], item["_at"])
+    if why:
+        return None, REASONS[why]
+    if rules["_eligible"] is not None and item["tenant_id"] not in rules["_eligible"]:
+        return None, REASONS["ineligible"]
+    try:
+        return check_answers(rules["questions"], item["answers"]), None
+    except AnswerProblem as problem:
+        return None, problem.message[:300]
+
+
+def parse(body):
+    """A queued message as a dict with typed ids and time, or None when it cannot be read."""
+    import json
+
+    try:
+        item = json.loads(body)
+        item["_receipt"] = uuid.UUID(item["receipt"])
+        item["_poll"] = uuid.UUID(item["poll_id"])
+        item["_member"] = uuid.UUID(item["member_id"])
+        item["_tenant"] = uuid.UUID(item["tenant_id"])
+        item["_at"] = datetime.fromisoformat(item["received_at"])
+        if item["_at"].tzinfo is None:
+            return None
+        return item
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def record_batch(session, items, *, now, rules):
+    """Count, refuse or mark as duplicate every parsed message of a batch. Returns a Counter of outcomes."""
+    outcome = Counter()
+    accepted, outcomes = [], []
+    first_of_member = {}
+    for item in items:
+        poll_rules = rules.get(session, item["poll_id"])
+        answers, reason = _judge(poll_rules, item)
+        if reason:
+            outcomes.append(_outcome(item, "rejected", reason, now))
+            continue
+        key = (item["_poll"], item["_member"])
+        earlier = first_of_member.get(key)
+        if earlier is not None:
+            if earlier["_receipt"] != item["_receipt"]:
+                outcomes.append(_outcome(item, "duplicate", None, now))
+            continue
+        first_of_member[key] = item
+        item["_answers"], item["_rules"] = answers, poll_rules
+        accepted.append(item)
+
+    inserted = set()
+    if accepted:
+        statement = dialect_insert(session, PollResponse).on_conflict_do_nothing().returning(PollResponse.id)
+        rows = [
+            {
+                "id": i["_receipt"],
+                "poll_id": i["_poll"],
+                "member_id": i["_member"],
+                "tenant_id": i["_tenant"],
+                "answers": i["_answers"],
+                "received_at": i["_at"],
+                "counted_at": now,
+            }
+            for i in accepted
+        ]
+        inserted = set(session.scalars(statement, rows).all())
+        missed = [i for i in accepted if i["_receipt"] not in inserted]
+        if missed:
+            already = set(
+                session.scalars(
+                    select(PollResponse.id).where(PollResponse.id.in_([i["_receipt"] for i in missed]))
+                ).all()
+            )
+            for i in missed:
+                if i["_receipt"] in already:
+                    outcome["redelivered"] += 1
+                else:
+                    outcomes.append(_outcome(i, "duplicate", None, now))
+
+    if outcomes:
+        session.execute(dialect_insert(session, ReceiptOutcome).on_conflict_do_nothing(), outcomes)
+        for o in outcomes:
+            outcome[o["status"]] += 1
+
+    texts = []
+    for i in accepted:
+        if i["_receipt"] not in inserted:
+            continue
+        for q in i["_rules"]["questions"]:
+            if q["kind"] == "text" and q["id"] in i["_answers"]:
+                texts.append(
+                    {
+                        "id": uuid.uuid4(),
+                        "poll_id": i["_poll"],
+                        "tenant_id": i["_tenant"],
+                        "question_id": q["id"],
+                        "text": i["_answers"][q["id"]],
+                        "status": "pending",
+                        "created_at": now,
+                    }
+                )
+    outcome["counted"] += len(inserted)
+    if inserted:
+        _add_tallies(session, accepted, inserted)
+    if texts:
+        session.execute(dialect_insert(session, TextAnswer), texts)
+    return outcome
+
+
+def _add_tallies(session, accepted, inserted):
+    per_poll = {}
+    for i in accepted:
+        if i["_receipt"] in inserted:
+            counter = per_poll.setdefault(i["_poll"], Counter())
+            domain.tally_response(counter, i["_tenant"], i["_rules"]["questions"], i["_answers"])
+    rows = [
+        {"poll_id": poll_id, "tenant_id": t, "question_id": q, "row_id": r, "option_id": o, "count": n}
+        for poll_id, counter in per_poll.items()
+        for (t, q, r, o), n in counter.items()
+    ]
+    # A fixed order, so two consumers updating the same rows cannot deadlock.
+    rows.sort(key=lambda x: (str(x["poll_id"]), str(x["tenant_id"]), x["question_id"], x["row_id"], x["option_id"]))
+    statement = dialect_insert(session, Tally)
+    statement = statement.on_conflict_do_update(
+        index_elements=["poll_id", "tenant_id", "question_id", "row_id", "option_id"],
+        set_={"count": Tally.count + statement.excluded["count"]},
+    )
+    session.execute(statement, rows)
+
+
+def _outcome(item, status, reason, now):
+    return {
+        "id": item["_receipt"],
+        "poll_id": item["_poll"],
+        "member_id": item["_member"],
+        "tenant_id": item["_tenant"],
+        "status": status,
+        "reason": reason,
+        "received_at": item["_at"],
+        "processed_at": now,
+    }

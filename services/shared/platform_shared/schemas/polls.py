@@ -1,0 +1,288 @@
+"""Request and response shapes of the polls API, and the one check of a response's answers.
+
+``check_answers(definition, answers)`` is plain Python on purpose: the gateway runs it
+against its cached poll definition before publishing a response (a malformed one is a
+422 naming the question, never queued) and the polls service runs it again before
+counting (the authoritative check).
+
+Answer shapes, by question kind:
+  single   "o2"                      one option id
+  multiple ["o1", "o3"]              distinct option ids, at most ``max_choices``
+  rating   4                         an integer on the scale ``scale_min``..``scale_max``
+  text     "..."                     at most ``max_length`` characters
+  matrix   {"r1": "o2", "r2": "o1"}  one option id per row (every row when required)
+A question left out (or null, "" or []) is unanswered: refused when ``required``.
+"""
+
+from datetime import datetime
+
+from marshmallow import ValidationError, fields, validates_schema
+
+from platform_shared.clock import VN_TZ
+from platform_shared.schemas import PageArgs, Schema, StrictSchema, Text, in_range, length, one_of
+from platform_shared.text import nfc
+
+KINDS = ("single", "multiple", "rating", "text", "matrix")
+KIND_LABELS = {
+    "single": "Chọn một",
+    "multiple": "Chọn nhiều",
+    "rating": "Thang điểm",
+    "text": "Trả lời tự do",
+    "matrix": "Ma trận",
+}
+STATUSES = ("draft", "open", "closed", "published")
+STATUS_LABELS = {"draft": "Bản nháp", "open": "Đang mở", "closed": "Đã đóng", "published": "Đã công bố kết quả"}
+RECEIPT_STATUSES = ("accepted", "counted", "duplicate", "rejected")
+TEXT_STATUSES = ("pending", "approved", "hidden")
+MAX_TEXT = 2000
+SUPPRESS_BELOW = 5
+
+
+class LocalDateTime(fields.DateTime):
+    """ISO 8601; a time without an offset is read in Asia/Ho_Chi_Minh. Loaded as an aware datetime."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        result = super()._deserialize(value, attr, data, **kwargs)
+        if result.tzinfo is None:
+            result = result.replace(tzinfo=VN_TZ)
+        return result
+
+
+class Choice(StrictSchema):
+    id = fields.String(validate=length(1, 40), metadata={"description": "given by the service when left out"})
+    label = Text(required=True, validate=length(1, 300))
+
+
+class QuestionIn(StrictSchema):
+    id = fields.String(validate=length(1, 40), metadata={"description": "q1, q2, ... when left out"})
+    text = Text(required=True, validate=length(1, 1000))
+    kind = fields.String(required=True, validate=one_of(KINDS))
+    required = fields.Boolean(load_default=True)
+    options = fields.List(fields.Nested(Choice), metadata={"description": "single, multiple, matrix (the columns)"})
+    rows = fields.List(fields.Nested(Choice), metadata={"description": "matrix only"})
+    max_choices = fields.Integer(validate=in_range(1, 50), metadata={"description": "multiple only"})
+    scale_min = fields.Integer(validate=in_range(0, 1), metadata={"description": "rating: 0 or 1 (default 1)"})
+    scale_max = fields.Integer(validate=in_range(2, 10), metadata={"description": "rating: 2..10 (default 5)"})
+    max_length = fields.Integer(validate=in_range(1, MAX_TEXT), metadata={"description": "text only"})
+
+    @validates_schema
+    def _by_kind(self, data, **kwargs):
+        kind = data.get("kind")
+        options, rows = data.get("options") or [], data.get("rows") or []
+        errors = {}
+        if kind in ("single", "multiple", "matrix"):
+            if len(options) < 2:
+                errors["options"] = ["Cần ít nhất 2 phương án."]
+            elif len(options) > 50:
+                errors["options"] = ["Tối đa 50 phương án."]
+            elif _duplicated(options):
+                errors["options"] = ["Mã phương án bị trùng."]
+        elif options:
+            errors["options"] = ["Loại câu hỏi này không có phương án."]
+        if kind == "matrix":
+            if not rows:
+                errors["rows"] = ["Câu hỏi ma trận cần ít nhất 1 dòng."]
+            elif len(rows) > 50 or _duplicated(rows):
+                errors["rows"] = ["Tối đa 50 dòng, mã dòng không được trùng."]
+        elif rows:
+            errors["rows"] = ["Chỉ câu hỏi ma trận có dòng."]
+        if "max_choices" in data and kind != "multiple":
+            errors["max_choices"] = ["Chỉ câu hỏi chọn nhiều có số lựa chọn tối đa."]
+        if kind == "multiple" and data.get("max_choices", 1) > max(len(options), 1):
+            errors["max_choices"] = ["Số lựa chọn tối đa vượt quá số phương án."]
+        if kind != "rating" and ("scale_min" in data or "scale_max" in data):
+            errors["scale_max"] = ["Chỉ câu hỏi thang điểm có thang."]
+        if kind != "text" and "max_length" in data:
+            errors["max_length"] = ["Chỉ câu hỏi trả lời tự do có độ dài tối đa."]
+        if errors:
+            raise ValidationError(errors)
+
+
+def _duplicated(choices):
+    ids = [c["id"] for c in choices if c.get("id")]
+    return len(ids) != len(set(ids))
+
+
+class Audience(StrictSchema):
+    all = fields.Boolean(load_default=False, metadata={"description": "every member (VGCL polls only)"})
+    tenant_ids = fields.List(
+        fields.UUID(), load_default=list, metadata={"description": "these tenants and their subtrees"}
+    )
+
+
+class PollCreate(StrictSchema):
+    title = Text(required=True, validate=length(3, 300))
+    description = Text(load_default="", validate=length(max=5000))
+    opens_at = LocalDateTime(required=True, metadata={"description": "ISO 8601; no offset = Asia/Ho_Chi_Minh"})
+    closes_at = LocalDateTime(required=True)
+    audience = fields.Nested(
+        Audience, metadata={"description": "default: the author's tenant and its subtree"}, load_default=None
+    )
+    questions = fields.List(fields.Nested(QuestionIn), required=True)
+
+    @validates_schema
+    def _times_and_questions(self, data, partial=False, **kwargs):
+        errors = {}
+        if data.get("opens_at") and data.get("closes_at") and data["closes_at"] <= data["opens_at"]:
+            errors["closes_at"] = ["Thời điểm đóng phải sau thời điểm mở."]
+        questions = data.get("questions")
+        if questions is not None:
+            if not questions:
+                errors["questions"] = ["Cần ít nhất một câu hỏi."]
+            elif len(questions) > 100:
+                errors["questions"] = ["Tối đa 100 câu hỏi."]
+            else:
+                ids = [q["id"] for q in questions if q.get("id")]
+                if len(ids) != len(set(ids)):
+                    errors["questions"] = ["Mã câu hỏi bị trùng."]
+        if errors:
+            raise ValidationError(errors)
+
+
+class PollUpdate(PollCreate):
+    """Any field of a draft; all optional."""
+
+
+class PollListArgs(PageArgs):
+    status = fields.String(validate=one_of(STATUSES))
+
+
+class ResponseIn(StrictSchema):
+    answers = fields.Dict(keys=fields.String(), required=True, metadata={"description": "question id → answer"})
+
+
+class ReceiptRead(Schema):
+    receipt = fields.String(required=True)
+    status = fields.String(required=True, metadata={"description": ", ".join(RECEIPT_STATUSES)})
+    reason = fields.String(allow_none=True)
+    poll_id = fields.String()
+
+
+class ModerateArgs(StrictSchema):
+    status = fields.String(required=True, validate=one_of(("approved", "hidden")))
+
+
+class TextAnswerArgs(PageArgs):
+    question = fields.String(validate=length(1, 40))
+    status = fields.String(validate=one_of(TEXT_STATUSES))
+
+
+class ResultsArgs(StrictSchema):
+    tenant = fields.UUID(metadata={"description": "VGCL: results of one tenant and its subtree"})
+
+
+class PollRead(Schema):
+    id = fields.String()
+    tenant_id = fields.String()
+    scope = fields.String()
+    title = fields.String()
+    description = fields.String()
+    status = fields.String()
+    status_label = fields.String()
+    opens_at = fields.String()
+    closes_at = fields.String()
+    audience = fields.Dict()
+    questions = fields.List(fields.Dict())
+    version = fields.Integer()
+
+
+# -- the answer check -------------------------------------------------------------------
+
+
+class AnswerProblem(Exception):
+    """One question's answer is wrong; ``errors`` maps ``answers.<question id>`` to messages."""
+
+    def __init__(self, errors, message):
+        super().__init__(message)
+        self.errors = errors
+        self.message = message
+
+
+def _blank(value):
+    return value is None or value == "" or value == [] or value == {}
+
+
+def check_answers(questions, answers):
+    """Normalise ``answers`` against ``questions`` (the poll definition's list).
+
+    Returns the answers to keep (unanswered optional questions left out). Raises
+    ``AnswerProblem`` naming every question whose answer is wrong.
+    """
+    if not isinstance(answers, dict):
+        raise AnswerProblem({"answers": ["Phải là một đối tượng: mã câu hỏi → câu trả lời."]}, "Câu trả lời sai dạng.")
+    errors, kept, named = {}, {}, []
+    known = {q["id"] for q in questions}
+    for key in answers:
+        if key not in known:
+            errors[f"answers.{key}"] = ["Không có câu hỏi này trong phiếu."]
+            named.append(str(key)[:40])
+    for position, question in enumerate(questions, start=1):
+        qid = question["id"]
+        value = answers.get(qid)
+        if _blank(value):
+            if question.get("required", True):
+                errors[f"answers.{qid}"] = ["Câu hỏi bắt buộc chưa được trả lời."]
+                named.append(f"câu {position} ({qid})")
+            continue
+        try:
+            kept[qid] = _check_one(question, value)
+        except ValueError as exc:
+            errors[f"answers.{qid}"] = [str(exc)]
+            named.append(f"câu {position} ({qid})")
+    if errors:
+        raise AnswerProblem(errors, "Câu trả lời không hợp lệ ở " + ", ".join(named) + ".")
+    return kept
+
+
+def _check_one(question, value):
+    kind = question["kind"]
+    if kind == "single":
+        ids = {o["id"] for o in question["options"]}
+        if not isinstance(value, str) or value not in ids:
+            raise ValueError("Phương án không có trong câu hỏi.")
+        return value
+    if kind == "multiple":
+        ids = {o["id"] for o in question["options"]}
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ValueError("Phải là danh sách mã phương án.")
+        if len(set(value)) != len(value):
+            raise ValueError("Một phương án được chọn hai lần.")
+        if any(v not in ids for v in value):
+            raise ValueError("Phương án không có trong câu hỏi.")
+        limit = question.get("max_choices") or len(ids)
+        if len(value) > limit:
+            raise ValueError(f"Chọn tối đa {limit} phương án.")
+        return value
+    if kind == "rating":
+        low, high = question.get("scale_min", 1), question.get("scale_max", 5)
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise ValueError(f"Phải là một số nguyên từ {low} đến {high}.")
+        return value
+    if kind == "text":
+        if not isinstance(value, str):
+            raise ValueError("Phải là một chuỗi ký tự.")
+        value = nfc(value)
+        limit = question.get("max_length") or MAX_TEXT
+        if len(value) > limit:
+            raise ValueError(f"Tối đa {limit} ký tự.")
+        if not value:
+            raise ValueError("Câu trả lời trống.")
+        return value
+    if kind == "matrix":
+        rows = {r["id"] for r in question["rows"]}
+        ids = {o["id"] for o in question["options"]}
+        if not isinstance(value, dict):
+            raise ValueError("Phải là một đối tượng: mã dòng → mã phương án.")
+        if any(r not in rows for r in value):
+            raise ValueError("Có dòng không thuộc câu hỏi.")
+        if any(not isinstance(v, str) or v not in ids for v in value.values()):
+            raise ValueError("Phương án không có trong câu hỏi.")
+        if question.get("required", True) and len(value) != len(rows):
+            raise ValueError("Mỗi dòng cần một lựa chọn.")
+        return value
+    raise ValueError("Loại câu hỏi không được hỗ trợ.")
+
+
+def parse_time(value):
+    """An ISO string from a definition back to an aware datetime."""
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
