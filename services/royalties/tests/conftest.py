@@ -152,6 +152,8 @@ def actors(tenants):
         "thematic_officer": actor("BTG", "royalty_officer"),
         "hanoi_officer": actor("LDLD-HN", "royalty_officer"),
         "hanoi_editor": actor("LDLD-HN", "editor"),
+        "danang_officer": actor("LDLD-DN", "royalty_officer"),
+        "desk_admin": actor("BLD", "tenant_admin"),
         "contributor": actor("LDLD-HN", "contributor"),
         "admin": Actor(user_id=str(uuid.uuid4()), tenant_id=tenants["VP-TLD"], roles=frozenset({"platform_admin"})),
     }

@@ -23,9 +23,14 @@ def test_amounts_round_half_up_to_the_whole_dong_once_per_item():
     assert domain.round_vnd(Decimal("1.49")) == 1
     assert domain.round_vnd(Decimal("2.5")) == 3
     # 7.5 × 234,000 × 1/3 share → 585,000 exactly; 33 % of 1,755,000 → 579,150
-    assert domain.amount(coefficient=Decimal("7.5"), adjustments=[], unit_value=234_000, share=33, site_share=100) == 579_150
+    assert (
+        domain.amount(coefficient=Decimal("7.5"), adjustments=[], unit_value=234_000, share=33, site_share=100)
+        == 579_150
+    )
     # 1.01 × 149,000 × 20 % × 33 % = 9,932.34 → 9,932
-    assert domain.amount(coefficient=Decimal("1.01"), adjustments=[], unit_value=149_000, share=33, site_share=20) == 9_932
+    assert (
+        domain.amount(coefficient=Decimal("1.01"), adjustments=[], unit_value=149_000, share=33, site_share=20) == 9_932
+    )
     # 150 đ × 1 % × 1 % = 0.015 → 0; 5,000 đ × 1 % × 1 % = 0.5 → 1 (half up)
     assert domain.amount(coefficient=Decimal("1"), adjustments=[], unit_value=150, share=1, site_share=1) == 0
     assert domain.amount(coefficient=Decimal("1"), adjustments=[], unit_value=5_000, share=1, site_share=1) == 1
@@ -72,9 +77,10 @@ def test_adjustments_are_checked_against_their_ranges_and_combined(book):
         adjustments=[{"kind": "translation", "percent": 50}, {"kind": "children_or_minorities", "percent": 10}],
     )
     # 20 × 234,000 × 50 % × 110 % = 2,574,000
-    assert domain.amount(
-        coefficient=Decimal(20), adjustments=adjustments, unit_value=234_000, share=100, site_share=100
-    ) == 2_574_000
+    assert (
+        domain.amount(coefficient=Decimal(20), adjustments=adjustments, unit_value=234_000, share=100, site_share=100)
+        == 2_574_000
+    )
 
 
 def test_payees_are_each_author_share_and_each_photo_credit():
@@ -105,7 +111,11 @@ def test_withholding_applies_to_a_payees_gross_of_the_threshold_or_more():
     lines = domain.statement_lines(entries, {"percent": "10", "threshold": 2_000_000})
     by_key = {line["payee_key"]: line for line in lines}
     assert (by_key["user:a"]["withheld"], by_key["user:a"]["net"]) == (0, 1_999_999)
-    assert (by_key["user:b"]["gross"], by_key["user:b"]["withheld"], by_key["user:b"]["net"]) == (2_000_005, 200_001, 1_800_004)
+    assert (by_key["user:b"]["gross"], by_key["user:b"]["withheld"], by_key["user:b"]["net"]) == (
+        2_000_005,
+        200_001,
+        1_800_004,
+    )
     assert by_key["user:c"]["gross"] == 0
     assert domain.totals(lines) == {"gross": 4_000_004, "withheld": 200_001, "net": 3_800_003}
 
