@@ -853,6 +853,54 @@ class Content:
                 "totals": totals if overseer else None,
             }
 
+    def report_figures(self, actor, tenant_id, start, end):
+        """A tenant's figures for a semiannual report over the Vietnam days ``[start, end)``:
+        items submitted and used per central section, and quota weeks met.
+
+        Items count by their first submission and their origin tenant (a merged tenant's items
+        stay its own). ``used`` = published at least once. A quota week belongs to the period
+        holding its Monday and counts once it has ended; each rule in force for the tenant's
+        kind counts once per week; weeks after the tenant was merged away do not count.
+        """
+        first, last = _report_day(start, "start"), _report_day(end, "end")
+        if last <= first:
+            raise InvalidInput.field("end", "Ngày kết thúc phải sau ngày bắt đầu.", code="INVALID_RANGE")
+        tenant_uuid = _uuid(tenant_id, "tenant")
+        policy.require_report_reader(actor, tenant_uuid)
+        now = self.clock.now()
+        with self.sessions.read() as session:
+            tenant = Tenants(session).get(tenant_uuid)
+            if tenant is None:
+                raise NotFound.of("tenant", tenant_id)
+            store = Quotas(session)
+            counts = {key: (submitted, used) for key, submitted, used in store.items_by_section(
+                tenant.id, quotas.day_start(first), quotas.day_start(last))}  # fmt: skip
+            sections = [
+                {"section": s.key, "name": s.name, "submitted": counts.get(s.key, (0, 0))[0], "used": counts.get(s.key, (0, 0))[1]}
+                for s in Sections(session).central()
+            ]  # fmt: skip
+            rules = [_rule(r) for r in store.rules()]
+            weeks = []
+            monday = first + timedelta(days=(7 - first.weekday()) % 7)
+            while monday < last:
+                label = quotas.week_of(quotas.day_start(monday))
+                week_start, week_end = quotas.week_bounds(label)
+                if week_end <= now and _existed_in(tenant, week_start, week_end):
+                    weeks.append((label, week_start, week_end))
+                monday += timedelta(days=7)
+            total = met = 0
+            if weeks:
+                rows = store.submissions([tenant.id], weeks[0][1], weeks[-1][2])
+                items = [
+                    quotas.Submission(section=key, submitted_at=at, photos=photos, published=revision is not None)
+                    for _, key, at, photos, revision in rows
+                ]
+                for label, _, _ in weeks:
+                    for rule in quotas.rules_in_force(rules, label, tenant_kind=tenant.kind):
+                        total += 1
+                        met += quotas.evaluate(rule, items, label, now)["status"] == "met"
+        return {"sections": sections, "quota_weeks": {"total": total, "met": met}}
+
     def _is_overseer(self, session, actor):
         """Desk editors and the VGCL's own bodies see every tenant's compliance."""
         own = Tenants(session).get(actor.tenant_id) if actor.tenant_id else None
@@ -981,6 +1029,15 @@ def _surviving(session, tenant):
 def _existed_in(tenant, start, end):
     """A merged tenant still counts for the weeks before its merge (its history keeps its name)."""
     return tenant.status != "merged" or (tenant.merged_at is not None and tenant.merged_at > start)
+
+
+def _report_day(value, field):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise InvalidInput.field(field, "Ngày không hợp lệ (định dạng YYYY-MM-DD).", code="INVALID_DATE") from None
 
 
 def _rule(row):

@@ -59,3 +59,13 @@ def require_document_issuer(actor, tenant_kind):
         raise Forbidden(
             "Văn bản chỉ đạo do Tổng Liên đoàn và các ban của Tổng Liên đoàn ban hành.", code="ISSUER_REQUIRED"
         )
+
+
+def require_report_reader(actor, tenant_id):
+    """A tenant's semiannual report figures: the system (the polls service compiling reports),
+    platform admins, and that tenant's own administrators."""
+    require_signed_in(actor)
+    if actor.is_platform_admin:
+        return
+    if not (actor.tenant_id == str(tenant_id) and "tenant_admin" in actor.roles):
+        raise Forbidden("Chỉ quản trị viên của đơn vị được xem số liệu báo cáo.", code="REPORT_READER_REQUIRED")

@@ -120,6 +120,13 @@ class ContentService(ServiceOperations):
         return self.app.compliance(Actor.load(actor), args)
 
     @rpc(expected_exceptions=EXPECTED)
+    def report_figures(self, actor, tenant_id, start, end):
+        """A tenant's figures for its semiannual report (called by the polls service as the system):
+        ``{"sections": [{"section", "name", "submitted", "used"}], "quota_weeks": {"total", "met"}}``
+        over the Vietnam days ``[start, end)`` (ISO dates). Raises InvalidInput, NotFound, Forbidden."""
+        return self.app.report_figures(Actor.load(actor), tenant_id, start, end)
+
+    @rpc(expected_exceptions=EXPECTED)
     def sync_tenants(self, actor):
         """Refresh the tenant directory copy from the accounts service (platform admins, timer)."""
         if not Actor.load(actor).is_platform_admin:

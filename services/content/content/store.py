@@ -258,5 +258,21 @@ class Quotas:
         ).all()
         return rows
 
+    def items_by_section(self, tenant_id, start, end):
+        """Per central section: items the tenant (as it was then) first submitted in [start, end),
+        and how many of them were ever published (used)."""
+        used = func.count(Article.first_published_at)
+        return self.session.execute(
+            select(Section.key, func.count(Article.id), used)
+            .join(Section, Section.id == Article.section_id)
+            .where(
+                Section.scope == "central",
+                Article.origin_tenant_id == tenant_id,
+                Article.first_submitted_at >= start,
+                Article.first_submitted_at < end,
+            )
+            .group_by(Section.key)
+        ).all()
+
     def closed(self, tenant_id, week, rule_id):
         return self.session.get(QuotaClosure, (tenant_id, week, rule_id)) is not None
