@@ -64,7 +64,29 @@ VIETNAMESE_FOLDED = frozenset(_fold(word) for word in _SYLLABLES) | _PLAIN
 WEAK = frozenset(_PLAIN | (_ENGLISH & VIETNAMESE_FOLDED))
 STRONG = frozenset(VIETNAMESE_FOLDED - WEAK)
 # Chat abbreviations only ever typed without marks ("ko" for không, "dc" for được).
-TEENCODE = frozenset({"ko", "k", "kg", "khg", "hok", "dc", "dk", "bt", "ntn", "mn", "mng", "cx", "vs", "trc", "r", "j"})
+TEENCODE = frozenset(
+    {
+        "ko",
+        "k",
+        "kg",
+        "khg",
+        "hok",
+        "dc",
+        "dk",
+        "bt",
+        "ntn",
+        "mn",
+        "mng",
+        "cx",
+        "vs",
+        "trc",
+        "r",
+        "j",
+        "mk",
+        "mik",
+        "bik",
+    }
+)
 STRONG = STRONG | TEENCODE
 
 _VIET_MARKED = frozenset(
@@ -93,16 +115,26 @@ _SENTENCE_END = frozenset(".!?\n:;…")
 # Thresholds of the rule (see the module docstring).
 _MIN_STRONG = 2
 _MAX_MARKED_SHARE = 0.25
+_MIN_MARKED_SHARE = 0.3
 _LONGEST_NAME = 5
 _ALL_PLAIN_WORDS = 6
 
 
+def _close_run(run, opens_sentence, counted, names):
+    """File a finished run of capitalised words as a name or as ordinary words."""
+    if len(run) > _LONGEST_NAME or (len(run) == 1 and opens_sentence):
+        counted.extend(run)
+    else:
+        names.extend(run)
+
+
 def _sort_words(text):
-    """The words of ``text`` as (counted, names, acronyms, capitals): names are runs of
-    capitalised words joined by blanks ("Nguyễn Văn An", "Bình Dương") except a single
-    first word of a sentence or a run too long to be a name (Title Case); acronyms are
-    upper-case ASCII words (BHXH, KCN, OT); words holding digits are dropped (6h30, 2026);
-    capitals counts the upper-case words."""
+    """The words of ``text`` as (counted, names, acronyms, capitals).
+
+    Names are runs of capitalised words joined by blanks ("Nguyễn Văn An", "Bình Dương"),
+    except a single first word of a sentence or a run too long to be a name (Title Case);
+    acronyms are upper-case ASCII words (BHXH, KCN, OT); words holding digits are dropped
+    (6h30, 2026); capitals counts the upper-case words."""
     if _MAYBE_SKIPPED.search(text):
         text = _SKIPPED.sub(" . ", text)
     counted, names, acronyms = [], [], []
@@ -112,49 +144,31 @@ def _sort_words(text):
     sentence_start = True
     for piece in _PIECE.findall(text):
         first = piece[0]
-        if not (first.isalnum() or first == "_"):
+        is_word = first.isalnum() or first == "_"
+        if is_word and not piece.isalpha() and any(ch.isdigit() or ch == "_" for ch in piece):
+            is_word = False
+        if not is_word or not first.isupper():
             if run:
-                if len(run) > _LONGEST_NAME or (len(run) == 1 and run_opens_sentence):
-                    counted.extend(run)
-                else:
-                    names.extend(run)
+                _close_run(run, run_opens_sentence, counted, names)
                 run = []
-            if first in _SENTENCE_END:
+            if is_word:
+                counted.append(piece)
+                sentence_start = False
+            elif first in _SENTENCE_END:
                 sentence_start = True
             continue
-        if not piece.isalpha() and any(ch.isdigit() or ch == "_" for ch in piece):
-            if run:
-                if len(run) > _LONGEST_NAME or (len(run) == 1 and run_opens_sentence):
-                    counted.extend(run)
-                else:
-                    names.extend(run)
-                run = []
-            sentence_start = False
-            continue
-        if first.isupper():
-            if piece.isupper() and len(piece) > 1:
-                capitals += 1
-                if piece.isascii():
-                    acronyms.append(piece)
-                    sentence_start = False
-                    continue
-            if not run:
-                run_opens_sentence = sentence_start
-            run.append(piece)
-        else:
-            if run:
-                if len(run) > _LONGEST_NAME or (len(run) == 1 and run_opens_sentence):
-                    counted.extend(run)
-                else:
-                    names.extend(run)
-                run = []
-            counted.append(piece)
+        if len(piece) > 1 and piece.isupper():
+            capitals += 1
+            if piece.isascii():
+                acronyms.append(piece)
+                sentence_start = False
+                continue
+        if not run:
+            run_opens_sentence = sentence_start
+        run.append(piece)
         sentence_start = False
     if run:
-        if len(run) > _LONGEST_NAME or (len(run) == 1 and run_opens_sentence):
-            counted.extend(run)
-        else:
-            names.extend(run)
+        _close_run(run, run_opens_sentence, counted, names)
     return counted, names, acronyms, capitals
 
 
@@ -194,7 +208,10 @@ def looks_unaccented_vietnamese(text, *, min_words=4):
         return False
     if marked == 0 and strong >= 1 and vietnamese >= _ALL_PLAIN_WORDS:
         return True  # a long run of Vietnamese words and not one mark: "anh chi cho em xin thong tin"
-    return strong >= _MIN_STRONG and marked <= _MAX_MARKED_SHARE * (marked + strong)
+    if strong < _MIN_STRONG:
+        return False
+    # few marked words beside the unmarked syllables that need marks, or beside all of them
+    return marked <= _MAX_MARKED_SHARE * (marked + strong) or marked < _MIN_MARKED_SHARE * (marked + vietnamese)
 
 
 def require_vietnamese(text: str, field: str, *, min_words: int = 4) -> str:
