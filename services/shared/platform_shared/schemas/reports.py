@@ -1,0 +1,169 @@
+"""Public API shapes of the semiannual reports (``/api/v1/reports/semiannual``)."""
+
+from marshmallow import Schema, fields
+
+from platform_shared.schemas import StrictSchema, Text, in_range, length, one_of
+
+REPORT_STATUSES = ("draft", "submitted", "merged")
+OVERVIEW_STATUSES = ("submitted", "draft", "not_started", "merged", "not_submitted")
+EXPORT_FORMATS = ("pdf", "xlsx")
+
+
+class ReportArgs(StrictSchema):
+    tenant = fields.String(
+        validate=length(1, 64),
+        metadata={"description": "tenant id or code (default: the signed-in user's tenant)"},
+    )
+    period = fields.String(
+        validate=length(1, 16),
+        metadata={"description": "2026-H1 (Jan–Jun) or 2026-H2 (Jul–Dec); default: the current one"},
+    )
+
+
+class OverviewArgs(StrictSchema):
+    period = fields.String(validate=length(1, 16), metadata={"description": "2026-H1 or 2026-H2 (default: current)"})
+    status = fields.String(
+        validate=one_of(OVERVIEW_STATUSES), metadata={"description": "not_submitted = draft or not_started"}
+    )
+    page = fields.Integer(load_default=1, validate=in_range(1, 100000))
+    per_page = fields.Integer(load_default=100, validate=in_range(1, 200))
+
+
+class RollupArgs(StrictSchema):
+    period = fields.String(validate=length(1, 16), metadata={"description": "2026-H1 or 2026-H2 (default: current)"})
+
+
+class ExportArgs(StrictSchema):
+    format = fields.String(required=True, validate=one_of(EXPORT_FORMATS))
+
+
+class RollupExportArgs(StrictSchema):
+    period = fields.String(validate=length(1, 16))
+    format = fields.String(load_default="xlsx", validate=one_of(("xlsx",)))
+
+
+class EvaluationUpdate(StrictSchema):
+    evaluation = Text(required=True, allow_none=True, validate=length(max=20000))
+
+
+class SubmitRequest(StrictSchema):
+    evaluation = Text(validate=length(max=20000), metadata={"description": "replaces the saved evaluation"})
+
+
+class SectionFigures(Schema):
+    section = fields.String()
+    name = fields.String()
+    submitted = fields.Integer()
+    used = fields.Integer()
+
+
+class ContentFigures(Schema):
+    available = fields.Boolean()
+    note = fields.String()
+    sections = fields.List(fields.Nested(SectionFigures))
+    quota_weeks = fields.Dict(metadata={"description": "{total, met}"})
+
+
+class FeedbackFigures(Schema):
+    available = fields.Boolean()
+    note = fields.String()
+    received = fields.Integer()
+    answered = fields.Integer()
+    answered_on_time = fields.Integer()
+    overdue_open = fields.Integer()
+
+
+class PollFigure(Schema):
+    id = fields.String()
+    title = fields.String()
+    tenant_id = fields.String(allow_none=True)
+    opens_at = fields.String()
+    closes_at = fields.String(allow_none=True)
+    respondents = fields.Integer()
+    eligible = fields.Integer(allow_none=True)
+    participation = fields.Float(allow_none=True)
+
+
+class PollsFigures(Schema):
+    available = fields.Boolean()
+    note = fields.String()
+    held = fields.Integer()
+    respondents = fields.Integer()
+    eligible = fields.Integer(allow_none=True)
+    participation = fields.Float(allow_none=True, metadata={"description": "percent"})
+    items = fields.List(fields.Nested(PollFigure))
+
+
+class Figures(Schema):
+    content = fields.Nested(ContentFigures)
+    feedback = fields.Nested(FeedbackFigures)
+    polls = fields.Nested(PollsFigures)
+
+
+class Included(Schema):
+    tenant_id = fields.String()
+    tenant_name = fields.String()
+    starts = fields.Date(metadata={"description": "from this day (the merge day) on"})
+    ends = fields.Date()
+
+
+class ReportRead(Schema):
+    id = fields.UUID()
+    tenant_id = fields.UUID()
+    tenant_name = fields.String()
+    tenant_code = fields.String(allow_none=True)
+    period = fields.String()
+    period_label = fields.String()
+    starts = fields.Date(metadata={"description": "first day (Vietnam)"})
+    ends = fields.Date(metadata={"description": "first day after the period (exclusive)"})
+    status = fields.String(metadata={"description": "draft, submitted or merged"})
+    status_label = fields.String()
+    evaluation = fields.String(allow_none=True)
+    figures = fields.Nested(Figures)
+    frozen = fields.Boolean(metadata={"description": "figures are the snapshot taken at submission"})
+    includes = fields.List(fields.Nested(Included), metadata={"description": "merged tenants whose figures count"})
+    compiled_at = fields.DateTime()
+    submitted_at = fields.DateTime(allow_none=True)
+    submitted_by = fields.UUID(allow_none=True)
+    allowed_actions = fields.List(fields.String())
+
+
+class OverviewItem(Schema):
+    tenant_id = fields.UUID()
+    tenant_code = fields.String()
+    tenant_name = fields.String()
+    status = fields.String(metadata={"description": "submitted, draft, not_started or merged"})
+    status_label = fields.String()
+    report_id = fields.UUID(allow_none=True)
+    submitted_at = fields.DateTime(allow_none=True)
+    merged_into_id = fields.UUID(allow_none=True)
+
+
+class Overview(Schema):
+    period = fields.String()
+    period_label = fields.String()
+    counts = fields.Dict(metadata={"description": "{expected, submitted, not_submitted, merged}"})
+    not_submitted = fields.List(fields.Nested(OverviewItem), metadata={"description": "who has not submitted"})
+    items = fields.List(fields.Nested(OverviewItem))
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+
+
+class RollupRow(Schema):
+    tenant_id = fields.UUID()
+    tenant_code = fields.String()
+    tenant_name = fields.String()
+    status = fields.String()
+    submitted_at = fields.DateTime(allow_none=True)
+    totals = fields.Dict(allow_none=True)
+
+
+class Rollup(Schema):
+    period = fields.String()
+    period_label = fields.String()
+    generated_at = fields.DateTime()
+    counts = fields.Dict()
+    totals = fields.Dict(metadata={"description": "sums over the submitted reports"})
+    sections = fields.List(fields.Nested(SectionFigures))
+    tenants = fields.List(fields.Nested(RollupRow))
