@@ -268,8 +268,46 @@ def relay(rabbit_config, databases):
 
 @pytest.fixture
 def royalties_service(start_service, demo):
-    """The royalties service with accounts running and the demo tenants seeded."""
-    return start_service("royalties")
+    """The royalties service with accounts running and the demo tenants seeded (its tenant copy
+    is synced from accounts at start, before the fixture returns)."""
+    from nameko.standalone.rpc import ServiceRpcProxy
+
+    from platform_shared.actor import SYSTEM
+
+    container = start_service("royalties", ROYALTIES_TENANT_SYNC_INTERVAL_SECONDS=3600)
+    with ServiceRpcProxy("royalties", {"AMQP_URI": container.config["AMQP_URI"]}, timeout=20) as proxy:
+        proxy.sync_tenants(SYSTEM.dump())
+    return container
+
+
+@pytest.fixture
+def content_event(rabbit_config):
+    """``content_event(payload)``: put a content fact on ``content.events`` as the relay does (confirmed)."""
+    import json
+
+    import amqp
+
+    from platform_shared.broker import amqp_params
+
+    conn = amqp.Connection(**amqp_params(rabbit_config["AMQP_URI"]), confirm_publish=True)
+    conn.connect()
+    channel = conn.channel()
+    channel.exchange_declare("content.events", "topic", durable=True, auto_delete=False)
+
+    def publish(payload):
+        message = amqp.Message(
+            json.dumps(payload, ensure_ascii=False),
+            content_type="application/json",
+            content_encoding="utf-8",
+            delivery_mode=2,
+            message_id=payload["event_id"],
+            application_headers={"nameko.event_id": payload["event_id"]},
+        )
+        channel.basic_publish(message, exchange="content.events", routing_key=payload["event_type"])
+        return payload
+
+    yield publish
+    conn.collect()
 
 
 # -- feedback --------------------------------------------------------------------------

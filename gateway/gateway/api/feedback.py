@@ -28,10 +28,10 @@ SECURED = [{"bearer": []}]
 QUESTION_ACTIONS = {
     "assign": (api.Assign, "Giao câu hỏi cho cán bộ trả lời (mặc định: chính mình)."),
     "answer": (api.Answer, "Soạn câu trả lời (lần đầu: dừng tính hạn)."),
-    "approve": (api.Empty, "Duyệt câu trả lời (quản trị viên đơn vị)."),
+    "approve": (api.NoFields, "Duyệt câu trả lời (quản trị viên đơn vị)."),
     "publish": (api.Publish, "Đăng câu trả lời; public=true để đưa lên mục Hỏi – đáp."),
-    "unpublish": (api.Empty, "Gỡ khỏi mục Hỏi – đáp."),
-    "reject": (api.Reason, "Không tiếp nhận (spam, ngoài phạm vi) kèm lý do."),
+    "unpublish": (api.NoFields, "Gỡ khỏi mục Hỏi – đáp."),
+    "reject": (api.RejectReason, "Không tiếp nhận (spam, ngoài phạm vi) kèm lý do."),
     "transfer": (api.Transfer, "Chuyển sang đơn vị khác xử lý (giữ nguyên lịch sử)."),
 }
 
@@ -82,7 +82,7 @@ class QuestionSettings(MethodView):
     @questions.arguments(api.FeedbackSettings())
     @questions.doc(security=SECURED)
     @documented(questions, 401, 403, 422, 503)
-    def put(self, _data):
+    def patch(self, _data):
         """Đổi số ngày làm việc để trả lời (quản trị viên đơn vị)."""
         return forward("feedback", "update_settings", current_actor(), json_body())
 
@@ -183,8 +183,8 @@ def _opinion_action(action, schema, doc):
 
 
 for _action, _schema, _doc in (
-    ("publish", api.Empty, "Đăng ý kiến."),
-    ("hide", api.Empty, "Ẩn ý kiến."),
+    ("publish", api.NoFields, "Đăng ý kiến."),
+    ("hide", api.NoFields, "Ẩn ý kiến."),
     ("answer", api.Answer, "Trả lời ý kiến."),
 ):
     _opinion_action(_action, _schema, _doc)
@@ -218,7 +218,7 @@ def moderation_queue(_args):
     return forward("feedback", "moderation_queue", current_actor(), query_args())
 
 
-@comments.route("/settings", methods=["PUT"])
+@comments.route("/settings", methods=["PATCH"])
 @comments.arguments(api.CommentSettings())
 @comments.doc(security=SECURED)
 @documented(comments, 401, 403, 422, 503)

@@ -271,9 +271,9 @@ class Feedback:
             "assign": api.Assign,
             "answer": api.Answer,
             "publish": api.Publish,
-            "reject": api.Reason,
+            "reject": api.RejectReason,
             "transfer": api.Transfer,
-        }.get(action, api.Empty)
+        }.get(action, api.NoFields)
         if action not in domain.TRANSITIONS:
             raise NotFound.of("action", action)
         payload = load(schema, data if data is not None else {})
@@ -603,7 +603,7 @@ class Feedback:
         policy.require_opinion_staff(actor)
         if action not in ("publish", "hide", "answer"):
             raise NotFound.of("action", action)
-        payload = load(api.Answer if action == "answer" else api.Empty, data if data is not None else {})
+        payload = load(api.Answer if action == "answer" else api.NoFields, data if data is not None else {})
         now = self.clock.now()
         with self.sessions.transaction() as session:
             opinion = Opinions(session, actor).get(opinion_id, for_update=True)

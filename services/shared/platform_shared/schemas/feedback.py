@@ -119,7 +119,7 @@ class Publish(StrictSchema):
     )
 
 
-class Reason(StrictSchema):
+class RejectReason(StrictSchema):
     reason = Text(required=True, validate=length(5, 1000))
 
 
@@ -128,7 +128,7 @@ class Transfer(StrictSchema):
     note = Text(load_default=None, allow_none=True, validate=length(1, 1000))
 
 
-class Empty(StrictSchema):
+class NoFields(StrictSchema):
     pass
 
 
