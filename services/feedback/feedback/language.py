@@ -106,15 +106,56 @@ _MIN_STRONG = 2
 _MAX_MARKED_SHARE = 0.25
 _MIN_MARKED_SHARE = 0.3
 _LONGEST_NAME = 5
+# Common surnames (leaving out those that are also common words: Mai, Cao, Lương...) and
+# middle names that mark a person's name.
+_SURNAMES = frozenset(
+    [
+        "nguyen",
+        "tran",
+        "le",
+        "pham",
+        "hoang",
+        "huynh",
+        "phan",
+        "vu",
+        "vo",
+        "dang",
+        "bui",
+        "ho",
+        "ngo",
+        "duong",
+        "ly",
+        "dinh",
+        "trinh",
+        "truong",
+        "doan",
+        "luu",
+        "quach",
+        "vuong",
+        "hua",
+        "trieu",
+        "phung",
+    ]
+)
+_NAME_MARKERS = frozenset({"van", "thi"})
 _ALL_PLAIN_WORDS = 6
 
 
 def _close_run(run, opens_sentence, counted, names):
-    """File a finished run of capitalised words as a name or as ordinary words."""
-    if len(run) > _LONGEST_NAME or (len(run) == 1 and opens_sentence):
+    """File a finished run of capitalised words as a name or as ordinary words.
+
+    A run opening a sentence is a name only when it reads as a person's name (a common
+    surname first, or a Văn/Thị); otherwise it is the sentence itself in Title Case
+    ("Che Do Thai San Cho Lao Dong Nam"), or a place or company it is fair to count."""
+    if len(run) > _LONGEST_NAME or opens_sentence and (len(run) == 1 or not _is_person(run)):
         counted.extend(run)
     else:
         names.extend(run)
+
+
+def _is_person(run):
+    folded = [_fold(word) for word in run]
+    return folded[0] in _SURNAMES or any(word in _NAME_MARKERS for word in folded[1:])
 
 
 def _sort_words(text):

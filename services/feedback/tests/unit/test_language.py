@@ -112,6 +112,12 @@ def test_min_words_sets_how_long_a_text_must_be_to_be_judged():
         require_vietnamese("toi bi tru luong", "body")
 
 
+def test_a_person_opening_a_sentence_is_a_name_but_an_unaccented_title_case_title_is_not():
+    assert not looks_unaccented_vietnamese("Nguyen Van Hung, to may 2, xuong 1")
+    assert looks_unaccented_vietnamese("Che Do Thai San", min_words=3)
+    assert not looks_unaccented_vietnamese("Chế Độ Thai Sản", min_words=3)
+
+
 # --- profanity ------------------------------------------------------------------------
 
 
