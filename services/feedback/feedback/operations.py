@@ -8,6 +8,7 @@ it to ``content.get_article``. The Vietnamese-text rule lives in ``feedback.lang
 import logging
 import uuid
 from dataclasses import dataclass
+from datetime import UTC
 
 from feedback import calendar, domain, policy, search
 from feedback.models import Comment, Holiday, Opinion, OpinionTopic, Question, QuestionActivity
@@ -80,6 +81,9 @@ class Feedback:
 
     def _calendar(self, session):
         return calendar.WorkingCalendar.from_rows((h.day, h.working_day) for h in Holidays(session).rows())
+
+    def _due(self, session, now, tenant):
+        return self._calendar(session).due_at(now, self._answer_days(tenant)).astimezone(UTC)
 
     def _answer_days(self, tenant):
         return tenant.answer_days or self.settings.answer_days
@@ -177,7 +181,7 @@ class Feedback:
                 guest_email=guest["email"].lower() if guest and guest["email"] else None,
                 status="received",
                 received_at=now,
-                due_at=self._calendar(session).due_at(now, self._answer_days(tenant)),
+                due_at=self._due(session, now, tenant),
                 public=False,
                 updated_at=now,
             )
@@ -334,7 +338,7 @@ class Feedback:
                 question.tenant_id = target_tenant.id
                 question.assigned_to = None
                 question.escalated_to_id = question.overdue_at = None
-                question.due_at = self._calendar(session).due_at(now, self._answer_days(target_tenant))
+                question.due_at = self._due(session, now, target_tenant)
             question.status = target
             question.updated_at = now
             self._activity(session, question, action, before, actor, note, now)
