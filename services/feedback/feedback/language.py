@@ -232,7 +232,22 @@ def _classify(text):
 def looks_unaccented_vietnamese(text, *, min_words=4):
     """True when ``text`` reads as Vietnamese typed without diacritics."""
     text = unicodedata.normalize("NFC", text)
-    marked, strong, weak, foreign = _classify(text)
+    if not _MAYBE_SKIPPED.search(text):
+        # Shortcut for most texts, exact: strong + weak words are ASCII words, and marked
+        # words are at least the alphabetic words holding a mark; a refusal needs fewer
+        # than 3/7 of the Vietnamese words marked (see _decide).
+        words = _WORD.findall(text)
+        ascii_words = sum(map(str.isascii, words))
+        if ascii_words < min_words:
+            return False
+        marked = sum(1 for word in words if not word.isascii() and word.isalpha() and not _VIET_MARKED.isdisjoint(word))
+        if marked * 7 >= ascii_words * 3:
+            return False
+    return _decide(*_classify(text), min_words=min_words)
+
+
+def _decide(marked, strong, weak, foreign, *, min_words):
+    """The rule on the word counts of a text (see the module docstring)."""
     vietnamese = strong + weak
     if vietnamese < min_words or foreign > vietnamese:
         return False
@@ -240,7 +255,8 @@ def looks_unaccented_vietnamese(text, *, min_words=4):
         return True  # a long run of Vietnamese words and not one mark: "anh chi cho em xin thong tin"
     if strong < _MIN_STRONG:
         return False
-    # few marked words beside the unmarked syllables that need marks, or beside all of them
+    # few marked words beside the unmarked syllables that need marks (at most a quarter), or
+    # beside all Vietnamese words (under 30 %); either way under 3/7 of the Vietnamese words
     return marked <= _MAX_MARKED_SHARE * (marked + strong) or marked < _MIN_MARKED_SHARE * (marked + vietnamese)
 
 

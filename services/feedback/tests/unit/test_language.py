@@ -5,10 +5,14 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from feedback.language import (
     DIACRITICS_MESSAGE,
     PROFANITY_PHRASES,
+    _classify,
+    _decide,
     check_profanity,
     find_profanity,
     looks_unaccented_vietnamese,
@@ -116,6 +120,23 @@ def test_a_person_opening_a_sentence_is_a_name_but_an_unaccented_title_case_titl
     assert not looks_unaccented_vietnamese("Nguyen Van Hung, to may 2, xuong 1")
     assert looks_unaccented_vietnamese("Che Do Thai San", min_words=3)
     assert not looks_unaccented_vietnamese("Chế Độ Thai Sản", min_words=3)
+
+
+VOCABULARY = (
+    "công đoàn trả lương chậm quá Tôi hỏi về chế độ HĐLĐ Nguyễn Văn An Đà Nẵng "
+    "cong doan tra luong cham qua toi hoi ve che do cho anh em xin tin ty ko dc "
+    "the man can to me ban long salary overtime Zalo BHXH Nguyen Van An Binh Duong CONG TY "
+    "6h30 2026 5tr mã_số café 工资 . , ! ? : ( ) - \n \" ' « » https://congdoan.vn/a a@b.vn #tag"
+)
+PIECES = VOCABULARY.split(" ")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=30), st.integers(min_value=0, max_value=6))
+def test_the_shortcut_for_marked_texts_never_changes_the_verdict(pieces, min_words):
+    text = " ".join(pieces)
+    full = _decide(*_classify(unicodedata.normalize("NFC", text)), min_words=min_words)
+    assert looks_unaccented_vietnamese(text, min_words=min_words) == full
 
 
 # --- profanity ------------------------------------------------------------------------
