@@ -168,6 +168,8 @@ def test_accented_unaccented_and_upper_case_forms_are_caught(text):
         "Xe đụng vào cổng nhà máy",  # đụng contains đụ but is another word
         "Danh mục hồ sơ (DM) gửi kèm",  # an upper-case acronym, not the chat abbreviation
         "Con chó của bảo vệ cắn công nhân",  # a dog is not an insult
+        "Hoàn cảnh éo le, mong công đoàn giúp đỡ",  # éo le: hard circumstances
+        "Tết được tặng một hộp quả óc chó",  # a walnut
     ],
 )
 def test_innocent_words_are_not_caught(text):
