@@ -12,13 +12,14 @@ remaining word is then one of:
 * marked — it carries a Vietnamese diacritic or đ ("lương", "đi");
 * strong — plain ASCII whose letters are a common Vietnamese syllable once marks are
   removed, and which is not correct as it stands ("luong", "toi", "duoc");
-* weak — plain ASCII that is correct Vietnamese as it stands ("cho", "anh", "ty") or
-  also a common English word ("to", "me", "can", "the");
+* plain — plain ASCII that is correct Vietnamese as it stands ("cho", "anh", "ty");
+* english — plain ASCII that spells a Vietnamese syllable but is also a common English
+  word ("to", "me", "can", "the"); plain and english words are the weak ones;
 * foreign — anything else ("salary", "Zalo", "overtime").
 
 A text is refused when it has at least ``min_words`` Vietnamese words (strong + weak),
-no more foreign words than Vietnamese ones, and either not one marked word among six or
-more Vietnamese words of which one is strong, or at least two strong words and few marked
+no more foreign words than Vietnamese ones, and either not one marked word among five or
+more strong + plain words of which one is strong, or at least two strong words and few marked
 ones: at most a quarter of marked + strong, or under 30 % of all Vietnamese words. A few
 unmarked words in a marked text (a product name, a forgotten mark) therefore pass, and a
 stray mark in an unmarked text does not save it. Capitalised words are read as names
@@ -70,8 +71,9 @@ _ENGLISH = _words("en_common.txt")
 # Forms a Vietnamese syllable takes when its marks are left out.
 VIETNAMESE_FOLDED = frozenset(_fold(word) for word in _SYLLABLES) | _PLAIN
 # Unmarked forms that are not evidence of missing marks: correct as they stand, or English.
-WEAK = frozenset(_PLAIN | (_ENGLISH & VIETNAMESE_FOLDED))
-STRONG = frozenset(VIETNAMESE_FOLDED - WEAK)
+PLAIN = frozenset(_PLAIN)
+ENGLISH = frozenset((_ENGLISH & VIETNAMESE_FOLDED) - PLAIN)
+STRONG = frozenset(VIETNAMESE_FOLDED - PLAIN - ENGLISH)
 # Chat abbreviations only ever typed without marks ("ko" for không, "dc" for được).
 TEENCODE = frozenset(
     ["ko", "k", "khg", "hok", "dc", "dk", "bt", "ntn", "mn", "mng", "cx", "vs", "trc", "r", "j", "mk", "mik", "bik"]
@@ -138,7 +140,7 @@ _SURNAMES = frozenset(
     ]
 )
 _NAME_MARKERS = frozenset({"van", "thi"})
-_ALL_PLAIN_WORDS = 6
+_ALL_PLAIN_WORDS = 5
 
 
 def _close_run(run, opens_sentence, counted, names):
@@ -203,20 +205,22 @@ def _sort_words(text):
 
 
 def _classify(text):
-    """(marked, strong, weak, foreign) word counts of an NFC text."""
+    """(marked, strong, plain, english, foreign) word counts of an NFC text."""
     counted, names, acronyms, capitals = _sort_words(text)
     total = len(counted) + len(names) + len(acronyms)
     if total >= 3 and capitals * 10 >= total * 6:
         # written in capitals: read as lower case, capitals say nothing of names or acronyms
         counted, names = counted + names + acronyms, ()
-    marked = strong = weak = foreign = 0
+    marked = strong = plain = english = foreign = 0
     for word in counted:
         if word.isascii():
             lower = word.lower()
             if lower in STRONG:
                 strong += 1
-            elif lower in WEAK:
-                weak += 1
+            elif lower in PLAIN:
+                plain += 1
+            elif lower in ENGLISH:
+                english += 1
             else:
                 foreign += 1
         elif _VIET_MARKED.isdisjoint(word):
@@ -226,14 +230,14 @@ def _classify(text):
     for word in names:
         if not word.isascii() and not _VIET_MARKED.isdisjoint(word):
             marked += 1  # a name with marks too shows the writer uses them
-    return marked, strong, weak, foreign
+    return marked, strong, plain, english, foreign
 
 
 def looks_unaccented_vietnamese(text, *, min_words=4):
     """True when ``text`` reads as Vietnamese typed without diacritics."""
     text = unicodedata.normalize("NFC", text)
     if not _MAYBE_SKIPPED.search(text):
-        # Shortcut for most texts, exact: strong + weak words are ASCII words, and marked
+        # Shortcut for most texts, exact: strong, plain and english words are ASCII words, and marked
         # words are at least the alphabetic words holding a mark; a refusal needs fewer
         # than 3/7 of the Vietnamese words marked (see _decide).
         words = _WORD.findall(text)
@@ -246,12 +250,12 @@ def looks_unaccented_vietnamese(text, *, min_words=4):
     return _decide(*_classify(text), min_words=min_words)
 
 
-def _decide(marked, strong, weak, foreign, *, min_words):
+def _decide(marked, strong, plain, english, foreign, *, min_words):
     """The rule on the word counts of a text (see the module docstring)."""
-    vietnamese = strong + weak
+    vietnamese = strong + plain + english
     if vietnamese < min_words or foreign > vietnamese:
         return False
-    if marked == 0 and strong >= 1 and vietnamese >= _ALL_PLAIN_WORDS:
+    if marked == 0 and strong >= 1 and strong + plain >= _ALL_PLAIN_WORDS:
         return True  # a long run of Vietnamese words and not one mark: "anh chi cho em xin thong tin"
     if strong < _MIN_STRONG:
         return False
