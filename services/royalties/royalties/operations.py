@@ -743,7 +743,9 @@ def reconcile(period, on, received, items, statements, entries, by_revision, kno
 
 
 def _entry(row):
-    return domain.Entry(row.payee_key, _str(row.payee_user_id), row.payee_name, int(row.amount))
+    """A statement line is per person: a photographer's photo items join their author items."""
+    key = f"user:{row.payee_user_id}" if row.payee_user_id else row.payee_key
+    return domain.Entry(key, _str(row.payee_user_id), row.payee_name, int(row.amount))
 
 
 def _entry_view(kind, amount, item, entry=None):

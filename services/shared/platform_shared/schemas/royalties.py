@@ -139,8 +139,8 @@ class ReconciliationArgs(StrictSchema):
     tenant_id = fields.UUID(metadata={"description": "platform admins only"})
 
 
-class Empty(StrictSchema):
-    pass
+class StatementApproval(StrictSchema):
+    """No body: approval takes the draft as it stands."""
 
 
 # -- answers ---------------------------------------------------------------------------------
