@@ -90,7 +90,7 @@ class BatchConsumer:
         channel = self._conn.channel()
         declare_queue(channel, self.queue)
         channel.basic_qos(0, self.batch_size * 2, False)
-        channel.basic_consume(self.queue, callback=self._pending.append)
+        channel.basic_consume(self.queue, callback=self._on_message)
         self.connected = True
         while not self.stopping:
             deadline = time.monotonic() + self.max_wait
@@ -108,6 +108,9 @@ class BatchConsumer:
                     pass
             if self._pending:
                 self._flush(channel)
+
+    def _on_message(self, message):
+        self._pending.append(message)
 
     def _flush(self, channel):
         batch, self._pending = self._pending[: self.batch_size], self._pending[self.batch_size :]

@@ -127,7 +127,16 @@ def record_batch(session, items, *, now, rules):
     outcome = Counter()
     accepted, outcomes = [], []
     first_of_member = {}
+    # Redeliveries of responses already counted change nothing (one query for the batch).
+    counted = set(
+        session.scalars(select(PollResponse.id).where(PollResponse.id.in_([i["_receipt"] for i in items]))).all()
+    )
+    seen_receipts = set()
     for item in items:
+        if item["_receipt"] in counted or item["_receipt"] in seen_receipts:
+            outcome["redelivered"] += 1
+            continue
+        seen_receipts.add(item["_receipt"])
         poll_rules = rules.get(session, item["poll_id"])
         answers, reason = _judge(poll_rules, item)
         if reason:
