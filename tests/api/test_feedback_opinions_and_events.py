@@ -1,0 +1,143 @@
+"""Members' opinions on topics; the feedback events against their contracts; the public
+Q&A cache (ETag, 304, cleared by publication); a tenant merge arriving from accounts."""
+
+import pytest
+from sqlalchemy import select
+
+from platform_shared.contracts import feedback as contracts
+from platform_shared.tables import outbox
+from platform_shared.testing.waiting import wait_for
+
+TOPIC = {
+    "title": "Góp ý dự thảo quy chế dân chủ ở cơ sở",
+    "description": "Liên đoàn Lao động thành phố lấy ý kiến đoàn viên về dự thảo quy chế dân chủ tại nơi làm việc.",
+}
+OPINION = "Tôi đề nghị bổ sung quy định đối thoại định kỳ mỗi quý giữa công đoàn và người sử dụng lao động."
+QUESTION = {
+    "category": "labour_contracts",
+    "title": "Hợp đồng thử việc kéo dài bao lâu",
+    "body": "Công ty bắt tôi thử việc ba tháng cho vị trí công nhân, như vậy có đúng quy định không ạ?",
+    "guest": {"name": "Phan Văn Hùng", "phone": "+84 987 654 321"},
+}
+ANSWER = {"answer": "Thời gian thử việc với công việc không cần trình độ chuyên môn cao tối đa là sáu ngày làm việc."}
+
+
+@pytest.fixture
+def tenants(api, login, feedback_service):
+    admin = api.as_(login("admin"))
+    return {t["code"]: t["id"] for t in admin.get("/api/v1/tenants", query_string={"per_page": 100}).json["items"]}
+
+
+def test_a_tenant_topic_is_for_its_own_members_and_opinions_are_moderated(api, login, feedback_service):
+    hanoi_admin, member = api.as_(login("hanoi.admin")), api.as_(login("hanoi.member"))
+    topic = hanoi_admin.post("/api/v1/opinions/topics", json=TOPIC)
+    assert topic.status_code == 201 and topic.json["national"] is False
+    assert member.post("/api/v1/opinions/topics", json=TOPIC).status_code == 403
+    given = member.post("/api/v1/opinions", json={"topic_id": topic.json["id"], "body": OPINION})
+    assert given.status_code == 201 and given.json["status"] == "pending"
+    assert member.get("/api/v1/opinions", query_string={"topic_id": topic.json["id"]}).json["total"] == 0
+    danang = api.as_(login("danang.admin"))
+    assert danang.get("/api/v1/opinions/topics").json["total"] == 0
+    assert danang.post("/api/v1/opinions", json={"topic_id": topic.json["id"], "body": OPINION}).status_code == 404
+    assert danang.post(f"/api/v1/opinions/{given.json['id']}/publish").status_code == 404
+    moderator = api.as_(login("hanoi.moderator"))
+    assert moderator.post(f"/api/v1/opinions/{given.json['id']}/publish").json["status"] == "published"
+    answer = {"answer": "Cảm ơn đồng chí, ban soạn thảo sẽ bổ sung đối thoại định kỳ hằng quý."}
+    assert (
+        api.as_(login("hanoi.responder")).post(f"/api/v1/opinions/{given.json['id']}/answer", json=answer).status_code
+        == 200
+    )
+    seen = member.get("/api/v1/opinions", query_string={"topic_id": topic.json["id"]}).json["items"]
+    assert [o["answer"] for o in seen] == [answer["answer"]] and "author_id" not in seen[0]
+
+
+def test_a_vgcl_topic_is_national(api, login, feedback_service):
+    national = api.as_(login("admin")).post("/api/v1/opinions/topics", json=TOPIC).json
+    assert national["national"] is True
+    danang = api.as_(login("danang.admin"))
+    assert [t["id"] for t in danang.get("/api/v1/opinions/topics").json["items"]] == [national["id"]]
+    assert danang.post("/api/v1/opinions", json={"topic_id": national["id"], "body": OPINION}).status_code == 201
+
+
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"body": OPINION}, "topic_id"),
+        ({"topic_id": "khong", "body": OPINION}, "topic_id"),
+        ({"topic_id": "6f1c1c1c-1c1c-4c1c-8c1c-1c1c1c1c1c1c"}, "body"),
+        ({"topic_id": "6f1c1c1c-1c1c-4c1c-8c1c-1c1c1c1c1c1c", "body": "ngắn"}, "body"),
+        ({"topic_id": "6f1c1c1c-1c1c-4c1c-8c1c-1c1c1c1c1c1c", "body": OPINION, "x": 1}, "x"),
+    ],
+)
+def test_bad_opinions_name_the_field(api, login, feedback_service, body, field):
+    response = api.as_(login("hanoi.member")).post("/api/v1/opinions", json=body)
+    assert response.status_code == 422 and field in response.json["errors"]
+
+
+def test_an_unaccented_opinion_and_a_bad_topic_are_refused(api, login, feedback_service):
+    topic = api.as_(login("hanoi.admin")).post("/api/v1/opinions/topics", json=TOPIC).json
+    plain = "toi de nghi bo sung quy dinh doi thoai dinh ky moi quy giua cong doan va doanh nghiep"
+    response = api.as_(login("hanoi.member")).post("/api/v1/opinions", json={"topic_id": topic["id"], "body": plain})
+    assert response.status_code == 422 and response.json["code"] == "DIACRITICS_REQUIRED"
+    assert "body" in response.json["errors"]
+    bad = api.as_(login("hanoi.admin")).post("/api/v1/opinions/topics", json={**TOPIC, "closes_on": "mai"})
+    assert bad.status_code == 422 and "closes_on" in bad.json["errors"]
+    assert api.post("/api/v1/opinions", json={"topic_id": topic["id"], "body": OPINION}).status_code == 401
+
+
+def test_every_question_event_matches_its_contract_and_carries_nothing_private(api, login, tenants, databases):
+    asked = api.post("/api/v1/questions", json={**QUESTION, "tenant_id": tenants["LDLD-HN"]}).json
+    path = f"/api/v1/questions/{asked['id']}"
+    responder, admin = api.as_(login("hanoi.responder")), api.as_(login("hanoi.admin"))
+    responder.post(f"{path}/answer", json=ANSWER)
+    admin.post(f"{path}/approve")
+    admin.post(f"{path}/publish", json={})
+    admin.post(f"{path}/unpublish")
+    with databases.sessions("feedback").read() as session:
+        rows = session.execute(select(outbox.c.event_type, outbox.c.payload).order_by(outbox.c.id)).all()
+    assert [t for t, _ in rows] == [
+        contracts.QUESTION_RECEIVED,
+        contracts.QUESTION_ANSWERED,
+        contracts.QUESTION_PUBLISHED,
+        contracts.QUESTION_UNPUBLISHED,
+    ]
+    for event_type, payload in rows:
+        loaded = contracts.SCHEMAS[event_type]().load(payload)
+        assert loaded["question_id"] == asked["id"] and loaded["schema_version"] == 1
+        assert "Phan Văn Hùng" not in str(payload) and "987" not in str(payload)
+    assert contracts.QuestionReceived().load(rows[0][1])["from_member"] is False
+    assert contracts.QuestionAnswered().load(rows[1][1])["on_time"] is True
+
+
+def test_the_public_qa_is_cached_with_etags_and_cleared_by_a_publication(api, login, make_gateway, tenants, relay):
+    cached = type(api)(make_gateway(public_cache_ttl=300).test_client())
+    relay("feedback")
+    first = wait_for(lambda: (r := cached.get("/api/v1/public/questions")).headers.get("ETag") and r, message="etag")
+    assert first.json["total"] == 0
+    assert cached.get("/api/v1/public/questions", headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+    asked = api.post("/api/v1/questions", json={**QUESTION, "tenant_id": tenants["LDLD-HN"]}).json
+    path = f"/api/v1/questions/{asked['id']}"
+    admin = api.as_(login("hanoi.admin"))
+    admin.post(f"{path}/answer", json=ANSWER)
+    admin.post(f"{path}/approve")
+    admin.post(f"{path}/publish", json={})
+    fresh = wait_for(lambda: (r := cached.get("/api/v1/public/questions")).json["total"] == 1 and r, message="refresh")
+    assert fresh.headers["ETag"] != first.headers["ETag"]
+
+
+def test_a_merge_from_accounts_moves_open_questions_to_the_surviving_federation(api, login, tenants, relay):
+    asked = api.post("/api/v1/questions", json={**QUESTION, "tenant_id": tenants["LDLD-DN"]}).json
+    danang = api.as_(login("danang.admin"))
+    due = danang.get(f"/api/v1/questions/{asked['id']}").json["due_at"]
+    office = api.as_(login("admin"))
+    assert (
+        office.post(f"/api/v1/tenants/{tenants['LDLD-DN']}/merge", json={"into": tenants["LDLD-HN"]}).status_code == 200
+    )
+    relay("accounts")
+    responder = api.as_(login("hanoi.responder"))
+    moved = wait_for(
+        lambda: (r := responder.get(f"/api/v1/questions/{asked['id']}")).status_code == 200 and r.json,
+        message="the question to move",
+    )
+    assert moved["tenant_id"] == tenants["LDLD-HN"] and moved["due_at"] == due
+    assert [a["action"] for a in moved["activity"]] == ["receive", "merge"]
