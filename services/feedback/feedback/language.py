@@ -68,9 +68,10 @@ _SYLLABLES = _words("vi_syllables.txt")
 _PLAIN = _words("vi_plain.txt")
 _ENGLISH = _words("en_common.txt")
 
-# Forms a Vietnamese syllable takes when its marks are left out.
+# Forms a Vietnamese syllable takes when its marks are left out, and how much an unmarked
+# word says that marks are missing: nothing when it is correct as it stands (PLAIN) or an
+# English word too (ENGLISH), much otherwise (STRONG).
 VIETNAMESE_FOLDED = frozenset(_fold(word) for word in _SYLLABLES) | _PLAIN
-# Unmarked forms that are not evidence of missing marks: correct as they stand, or English.
 PLAIN = frozenset(_PLAIN)
 ENGLISH = frozenset((_ENGLISH & VIETNAMESE_FOLDED) - PLAIN)
 STRONG = frozenset(VIETNAMESE_FOLDED - PLAIN - ENGLISH)
@@ -108,37 +109,9 @@ _MIN_STRONG = 2
 _MAX_MARKED_SHARE = 0.25
 _MIN_MARKED_SHARE = 0.3
 _LONGEST_NAME = 5
-# Common surnames (leaving out those that are also common words: Mai, Cao, Lương...) and
-# middle names that mark a person's name.
-_SURNAMES = frozenset(
-    [
-        "nguyen",
-        "tran",
-        "le",
-        "pham",
-        "hoang",
-        "huynh",
-        "phan",
-        "vu",
-        "vo",
-        "dang",
-        "bui",
-        "ho",
-        "ngo",
-        "duong",
-        "ly",
-        "dinh",
-        "trinh",
-        "truong",
-        "doan",
-        "luu",
-        "quach",
-        "vuong",
-        "hua",
-        "trieu",
-        "phung",
-    ]
-)
+# A capitalised run opening a sentence is a person's name when it starts with a common
+# surname or holds a middle name marking one.
+_SURNAMES = frozenset(_fold(word) for word in _words("vi_surnames.txt"))
 _NAME_MARKERS = frozenset({"van", "thi"})
 _ALL_PLAIN_WORDS = 5
 

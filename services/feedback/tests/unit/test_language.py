@@ -122,6 +122,11 @@ def test_a_person_opening_a_sentence_is_a_name_but_an_unaccented_title_case_titl
     assert not looks_unaccented_vietnamese("Chế Độ Thai Sản", min_words=3)
 
 
+@pytest.mark.parametrize("title", ["Phan Anh Ve Luong", "Dang Ky Cong Doan", "Ho So Thai San", "Luu Y Khi Ky"])
+def test_a_title_opening_with_a_word_that_is_also_a_surname_is_still_judged(title):
+    assert looks_unaccented_vietnamese(title, min_words=3)
+
+
 VOCABULARY = (
     "công đoàn trả lương chậm quá Tôi hỏi về chế độ HĐLĐ Nguyễn Văn An Đà Nẵng "
     "cong doan tra luong cham qua toi hoi ve che do cho anh em xin tin ty ko dc "
