@@ -213,3 +213,27 @@ def test_precision_and_recall_of_refusal_on_the_labelled_set():
     )
     assert precision >= 0.95
     assert recall >= 0.95
+
+
+def strip_marks(text):
+    """The text as typed on a keyboard without Vietnamese input: marks dropped, đ → d."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def test_the_marked_sentences_of_the_set_are_refused_once_their_marks_are_stripped():
+    """A check the set's author cannot tune: every sentence written with marks (at least six
+    words, half of them marked; address and name lines left out), typed again without."""
+    marked_sentences = [
+        sentence
+        for category, label, sentence in labelled_rows()
+        if label == "accept"
+        and category != "names-addresses-numbers-urls"
+        and len(sentence.split()) >= 6
+        and _classify(sentence)[0] * 2 >= len(sentence.split())
+    ]
+    missed = [sentence for sentence in marked_sentences if not looks_unaccented_vietnamese(strip_marks(sentence))]
+    recall = 1 - len(missed) / len(marked_sentences)
+    print(f"\n{len(marked_sentences)} marked sentences stripped of their marks: recall {recall:.3f}, missed {missed}")
+    assert len(marked_sentences) >= 150
+    assert recall >= 0.95
