@@ -391,10 +391,12 @@ def import_members(_args):
     """Nhập sổ đoàn viên từ tệp CSV (quản trị đơn vị): tạo tài khoản đoàn viên kèm mã kích hoạt."""
     actor = current_actor()
     _member_upload_cap()
-    result = call("accounts", "import_members", actor, _uploaded_csv(), query_args(), timeout=MEMBER_IMPORT_TIMEOUT)
+    args = ("accounts", "import_members", actor, _uploaded_csv(), query_args())
     if request.accept_mimetypes.best_match(["application/json", "text/csv"]) == "text/csv":
+        result = call(*args, timeout=MEMBER_IMPORT_TIMEOUT)
         return _sheet_csv(result["credentials"], MEMBER_CREDENTIAL_COLUMNS, "ma-kich-hoat-doan-vien.csv")
-    return result
+    # JSON passes through as the service wrote it: a sheet of 10⁵ tokens is not decoded and re-encoded.
+    return forward(*args, timeout=MEMBER_IMPORT_TIMEOUT)
 
 
 @members.route("", methods=["GET"])

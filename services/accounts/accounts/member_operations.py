@@ -119,13 +119,18 @@ class MemberOperations:
                 token_for(user_id, row.number, row.full_name, usernames[row.number])
             store.insert_many(users, roles, register, tokens)
 
+            # Every changed member gets every field the file carries (same keys in each row,
+            # so the store can write them in one statement per table).
+            carried = rules.carried_fields(parsed.names)
+            account_fields = [f for f in ("full_name", "unit_id", "phone", "email") if f in carried]
             member_updates, user_updates = [], []
             for current, changes in plan.update:
-                member_updates.append({"id": current.id, **changes, "updated_at": now})
-                # The account mirrors what a sign-in page shows: name, unit, contact.
-                account = {k: v for k, v in changes.items() if k in ("full_name", "unit_id", "phone")}
-                if "email" in changes:
-                    account["email"] = changes["email"] or ""
+                wanted = {f: changes.get(f, getattr(current, f)) for f in carried}
+                member_updates.append({"id": current.id, **wanted, "updated_at": now})
+                # The account mirrors the register: name, unit, contact.
+                account = {f: wanted[f] for f in account_fields}
+                if "email" in account:
+                    account["email"] = account["email"] or ""
                 if account:
                     user_updates.append({"id": current.user_id, **account})
             store.update_many(member_updates, user_updates)

@@ -10,7 +10,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 from accounts.domain import EMAIL_RE
 from platform_shared.errors import InvalidInput
@@ -248,18 +248,23 @@ def _check_row(number, rec, names, errors, today):
     return MemberRow(number, member_number, full_name, birth_date, gender, phone, email, unit_code, joined_on)
 
 
-_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_VN_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 
 
 def _date(rec, column, number, names, errors):
+    """31/12/1990, 31-12-1990, 31.12.1990 or 1990-12-31 (regular expressions: strptime is slow at 10⁵ rows)."""
     value = rec.get(column)
     if not value:
         return None
-    for fmt in _DATE_FORMATS:
-        try:
-            return datetime.strptime(value, fmt).date()
-        except ValueError:
-            continue
+    iso, vn = _ISO_DATE.match(value), _VN_DATE.match(value)
+    try:
+        if iso:
+            return date(int(iso[1]), int(iso[2]), int(iso[3]))
+        if vn:
+            return date(int(vn[3]), int(vn[2]), int(vn[1]))
+    except ValueError:
+        pass
     errors.add(number, names[column], f"{LABELS[column]} «{value}» không hợp lệ; dùng dạng 31/12/1990 hoặc 1990-12-31.")
     return None
 
@@ -289,9 +294,7 @@ def plan_members(parsed, existing, units, *, reissue=False):
             unit_ids[row.row] = found[0]
     errors.raise_if_any()
 
-    carried = set(names) - {"member_number", "unit_code"}
-    if "unit_code" in names:
-        carried.add("unit_id")
+    carried = carried_fields(names)
     for row in parsed.rows:
         current = existing.get(row.number)
         if current is None:
@@ -314,6 +317,14 @@ def plan_members(parsed, existing, units, *, reissue=False):
         if reissue and current.user_status == "invited":
             plan.reissue.append(current)
     return plan
+
+
+def carried_fields(names):
+    """The register fields a file sets (its optional columns; member_number is the key)."""
+    carried = [f for f in UPDATABLE if f in names]
+    if "unit_code" in names:
+        carried.append("unit_id")
+    return carried
 
 
 def unit_id_of(row, units):
