@@ -40,6 +40,12 @@ STATUS_LABELS = {
     "merged": "Đã hợp nhất vào đơn vị khác",
 }
 
+PART_LABELS = {
+    "content": "thông tin, tuyên truyền",
+    "feedback": "«Công nhân hỏi – Công đoàn trả lời»",
+    "polls": "trưng cầu ý kiến",
+}
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -258,8 +264,9 @@ class SemiannualReports:
         missing = sorted(part for part, values in figures.items() if not values.get("available"))
         if missing:
             # A submitted report is frozen: it must not keep "no figures" forever.
+            parts = ", ".join(PART_LABELS[part] for part in missing)
             raise Unavailable(
-                "Chưa lấy được đủ số liệu để gửi báo cáo. Vui lòng thử lại sau ít phút.",
+                f"Chưa lấy được số liệu phần {parts} nên chưa gửi được báo cáo. Vui lòng thử lại sau ít phút.",
                 code="REPORT_FIGURES_UNAVAILABLE",
                 details={"parts": missing},
             )

@@ -57,7 +57,7 @@ def _render(name, data):
 
 
 def _file(filename, content_type, data):
-    return {"filename": filename, "content_type": content_type, "content": base64.b64encode(data).decode("ascii")}
+    return {"filename": filename, "content_type": content_type, "content_b64": base64.b64encode(data).decode("ascii")}
 
 
 class ReportsRpc:
@@ -112,12 +112,12 @@ class ReportsRpc:
 
     @rpc(expected_exceptions=EXPECTED)
     def export_semiannual_report(self, actor, report_id, args=None):
-        """``{filename, content_type, content (base64)}`` of a report as PDF or XLSX."""
+        """``{filename, content_type, content_b64}`` of a report as PDF or XLSX."""
         return _file(*self._reports().export(Actor.load(actor), report_id, args, _render))
 
     @rpc(expected_exceptions=EXPECTED)
     def export_semiannual_rollup(self, actor, args=None):
-        """``{filename, content_type, content (base64)}``: the roll-up as XLSX (overseers)."""
+        """``{filename, content_type, content_b64}``: the roll-up as XLSX (overseers)."""
         return _file(*self._reports().export_rollup(Actor.load(actor), args, _render))
 
     @every("REPORTS_REMINDER_INTERVAL_SECONDS", 3600)
