@@ -198,3 +198,38 @@ def test_count_members_for_polls(api, login, accounts_service):
             rpc.count_members(admin, [hanoi_id])
         with pytest.raises(InvalidInput):
             rpc.count_members(SYSTEM.dump(), ["not-an-id"])
+
+
+def test_a_merge_moves_members_and_refuses_clashing_member_numbers(api, login):
+    office = api.as_(login("admin"))
+    hanoi = api.as_(login("hanoi.admin"))
+    danang = api.as_(login("danang.admin"))
+    hn_id = hanoi.get("/api/v1/me").json["tenant"]["id"]
+    dn_id = danang.get("/api/v1/me").json["tenant"]["id"]
+    upload(hanoi, MEMBERS)
+    assert upload(danang, "member_number,full_name,phone\nHN-000001,Trùng Số Thẻ,0905000001\n").status_code == 200
+    clash = office.post(f"/api/v1/tenants/{dn_id}/merge", json={"into": hn_id})
+    assert clash.status_code == 409 and clash.json["code"] == "MEMBER_NUMBER_CLASH"
+    assert "HN-000001" in clash.json["message"]
+    assert office.get(f"/api/v1/tenants/{dn_id}").json["status"] == "active"
+
+
+def test_a_merge_brings_the_merged_tenants_members_along(api, login):
+    office = api.as_(login("admin"))
+    hanoi = api.as_(login("hanoi.admin"))
+    hn_id = hanoi.get("/api/v1/me").json["tenant"]["id"]
+    dn_id = api.as_(login("danang.admin")).get("/api/v1/me").json["tenant"]["id"]
+    upload(hanoi, MEMBERS)
+    upload(api.as_(login("danang.admin")), "member_number,full_name,phone\nDN-1,Phan Văn Đức,0905000001\n")
+    assert office.post(f"/api/v1/tenants/{dn_id}/merge", json={"into": hn_id}).status_code == 200
+    assert hanoi.get("/api/v1/members?q=DN-1").json["items"][0]["full_name"] == "Phan Văn Đức"
+    assert hanoi.get("/api/v1/members").json["total"] == 4
+
+
+def test_the_demo_member_file_imports_into_the_demo_federation(api, login):
+    from pathlib import Path
+
+    demo_file = Path(__file__).parents[2] / "services/accounts/demo/members-ha-noi.csv"
+    result = upload(api.as_(login("hanoi.admin")), demo_file.read_text(encoding="utf-8"))
+    assert result.status_code == 200, result.json
+    assert result.json["created"] == 5
