@@ -262,6 +262,55 @@ def pdf_text(pdf):
     return "\n".join(lines)
 
 
+def pdf_glyphs(pdf):
+    """Every character drawn, with the outline the embedded font subset draws for it:
+    ``[(char, glyph name, number of contours)]`` (composite glyphs count -1)."""
+    import io as _io
+
+    objects = _objects(pdf)
+
+    def ref(dictionary, key):
+        return int(re.search(rb"/" + key + rb" (\d+) 0 R", dictionary).group(1))
+
+    fonts = {}
+    for dictionary, _ in objects.values():
+        for name, number in re.findall(rb"/(F\d+) (\d+) 0 R", dictionary):
+            font = objects[int(number)][0]
+            descendant = objects[int(re.search(rb"/DescendantFonts \[(\d+) 0 R\]", font).group(1))][0]
+            cid_to_gid = objects[ref(descendant, b"CIDToGIDMap")][1]
+            descriptor = objects[ref(descendant, b"FontDescriptor")][0]
+            program = TTFont(_io.BytesIO(objects[ref(descriptor, b"FontFile2")][1]))
+            cmap = objects[ref(font, b"ToUnicode")][1]
+            fonts[name] = (
+                {
+                    int(a, 16): bytes.fromhex(b.decode()).decode("utf-16-be")
+                    for a, b in re.findall(rb"<([0-9A-Fa-f]{4})>\s*<([0-9A-Fa-f]+)>", cmap)
+                },  # fmt: skip
+                cid_to_gid,
+                program,
+            )
+    drawn = []
+    for dictionary, stream in objects.values():
+        if stream is None or b"Length1" in dictionary or b"BT" not in stream:
+            continue
+        current = None
+        shows = rb"/(F\d+) [0-9.]+ Tf|(\((?:\\.|[^\\)])*\))\s*Tj|\[((?:\\.|[^\\\]])*)\]\s*TJ"
+        for font, single, array in re.findall(shows, stream, re.S):
+            if font:
+                current = fonts[font]
+                continue
+            to_unicode, cid_to_gid, program = current
+            order, glyf = program.getGlyphOrder(), program["glyf"]
+            for literal in re.findall(rb"\(((?:\\.|[^\\)])*)\)", single or array, re.S):
+                raw = _unescape(literal)
+                for i in range(0, len(raw), 2):
+                    cid = int.from_bytes(raw[i : i + 2], "big")
+                    gid = int.from_bytes(cid_to_gid[2 * cid : 2 * cid + 2], "big")
+                    name = order[gid]
+                    drawn.append((to_unicode.get(cid, "\ufffd"), name, glyf[name].numberOfContours))
+    return drawn
+
+
 def test_the_report_pdf_embeds_a_font_with_vietnamese_glyphs_and_the_text_reads_back():
     pdf = render.report_pdf(REPORT)
     assert pdf.startswith(b"%PDF")
@@ -275,6 +324,12 @@ def test_the_report_pdf_embeds_a_font_with_vietnamese_glyphs_and_the_text_reads_
     assert "chưa có số liệu" in text  # feedback figures were unavailable
     assert "Gồm số liệu của Liên đoàn Lao động tỉnh Quảng Nam từ ngày hợp nhất 01/03/2026." in text
     assert "\ufffd" not in text
+    # The embedded font really draws each Vietnamese letter: a glyph with an outline, not .notdef.
+    letters = [(ch, name, contours) for ch, name, contours in pdf_glyphs(pdf) if not ch.isspace()]
+    blank = [(ch, name) for ch, name, contours in letters if name == ".notdef" or contours == 0]
+    assert blank == []
+    written = {ch for ch in EVALUATION + REPORT["tenant_name"] if ord(ch) > 0x7F and not ch.isspace()}
+    assert written <= {ch for ch, _, _ in letters} and len(written) >= 15
 
 
 def test_every_vietnamese_letter_has_a_glyph_in_the_embedded_font():
