@@ -58,6 +58,8 @@ def environment(port):
     env.setdefault("MEDIA_URL_SIGNING_KEY", secret_file(VAR / "media-signing-key"))
     env.setdefault("MEDIA_HTTP_ADDRESS", f"127.0.0.1:{free_port(8010)}")
     env.setdefault("MEDIA_HTTP_URL", f"http://{env['MEDIA_HTTP_ADDRESS']}")
+    # Poll receipts are signed by the gateway; every gateway process needs the same key.
+    env.setdefault("POLLS_RECEIPT_SECRET", secret_file(VAR / "polls-receipt-key"))
     for name in SERVICES:
         env.setdefault(f"{name.upper()}_DATABASE_URL", f"sqlite:///{VAR / (name + '.db')}")
     env["GATEWAY_PORT"] = str(port)
@@ -118,6 +120,7 @@ def main():
     url = f"http://127.0.0.1:{port}"
     try:
         if wait_ready(f"{url}/readyz", procs):
+            demo_poll(url, credentials)
             print(banner(url, credentials), flush=True)
         procs.wait()
     except KeyboardInterrupt:
@@ -127,6 +130,49 @@ def main():
         except subprocess.TimeoutExpired:
             procs.kill()
     return procs.returncode or 0
+
+
+def demo_poll(url, credentials):
+    """One open VGCL-wide poll for the demo (once; hanoi.member can answer it)."""
+    from datetime import UTC, datetime, timedelta
+
+    def call(path, body=None, token=None):
+        request = urllib.request.Request(
+            url + path,
+            data=None if body is None else json.dumps(body).encode(),
+            headers={"Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})},
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return json.loads(response.read())
+
+    title = "Lấy ý kiến đoàn viên về bữa ăn ca (demo)"
+    try:
+        token = call("/api/v1/auth/login", {"username": "admin", "password": credentials["admin"]})["access_token"]
+        if any(p["title"] == title for p in call("/api/v1/polls?per_page=100", token=token)["items"]):
+            return
+        now = datetime.now(UTC)
+        poll = call(
+            "/api/v1/polls",
+            {
+                "title": title,
+                "opens_at": now.isoformat(),
+                "closes_at": (now + timedelta(days=30)).isoformat(),
+                "audience": {"all": True},
+                "questions": [
+                    {"text": "Anh/chị đánh giá chất lượng bữa ăn ca?", "kind": "rating"},
+                    {
+                        "text": "Điều cần cải thiện nhất?",
+                        "kind": "single",
+                        "options": [{"label": "Định lượng"}, {"label": "Vệ sinh"}, {"label": "Thực đơn"}],
+                    },
+                    {"text": "Ý kiến khác", "kind": "text", "required": False},
+                ],
+            },
+            token,
+        )
+        call(f"/api/v1/polls/{poll['id']}/open", {}, token)
+    except Exception as exc:  # the demo runs without it
+        print(f"demo poll not created: {exc}", file=sys.stderr)
 
 
 def banner(url, credentials):

@@ -203,8 +203,8 @@ def record_batch(session, items, *, now, rules):
                         "created_at": now,
                     }
                 )
-    outcome["counted"] += len(inserted)
     if inserted:
+        outcome["counted"] += len(inserted)
         _add_tallies(session, accepted, inserted)
     if texts:
         session.execute(dialect_insert(session, TextAnswer), texts)

@@ -1,0 +1,117 @@
+"""The bulk writer on the embedded SQLite database (``make run``): counted, duplicate,
+redelivered and rejected responses, and the tallies they leave."""
+
+import json
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from platform_shared.actor import Actor
+from platform_shared.clock import FrozenClock
+from platform_shared.database import SessionFactory, make_engine
+from platform_shared.migrations import upgrade
+from polls import intake
+from polls.manifest import MANIFEST
+from polls.operations import PollsApp
+
+NOW = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)
+HN, DN = str(uuid.uuid4()), str(uuid.uuid4())
+ADMIN = Actor(user_id=str(uuid.uuid4()), tenant_id=HN, roles=frozenset({"platform_admin"}))
+
+
+@pytest.fixture
+def app(tmp_path):
+    url = f"sqlite:///{tmp_path / 'polls.db'}"
+    upgrade(MANIFEST.migrations_dir, url)
+    app = PollsApp(SessionFactory(make_engine(url)), clock=FrozenClock(NOW))
+    app.sync_tenants(
+        [
+            {"id": HN, "code": "HN", "name": "Hà Nội", "kind": "provincial_federation", "status": "active"},
+            {"id": DN, "code": "DN", "name": "Đà Nẵng", "kind": "provincial_federation", "status": "active"},
+        ]
+    )
+    return app
+
+
+@pytest.fixture
+def poll(app):
+    created = app.create_poll(
+        ADMIN,
+        {
+            "title": "Phiếu thử",
+            "opens_at": (NOW - timedelta(hours=1)).isoformat(),
+            "closes_at": (NOW + timedelta(hours=1)).isoformat(),
+            "audience": {"tenant_ids": [HN]},
+            "questions": [
+                {"text": "Một", "kind": "single", "options": [{"label": "A"}, {"label": "B"}]},
+                {"text": "Tự do", "kind": "text", "required": False},
+            ],
+        },
+    )
+    return app.transition(ADMIN, created["id"], "open")
+
+
+def message(poll_id, member=None, tenant=HN, answers=None, receipt=None, at=NOW):
+    body = {
+        "receipt": receipt or str(uuid.uuid4()),
+        "poll_id": poll_id,
+        "member_id": member or str(uuid.uuid4()),
+        "tenant_id": tenant,
+        "answers": {"q1": "o1"} if answers is None else answers,
+        "received_at": at.isoformat(),
+    }
+    return intake.parse(json.dumps(body))
+
+
+def write(app, items):
+    with app.sessions.transaction() as session:
+        return intake.record_batch(session, items, now=NOW, rules=intake.RulesCache())
+
+
+def test_one_response_per_member_duplicates_and_redeliveries(app, poll):
+    member = str(uuid.uuid4())
+    first = message(poll["id"], member, answers={"q1": "o2", "q2": "Cần thêm nhà trẻ"})
+    outcome = write(app, [first, message(poll["id"], member), message(poll["id"])])
+    assert outcome == {"counted": 2, "duplicate": 1}
+    again = intake.parse(json.dumps({**json.loads(_body(first)), "answers": {"q1": "o2"}}))
+    assert write(app, [again]) == {"redelivered": 1}  # the same receipt once more: nothing changes
+
+    results = app.results(ADMIN, poll["id"])
+    assert results["respondents"] == 2
+    assert [o["count"] for o in results["questions"][0]["options"]] == [None, None]  # 2 < 5: suppressed
+    assert app.get_receipt(Actor(user_id=member, tenant_id=HN, roles=frozenset({"member"})), first["receipt"]) == {
+        "status": "counted",
+        "poll_id": poll["id"],
+    }
+    texts = app.text_answers(ADMIN, poll["id"], {"status": "pending"})
+    assert [t["text"] for t in texts["items"]] == ["Cần thêm nhà trẻ"]
+
+
+def _body(item):
+    return json.dumps({k: v for k, v in item.items() if not k.startswith("_")})
+
+
+def test_what_the_gateway_should_not_have_let_through_is_rejected_with_the_reason(app, poll):
+    late = message(poll["id"], at=NOW + timedelta(hours=2))
+    outsider = message(poll["id"], tenant=DN)
+    wrong = message(poll["id"], answers={"q1": "o9"})
+    unknown = message(str(uuid.uuid4()))
+    assert write(app, [late, outsider, wrong, unknown]) == {"rejected": 4}
+    reasons = {
+        name: app.get_receipt(Actor(user_id=item["member_id"], tenant_id=HN, roles=frozenset()), item["receipt"])
+        for name, item in (("late", late), ("outsider", outsider), ("wrong", wrong))
+    }
+    assert all(r["status"] == "rejected" for r in reasons.values())
+    assert "đã đóng" in reasons["late"]["reason"]
+    assert "không thuộc đối tượng" in reasons["outsider"]["reason"]
+    assert "q1" in reasons["wrong"]["reason"]
+    assert app.results(ADMIN, poll["id"])["respondents"] == 0
+
+
+def test_a_receipt_is_told_only_to_its_member(app, poll):
+    item = message(poll["id"])
+    write(app, [item])
+    stranger = Actor(user_id=str(uuid.uuid4()), tenant_id=HN, roles=frozenset({"member"}))
+    assert app.get_receipt(stranger, item["receipt"]) is None
+    assert intake.parse(b"not json") is None
