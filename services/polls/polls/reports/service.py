@@ -9,14 +9,14 @@ import base64
 import logging
 
 from nameko.dependency_providers import Config
-from nameko.exceptions import MethodNotFound, RemoteError
+from nameko.exceptions import IncorrectSignature, MethodNotFound, RemoteError
 
 from platform_shared import inbox, transport
 from platform_shared.actor import SYSTEM, Actor
 from platform_shared.clock import Clock
 from platform_shared.contracts import accounts as accounts_events
 from platform_shared.dependencies import in_thread
-from platform_shared.errors import Unavailable
+from platform_shared.errors import PlatformError, Unavailable
 from platform_shared.handlers import handle_event
 from platform_shared.rpc import ServiceRpc, rpc
 from platform_shared.timers import every
@@ -38,8 +38,10 @@ class RpcSources:
             return getattr(getattr(self._service, proxy_name), method)(SYSTEM.dump(), *args)
         except (Unavailable, MethodNotFound) as exc:
             log.warning("report figures: %s.%s unavailable: %s", proxy_name, method, exc)
-        except RemoteError as exc:
-            log.error("report figures: %s.%s failed: %s", proxy_name, method, exc)
+        except (PlatformError, IncorrectSignature, RemoteError) as exc:
+            # E.g. a tenant the other service does not know yet: that part has no figures,
+            # the report itself still answers.
+            log.error("report figures: %s.%s failed: %r", proxy_name, method, exc)
         return None
 
     def content_figures(self, tenant_id, start, end):
