@@ -160,6 +160,13 @@ def test_a_file_over_the_cap_is_413_and_changes_nothing(api, login, gateway_app,
     assert member_rows(databases) == 0
 
 
+def test_a_member_file_may_exceed_the_general_upload_limit(api, login, gateway_app):
+    general = gateway_app.config["MAX_CONTENT_LENGTH"]
+    padded = MEMBERS.splitlines()[0] + "\n" + "\n" * (general + 1000)  # blank lines are skipped
+    response = upload(api.as_(login("hanoi.admin")), padded)
+    assert response.status_code == 422 and response.json["errors"][0]["row"] == 2
+
+
 def test_another_tenants_admin_cannot_import_into_or_see_this_register(api, login):
     hanoi = api.as_(login("hanoi.admin"))
     upload(hanoi, MEMBERS)
