@@ -252,3 +252,35 @@ def test_free_text_answers_are_listed_once_a_moderator_approves_them(hanoi, poll
     )
     assert approved.status_code == 200
     assert [a["text"] for a in member.get(f"/api/v1/polls/{poll['id']}/text-answers").json["items"]] == [GOOD["q4"]]
+
+
+def test_results_are_exported_as_csv_xlsx_and_a_chart_per_question(vgcl, polls_api, member_token):
+    import io
+
+    from openpyxl import load_workbook
+
+    poll = open_poll(vgcl, audience={"all": True})
+    sent = []
+    for _ in range(5):
+        member = polls_api.as_(member_token("LDLD-HN"))
+        sent.append(
+            (member, member.post(f"/api/v1/polls/{poll['id']}/responses", json={"answers": GOOD}).json["receipt"])
+        )
+    for member, receipt in sent:
+        settled(member, receipt)
+
+    csv = vgcl.get(f"/api/v1/polls/{poll['id']}/results/export?format=csv")
+    assert csv.status_code == 200 and csv.headers["Content-Type"].startswith("text/csv")
+    text = csv.data.decode("utf-8-sig")
+    assert "Hài lòng" in text and "attachment" in csv.headers["Content-Disposition"]
+    xlsx = vgcl.get(f"/api/v1/polls/{poll['id']}/results/export?format=xlsx")
+    assert xlsx.status_code == 200
+    book = load_workbook(io.BytesIO(xlsx.data))
+    cells = [str(c) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for c in row if c]
+    assert any("Chăm lo đời sống" in c for c in cells)
+    chart = vgcl.get(f"/api/v1/polls/{poll['id']}/questions/q1/chart.png")
+    assert chart.status_code == 200 and chart.data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert vgcl.get(f"/api/v1/polls/{poll['id']}/questions/q9/chart.png").status_code == 404
+    assert vgcl.get(f"/api/v1/polls/{poll['id']}/results/export?format=pdf").status_code == 422
+    outsider = polls_api.as_(member_token("LDLD-DN"))
+    assert outsider.get(f"/api/v1/polls/{poll['id']}/results/export?format=csv").status_code == 403
