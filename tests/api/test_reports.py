@@ -219,6 +219,9 @@ def test_tenant_boundaries_and_bad_input(everything, polls_api, login, ids):
     assert polls_api.as_(login("hanoi.contributor")).get(REPORTS).status_code == 403
     assert polls_api.as_(login("laodong.editor")).get(f"{REPORTS}/overview").status_code == 403
     assert hanoi.get(f"{REPORTS}/overview").status_code == 403
+    office = polls_api.as_(login("admin"))
+    assert office.get(f"{REPORTS}/overview", query_string={"period": period}).json["counts"]["expected"] == 5
+    assert office.get(url).status_code == 200 and office.get(url).json["allowed_actions"] == []
     assert hanoi.get(f"{REPORTS}/rollup").status_code == 403
     desk = polls_api.as_(login("tuyengiao.editor"))
     refused = desk.post(f"{url}/submit", json={"evaluation": "Ban Tuyên giáo gửi hộ"})
@@ -289,6 +292,9 @@ def test_after_a_merge_the_survivors_report_takes_the_merged_tenants_figures(
             "ends": hanoi_report["ends"],
         }
     ]
+    # Đà Nẵng's question of today counts once: in Hà Nội's report (from the merge day on).
+    assert hanoi_report["figures"]["feedback"]["received"] == 1
+    assert desk.get(f"{REPORTS}/{danang_report['id']}").json["figures"]["feedback"]["received"] == 0
     closed = desk.get(f"{REPORTS}/{danang_report['id']}").json
     assert closed["status"] == "merged" and closed["allowed_actions"] == []
     with databases.sessions("polls").read() as session:
