@@ -320,8 +320,10 @@ class SemiannualReports:
         for tenant in tenants.values():
             if not self._reporting(tenant):
                 continue
+            if tenant["status"] == "merged" and tenant["id"] not in merges:
+                continue  # merged, but when is not known: no period can be attributed
             gone = domain.reporting_status(tenant, merges, period)
-            if gone == "gone" or (tenant["status"] == "merged" and gone is None and tenant["merged_into_id"]):
+            if gone == "gone":
                 continue
             report = reports.get(tenant["id"])
             if gone == "merged" and not (report and report.status == "submitted"):

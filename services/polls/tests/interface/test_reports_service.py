@@ -117,6 +117,11 @@ def test_the_merge_handler_records_the_merge_once_and_closes_the_merged_tenants_
     overview = reports.overview(SYSTEM, {"period": "2026-H2"})
     assert {i["tenant_code"]: i["status"] for i in overview["items"]}["LDLD-DN"] == "merged"
     assert overview["counts"] == {"expected": 2, "submitted": 0, "not_submitted": 2, "merged": 1}
+    with sessions.transaction() as session:  # as the polls core's tenant copy records it
+        copy = session.get(TenantCopy, DN)
+        copy.status, copy.merged_into_id, copy.merged_at = "merged", HN, at(2026, 9, 15)
+    before = reports.overview(SYSTEM, {"period": "2026-H1"})  # the period before the merge
+    assert {i["tenant_code"]: i["status"] for i in before["items"]}["LDLD-DN"] == "submitted"
     later = reports.overview(SYSTEM, {"period": "2027-H1"})
     assert "LDLD-DN" not in {i["tenant_code"] for i in later["items"]}  # not awaited after the merge
 
