@@ -355,6 +355,7 @@ class Royalties:
             "kind": item.kind,
             "payee_user_id": _str(item.payee_user_id),
             "payee_name": item.payee_name,
+            "asset_id": _str(item.asset_id),
             "share": item.share,
             "section": item.section,
             "genre": item.genre,

@@ -155,6 +155,7 @@ class ItemRead(Schema):
     kind = fields.String(metadata={"description": "author or photo"})
     payee_user_id = fields.String(allow_none=True)
     payee_name = fields.String()
+    asset_id = fields.String(allow_none=True, metadata={"description": "the photo, for a photo credit"})
     share = fields.Integer(metadata={"description": "percent of the work"})
     section = fields.String()
     genre = fields.String()
