@@ -199,7 +199,12 @@ def test_a_federation_compiles_evaluates_submits_and_its_report_is_frozen(
     assert "Liên đoàn Lao động thành phố Hà Nội" in names and "Cộng (các báo cáo đã gửi)" in names
     # ... and any tenant's report, without being able to submit it.
     assert desk.get(url).status_code == 200
-    assert desk.get(REPORTS, query_string={"tenant": "LDLD-DN", "period": period}).json["status"] == "draft"
+    unopened = desk.get(REPORTS, query_string={"tenant": "LDLD-DN", "period": period}).json
+    assert unopened["status"] == "not_started" and unopened["figures"]["content"]["available"] is True
+    assert desk.get(f"{REPORTS}/overview", query_string={"period": period}).json["counts"]["submitted"] == 1
+    assert {i["tenant_code"]: i["status"] for i in desk.get(f"{REPORTS}/overview").json["items"]}["LDLD-DN"] == (
+        "not_started"  # looking at it did not open it
+    )
 
 
 def test_tenant_boundaries_and_bad_input(everything, polls_api, login, ids):
@@ -263,7 +268,8 @@ def test_after_a_merge_the_survivors_report_takes_the_merged_tenants_figures(
 ):
     period = _period_now()
     desk = polls_api.as_(login("tuyengiao.editor"))
-    danang_report = desk.get(REPORTS, query_string={"tenant": "LDLD-DN", "period": period}).json
+    danang_report = polls_api.as_(login("danang.admin")).get(REPORTS, query_string={"period": period}).json
+    assert danang_report["status"] == "draft"
     asked = polls_api.as_(None).post("/api/v1/questions", json={**QUESTION, "tenant_id": ids["LDLD-DN"]})
     assert asked.status_code == 201, asked.json
 

@@ -124,8 +124,16 @@ class SemiannualReports:
         domain.check_started(period, now)
         if not self._reporting(tenant) or domain.reporting_status(tenant, merges, period) == "gone":
             raise NotFound("Đơn vị này không có báo cáo 6 tháng cho kỳ này.", code="REPORT_NOT_FOUND")
-        with self.sessions.transaction() as session:
-            row = Reports(session).ensure(tenant["id"], period.label, now)
+        if actor.tenant_id == tenant["id"]:
+            # The tenant opens its report: from now on it is a draft with an id to act on.
+            with self.sessions.transaction() as session:
+                row = Reports(session).ensure(tenant["id"], period.label, now)
+        else:
+            # An overseer looks: nothing is created, a report nobody opened stays "not started".
+            with self.sessions.read() as session:
+                row = Reports(session).find(tenant["id"], period.label) or Reports.unopened(
+                    tenant["id"], period.label, now
+                )
         return self._view(actor, row, tenants, merges, desk)
 
     def get_by_id(self, actor, report_id):
@@ -145,7 +153,7 @@ class SemiannualReports:
             figures, includes = self.compile(tenant["id"], period, tenants, merges)
             compiled_at = self.clock.now()
         status = row.status
-        if status == "draft" and domain.reporting_status(tenant, merges, period):
+        if status in ("draft", "not_started") and domain.reporting_status(tenant, merges, period):
             status = "merged"
         actions = []
         if status == "draft" and actor.tenant_id == str(row.tenant_id) and "tenant_admin" in actor.roles:

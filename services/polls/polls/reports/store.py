@@ -57,6 +57,18 @@ class Reports:
         )
         return self.session.get(SemiannualReport, ident)
 
+    @staticmethod
+    def unopened(tenant_id, period, now):
+        """The report a tenant has not opened yet, as it would be (not stored)."""
+        return SemiannualReport(
+            id=report_id(tenant_id, period),
+            tenant_id=uuid.UUID(str(tenant_id)),
+            period=period,
+            status="not_started",
+            created_at=now,
+            updated_at=now,
+        )
+
     def of_period(self, period):
         return {
             str(r.tenant_id): r

@@ -116,7 +116,9 @@ class ReportRead(Schema):
     period_label = fields.String()
     starts = fields.Date(metadata={"description": "first day (Vietnam)"})
     ends = fields.Date(metadata={"description": "first day after the period (exclusive)"})
-    status = fields.String(metadata={"description": "draft, submitted or merged"})
+    status = fields.String(
+        metadata={"description": "not_started (not opened by the tenant yet), draft, submitted, merged"}
+    )
     status_label = fields.String()
     evaluation = fields.String(allow_none=True)
     figures = fields.Nested(Figures)
