@@ -107,6 +107,10 @@ def test_the_merge_handler_records_the_merge_once_and_closes_the_merged_tenants_
     for _ in range(2):  # a redelivery changes nothing
         with entrypoint_hook(container, "handle_tenant_merged_for_reports") as handle:
             handle(event)
+    for _ in range(2):  # the timer's entrypoint: whatever today is, a tenant is reminded at most once
+        with entrypoint_hook(container, "remind_semiannual_reports") as remind:
+            reminded = remind()
+    assert reminded == []
     with sessions.read() as session:
         merges = session.scalars(select(ReportTenantMerge)).all()
         statuses = dict(session.execute(select(SemiannualReport.period, SemiannualReport.status)).all())
