@@ -290,3 +290,17 @@ def test_holidays_are_listed_and_edited_by_platform_admins_only(api, login, feed
     assert admin.delete("/api/v1/holidays/2026-11-24").status_code == 200
     assert admin.delete("/api/v1/holidays/2026-11-24").status_code == 404
     assert admin.delete("/api/v1/holidays/hom-nay").status_code == 422
+
+
+def test_staff_search_their_questions_with_or_without_diacritics(api, responder, tenants):
+    asked = ask_as_guest(api, tenants["LDLD-HN"]["id"])
+    ask_as_guest(
+        api,
+        tenants["LDLD-HN"]["id"],
+        category="other",
+        title="Hỏi về thủ tục kết nạp đoàn viên",
+        body="Tôi muốn gia nhập công đoàn cơ sở thì cần chuẩn bị những giấy tờ gì ạ?",
+    )
+    for q in ("luong cham", "lương chậm"):
+        found = responder.get("/api/v1/questions", query_string={"q": q}).json
+        assert [item["id"] for item in found["items"]] == [asked["id"]]

@@ -3,7 +3,7 @@
 from nameko.extensions import DependencyProvider
 
 from feedback import reference
-from feedback.operations import Feedback, Settings
+from feedback.operations import CalendarCache, Feedback, Settings
 from platform_shared.actor import SYSTEM
 from platform_shared.clock import Clock
 from platform_shared.dependencies import sessions_of
@@ -14,6 +14,7 @@ class FeedbackApp(DependencyProvider):
     def setup(self):
         self.settings = Settings.from_config(self.container.config)
         self.clock = Clock()
+        self.calendars = CalendarCache(float(self.container.config.get("FEEDBACK_HOLIDAY_CACHE_SECONDS", 60)))
 
     def start(self):
         # After the Database dependency's setup: the holiday table is there before any deadline.

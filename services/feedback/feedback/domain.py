@@ -3,7 +3,6 @@ rate windows and report thresholds. No nameko, no SQL."""
 
 import re
 import secrets
-from dataclasses import dataclass
 from datetime import timedelta
 
 from platform_shared.errors import Conflict, InvalidInput
@@ -81,23 +80,17 @@ def require_plain_text(text, field):
 # -- rate windows --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Window:
-    started_at: object
-    count: int
+def window_cutoff(now, seconds):
+    """A counter whose window started at or before this instant starts a new window."""
+    return now - timedelta(seconds=seconds)
 
 
-def hit(window, now, *, limit, seconds):
-    """``(new window, retry_after)``: one more request in a fixed window of ``seconds``.
-
-    ``retry_after`` is 0 when the request is allowed, else the seconds until the window ends
-    (the refused request is not counted)."""
-    length = timedelta(seconds=seconds)
-    if window is None or now - window.started_at >= length:
-        window = Window(now, 0)
-    if window.count >= limit:
-        return window, max(1, int((window.started_at + length - now).total_seconds() + 0.999))
-    return Window(window.started_at, window.count + 1), 0
+def retry_after(window_started_at, count, now, *, limit, seconds):
+    """Seconds to wait when ``count`` requests (this one included) in the window exceed ``limit``; else 0."""
+    if count <= limit:
+        return 0
+    ends = window_started_at + timedelta(seconds=seconds)
+    return max(1, int((ends - now).total_seconds() + 0.999))
 
 
 # -- comments --------------------------------------------------------------------------------

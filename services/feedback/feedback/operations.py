@@ -6,6 +6,7 @@ it to ``content.get_article``. The Vietnamese-text rule lives in ``feedback.lang
 """
 
 import logging
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC
@@ -32,6 +33,7 @@ from platform_shared.schemas import feedback as api
 from platform_shared.schemas import load
 
 log = logging.getLogger("feedback")
+HOLIDAY_CACHE_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -70,17 +72,48 @@ def vietnamese_text(text, field, *, min_words=4):
     return text
 
 
+class CalendarCache:
+    """The working calendar, kept for ``seconds``: the holiday table changes a few times a
+    year and every question asked needs it. Edits made through this process clear it at
+    once; another replica's edits are seen within ``seconds``. Owned by the long-lived
+    nameko dependency, shared by its workers."""
+
+    def __init__(self, seconds=HOLIDAY_CACHE_SECONDS):
+        self.seconds = seconds
+        self._entry = None
+
+    def get(self, load_rows):
+        entry = self._entry
+        if entry is not None and entry[0] > time.monotonic():
+            return entry[1]
+        working = calendar.WorkingCalendar.from_rows(load_rows())
+        self._entry = (time.monotonic() + self.seconds, working)
+        return working
+
+    def clear(self):
+        self._entry = None
+
+
 class Feedback:
-    def __init__(self, sessions, *, clock, settings=Settings(), find_article=None):
+    def __init__(self, sessions, *, clock, settings=Settings(), find_article=None, calendars=None):
         self.sessions = sessions
         self.clock = clock
         self.settings = settings
         self.find_article = find_article or (lambda article_id: None)
+        self.calendars = calendars or CalendarCache()
 
     # -- helpers --------------------------------------------------------------------------
 
     def _calendar(self, session):
-        return calendar.WorkingCalendar.from_rows((h.day, h.working_day) for h in Holidays(session).rows())
+        return self.calendars.get(lambda: [(h.day, h.working_day) for h in Holidays(session).rows()])
+
+    def _tracking_code(self, now):
+        """A code from the day's sequence, taken in a statement of its own (autocommit): the
+        sequence row is the hottest row of intake and must not stay locked for a whole
+        transaction. A rolled-back question leaves a gap in the day's numbers, nothing worse."""
+        day = calendar.local_day(now)
+        with self.sessions.read() as session:
+            return domain.tracking_code(day, Sequences(session).next(day))
 
     def _due(self, session, now, tenant):
         return self._calendar(session).due_at(now, self._answer_days(tenant)).astimezone(UTC)
@@ -91,11 +124,11 @@ class Feedback:
     def _throttle(self, keys, now):
         """Count the request against every ``(key, limit, seconds)``; 429 with Retry-After when over one.
 
-        Its own transaction: refused and invalid requests count as well, so a flood of bad
-        input is throttled like any other."""
-        with self.sessions.transaction() as session:
+        Outside the business transaction: every attempt counts, refused ones included, so a
+        flood is throttled however it ends."""
+        with self.sessions.read() as session:  # autocommit: each hit is one short statement of its own
             counters = Counters(session)
-            wait = max(counters.hit(key, now, limit=limit, seconds=seconds) for key, limit, seconds in keys)
+            wait = max([counters.hit(key, now, limit=limit, seconds=seconds) for key, limit, seconds in keys])
         if wait:
             raise RateLimited(
                 f"Bạn gửi quá nhiều lần. Vui lòng thử lại sau {wait} giây.",
@@ -165,8 +198,7 @@ class Feedback:
         guest = data["guest"] if not actor.authenticated else None
         with self.sessions.transaction() as session:
             tenant = self._route(session, actor, data["tenant_id"])
-            day = calendar.local_day(now)
-            code = domain.tracking_code(day, Sequences(session).next(day))
+            code = self._tracking_code(now)
             question = Question(
                 id=uuid.uuid4(),
                 tenant_id=tenant.id,
@@ -185,6 +217,8 @@ class Feedback:
                 public=False,
                 updated_at=now,
             )
+            # Staff search the question as asked; publishing replaces this with the public text.
+            question.search_exact, question.search_folded = search.search_columns(title, body)
             Questions(session, SYSTEM).add(question)
             self._activity(session, question, "receive", None, actor, None, now)
             outbox.add(
@@ -489,7 +523,9 @@ class Feedback:
                 row = Holiday(day=data["day"])
                 session.add(row)
             row.name, row.working_day, row.updated_at = data["name"], data["working_day"], self.clock.now()
-            return _holiday_view(row)
+            view = _holiday_view(row)
+        self.calendars.clear()
+        return view
 
     def delete_holiday(self, actor, day):
         policy.require_platform_admin(actor)
@@ -499,7 +535,8 @@ class Feedback:
             if row is None:
                 raise NotFound.of("holiday", day.isoformat())
             session.delete(row)
-            return {"deleted": day.isoformat()}
+        self.calendars.clear()
+        return {"deleted": day.isoformat()}
 
     # -- public Q&A --------------------------------------------------------------------------------
 

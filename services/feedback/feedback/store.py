@@ -3,7 +3,7 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import and_, case, func, literal, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -21,7 +21,7 @@ from feedback.models import (
     TenantCopy,
     TrackingSequence,
 )
-from platform_shared.database import as_uuid, paginate
+from platform_shared.database import UTCDateTime, as_uuid, paginate
 from platform_shared.errors import NotFound
 
 
@@ -116,7 +116,7 @@ class Questions:
         if assigned_to:
             stmt = stmt.where(Question.assigned_to == uuid.UUID(assigned_to))
         order = [Question.due_at, Question.id] if overdue_at is not None else [Question.received_at.desc(), Question.id]
-        if q:
+        if q is not None:
             stmt = stmt.where(q)
         return paginate(self.session, stmt.order_by(*order), page, per_page)
 
@@ -313,23 +313,25 @@ class CommentSettings:
 
 
 class Counters:
+    """Fixed-window request counters; one atomic upsert per hit, so a hot key (one busy
+    address) is locked for a single statement, not for a whole business transaction."""
+
     def __init__(self, session):
         self.session = session
 
     def hit(self, key, now, *, limit, seconds):
         """Count one request against ``key``; the seconds to wait when over the limit, else 0."""
-        row = self.session.scalars(select(RateCounter).where(RateCounter.key == key).with_for_update()).one_or_none()
-        window = domain.Window(row.window_started_at, row.count) if row else None
-        window, wait = domain.hit(window, now, limit=limit, seconds=seconds)
-        if row is None:
-            self.session.execute(
-                _insert(self.session, RateCounter)
-                .values(key=key, window_started_at=window.started_at, count=window.count)
-                .on_conflict_do_update(index_elements=["key"], set_={"count": RateCounter.count + 1})
-            )
-        else:
-            row.window_started_at, row.count = window.started_at, window.count
-        return wait
+        expired = RateCounter.window_started_at <= domain.window_cutoff(now, seconds)
+        stmt = _insert(self.session, RateCounter).values(key=key, window_started_at=now, count=1)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["key"],
+            set_={
+                "count": case((expired, 1), else_=RateCounter.count + 1),
+                "window_started_at": case((expired, literal(now, UTCDateTime())), else_=RateCounter.window_started_at),
+            },
+        ).returning(RateCounter.window_started_at, RateCounter.count)
+        started_at, count = self.session.execute(stmt).one()
+        return domain.retry_after(started_at, count, now, limit=limit, seconds=seconds)
 
 
 def as_datetime(value):

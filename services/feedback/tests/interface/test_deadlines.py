@@ -187,3 +187,25 @@ def test_the_timer_escalates_overdue_questions(app, clock, start_service, databa
     start_service("feedback", FEEDBACK_ESCALATION_INTERVAL_SECONDS=0.2, FEEDBACK_TENANT_SYNC_INTERVAL_SECONDS=3600)
     wait_for(lambda: events_of(databases, contracts.QUESTION_OVERDUE), message="the overdue fact")
     assert app.get_question(staff(TLD), asked["id"])["escalated_to_id"] == str(TLD)
+
+
+def test_a_holiday_added_by_a_platform_admin_moves_later_deadlines(app):
+    before = datetime.fromisoformat(ask(app)["due_at"])
+    admin = Actor(user_id=str(uuid.uuid4()), tenant_id=None, roles=frozenset({"platform_admin"}))
+    app.put_holiday(admin, {"day": "2026-02-23", "name": "Nghỉ bổ sung"})
+    assert datetime.fromisoformat(ask(app)["due_at"]) == before + timedelta(days=3)  # Friday 27/2 → Monday 2/3
+
+
+def test_rate_counters_count_every_attempt_in_a_fixed_window(databases):
+    from feedback.store import Counters
+
+    sessions = databases.sessions("feedback")
+    start = datetime(2026, 11, 26, 3, 0, tzinfo=UTC)
+
+    def hit(seconds_later):
+        with sessions.read() as session:
+            return Counters(session).hit("k", start + timedelta(seconds=seconds_later), limit=2, seconds=60)
+
+    assert [hit(0), hit(10), hit(20), hit(30)] == [0, 0, 40, 30]
+    assert hit(60) == 0  # a new window
+    assert hit(61) == 0 and hit(62) == 58

@@ -53,15 +53,11 @@ def test_comparisons_and_ampersands_in_plain_text_pass(text):
     assert domain.require_plain_text(text, "body") == text
 
 
-def test_the_rate_window_allows_the_limit_then_says_how_long_to_wait():
-    window = None
-    for _ in range(3):
-        window, wait = domain.hit(window, NOW, limit=3, seconds=60)
-        assert wait == 0
-    window, wait = domain.hit(window, NOW + timedelta(seconds=20), limit=3, seconds=60)
-    assert wait == 40 and window.count == 3
-    window, wait = domain.hit(window, NOW + timedelta(seconds=60), limit=3, seconds=60)
-    assert wait == 0 and window.count == 1
+def test_a_rate_window_allows_the_limit_then_says_how_long_to_wait():
+    assert domain.retry_after(NOW, 3, NOW + timedelta(seconds=5), limit=3, seconds=60) == 0
+    assert domain.retry_after(NOW, 4, NOW + timedelta(seconds=20), limit=3, seconds=60) == 40
+    assert domain.retry_after(NOW, 9, NOW + timedelta(seconds=59.5), limit=3, seconds=60) == 1
+    assert domain.window_cutoff(NOW, 60) == NOW - timedelta(seconds=60)
 
 
 def test_three_distinct_reports_hide_a_published_comment():
