@@ -184,14 +184,15 @@ class SemiannualReports:
     def compile(self, tenant_id, period, tenants, merges):
         """The tenant's figures for the period, its merged tenants' from their merge day on."""
         pieces = domain.slices(tenant_id, merges, period)
-        content = [self.sources.content_figures(p.tenant_id, p.starts.isoformat(), p.ends.isoformat()) for p in pieces]
-        feedback = [
-            self.sources.feedback_figures(p.tenant_id, p.starts.isoformat(), p.ends.isoformat()) for p in pieces
-        ]
+        calls = [("count_members", [p.tenant_id for p in pieces])]
+        for name in ("content_figures", "feedback_figures"):
+            calls += [(name, p.tenant_id, p.starts.isoformat(), p.ends.isoformat()) for p in pieces]
+        answers = self._gather(calls)
+        members, content, feedback = answers[0], answers[1 : 1 + len(pieces)], answers[1 + len(pieces) :]
         figures = {
             "content": domain.add_content(content),
             "feedback": domain.add_feedback(feedback),
-            "polls": self._poll_figures(pieces, tenants),
+            "polls": self._poll_figures(pieces, tenants, members or {}),
         }
         includes = [
             {
@@ -205,8 +206,14 @@ class SemiannualReports:
         ]
         return figures, includes
 
-    def _poll_figures(self, pieces, tenants):
-        members = self.sources.count_members([p.tenant_id for p in pieces]) or {}
+    def _gather(self, calls):
+        """The sources' answers to ``[(method, *args)]``, in order; at once when the sources can."""
+        gather = getattr(self.sources, "gather", None)
+        if gather is not None:
+            return gather(calls)
+        return [getattr(self.sources, name)(*args) for name, *args in calls]
+
+    def _poll_figures(self, pieces, tenants, members):
         items, seen = [], set()
         with self.sessions.read() as session:
             store = PollFigures(session)
