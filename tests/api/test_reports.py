@@ -245,6 +245,8 @@ def test_tenant_boundaries_and_bad_input(everything, polls_api, login, ids):
     assert hanoi.get(f"{REPORTS}/khong-phai-uuid").status_code == 404
     assert hanoi.get(REPORTS, query_string={"period": period, "nam": "2026"}).status_code == 422
     assert hanoi.patch(url, json={"danh_gia": "x"}).status_code == 422
+    no_format = hanoi.get(f"{url}/export")
+    assert no_format.status_code == 422 and list(no_format.json["errors"]) == ["format"]
     assert hanoi.get(url).json["status"] == "draft" and hanoi.get(url).json["evaluation"] is None
 
 

@@ -376,3 +376,11 @@ def test_the_rollup_xlsx_lists_each_tenant_and_the_totals():
     assert rows[4][:5] == ("Liên đoàn Lao động thành phố Hà Nội", "LDLD-HN", "Đã gửi", "30/06/2026 10:00", 31)
     assert rows[5][2] == "Chưa lập báo cáo"
     assert rows[6][0] == "Cộng (các báo cáo đã gửi)" and rows[6][4] == 31
+
+
+def test_a_long_evaluation_flows_onto_further_pages_and_reads_back_whole():
+    sentence = "Công đoàn cơ sở đã tổ chức đối thoại định kỳ với người sử dụng lao động về tiền lương, thưởng. "
+    long = dict(REPORT, evaluation=sentence * 60)
+    pdf = render.report_pdf(long)
+    assert len(re.findall(rb"/Type /Page\b", pdf)) >= 2
+    assert " ".join(pdf_text(pdf).split()).count("đối thoại định kỳ") == 60
