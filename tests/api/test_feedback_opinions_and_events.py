@@ -141,3 +141,54 @@ def test_a_merge_from_accounts_moves_open_questions_to_the_surviving_federation(
     )
     assert moved["tenant_id"] == tenants["LDLD-HN"] and moved["due_at"] == due
     assert [a["action"] for a in moved["activity"]] == ["receive", "merge"]
+
+
+@pytest.mark.parametrize(
+    "who, path, args, field",
+    [
+        ("hanoi.member", "/api/v1/opinions", {"status": "deleted"}, "status"),
+        ("hanoi.member", "/api/v1/opinions", {"topic_id": "khong"}, "topic_id"),
+        ("hanoi.member", "/api/v1/opinions/topics", {"status": "maybe"}, "status"),
+        ("hanoi.member", "/api/v1/opinions/topics", {"per_page": 500}, "per_page"),
+        ("admin", "/api/v1/holidays", {"year": "năm nay"}, "year"),
+        ("hanoi.moderator", "/api/v1/comments", {"page": 0}, "page"),
+    ],
+)
+def test_bad_query_arguments_name_the_field(api, login, feedback_service, who, path, args, field):
+    response = api.as_(login(who)).get(path, query_string=args)
+    assert response.status_code == 422 and field in response.json["errors"], response.json
+
+
+def test_bad_moderation_answers_and_topics_name_the_field(api, login, feedback_service):
+    admin = api.as_(login("hanoi.admin"))
+    for body, field in (({**TOPIC, "title": "Ngắn"}, "title"), ({"title": TOPIC["title"]}, "description")):
+        response = admin.post("/api/v1/opinions/topics", json=body)
+        assert response.status_code == 422 and field in response.json["errors"]
+    topic = admin.post("/api/v1/opinions/topics", json=TOPIC).json
+    given = (
+        api.as_(login("hanoi.member")).post("/api/v1/opinions", json={"topic_id": topic["id"], "body": OPINION}).json
+    )
+    short = admin.post(f"/api/v1/opinions/{given['id']}/answer", json={"answer": "Được"})
+    assert short.status_code == 422 and "answer" in short.json["errors"]
+    assert admin.post("/api/v1/opinions/khong-co/publish").status_code == 404
+
+
+def test_the_openapi_document_lists_the_feedback_paths_with_their_errors(api, feedback_service):
+    paths = api.get("/api/v1/openapi.json").json["paths"]
+    for path, methods in {
+        "/api/v1/questions": ["get", "post"],
+        "/api/v1/questions/track/{tracking_code}": ["get"],
+        "/api/v1/questions/{question_id}/assign": ["post"],
+        "/api/v1/questions/{question_id}/answer": ["post"],
+        "/api/v1/questions/{question_id}/publish": ["post"],
+        "/api/v1/questions/{question_id}/reject": ["post"],
+        "/api/v1/public/questions": ["get"],
+        "/api/v1/opinions": ["get", "post"],
+        "/api/v1/articles/{article_id}/comments": ["get", "post"],
+        "/api/v1/comments/{comment_id}/report": ["post"],
+        "/api/v1/comments/{comment_id}/approve": ["post"],
+        "/api/v1/comments/{comment_id}/hide": ["post"],
+    }.items():
+        for method in methods:
+            responses = paths[path][method]["responses"]
+            assert any(code.startswith("4") for code in responses), f"{method} {path} documents no error"
