@@ -235,13 +235,24 @@ def paced(port, poll_id, tokens, rate, seconds, rng):
 
 
 def fill(uri, poll_id, tenants, count, seed):
-    """``count`` responses of distinct members straight into the queue (then ``settle_depth`` waits for them)."""
+    """``count`` responses of distinct members straight into the queue, every one confirmed.
+
+    Publishes run ahead of the confirms by at most 20,000 (confirms are cumulative), so
+    neither side's buffers fill up; without confirms a close may drop what is in flight."""
     rng = random.Random(seed)
     conn = _amqp(uri)
     channel = conn.channel()
+    channel.confirm_select()
+    acked = [0]
+    channel.events["basic_ack"].add(lambda tag, multiple: acked.__setitem__(0, max(acked[0], tag)))
     received = datetime.now(UTC).isoformat()
-    for _ in range(count):
+    for n in range(1, count + 1):
         channel.basic_publish(_message(poll_id, tenants, rng, received), exchange="", routing_key=QUEUE)
+        if n % 2000 == 0:
+            while acked[0] < n - 20000:
+                conn.drain_events(timeout=30)
+    while acked[0] < count:
+        conn.drain_events(timeout=30)
     conn.close()
 
 

@@ -284,3 +284,35 @@ def test_results_are_exported_as_csv_xlsx_and_a_chart_per_question(vgcl, polls_a
     assert vgcl.get(f"/api/v1/polls/{poll['id']}/results/export?format=pdf").status_code == 422
     outsider = polls_api.as_(member_token("LDLD-DN"))
     assert outsider.get(f"/api/v1/polls/{poll['id']}/results/export?format=csv").status_code == 403
+
+
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"title": None}, "title"),
+        ({"title": 12345}, "title"),
+        ({"questions": "not-a-list"}, "questions"),
+        ({"questions": []}, "questions"),
+        ({"opens_at": "hôm qua"}, "opens_at"),
+        ({"audience": [1, 2]}, "audience"),
+        ({"colour": "đỏ"}, "colour"),
+    ],
+)
+def test_bad_poll_bodies_are_refused_naming_the_field_and_create_nothing(hanoi, change, field):
+    before = hanoi.get("/api/v1/polls").json["total"]
+    body = {"title": "Phiếu", "questions": QUESTIONS, **_window(), **change}
+    refused = hanoi.post("/api/v1/polls", json=body)
+    assert refused.status_code == 422 and field in refused.json["errors"], refused.json
+    assert hanoi.get("/api/v1/polls").json["total"] == before
+
+
+def test_a_response_body_that_is_not_an_answers_object_is_refused(hanoi, polls_api, member_token):
+    poll = open_poll(hanoi)
+    member = polls_api.as_(member_token("LDLD-HN"))
+    url = f"/api/v1/polls/{poll['id']}/responses"
+    for body in ([1, 2], {"answers": [1]}, {"answers": "o1"}):
+        refused = member.post(url, json=body)
+        assert refused.status_code == 422 and "answers" in refused.json["errors"], (body, refused.json)
+    not_json = member.post(url, data="answers=o1", headers={"Content-Type": "text/plain"})
+    assert not_json.status_code == 422
+    assert member.post("/api/v1/polls/not-a-poll/responses", json={"answers": GOOD}).status_code == 404
