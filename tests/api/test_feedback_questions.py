@@ -304,3 +304,15 @@ def test_staff_search_their_questions_with_or_without_diacritics(api, responder,
     for q in ("luong cham", "lương chậm"):
         found = responder.get("/api/v1/questions", query_string={"q": q}).json
         assert [item["id"] for item in found["items"]] == [asked["id"]]
+
+
+def test_tracking_lookups_are_throttled_per_client_address(api, feedback_service):
+    from_one = {"environ_base": {"REMOTE_ADDR": "198.51.100.20"}}
+    codes = [f"HD-20261126-{n:06d}-ABCD" for n in range(60)]
+    assert {api.get(f"/api/v1/questions/track/{code}", **from_one).status_code for code in codes} == {404}
+    refused = api.get("/api/v1/questions/track/HD-20261126-000061-ABCD", **from_one)
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) >= 1
+    elsewhere = api.get(
+        "/api/v1/questions/track/HD-20261126-000061-ABCD", environ_base={"REMOTE_ADDR": "198.51.100.21"}
+    )
+    assert elsewhere.status_code == 404

@@ -65,10 +65,10 @@ class Questions(MethodView):
 
 
 @questions.route("/track/<tracking_code>", methods=["GET"])
-@documented(questions, 404, 503)
+@documented(questions, 404, 429, 503)
 def track(tracking_code):
     """Tra cứu câu hỏi bằng mã: trạng thái và câu trả lời đã đăng (không có thông tin cá nhân)."""
-    return forward("feedback", "track_question", ANONYMOUS, tracking_code)
+    return forward("feedback", "track_question", ANONYMOUS, tracking_code, client_address())
 
 
 @questions.route("/settings")

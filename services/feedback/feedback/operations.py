@@ -44,6 +44,8 @@ class Settings:
     comment_window_seconds: int = 60
     question_limit_address: int = 10
     question_window_seconds: int = 3600
+    track_limit_address: int = 60
+    track_window_seconds: int = 60
     reports_to_hide: int = domain.REPORTS_TO_HIDE
 
     @classmethod
@@ -58,6 +60,8 @@ class Settings:
             comment_window_seconds=get("FEEDBACK_COMMENT_WINDOW_SECONDS", 60),
             question_limit_address=get("FEEDBACK_QUESTION_LIMIT_ADDRESS", 10),
             question_window_seconds=get("FEEDBACK_QUESTION_WINDOW_SECONDS", 3600),
+            track_limit_address=get("FEEDBACK_TRACK_LIMIT_ADDRESS", 60),
+            track_window_seconds=get("FEEDBACK_TRACK_WINDOW_SECONDS", 60),
             reports_to_hide=get("FEEDBACK_REPORTS_TO_HIDE", domain.REPORTS_TO_HIDE),
         )
 
@@ -238,8 +242,15 @@ class Feedback:
                 "due_at": question.due_at.isoformat(),
             }
 
-    def track(self, code):
-        """What the asker sees with the tracking code: status, dates, the published answer. Nothing private."""
+    def track(self, code, client_address=None):
+        """What the asker sees with the tracking code: status, dates, the published answer. Nothing private.
+
+        Throttled per client address, so that nobody tries codes by the million."""
+        s = self.settings
+        self._throttle(
+            [(f"track:addr:{client_address or 'unknown'}", s.track_limit_address, s.track_window_seconds)],
+            self.clock.now(),
+        )
         code = domain.normalise_tracking_code(code)
         if not api.is_tracking_code(code):
             raise NotFound.of("question", code)

@@ -39,9 +39,9 @@ class FeedbackService(ServiceOperations):
         return self.app.ask(Actor.load(actor), data, client_address)
 
     @rpc(expected_exceptions=EXPECTED)
-    def track_question(self, actor, tracking_code):
-        """Status and published answer for the asker's tracking code; nothing private. Raises NotFound."""
-        return self.app.track(tracking_code)
+    def track_question(self, actor, tracking_code, client_address=None):
+        """Status and published answer for the asker's tracking code; nothing private. Raises NotFound, RateLimited."""
+        return self.app.track(tracking_code, client_address)
 
     @rpc(expected_exceptions=EXPECTED)
     def list_questions(self, actor, args=None):
