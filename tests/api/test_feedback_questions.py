@@ -316,3 +316,21 @@ def test_tracking_lookups_are_throttled_per_client_address(api, feedback_service
         "/api/v1/questions/track/HD-20261126-000061-ABCD", environ_base={"REMOTE_ADDR": "198.51.100.21"}
     )
     assert elsewhere.status_code == 404
+
+
+def test_a_question_is_assigned_only_to_a_responder_of_its_tenant(api, login, responder, hanoi_admin, tenants):
+    asked = ask_as_guest(api, tenants["LDLD-HN"]["id"])
+    path = f"/api/v1/questions/{asked['id']}/assign"
+    users = {
+        u["username"]: u["id"] for u in hanoi_admin.get("/api/v1/users", query_string={"per_page": 100}).json["items"]
+    }
+    danang_admin = api.as_(login("danang.admin")).get("/api/v1/me").json["user"]["id"]
+    for someone in (users["hanoi.member"], danang_admin, "6f1c1c1c-1c1c-4c1c-8c1c-1c1c1c1c1c1c"):
+        refused = hanoi_admin.post(path, json={"responder_id": someone})
+        assert refused.status_code == 422 and refused.json["code"] == "NOT_A_RESPONDER", refused.json
+        assert "responder_id" in refused.json["errors"]
+    done = hanoi_admin.post(path, json={"responder_id": users["hanoi.responder"]})
+    assert done.status_code == 200 and done.json["assigned_to"] == users["hanoi.responder"]
+    assert [q["id"] for q in responder.get("/api/v1/questions", query_string={"mine": True}).json["items"]] == [
+        asked["id"]
+    ]

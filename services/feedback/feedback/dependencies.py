@@ -28,6 +28,17 @@ class FeedbackApp(DependencyProvider):
             except NotFound:
                 return None
 
+        def find_user(user_id):
+            try:
+                return worker_ctx.service.accounts.get_user(SYSTEM.dump(), user_id)
+            except NotFound:
+                return None
+
         return Feedback(
-            sessions_of(self.container), clock=self.clock, settings=self.settings, find_article=find_article
+            sessions_of(self.container),
+            clock=self.clock,
+            settings=self.settings,
+            find_article=find_article,
+            find_user=find_user,
+            calendars=self.calendars,
         )

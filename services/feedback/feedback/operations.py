@@ -99,11 +99,12 @@ class CalendarCache:
 
 
 class Feedback:
-    def __init__(self, sessions, *, clock, settings=Settings(), find_article=None, calendars=None):
+    def __init__(self, sessions, *, clock, settings=Settings(), find_article=None, find_user=None, calendars=None):
         self.sessions = sessions
         self.clock = clock
         self.settings = settings
         self.find_article = find_article or (lambda article_id: None)
+        self.find_user = find_user
         self.calendars = calendars or CalendarCache()
 
     # -- helpers --------------------------------------------------------------------------
@@ -263,7 +264,7 @@ class Feedback:
                 "tracking_code": question.tracking_code,
                 "category": question.category,
                 "category_label": api.CATEGORY_LABELS[question.category],
-                "title": question.title,
+                "title": question.public_title if question.status == "published" else None,
                 "status": _public_status(question.status),
                 "status_label": api.QUESTION_STATUS_LABELS[_public_status(question.status)],
                 "tenant_name": tenant.name if tenant else None,
@@ -341,6 +342,8 @@ class Feedback:
                 question.assigned_to = payload["responder_id"] or _uuid(actor.user_id)
                 if question.assigned_to is None:
                     raise InvalidInput.field("responder_id", "Cần chọn cán bộ trả lời.", code="RESPONDER_REQUIRED")
+                if payload["responder_id"] and str(payload["responder_id"]) != actor.user_id:
+                    self._check_responder(payload["responder_id"], question.tenant_id)
             elif action == "answer":
                 question.answer = payload["answer"]
                 question.answered_by = _uuid(actor.user_id)
@@ -406,6 +409,21 @@ class Feedback:
                         now=now,
                     )
             return self._staff_view(question, tenants, now)
+
+    def _check_responder(self, user_id, tenant_id):
+        """Someone else assigned must be an active responder or admin of the question's tenant."""
+        if self.find_user is None:
+            return
+        user = self.find_user(str(user_id))
+        if (
+            user is None
+            or user.get("tenant_id") != str(tenant_id)
+            or user.get("status") != "active"
+            or not set(user.get("roles") or ()) & {"responder", "tenant_admin"}
+        ):
+            raise InvalidInput.field(
+                "responder_id", "Người được giao phải là cán bộ trả lời của đơn vị.", code="NOT_A_RESPONDER"
+            )
 
     def _staff_view(self, q, tenants, now):
         tenant = tenants.get(q.tenant_id)
