@@ -97,6 +97,8 @@ def test_guests_comment_only_where_the_section_allows_it(api, login, article, mo
     assert api.as_(login("admin")).patch("/api/v1/comments/settings", json=settings).status_code == 200
     nameless = guest.post(path, json=COMMENT)
     assert nameless.status_code == 422 and "guest_name" in nameless.json["errors"]
+    markup = guest.post(path, json={**COMMENT, "guest_name": "<b>Bạn đọc</b>"})
+    assert markup.status_code == 422 and "guest_name" in markup.json["errors"]
     posted = guest.post(path, json={**COMMENT, "guest_name": "Bạn đọc Hải Phòng"})
     assert posted.status_code == 201 and posted.json["status"] == "published"
     assert comments_of(api, article)["items"][0]["author_name"] == "Bạn đọc Hải Phòng"

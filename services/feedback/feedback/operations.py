@@ -76,6 +76,15 @@ def vietnamese_text(text, field, *, min_words=4):
     return text
 
 
+def public_name(name, field):
+    """A name shown beside a comment: plain text, no word of the profanity list (any language)."""
+    from feedback import language
+
+    domain.require_plain_text(name, field)
+    language.check_profanity(name, field)
+    return name
+
+
 class CalendarCache:
     """The working calendar, kept for ``seconds``: the holiday table changes a few times a
     year and every question asked needs it. Edits made through this process clear it at
@@ -725,6 +734,7 @@ class Feedback:
                 raise Forbidden("Vui lòng đăng nhập để bình luận.", code="LOGIN_REQUIRED")
             if not data["guest_name"]:
                 raise InvalidInput.field("guest_name", "Vui lòng cho biết tên của bạn.", code="GUEST_NAME_REQUIRED")
+            public_name(data["guest_name"], "guest_name")
         s = self.settings
         keys = [(f"comment:addr:{client_address or 'unknown'}", s.comment_limit_address, s.comment_window_seconds)]
         if actor.user_id:
