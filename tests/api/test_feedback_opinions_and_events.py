@@ -2,11 +2,13 @@
 Q&A cache (ETag, 304, cleared by publication); a tenant merge arriving from accounts."""
 
 import pytest
+from kombu import Connection
 from sqlalchemy import select
 
+from platform_shared.broker import event_exchange
 from platform_shared.contracts import feedback as contracts
-from platform_shared.tables import outbox
-from platform_shared.testing.waiting import wait_for
+from platform_shared.tables import inbox, outbox
+from platform_shared.testing.waiting import queue_settled, wait_for
 
 TOPIC = {
     "title": "Góp ý dự thảo quy chế dân chủ ở cơ sở",
@@ -192,3 +194,62 @@ def test_the_openapi_document_lists_the_feedback_paths_with_their_errors(api, fe
         for method in methods:
             responses = paths[path][method]["responses"]
             assert any(code.startswith("4") for code in responses), f"{method} {path} documents no error"
+
+
+def _publish(amqp_uri, source, event_type, payload):
+    exchange = event_exchange(source)
+    with Connection(amqp_uri) as conn:
+        conn.Producer(serializer="json").publish(
+            payload, exchange=exchange, routing_key=event_type, declare=[exchange], delivery_mode=2
+        )
+
+
+def test_a_merge_event_delivered_twice_moves_and_records_once(
+    api, login, tenants, feedback_service, databases, rabbit_manager, rabbit_config
+):
+    asked = api.post("/api/v1/questions", json={**QUESTION, "tenant_id": tenants["LDLD-DN"]}).json
+    merged = {
+        "event_id": "merge-dn-into-hn",
+        "event_type": "accounts.tenant_merged",
+        "occurred_at": "2026-11-26T09:00:00+00:00",
+        "schema_version": 1,
+        "tenant_id": tenants["LDLD-DN"],
+        "into_tenant_id": tenants["LDLD-HN"],
+        "merged_at": "2026-11-26T09:00:00+00:00",
+    }
+    for _ in range(2):
+        _publish(feedback_service.config["AMQP_URI"], "accounts", "accounts.tenant_merged", merged)
+    queue = "evt-accounts-accounts.tenant_merged--feedback.handle_tenant_merged"
+    wait_for(lambda: queue_settled(rabbit_manager, rabbit_config["vhost"], queue), message="both deliveries handled")
+    seen = api.as_(login("hanoi.responder")).get(f"/api/v1/questions/{asked['id']}").json
+    assert [a["action"] for a in seen["activity"]] == ["receive", "merge"]
+    with databases.sessions("feedback").read() as session:
+        handled = session.execute(select(inbox).where(inbox.c.handler == "handle_tenant_merged")).all()
+    assert [row.event_id for row in handled] == ["merge-dn-into-hn"]
+
+
+def test_an_unpublished_event_delivered_twice_is_handled_once(
+    api, login, feedback_service, databases, rabbit_manager, rabbit_config
+):
+    unpublished = {
+        "event_id": "unpublish-1",
+        "event_type": "content.article_unpublished",
+        "occurred_at": "2026-11-26T09:00:00+00:00",
+        "schema_version": 1,
+        "tenant_id": "6f1c1c1c-1c1c-4c1c-8c1c-1c1c1c1c1c1d",
+        "article_id": "6f1c1c1c-1c1c-4c1c-8c1c-1c1c1c1c1c1c",
+        "revision": 1,
+        "section": "news",
+        "genre": "news",
+        "title": "Bài đã gỡ",
+        "site": "portal",
+        "unpublished_at": "2026-11-26T09:00:00+00:00",
+        "reason": "Thông tin cần kiểm chứng lại.",
+    }
+    for _ in range(2):
+        _publish(feedback_service.config["AMQP_URI"], "content", "content.article_unpublished", unpublished)
+    queue = "evt-content-content.article_unpublished--feedback.handle_article_unpublished"
+    wait_for(lambda: queue_settled(rabbit_manager, rabbit_config["vhost"], queue), message="both deliveries handled")
+    with databases.sessions("feedback").read() as session:
+        rows = session.execute(select(inbox).where(inbox.c.handler == "handle_article_unpublished")).all()
+    assert len(rows) == 1
