@@ -17,7 +17,7 @@ from platform_shared.schemas import load
 from platform_shared.schemas import royalties as api
 from royalties import domain, export, policy
 from royalties.models import Item, Rate, Statement, StatementLine
-from royalties.store import Articles, Events, Items, Ledger, Rates, Statements, Tenants
+from royalties.store import Articles, Events, Items, Ledger, Rates, Statements, Tenants, unseen
 
 DEFAULT_DESKS = {"news": "BLD", "thematic": "BTG", "directives": "VP-TLD"}
 
@@ -127,6 +127,75 @@ class Royalties:
             outcome=outcome,
         )
         return created + reopened
+
+    def apply_published_batch(self, session, events, *, handler="handle_article_published"):
+        """A batch of publications in one transaction (the intake consumer); returns items opened.
+
+        Events already handled (the inbox) and repeats within the batch are skipped. A
+        publication of an article heard of for the first time takes the bulk path (a few
+        statements for the whole batch); anything else goes through ``apply_published``,
+        one by one, under the article's lock — the same rules either way.
+        """
+        now = self.clock.now()
+        fresh = unseen(session, handler, [e["event_id"] for e in events], now)
+        todo, seen_ids = [], set()
+        for event in events:
+            if event["event_id"] in fresh and event["event_id"] not in seen_ids:
+                seen_ids.add(event["event_id"])
+                todo.append(event)
+        if not todo:
+            return 0
+        payers, per_article = {}, {}
+        for event in todo:
+            per_article.setdefault(event["article_id"], []).append(event)
+            key = (event["section"], event["site"], event["tenant_id"])
+            if key not in payers:
+                payers[key] = self._payer(session, event)
+        singles = [es[0] for es in per_article.values() if len(es) == 1]
+        created = Articles(session).create_new(
+            [
+                {
+                    "id": uuid.UUID(e["article_id"]),
+                    "tenant_id": payers[(e["section"], e["site"], e["tenant_id"])],
+                    "author_tenant_id": uuid.UUID(e["tenant_id"]),
+                    "section": e["section"],
+                    "status": "published",
+                    "last_event_at": _time(e["occurred_at"]),
+                    "updated_at": now,
+                }
+                for e in singles
+            ]
+        )
+        items, received, opened = [], [], 0
+        for event in todo:
+            article_id = uuid.UUID(event["article_id"])
+            if article_id not in created:
+                opened += self.apply_published(session, event)
+                continue
+            published_at = _time(event["published_at"])
+            payer = payers[(event["section"], event["site"], event["tenant_id"])]
+            payees = domain.payees(event)
+            article = _NewArticle(article_id, payer)
+            items += [_row(self._new_item(event, article, p, published_at, False, now)) for p in payees]
+            received.append(
+                {
+                    "event_id": event["event_id"],
+                    "tenant_id": payer,
+                    "event_type": event["event_type"],
+                    "article_id": article_id,
+                    "revision": event["revision"],
+                    "period": domain.period_of(published_at),
+                    "occurred_at": _time(event["occurred_at"]),
+                    "received_at": now,
+                    "expected_items": len(payees),
+                    "created_items": len(payees),
+                    "outcome": "opened",
+                }
+            )
+            opened += len(payees)
+        Items(session, SYSTEM).add_many(items)
+        Events(session).record_many(received)
+        return opened
 
     def _new_item(self, event, article, payee, published_at, stale, now):
         published_on = domain.local_date(published_at)
@@ -741,6 +810,17 @@ def reconcile(period, on, received, items, statements, entries, by_revision, kno
         "amounts": amounts,
         "discrepancies": discrepancies,
     }
+
+
+@dataclass(frozen=True)
+class _NewArticle:
+    id: uuid.UUID
+    tenant_id: uuid.UUID
+
+
+def _row(item):
+    """An ``Item`` as a plain row for a bulk insert."""
+    return {c.key: getattr(item, c.key) for c in Item.__table__.columns}
 
 
 def _entry(row):

@@ -18,6 +18,7 @@ from platform_shared.operations import ServiceOperations
 from platform_shared.rpc import ServiceRpc, rpc
 from platform_shared.timers import every
 from royalties.dependencies import RoyaltiesApp
+from royalties.intake import handle_event_batch
 
 EXPECTED = transport.EXPECTED
 log = logging.getLogger("royalties")
@@ -130,13 +131,13 @@ class RoyaltiesService(ServiceOperations):
 
     # -- events in --------------------------------------------------------------------------------
 
-    @handle_event("content", content_events.ARTICLE_PUBLISHED)
-    def handle_article_published(self, payload):
-        event = content_events.ArticlePublished().load(payload)
+    @handle_event_batch("content", content_events.ARTICLE_PUBLISHED)
+    def handle_article_published(self, payloads):
+        """A batch of publications → items, in one transaction (idempotent through the inbox)."""
+        schema = content_events.ArticlePublished()
+        events = [schema.load(p) for p in payloads]
         with self.db.transaction() as session:
-            if inbox.seen(session, "handle_article_published", event["event_id"]):
-                return
-            self.app.apply_published(session, event)
+            self.app.apply_published_batch(session, events)
 
     @handle_event("content", content_events.ARTICLE_UNPUBLISHED)
     def handle_article_unpublished(self, payload):

@@ -108,8 +108,40 @@ class Articles:
             select(Article).where(Article.id == article_id).with_for_update().execution_options(populate_existing=True)
         ).one()
 
+    def create_new(self, rows):
+        """Insert the articles not known yet; returns the ids this statement created."""
+        if not rows:
+            return set()
+        created = self.session.execute(
+            _insert(self.session)(Article)
+            .values(rows)
+            .on_conflict_do_nothing(index_elements=["id"])
+            .returning(Article.id)
+        )
+        return {r[0] for r in created}
+
     def move_tenant(self, merged, into):
         self.session.execute(update(Article).where(Article.tenant_id == merged).values(tenant_id=into))
+
+
+def unseen(session, handler, event_ids, now):
+    """The ``event_ids`` ``handler`` has not processed yet, now recorded as processed (one statement).
+
+    The batch form of ``platform_shared.inbox.seen``: ``INSERT .. ON CONFLICT DO NOTHING
+    RETURNING``; a concurrent delivery of the same id waits for this transaction.
+    """
+    from platform_shared.tables import inbox
+
+    ids = list(dict.fromkeys(str(i) for i in event_ids))
+    if not ids:
+        return set()
+    rows = session.execute(
+        _insert(session)(inbox)
+        .values([{"handler": handler, "event_id": i, "processed_at": now} for i in ids])
+        .on_conflict_do_nothing(index_elements=["handler", "event_id"])
+        .returning(inbox.c.event_id)
+    )
+    return {r[0] for r in rows}
 
 
 class Events:
@@ -118,6 +150,10 @@ class Events:
 
     def record(self, **values):
         self.session.add(ReceivedEvent(**values))
+
+    def record_many(self, rows):
+        if rows:
+            self.session.execute(ReceivedEvent.__table__.insert(), rows)
 
     def in_period(self, tenant_ids, period):
         stmt = select(ReceivedEvent).where(ReceivedEvent.period == period)
@@ -174,6 +210,10 @@ class Items:
         return paginate(self.session, stmt, page, per_page)
 
     # -- system side (event handlers, statements) --------------------------------------------
+
+    def add_many(self, rows):
+        if rows:
+            self.session.execute(Item.__table__.insert(), rows)
 
     def of_article(self, article_id):
         return self.session.scalars(
