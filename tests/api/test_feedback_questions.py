@@ -334,3 +334,10 @@ def test_a_question_is_assigned_only_to_a_responder_of_its_tenant(api, login, re
     assert [q["id"] for q in responder.get("/api/v1/questions", query_string={"mine": True}).json["items"]] == [
         asked["id"]
     ]
+
+
+def test_a_guest_may_name_the_federation_by_its_slug(api, responder, feedback_service, tenants):
+    asked = api.post("/api/v1/questions", json={**QUESTION, "tenant": "ha-noi", "guest": GUEST})
+    assert asked.status_code == 201 and asked.json["tenant"]["id"] == tenants["LDLD-HN"]["id"]
+    unknown = api.post("/api/v1/questions", json={**QUESTION, "tenant": "khong-co", "guest": GUEST})
+    assert unknown.status_code == 422 and "tenant" in unknown.json["errors"]

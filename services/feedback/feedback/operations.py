@@ -173,9 +173,15 @@ class Feedback:
             "due_at": question.due_at.isoformat(),
         }
 
-    def _route(self, session, actor, tenant_id):
-        """The tenant that receives a question: the one chosen, else the member's own; merges followed."""
+    def _route(self, session, actor, tenant_id, slug=None):
+        """The tenant that receives a question: the one chosen (id or slug), else the member's own;
+        merges followed."""
         tenants = Tenants(session)
+        if tenant_id is None and slug:
+            by_slug = tenants.by_slug(slug)
+            if by_slug is None:
+                raise InvalidInput.field("tenant", "Không có đơn vị này để nhận câu hỏi.", code="UNKNOWN_TENANT")
+            tenant_id = by_slug.id
         if tenant_id is None:
             if not actor.tenant_id:
                 raise InvalidInput.field(
@@ -211,7 +217,7 @@ class Feedback:
         )
         guest = data["guest"] if not actor.authenticated else None
         with self.sessions.transaction() as session:
-            tenant = self._route(session, actor, data["tenant_id"])
+            tenant = self._route(session, actor, data["tenant_id"], data["tenant"])
             code = self._tracking_code(now)
             question = Question(
                 id=uuid.uuid4(),

@@ -80,6 +80,12 @@ class QuestionCreate(StrictSchema):
     tenant_id = fields.UUID(
         load_default=None, allow_none=True, metadata={"description": "federation asked; default: the member's own"}
     )
+    tenant = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=length(1, 80),
+        metadata={"description": "or the federation's slug (as in /public/sites/{slug})"},
+    )
     guest = fields.Nested(
         Guest, load_default=None, allow_none=True, metadata={"description": "required when not signed in"}
     )
