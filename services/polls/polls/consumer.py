@@ -10,6 +10,7 @@ writer recognises. A lost broker connection is retried with backoff.
 
 import logging
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import amqp
 
@@ -92,44 +93,69 @@ class BatchConsumer:
         channel.basic_qos(0, self.batch_size * 2, False)
         channel.basic_consume(self.queue, callback=self._on_message)
         self.connected = True
-        while not self.stopping:
-            deadline = time.monotonic() + self.max_wait
-            while len(self._pending) < self.batch_size and not self.stopping:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    if self._pending:
-                        break
-                    deadline = time.monotonic() + 1.0  # idle: wait longer, keep the heartbeat
-                    self._conn.heartbeat_tick()
-                    continue
-                try:
-                    self._conn.drain_events(timeout=remaining)
-                except TimeoutError:
-                    pass
-            if self._pending:
-                self._flush(channel)
+        # Two stages: while one batch is written (the database works, this thread waits on it),
+        # the next one is received and parsed. At most one write is in flight, and a batch is
+        # acknowledged only after its own commit, in order.
+        writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="polls-intake-writer")
+        inflight = None
+        try:
+            while not self.stopping:
+                deadline = time.monotonic() + self.max_wait
+                while len(self._pending) < self.batch_size and not self.stopping:
+                    if inflight is not None and inflight[0].done():
+                        self._settle(channel, inflight)
+                        inflight = None
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0:
+                        if self._pending and inflight is None:
+                            break  # a write in flight: keep filling the next batch until it is done
+                        deadline = time.monotonic() + (self.max_wait if inflight else 1.0)
+                        self._conn.heartbeat_tick()
+                        continue
+                    try:
+                        self._conn.drain_events(timeout=remaining)
+                    except TimeoutError:
+                        pass
+                if self._pending and not self.stopping:
+                    batch, self._pending = self._pending[: self.batch_size], self._pending[self.batch_size :]
+                    items = self._parse(batch)
+                    if inflight is not None:
+                        self._settle(channel, inflight)
+                    inflight = (writer.submit(self._write, items), batch[-1].delivery_tag)
+            if inflight is not None:
+                self._settle(channel, inflight)
+        finally:
+            writer.shutdown(wait=True)
 
     def _on_message(self, message):
         self._pending.append(message)
 
-    def _flush(self, channel):
-        batch, self._pending = self._pending[: self.batch_size], self._pending[self.batch_size :]
+    def _parse(self, batch):
         items, unreadable = [], 0
         for message in batch:
-            item = intake.parse(message.body)
+            item = intake.parse(message.body, bool(message.delivery_info.get("redelivered")))
             if item is None:
                 unreadable += 1
             else:
                 items.append(item)
         if unreadable:
             log.error("dropped %d unreadable response message(s)", unreadable)
-        if items:
-            with self.sessions.transaction() as session:
-                outcome = intake.record_batch(session, items, now=self.clock.now(), rules=self.rules)
-            for key, n in outcome.items():
-                self.totals[key] = self.totals.get(key, 0) + n
+        return items
+
+    def _write(self, items):
+        if not items:
+            return {}
+        with self.sessions.transaction() as session:
+            return intake.record_batch(session, items, now=self.clock.now(), rules=self.rules)
+
+    def _settle(self, channel, inflight):
+        """Wait for a batch's commit (a failure propagates: the broker redelivers), then ack it."""
+        future, last_tag = inflight
+        outcome = future.result()
+        for key, n in outcome.items():
+            self.totals[key] = self.totals.get(key, 0) + n
         self.totals["batches"] += 1
-        channel.basic_ack(batch[-1].delivery_tag, multiple=True)
+        channel.basic_ack(last_tag, multiple=True)
 
     def forget_rules(self):
         self.rules.clear()

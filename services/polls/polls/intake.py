@@ -17,12 +17,14 @@ Only after the commit are the messages acknowledged, so a crash anywhere means a
 redelivery, which step 2 makes harmless: nothing is lost, nothing is counted twice.
 """
 
+import json
+import re
 import time
 import uuid
 from collections import Counter
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from platform_shared.errors import NotFound
 from platform_shared.schemas.polls import AnswerProblem, check_answers
@@ -96,7 +98,7 @@ def _judge(rules, item):
     why = domain.accepting(rules["status"], rules["_opens"], rules["_closes"], item["_at"])
     if why:
         return None, REASONS[why]
-    if rules["_eligible"] is not None and item["tenant_id"] not in rules["_eligible"]:
+    if rules["_eligible"] is not None and item["_tenant"] not in rules["_eligible"]:
         return None, REASONS["ineligible"]
     try:
         return check_answers(rules["questions"], item["answers"]), None
@@ -104,16 +106,32 @@ def _judge(rules, item):
         return None, problem.message[:300]
 
 
-def parse(body):
-    """A queued message as a dict with typed ids and time, or None when it cannot be read."""
-    import json
+_CANONICAL = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
+
+def _id(value):
+    """A canonical UUID string (the gateway writes them so; anything else is normalised or refused)."""
+    if _CANONICAL.match(value):
+        return value
+    return str(uuid.UUID(value))
+
+
+def _uuids(values):
+    return [uuid.UUID(v) for v in values]
+
+
+def parse(body, redelivered=True):
+    """A queued message as a dict with canonical ids and the time, or None when it cannot be read.
+
+    ``redelivered``: the broker's flag; only such messages can carry a receipt already counted
+    (a fresh copy of one is still caught by the insert)."""
     try:
         item = json.loads(body)
-        item["_receipt"] = uuid.UUID(item["receipt"])
-        item["_poll"] = uuid.UUID(item["poll_id"])
-        item["_member"] = uuid.UUID(item["member_id"])
-        item["_tenant"] = uuid.UUID(item["tenant_id"])
+        item["_redelivered"] = redelivered
+        item["_receipt"] = _id(item["receipt"])
+        item["_poll"] = _id(item["poll_id"])
+        item["_member"] = _id(item["member_id"])
+        item["_tenant"] = _id(item["tenant_id"])
         item["_at"] = datetime.fromisoformat(item["received_at"])
         if item["_at"].tzinfo is None:
             return None
@@ -122,31 +140,35 @@ def parse(body):
         return None
 
 
+def _stored(session, receipts):
+    """Which of ``receipts`` are counted responses already."""
+    if not receipts:
+        return set()
+    found = session.scalars(select(PollResponse.id).where(PollResponse.id.in_(_uuids(receipts)))).all()
+    return {str(r) for r in found}
+
+
 def record_batch(session, items, *, now, rules):
     """Count, refuse or mark as duplicate every parsed message of a batch. Returns a Counter of outcomes."""
     outcome = Counter()
     accepted, outcomes = [], []
     first_of_member = {}
-    # Redeliveries of responses already counted change nothing (one query for the batch).
-    counted = set(
-        session.scalars(select(PollResponse.id).where(PollResponse.id.in_([i["_receipt"] for i in items]))).all()
-    )
+    # Redeliveries of responses already counted change nothing.
+    counted = _stored(session, [i["_receipt"] for i in items if i.get("_redelivered", True)])
     seen_receipts = set()
     for item in items:
         if item["_receipt"] in counted or item["_receipt"] in seen_receipts:
             outcome["redelivered"] += 1
             continue
         seen_receipts.add(item["_receipt"])
-        poll_rules = rules.get(session, item["poll_id"])
+        poll_rules = rules.get(session, item["_poll"])
         answers, reason = _judge(poll_rules, item)
         if reason:
             outcomes.append(_outcome(item, "rejected", reason, now))
             continue
         key = (item["_poll"], item["_member"])
-        earlier = first_of_member.get(key)
-        if earlier is not None:
-            if earlier["_receipt"] != item["_receipt"]:
-                outcomes.append(_outcome(item, "duplicate", None, now))
+        if key in first_of_member:
+            outcomes.append(_outcome(item, "duplicate", None, now))
             continue
         first_of_member[key] = item
         item["_answers"], item["_rules"] = answers, poll_rules
@@ -154,27 +176,10 @@ def record_batch(session, items, *, now, rules):
 
     inserted = set()
     if accepted:
-        statement = dialect_insert(session, PollResponse).on_conflict_do_nothing().returning(PollResponse.id)
-        rows = [
-            {
-                "id": i["_receipt"],
-                "poll_id": i["_poll"],
-                "member_id": i["_member"],
-                "tenant_id": i["_tenant"],
-                "answers": i["_answers"],
-                "received_at": i["_at"],
-                "counted_at": now,
-            }
-            for i in accepted
-        ]
-        inserted = set(session.scalars(statement, rows).all())
+        inserted = _insert_responses(session, accepted, now)
         missed = [i for i in accepted if i["_receipt"] not in inserted]
         if missed:
-            already = set(
-                session.scalars(
-                    select(PollResponse.id).where(PollResponse.id.in_([i["_receipt"] for i in missed]))
-                ).all()
-            )
+            already = _stored(session, [i["_receipt"] for i in missed])
             for i in missed:
                 if i["_receipt"] in already:
                     outcome["redelivered"] += 1
@@ -186,58 +191,114 @@ def record_batch(session, items, *, now, rules):
         for o in outcomes:
             outcome[o["status"]] += 1
 
-    texts = []
-    for i in accepted:
-        if i["_receipt"] not in inserted:
-            continue
-        for q in i["_rules"]["questions"]:
-            if q["kind"] == "text" and q["id"] in i["_answers"]:
-                texts.append(
-                    {
-                        "id": uuid.uuid4(),
-                        "poll_id": i["_poll"],
-                        "tenant_id": i["_tenant"],
-                        "question_id": q["id"],
-                        "text": i["_answers"][q["id"]],
-                        "status": "pending",
-                        "created_at": now,
-                    }
-                )
-    if inserted:
-        outcome["counted"] += len(inserted)
-        _add_tallies(session, accepted, inserted)
+    counted_now = [i for i in accepted if i["_receipt"] in inserted]
+    texts = [
+        {
+            "id": uuid.uuid4(),
+            "poll_id": uuid.UUID(i["_poll"]),
+            "tenant_id": uuid.UUID(i["_tenant"]),
+            "question_id": q["id"],
+            "text": i["_answers"][q["id"]],
+            "status": "pending",
+            "created_at": now,
+        }
+        for i in counted_now
+        for q in i["_rules"]["questions"]
+        if q["kind"] == "text" and q["id"] in i["_answers"]
+    ]
+    if counted_now:
+        outcome["counted"] += len(counted_now)
+        _add_tallies(session, counted_now)
     if texts:
         session.execute(dialect_insert(session, TextAnswer), texts)
     return outcome
 
 
-def _add_tallies(session, accepted, inserted):
+def _add_tallies(session, counted):
     per_poll = {}
-    for i in accepted:
-        if i["_receipt"] in inserted:
-            counter = per_poll.setdefault(i["_poll"], Counter())
-            domain.tally_response(counter, i["_tenant"], i["_rules"]["questions"], i["_answers"])
-    rows = [
-        {"poll_id": poll_id, "tenant_id": t, "question_id": q, "row_id": r, "option_id": o, "count": n}
-        for poll_id, counter in per_poll.items()
-        for (t, q, r, o), n in counter.items()
-    ]
-    # A fixed order, so two consumers updating the same rows cannot deadlock.
-    rows.sort(key=lambda x: (str(x["poll_id"]), str(x["tenant_id"]), x["question_id"], x["row_id"], x["option_id"]))
+    for i in counted:
+        counter = per_poll.setdefault(i["_poll"], Counter())
+        domain.tally_response(counter, i["_tenant"], i["_rules"]["questions"], i["_answers"])
+    rows = sorted(  # a fixed order, so two consumers updating the same rows cannot deadlock
+        (poll_id, t, q, r, o, n) for poll_id, counter in per_poll.items() for (t, q, r, o), n in counter.items()
+    )
+    if _postgres(session):
+        columns = list(zip(*rows, strict=True))
+        session.execute(
+            text(
+                "INSERT INTO poll_tally (poll_id, tenant_id, question_id, row_id, option_id, count) "
+                "SELECT * FROM unnest(CAST(:p AS uuid[]), CAST(:t AS uuid[]), CAST(:q AS text[]), "
+                "CAST(:r AS text[]), CAST(:o AS text[]), CAST(:n AS integer[])) "
+                "ON CONFLICT (poll_id, tenant_id, question_id, row_id, option_id) "
+                "DO UPDATE SET count = poll_tally.count + EXCLUDED.count"
+            ),
+            {key: list(values) for key, values in zip("ptqron", columns, strict=True)},
+        )
+        return
     statement = dialect_insert(session, Tally)
     statement = statement.on_conflict_do_update(
         index_elements=["poll_id", "tenant_id", "question_id", "row_id", "option_id"],
         set_={"count": Tally.count + statement.excluded["count"]},
     )
-    session.execute(statement, rows)
+    session.execute(
+        statement,
+        [
+            {"poll_id": uuid.UUID(p), "tenant_id": uuid.UUID(t), "question_id": q, "row_id": r, "option_id": o}
+            | {"count": n}
+            for p, t, q, r, o, n in rows
+        ],
+    )
+
+
+def _postgres(session):
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def _insert_responses(session, accepted, now):
+    """Insert what is new; the receipt ids actually inserted (a conflict inserts nothing)."""
+    if _postgres(session):
+        # One statement over arrays: no per-row SQL, no per-row bind processing in Python.
+        rows = session.execute(
+            text(
+                "INSERT INTO poll_response (id, poll_id, member_id, tenant_id, answers, received_at, counted_at) "
+                "SELECT u.*, CAST(:now AS timestamptz) FROM unnest(CAST(:ids AS uuid[]), CAST(:polls AS uuid[]), "
+                "CAST(:members AS uuid[]), CAST(:tenants AS uuid[]), CAST(:answers AS jsonb[]), "
+                "CAST(:received AS timestamptz[])) AS u "
+                "ON CONFLICT DO NOTHING RETURNING id"
+            ),
+            {
+                "now": now,
+                "ids": [i["_receipt"] for i in accepted],
+                "polls": [i["_poll"] for i in accepted],
+                "members": [i["_member"] for i in accepted],
+                "tenants": [i["_tenant"] for i in accepted],
+                "answers": [json.dumps(i["_answers"], ensure_ascii=False) for i in accepted],
+                "received": [i["received_at"] for i in accepted],
+            },
+        )
+        return {str(r[0]) for r in rows}
+    statement = dialect_insert(session, PollResponse).on_conflict_do_nothing().returning(PollResponse.id)
+    rows = [
+        {
+            "id": uuid.UUID(i["_receipt"]),
+            "poll_id": uuid.UUID(i["_poll"]),
+            "member_id": uuid.UUID(i["_member"]),
+            "tenant_id": uuid.UUID(i["_tenant"]),
+            "answers": i["_answers"],
+            "received_at": i["_at"],
+            "counted_at": now,
+        }
+        for i in accepted
+    ]
+    return {str(r) for r in session.scalars(statement, rows).all()}
 
 
 def _outcome(item, status, reason, now):
     return {
-        "id": item["_receipt"],
-        "poll_id": item["_poll"],
-        "member_id": item["_member"],
-        "tenant_id": item["_tenant"],
+        "id": uuid.UUID(item["_receipt"]),
+        "poll_id": uuid.UUID(item["_poll"]),
+        "member_id": uuid.UUID(item["_member"]),
+        "tenant_id": uuid.UUID(item["_tenant"]),
         "status": status,
         "reason": reason,
         "received_at": item["_at"],
