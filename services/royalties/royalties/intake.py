@@ -49,7 +49,7 @@ class BatchEventHandler(EventHandler):
             exclusive=False,
         )
         config = self.container.config
-        self.batch_size = int(config.get("ROYALTIES_BATCH_SIZE", 200))
+        self.batch_size = int(config.get("ROYALTIES_BATCH_SIZE", 500))
         self.max_wait = float(config.get("ROYALTIES_BATCH_WAIT", 0.05))
         self.max_attempts = int(config.get("EVENT_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS))
         self.stopping = False

@@ -176,7 +176,7 @@ class Royalties:
             payer = payers[(event["section"], event["site"], event["tenant_id"])]
             payees = domain.payees(event)
             article = _NewArticle(article_id, payer)
-            items += [_row(self._new_item(event, article, p, published_at, False, now)) for p in payees]
+            items += [self._item_row(event, article, p, published_at, False, now) for p in payees]
             received.append(
                 {
                     "event_id": event["event_id"],
@@ -198,8 +198,11 @@ class Royalties:
         return opened
 
     def _new_item(self, event, article, payee, published_at, stale, now):
+        return Item(**self._item_row(event, article, payee, published_at, stale, now))
+
+    def _item_row(self, event, article, payee, published_at, stale, now):
         published_on = domain.local_date(published_at)
-        return Item(
+        return dict(
             id=uuid.uuid4(),
             tenant_id=article.tenant_id,
             author_tenant_id=uuid.UUID(event["tenant_id"]),
@@ -224,6 +227,7 @@ class Royalties:
             voided_at=now if stale else None,
             void_reason="Bài đã bị gỡ trước khi sự kiện đăng bài được xử lý." if stale else None,
             created_at=now,
+            **_UNSCORED,
         )
 
     def apply_corrected(self, session, event):
@@ -818,9 +822,20 @@ class _NewArticle:
     tenant_id: uuid.UUID
 
 
-def _row(item):
-    """An ``Item`` as a plain row for a bulk insert."""
-    return {c.key: getattr(item, c.key) for c in Item.__table__.columns}
+# The columns a new item leaves empty, so bulk rows name every column (one statement shape).
+_UNSCORED = dict.fromkeys(
+    (
+        "coefficient",
+        "unit_value",
+        "site_share",
+        "amount",
+        "scored_by",
+        "scored_at",
+        "statement_id",
+        "reversed_at",
+        "paid_on",
+    )
+)
 
 
 def _entry(row):

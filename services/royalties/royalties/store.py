@@ -112,11 +112,9 @@ class Articles:
         """Insert the articles not known yet; returns the ids this statement created."""
         if not rows:
             return set()
+        table = Article.__table__
         created = self.session.execute(
-            _insert(self.session)(Article)
-            .values(rows)
-            .on_conflict_do_nothing(index_elements=["id"])
-            .returning(Article.id)
+            _insert(self.session)(table).on_conflict_do_nothing(index_elements=["id"]).returning(table.c.id), rows
         )
         return {r[0] for r in created}
 
@@ -137,9 +135,9 @@ def unseen(session, handler, event_ids, now):
         return set()
     rows = session.execute(
         _insert(session)(inbox)
-        .values([{"handler": handler, "event_id": i, "processed_at": now} for i in ids])
         .on_conflict_do_nothing(index_elements=["handler", "event_id"])
-        .returning(inbox.c.event_id)
+        .returning(inbox.c.event_id),
+        [{"handler": handler, "event_id": i, "processed_at": now} for i in ids],
     )
     return {r[0] for r in rows}
 
