@@ -316,3 +316,21 @@ def test_a_response_body_that_is_not_an_answers_object_is_refused(hanoi, polls_a
     not_json = member.post(url, data="answers=o1", headers={"Content-Type": "text/plain"})
     assert not_json.status_code == 422
     assert member.post("/api/v1/polls/not-a-poll/responses", json={"answers": GOOD}).status_code == 404
+
+
+def test_a_poll_closes_by_itself_when_its_time_is_up(hanoi, polls_api, member_token):
+    now = datetime.now(UTC)
+    created = hanoi.post(
+        "/api/v1/polls",
+        json={
+            "title": "Phiếu ngắn",
+            "questions": QUESTIONS,
+            "opens_at": (now - timedelta(minutes=1)).isoformat(),
+            "closes_at": (now + timedelta(seconds=2)).isoformat(),
+        },
+    ).json
+    assert hanoi.post(f"/api/v1/polls/{created['id']}/open").json["status"] == "open"
+    wait_for(lambda: hanoi.get(f"/api/v1/polls/{created['id']}").json["status"] == "closed", message="the timer")
+    member = polls_api.as_(member_token("LDLD-HN"))
+    refused = member.post(f"/api/v1/polls/{created['id']}/responses", json={"answers": GOOD})
+    assert refused.status_code == 409 and refused.json["code"] == "POLL_CLOSED"
