@@ -253,3 +253,24 @@ def test_an_unpublished_event_delivered_twice_is_handled_once(
     with databases.sessions("feedback").read() as session:
         rows = session.execute(select(inbox).where(inbox.c.handler == "handle_article_unpublished")).all()
     assert len(rows) == 1
+
+
+def test_question_figures_over_rpc_for_the_semiannual_report(api, login, tenants, feedback_rpc):
+    from datetime import datetime, timedelta
+
+    from platform_shared.actor import SYSTEM
+    from platform_shared.clock import VN_TZ
+    from platform_shared.errors import Forbidden
+
+    today = datetime.now(VN_TZ).date()
+    start, end = (today - timedelta(days=1)).isoformat(), (today + timedelta(days=2)).isoformat()
+    api.post("/api/v1/questions", json={**QUESTION, "tenant_id": tenants["LDLD-HN"]})
+    figures = feedback_rpc.question_figures(SYSTEM.dump(), tenants["LDLD-HN"], start, end)
+    assert figures == {"received": 1, "answered": 0, "answered_on_time": 0, "overdue_open": 0}
+    danang_admin = {
+        "user_id": "6f1c1c1c-1c1c-4c1c-8c1c-1c1c1c1c1c1c",
+        "tenant_id": tenants["LDLD-DN"],
+        "roles": ["tenant_admin"],
+    }
+    with pytest.raises(Forbidden):
+        feedback_rpc.question_figures(danang_admin, tenants["LDLD-HN"], start, end)
