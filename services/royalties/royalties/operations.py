@@ -579,7 +579,7 @@ class Royalties:
                         statement_id=statement.id,
                         tenant_id=statement.tenant_id,
                         payee_key=line["payee_key"],
-                        payee_user_id=line["payee_user_id"],
+                        payee_user_id=_uuid(line["payee_user_id"]),
                         payee_name=line["payee_name"],
                         entries=line["entries"],
                         gross=line["gross"],
