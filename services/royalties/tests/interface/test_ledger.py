@@ -278,3 +278,25 @@ def _stated(ledger, deliver, events, actors):
     (item,) = items_of(ledger, actors["officer"])
     ledger.score_item(actors["editor"], item["id"], {"coefficient": 5})
     return ledger.create_statement(actors["officer"], {"period": "2026-10"})
+
+
+def test_approval_and_payment_publish_their_facts_through_the_outbox_as_the_contract_says(
+    ledger, deliver, events, actors, databases
+):
+    from platform_shared.contracts import royalties as contracts
+    from platform_shared.tables import outbox
+
+    statement = _stated(ledger, deliver, events, actors)
+    ledger.approve_statement(actors["officer"], statement["id"])
+    ledger.pay_statement(actors["officer"], statement["id"], {"paid_on": "2026-11-20", "reference": "UNC-7"})
+    with databases.sessions("royalties").read() as session:
+        rows = session.execute(sa.select(outbox.c.event_type, outbox.c.payload).order_by(outbox.c.id)).all()
+    assert [r.event_type for r in rows] == [contracts.STATEMENT_APPROVED, contracts.STATEMENT_PAID]
+    approved, paid = (contracts.SCHEMAS[r.event_type]().load(r.payload) for r in rows)
+    assert (approved["statement_id"], approved["gross"], approved["net"], approved["payees"]) == (
+        statement["id"],
+        1_170_000,
+        1_170_000,
+        1,
+    )
+    assert (paid["net"], paid["paid_on"], paid["reference"]) == (1_170_000, "2026-11-20", "UNC-7")
