@@ -461,7 +461,7 @@ class Royalties:
             rows = Rates(session).list(args.get("kind"))
             if args.get("on"):
                 book = Rates(session).book()
-                rows = [r for r in rows if book.in_force(r.kind, r.key, args["on"]).effective_from == r.effective_from]
+                rows = [r for r in rows if _in_force(book, r, args["on"])]
             return {"items": [_rate_view(r) for r in rows], "total": len(rows)}
 
     def create_rate(self, actor, data):
@@ -886,6 +886,11 @@ def _rate_view(r):
         "threshold": r.threshold,
         "note": r.note,
     }
+
+
+def _in_force(book, row, on):
+    found = book.in_force(row.kind, row.key, on)
+    return found is not None and found.effective_from == row.effective_from
 
 
 def _page(items, total, args):

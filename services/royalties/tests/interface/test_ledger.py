@@ -198,6 +198,12 @@ def test_a_new_rate_never_rewrites_an_approved_statement(ledger, deliver, events
         ledger.create_rate(actors["editor"], {"kind": "unit_value", "effective_from": "2026-02-01", "value": 1})
 
 
+def test_rates_in_force_on_a_day_are_the_latest_row_of_each_kind_not_after_it(ledger, actors):
+    units = ledger.list_rates(actors["editor"], {"kind": "unit_value", "on": "2024-06-30"})["items"]
+    assert [(r["effective_from"], r["value"]) for r in units] == [("2023-07-01", "180000")]
+    assert ledger.list_rates(actors["editor"], {"kind": "unit_value", "on": "2010-01-01"})["items"] == []
+
+
 def test_overdue_lists_items_unpaid_sixty_days_after_publication(ledger, deliver, events, actors):
     deliver(events.published(at="2026-09-01T03:00:00+00:00"))
     deliver(events.published(at="2026-10-15T03:00:00+00:00"))
