@@ -177,6 +177,7 @@ def test_rates_are_data_with_effective_dates_changed_by_officers_only(people):
     ("method", "path", "body", "field"),
     [
         ("post", "/api/v1/royalties/items/{item}/score", {"coefficient": "bảy"}, "coefficient"),
+        ("post", "/api/v1/royalties/items/{item}/score", {"coefficient": 7.555}, "coefficient"),
         ("post", "/api/v1/royalties/items/{item}/score", {"coefficient": 5, "bonus": 1}, "bonus"),
         ("post", "/api/v1/royalties/items/{item}/score", {}, "coefficient"),
         (

@@ -26,10 +26,16 @@ def _period(required=True):
     )
 
 
-def _decimal(**kwargs):
+def _two_places(value):
+    if value.as_tuple().exponent < -2:
+        raise ValidationError("Tối đa 2 chữ số thập phân.")
+
+
+def _decimal(validate=None, **kwargs):
+    """A decimal with at most two places (more is refused, never rounded silently)."""
     return fields.Decimal(
-        places=2,
         as_string=True,
+        validate=[_two_places] + ([validate] if validate else []),
         error_messages={"invalid": "Phải là một số.", "special": "Phải là một số hữu hạn."},
         **kwargs,
     )
