@@ -88,7 +88,7 @@ def test_any_interleaving_leaves_the_ledger_equal_to_the_reference_model(
         @precondition(lambda self: any(a["published"] for a in self.articles.values()))
         @rule(data=st.data())
         def unpublish(self, data):
-            article_id = data.draw(st.sampled_from(sorted(k for k, a in self.articles.items() if a["published"])))
+            article_id = data.draw(st.sampled_from([k for k, a in self.articles.items() if a["published"]]))
             first = self.articles[article_id]["events"][0]
             event = events.unpublished(first, at=self._next_time())
             self._deliver(event)
@@ -106,7 +106,7 @@ def test_any_interleaving_leaves_the_ledger_equal_to_the_reference_model(
         @precondition(lambda self: any(not a["published"] for a in self.articles.values()))
         @rule(data=st.data())
         def republish(self, data):
-            article_id = data.draw(st.sampled_from(sorted(k for k, a in self.articles.items() if not a["published"])))
+            article_id = data.draw(st.sampled_from([k for k, a in self.articles.items() if not a["published"]]))
             first = self.articles[article_id]["events"][0]
             event = {
                 **copy.deepcopy(first),
@@ -134,7 +134,7 @@ def test_any_interleaving_leaves_the_ledger_equal_to_the_reference_model(
         @precondition(lambda self: self.items)
         @rule(data=st.data(), coefficient=st.sampled_from(COEFFICIENTS))
         def score(self, data, coefficient):
-            key = data.draw(st.sampled_from(sorted(self.items)))
+            key = data.draw(st.sampled_from(list(self.items)))
             item = self.items[key]
             db_item = self._find(key)
             if item["status"] in ("pending_score", "scored"):
@@ -249,6 +249,7 @@ def test_any_interleaving_leaves_the_ledger_equal_to_the_reference_model(
         max_examples=15,
         stateful_step_count=25,
         deadline=None,
+        database=None,  # the rule choices depend only on the draws: a seed reproduces a run
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     )
     run_state_machine_as_test(Ledger, settings=Ledger.TestCase.settings)
