@@ -386,9 +386,9 @@ def member_token(service_config, accounts_service, demo):
     import uuid
     from datetime import UTC, datetime
 
-    from accounts.signing import Signer
     from nameko.standalone.rpc import ServiceRpcProxy
 
+    from accounts.signing import Signer
     from platform_shared.actor import SYSTEM
 
     config = service_config("accounts")
