@@ -5,11 +5,9 @@ may see. ``SystemStore`` is for steps that must look across tenants (sign-in,
 import checks) and is never handed an actor's input unfiltered.
 """
 
-import uuid
 from datetime import date
 
-from sqlalchemy import func, insert, or_, select, update
-from sqlalchemy.dialects import postgresql
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from accounts import policy
@@ -26,7 +24,7 @@ from accounts.models import (
     User,
     UserRole,
 )
-from platform_shared.database import as_uuid, paginate
+from platform_shared.database import as_uuid, bulk_insert, bulk_update, paginate
 from platform_shared.errors import NotFound
 
 
@@ -314,16 +312,6 @@ class StaffStore:
 _CHUNK = 5000
 
 
-def _arrays(table, columns):
-    """``%s::uuid[], %s::varchar(200)[], ...``: one typed array parameter per column."""
-    dialect = postgresql.dialect()
-    return ", ".join(f"%s::{table.c[c].type.compile(dialect=dialect)}[]" for c in columns)
-
-
-def _array_value(value):
-    return str(value) if isinstance(value, uuid.UUID) else value
-
-
 def _chunks(items, size=_CHUNK):
     items = list(items)
     for start in range(0, len(items), size):
@@ -380,52 +368,14 @@ class MemberStore:
         return found
 
     def insert_many(self, users, roles, members, tokens):
-        """New member accounts in bulk: one ``INSERT ... SELECT FROM unnest(arrays)`` per
-        table and chunk on PostgreSQL, multi-row INSERTs elsewhere."""
+        """New member accounts in bulk: one statement per table and chunk (``bulk_insert``)."""
         for model, rows in ((User, users), (UserRole, roles), (Member, members), (ActivationToken, tokens)):
-            if not rows:
-                continue
-            table, columns = model.__table__, list(rows[0])
-            for chunk in _chunks(rows):
-                if self._postgres():
-                    arrays = _arrays(table, columns)
-                    self._raw(
-                        f"INSERT INTO {table.name} ({', '.join(columns)}) SELECT * FROM unnest({arrays})",
-                        chunk,
-                        columns,
-                    )
-                else:
-                    self.session.execute(insert(table), chunk)
+            bulk_insert(self.session, model.__table__, rows)
 
     def update_many(self, members, users):
         """Changed register rows and their accounts, by ``id``; every dict of a list has the same keys."""
         for model, rows in ((Member, members), (User, users)):
-            if not rows:
-                continue
-            table, columns = model.__table__, list(rows[0])
-            for chunk in _chunks(rows):
-                if self._postgres():
-                    assignments = ", ".join(f"{c} = s.{c}" for c in columns if c != "id")
-                    self._raw(
-                        f"UPDATE {table.name} AS t SET {assignments} "
-                        f"FROM unnest({_arrays(table, columns)}) AS s({', '.join(columns)}) WHERE t.id = s.id",
-                        chunk,
-                        columns,
-                    )
-                else:
-                    self.session.execute(update(model), chunk)
-
-    def _postgres(self):
-        return self.session.get_bind().dialect.name == "postgresql"
-
-    def _raw(self, sql, rows, columns):
-        """One statement with one array parameter per column, on the session's connection."""
-        params = [[_array_value(row[c]) for row in rows] for c in columns]
-        cursor = self.session.connection().connection.driver_connection.cursor()
-        try:
-            cursor.execute(sql, params)
-        finally:
-            cursor.close()
+            bulk_update(self.session, model.__table__, rows)
 
     def revoke_open_activations(self, user_ids, now):
         for chunk in _chunks(user_ids):

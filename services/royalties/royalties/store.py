@@ -1,10 +1,8 @@
 """The only module that queries the royalties database; reads are scoped by the actor."""
 
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from platform_shared.database import as_uuid, paginate
+from platform_shared.database import as_uuid, bulk_insert, dialect_insert, paginate
 from platform_shared.errors import NotFound
 from royalties import domain, policy
 from royalties.models import Article, Item, LedgerEntry, Rate, ReceivedEvent, Statement, StatementLine, TenantCopy
@@ -23,10 +21,6 @@ def _id(value, kind):
         return as_uuid(value, kind)
     except NotFound:
         raise not_found(kind, value) from None
-
-
-def _insert(session):
-    return {"postgresql": pg_insert, "sqlite": sqlite_insert}[session.get_bind().dialect.name]
 
 
 class Tenants:
@@ -53,7 +47,7 @@ class Tenants:
 
     def upsert(self, values):
         """Insert or update one tenant in one statement: an event and a sync may race."""
-        statement = _insert(self.session)(TenantCopy).values(**values)
+        statement = dialect_insert(self.session, TenantCopy).values(**values)
         self.session.execute(
             statement.on_conflict_do_update(
                 index_elements=["id"], set_={k: statement.excluded[k] for k in values if k != "id"}
@@ -100,7 +94,7 @@ class Articles:
         are applied one after the other, never interleaved.
         """
         self.session.execute(
-            _insert(self.session)(Article)
+            dialect_insert(self.session, Article)
             .values(id=article_id, **defaults)
             .on_conflict_do_nothing(index_elements=["id"])
         )
@@ -112,11 +106,7 @@ class Articles:
         """Insert the articles not known yet; returns the ids this statement created."""
         if not rows:
             return set()
-        table = Article.__table__
-        created = self.session.execute(
-            _insert(self.session)(table).on_conflict_do_nothing(index_elements=["id"]).returning(table.c.id), rows
-        )
-        return {r[0] for r in created}
+        return set(bulk_insert(self.session, Article.__table__, rows, skip_conflicts=["id"], returning="id"))
 
     def move_tenant(self, merged, into):
         self.session.execute(update(Article).where(Article.tenant_id == merged).values(tenant_id=into))
@@ -133,13 +123,8 @@ def unseen(session, handler, event_ids, now):
     ids = list(dict.fromkeys(str(i) for i in event_ids))
     if not ids:
         return set()
-    rows = session.execute(
-        _insert(session)(inbox)
-        .on_conflict_do_nothing(index_elements=["handler", "event_id"])
-        .returning(inbox.c.event_id),
-        [{"handler": handler, "event_id": i, "processed_at": now} for i in ids],
-    )
-    return {r[0] for r in rows}
+    rows = [{"handler": handler, "event_id": i, "processed_at": now} for i in ids]
+    return set(bulk_insert(session, inbox, rows, skip_conflicts=["handler", "event_id"], returning="event_id"))
 
 
 class Events:
@@ -150,8 +135,7 @@ class Events:
         self.session.add(ReceivedEvent(**values))
 
     def record_many(self, rows):
-        if rows:
-            self.session.execute(ReceivedEvent.__table__.insert(), rows)
+        bulk_insert(self.session, ReceivedEvent.__table__, rows)
 
     def in_period(self, tenant_ids, period):
         stmt = select(ReceivedEvent).where(ReceivedEvent.period == period)
@@ -210,8 +194,7 @@ class Items:
     # -- system side (event handlers, statements) --------------------------------------------
 
     def add_many(self, rows):
-        if rows:
-            self.session.execute(Item.__table__.insert(), rows)
+        bulk_insert(self.session, Item.__table__, rows)
 
     def of_article(self, article_id):
         return self.session.scalars(
