@@ -4,8 +4,6 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy import and_, case, func, literal, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from feedback import domain, policy
 from feedback.models import (
@@ -21,12 +19,8 @@ from feedback.models import (
     TenantCopy,
     TrackingSequence,
 )
-from platform_shared.database import UTCDateTime, as_uuid, paginate
+from platform_shared.database import UTCDateTime, as_uuid, dialect_insert, paginate
 from platform_shared.errors import NotFound
-
-
-def _insert(session, table):
-    return {"postgresql": pg_insert, "sqlite": sqlite_insert}[session.get_bind().dialect.name](table)
 
 
 class Tenants:
@@ -49,7 +43,7 @@ class Tenants:
 
     def upsert(self, values):
         columns = {k: v for k, v in values.items() if k != "id"}
-        stmt = _insert(self.session, TenantCopy).values(**values)
+        stmt = dialect_insert(self.session, TenantCopy).values(**values)
         self.session.execute(stmt.on_conflict_do_update(index_elements=["id"], set_=columns))
         return self.session.get(TenantCopy, values["id"], populate_existing=True)
 
@@ -79,7 +73,7 @@ class Sequences:
 
     def next(self, day):
         """The next tracking number of a local day; concurrent callers get distinct numbers."""
-        stmt = _insert(self.session, TrackingSequence).values(day=day, last=1)
+        stmt = dialect_insert(self.session, TrackingSequence).values(day=day, last=1)
         stmt = stmt.on_conflict_do_update(index_elements=["day"], set_={"last": TrackingSequence.last + 1})
         return self.session.execute(stmt.returning(TrackingSequence.last)).scalar_one()
 
@@ -279,7 +273,7 @@ class Comments:
 
     def report(self, comment, reporter_id, reason, now):
         """Record a user's report once; the number of distinct reporters afterwards."""
-        stmt = _insert(self.session, CommentReport).values(
+        stmt = dialect_insert(self.session, CommentReport).values(
             comment_id=comment.id, reporter_id=reporter_id, tenant_id=comment.tenant_id, reason=reason, at=now
         )
         self.session.execute(stmt.on_conflict_do_nothing(index_elements=["comment_id", "reporter_id"]))
@@ -322,7 +316,7 @@ class Counters:
     def hit(self, key, now, *, limit, seconds):
         """Count one request against ``key``; the seconds to wait when over the limit, else 0."""
         expired = RateCounter.window_started_at <= domain.window_cutoff(now, seconds)
-        stmt = _insert(self.session, RateCounter).values(key=key, window_started_at=now, count=1)
+        stmt = dialect_insert(self.session, RateCounter).values(key=key, window_started_at=now, count=1)
         stmt = stmt.on_conflict_do_update(
             index_elements=["key"],
             set_={

@@ -26,11 +26,12 @@ from datetime import datetime
 
 from sqlalchemy import select, text
 
+from platform_shared.database import bulk_insert, dialect_insert
 from platform_shared.errors import NotFound
 from platform_shared.schemas.polls import AnswerProblem, check_answers
 from polls import domain
 from polls.models import PollResponse, ReceiptOutcome, Tally, TextAnswer
-from polls.store import Polls, Tenants, dialect_insert
+from polls.store import Polls, Tenants
 
 REASONS = {
     "not_open": "Phiếu chưa được mở.",
@@ -187,7 +188,7 @@ def record_batch(session, items, *, now, rules):
                     outcomes.append(_outcome(i, "duplicate", None, now))
 
     if outcomes:
-        session.execute(dialect_insert(session, ReceiptOutcome).on_conflict_do_nothing(), outcomes)
+        bulk_insert(session, ReceiptOutcome.__table__, outcomes, skip_conflicts=True)
         for o in outcomes:
             outcome[o["status"]] += 1
 
@@ -195,8 +196,8 @@ def record_batch(session, items, *, now, rules):
     texts = [
         {
             "id": uuid.uuid4(),
-            "poll_id": uuid.UUID(i["_poll"]),
-            "tenant_id": uuid.UUID(i["_tenant"]),
+            "poll_id": i["_poll"],
+            "tenant_id": i["_tenant"],
             "question_id": q["id"],
             "text": i["_answers"][q["id"]],
             "status": "pending",
@@ -209,8 +210,7 @@ def record_batch(session, items, *, now, rules):
     if counted_now:
         outcome["counted"] += len(counted_now)
         _add_tallies(session, counted_now)
-    if texts:
-        session.execute(dialect_insert(session, TextAnswer), texts)
+    bulk_insert(session, TextAnswer.__table__, texts)
     return outcome
 
 
@@ -255,50 +255,29 @@ def _postgres(session):
 
 
 def _insert_responses(session, accepted, now):
-    """Insert what is new; the receipt ids actually inserted (a conflict inserts nothing)."""
-    if _postgres(session):
-        # One statement over arrays: no per-row SQL, no per-row bind processing in Python.
-        rows = session.execute(
-            text(
-                "INSERT INTO poll_response (id, poll_id, member_id, tenant_id, answers, received_at, counted_at) "
-                "SELECT u.*, CAST(:now AS timestamptz) FROM unnest(CAST(:ids AS uuid[]), CAST(:polls AS uuid[]), "
-                "CAST(:members AS uuid[]), CAST(:tenants AS uuid[]), CAST(:answers AS jsonb[]), "
-                "CAST(:received AS timestamptz[])) AS u "
-                "ON CONFLICT DO NOTHING RETURNING id"
-            ),
-            {
-                "now": now,
-                "ids": [i["_receipt"] for i in accepted],
-                "polls": [i["_poll"] for i in accepted],
-                "members": [i["_member"] for i in accepted],
-                "tenants": [i["_tenant"] for i in accepted],
-                "answers": [json.dumps(i["_answers"], ensure_ascii=False) for i in accepted],
-                "received": [i["received_at"] for i in accepted],
-            },
-        )
-        return {str(r[0]) for r in rows}
-    statement = dialect_insert(session, PollResponse).on_conflict_do_nothing().returning(PollResponse.id)
+    """Insert what is new; the receipt ids actually inserted (a conflict on the receipt or on
+    ``(poll_id, member_id)`` inserts nothing)."""
     rows = [
         {
-            "id": uuid.UUID(i["_receipt"]),
-            "poll_id": uuid.UUID(i["_poll"]),
-            "member_id": uuid.UUID(i["_member"]),
-            "tenant_id": uuid.UUID(i["_tenant"]),
+            "id": i["_receipt"],
+            "poll_id": i["_poll"],
+            "member_id": i["_member"],
+            "tenant_id": i["_tenant"],
             "answers": i["_answers"],
             "received_at": i["_at"],
             "counted_at": now,
         }
         for i in accepted
     ]
-    return {str(r) for r in session.scalars(statement, rows).all()}
+    return {str(r) for r in bulk_insert(session, PollResponse.__table__, rows, skip_conflicts=True, returning="id")}
 
 
 def _outcome(item, status, reason, now):
     return {
-        "id": uuid.UUID(item["_receipt"]),
-        "poll_id": uuid.UUID(item["_poll"]),
-        "member_id": uuid.UUID(item["_member"]),
-        "tenant_id": uuid.UUID(item["_tenant"]),
+        "id": item["_receipt"],
+        "poll_id": item["_poll"],
+        "member_id": item["_member"],
+        "tenant_id": item["_tenant"],
         "status": status,
         "reason": reason,
         "received_at": item["_at"],

@@ -4,17 +4,10 @@ import uuid
 from collections import defaultdict
 
 from sqlalchemy import delete, func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
-from platform_shared.database import as_uuid, paginate
+from platform_shared.database import as_uuid, dialect_insert, paginate
 from platform_shared.errors import NotFound
 from polls.models import Poll, PollAudience, PollResponse, ReceiptOutcome, Tally, TenantCopy, TextAnswer
-
-
-def dialect_insert(session, model):
-    """INSERT with ON CONFLICT support on PostgreSQL and on the embedded SQLite alike."""
-    module = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    return module.insert(model)
 
 
 class Tenants:

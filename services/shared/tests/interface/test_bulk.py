@@ -120,3 +120,9 @@ def test_nothing_to_insert_is_no_statement(session):
     assert bulk_insert(session, scratch, []) is None
     bulk_update(session, scratch, [])
     assert _stored(session) == []
+
+
+def test_uuid_columns_take_canonical_strings_too(session):
+    row = _row(1)
+    bulk_insert(session, scratch, [row | {"id": str(row["id"])}])
+    assert _stored(session) == [row]
