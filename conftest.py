@@ -375,6 +375,15 @@ def make_polls_gateway(make_gateway):
 
 
 @pytest.fixture
+def client_of():
+    """An ``ApiClient`` around a gateway app built with other settings (``make_gateway(...)``).
+
+    A fixture rather than ``from conftest import ApiClient``: the root conftest is not an
+    importable module when pytest runs as ``.venv/bin/pytest`` (as ``make test`` does)."""
+    return lambda app: ApiClient(app.test_client())
+
+
+@pytest.fixture
 def polls_api(make_polls_gateway):
     return ApiClient(make_polls_gateway().test_client())
 

@@ -88,11 +88,9 @@ def test_login_is_throttled_per_account_with_retry_after(api, demo):
     assert api.post("/api/v1/auth/login", json={"username": "hanoi.admin", "password": demo["demo"]}).status_code == 200
 
 
-def test_login_is_throttled_per_client_address(start_service, gateway_app, service_config, databases):
-    from conftest import ApiClient
-
+def test_login_is_throttled_per_client_address(start_service, gateway_app, service_config, databases, client_of):
     start_service("accounts", LOGIN_MAX_FAILURES_PER_ADDRESS=3, LOGIN_MAX_FAILURES_PER_ACCOUNT=100)
-    api = ApiClient(gateway_app.test_client())
+    api = client_of(gateway_app)
     for i in range(3):
         api.client.post(
             "/api/v1/auth/login",

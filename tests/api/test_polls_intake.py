@@ -85,12 +85,10 @@ def _queue_empty(rabbit_config):
 
 
 def test_a_signed_receipt_the_consumer_has_not_reached_is_accepted(
-    start_service, demo, make_polls_gateway, login, member_token
+    start_service, demo, make_polls_gateway, login, member_token, client_of
 ):
-    from conftest import ApiClient
-
     _start_polls(start_service, POLLS_INTAKE_ENABLED=False)
-    api = ApiClient(make_polls_gateway().test_client())
+    api = client_of(make_polls_gateway())
     poll = open_poll(api.as_(login("hanoi.admin")))
     member = api.as_(member_token("LDLD-HN"))
     receipt = member.post(f"/api/v1/polls/{poll['id']}/responses", json={"answers": GOOD}).json["receipt"]
@@ -110,12 +108,10 @@ def outage(start_service, demo, make_polls_gateway, rabbit_config):
 
 
 def test_no_confirmed_response_is_lost_or_counted_twice_when_the_broker_goes_away(
-    outage, login, member_token, rabbit_config
+    outage, login, member_token, rabbit_config, client_of
 ):
-    from conftest import ApiClient
-
     app, proxies = outage
-    api = ApiClient(app.test_client())
+    api = client_of(app)
     hanoi = api.as_(login("hanoi.admin"))
     poll = open_poll(hanoi)
     members = [api.as_(member_token("LDLD-HN")) for _ in range(40)]

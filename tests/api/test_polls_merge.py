@@ -1,14 +1,13 @@
 """A tenant merge: eligibility and ownership of running polls follow the surviving tenant."""
 
-from conftest import ApiClient
 from platform_shared.testing.waiting import wait_for
 from tests.api.test_polls import GOOD, QUESTIONS, _window, open_poll, settled
 
 
 def test_eligibility_and_ownership_follow_the_surviving_tenant(
-    make_polls_gateway, polls_service, login, member_token, relay
+    make_polls_gateway, polls_service, login, member_token, relay, client_of
 ):
-    api = ApiClient(make_polls_gateway(polls_definition_ttl=300).test_client())
+    api = client_of(make_polls_gateway(polls_definition_ttl=300))
     vgcl, hanoi, danang = (api.as_(login(u)) for u in ("admin", "hanoi.admin", "danang.admin"))
     hn, dn = member_token.tenants["LDLD-HN"], member_token.tenants["LDLD-DN"]
     national = open_poll(vgcl, audience={"tenant_ids": [dn]})

@@ -13,11 +13,9 @@ NEWS = {
 
 
 @pytest.fixture
-def cached_api(make_gateway):
-    from conftest import ApiClient
-
+def cached_api(make_gateway, client_of):
     app = make_gateway(public_cache_ttl=300)
-    return ApiClient(app.test_client()), app.extensions["public_cache"]
+    return client_of(app), app.extensions["public_cache"]
     app.extensions["rpc"].close()
 
 
