@@ -250,11 +250,13 @@ def bulk_insert(session, table, rows, *, skip_conflicts=None, returning=None):
     json_to_recordset(:rows)``: the server parses one document instead of a VALUES row of
     bound literals per item. For the royalty ledger (500 rows of 33 columns) that is 4×
     faster than SQLAlchemy's multi-row INSERT and 2.5× faster than one array per column
-    (``unnest``), measured on this machine. Elsewhere (SQLite) it is a multi-row INSERT. ``skip_conflicts``: the columns
-    of a unique key, or True for any: a row that conflicts is skipped (``ON CONFLICT DO NOTHING``).
-    ``returning``: a column name; the values of that column of the rows actually inserted
-    are returned as a list (else None). UUID columns take UUIDs or their canonical strings
-    (a hot path need not build UUID objects only to have them turned back into text).
+    (``unnest``), measured on this machine. Elsewhere (SQLite) it is a multi-row INSERT.
+
+    ``skip_conflicts``: the columns of a unique key, or True for any key; a row that
+    conflicts is skipped (``ON CONFLICT DO NOTHING``). ``returning``: a column name; the
+    values of that column of the rows actually inserted are returned as a list (else None).
+    UUID columns take UUIDs or their canonical strings (a hot path need not build UUID
+    objects only to have them turned back into text).
     """
     from sqlalchemy import text
 
