@@ -135,7 +135,7 @@ class RoyaltiesService(ServiceOperations):
     def handle_article_published(self, payloads):
         """A batch of publications → items, in one transaction (idempotent through the inbox)."""
         schema = content_events.ArticlePublished()
-        events = [schema.load(p) for p in payloads]
+        events = [schema.load_fast(p) for p in payloads]
         with self.db.transaction() as session:
             self.app.apply_published_batch(session, events)
 

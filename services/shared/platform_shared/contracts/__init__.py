@@ -19,3 +19,115 @@ class EventSchema(Schema):
     event_type = fields.String(required=True)
     occurred_at = fields.String(required=True)
     schema_version = fields.Integer(required=True)
+
+    def load_fast(self, payload):
+        """``load(payload)``, the same result, about ten times faster for well-formed payloads.
+
+        The batch consumers load thousands of events a second, and marshmallow costs
+        ~140 µs for an ``ArticlePublished``. The schema's plain fields (String, Integer,
+        Boolean, List, Nested — all the contracts use) are compiled once into a plan; a
+        payload whose values all have their canonical JSON types goes through the plan,
+        anything else (a missing required field, a wrong type, a number as text) through
+        ``load``, which converts it or raises the usual ``ValidationError``. A schema with
+        anything else (validators, hooks, other field types, options) always uses ``load``.
+        """
+        plan = _plan_of(self)
+        if plan is not None:
+            try:
+                return _run(plan, payload)
+            except _Fallback:
+                pass
+        return self.load(payload)
+
+
+class _Fallback(Exception):
+    """The payload is not in canonical form: let marshmallow decide."""
+
+
+_PLANS = {}
+_UNSUPPORTED = object()
+
+
+def _plan_of(schema):
+    key = type(schema)
+    plan = _PLANS.get(key)
+    if plan is None:
+        plain = not (schema.only or schema.exclude or schema.partial or schema.many or schema.load_only)
+        plan = _compile(schema) if plain else _UNSUPPORTED
+        _PLANS[key] = plan
+    return None if plan is _UNSUPPORTED else plan
+
+
+def _compile(schema):
+    from marshmallow import missing
+
+    if schema.unknown != EXCLUDE or schema._hooks and any(schema._hooks.values()):
+        return _UNSUPPORTED
+    steps = []
+    for name, field in schema.fields.items():
+        convert = _converter(field)
+        if convert is _UNSUPPORTED or field.validators or field.dump_only or field.attribute:
+            return _UNSUPPORTED
+        default = field.load_default
+        steps.append(
+            (field.data_key or name, name, field.required, field.allow_none, default, default is missing, convert)
+        )
+    return steps
+
+
+def _converter(field):
+    kind = type(field)
+    if kind is fields.String:
+        return _exact(str)
+    if kind is fields.Integer and not field.strict:
+        return _exact(int)
+    if kind is fields.Boolean:
+        return _exact(bool)
+    if kind is fields.List:
+        inner = _converter(field.inner)
+        if inner is _UNSUPPORTED or field.inner.validators:
+            return _UNSUPPORTED
+        return lambda value: [inner(item) for item in value] if type(value) is list else _fail()
+    if kind is fields.Nested and not field.many:
+        nested = field.schema
+        plan = (
+            _compile(nested) if not (nested.only or nested.exclude or nested.partial or nested.many) else _UNSUPPORTED
+        )
+        if plan is _UNSUPPORTED:
+            return _UNSUPPORTED
+        return lambda value: _run(plan, value)
+    return _UNSUPPORTED
+
+
+def _exact(kind):
+    def convert(value):
+        if type(value) is not kind:
+            raise _Fallback
+        return value
+
+    return convert
+
+
+def _fail():
+    raise _Fallback
+
+
+def _run(plan, payload):
+    if type(payload) is not dict:
+        raise _Fallback
+    out = {}
+    for key, name, required, allow_none, default, no_default, convert in plan:
+        if key not in payload:
+            if required:
+                raise _Fallback
+            if not no_default:
+                out[name] = default() if callable(default) else default
+            continue
+        value = payload[key]
+        if value is None:
+            if not allow_none:
+                raise _Fallback
+            out[name] = None
+        else:
+            out[name] = convert(value)
+    return out
