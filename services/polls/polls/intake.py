@@ -17,13 +17,13 @@ Only after the commit are the messages acknowledged, so a crash anywhere means a
 redelivery, which step 2 makes harmless: nothing is lost, nothing is counted twice.
 """
 
-import json
 import re
 import time
 import uuid
 from collections import Counter
 from datetime import datetime
 
+import orjson
 from sqlalchemy import select, text
 
 from platform_shared.database import bulk_insert, dialect_insert
@@ -127,7 +127,7 @@ def parse(body, redelivered=True):
     ``redelivered``: the broker's flag; only such messages can carry a receipt already counted
     (a fresh copy of one is still caught by the insert)."""
     try:
-        item = json.loads(body)
+        item = orjson.loads(body)
         item["_redelivered"] = redelivered
         item["_receipt"] = _id(item["receipt"])
         item["_poll"] = _id(item["poll_id"])
