@@ -24,6 +24,7 @@ from common import (
     ROOT,
     Processes,
     base_env,
+    ensure_wrk,
     free_port,
     login,
     prepare_databases,
@@ -168,9 +169,6 @@ def language_cost():
 
 
 def main():
-    from run import ensure_wrk
-
-    ensure_wrk()
     results = intake()
     print()
     print("Feedback — question intake, POST /api/v1/questions (guest), through the gateway against the same")
@@ -197,4 +195,5 @@ def main():
 
 
 if __name__ == "__main__":
+    ensure_wrk()
     main()

@@ -13,7 +13,6 @@ Scenario 2 (media): see bench/media_bench.py. Scenario 3 (content): bench/conten
 
 import importlib
 import re
-import shutil
 import subprocess
 import sys
 
@@ -23,6 +22,7 @@ from common import (
     ROOT,
     Processes,
     base_env,
+    ensure_wrk,
     free_port,
     login,
     prepare_databases,
@@ -35,20 +35,6 @@ from common import (
 DURATION = int(__import__("os").environ.get("BENCH_SECONDS", "5"))
 REPEATS = int(__import__("os").environ.get("BENCH_REPEATS", "5"))
 CONNECTIONS = (1, 16)
-
-
-def ensure_wrk():
-    if shutil.which("wrk"):
-        return
-    import os
-
-    if os.geteuid() == 0 and shutil.which("apt-get"):
-        say("Installing wrk (apt-get)")
-        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=False, stdout=subprocess.DEVNULL)
-    if not shutil.which("wrk"):
-        sys.exit(
-            "wrk is needed for the benchmarks: install it (Debian/Ubuntu: apt-get install wrk; macOS: brew install wrk)"
-        )
 
 
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
@@ -83,7 +69,6 @@ def median_run(runs):
 
 
 def accounts_scenario():
-    ensure_wrk()
     env = base_env()
     say("Scenario 1 — fresh benchmark database, migrated and seeded")
     prepare_databases(env)
@@ -172,6 +157,7 @@ def report(results):
 
 def main(argv):
     chosen = argv[1:] or ["accounts", "media", "content", "royalties", "feedback", "polls"]
+    ensure_wrk()  # before anything starts: most scenarios load the gateway with wrk
     if "accounts" in chosen:
         accounts_scenario()
     if "media" in chosen:
