@@ -49,12 +49,12 @@ _UNSUPPORTED = object()
 
 
 def _plan_of(schema):
-    key = type(schema)
-    plan = _PLANS.get(key)
+    """The class's plan, when this instance loads as its class does (no only/exclude/partial/...)."""
+    if schema.only or schema.exclude or schema.partial or schema.many or schema.unknown != EXCLUDE:
+        return None
+    plan = _PLANS.get(type(schema))
     if plan is None:
-        plain = not (schema.only or schema.exclude or schema.partial or schema.many or schema.load_only)
-        plan = _compile(schema) if plain else _UNSUPPORTED
-        _PLANS[key] = plan
+        plan = _PLANS[type(schema)] = _compile(schema)
     return None if plan is _UNSUPPORTED else plan
 
 

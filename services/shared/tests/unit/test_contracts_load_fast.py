@@ -126,3 +126,13 @@ def test_a_payload_missing_a_required_field_raises_the_usual_error():
     with pytest.raises(ValidationError) as raised:
         ArticlePublished().load_fast({"event_id": "e1"})
     assert "article_id" in raised.value.messages
+
+
+def test_an_instance_with_options_loads_as_marshmallow_does():
+    from marshmallow import RAISE
+
+    payload = {"event_id": "e1", "event_type": "accounts.tenant_created", "occurred_at": "t", "schema_version": 1}
+    assert EventSchema().load_fast(payload | {"extra": 1}) == payload  # the class's plan, built and used
+    assert EventSchema(only=("event_id",)).load_fast(payload) == {"event_id": "e1"}
+    with pytest.raises(ValidationError):
+        EventSchema(unknown=RAISE).load_fast(payload | {"extra": 1})
