@@ -235,7 +235,7 @@ def _with_uuid_objects(table, rows):
     """Rows whose UUID columns hold UUIDs, for the SQLAlchemy path (bulk rows may give canonical strings)."""
     from sqlalchemy import Uuid
 
-    ids = [c for c in rows[0] if isinstance(table.c[c].type, Uuid)]
+    ids = [c for c in rows[0] if c in table.c and isinstance(table.c[c].type, Uuid)]
     if not any(isinstance(r[c], str) for r in rows for c in ids):
         return rows
     return [r | {c: uuid.UUID(r[c]) for c in ids if isinstance(r[c], str)} for r in rows]
@@ -270,31 +270,24 @@ def bulk_insert(session, table, rows, *, skip_conflicts=None, returning=None):
     if not rows:
         return [] if returning else None
     columns, found = list(rows[0]), []
-    postgres = session.get_bind().dialect.name == "postgresql"
-    for start in range(0, len(rows), BULK_CHUNK):
-        chunk = rows[start : start + BULK_CHUNK]
-        if postgres:
-            sql = (
-                f"INSERT INTO {table.name} ({', '.join(columns)}) SELECT {', '.join(columns)} "
-                f"FROM json_to_recordset(CAST(:rows AS json)) AS r({record_type(table, columns)})"
+    if _postgres(session):
+        sql = f"INSERT INTO {table.name} ({', '.join(columns)}) SELECT {', '.join(columns)} FROM {_json_source(table, columns)}"
+        if skip_conflicts is True:
+            sql += " ON CONFLICT DO NOTHING"
+        elif skip_conflicts:
+            sql += f" ON CONFLICT ({', '.join(skip_conflicts)}) DO NOTHING"
+        statement = text(sql + (f" RETURNING {returning}" if returning else ""))
+        if returning:
+            statement = statement.columns(table.c[returning])
+    else:
+        statement = dialect_insert(session, table)
+        if skip_conflicts:
+            statement = statement.on_conflict_do_nothing(
+                index_elements=None if skip_conflicts is True else list(skip_conflicts)
             )
-            if skip_conflicts is True:
-                sql += " ON CONFLICT DO NOTHING"
-            elif skip_conflicts:
-                sql += f" ON CONFLICT ({', '.join(skip_conflicts)}) DO NOTHING"
-            statement = text(sql + (f" RETURNING {returning}" if returning else ""))
-            if returning:
-                statement = statement.columns(table.c[returning])
-            result = session.execute(statement, _json_rows(chunk))
-        else:
-            statement = dialect_insert(session, table)
-            if skip_conflicts:
-                statement = statement.on_conflict_do_nothing(
-                    index_elements=None if skip_conflicts is True else list(skip_conflicts)
-                )
-            if returning:
-                statement = statement.returning(table.c[returning])
-            result = session.execute(statement, _with_uuid_objects(table, chunk))
+        if returning:
+            statement = statement.returning(table.c[returning])
+    for result in _execute_in_chunks(session, statement, table, rows):
         if returning:
             found += result.scalars().all()
     return found if returning else None
@@ -312,20 +305,35 @@ def bulk_update(session, table, rows, *, key="id"):
     if not rows:
         return
     columns = list(rows[0])
-    assignments = ", ".join(f"{c} = r.{c}" for c in columns if c != key)
-    postgres = session.get_bind().dialect.name == "postgresql"
+    if _postgres(session):
+        assignments = ", ".join(f"{c} = r.{c}" for c in columns if c != key)
+        statement = text(
+            f"UPDATE {table.name} AS t SET {assignments} FROM {_json_source(table, columns)} WHERE t.{key} = r.{key}"
+        )
+    else:
+        values = {c: bindparam(c) for c in columns if c != key}
+        statement = update(table).where(table.c[key] == bindparam(f"_{key}")).values(values)
+        rows = [{**r, f"_{key}": r[key]} for r in _with_uuid_objects(table, rows)]
+    for _ in _execute_in_chunks(session, statement, table, rows):
+        pass
+
+
+def _postgres(session):
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def _json_source(table, columns):
+    """``json_to_recordset(:rows) AS r(...)``: the rows of a chunk, sent as one JSON parameter."""
+    return f"json_to_recordset(CAST(:rows AS json)) AS r({record_type(table, columns)})"
+
+
+def _execute_in_chunks(session, statement, table, rows):
+    """Run ``statement`` per ``BULK_CHUNK`` rows, yielding each result: the chunk as one JSON
+    document on PostgreSQL, an executemany elsewhere (UUID columns given as text made UUIDs)."""
+    postgres = _postgres(session)
     for start in range(0, len(rows), BULK_CHUNK):
         chunk = rows[start : start + BULK_CHUNK]
         if postgres:
-            sql = (
-                f"UPDATE {table.name} AS t SET {assignments} FROM json_to_recordset(CAST(:rows AS json)) "
-                f"AS r({record_type(table, columns)}) WHERE t.{key} = r.{key}"
-            )
-            session.execute(text(sql), _json_rows(chunk))
+            yield session.execute(statement, _json_rows(chunk))
         else:
-            statement = (
-                update(table)
-                .where(table.c[key] == bindparam(f"_{key}"))
-                .values({c: bindparam(c) for c in columns if c != key})
-            )
-            session.connection().execute(statement, [{**r, f"_{key}": r[key]} for r in chunk])
+            yield session.connection().execute(statement, _with_uuid_objects(table, chunk))
