@@ -10,15 +10,19 @@ import uuid
 
 from sqlalchemy import text
 
+from platform_shared import contracts
 from platform_shared.clock import utcnow
 from platform_shared.tables import outbox
 
 
-def add(session, event_type, payload, *, aggregate_id=None, now=None):
+def add(session, event_type, payload, *, aggregate_id=None, now=None, contract=True):
     """Record a fact in the caller's transaction and return its ``event_id``.
 
     ``event_type`` is ``"<service>.<name>"``. The payload gets ``event_id``,
-    ``event_type``, ``occurred_at`` and ``schema_version`` (1) when it has none.
+    ``event_type``, ``occurred_at`` and ``schema_version`` (1) when it has none, and
+    must then match its contract exactly (``contracts.check``): a payload the contract
+    does not describe raises ``ContractViolation`` and rolls the change back with it.
+    ``contract=False`` is for the relay's own tests, whose payloads are not facts.
     """
     service, _, name = event_type.partition(".")
     if not service or not name:
@@ -29,6 +33,8 @@ def add(session, event_type, payload, *, aggregate_id=None, now=None):
     body.setdefault("event_type", event_type)
     body.setdefault("schema_version", 1)
     body.setdefault("occurred_at", occurred.isoformat())
+    if contract:
+        contracts.check(event_type, body)
     session.execute(
         outbox.insert().values(
             event_id=body["event_id"],

@@ -6,7 +6,11 @@ marshmallow schema per payload. Every payload carries ``event_id``,
 schema (unknown fields are kept out, so publishers may add fields).
 """
 
-from marshmallow import EXCLUDE, Schema, fields
+import importlib
+
+from marshmallow import EXCLUDE, RAISE, Schema, fields
+
+PUBLISHERS = ("accounts", "content", "media", "feedback", "polls", "reports", "royalties")
 
 
 class EventSchema(Schema):
@@ -131,3 +135,46 @@ def _run(plan, payload):
         else:
             out[name] = convert(value)
     return out
+
+
+class ContractViolation(ValueError):
+    """A publisher wrote a payload its contract does not describe: a bug in the publisher."""
+
+    def __init__(self, event_type, errors):
+        super().__init__(f"{event_type} payload breaks its contract: {errors}")
+        self.event_type, self.errors = event_type, errors
+
+
+_BY_TYPE = {}
+
+
+def contract_for(event_type):
+    """The contract schema class of ``event_type`` (``"content.article_published"`` → ``ArticlePublished``).
+
+    By convention each publisher's module names the type in a constant and the schema
+    after it in CamelCase. Raises ``KeyError`` for an event type without a contract.
+    """
+    if not _BY_TYPE:
+        for module_name in PUBLISHERS:
+            module = importlib.import_module(f"platform_shared.contracts.{module_name}")
+            for value in vars(module).values():
+                if isinstance(value, str) and "." in value and not value.startswith("_"):
+                    cls = getattr(module, "".join(p.title() for p in value.partition(".")[2].split("_")), None)
+                    if isinstance(cls, type) and issubclass(cls, EventSchema):
+                        _BY_TYPE[value] = cls
+    return _BY_TYPE[event_type]
+
+
+def check(event_type, payload):
+    """Raise :class:`ContractViolation` unless ``payload`` is exactly what the contract documents.
+
+    Unknown fields are refused here (consumers ignore them, so a field only the
+    producer knows of would be an undocumented part of the payload).
+    """
+    try:
+        schema = contract_for(event_type)(unknown=RAISE)
+    except KeyError:
+        raise ContractViolation(event_type, {"event_type": ["no contract for this event type"]}) from None
+    errors = schema.validate(payload)
+    if errors:
+        raise ContractViolation(event_type, errors)

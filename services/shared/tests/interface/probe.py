@@ -31,7 +31,7 @@ class Probe:
         with self.db.transaction() as session:
             if inbox.seen(session, "handle_tenant_created", payload["event_id"]):
                 return
-            outbox.add(session, "probe.effect", {"of": payload["event_id"], "seq": payload.get("seq")})
+            outbox.add(session, "probe.effect", {"of": payload["event_id"], "seq": payload.get("seq")}, contract=False)
 
     @rpc
     def wait_for_lock(self, key):
