@@ -149,19 +149,13 @@ _BY_TYPE = {}
 
 
 def contract_for(event_type):
-    """The contract schema class of ``event_type`` (``"content.article_published"`` → ``ArticlePublished``).
+    """The contract schema class of ``event_type``, from the publishers' ``SCHEMAS`` tables.
 
-    By convention each publisher's module names the type in a constant and the schema
-    after it in CamelCase. Raises ``KeyError`` for an event type without a contract.
+    Raises ``KeyError`` for an event type without a contract.
     """
     if not _BY_TYPE:
         for module_name in PUBLISHERS:
-            module = importlib.import_module(f"platform_shared.contracts.{module_name}")
-            for value in vars(module).values():
-                if isinstance(value, str) and "." in value and not value.startswith("_"):
-                    cls = getattr(module, "".join(p.title() for p in value.partition(".")[2].split("_")), None)
-                    if isinstance(cls, type) and issubclass(cls, EventSchema):
-                        _BY_TYPE[value] = cls
+            _BY_TYPE.update(importlib.import_module(f"platform_shared.contracts.{module_name}").SCHEMAS)
     return _BY_TYPE[event_type]
 
 

@@ -59,8 +59,10 @@ def align_tenant_table(op, table):
                 batch.add_column(sa.Column(name, type_, nullable=True))
                 if not nullable:
                     raise RuntimeError(f"{table}.{name} is required and cannot be added to existing rows")
-            else:
+            elif isinstance(type_, String):  # the copies differ in lengths: widen
                 batch.alter_column(name, existing_type=have[name]["type"], type_=type_, nullable=nullable)
+            else:
+                batch.alter_column(name, existing_type=have[name]["type"], nullable=nullable)
     for name, _, _, index in _COLUMNS:
         if index and (name,) not in indexed:
             op.create_index(f"ix_{table}_{name}", table, [name])

@@ -112,9 +112,9 @@ class TenantDirectory:
         merged, into = uuid.UUID(payload["tenant_id"]), uuid.UUID(payload["into_tenant_id"])
         row = self.get(merged)
         if row is None:
-            row = self.upsert(
-                {"id": merged, "code": f"merged-{merged}", "name": "—", "status": "merged", "updated_at": now}
-            )
+            # Known only from this event: a placeholder until the sync brings its real code and name.
+            placeholder = {"code": f"merged-{merged.hex[:12]}", "name": "—", "status": "merged", "updated_at": now}
+            row = self.upsert({"id": merged} | placeholder)
         row.status, row.merged_into_id = "merged", into
         row.merged_at = _time(payload.get("merged_at")) or now
         return row
