@@ -6,7 +6,9 @@
   ``TEST_POSTGRES_URL``), created when missing and migrated with alembic once
   per session, emptied before every test;
 * builds service configurations bound to the per-test RabbitMQ vhost of
-  nameko's ``rabbit_config`` fixture and starts real service containers.
+  nameko's ``rabbit_config`` fixture and starts real service containers;
+* keeps the unit layer free of the network: a test under ``tests/unit/`` that
+  connects to PostgreSQL, RabbitMQ or anything else fails (``layers.py``).
 """
 
 import os
@@ -27,6 +29,10 @@ def pytest_load_initial_conftests(early_config, parser, args):
 def pytest_configure(config):
     config.option.suppress_eventlet_notification = True
     config.addinivalue_line("markers", "slow: long-running scenario (subprocesses, restarts)")
+    from platform_shared.testing import layers
+
+    layers.install()
+    config.pluginmanager.register(layers, "platform_shared.layers")
 
 
 TEST_POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432")
@@ -128,10 +134,16 @@ def databases(platform_databases):
 
 @pytest.fixture(scope="session")
 def token_keys_dir(tmp_path_factory):
-    from accounts.signing import generate_key
+    """A ``TOKEN_KEYS_DIR`` for accounts: one Ed25519 key ``2026-01-01.pem``, as ``accounts keygen``
+    writes it. Made here with ``cryptography``: the kit must not import a service."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     directory = tmp_path_factory.mktemp("token-keys")
-    generate_key(directory, "2026-01-01")
+    pem = Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    (directory / "2026-01-01.pem").write_bytes(pem)
     return str(directory)
 
 

@@ -1,4 +1,8 @@
-"""Access-token verification refuses every forged, stale or foreign token."""
+"""Accounts signs access tokens (``accounts.signing``); the shared kit verifies them in every
+service and the gateway (``platform_shared.tokens``). A token accounts signs gives the actor,
+and the verifier refuses every forged, stale or foreign one.
+
+Here rather than in the kit's own tests: the kit must not depend on a service."""
 
 import base64
 import json
@@ -7,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 import jwt
 import pytest
 
+from accounts.signing import Signer, generate_key
 from platform_shared.errors import Unauthorized
 from platform_shared.tokens import KeyCache, TokenVerifier, actor_from_claims
 
@@ -15,15 +20,11 @@ ISS, AUD = "https://congdoan.vn/accounts", "congdoan-portal"
 
 @pytest.fixture
 def keys(tmp_path):
-    from accounts.signing import generate_key
-
     generate_key(tmp_path, "2026-01-01")
     return tmp_path
 
 
 def signer_for(keys, ttl=900):
-    from accounts.signing import Signer
-
     return Signer(keys, issuer=ISS, audience=AUD, access_ttl=ttl)
 
 
@@ -85,8 +86,6 @@ def test_a_tampered_tenant_claim_breaks_the_signature(keys):
 
 
 def test_a_token_signed_by_another_key_is_refused(keys, tmp_path_factory):
-    from accounts.signing import generate_key
-
     other_dir = tmp_path_factory.mktemp("other")
     generate_key(other_dir, "2026-01-01")  # same kid, different key
     assert code_of(verifier_for(signer_for(keys)), token(signer_for(other_dir))) == "TOKEN_INVALID"
@@ -126,8 +125,6 @@ def test_garbage_is_malformed(keys):
 
 
 def test_key_rotation_is_picked_up_without_restart(keys):
-    from accounts.signing import generate_key
-
     old = signer_for(keys)
     verifier = verifier_for(old)
     verifier.verify(token(old))
@@ -150,8 +147,6 @@ def test_keys_are_fetched_once_not_per_request(keys):
 
 
 def test_a_verified_token_is_remembered_but_not_past_its_expiry_or_its_key(keys):
-    from accounts.signing import Signer
-
     signer = Signer(keys, issuer=ISS, audience=AUD, access_ttl=60)
     current = {"jwks": signer.jwks()}
     verifier = TokenVerifier(
