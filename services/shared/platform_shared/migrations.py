@@ -12,7 +12,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import pool
 
-from platform_shared.database import JSONType, UTCDateTime
+from platform_shared.database import BigId, JSONType, UTCDateTime
 from platform_shared.tables import metadata as platform_metadata
 
 
@@ -57,14 +57,11 @@ def upgrade(migrations_dir, url, revision="head"):
     command.upgrade(alembic_config(migrations_dir, url), revision)
 
 
-_BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
-
-
 def create_platform_tables_v1(op):
     """Create outbox, inbox and parked_event exactly as ``platform_shared.tables`` defines them."""
     op.create_table(
         "outbox",
-        sa.Column("id", _BigId, primary_key=True, autoincrement=True),
+        sa.Column("id", BigId, primary_key=True, autoincrement=True),
         sa.Column("event_id", sa.String(36), nullable=False),
         sa.Column("event_type", sa.String(120), nullable=False),
         sa.Column("aggregate_id", sa.String(64), nullable=True),
@@ -92,7 +89,7 @@ def create_platform_tables_v1(op):
     )
     op.create_table(
         "parked_event",
-        sa.Column("id", _BigId, primary_key=True, autoincrement=True),
+        sa.Column("id", BigId, primary_key=True, autoincrement=True),
         sa.Column("handler", sa.String(200), nullable=False),
         sa.Column("queue", sa.String(255), nullable=False),
         sa.Column("event_type", sa.String(120), nullable=False),

@@ -5,18 +5,16 @@ They live on their own ``MetaData``; each service's alembic environment targets
 migration creates them with ``platform_shared.migrations.create_platform_tables``.
 """
 
-from sqlalchemy import BigInteger, Column, Index, Integer, String, Table, Text, UniqueConstraint, text
+from sqlalchemy import Column, Index, Integer, String, Table, Text, UniqueConstraint, text
 
-from platform_shared.database import JSONType, UTCDateTime, new_metadata
+from platform_shared.database import BigId, JSONType, UTCDateTime, new_metadata
 
 metadata = new_metadata()
-
-_BigId = BigInteger().with_variant(Integer(), "sqlite")
 
 outbox = Table(
     "outbox",
     metadata,
-    Column("id", _BigId, primary_key=True, autoincrement=True),
+    Column("id", BigId, primary_key=True, autoincrement=True),
     Column("event_id", String(36), nullable=False),
     Column("event_type", String(120), nullable=False),
     Column("aggregate_id", String(64), nullable=True),
@@ -47,7 +45,7 @@ inbox = Table(
 parked_event = Table(
     "parked_event",
     metadata,
-    Column("id", _BigId, primary_key=True, autoincrement=True),
+    Column("id", BigId, primary_key=True, autoincrement=True),
     Column("handler", String(200), nullable=False),
     Column("queue", String(255), nullable=False),
     Column("event_type", String(120), nullable=False),
