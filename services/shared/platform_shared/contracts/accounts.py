@@ -23,6 +23,9 @@ class TenantCreated(EventSchema):
     name = fields.String(required=True)
     kind = fields.String(required=True)
     parent_id = fields.String(allow_none=True, load_default=None)
+    status = fields.String(
+        load_default="active", metadata={"description": "active (a new tenant); suspended, merged in updates"}
+    )
 
 
 class TenantUpdated(TenantCreated):
@@ -40,6 +43,9 @@ class TenantMerged(EventSchema):
     tenant_id = fields.String(required=True)
     into_tenant_id = fields.String(required=True)
     merged_at = fields.String(required=True)
+    moved_users = fields.Integer(
+        load_default=None, allow_none=True, metadata={"description": "users moved to the surviving tenant"}
+    )
 
 
 class UserCreated(EventSchema):
