@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import amqp
 import eventlet
+import eventlet.event
 import pytest
 from nameko.standalone.rpc import ServiceRpcProxy
 
@@ -116,10 +117,13 @@ def test_no_confirmed_response_is_lost_or_counted_twice_when_the_broker_goes_awa
     poll = open_poll(hanoi)
     members = [api.as_(member_token("LDLD-HN")) for _ in range(40)]
     confirmed, refused = {}, []
+    cut = eventlet.event.Event()  # once ten are confirmed, no one sends until the broker is cut
 
     def answer(index, member):
         choice = "o1" if index % 3 else "o2"
         for _ in range(200):
+            if len(confirmed) >= 10 and not cut.ready():
+                cut.wait()
             sent = member.post(f"/api/v1/polls/{poll['id']}/responses", json={"answers": {**GOOD, "q1": choice}})
             if sent.status_code == 202:
                 confirmed[index] = sent.json["receipt"]
@@ -133,6 +137,7 @@ def test_no_confirmed_response_is_lost_or_counted_twice_when_the_broker_goes_awa
         wait_for(lambda: len(confirmed) >= 10, message="some responses confirmed before the outage")
         for proxy in proxies:
             proxy.cut()
+        cut.send()
         wait_for(lambda: len(refused) >= 8, message="responses refused during the outage")
         for proxy in proxies:
             proxy.restore()
