@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from platform_shared.contracts import content as contracts
 from platform_shared.tables import outbox
@@ -237,9 +237,14 @@ def test_two_replicas_publish_a_scheduled_item_once(start_service, content_servi
         path = f"/api/v1/articles/{article['id']}"
         desk.post(f"{path}/open")
         desk.post(f"{path}/approve")
-        at = (datetime.now(UTC) + timedelta(seconds=1)).isoformat()
+        at = (datetime.now(UTC) + timedelta(hours=1)).isoformat()  # far enough ahead for any machine
         assert desk.post(f"{path}/schedule", json={"publish_at": at}).status_code == 200
         ids.append(article["id"])
+    with databases.sessions("content").transaction() as session:  # the hour comes for all four at once
+        session.execute(
+            text("UPDATE article SET publish_at = :now WHERE id = ANY(CAST(:ids AS uuid[]))"),
+            {"now": datetime.now(UTC), "ids": ids},
+        )
     wait_for(
         lambda: all(contributor.get(f"/api/v1/articles/{i}").json["status"] == "published" for i in ids),
         message="the scheduled items to be published",
