@@ -18,25 +18,16 @@ from decimal import Decimal
 from sqlalchemy import BigInteger, Date, Index, Integer, Numeric, String, UniqueConstraint, Uuid, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from platform_shared.database import JSONType, UTCDateTime, make_base, new_id
+from platform_shared.database import BigId, JSONType, UTCDateTime, make_base, new_id
+from platform_shared.tenant_directory import TenantDirectoryRow
 
 Base = make_base()
 
-BigId = BigInteger().with_variant(Integer(), "sqlite")
 
-
-class TenantCopy(Base):
-    """What royalties needs to know of a tenant: its code (desks are named by code) and merges."""
+class TenantCopy(TenantDirectoryRow, Base):
+    """The service's copy of the tenant directory (desks are found by code; merges are followed)."""
 
     __tablename__ = "tenant"
-
-    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
-    code: Mapped[str] = mapped_column(String(32), index=True)
-    name: Mapped[str] = mapped_column(String(255))
-    status: Mapped[str] = mapped_column(String(16))
-    merged_into_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
-    merged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class Rate(Base):

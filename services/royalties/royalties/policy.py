@@ -31,7 +31,8 @@ def visible_items(actor, model):
     return or_(*conditions) if conditions else false()
 
 
-def visible_statements(actor, model):
+def visible_to_desk(actor, model):
+    """SQL filter: the tenant's desk staff see its statements, ledger, articles and received events."""
     if actor.is_platform_admin:
         return true()
     if actor.tenant_id and actor.has(*DESK_ROLES):
@@ -67,6 +68,18 @@ def statement_tenant(actor, requested):
     if not actor.tenant_id:
         raise Forbidden("Tài khoản không thuộc đơn vị nào.", code="TENANT_REQUIRED")
     return actor.tenant_id
+
+
+def reconciliation_tenant(actor, requested):
+    """The tenant whose trail the actor reads: their own; a platform admin may name one or none (all).
+
+    Desk staff and royalty officers only; anyone else is refused."""
+    require_reader(actor)
+    if not (actor.is_platform_admin or actor.has(*DESK_ROLES)):
+        require_officer(actor)
+    if actor.is_platform_admin:
+        return requested or None
+    return uuid.UUID(actor.tenant_id)
 
 
 def require_rate_editor(actor):

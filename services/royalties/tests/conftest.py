@@ -100,17 +100,35 @@ def clock():
     return FrozenClock(datetime(2026, 11, 20, 3, 0, tzinfo=UTC))
 
 
+class Ledger:
+    """The royalties use cases by aggregate, as the service's mixins build them for a worker."""
+
+    def __init__(self, sessions, clock):
+        from royalties.items.operations import RoyaltyItems
+        from royalties.items.publications import Publications
+        from royalties.operations import Royalties
+        from royalties.rates.operations import RateTables
+        from royalties.reconciliation.operations import Reconciliation
+        from royalties.statements.operations import MonthlyStatements
+
+        self.directory = Royalties(sessions, clock=clock)
+        self.publications = Publications(sessions, clock=clock)
+        self.items = RoyaltyItems(sessions, clock=clock)
+        self.rates = RateTables(sessions, clock=clock)
+        self.statements = MonthlyStatements(sessions, clock=clock)
+        self.reconciliation = Reconciliation(sessions, clock=clock)
+
+
 @pytest.fixture
 def ledger(databases, clock):
     """The royalties use cases on the emptied test database, rates ensured and desks known."""
     from royalties import reference
-    from royalties.operations import Royalties
 
     sessions = databases.sessions("royalties")
     reference.ensure(sessions, clock.now())
-    app = Royalties(sessions, clock=clock)
-    seed_tenants(app)
-    return app
+    use_cases = Ledger(sessions, clock)
+    seed_tenants(use_cases.directory)
+    return use_cases
 
 
 @pytest.fixture
@@ -118,10 +136,11 @@ def deliver(ledger, databases):
     """``deliver(event)``: what the service's handler does (inbox first, then the applier)."""
     from platform_shared import inbox
 
+    publications = ledger.publications
     appliers = {
-        "content.article_published": ("handle_article_published", ledger.apply_published),
-        "content.article_unpublished": ("handle_article_unpublished", ledger.apply_unpublished),
-        "content.article_corrected": ("handle_article_corrected", ledger.apply_corrected),
+        "content.article_published": ("handle_article_published", publications.apply_published),
+        "content.article_unpublished": ("handle_article_unpublished", publications.apply_unpublished),
+        "content.article_corrected": ("handle_article_corrected", publications.apply_corrected),
     }
 
     def do(event):
@@ -131,7 +150,7 @@ def deliver(ledger, databases):
         event = contracts.SCHEMAS[event["event_type"]]().load(event)
         if handler == "handle_article_published":  # the batch path, as the intake runs it
             with databases.sessions("royalties").transaction() as session:
-                return ledger.apply_published_batch(session, [event]) or None
+                return publications.apply_published_batch(session, [event]) or None
         with databases.sessions("royalties").transaction() as session:
             if inbox.seen(session, handler, event["event_id"]):
                 return None

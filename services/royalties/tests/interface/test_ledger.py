@@ -9,7 +9,7 @@ from platform_shared.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 
 def items_of(ledger, actor, **filters):
-    return ledger.list_items(actor, {"per_page": 100, **filters})["items"]
+    return ledger.items.list(actor, {"per_page": 100, **filters})["items"]
 
 
 def test_a_publication_opens_one_item_per_author_share_and_photo_credit(ledger, deliver, events, actors, tenants):
@@ -51,7 +51,7 @@ def test_thematic_items_go_to_the_propaganda_desk_and_sub_site_items_to_the_tena
 def test_scoring_computes_the_amount_with_the_unit_in_force_on_the_publication_day(ledger, deliver, events, actors):
     deliver(events.published(at="2024-06-30T10:00:00+00:00", authors=[_author(50), _author(50)]))
     first, second = items_of(ledger, actors["officer"])
-    scored = ledger.score_item(actors["editor"], first["id"], {"coefficient": "7.5"})
+    scored = ledger.items.score(actors["editor"], first["id"], {"coefficient": "7.5"})
     assert (scored["status"], scored["unit_value"], scored["amount"]) == ("scored", 180_000, 675_000)
     assert scored["max_coefficient"] == "10"
 
@@ -60,26 +60,26 @@ def test_a_score_above_the_genre_maximum_is_refused_and_changes_nothing(ledger, 
     deliver(events.published())
     (item,) = items_of(ledger, actors["officer"])
     with pytest.raises(InvalidInput) as caught:
-        ledger.score_item(actors["officer"], item["id"], {"coefficient": 12})
+        ledger.items.score(actors["officer"], item["id"], {"coefficient": 12})
     assert caught.value.details["limit"] == "10"
-    assert ledger.get_item(actors["officer"], item["id"])["status"] == "pending_score"
+    assert ledger.items.get(actors["officer"], item["id"])["status"] == "pending_score"
 
 
 def test_only_the_paying_desk_scores_and_another_tenant_sees_nothing(ledger, deliver, events, actors):
     deliver(events.published())
     (item,) = items_of(ledger, actors["officer"])
     with pytest.raises(NotFound):
-        ledger.score_item(actors["thematic_editor"], item["id"], {"coefficient": 5})
+        ledger.items.score(actors["thematic_editor"], item["id"], {"coefficient": 5})
     with pytest.raises(NotFound):
-        ledger.get_item(actors["hanoi_officer"], item["id"])
+        ledger.items.get(actors["hanoi_officer"], item["id"])
     with pytest.raises(Forbidden):
-        ledger.score_item(actors["desk_admin"], item["id"], {"coefficient": 5})  # sees it, may not score
+        ledger.items.score(actors["desk_admin"], item["id"], {"coefficient": 5})  # sees it, may not score
 
 
 def test_sub_site_items_are_paid_at_the_configured_share_of_the_portal_rate(ledger, deliver, events, actors):
     deliver(events.published(section="tin-hoat-dong", site="component"))
     (item,) = items_of(ledger, actors["hanoi_officer"])
-    scored = ledger.score_item(actors["hanoi_editor"], item["id"], {"coefficient": 10})
+    scored = ledger.items.score(actors["hanoi_editor"], item["id"], {"coefficient": 10})
     assert (scored["site_share"], scored["amount"]) == (20, 468_000)  # 10 × 234,000 × 20 %
 
 
@@ -90,7 +90,7 @@ def test_unpublishing_before_approval_voids_the_items(ledger, deliver, events, a
     (item,) = items_of(ledger, actors["officer"])
     assert item["status"] == "voided"
     with pytest.raises(Conflict):
-        ledger.score_item(actors["officer"], item["id"], {"coefficient": 5})
+        ledger.items.score(actors["officer"], item["id"], {"coefficient": 5})
 
 
 def test_an_unpublication_that_arrives_first_leaves_the_late_publication_voided(ledger, deliver, events, actors):
@@ -116,8 +116,8 @@ def test_a_statement_goes_from_draft_to_approved_to_paid_with_exact_sums(ledger,
     for n in range(3):
         deliver(events.published(authors=[author], at=f"2026-10-0{n + 1}T03:00:00+00:00"))
     for item, coefficient in zip(items_of(ledger, actors["officer"]), ("7.5", "10", "3.33"), strict=True):
-        ledger.score_item(actors["editor"], item["id"], {"coefficient": coefficient})
-    draft = ledger.create_statement(actors["officer"], {"period": "2026-10"})
+        ledger.items.score(actors["editor"], item["id"], {"coefficient": coefficient})
+    draft = ledger.statements.create(actors["officer"], {"period": "2026-10"})
     # 1,755,000 + 2,340,000 + 779,220 = 4,874,220; 10 % withheld = 487,422
     assert (draft["status"], draft["gross"], draft["withheld"], draft["net"]) == (
         "draft",
@@ -125,15 +125,15 @@ def test_a_statement_goes_from_draft_to_approved_to_paid_with_exact_sums(ledger,
         487_422,
         4_386_798,
     )
-    approved = ledger.approve_statement(actors["officer"], draft["id"])
+    approved = ledger.statements.approve(actors["officer"], draft["id"])
     assert (approved["status"], approved["gross"], approved["net"]) == ("approved", 4_874_220, 4_386_798)
     assert sum(e["amount"] for e in approved["entries"]) == approved["gross"]
     assert sum(line["net"] for line in approved["lines"]) == approved["net"]
     with pytest.raises(Conflict):
-        ledger.approve_statement(actors["officer"], draft["id"])
+        ledger.statements.approve(actors["officer"], draft["id"])
     with pytest.raises(InvalidInput):
-        ledger.pay_statement(actors["officer"], draft["id"], {"paid_on": "2027-01-01", "reference": "UNC-1"})
-    paid = ledger.pay_statement(actors["officer"], draft["id"], {"paid_on": "2026-11-20", "reference": "UNC-0042"})
+        ledger.statements.pay(actors["officer"], draft["id"], {"paid_on": "2027-01-01", "reference": "UNC-1"})
+    paid = ledger.statements.pay(actors["officer"], draft["id"], {"paid_on": "2026-11-20", "reference": "UNC-0042"})
     assert (paid["status"], paid["paid_on"], paid["payment_reference"]) == ("paid", "2026-11-20", "UNC-0042")
     assert {i["status"] for i in items_of(ledger, actors["officer"])} == {"paid"}
 
@@ -141,32 +141,32 @@ def test_a_statement_goes_from_draft_to_approved_to_paid_with_exact_sums(ledger,
 def test_editors_cannot_approve_and_another_desk_cannot_see_the_statement(ledger, deliver, events, actors):
     statement = _stated(ledger, deliver, events, actors)
     with pytest.raises(Forbidden):
-        ledger.approve_statement(actors["editor"], statement["id"])
+        ledger.statements.approve(actors["editor"], statement["id"])
     with pytest.raises(NotFound):
-        ledger.get_statement(actors["thematic_officer"], statement["id"])
+        ledger.statements.get(actors["thematic_officer"], statement["id"])
     with pytest.raises(NotFound):
-        ledger.approve_statement(actors["thematic_officer"], statement["id"])
+        ledger.statements.approve(actors["thematic_officer"], statement["id"])
 
 
 def test_unpublishing_after_approval_adds_a_reversal_to_the_next_statement(ledger, deliver, events, actors, clock):
     published = events.published()
     deliver(published)
     (item,) = items_of(ledger, actors["officer"])
-    ledger.score_item(actors["editor"], item["id"], {"coefficient": 5})
-    october = ledger.create_statement(actors["officer"], {"period": "2026-10"})
-    ledger.approve_statement(actors["officer"], october["id"])
+    ledger.items.score(actors["editor"], item["id"], {"coefficient": 5})
+    october = ledger.statements.create(actors["officer"], {"period": "2026-10"})
+    ledger.statements.approve(actors["officer"], october["id"])
     deliver(events.unpublished(published, at="2026-11-02T03:00:00+00:00"))
-    october_after = ledger.get_statement(actors["officer"], october["id"])
+    october_after = ledger.statements.get(actors["officer"], october["id"])
     assert october_after["gross"] == 1_170_000  # untouched
-    november = ledger.create_statement(actors["officer"], {"period": "2026-11"})
+    november = ledger.statements.create(actors["officer"], {"period": "2026-11"})
     assert [(e["kind"], e["amount"]) for e in november["entries"]] == [("reversal", -1_170_000)]
     assert november["gross"] == -1_170_000 and november["withheld"] == 0
-    assert ledger.get_item(actors["officer"], item["id"])["reversed"] is True
+    assert ledger.items.get(actors["officer"], item["id"])["reversed"] is True
 
 
 def test_approved_ledger_rows_cannot_be_changed_even_by_sql(ledger, deliver, events, actors, databases):
     statement = _stated(ledger, deliver, events, actors)
-    ledger.approve_statement(actors["officer"], statement["id"])
+    ledger.statements.approve(actors["officer"], statement["id"])
     engine = databases.sessions("royalties").engine
     for sql in (
         "UPDATE ledger_entry SET amount = amount + 1",
@@ -181,33 +181,33 @@ def test_approved_ledger_rows_cannot_be_changed_even_by_sql(ledger, deliver, eve
 def test_a_second_statement_for_the_same_month_is_refused(ledger, deliver, events, actors):
     _stated(ledger, deliver, events, actors)
     with pytest.raises(Conflict):
-        ledger.create_statement(actors["officer"], {"period": "2026-10"})
+        ledger.statements.create(actors["officer"], {"period": "2026-10"})
     with pytest.raises(InvalidInput) as caught:
-        ledger.create_statement(actors["officer"], {"period": "2026-13"})
+        ledger.statements.create(actors["officer"], {"period": "2026-13"})
     assert "period" in caught.value.details["errors"]
 
 
 def test_a_new_rate_never_rewrites_an_approved_statement(ledger, deliver, events, actors):
     statement = _stated(ledger, deliver, events, actors)
-    approved = ledger.approve_statement(actors["officer"], statement["id"])
-    ledger.create_rate(actors["officer"], {"kind": "unit_value", "effective_from": "2026-01-01", "value": 300_000})
-    assert ledger.get_statement(actors["officer"], statement["id"])["gross"] == approved["gross"]
+    approved = ledger.statements.approve(actors["officer"], statement["id"])
+    ledger.rates.create(actors["officer"], {"kind": "unit_value", "effective_from": "2026-01-01", "value": 300_000})
+    assert ledger.statements.get(actors["officer"], statement["id"])["gross"] == approved["gross"]
     with pytest.raises(Conflict):
-        ledger.create_rate(actors["officer"], {"kind": "unit_value", "effective_from": "2026-01-01", "value": 1})
+        ledger.rates.create(actors["officer"], {"kind": "unit_value", "effective_from": "2026-01-01", "value": 1})
     with pytest.raises(Forbidden):
-        ledger.create_rate(actors["editor"], {"kind": "unit_value", "effective_from": "2026-02-01", "value": 1})
+        ledger.rates.create(actors["editor"], {"kind": "unit_value", "effective_from": "2026-02-01", "value": 1})
 
 
 def test_rates_in_force_on_a_day_are_the_latest_row_of_each_kind_not_after_it(ledger, actors):
-    units = ledger.list_rates(actors["editor"], {"kind": "unit_value", "on": "2024-06-30"})["items"]
+    units = ledger.rates.list(actors["editor"], {"kind": "unit_value", "on": "2024-06-30"})["items"]
     assert [(r["effective_from"], r["value"]) for r in units] == [("2023-07-01", "180000")]
-    assert ledger.list_rates(actors["editor"], {"kind": "unit_value", "on": "2010-01-01"})["items"] == []
+    assert ledger.rates.list(actors["editor"], {"kind": "unit_value", "on": "2010-01-01"})["items"] == []
 
 
 def test_overdue_lists_items_unpaid_sixty_days_after_publication(ledger, deliver, events, actors):
     deliver(events.published(at="2026-09-01T03:00:00+00:00"))
     deliver(events.published(at="2026-10-15T03:00:00+00:00"))
-    overdue = ledger.overdue(actors["officer"], {})
+    overdue = ledger.items.overdue(actors["officer"], {})
     assert [i["published_at"][:10] for i in overdue["items"]] == ["2026-09-01"]
     assert overdue["items"][0]["overdue"] is True
 
@@ -220,18 +220,18 @@ def test_a_merged_tenants_statements_stay_and_its_open_items_follow_the_survivor
     deliver(old)
     danang_officer = actors["danang_officer"]
     (item,) = items_of(ledger, danang_officer)
-    ledger.score_item(danang_officer, item["id"], {"coefficient": 5})
-    past = ledger.approve_statement(
-        danang_officer, ledger.create_statement(danang_officer, {"period": "2026-10"})["id"]
+    ledger.items.score(danang_officer, item["id"], {"coefficient": 5})
+    past = ledger.statements.approve(
+        danang_officer, ledger.statements.create(danang_officer, {"period": "2026-10"})["id"]
     )
     deliver(events.published(section="tin", site="component", tenant_id=danang, at="2026-10-20T03:00:00+00:00"))
     with databases.sessions("royalties").transaction() as session:
-        ledger.merge_tenant(
+        ledger.directory.merge_tenant(
             session, {"tenant_id": danang, "into_tenant_id": hanoi, "merged_at": "2026-11-01T00:00:00+00:00"}
         )
     deliver(events.published(section="tin", site="component", tenant_id=danang, at="2026-11-05T03:00:00+00:00"))
-    assert ledger.get_statement(actors["admin"], past["id"])["tenant_id"] == danang
-    assert ledger.get_statement(actors["admin"], past["id"])["gross"] == past["gross"]
+    assert ledger.statements.get(actors["admin"], past["id"])["tenant_id"] == danang
+    assert ledger.statements.get(actors["admin"], past["id"])["gross"] == past["gross"]
     moved = items_of(ledger, actors["hanoi_officer"])
     assert len(moved) == 2 and {i["tenant_id"] for i in moved} == {hanoi}
 
@@ -241,10 +241,10 @@ def test_reconciliation_counts_the_trail_and_lists_discrepancies(ledger, deliver
     scored = events.published(at="2026-10-02T03:00:00+00:00")
     deliver(scored)
     item = items_of(ledger, actors["officer"], article_id=scored["article_id"])[0]
-    ledger.score_item(actors["editor"], item["id"], {"coefficient": 5})
-    statement = ledger.create_statement(actors["officer"], {"period": "2026-10"})
-    ledger.approve_statement(actors["officer"], statement["id"])
-    report = ledger.reconciliation(actors["officer"], {"period": "2026-10"})
+    ledger.items.score(actors["editor"], item["id"], {"coefficient": 5})
+    statement = ledger.statements.create(actors["officer"], {"period": "2026-10"})
+    ledger.statements.approve(actors["officer"], statement["id"])
+    report = ledger.reconciliation.period(actors["officer"], {"period": "2026-10"})
     assert report["events"]["published"] == 2
     assert report["items"]["created"] == 2 and report["items"]["approved"] == 1
     assert report["amounts"]["approved"] == 1_170_000
@@ -252,7 +252,7 @@ def test_reconciliation_counts_the_trail_and_lists_discrepancies(ledger, deliver
     # an item lost behind the service's back is reported against its event
     with databases.sessions("royalties").transaction() as session:
         session.execute(sa.text("DELETE FROM royalty_item WHERE status = 'pending_score'"))
-    report = ledger.reconciliation(actors["officer"], {"period": "2026-10"})
+    report = ledger.reconciliation.period(actors["officer"], {"period": "2026-10"})
     assert [d["code"] for d in report["discrepancies"]] == ["EVENT_WITHOUT_ITEMS"]
 
 
@@ -263,12 +263,12 @@ def test_exports_have_vietnamese_headers_a_bom_and_the_same_sums(ledger, deliver
     from openpyxl import load_workbook
 
     statement = _stated(ledger, deliver, events, actors)
-    csv_file = ledger.export_statement(actors["officer"], statement["id"], {"format": "csv"})
+    csv_file = ledger.statements.export(actors["officer"], statement["id"], {"format": "csv"})
     data = base64.b64decode(csv_file["data"])
     assert data.startswith("\ufeff".encode())
     text = data.decode("utf-8-sig")
     assert "Người nhận" in text and "Khấu trừ thuế TNCN (đồng)" in text and "1170000" in text
-    xlsx = ledger.export_statement(actors["officer"], statement["id"], {"format": "xlsx"})
+    xlsx = ledger.statements.export(actors["officer"], statement["id"], {"format": "xlsx"})
     book = load_workbook(io.BytesIO(base64.b64decode(xlsx["data"])))
     assert book.sheetnames == ["Bảng kê", "Chi tiết"]
     values = [row for row in book["Bảng kê"].iter_rows(values_only=True)]
@@ -282,8 +282,8 @@ def _author(share):
 def _stated(ledger, deliver, events, actors):
     deliver(events.published())
     (item,) = items_of(ledger, actors["officer"])
-    ledger.score_item(actors["editor"], item["id"], {"coefficient": 5})
-    return ledger.create_statement(actors["officer"], {"period": "2026-10"})
+    ledger.items.score(actors["editor"], item["id"], {"coefficient": 5})
+    return ledger.statements.create(actors["officer"], {"period": "2026-10"})
 
 
 def test_approval_and_payment_publish_their_facts_through_the_outbox_as_the_contract_says(
@@ -293,8 +293,8 @@ def test_approval_and_payment_publish_their_facts_through_the_outbox_as_the_cont
     from platform_shared.tables import outbox
 
     statement = _stated(ledger, deliver, events, actors)
-    ledger.approve_statement(actors["officer"], statement["id"])
-    ledger.pay_statement(actors["officer"], statement["id"], {"paid_on": "2026-11-20", "reference": "UNC-7"})
+    ledger.statements.approve(actors["officer"], statement["id"])
+    ledger.statements.pay(actors["officer"], statement["id"], {"paid_on": "2026-11-20", "reference": "UNC-7"})
     with databases.sessions("royalties").read() as session:
         rows = session.execute(sa.select(outbox.c.event_type, outbox.c.payload).order_by(outbox.c.id)).all()
     assert [r.event_type for r in rows] == [contracts.STATEMENT_APPROVED, contracts.STATEMENT_PAID]

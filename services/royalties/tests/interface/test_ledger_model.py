@@ -138,24 +138,24 @@ def test_any_interleaving_leaves_the_ledger_equal_to_the_reference_model(
             item = self.items[key]
             db_item = self._find(key)
             if item["status"] in ("pending_score", "scored"):
-                scored = ledger.score_item(editor, db_item["id"], {"coefficient": coefficient})
+                scored = ledger.items.score(editor, db_item["id"], {"coefficient": coefficient})
                 item["status"], item["amount"] = "scored", expected_amount(coefficient, item["share"])
                 assert scored["amount"] == item["amount"]
             else:
                 with pytest.raises(Conflict):
-                    ledger.score_item(editor, db_item["id"], {"coefficient": coefficient})
+                    ledger.items.score(editor, db_item["id"], {"coefficient": coefficient})
 
         @precondition(lambda self: any(i["status"] == "pending_score" for i in self.items.values()))
         @rule(coefficient=st.sampled_from(COEFFICIENTS))
         def score_every_waiting_item(self, coefficient):
             for key, item in self.items.items():
                 if item["status"] == "pending_score":
-                    ledger.score_item(editor, self._find(key)["id"], {"coefficient": coefficient})
+                    ledger.items.score(editor, self._find(key)["id"], {"coefficient": coefficient})
                     item["status"], item["amount"] = "scored", expected_amount(coefficient, item["share"])
 
         def _find(self, key):
             article_id, payee_key = key
-            for i in ledger.list_items(officer, {"article_id": article_id, "per_page": 100})["items"]:
+            for i in ledger.items.list(officer, {"article_id": article_id, "per_page": 100})["items"]:
                 if _key(i) == payee_key:
                     return i
             raise AssertionError(f"item {key} is missing")
@@ -170,9 +170,9 @@ def test_any_interleaving_leaves_the_ledger_equal_to_the_reference_model(
             reversals = [i for i in self.items.values() if i["reversed"] and not i["reversal_booked"]]
             if not stateable and not reversals:
                 with pytest.raises(InvalidInput):
-                    ledger.create_statement(officer, {"period": period})
+                    ledger.statements.create(officer, {"period": period})
                 return
-            self.draft = ledger.create_statement(officer, {"period": period})["id"]
+            self.draft = ledger.statements.create(officer, {"period": period})["id"]
             for item in stateable:
                 item["in_draft"] = True
             for item in reversals:
@@ -185,9 +185,9 @@ def test_any_interleaving_leaves_the_ledger_equal_to_the_reference_model(
             reversals = [i for i in self.items.values() if i.get("reversal_pending_in") == self.draft]
             if not in_draft and not reversals:
                 with pytest.raises(Conflict):
-                    ledger.approve_statement(officer, self.draft)
+                    ledger.statements.approve(officer, self.draft)
                 return
-            ledger.approve_statement(officer, self.draft)
+            ledger.statements.approve(officer, self.draft)
             for item in in_draft:
                 item["status"], item["in_draft"], item["statement"] = "approved", False, self.draft
             for item in reversals:
@@ -201,7 +201,7 @@ def test_any_interleaving_leaves_the_ledger_equal_to_the_reference_model(
         def pay(self):
             statement_id = self.approved.pop(0)
             paid_on = clock.now().date().isoformat()
-            ledger.pay_statement(officer, statement_id, {"paid_on": paid_on, "reference": f"UNC-{statement_id[:6]}"})
+            ledger.statements.pay(officer, statement_id, {"paid_on": paid_on, "reference": f"UNC-{statement_id[:6]}"})
             for item in self.items.values():
                 if item.get("statement") == statement_id:
                     item["status"] = "paid"
@@ -211,7 +211,7 @@ def test_any_interleaving_leaves_the_ledger_equal_to_the_reference_model(
 
         @invariant()
         def items_match_the_model(self):
-            found = {(i["article_id"], _key(i)): i for i in ledger.list_items(officer, {"per_page": 100})["items"]}
+            found = {(i["article_id"], _key(i)): i for i in ledger.items.list(officer, {"per_page": 100})["items"]}
             assert set(found) == set(self.items)  # nothing lost, nothing counted twice
             for key, item in self.items.items():
                 assert found[key]["status"] == item["status"], key

@@ -7,7 +7,9 @@ import pytest
 
 from platform_shared.errors import InvalidInput
 from royalties import domain
+from royalties.items import domain as items
 from royalties.reference import DEFAULT_RATES
+from royalties.statements import domain as statements
 
 
 @pytest.fixture
@@ -24,16 +26,16 @@ def test_amounts_round_half_up_to_the_whole_dong_once_per_item():
     assert domain.round_vnd(Decimal("2.5")) == 3
     # 7.5 × 234,000 × 1/3 share → 585,000 exactly; 33 % of 1,755,000 → 579,150
     assert (
-        domain.amount(coefficient=Decimal("7.5"), adjustments=[], unit_value=234_000, share=33, site_share=100)
+        items.amount(coefficient=Decimal("7.5"), adjustments=[], unit_value=234_000, share=33, site_share=100)
         == 579_150
     )
     # 1.01 × 149,000 × 20 % × 33 % = 9,932.34 → 9,932
     assert (
-        domain.amount(coefficient=Decimal("1.01"), adjustments=[], unit_value=149_000, share=33, site_share=20) == 9_932
+        items.amount(coefficient=Decimal("1.01"), adjustments=[], unit_value=149_000, share=33, site_share=20) == 9_932
     )
     # 150 đ × 1 % × 1 % = 0.015 → 0; 5,000 đ × 1 % × 1 % = 0.5 → 1 (half up)
-    assert domain.amount(coefficient=Decimal("1"), adjustments=[], unit_value=150, share=1, site_share=1) == 0
-    assert domain.amount(coefficient=Decimal("1"), adjustments=[], unit_value=5_000, share=1, site_share=1) == 1
+    assert items.amount(coefficient=Decimal("1"), adjustments=[], unit_value=150, share=1, site_share=1) == 0
+    assert items.amount(coefficient=Decimal("1"), adjustments=[], unit_value=5_000, share=1, site_share=1) == 1
 
 
 def test_the_unit_value_in_force_is_that_of_the_publication_day(book):
@@ -47,11 +49,11 @@ def test_the_unit_value_in_force_is_that_of_the_publication_day(book):
 
 def test_a_news_item_above_ten_is_refused_naming_the_limit(book):
     with pytest.raises(InvalidInput) as caught:
-        domain.check_score(book, genre="news", on=date(2026, 10, 5), coefficient=Decimal("10.5"), adjustments=[])
+        items.check_score(book, genre="news", on=date(2026, 10, 5), coefficient=Decimal("10.5"), adjustments=[])
     assert caught.value.status == 422
     assert caught.value.details["limit"] == "10"
     assert "coefficient" in caught.value.details["errors"]
-    assert domain.check_score(book, genre="news", on=date(2026, 10, 5), coefficient=Decimal(10), adjustments=[]) == []
+    assert items.check_score(book, genre="news", on=date(2026, 10, 5), coefficient=Decimal(10), adjustments=[]) == []
 
 
 def test_no_item_goes_above_the_general_cap_even_if_a_genre_says_more():
@@ -65,11 +67,11 @@ def test_no_item_goes_above_the_general_cap_even_if_a_genre_says_more():
 def test_adjustments_are_checked_against_their_ranges_and_combined(book):
     on = date(2026, 10, 5)
     with pytest.raises(InvalidInput) as caught:
-        domain.check_score(
+        items.check_score(
             book, genre="article", on=on, coefficient=Decimal(20), adjustments=[{"kind": "translation", "percent": 70}]
         )
     assert caught.value.code == "ADJUSTMENT_OUT_OF_RANGE"
-    adjustments = domain.check_score(
+    adjustments = items.check_score(
         book,
         genre="article",
         on=on,
@@ -78,7 +80,7 @@ def test_adjustments_are_checked_against_their_ranges_and_combined(book):
     )
     # 20 × 234,000 × 50 % × 110 % = 2,574,000
     assert (
-        domain.amount(coefficient=Decimal(20), adjustments=adjustments, unit_value=234_000, share=100, site_share=100)
+        items.amount(coefficient=Decimal(20), adjustments=adjustments, unit_value=234_000, share=100, site_share=100)
         == 2_574_000
     )
 
@@ -92,7 +94,7 @@ def test_payees_are_each_author_share_and_each_photo_credit():
         ],
         "photo_credits": [{"asset_id": "a1", "user_id": None, "name": "Lê Ảnh"}],
     }
-    found = domain.payees(event)
+    found = items.payees(event)
     assert [(p.key, p.share, p.genre) for p in found] == [
         ("user:u1", 60, "reportage"),
         ("user:u2", 40, "reportage"),
@@ -102,13 +104,13 @@ def test_payees_are_each_author_share_and_each_photo_credit():
 
 def test_withholding_applies_to_a_payees_gross_of_the_threshold_or_more():
     entries = [
-        domain.Entry("user:a", "a", "An", 1_999_999),
-        domain.Entry("user:b", "b", "Bình", 1_500_000),
-        domain.Entry("user:b", "b", "Bình", 500_005),
-        domain.Entry("user:c", "c", "Châu", 300_000),
-        domain.Entry("user:c", "c", "Châu", -300_000),
+        statements.Entry("user:a", "a", "An", 1_999_999),
+        statements.Entry("user:b", "b", "Bình", 1_500_000),
+        statements.Entry("user:b", "b", "Bình", 500_005),
+        statements.Entry("user:c", "c", "Châu", 300_000),
+        statements.Entry("user:c", "c", "Châu", -300_000),
     ]
-    lines = domain.statement_lines(entries, {"percent": "10", "threshold": 2_000_000})
+    lines = statements.statement_lines(entries, {"percent": "10", "threshold": 2_000_000})
     by_key = {line["payee_key"]: line for line in lines}
     assert (by_key["user:a"]["withheld"], by_key["user:a"]["net"]) == (0, 1_999_999)
     assert (by_key["user:b"]["gross"], by_key["user:b"]["withheld"], by_key["user:b"]["net"]) == (
@@ -117,7 +119,7 @@ def test_withholding_applies_to_a_payees_gross_of_the_threshold_or_more():
         1_800_004,
     )
     assert by_key["user:c"]["gross"] == 0
-    assert domain.totals(lines) == {"gross": 4_000_004, "withheld": 200_001, "net": 3_800_003}
+    assert statements.totals(lines) == {"gross": 4_000_004, "withheld": 200_001, "net": 3_800_003}
 
 
 def test_periods_are_months_in_vietnam_time():

@@ -6,7 +6,7 @@ accepted as JSON numbers or strings; money is always an integer number of đồn
 
 from marshmallow import Schema, ValidationError, fields, validates_schema
 
-from platform_shared.schemas import PageArgs, StrictSchema, Text, in_range, length, one_of
+from platform_shared.schemas import PageArgs, StrictSchema, Text, in_range, length, one_of, page_of
 
 ITEM_STATUSES = ("pending_score", "scored", "approved", "paid", "voided")
 STATEMENT_STATUSES = ("draft", "approved", "paid", "cancelled")
@@ -150,11 +150,12 @@ class StatementApproval(StrictSchema):
 
 
 # -- answers ---------------------------------------------------------------------------------
+# Every RPC of the royalties service dumps its reply through one of these.
 
 
 class ItemRead(Schema):
     id = fields.String()
-    tenant_id = fields.String()
+    tenant_id = fields.String(metadata={"description": "the paying tenant"})
     author_tenant_id = fields.String()
     article_id = fields.String()
     revision = fields.Integer()
@@ -174,13 +175,20 @@ class ItemRead(Schema):
     status_label = fields.String()
     coefficient = fields.String(allow_none=True)
     max_coefficient = fields.String(allow_none=True)
-    adjustments = fields.List(fields.Dict())
+    adjustments = fields.List(fields.Dict(), metadata={"description": "[{kind, percent}]"})
     unit_value = fields.Integer(allow_none=True)
     site_share = fields.Integer(allow_none=True)
     amount = fields.Integer(allow_none=True, metadata={"description": "VND, rounded half up once"})
     statement_id = fields.String(allow_none=True)
     reversed = fields.Boolean()
     overdue = fields.Boolean()
+
+
+ItemPage = page_of(ItemRead)
+
+
+class OverduePage(ItemPage):
+    on = fields.String(metadata={"description": "the day the items were judged overdue on"})
 
 
 class RateRead(Schema):
@@ -194,6 +202,11 @@ class RateRead(Schema):
     note = fields.String(allow_none=True)
 
 
+class RateList(Schema):
+    items = fields.List(fields.Nested(RateRead))
+    total = fields.Integer()
+
+
 class StatementLineRead(Schema):
     payee_key = fields.String()
     payee_user_id = fields.String(allow_none=True)
@@ -204,7 +217,28 @@ class StatementLineRead(Schema):
     net = fields.Integer()
 
 
+class StatementEntryRead(Schema):
+    """One row of a statement's detail: an item's charge, or the reversal of a withdrawn approved item."""
+
+    kind = fields.String(metadata={"description": "charge or reversal"})
+    item_id = fields.String()
+    article_id = fields.String(allow_none=True)
+    title = fields.String(allow_none=True)
+    genre_label = fields.String(allow_none=True)
+    published_on = fields.String(allow_none=True)
+    payee_key = fields.String()
+    payee_user_id = fields.String(allow_none=True)
+    payee_name = fields.String()
+    coefficient = fields.String(allow_none=True)
+    unit_value = fields.Integer(allow_none=True)
+    share = fields.Integer(allow_none=True)
+    site_share = fields.Integer(allow_none=True)
+    amount = fields.Integer(metadata={"description": "VND; negative for a reversal"})
+
+
 class StatementRead(Schema):
+    """A statement; in a list, without ``lines`` and ``entries``."""
+
     id = fields.String()
     tenant_id = fields.String()
     period = fields.String()
@@ -212,9 +246,64 @@ class StatementRead(Schema):
     gross = fields.Integer()
     withheld = fields.Integer()
     net = fields.Integer()
-    withholding = fields.Dict(allow_none=True)
+    withholding = fields.Dict(allow_none=True, metadata={"description": "{percent, threshold} or null"})
     lines = fields.List(fields.Nested(StatementLineRead))
-    entries = fields.List(fields.Dict())
+    entries = fields.List(fields.Nested(StatementEntryRead))
+    created_at = fields.String()
     approved_at = fields.String(allow_none=True)
     paid_on = fields.String(allow_none=True)
     payment_reference = fields.String(allow_none=True)
+
+
+StatementPage = page_of(StatementRead)
+
+
+class StatementFile(Schema):
+    """An exported statement, as the RPC returns it (the gateway sends the decoded file)."""
+
+    filename = fields.String()
+    content_type = fields.String()
+    data = fields.String(metadata={"description": "the file, base64"})
+
+
+class ReconciliationEvents(Schema):
+    published = fields.Integer()
+    unpublished = fields.Integer()
+    corrected = fields.Integer()
+    counted = fields.Integer(metadata={"description": "publications that opened items"})
+
+
+class ReconciliationItems(Schema):
+    created = fields.Integer()
+    pending_score = fields.Integer()
+    scored = fields.Integer()
+    approved = fields.Integer()
+    paid = fields.Integer()
+    voided = fields.Integer()
+    reversed = fields.Integer()
+
+
+class ReconciliationAmounts(Schema):
+    scored = fields.Integer()
+    approved = fields.Integer()
+    paid = fields.Integer()
+    reversed = fields.Integer()
+
+
+class Discrepancy(Schema):
+    code = fields.String(metadata={"description": "e.g. NOT_SCORED, EVENT_WITHOUT_ITEMS (see the service README)"})
+    message = fields.String()
+    event_id = fields.String(metadata={"description": "present when the discrepancy is about an event"})
+    article_id = fields.String()
+    item_id = fields.String()
+    statement_id = fields.String()
+
+
+class Reconciliation(Schema):
+    """A period's trail: events received, items by status, amounts, and every discrepancy."""
+
+    period = fields.String()
+    events = fields.Nested(ReconciliationEvents)
+    items = fields.Nested(ReconciliationItems)
+    amounts = fields.Nested(ReconciliationAmounts)
+    discrepancies = fields.List(fields.Nested(Discrepancy))

@@ -1,0 +1,1 @@
+"""Monthly statements: draft, approval (the append-only ledger), payment, files for accountants."""
