@@ -10,7 +10,6 @@ import logging
 
 from nameko.extensions import DependencyProvider
 
-from platform_shared.actor import SYSTEM
 from platform_shared.clock import Clock
 from platform_shared.dependencies import sessions_of
 from polls.consumer import BatchConsumer
@@ -24,17 +23,13 @@ def _truthy(value):
 
 
 class PollsDependency(DependencyProvider):
+    """The polls use cases (``PollsApp``) on the service's database."""
+
     def setup(self):
         self.clock = Clock()
 
     def get_dependency(self, worker_ctx):
-        def count_members(tenant_ids):
-            if not tenant_ids:
-                return 0
-            counts = worker_ctx.service.accounts.count_members(SYSTEM.dump(), list(tenant_ids))
-            return sum(int(n) for n in counts.values())
-
-        return PollsApp(sessions_of(self.container), clock=self.clock, count_members=count_members)
+        return PollsApp(sessions_of(self.container), clock=self.clock)
 
 
 class ResponseIntake(DependencyProvider):

@@ -121,6 +121,32 @@ def subtree(tenants, root):
     return eligible_tenants(tenants, [root])
 
 
+def audiences_reaching(tenants, tenant_id):
+    """The audience ids that make ``tenant_id`` eligible: the reverse of :func:`eligible_tenants`.
+
+    ``tenant_id in eligible_tenants(tenants, [a])`` holds exactly for the ``a`` returned
+    (an audience is a union, so a poll reaches the tenant when one of its audience ids is
+    here). A list of polls asks the database for the polls addressed to these ids instead
+    of computing every poll's eligible set. None for no tenant: the empty set.
+    """
+    if tenant_id is None:
+        return set()
+    # eligible_tenants grows each audience's surviving tenant down the tree (children that
+    # are not merged), then adds tenants whose surviving tenant it reached. So ``tenant_id``
+    # is reached from the tenants up the tree from it or from its surviving tenant.
+    holders = set()
+    for start in {tenant_id, surviving(tenants, tenant_id)}:
+        node = start
+        while node is not None and node not in holders:
+            holders.add(node)
+            row = tenants.get(node)
+            if row is None or row.get("merged_into_id") or not row.get("parent_id"):
+                break
+            node = row["parent_id"]
+    reaching = {a for a in tenants if surviving(tenants, a) in holders}
+    return reaching | {h for h in holders if h not in tenants}
+
+
 # -- results -----------------------------------------------------------------------------
 
 

@@ -18,24 +18,15 @@ from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, Unique
 from sqlalchemy.orm import Mapped, mapped_column
 
 from platform_shared.database import JSONType, UTCDateTime, make_base, new_id
+from platform_shared.tenant_directory import TenantDirectoryRow
 
 Base = make_base()
 
 
-class TenantCopy(Base):
-    """What polls needs of a tenant: its place in the tree and where it was merged."""
+class TenantCopy(TenantDirectoryRow, Base):
+    """What polls needs of a tenant: its place in the tree and where it was merged (the shared columns)."""
 
     __tablename__ = "tenant"
-
-    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
-    code: Mapped[str] = mapped_column(String(32))
-    name: Mapped[str] = mapped_column(String(255))
-    kind: Mapped[str] = mapped_column(String(32))
-    parent_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
-    status: Mapped[str] = mapped_column(String(16))
-    merged_into_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
-    merged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class Poll(Base):

@@ -4,22 +4,25 @@
   tenants and their subtrees); a tenant admin creates polls for its own tenant's
   subtree. Both manage (edit a draft, open, close, publish results, moderate)
   only the polls they own: platform polls for platform admins, a tenant's polls
-  for that tenant's admins. A moderator of the owner tenant moderates free text.
+  for that tenant's admins. A moderator of the owner tenant moderates free text
+  (``polls.results.policy``).
 * A member answers a poll when their tenant is eligible (the gateway checks it,
   the service checks it again before counting).
 * Anyone eligible sees an open/closed poll, and its results once published.
   Managers see results at any time; only the VGCL sees the per-tenant breakdown.
-* Anything else is 404 — a poll of another tenant does not exist for the actor.
+* Anything else is 404 — a poll of another tenant does not exist for the actor: the
+  stores select with :func:`visible_polls`.
 """
 
-from platform_shared.errors import Forbidden, NotFound
+import uuid
+
+from sqlalchemy import and_, false, or_, select, true
+
+from platform_shared.errors import Forbidden
 from platform_shared.policy import require_any_role, require_signed_in
+from polls.models import Poll, PollAudience
 
 MANAGERS = ("platform_admin", "tenant_admin")
-
-
-def require_signed_in_actor(actor):
-    require_signed_in(actor)
 
 
 def require_creator(actor):
@@ -34,42 +37,57 @@ def manages(actor, poll):
     return actor.has("tenant_admin") and actor.tenant_id == str(poll.tenant_id)
 
 
-def moderates(actor, poll):
-    return manages(actor, poll) or (actor.has("moderator") and actor.tenant_id == str(poll.tenant_id))
+def sees_every_poll(actor):
+    """Platform admins (and the system) see every poll, drafts included."""
+    return actor.is_platform_admin
 
 
-def may_see(actor, poll, eligible):
-    """Managers always; others a non-draft poll their tenant is eligible for."""
+def visible_polls(actor, reaching=(), in_directory=False):
+    """SQL filter: the polls the actor may see. Anonymous actors: Unauthorized.
+
+    Managers see the polls they manage (platform admins: every poll); others a poll that
+    is not a draft and that their tenant is eligible for: a poll for every member when
+    the tenant is in the tenant copy (``in_directory``), or a poll addressed to one of
+    ``reaching`` (``domain.audiences_reaching`` of the actor's tenant).
+    """
     require_signed_in(actor)
-    if manages(actor, poll) or actor.is_platform_admin:
-        return True
-    return poll.status != "draft" and actor.tenant_id is not None and actor.tenant_id in eligible
+    if sees_every_poll(actor):
+        return true()
+    tenant = canonical_id(actor.tenant_id)
+    if tenant is None:
+        return false()
+    seen = []
+    if actor.has("tenant_admin"):
+        seen.append(and_(Poll.scope == "tenant", Poll.tenant_id == tenant))
+    eligible = []
+    if in_directory:
+        eligible.append(Poll.audience_all.is_(True))
+    addressed = [t for t in (canonical_id(a) for a in reaching) if t is not None]
+    if addressed:
+        eligible.append(
+            and_(
+                Poll.audience_all.is_(False),
+                Poll.id.in_(select(PollAudience.poll_id).where(PollAudience.tenant_id.in_(addressed))),
+            )
+        )
+    if eligible:
+        seen.append(and_(Poll.status != "draft", or_(*eligible)))
+    return or_(*seen) if seen else false()
 
 
-def require_visible(actor, poll, eligible):
-    if not may_see(actor, poll, eligible):
-        raise NotFound("Không tìm thấy phiếu trưng cầu ý kiến.", code="POLL_NOT_FOUND")
+def canonical_id(value):
+    """The UUID of an id given in canonical text form (as the services write ids), else None.
+
+    Ids from an actor are compared as text elsewhere in the rules: an id in another
+    spelling matches nothing there, so it matches nothing in SQL either."""
+    try:
+        parsed = uuid.UUID(str(value))
+    except ValueError:
+        return None
+    return parsed if str(parsed) == value else None
 
 
-def require_manager(actor, poll, eligible):
-    require_visible(actor, poll, eligible)
+def require_manager(actor, poll):
+    """Of a poll the actor sees: only its managers act on it."""
     if not manages(actor, poll):
         raise Forbidden("Chỉ đơn vị tạo phiếu được thao tác này.", code="POLL_MANAGER_REQUIRED")
-
-
-def require_moderator(actor, poll, eligible):
-    require_visible(actor, poll, eligible)
-    if not moderates(actor, poll):
-        raise Forbidden("Chỉ người kiểm duyệt của đơn vị tạo phiếu được duyệt câu trả lời.", code="MODERATOR_REQUIRED")
-
-
-def require_results(actor, poll, eligible):
-    """Managers and the VGCL at any time; eligible people once results are published."""
-    require_visible(actor, poll, eligible)
-    if manages(actor, poll) or actor.is_platform_admin or poll.status == "published":
-        return
-    raise Forbidden("Kết quả chưa được công bố.", code="RESULTS_NOT_PUBLISHED")
-
-
-def sees_breakdown(actor):
-    return actor.is_platform_admin

@@ -28,8 +28,10 @@ from platform_shared.contracts import reports as events
 from platform_shared.errors import Conflict, NotFound, Unavailable
 from platform_shared.schemas import load
 from platform_shared.schemas import reports as api
+from platform_shared.views import iso, text
 from polls.reports import domain, policy
-from polls.reports.store import Merges, PollFigures, Reminders, Reports, Tenants
+from polls.reports.store import Merges, PollFigures, Reminders, Reports
+from polls.store import Tenants
 
 log = logging.getLogger("polls.reports")
 
@@ -173,9 +175,9 @@ class SemiannualReports:
             "figures": figures,
             "frozen": row.status == "submitted",
             "includes": includes,
-            "compiled_at": _iso(compiled_at),
-            "submitted_at": _iso(row.submitted_at),
-            "submitted_by": _str(row.submitted_by),
+            "compiled_at": iso(compiled_at),
+            "submitted_at": iso(row.submitted_at),
+            "submitted_by": text(row.submitted_by),
             "allowed_actions": actions,
         }
 
@@ -229,8 +231,8 @@ class SemiannualReports:
                             "id": str(poll.id),
                             "title": poll.title,
                             "tenant_id": piece.tenant_id,
-                            "opens_at": _iso(poll.opens_at),
-                            "closes_at": _iso(poll.closes_at),
+                            "opens_at": iso(poll.opens_at),
+                            "closes_at": iso(poll.closes_at),
                             "respondents": respondents,
                             "eligible": eligible,
                             "participation": domain.participation(respondents, eligible),
@@ -356,7 +358,7 @@ class SemiannualReports:
                     "status": status,
                     "status_label": STATUS_LABELS[status],
                     "report_id": str(report.id) if report else None,
-                    "submitted_at": _iso(report.submitted_at) if report else None,
+                    "submitted_at": iso(report.submitted_at) if report else None,
                     "merged_into_id": merge.into_tenant_id if merge and gone else None,
                     "_report": report,
                 }
@@ -510,9 +512,9 @@ def _tenant(t):
         "code": t.code,
         "name": t.name,
         "kind": t.kind,
-        "parent_id": _str(t.parent_id),
+        "parent_id": text(t.parent_id),
         "status": t.status,
-        "merged_into_id": _str(t.merged_into_id),
+        "merged_into_id": text(t.merged_into_id),
         "merged_at": t.merged_at,
     }
 
@@ -523,11 +525,3 @@ def _ancestors(tenant_id, tenants):
         result.append(current["parent_id"])
         current, hops = tenants.get(current["parent_id"]), hops + 1
     return result
-
-
-def _iso(value):
-    return None if value is None else value.isoformat()
-
-
-def _str(value):
-    return None if value is None else str(value)

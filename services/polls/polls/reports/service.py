@@ -5,7 +5,6 @@ database and to the content, feedback and accounts services. Attribute names car
 ``report_`` prefix so that they never shadow the polls core's own dependencies.
 """
 
-import base64
 import logging
 
 import eventlet
@@ -20,6 +19,8 @@ from platform_shared.dependencies import in_thread
 from platform_shared.errors import PlatformError, Unavailable
 from platform_shared.handlers import handle_event
 from platform_shared.rpc import ServiceRpc, rpc
+from platform_shared.schemas import polls as polls_api
+from platform_shared.schemas import reports as api
 from platform_shared.timers import every
 from polls import render
 from polls.reports.operations import SemiannualReports, Settings
@@ -65,8 +66,11 @@ def _render(name, data):
     return in_thread(getattr(render, name), data)
 
 
+_report, _overview, _rollup, _export = api.ReportRead(), api.Overview(), api.Rollup(), polls_api.FileRead()
+
+
 def _file(filename, content_type, data):
-    return {"filename": filename, "content_type": content_type, "content_b64": base64.b64encode(data).decode("ascii")}
+    return _export.dump({"filename": filename, "content_type": content_type, "content": data})
 
 
 class ReportsRpc:
@@ -89,17 +93,17 @@ class ReportsRpc:
         Drafts are compiled at every read; submitted ones show their frozen figures. Tenant admins:
         their own tenant (another → NotFound); the Propaganda Dept's editors and platform admins:
         any. Raises InvalidInput (period), NotFound, Forbidden."""
-        return self._reports().get(Actor.load(actor), args)
+        return _report.dump(self._reports().get(Actor.load(actor), args))
 
     @rpc(expected_exceptions=EXPECTED)
     def get_semiannual_report_by_id(self, actor, report_id):
         """One report by id, same visibility as ``get_semiannual_report``."""
-        return self._reports().get_by_id(Actor.load(actor), report_id)
+        return _report.dump(self._reports().get_by_id(Actor.load(actor), report_id))
 
     @rpc(expected_exceptions=EXPECTED)
     def evaluate_semiannual_report(self, actor, report_id, data):
         """Save the draft evaluation (tenant admins of the tenant). Raises Conflict once submitted."""
-        return self._reports().evaluate(Actor.load(actor), report_id, data)
+        return _report.dump(self._reports().evaluate(Actor.load(actor), report_id, data))
 
     @rpc(expected_exceptions=EXPECTED)
     def submit_semiannual_report(self, actor, report_id, data=None):
@@ -107,17 +111,17 @@ class ReportsRpc:
 
         Raises Conflict (already submitted, tenant merged), InvalidInput naming ``evaluation``,
         Unavailable when a part of the figures cannot be had right now (nothing is frozen)."""
-        return self._reports().submit(Actor.load(actor), report_id, data)
+        return _report.dump(self._reports().submit(Actor.load(actor), report_id, data))
 
     @rpc(expected_exceptions=EXPECTED)
     def semiannual_overview(self, actor, args=None):
         """Every reporting tenant's status for a period and who has not submitted (overseers)."""
-        return self._reports().overview(Actor.load(actor), args)
+        return _overview.dump(self._reports().overview(Actor.load(actor), args))
 
     @rpc(expected_exceptions=EXPECTED)
     def semiannual_rollup(self, actor, args=None):
         """Sums of the submitted reports' figures, per tenant and in total (overseers)."""
-        return self._reports().rollup(Actor.load(actor), args)
+        return _rollup.dump(self._reports().rollup(Actor.load(actor), args))
 
     @rpc(expected_exceptions=EXPECTED)
     def export_semiannual_report(self, actor, report_id, args=None):

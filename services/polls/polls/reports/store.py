@@ -3,19 +3,13 @@
 import uuid
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from platform_shared.database import as_uuid
+from platform_shared.database import as_uuid, dialect_insert
 from platform_shared.errors import NotFound
-from polls.models import Poll, PollAudience, Tally, TenantCopy
+from polls.models import Poll, PollAudience, Tally
 from polls.reports.models import ReportReminder, ReportTenantMerge, SemiannualReport
 
 HELD_STATUSES = ("open", "closed", "published")
-
-
-def _insert(session):
-    return {"postgresql": pg_insert, "sqlite": sqlite_insert}[session.get_bind().dialect.name]
 
 
 def report_id(tenant_id, period):
@@ -44,7 +38,7 @@ class Reports:
         """The tenant's report of the period, made as a draft when missing (race-safe)."""
         ident = report_id(tenant_id, period)
         self.session.execute(
-            _insert(self.session)(SemiannualReport)
+            dialect_insert(self.session, SemiannualReport)
             .values(
                 id=ident,
                 tenant_id=uuid.UUID(str(tenant_id)),
@@ -90,7 +84,7 @@ class Reminders:
     def record(self, tenant_id, period, now):
         """True when this call recorded the reminder; False when it was already there."""
         result = self.session.execute(
-            _insert(self.session)(ReportReminder)
+            dialect_insert(self.session, ReportReminder)
             .values(tenant_id=uuid.UUID(str(tenant_id)), period=period, sent_at=now)
             .on_conflict_do_nothing(index_elements=["tenant_id", "period"])
         )
@@ -103,7 +97,7 @@ class Merges:
 
     def record(self, tenant_id, into_tenant_id, merged_at, now):
         self.session.execute(
-            _insert(self.session)(ReportTenantMerge)
+            dialect_insert(self.session, ReportTenantMerge)
             .values(
                 tenant_id=uuid.UUID(str(tenant_id)),
                 into_tenant_id=uuid.UUID(str(into_tenant_id)),
@@ -115,16 +109,6 @@ class Merges:
 
     def all(self):
         return self.session.scalars(select(ReportTenantMerge)).all()
-
-
-class Tenants:
-    """The polls service's copy of the tenant directory (kept by the polls core)."""
-
-    def __init__(self, session):
-        self.session = session
-
-    def all(self):
-        return self.session.scalars(select(TenantCopy).order_by(TenantCopy.name)).all()
 
 
 class PollFigures:

@@ -6,6 +6,8 @@ from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from platform_shared.errors import Conflict, InvalidInput
 from platform_shared.schemas import load
@@ -98,6 +100,40 @@ def test_eligibility_covers_the_subtree_and_merged_tenants_whose_survivor_is_in_
     assert domain.eligible_tenants(TREE, ["old"]) == {"hn", "hn-kcn", "old"}
     assert domain.eligible_tenants(TREE, ["dn"]) == {"dn"}
     assert domain.eligible_tenants(TREE, ["tld"]) == set(TREE)
+
+
+def test_the_audiences_reaching_a_tenant_are_those_that_make_it_eligible():
+    assert domain.audiences_reaching(TREE, "hn-kcn") == {"hn-kcn", "hn", "tld", "old"}
+    assert domain.audiences_reaching(TREE, "old") == {"old", "hn", "tld"}
+    assert domain.audiences_reaching(TREE, "dn") == {"dn", "tld"}
+    assert domain.audiences_reaching(TREE, "unknown") == {"unknown"}
+    assert domain.audiences_reaching(TREE, None) == set()
+
+
+IDS = ("a", "b", "c", "d", "e", "f")
+
+
+@st.composite
+def trees(draw):
+    """Small tenant copies with any parents (cycles and dangling ids included) and merges that,
+    as in the accounts service, never come back to a tenant (a merge goes to a later id here)."""
+    known = draw(st.lists(st.sampled_from(IDS), unique=True, max_size=len(IDS)))
+    parent = st.one_of(st.none(), st.sampled_from(IDS))
+    return {
+        t: {
+            "parent_id": draw(parent),
+            "merged_into_id": draw(st.one_of(st.none(), st.sampled_from(IDS[IDS.index(t) + 1 :] or (None,)))),
+        }
+        for t in known
+    }
+
+
+@settings(max_examples=300, deadline=None)
+@given(trees(), st.sampled_from(IDS))
+def test_a_tenant_is_eligible_exactly_for_the_audiences_reaching_it(tree, tenant):
+    reaching = domain.audiences_reaching(tree, tenant)
+    for audience in IDS:
+        assert (tenant in domain.eligible_tenants(tree, [audience])) == (audience in reaching), audience
 
 
 def test_results_suppress_questions_and_tenants_under_five_respondents():

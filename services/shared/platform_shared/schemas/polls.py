@@ -14,7 +14,7 @@ Answer shapes, by question kind:
 A question left out (or null, "" or []) is unanswered: refused when ``required``.
 """
 
-from datetime import datetime
+import base64
 
 from marshmallow import ValidationError, fields, validates_schema
 
@@ -23,13 +23,6 @@ from platform_shared.schemas import PageArgs, Schema, StrictSchema, Text, in_ran
 from platform_shared.text import nfc
 
 KINDS = ("single", "multiple", "rating", "text", "matrix")
-KIND_LABELS = {
-    "single": "Chọn một",
-    "multiple": "Chọn nhiều",
-    "rating": "Thang điểm",
-    "text": "Trả lời tự do",
-    "matrix": "Ma trận",
-}
 STATUSES = ("draft", "open", "closed", "published")
 STATUS_LABELS = {"draft": "Bản nháp", "open": "Đang mở", "closed": "Đã đóng", "published": "Đã công bố kết quả"}
 RECEIPT_STATUSES = ("accepted", "counted", "duplicate", "rejected")
@@ -147,10 +140,6 @@ class PollListArgs(PageArgs):
     status = fields.String(validate=one_of(STATUSES))
 
 
-class ResponseIn(StrictSchema):
-    answers = fields.Dict(keys=fields.String(), required=True, metadata={"description": "question id → answer"})
-
-
 class ReceiptRead(Schema):
     receipt = fields.String(required=True)
     status = fields.String(required=True, metadata={"description": ", ".join(RECEIPT_STATUSES)})
@@ -171,6 +160,11 @@ class ResultsArgs(StrictSchema):
     tenant = fields.UUID(metadata={"description": "VGCL: results of one tenant and its subtree"})
 
 
+class AudienceRead(Schema):
+    all = fields.Boolean(metadata={"description": "every member"})
+    tenant_ids = fields.List(fields.String(), metadata={"description": "these tenants and their subtrees"})
+
+
 class PollRead(Schema):
     id = fields.String()
     tenant_id = fields.String()
@@ -181,9 +175,108 @@ class PollRead(Schema):
     status_label = fields.String()
     opens_at = fields.String()
     closes_at = fields.String()
-    audience = fields.Dict()
+    audience = fields.Nested(AudienceRead)
     questions = fields.List(fields.Dict())
     version = fields.Integer()
+
+
+class IntakeDefinitionRead(Schema):
+    """What the gateway checks a response against (RPC ``intake_definition``, system actor)."""
+
+    id = fields.String()
+    tenant_id = fields.String()
+    scope = fields.String()
+    title = fields.String()
+    status = fields.String()
+    version = fields.Integer()
+    opens_at = fields.String(metadata={"description": "ISO 8601, UTC"})
+    closes_at = fields.String()
+    questions = fields.List(fields.Dict())
+    audience_all = fields.Boolean()
+    eligible_tenants = fields.List(
+        fields.String(), allow_none=True, metadata={"description": "null: every member (audience_all)"}
+    )
+
+
+class IntakeStatsRead(Schema):
+    """Totals of a replica's batch consumer since it started (RPC ``intake_stats``)."""
+
+    connected = fields.Boolean()
+    counted = fields.Integer()
+    duplicate = fields.Integer()
+    rejected = fields.Integer()
+    redelivered = fields.Integer()
+    batches = fields.Integer()
+
+
+class OptionResult(Schema):
+    id = fields.String()
+    label = fields.String()
+    count = fields.Integer(allow_none=True, metadata={"description": "null when suppressed"})
+    percent = fields.Float(allow_none=True, metadata={"description": "of the question's respondents, 1 decimal"})
+
+
+class RowResult(Schema):
+    id = fields.String()
+    label = fields.String()
+    options = fields.List(fields.Nested(OptionResult))
+
+
+class QuestionResult(Schema):
+    id = fields.String()
+    position = fields.Integer()
+    text = fields.String()
+    kind = fields.String()
+    respondents = fields.Integer()
+    suppressed = fields.Boolean(metadata={"description": f"fewer than {SUPPRESS_BELOW} respondents"})
+    options = fields.List(fields.Nested(OptionResult))
+    mean = fields.Float(allow_none=True, metadata={"description": "rating questions"})
+    rows = fields.List(fields.Nested(RowResult), metadata={"description": "matrix questions"})
+    text_answers = fields.Integer(metadata={"description": "free-text answers received"})
+
+
+class TenantResult(Schema):
+    tenant_id = fields.String()
+    tenant_name = fields.String()
+    respondents = fields.Integer(allow_none=True)
+    suppressed = fields.Boolean()
+
+
+class ResultsPoll(Schema):
+    id = fields.String()
+    title = fields.String()
+    status = fields.String()
+    opens_at = fields.String()
+    closes_at = fields.String()
+
+
+class ResultsRead(Schema):
+    poll = fields.Nested(ResultsPoll)
+    respondents = fields.Integer()
+    eligible = fields.Integer(allow_none=True, metadata={"description": "members eligible (null: unknown)"})
+    generated_at = fields.String()
+    questions = fields.List(fields.Nested(QuestionResult))
+    by_tenant = fields.List(
+        fields.Nested(TenantResult), metadata={"description": "platform admins only; merged tenants folded"}
+    )
+
+
+class TextAnswerRead(Schema):
+    id = fields.String()
+    question_id = fields.String()
+    text = fields.String()
+    status = fields.String(metadata={"description": ", ".join(TEXT_STATUSES)})
+    created_at = fields.String()
+
+
+class FileRead(Schema):
+    """A file an RPC hands back (exports of results and reports), for the gateway to send on."""
+
+    filename = fields.String(required=True)
+    content_type = fields.String(required=True)
+    content_b64 = fields.Function(
+        lambda file: base64.b64encode(file["content"]).decode("ascii"), metadata={"description": "the bytes, base64"}
+    )
 
 
 # -- the answer check -------------------------------------------------------------------
@@ -281,8 +374,3 @@ def _check_one(question, value):
             raise ValueError("Mỗi dòng cần một lựa chọn.")
         return value
     raise ValueError("Loại câu hỏi không được hỗ trợ.")
-
-
-def parse_time(value):
-    """An ISO string from a definition back to an aware datetime."""
-    return datetime.fromisoformat(value) if isinstance(value, str) else value

@@ -50,6 +50,19 @@ class SubmitRequest(StrictSchema):
     evaluation = Text(validate=length(max=20000), metadata={"description": "replaces the saved evaluation"})
 
 
+def _text_of(fmt):
+    """A field documented as ``fmt`` that dumps the text it is given: the replies carry ids,
+    days and times as ISO text already (a submitted report's figures are frozen as JSON)."""
+
+    def field(*, metadata=None, **kwargs):
+        return fields.String(metadata={"format": fmt, **(metadata or {})}, **kwargs)
+
+    return field
+
+
+uuid_text, day_text, time_text = _text_of("uuid"), _text_of("date"), _text_of("date-time")
+
+
 class SectionFigures(Schema):
     section = fields.String()
     name = fields.String()
@@ -103,19 +116,19 @@ class Figures(Schema):
 class Included(Schema):
     tenant_id = fields.String()
     tenant_name = fields.String()
-    starts = fields.Date(metadata={"description": "from this day (the merge day) on"})
-    ends = fields.Date()
+    starts = day_text(metadata={"description": "from this day (the merge day) on"})
+    ends = day_text()
 
 
 class ReportRead(Schema):
-    id = fields.UUID()
-    tenant_id = fields.UUID()
+    id = uuid_text()
+    tenant_id = uuid_text()
     tenant_name = fields.String()
     tenant_code = fields.String(allow_none=True)
     period = fields.String()
     period_label = fields.String()
-    starts = fields.Date(metadata={"description": "first day (Vietnam)"})
-    ends = fields.Date(metadata={"description": "first day after the period (exclusive)"})
+    starts = day_text(metadata={"description": "first day (Vietnam)"})
+    ends = day_text(metadata={"description": "first day after the period (exclusive)"})
     status = fields.String(
         metadata={"description": "not_started (not opened by the tenant yet), draft, submitted, merged"}
     )
@@ -124,21 +137,21 @@ class ReportRead(Schema):
     figures = fields.Nested(Figures)
     frozen = fields.Boolean(metadata={"description": "figures are the snapshot taken at submission"})
     includes = fields.List(fields.Nested(Included), metadata={"description": "merged tenants whose figures count"})
-    compiled_at = fields.DateTime()
-    submitted_at = fields.DateTime(allow_none=True)
-    submitted_by = fields.UUID(allow_none=True)
+    compiled_at = time_text()
+    submitted_at = time_text(allow_none=True)
+    submitted_by = uuid_text(allow_none=True)
     allowed_actions = fields.List(fields.String())
 
 
 class OverviewItem(Schema):
-    tenant_id = fields.UUID()
+    tenant_id = uuid_text()
     tenant_code = fields.String()
     tenant_name = fields.String()
     status = fields.String(metadata={"description": "submitted, draft, not_started or merged"})
     status_label = fields.String()
-    report_id = fields.UUID(allow_none=True)
-    submitted_at = fields.DateTime(allow_none=True)
-    merged_into_id = fields.UUID(allow_none=True)
+    report_id = uuid_text(allow_none=True)
+    submitted_at = time_text(allow_none=True)
+    merged_into_id = uuid_text(allow_none=True)
 
 
 class Overview(Schema):
@@ -153,18 +166,18 @@ class Overview(Schema):
 
 
 class RollupRow(Schema):
-    tenant_id = fields.UUID()
+    tenant_id = uuid_text()
     tenant_code = fields.String()
     tenant_name = fields.String()
     status = fields.String()
-    submitted_at = fields.DateTime(allow_none=True)
+    submitted_at = time_text(allow_none=True)
     totals = fields.Dict(allow_none=True)
 
 
 class Rollup(Schema):
     period = fields.String()
     period_label = fields.String()
-    generated_at = fields.DateTime()
+    generated_at = time_text()
     counts = fields.Dict()
     totals = fields.Dict(metadata={"description": "sums over the submitted reports"})
     sections = fields.List(fields.Nested(SectionFigures))

@@ -1,0 +1,1 @@
+"""The results of polls: receipts, live counts, free-text answers and their moderation, exports."""
