@@ -3,7 +3,7 @@ documents, quotas)."""
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from platform_shared.schemas import PageArgs, Schema, StrictSchema, Text, in_range, length, one_of
+from platform_shared.schemas import PageArgs, Schema, StrictSchema, Text, in_range, length, one_of, page_of
 
 GENRES = ("news", "article", "commentary", "reportage", "interview", "photo_story", "video", "reply_to_readers")
 GENRE_LABELS = {
@@ -201,22 +201,35 @@ class ComplianceArgs(StrictSchema):
     tenant_id = fields.UUID()
 
 
+class ActivityRead(Schema):
+    """One step of an article's workflow history."""
+
+    action = fields.String()
+    from_ = fields.String(data_key="from")
+    to = fields.String()
+    comment = fields.String(allow_none=True)
+    actor_id = fields.UUID(allow_none=True, metadata={"description": "None for the publication timer"})
+    at = fields.DateTime()
+
+
 class ArticleRead(Schema):
+    """An article as its writers and desk see it (``get_article`` adds ``activity``; lists leave out ``body``)."""
+
     id = fields.UUID()
     tenant_id = fields.UUID()
     section = fields.String()
     section_name = fields.String()
-    site = fields.String()
+    site = fields.String(metadata={"description": "portal or component"})
     genre = fields.String()
     genre_label = fields.String()
     title = fields.String()
     slug = fields.String()
     summary = fields.String(allow_none=True)
-    body = fields.String()
     topic = fields.String(allow_none=True)
     tags = fields.List(fields.String())
     authors = fields.List(fields.Nested(AuthorShare))
     asset_ids = fields.List(fields.String())
+    photo_count = fields.Integer(metadata={"description": "photos among the assets (quota rules count them)"})
     status = fields.String()
     status_label = fields.String()
     allowed_actions = fields.List(fields.String())
@@ -226,6 +239,192 @@ class ArticleRead(Schema):
     locked_until = fields.DateTime(allow_none=True)
     publish_at = fields.DateTime(allow_none=True)
     published_at = fields.DateTime(allow_none=True)
+    reject_reason = fields.String(allow_none=True)
+    unpublish_reason = fields.String(allow_none=True)
     word_count = fields.Integer()
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
+    body = fields.String()
+    activity = fields.List(fields.Nested(ActivityRead), metadata={"description": "one article only"})
+
+
+ArticlePage = page_of(ArticleRead)
+
+
+class RevisionRead(Schema):
+    number = fields.Integer()
+    kind = fields.String(metadata={"description": "created, edit or correction"})
+    title = fields.String()
+    note = fields.String(allow_none=True)
+    new_work = fields.Boolean()
+    created_by = fields.UUID(allow_none=True)
+    created_at = fields.DateTime()
+    published = fields.Boolean(metadata={"description": "the revision the public sees"})
+
+
+class FieldChanges(Schema):
+    field = fields.String()
+    changes = fields.List(fields.String(), metadata={"description": "unified diff lines"})
+
+
+class RevisionDiffRead(Schema):
+    from_ = fields.Integer(data_key="from")
+    to = fields.Integer()
+    changes = fields.List(fields.Nested(FieldChanges))
+
+
+class PublicTenant(Schema):
+    id = fields.UUID()
+    slug = fields.String(allow_none=True)
+    name = fields.String(allow_none=True)
+
+
+class PublicAuthor(Schema):
+    pen_name = fields.String()
+
+
+class PublicArticleRead(Schema):
+    """A published article as everyone sees it (one article adds ``body``)."""
+
+    id = fields.UUID()
+    slug = fields.String()
+    title = fields.String()
+    summary = fields.String(allow_none=True)
+    genre = fields.String()
+    genre_label = fields.String()
+    section = fields.String()
+    section_name = fields.String()
+    site = fields.String()
+    tenant = fields.Nested(PublicTenant)
+    authors = fields.List(fields.Nested(PublicAuthor))
+    asset_ids = fields.List(fields.String())
+    tags = fields.List(fields.String())
+    word_count = fields.Integer()
+    revision = fields.Integer(metadata={"description": "the published revision"})
+    published_at = fields.DateTime()
+    body = fields.String()
+
+
+PublicArticlePage = page_of(PublicArticleRead)
+
+
+class SiteTenant(PublicTenant):
+    kind = fields.String(allow_none=True)
+
+
+class MenuEntry(Schema):
+    key = fields.String()
+    name = fields.String()
+    menu_order = fields.Integer()
+
+
+class MergedFrom(PublicTenant):
+    merged_at = fields.DateTime(allow_none=True)
+
+
+class SiteRead(Schema):
+    """A tenant's component sub-site; a merged tenant's slug answers with the surviving tenant."""
+
+    tenant = fields.Nested(SiteTenant)
+    menu = fields.List(fields.Nested(MenuEntry))
+    used_in_central_sections = fields.Integer(metadata={"description": "its items published in central sections"})
+    articles = fields.Nested(PublicArticlePage)
+    merged_from = fields.Nested(MergedFrom, metadata={"description": "only when the slug is a merged tenant's"})
+    notice = fields.String(metadata={"description": "only when the slug is a merged tenant's"})
+
+
+class SectionRead(Schema):
+    id = fields.UUID()
+    key = fields.String()
+    name = fields.String()
+    scope = fields.String(metadata={"description": "central or component"})
+    tenant_id = fields.UUID(allow_none=True)
+    desk_code = fields.String(allow_none=True)
+    menu_order = fields.Integer()
+    status = fields.String()
+
+
+class ReceiptRead(Schema):
+    tenant_id = fields.UUID()
+    tenant_name = fields.String(allow_none=True)
+    read_at = fields.DateTime(allow_none=True)
+
+
+class DocumentRead(Schema):
+    """A document of the library (``receipts`` only for its issuer and platform admins, one document)."""
+
+    id = fields.UUID()
+    tenant_id = fields.UUID()
+    number = fields.String()
+    doc_type = fields.String()
+    doc_type_label = fields.String()
+    issuer = fields.String()
+    abstract = fields.String()
+    issued_on = fields.Date()
+    effective_on = fields.Date(allow_none=True)
+    asset_id = fields.UUID(allow_none=True)
+    all_tenants = fields.Boolean()
+    created_at = fields.DateTime()
+    receipts = fields.List(fields.Nested(ReceiptRead))
+
+
+DocumentPage = page_of(DocumentRead)
+
+
+class QuotaRuleRead(Schema):
+    id = fields.String()
+    tenant_kinds = fields.List(fields.String())
+    section = fields.String()
+    min_items = fields.Integer()
+    min_photos_per_item = fields.Integer()
+    effective_from = fields.Date()
+    effective_to = fields.Date(allow_none=True)
+    label = fields.String()
+
+
+class ComplianceItem(Schema):
+    tenant_id = fields.UUID()
+    tenant_name = fields.String()
+    tenant_code = fields.String()
+    tenant_status = fields.String()
+    rule = fields.String()
+    section = fields.String()
+    label = fields.String()
+    required = fields.Integer()
+    submitted = fields.Integer(metadata={"description": "items first submitted that week with enough photos"})
+    used = fields.Integer(metadata={"description": "of those, published"})
+    status = fields.String(metadata={"description": "met, at_risk or missed"})
+    week = fields.String()
+
+
+class ComplianceTotals(Schema):
+    met = fields.Integer()
+    at_risk = fields.Integer()
+    missed = fields.Integer()
+
+
+class ComplianceRead(Schema):
+    week = fields.String()
+    starts = fields.DateTime()
+    ends = fields.DateTime()
+    items = fields.List(fields.Nested(ComplianceItem))
+    totals = fields.Nested(ComplianceTotals, allow_none=True, metadata={"description": "desks and the VGCL only"})
+
+
+class SectionFigures(Schema):
+    section = fields.String()
+    name = fields.String()
+    submitted = fields.Integer()
+    used = fields.Integer()
+
+
+class QuotaWeeks(Schema):
+    total = fields.Integer()
+    met = fields.Integer()
+
+
+class ReportFiguresRead(Schema):
+    """The content part of a tenant's semiannual report (``report_figures``, for the polls service)."""
+
+    sections = fields.List(fields.Nested(SectionFigures))
+    quota_weeks = fields.Nested(QuotaWeeks)
