@@ -7,8 +7,8 @@ import os
 from flask import Flask, jsonify, request
 from sqlalchemy import select
 
-from content import search
 from content.models import Article, Section, TenantCopy
+from platform_shared import search
 from platform_shared.database import SessionFactory, make_engine, paginate
 from platform_shared.schemas.content import GENRE_LABELS
 

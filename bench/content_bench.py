@@ -187,8 +187,8 @@ def seed_articles(count):
     """``count`` published items spread over the tenants and the central sections."""
     import sqlalchemy as sa
 
-    from content import search
     from content.models import Article, Section, TenantCopy
+    from platform_shared import search
     from platform_shared.database import SessionFactory, make_engine
 
     rng = random.Random(2026)

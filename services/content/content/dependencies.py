@@ -3,7 +3,7 @@
 from nameko.extensions import DependencyProvider
 
 from content import reference
-from content.operations import Content, Settings
+from content.application import Content, Settings
 from platform_shared.actor import SYSTEM
 from platform_shared.clock import Clock
 from platform_shared.dependencies import sessions_of

@@ -8,10 +8,11 @@
 """
 
 import uuid
+from dataclasses import dataclass
 
 from sqlalchemy import and_, false, or_, true
 
-from content.models import Article
+from content.articles.models import Article
 from platform_shared.errors import Forbidden
 from platform_shared.policy import require_any_role, require_signed_in  # noqa: F401
 
@@ -33,6 +34,33 @@ def visible_articles(actor, desk_section_ids):
     if not desk_section_ids:
         return own
     return or_(own, and_(Article.section_id.in_(list(desk_section_ids)), Article.status != "draft"))
+
+
+@dataclass(frozen=True)
+class Desk:
+    """Who reviews a section: the desk tenant's editors (central), or the owner's editors (component)."""
+
+    section_key: str
+    scope: str
+    tenant_id: str | None  # the desk tenant (central) or the owning tenant (component)
+
+    def is_editor(self, actor):
+        return actor.system or (
+            self.tenant_id is not None and actor.tenant_id == self.tenant_id and "editor" in actor.roles
+        )
+
+
+def require_section_writer(actor, section):
+    """The central *Chỉ đạo – Điều hành* section takes items from editors and administrators only."""
+    if section.scope == "central" and section.key == "directives" and not actor.has("editor", "tenant_admin"):
+        raise Forbidden("Chuyên mục Chỉ đạo – Điều hành chỉ nhận bài của biên tập viên.", code="NOT_ALLOWED")
+
+
+def require_section_manager(actor, verb):
+    """A tenant's own sub-site sections are managed by its administrators and editors."""
+    require_any_role(
+        actor, ("tenant_admin", "editor"), f"Chỉ quản trị viên hoặc biên tập viên của đơn vị được {verb} chuyên mục."
+    )
 
 
 def require_desk_editor(actor, desk):
@@ -69,3 +97,13 @@ def require_report_reader(actor, tenant_id):
         return
     if not (actor.tenant_id == str(tenant_id) and "tenant_admin" in actor.roles):
         raise Forbidden("Chỉ quản trị viên của đơn vị được xem số liệu báo cáo.", code="REPORT_READER_REQUIRED")
+
+
+def sees_every_tenants_compliance(actor, own_tenant, desk_codes):
+    """Platform admins, the desks and the VGCL's own bodies see every tenant's quota compliance;
+    anyone else sees their own tenant's line."""
+    if actor.is_platform_admin:
+        return True
+    if own_tenant is None:
+        return False
+    return own_tenant.code in desk_codes or own_tenant.kind in ("confederation", "department")

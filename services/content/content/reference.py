@@ -7,10 +7,11 @@ quota rules are inserted when missing and otherwise left as the operators set th
 
 import uuid
 
-from sqlalchemy import select
-
-from content import quotas
-from content.models import QuotaRule, Section
+from content.quotas import domain as quotas
+from content.quotas.models import QuotaRule
+from content.quotas.store import QuotaStore
+from content.sections.models import Section
+from content.sections.store import SectionStore
 
 CENTRAL_SECTIONS = (
     # key, name, setting naming its desk, default desk code, menu order
@@ -22,12 +23,13 @@ CENTRAL_SECTIONS = (
 
 def ensure(sessions, config, now):
     with sessions.transaction() as session:
-        existing = {s.key: s for s in session.scalars(select(Section).where(Section.scope == "central")).all()}
+        sections, rules = SectionStore(session), QuotaStore(session)
+        existing = {s.key: s for s in sections.central()}
         for key, name, setting, default_desk, order in CENTRAL_SECTIONS:
             desk = config.get(setting) or default_desk
             section = existing.get(key)
             if section is None:
-                session.add(
+                sections.add(
                     Section(
                         id=uuid.uuid5(uuid.NAMESPACE_URL, f"congdoan:section:{key}"),
                         tenant_id=None,
@@ -43,10 +45,10 @@ def ensure(sessions, config, now):
                 )
             elif section.desk_code != desk:
                 section.desk_code, section.updated_at = desk, now
-        known = set(session.scalars(select(QuotaRule.id)).all())
+        known = rules.rule_ids()
         for rule in quotas.DEFAULT_RULES:
             if rule.id not in known:
-                session.add(
+                rules.add_rule(
                     QuotaRule(
                         id=rule.id,
                         tenant_kinds=list(rule.tenant_kinds),

@@ -1,4 +1,4 @@
-"""Article bodies as rich text: sanitising, plain text, word counts, excerpts and revision diffs.
+"""Article bodies as rich text: sanitising, plain text, word counts and revision diffs.
 
 Pure domain code: no nameko, no eventlet, no I/O. An article body is an HTML fragment
 written in the editor; ``clean_html`` is the one gate it passes before it is stored, and
@@ -194,31 +194,6 @@ def word_count(text: str) -> int:
     if not text:
         return 0
     return sum(1 for token in text.split() if any(ch.isalnum() for ch in token))
-
-
-def excerpt(text: str, length: int = 200) -> str:
-    """The start of ``text`` in at most ``length`` characters, cut at a word boundary.
-
-    Blanks (including line breaks) are collapsed first. When the text has to be cut, the
-    cut falls between words and ends with "…", which counts towards ``length``; a single
-    word longer than the limit is cut inside the word.
-    """
-    if length < 1:
-        raise ValueError("length must be positive")
-    text = " ".join((text or "").split())
-    if len(text) <= length:
-        return text
-    budget = length - 1  # room for the ellipsis
-    head = text[:budget]
-    if text[budget] != " ":
-        boundary = head.rfind(" ")
-        if boundary > 0:
-            head = head[:boundary]
-        else:
-            while head and unicodedata.combining(text[len(head)]):
-                head = head[:-1]  # never split a letter from its combining mark
-    head = head.rstrip(" ,;:–-")
-    return f"{head}…" if head else "…"
 
 
 def diff(old: dict, new: dict, fields=("title", "summary", "body")) -> list[dict]:

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
-from content.quotas import (
+from content.quotas.domain import (
     DEFAULT_RULES,
     Rule,
     Submission,

@@ -3,7 +3,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from content.richtext import MAX_BODY_BYTES, clean_html, diff, excerpt, plain_text, word_count
+from content.richtext import MAX_BODY_BYTES, clean_html, diff, plain_text, word_count
 from platform_shared.errors import InvalidInput
 
 PARAGRAPH = "<p>Công đoàn Việt Nam chăm lo đời sống đoàn viên.</p>"
@@ -199,35 +199,6 @@ def test_word_count_counts_vietnamese_syllables(text, count):
 
 def test_word_count_of_a_cleaned_body():
     assert word_count(plain_text(clean_html(PARAGRAPH + "<p>Tăng cường đối thoại.</p>"))) == 14
-
-
-# --- excerpt ----------------------------------------------------------------------------
-
-
-def test_excerpt_cuts_at_a_word_boundary():
-    text = "Công đoàn Việt Nam chăm lo đời sống đoàn viên"
-    short = excerpt(text, 20)
-    assert short == "Công đoàn Việt Nam…"
-    assert len(short) <= 20
-    assert text.startswith(short[:-1])
-
-
-def test_excerpt_drops_trailing_punctuation_before_the_ellipsis():
-    assert excerpt("Đoàn kết, đổi mới, sáng tạo", 12) == "Đoàn kết…"
-
-
-def test_excerpt_returns_short_text_unchanged_but_collapsed():
-    assert excerpt("Công đoàn\nViệt   Nam") == "Công đoàn Việt Nam"
-    assert excerpt("Công đoàn", 9) == "Công đoàn"
-
-
-def test_excerpt_cuts_a_single_long_word():
-    assert excerpt("Ngườilaođộngđoànviên", 8) == "Ngườila…"
-
-
-def test_excerpt_rejects_non_positive_length():
-    with pytest.raises(ValueError):
-        excerpt("Công đoàn", 0)
 
 
 # --- diff -------------------------------------------------------------------------------

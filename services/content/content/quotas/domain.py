@@ -1,4 +1,4 @@
-"""Weekly quotas: which units must submit how many items to which section, as data.
+"""Weekly quotas: which units must submit how many items to which section, as data. No nameko, no SQL.
 
 Weeks are ISO weeks (Monday to Sunday) in Vietnam time, labelled ``2026-W48``. A rule is in
 force for a week when the week's Monday falls within its effective dates, so a rule changed
@@ -162,3 +162,31 @@ DEFAULT_RULES = (
 def day_start(day):
     """Midnight of a calendar day in Vietnam, as an aware UTC datetime."""
     return datetime.combine(day, time.min, tzinfo=VN_TZ).astimezone(UTC)
+
+
+def existed_in(tenant, start, end):
+    """A merged tenant still counts for the weeks before its merge (its history keeps its name)."""
+    return tenant.status != "merged" or (tenant.merged_at is not None and tenant.merged_at > start)
+
+
+def report_day(value, field):
+    """A report period's bound, an ISO date. Raises InvalidInput naming ``field``."""
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise InvalidInput.field(field, "Ngày không hợp lệ (định dạng YYYY-MM-DD).", code="INVALID_DATE") from None
+
+
+def report_weeks(first: date, last: date, now: datetime, tenant) -> list[tuple[str, datetime, datetime]]:
+    """The quota weeks of a report over the Vietnam days ``[first, last)``: ``(label, start, end)``
+    of each week whose Monday falls in the period, that has ended by ``now``, and in which the
+    tenant still existed (``existed_in``)."""
+    weeks = []
+    monday = first + timedelta(days=(7 - first.weekday()) % 7)
+    while monday < last:
+        label = week_of(day_start(monday))
+        start, end = week_bounds(label)
+        if end <= now and existed_in(tenant, start, end):
+            weeks.append((label, start, end))
+        monday += timedelta(days=7)
+    return weeks

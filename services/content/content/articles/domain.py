@@ -128,15 +128,101 @@ def unique_slug(base, taken):
     return f"{base}-{n}"
 
 
+# The fact each action records (``content.article_<fact>``); other actions record none.
+FACTS = {"submit": "submitted", "publish": "published", "unpublish": "unpublished"}
+SCHEDULED_COMMENT = "Đăng tự động theo giờ hẹn"
+
+
 @dataclass(frozen=True)
-class Desk:
-    """Who reviews a section: the desk tenant's editors (central), or the owner's editors (component)."""
+class Step:
+    """What one action did to an article: the activity to record and the fact to publish, if any."""
 
-    section_key: str
-    scope: str
-    tenant_id: str | None  # the desk tenant (central) or the owning tenant (component)
+    action: str
+    from_status: str
+    to_status: str
+    comment: str | None = None
+    fact: str | None = None  # submitted, published, unpublished, corrected
+    first_publication: bool = False
 
-    def is_editor(self, actor):
-        return actor.system or (
-            self.tenant_id is not None and actor.tenant_id == self.tenant_id and "editor" in actor.roles
-        )
+
+def apply(article, action, data=None, *, actor_id, now, lock=DEFAULT_LOCK):
+    """Move ``article`` by ``action`` at ``now`` and say what happened.
+
+    ``data`` is the action's loaded input (``comment`` to return, ``reason`` to reject or
+    unpublish, ``publish_at`` to schedule). Who may act is the policy's business, not this.
+    Raises Conflict (``TRANSITION_NOT_ALLOWED`` naming the allowed actions, ``ARTICLE_LOCKED``
+    while another editor's review lock holds — submitting ignores locks) and InvalidInput
+    (``PUBLISH_AT_IN_PAST``); nothing is changed then.
+    """
+    data = data or {}
+    before = article.status
+    target = check_transition(before, action)
+    if action != "submit":
+        check_lock(article, actor_id, now)
+    if action == "schedule":
+        check_schedule(data["publish_at"], now)
+
+    if action == "open":
+        article.locked_by, article.locked_until = actor_id, now + lock
+    elif action in ("return", "reject", "approve"):
+        article.locked_by = article.locked_until = None
+    if action == "submit":
+        article.submitted_at = now
+        article.first_submitted_at = article.first_submitted_at or now
+    elif action == "reject":
+        article.reject_reason = data["reason"]
+    elif action == "schedule":
+        article.publish_at = data["publish_at"]
+    elif action == "unpublish":
+        article.unpublish_reason = data["reason"]
+    article.status = target
+    article.updated_at = now
+    first = _publish(article, now) if action == "publish" else False
+    return Step(
+        action=action,
+        from_status=before,
+        to_status=article.status,
+        comment=data.get("comment") or data.get("reason"),
+        fact=FACTS.get(action),
+        first_publication=first,
+    )
+
+
+def publish_on_schedule(article, now):
+    """A scheduled article whose time has come goes out (the timer; ``updated_at`` is left as the
+    desk last touched it)."""
+    before = article.status
+    first = _publish(article, now)
+    return Step("publish", before, article.status, SCHEDULED_COMMENT, "published", first)
+
+
+def _publish(article, now):
+    """Out now, as its current revision; True the first time the article is published."""
+    first = article.first_published_at is None
+    article.status = "published"
+    article.published_at = now
+    article.first_published_at = article.first_published_at or now
+    article.published_revision = article.revision
+    article.publish_at = None
+    article.locked_by = article.locked_until = None
+    return first
+
+
+def new_revision(article, now):
+    """An edit of a draft, a returned item or an item in review: the next revision number."""
+    article.revision += 1
+    article.updated_at = now
+
+
+def check_correctable(article):
+    """Only a published article is corrected; otherwise Conflict naming what is allowed."""
+    if article.status != "published":
+        check_transition(article.status, "unpublish")
+
+
+def correct(article, note, now):
+    """A correction of a published article: a new revision, published at once."""
+    check_correctable(article)
+    new_revision(article, now)
+    article.published_revision = article.revision
+    return Step("correct", "published", article.status, note, "corrected")

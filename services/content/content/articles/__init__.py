@@ -1,0 +1,1 @@
+"""Articles: writing, the editorial workflow, revisions, corrections and scheduled publication."""

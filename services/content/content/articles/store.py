@@ -1,0 +1,95 @@
+"""Queries of the articles, their revisions and their history; scoped by the actor."""
+
+import uuid
+
+from sqlalchemy import func, select, update
+
+from content import policy
+from content.articles.models import Article, ArticleActivity, ArticleRevision
+from platform_shared.database import as_uuid, paginate
+from platform_shared.errors import NotFound
+
+
+class ArticleStore:
+    """What the actor may see: their tenant's items and, for a desk's editors, what was
+    submitted to the desk's sections (``desk_section_ids``)."""
+
+    def __init__(self, session, actor, desk_section_ids=()):
+        self.session, self.actor = session, actor
+        self.desk_section_ids = list(desk_section_ids)
+
+    def _visible(self):
+        return select(Article).where(policy.visible_articles(self.actor, self.desk_section_ids))
+
+    def get(self, article_id, *, for_update=False):
+        """An article the actor may see, or NotFound (another tenant's draft included)."""
+        stmt = self._visible().where(Article.id == as_uuid(article_id, "article"))
+        if for_update:
+            stmt = stmt.with_for_update()
+        article = self.session.scalars(stmt).one_or_none()
+        if article is None:
+            raise NotFound.of("article", article_id)
+        return article
+
+    def list(self, *, page, per_page, status=None, section_id=None, mine=None, q=None):
+        """One page, most recently changed first; ``q`` looks in titles."""
+        stmt = self._visible()
+        if status:
+            stmt = stmt.where(Article.status == status)
+        if section_id:
+            stmt = stmt.where(Article.section_id == section_id)
+        if mine and self.actor.user_id:
+            stmt = stmt.where(Article.created_by == uuid.UUID(self.actor.user_id))
+        if q:
+            like = f"%{q.lower()}%"
+            stmt = stmt.where(func.lower(Article.title).like(like))
+        return paginate(self.session, stmt.order_by(Article.updated_at.desc(), Article.id), page, per_page)
+
+    def slugs_like(self, site_key, base):
+        """Slugs of a site starting with ``base`` (to make a new one unique)."""
+        return set(
+            self.session.scalars(
+                select(Article.slug).where(Article.site_key == site_key, Article.slug.like(f"{base}%"))
+            ).all()
+        )
+
+    def add(self, article):
+        self.session.add(article)
+        self.session.flush()
+        return article
+
+    def add_revision(self, revision):
+        self.session.add(revision)
+
+    def add_activity(self, activity):
+        self.session.add(activity)
+
+    def revisions(self, article_id):
+        return self.session.scalars(
+            select(ArticleRevision).where(ArticleRevision.article_id == article_id).order_by(ArticleRevision.number)
+        ).all()
+
+    def revision(self, article_id, number):
+        return self.session.scalars(
+            select(ArticleRevision).where(ArticleRevision.article_id == article_id, ArticleRevision.number == number)
+        ).first()
+
+    def activity(self, article_id):
+        return self.session.scalars(
+            select(ArticleActivity).where(ArticleActivity.article_id == article_id).order_by(ArticleActivity.at)
+        ).all()
+
+    def due(self, now, limit=50):
+        """Scheduled articles whose time has come, locked so that one replica publishes each."""
+        return self.session.scalars(
+            select(Article)
+            .where(Article.status == "scheduled", Article.publish_at <= now)
+            .order_by(Article.publish_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        ).all()
+
+    def move_tenant(self, from_id, into_id):
+        """A merge: the merged tenant's items, revisions and history belong to the surviving tenant."""
+        for table in (Article, ArticleRevision, ArticleActivity):
+            self.session.execute(update(table).where(table.tenant_id == from_id).values(tenant_id=into_id))

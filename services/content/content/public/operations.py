@@ -1,0 +1,86 @@
+"""Public reading: the portal's sections, a tenant's items, Vietnamese search, the sub-sites.
+
+Anonymous: every answer is published material only. The gateway caches these answers and
+clears its cache on ``content.article_published|unpublished|corrected|site_updated``.
+"""
+
+from datetime import timedelta
+
+from content.public import views
+from content.public.store import PublicStore
+from content.quotas.domain import day_start
+from content.sections.store import SectionStore
+from platform_shared import search
+from platform_shared.errors import InvalidInput, NotFound
+from platform_shared.schemas import content as api
+from platform_shared.schemas import load
+
+
+class PublicReading:
+    def __init__(self, sessions, *, tenants):
+        self.sessions = sessions
+        self.tenants = tenants  # session -> the tenant directory
+
+    def articles(self, args):
+        """Published items: a central section's, a tenant's, or (neither) the portal's; ``q`` searches."""
+        args = load(api.PublicArticleArgs, args or {})
+        with self.sessions.read() as session:
+            tenants = self.tenants(session)
+            section_id = tenant_id = None
+            if args.get("section"):
+                section = SectionStore(session).central_by_key(args["section"])
+                if section is None:
+                    raise InvalidInput.field(
+                        "section", f"Không có chuyên mục «{args['section']}».", code="UNKNOWN_SECTION"
+                    )
+                section_id = section.id
+            if args.get("tenant"):
+                tenant = tenants.by_slug(args["tenant"])
+                if tenant is None:
+                    raise NotFound.of("tenant", args["tenant"])
+                tenant_id = tenant.id
+            items, total = PublicStore(session).page(
+                page=args["page"],
+                per_page=args["per_page"],
+                section_id=section_id,
+                tenant_id=tenant_id,
+                portal_only=not args.get("tenant") and not args.get("section"),
+                published_from=day_start(args["since"]) if args.get("since") else None,
+                published_before=day_start(args["until"]) + timedelta(days=1) if args.get("until") else None,
+                query=search.parse_query(args["q"]) if args.get("q") else None,
+            )
+            sections = SectionStore(session).by_ids({a.section_id for a in items})
+            return views.page(items, sections, tenants.get, total, args)
+
+    def article(self, slug, args):
+        """One published item by slug: the portal's, or a sub-site's (``site``: the tenant's slug)."""
+        args = load(api.PublicArticleRef, args or {})
+        with self.sessions.read() as session:
+            tenants = self.tenants(session)
+            site_key = "portal"
+            if args.get("site"):
+                tenant = tenants.by_slug(args["site"])
+                if tenant is None:
+                    raise NotFound.of("article", slug)
+                site_key = str(tenants.surviving(tenant).id)
+            article = PublicStore(session).by_slug(site_key, slug)
+            if article is None:
+                raise NotFound.of("article", slug)
+            section = SectionStore(session).get(article.section_id)
+            return views.article(article, section, tenants.get(article.tenant_id))
+
+    def site(self, tenant_slug, args):
+        """A tenant's component sub-site: its menu, its published items (own sections and central ones)."""
+        args = load(api.PageArgs, args or {})
+        with self.sessions.read() as session:
+            tenants = self.tenants(session)
+            asked = tenants.by_slug(tenant_slug)
+            if asked is None:
+                raise NotFound.of("tenant", tenant_slug)
+            tenant = tenants.surviving(asked)
+            store = PublicStore(session)
+            items, total = store.page(page=args["page"], per_page=args["per_page"], tenant_id=tenant.id)
+            sections = SectionStore(session)
+            menu = [s for s in sections.component(tenant.id) if s.status == "active"]
+            listed = views.page_data(items, sections.by_ids({a.section_id for a in items}), tenants.get, total, args)
+            return views.site(tenant, asked, menu, store.count_in_central_sections(tenant.id), listed)

@@ -1,0 +1,1 @@
+"""Weekly quotas: rules, compliance, closing weeks, and the figures of the semiannual reports."""
