@@ -1,12 +1,13 @@
-"""Request shapes of the feedback API: workers' questions, members' opinions, article
-comments, holidays and settings. The feedback service validates with these (authoritative);
-the gateway uses them for the OpenAPI document."""
+"""Request and reply shapes of the feedback API: workers' questions, members' opinions,
+article comments, holidays and settings. The feedback service validates its input with
+these (authoritative) and dumps every reply through its ``…Read`` schema, so the shape
+documented here is the shape sent; the gateway uses them for the OpenAPI document."""
 
 import re
 
-from marshmallow import ValidationError, fields, validates, validates_schema
+from marshmallow import Schema, ValidationError, fields, validates, validates_schema
 
-from platform_shared.schemas import PageArgs, StrictSchema, Text, in_range, length, one_of
+from platform_shared.schemas import PageArgs, StrictSchema, Text, in_range, length, one_of, page_of
 
 CATEGORIES = (
     "wages_bonuses",
@@ -89,13 +90,6 @@ class QuestionCreate(StrictSchema):
     guest = fields.Nested(
         Guest, load_default=None, allow_none=True, metadata={"description": "required when not signed in"}
     )
-
-
-class QuestionRead(StrictSchema):
-    id = fields.String()
-    tracking_code = fields.String(metadata={"description": "only in the answer to the asker"})
-    status = fields.String()
-    due_at = fields.String()
 
 
 class QuestionListArgs(PageArgs):
@@ -206,3 +200,227 @@ class FiguresArgs(StrictSchema):
     def _order(self, data, **kwargs):
         if data.get("start") and data.get("end") and data["end"] <= data["start"]:
             raise ValidationError("Ngày kết thúc phải sau ngày bắt đầu.", field_name="end")
+
+
+# -- replies -------------------------------------------------------------------------------
+#
+# Dumped by the feedback service from its rows (ids as strings, times and dates in ISO 8601).
+
+
+class Label(fields.String):
+    """The Vietnamese label of another field's value: ``Label(MODERATION_LABELS)`` reads ``status``."""
+
+    def __init__(self, labels, *, of="status", **kwargs):
+        super().__init__(dump_only=True, **kwargs)
+        self.labels, self.of = labels, of
+
+    def serialize(self, attr, obj, accessor=None, **kwargs):
+        return super().serialize(self.of, obj, accessor, **kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else self.labels[value]
+
+
+class TenantRef(Schema):
+    id = fields.String()
+    name = fields.String()
+
+
+class QuestionReceipt(Schema):
+    """The answer to the asker: the tracking code to follow the question with."""
+
+    id = fields.String()
+    tracking_code = fields.String(metadata={"description": "HD-<day>-<sequence>-<4 random characters>"})
+    status = fields.String()
+    status_label = Label(QUESTION_STATUS_LABELS)
+    tenant = fields.Nested(TenantRef, metadata={"description": "the tenant that received the question"})
+    received_at = fields.DateTime()
+    due_at = fields.DateTime(metadata={"description": "end of the last working day allowed for the first answer"})
+
+
+class QuestionTracking(Schema):
+    """What anyone with the tracking code sees: nothing personal, no internal step."""
+
+    tracking_code = fields.String()
+    category = fields.String()
+    category_label = Label(CATEGORY_LABELS, of="category")
+    title = fields.String(allow_none=True, metadata={"description": "the public title, once published"})
+    status = fields.String(metadata={"description": "a drafted or approved answer shows as assigned"})
+    status_label = Label(QUESTION_STATUS_LABELS)
+    tenant_name = fields.String(allow_none=True)
+    received_at = fields.DateTime()
+    due_at = fields.DateTime()
+    answer = fields.String(allow_none=True, metadata={"description": "the published answer"})
+    answered_at = fields.DateTime(allow_none=True, metadata={"description": "when the answer was published"})
+    reject_reason = fields.String(allow_none=True)
+
+
+class Asker(Schema):
+    """Who asked (staff only): the member's account, or the guest's contact."""
+
+    user_id = fields.String(attribute="asker_user_id", allow_none=True)
+    guest_name = fields.String(allow_none=True)
+    guest_phone = fields.String(allow_none=True)
+    guest_email = fields.String(allow_none=True)
+
+
+class QuestionRead(Schema):
+    """A question as its tenant's staff (and the tenant it was escalated to) see it."""
+
+    id = fields.String()
+    tracking_code = fields.String()
+    tenant_id = fields.String()
+    tenant_name = fields.String(allow_none=True)
+    escalated_to_id = fields.String(allow_none=True, metadata={"description": "the parent tenant, once overdue"})
+    category = fields.String()
+    category_label = Label(CATEGORY_LABELS, of="category")
+    title = fields.String()
+    body = fields.String()
+    asker = fields.Nested(Asker)
+    status = fields.String()
+    status_label = Label(QUESTION_STATUS_LABELS)
+    allowed_actions = fields.List(fields.String(), metadata={"description": "what may be done next"})
+    assigned_to = fields.String(allow_none=True)
+    answer = fields.String(allow_none=True)
+    answered_at = fields.DateTime(allow_none=True, metadata={"description": "the first answer (the clock stops)"})
+    public = fields.Boolean()
+    public_title = fields.String(allow_none=True)
+    public_body = fields.String(allow_none=True)
+    published_at = fields.DateTime(allow_none=True)
+    reject_reason = fields.String(allow_none=True)
+    received_at = fields.DateTime()
+    due_at = fields.DateTime()
+    overdue = fields.Boolean(metadata={"description": "still open past its deadline"})
+    updated_at = fields.DateTime()
+
+
+class QuestionActivityRead(Schema):
+    """One line of a question's history."""
+
+    action = fields.String()
+    from_status = fields.String(data_key="from", allow_none=True)
+    to_status = fields.String(data_key="to")
+    note = fields.String(allow_none=True)
+    actor_id = fields.String(allow_none=True)
+    tenant_id = fields.String(metadata={"description": "the tenant that held the question then"})
+    at = fields.DateTime()
+
+
+class QuestionDetailRead(QuestionRead):
+    activity = fields.List(fields.Nested(QuestionActivityRead))
+
+
+class PublicTenant(Schema):
+    name = fields.String(allow_none=True)
+    slug = fields.String(allow_none=True)
+
+
+class PublicQuestionRead(Schema):
+    """A published question on the public Q&A: the public text only."""
+
+    id = fields.String()
+    category = fields.String()
+    category_label = Label(CATEGORY_LABELS, of="category")
+    title = fields.String(attribute="public_title")
+    question = fields.String(attribute="public_body")
+    answer = fields.String()
+    tenant = fields.Nested(PublicTenant)
+    published_at = fields.DateTime()
+
+
+class QuestionFiguresRead(Schema):
+    """Questions received by a tenant in a period, for the semiannual report."""
+
+    received = fields.Integer()
+    answered = fields.Integer()
+    answered_on_time = fields.Integer()
+    overdue_open = fields.Integer(metadata={"description": "still open past their deadline now"})
+
+
+class FeedbackSettingsRead(Schema):
+    answer_days = fields.Integer(metadata={"description": "the tenant's working days to answer"})
+    default_answer_days = fields.Integer()
+
+
+class HolidayRead(Schema):
+    day = fields.Date()
+    name = fields.String()
+    working_day = fields.Boolean(metadata={"description": "a weekend day worked in exchange"})
+
+
+class HolidayDeleted(Schema):
+    deleted = fields.String(metadata={"description": "the day removed"})
+
+
+class TopicRead(Schema):
+    id = fields.String()
+    tenant_id = fields.String()
+    national = fields.Boolean(metadata={"description": "open to every member (the VGCL's topics)"})
+    title = fields.String()
+    description = fields.String()
+    status = fields.String()
+    closes_on = fields.Date(allow_none=True)
+    created_at = fields.DateTime()
+
+
+class OpinionRead(Schema):
+    """An opinion as members see it (published ones)."""
+
+    id = fields.String()
+    topic_id = fields.String()
+    body = fields.String()
+    status = fields.String()
+    status_label = Label(MODERATION_LABELS)
+    answer = fields.String(allow_none=True)
+    answered_at = fields.DateTime(allow_none=True)
+    created_at = fields.DateTime()
+
+
+class OpinionStaffRead(OpinionRead):
+    """An opinion as the topic tenant's staff see it: with its author."""
+
+    author_id = fields.String()
+    author_tenant_id = fields.String()
+
+
+class CommentRead(Schema):
+    """A comment as readers see it."""
+
+    id = fields.String()
+    article_id = fields.String()
+    author_name = fields.String()
+    guest = fields.Boolean()
+    body = fields.String()
+    status = fields.String()
+    status_label = Label(MODERATION_LABELS)
+    created_at = fields.DateTime()
+
+
+class CommentStaffRead(CommentRead):
+    """A comment as its author and the moderators see it."""
+
+    author_id = fields.String(allow_none=True)
+    reports = fields.Integer(attribute="report_count", metadata={"description": "distinct users who reported it"})
+    hidden_reason = fields.String(allow_none=True, metadata={"description": "reports, moderator, article_unpublished"})
+
+
+class CommentReported(Schema):
+    id = fields.String()
+    reports = fields.Integer(metadata={"description": "distinct users who reported the comment"})
+    hidden = fields.Boolean()
+
+
+class CommentSettingsRead(Schema):
+    site_key = fields.String(metadata={"description": "portal, or the sub-site's tenant id"})
+    section = fields.String()
+    premoderated = fields.Boolean()
+    guests_allowed = fields.Boolean()
+
+
+QuestionPage = page_of(QuestionRead)
+PublicQuestionPage = page_of(PublicQuestionRead)
+TopicPage = page_of(TopicRead)
+OpinionPage = page_of(OpinionRead)
+OpinionStaffPage = page_of(OpinionStaffRead)
+CommentPage = page_of(CommentRead)
+CommentStaffPage = page_of(CommentStaffRead)
