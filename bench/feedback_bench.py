@@ -3,7 +3,7 @@
 * question intake — ``POST /api/v1/questions`` from a guest, through the gateway → RPC →
   feedback (validation, the Vietnamese text rule, routing, working-day deadline, tracking
   code, question + history + outbox rows in one transaction) — against a bare Flask app
-  (``bare`` below) running the very same use case (``Feedback.ask``) in-process on the same
+  (``bare`` below) running the very same use case (``Feedback.questions.ask``) in-process on the same
   database: the difference is the gateway, the token-less RPC hop and the service process.
   Same gunicorn settings, wrk at 1 and 16 connections, median of interleaved repeats.
 * the diacritics check's cost per comment: ``language_bench.measure()`` (the text rule's
@@ -66,7 +66,7 @@ if os.environ.get("BENCH_FEEDBACK_DATABASE_URL"):
     @bare.post("/questions")
     def bare_ask():
         try:
-            return jsonify(_use_cases.ask(Actor.anonymous(), request.get_json(), request.remote_addr)), 201
+            return jsonify(_use_cases.questions.ask(Actor.anonymous(), request.get_json(), request.remote_addr)), 201
         except PlatformError as error:
             return jsonify(error.to_dict()), error.status
 

@@ -1,9 +1,10 @@
-"""nameko dependency of the feedback service: the use cases, wired to the content service."""
+"""nameko dependency of the feedback service: the application object, wired to the content
+and accounts services."""
 
 from nameko.extensions import DependencyProvider
 
-from feedback import reference
-from feedback.operations import CalendarCache, Feedback, Settings
+from feedback.calendar.operations import CalendarCache
+from feedback.operations import Feedback, Settings
 from platform_shared.actor import SYSTEM
 from platform_shared.clock import Clock
 from platform_shared.dependencies import sessions_of
@@ -18,7 +19,17 @@ class FeedbackApp(DependencyProvider):
 
     def start(self):
         # After the Database dependency's setup: the holiday table is there before any deadline.
-        reference.ensure(sessions_of(self.container), self.clock.now())
+        self._app().calendar.ensure_holidays()
+
+    def _app(self, find_article=None, find_user=None):
+        return Feedback(
+            sessions_of(self.container),
+            clock=self.clock,
+            settings=self.settings,
+            find_article=find_article,
+            find_user=find_user,
+            calendars=self.calendars,
+        )
 
     def get_dependency(self, worker_ctx):
         def find_article(article_id):
@@ -34,11 +45,4 @@ class FeedbackApp(DependencyProvider):
             except NotFound:
                 return None
 
-        return Feedback(
-            sessions_of(self.container),
-            clock=self.clock,
-            settings=self.settings,
-            find_article=find_article,
-            find_user=find_user,
-            calendars=self.calendars,
-        )
+        return self._app(find_article, find_user)

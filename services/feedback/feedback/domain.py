@@ -1,65 +1,13 @@
-"""Rules of the feedback service: the question workflow, tracking codes, plain text,
-rate windows and report thresholds. No nameko, no SQL."""
+"""Rules every part of the feedback service shares: plain text and rate windows. No nameko, no SQL.
+
+The rules of each aggregate live in its own package (``questions/domain.py``,
+``opinions/domain.py``, ``comments/domain.py``, ``calendar/domain.py``).
+"""
 
 import re
-import secrets
 from datetime import timedelta
 
-from platform_shared.errors import Conflict, InvalidInput
-
-# -- questions ---------------------------------------------------------------------------
-
-OPEN = ("received", "assigned", "transferred")
-"""Waiting for a first answer: the deadline runs and escalation applies."""
-UNFINISHED = (*OPEN, "answered", "approved")
-"""Not yet published or rejected: moves with a tenant merge."""
-
-TRANSITIONS = {
-    # action: (allowed from, to)
-    "assign": (("received", "assigned", "transferred"), "assigned"),
-    "answer": (("received", "assigned", "transferred", "answered"), "answered"),
-    "approve": (("answered",), "approved"),
-    "publish": (("approved",), "published"),
-    "unpublish": (("published",), "approved"),
-    "reject": (("received", "assigned", "transferred", "answered", "approved"), "rejected"),
-    "transfer": (("received", "assigned", "transferred"), "transferred"),
-}
-
-
-def allowed_actions(status):
-    return [action for action, (sources, _) in TRANSITIONS.items() if status in sources]
-
-
-def check_transition(status, action):
-    """The status ``action`` leads to from ``status``; Conflict naming the allowed actions otherwise."""
-    sources, target = TRANSITIONS[action]
-    if status not in sources:
-        allowed = allowed_actions(status)
-        raise Conflict(
-            f"Không thể thực hiện «{action}» với câu hỏi ở trạng thái «{status}».",
-            code="TRANSITION_NOT_ALLOWED",
-            details={"allowed_actions": allowed},
-        )
-    return target
-
-
-# -- tracking codes ----------------------------------------------------------------------
-
-# Crockford-like alphabet without I, L, O, U: read over the phone without confusion.
-CHECK_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-
-
-def tracking_code(day, number, suffix=None):
-    """``HD-20261126-000042-7KQX``: the local day, that day's sequence number, and four random
-    characters so that a code cannot be guessed from its neighbours (the sequence alone would
-    let anyone walk a day's questions on the tracking page)."""
-    suffix = suffix or "".join(secrets.choice(CHECK_ALPHABET) for _ in range(4))
-    return f"HD-{day:%Y%m%d}-{number:06d}-{suffix}"
-
-
-def normalise_tracking_code(value):
-    return (value or "").strip().upper()
-
+from platform_shared.errors import InvalidInput
 
 # -- plain text ----------------------------------------------------------------------------
 
@@ -91,15 +39,3 @@ def retry_after(window_started_at, count, now, *, limit, seconds):
         return 0
     ends = window_started_at + timedelta(seconds=seconds)
     return max(1, int((ends - now).total_seconds() + 0.999))
-
-
-# -- comments --------------------------------------------------------------------------------
-
-REPORTS_TO_HIDE = 3
-
-
-def after_report(status, distinct_reports, threshold=REPORTS_TO_HIDE):
-    """A visible comment reported by ``threshold`` distinct users is hidden until a moderator decides."""
-    if status == "published" and distinct_reports >= threshold:
-        return "hidden"
-    return status

@@ -35,6 +35,7 @@ import re
 import unicodedata
 from pathlib import Path
 
+from feedback.domain import require_plain_text
 from platform_shared.errors import InvalidInput
 
 DIACRITICS_REQUIRED = "DIACRITICS_REQUIRED"
@@ -289,3 +290,19 @@ def check_profanity(text: str, field: str) -> None:
     """Raises InvalidInput ``PROFANITY`` naming ``field`` when ``text`` holds a listed word."""
     if find_profanity(text) is not None:
         raise InvalidInput.field(field, PROFANITY_MESSAGE, code=PROFANITY)
+
+
+def vietnamese_text(text, field, *, min_words=4):
+    """What questions, opinions and comments must be: plain text, Vietnamese with diacritics,
+    no word of the profanity list. The text NFC-normalised; InvalidInput naming ``field`` otherwise."""
+    require_plain_text(text, field)
+    text = require_vietnamese(text, field, min_words=min_words)
+    check_profanity(text, field)
+    return text
+
+
+def public_name(name, field):
+    """A name shown beside a comment: plain text, no word of the profanity list (any language)."""
+    require_plain_text(name, field)
+    check_profanity(name, field)
+    return name

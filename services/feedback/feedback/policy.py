@@ -15,7 +15,9 @@ import uuid
 
 from sqlalchemy import false, or_, true
 
-from feedback.models import Comment, Opinion, OpinionTopic, Question
+from feedback.comments.models import Comment
+from feedback.opinions.models import Opinion, OpinionTopic
+from feedback.questions.models import Question
 from platform_shared.errors import Forbidden
 from platform_shared.policy import require_any_role, require_signed_in  # noqa: F401
 
@@ -23,7 +25,9 @@ QUESTION_STAFF = ("responder", "tenant_admin", "platform_admin")
 ANSWER_APPROVERS = ("tenant_admin", "platform_admin")
 OPINION_STAFF = ("moderator", "responder", "tenant_admin", "platform_admin")
 MODERATORS = ("moderator", "tenant_admin", "platform_admin")
-NATIONAL_KINDS = ("confederation", "department")
+APPROVER_ACTIONS = ("approve", "publish", "unpublish")
+"""Question actions that put an answer out under the tenant's name: the tenant admin's."""
+ASSIGNABLE_ROLES = {"responder", "tenant_admin"}
 
 
 def require_question_staff(actor):
@@ -32,6 +36,25 @@ def require_question_staff(actor):
 
 def require_approver(actor):
     require_any_role(actor, ANSWER_APPROVERS, "Chỉ quản trị viên đơn vị được duyệt và đăng câu trả lời.")
+
+
+def require_question_action(actor, action):
+    """Approving, publishing and unpublishing are the tenant admin's; the rest any question staff's."""
+    if action in APPROVER_ACTIONS:
+        require_approver(actor)
+    else:
+        require_question_staff(actor)
+
+
+def may_answer_for(user, tenant_id):
+    """Whether ``user`` (the accounts service's view, or None) may be assigned a question of
+    ``tenant_id``: an active responder or admin of that tenant."""
+    return (
+        user is not None
+        and user.get("tenant_id") == str(tenant_id)
+        and user.get("status") == "active"
+        and bool(set(user.get("roles") or ()) & ASSIGNABLE_ROLES)
+    )
 
 
 def require_opinion_staff(actor):
@@ -104,6 +127,11 @@ def moderated_comments(actor):
     if not actor.tenant_id or not actor.has(*MODERATORS):
         return false()
     return Comment.tenant_id == _tenant(actor)
+
+
+def moderates(actor, comment):
+    """Whether ``actor`` moderates ``comment`` (a row): platform admins, the article tenant's moderators."""
+    return actor.is_platform_admin or (actor.tenant_id == str(comment.tenant_id) and actor.has(*MODERATORS))
 
 
 def may_set_comment_section(actor, site_key):

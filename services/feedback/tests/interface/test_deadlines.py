@@ -8,7 +8,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from feedback import reference
 from feedback.operations import Feedback
 from platform_shared.actor import SYSTEM, Actor
 from platform_shared.clock import VN_TZ, FrozenClock
@@ -37,9 +36,8 @@ def clock():
 
 @pytest.fixture
 def app(databases, clock):
-    sessions = databases.sessions("feedback")
-    reference.ensure(sessions, clock.now())
-    feedback = Feedback(sessions, clock=clock)
+    feedback = Feedback(databases.sessions("feedback"), clock=clock)
+    feedback.calendar.ensure_holidays()
     feedback.sync_tenants(
         [
             {
@@ -75,7 +73,7 @@ def app(databases, clock):
 
 
 def ask(app, tenant=HN):
-    return app.ask(Actor.anonymous(), {**QUESTION, "tenant_id": str(tenant)}, "203.0.113.7")
+    return app.questions.ask(Actor.anonymous(), {**QUESTION, "tenant_id": str(tenant)}, "203.0.113.7")
 
 
 def events_of(databases, event_type):
@@ -92,41 +90,49 @@ def test_the_deadline_skips_tet_and_weekends(app):
 def test_nothing_is_overdue_on_the_last_day_and_everything_open_is_the_day_after(app, clock, databases):
     asked = ask(app)
     clock.at = datetime(2026, 2, 27, 23, 59, tzinfo=VN_TZ).astimezone(UTC)
-    assert app.escalate_overdue() == []
-    assert app.list_questions(staff(HN), {"overdue": True})["total"] == 0
+    assert app.questions.escalate_overdue() == []
+    assert app.questions.list_questions(staff(HN), {"overdue": True})["total"] == 0
     clock.at = datetime(2026, 2, 28, 0, 1, tzinfo=VN_TZ).astimezone(UTC)
-    overdue = app.list_questions(staff(HN), {"overdue": True})
+    overdue = app.questions.list_questions(staff(HN), {"overdue": True})
     assert [q["id"] for q in overdue["items"]] == [asked["id"]] and overdue["items"][0]["overdue"]
 
 
 def test_an_overdue_question_escalates_once_to_the_parent_tenant(app, clock, databases):
     asked = ask(app)
     answered = ask(app)
-    app.act(staff(HN), answered["id"], "answer", {"answer": "Công ty phải chốt sổ bảo hiểm trong bảy ngày làm việc."})
-    assert app.list_questions(staff(TLD), {})["total"] == 0
+    app.questions.act(
+        staff(HN), answered["id"], "answer", {"answer": "Công ty phải chốt sổ bảo hiểm trong bảy ngày làm việc."}
+    )
+    assert app.questions.list_questions(staff(TLD), {})["total"] == 0
     clock.advance(timedelta(days=20))
-    assert app.escalate_overdue() == [asked["id"]]
-    assert app.escalate_overdue() == []  # once
-    seen = app.list_questions(staff(TLD), {"overdue": True})["items"]
+    assert app.questions.escalate_overdue() == [asked["id"]]
+    assert app.questions.escalate_overdue() == []  # once
+    seen = app.questions.list_questions(staff(TLD), {"overdue": True})["items"]
     assert [q["id"] for q in seen] == [asked["id"]] and seen[0]["escalated_to_id"] == str(TLD)
-    assert app.list_questions(staff(DN), {})["total"] == 0  # a sibling sees nothing
+    assert app.questions.list_questions(staff(DN), {})["total"] == 0  # a sibling sees nothing
     facts = events_of(databases, contracts.QUESTION_OVERDUE)
     assert len(facts) == 1
     fact = contracts.QuestionOverdue().load(facts[0])
     assert fact["question_id"] == asked["id"] and fact["escalated_to_tenant_id"] == str(TLD)
     assert "guest" not in str(facts[0]) and "hoa@example.vn" not in str(facts[0])
     # the parent may work it now
-    done = app.act(staff(TLD), asked["id"], "answer", {"answer": "Tổng Liên đoàn đã đề nghị công ty chốt sổ ngay."})
+    done = app.questions.act(
+        staff(TLD), asked["id"], "answer", {"answer": "Tổng Liên đoàn đã đề nghị công ty chốt sổ ngay."}
+    )
     assert done["status"] == "answered"
 
 
 def test_the_answer_clock_stops_at_the_first_answer(app, clock, databases):
     asked = ask(app)
     clock.advance(timedelta(days=3))
-    app.act(staff(HN), asked["id"], "answer", {"answer": "Công ty phải chốt sổ bảo hiểm trong bảy ngày làm việc."})
+    app.questions.act(
+        staff(HN), asked["id"], "answer", {"answer": "Công ty phải chốt sổ bảo hiểm trong bảy ngày làm việc."}
+    )
     clock.advance(timedelta(days=30))
-    app.act(staff(HN), asked["id"], "answer", {"answer": "Bổ sung: người lao động có thể khiếu nại lên Sở Nội vụ."})
-    assert app.escalate_overdue() == []
+    app.questions.act(
+        staff(HN), asked["id"], "answer", {"answer": "Bổ sung: người lao động có thể khiếu nại lên Sở Nội vụ."}
+    )
+    assert app.questions.escalate_overdue() == []
     facts = [contracts.QuestionAnswered().load(p) for p in events_of(databases, contracts.QUESTION_ANSWERED)]
     assert len(facts) == 1 and facts[0]["on_time"] is True
 
@@ -137,17 +143,23 @@ def test_figures_for_the_semiannual_report(app, clock):
     ask(app)  # stays open past its deadline
     ask(app, DN)  # another tenant
     clock.advance(timedelta(days=1))
-    app.act(staff(HN), on_time["id"], "answer", {"answer": "Công ty phải chốt sổ bảo hiểm trong bảy ngày làm việc."})
+    app.questions.act(
+        staff(HN), on_time["id"], "answer", {"answer": "Công ty phải chốt sổ bảo hiểm trong bảy ngày làm việc."}
+    )
     clock.advance(timedelta(days=30))
-    app.act(staff(HN), late["id"], "answer", {"answer": "Công ty phải chốt sổ bảo hiểm trong bảy ngày làm việc."})
-    figures = app.question_figures(SYSTEM, str(HN), "2026-01-01", "2026-07-01")
+    app.questions.act(
+        staff(HN), late["id"], "answer", {"answer": "Công ty phải chốt sổ bảo hiểm trong bảy ngày làm việc."}
+    )
+    figures = app.questions.question_figures(SYSTEM, str(HN), "2026-01-01", "2026-07-01")
     assert figures == {"received": 3, "answered": 2, "answered_on_time": 1, "overdue_open": 1}
-    assert app.question_figures(SYSTEM, str(HN), "2026-02-14", "2026-07-01")["received"] == 0
-    assert app.question_figures(staff(HN, "tenant_admin"), str(HN), "2026-01-01", "2026-07-01")["received"] == 3
+    assert app.questions.question_figures(SYSTEM, str(HN), "2026-02-14", "2026-07-01")["received"] == 0
+    assert (
+        app.questions.question_figures(staff(HN, "tenant_admin"), str(HN), "2026-01-01", "2026-07-01")["received"] == 3
+    )
     with pytest.raises(Forbidden):
-        app.question_figures(staff(DN, "tenant_admin"), str(HN), "2026-01-01", "2026-07-01")
+        app.questions.question_figures(staff(DN, "tenant_admin"), str(HN), "2026-01-01", "2026-07-01")
     with pytest.raises(Forbidden):
-        app.question_figures(staff(HN, "responder"), str(HN), "2026-01-01", "2026-07-01")
+        app.questions.question_figures(staff(HN, "responder"), str(HN), "2026-01-01", "2026-07-01")
 
 
 @pytest.mark.parametrize(
@@ -162,22 +174,22 @@ def test_bad_figures_arguments_name_the_field(app, args, field):
     from platform_shared.errors import InvalidInput
 
     with pytest.raises(InvalidInput) as caught:
-        app.question_figures(SYSTEM, *args)
+        app.questions.question_figures(SYSTEM, *args)
     assert field in caught.value.details["errors"]
 
 
 def test_a_merge_moves_open_questions_with_their_deadlines_and_leaves_history(app, clock, databases):
     open_one = ask(app, DN)
     finished = ask(app, DN)
-    app.act(staff(DN), finished["id"], "reject", {"reason": "Câu hỏi trùng với câu đã trả lời."})
+    app.questions.act(staff(DN), finished["id"], "reject", {"reason": "Câu hỏi trùng với câu đã trả lời."})
     with databases.sessions("feedback").transaction() as session:
         app.merge_tenant(
             session, {"tenant_id": str(DN), "into_tenant_id": str(HN), "merged_at": clock.now().isoformat()}
         )
-    moved = app.get_question(staff(HN), open_one["id"])
+    moved = app.questions.get_question(staff(HN), open_one["id"])
     assert moved["tenant_id"] == str(HN) and moved["due_at"] == open_one["due_at"]
     assert [a["action"] for a in moved["activity"]] == ["receive", "merge"]
-    assert app.get_question(staff(DN), finished["id"])["status"] == "rejected"
+    assert app.questions.get_question(staff(DN), finished["id"])["status"] == "rejected"
     # later questions to the merged tenant reach the surviving one
     assert ask(app, DN)["tenant"]["id"] == str(HN)
 
@@ -186,13 +198,13 @@ def test_the_timer_escalates_overdue_questions(app, clock, start_service, databa
     asked = ask(app)  # received on 13/2/2026, long overdue by the real clock
     start_service("feedback", FEEDBACK_ESCALATION_INTERVAL_SECONDS=0.2, FEEDBACK_TENANT_SYNC_INTERVAL_SECONDS=3600)
     wait_for(lambda: events_of(databases, contracts.QUESTION_OVERDUE), message="the overdue fact")
-    assert app.get_question(staff(TLD), asked["id"])["escalated_to_id"] == str(TLD)
+    assert app.questions.get_question(staff(TLD), asked["id"])["escalated_to_id"] == str(TLD)
 
 
 def test_a_holiday_added_by_a_platform_admin_moves_later_deadlines(app):
     before = datetime.fromisoformat(ask(app)["due_at"])
     admin = Actor(user_id=str(uuid.uuid4()), tenant_id=None, roles=frozenset({"platform_admin"}))
-    app.put_holiday(admin, {"day": "2026-02-23", "name": "Nghỉ bổ sung"})
+    app.calendar.put_holiday(admin, {"day": "2026-02-23", "name": "Nghỉ bổ sung"})
     assert datetime.fromisoformat(ask(app)["due_at"]) == before + timedelta(days=3)  # Friday 27/2 → Monday 2/3
 
 

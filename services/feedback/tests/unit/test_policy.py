@@ -44,3 +44,24 @@ def test_comment_settings_central_for_platform_admins_sub_sites_for_their_own_ad
     assert policy.may_set_comment_section(actor(HN, "tenant_admin"), HN)
     assert not policy.may_set_comment_section(actor(DN, "tenant_admin"), HN)
     assert not policy.may_set_comment_section(actor(HN, "moderator"), HN)
+
+
+def test_approving_publishing_and_unpublishing_are_the_admins_other_steps_any_staffs():
+    for action in ("approve", "publish", "unpublish"):
+        policy.require_question_action(actor(HN, "tenant_admin"), action)
+        with pytest.raises(Forbidden):
+            policy.require_question_action(actor(HN, "responder"), action)
+    for action in ("assign", "answer", "reject", "transfer"):
+        policy.require_question_action(actor(HN, "responder"), action)
+        with pytest.raises(Forbidden):
+            policy.require_question_action(actor(HN, "moderator"), action)
+
+
+def test_only_an_active_responder_or_admin_of_the_questions_tenant_is_assigned():
+    def user(tenant=HN, status="active", roles=("responder",)):
+        return {"tenant_id": tenant, "status": status, "roles": list(roles)}
+
+    assert policy.may_answer_for(user(), HN)
+    assert policy.may_answer_for(user(roles=("tenant_admin",)), uuid.UUID(HN))
+    for someone in (None, user(tenant=DN), user(status="locked"), user(roles=("member", "moderator"))):
+        assert not policy.may_answer_for(someone, HN)

@@ -99,14 +99,6 @@ class WorkingCalendar:
         last = self.add_working_days(local_day(received_at), n)
         return datetime.combine(last + timedelta(days=1), time(0), tzinfo=VN_TZ)
 
-    def working_days_between(self, start, end):
-        """Working days in [start, end) — dates."""
-        count, day = 0, start
-        while day < end:
-            count += self.is_working_day(day)
-            day += timedelta(days=1)
-        return count
-
 
 def local_day(moment):
     return moment.astimezone(VN_TZ).date()

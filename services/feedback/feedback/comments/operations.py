@@ -1,0 +1,148 @@
+"""Use cases of the comments on articles. Plain Python: sessions, stores, the rules.
+
+The content service is reached through ``find_article(article_id)`` (the article's view
+or None), given at construction; it is asked before any transaction opens.
+"""
+
+import uuid
+
+from feedback import policy
+from feedback.comments import domain
+from feedback.comments.models import Comment
+from feedback.comments.store import Comments, CommentSettings
+from feedback.domain import require_plain_text
+from feedback.language import public_name, vietnamese_text
+from platform_shared.actor import SYSTEM
+from platform_shared.errors import Forbidden, InvalidInput, NotFound
+from platform_shared.schemas import feedback as api
+from platform_shared.schemas import load
+from platform_shared.views import page, uuid_or_none
+
+_comment = api.CommentStaffRead()
+_comments = {True: api.CommentStaffPage(), False: api.CommentPage()}
+_reported = api.CommentReported()
+_settings = api.CommentSettingsRead()
+
+
+class CommentOperations:
+    """``limits`` counts requests; ``find_article`` asks the content service."""
+
+    def __init__(self, sessions, *, clock, settings, limits, find_article=None):
+        self.sessions = sessions
+        self.clock = clock
+        self.settings = settings
+        self.limits = limits
+        self.find_article = find_article or (lambda article_id: None)
+
+    def _article(self, article_id):
+        """The article as content knows it, when it is published; NotFound otherwise."""
+        try:
+            ident = uuid.UUID(str(article_id))
+        except ValueError:
+            raise NotFound.of("article", article_id) from None
+        article = self.find_article(str(ident))
+        if article is None or article.get("status") != "published":
+            raise NotFound.of("article", article_id)
+        return article
+
+    def comment(self, actor, article_id, data, client_address=None, author_name=None):
+        """A comment on a published article: plain Vietnamese text, rate-limited, held for a
+        moderator where the section pre-moderates (the default)."""
+        data = load(api.CommentCreate, data)
+        body = vietnamese_text(data["body"], "body")
+        now = self.clock.now()
+        article = self._article(article_id)
+        site_key = domain.site_key(article)
+        with self.sessions.read() as session:
+            setting = CommentSettings(session).get(site_key, article["section"])
+            premoderated, guests_allowed = (setting.premoderated, setting.guests_allowed) if setting else (True, False)
+        if not actor.authenticated:
+            if not guests_allowed:
+                raise Forbidden("Vui lòng đăng nhập để bình luận.", code="LOGIN_REQUIRED")
+            if not data["guest_name"]:
+                raise InvalidInput.field("guest_name", "Vui lòng cho biết tên của bạn.", code="GUEST_NAME_REQUIRED")
+            public_name(data["guest_name"], "guest_name")
+        s = self.settings
+        keys = [(f"comment:addr:{client_address or 'unknown'}", s.comment_limit_address, s.comment_window_seconds)]
+        if actor.user_id:
+            keys.append((f"comment:user:{actor.user_id}", s.comment_limit_user, s.comment_window_seconds))
+        self.limits.check(keys, now)
+        with self.sessions.transaction() as session:
+            comment = Comments(session, actor).add(
+                Comment(
+                    tenant_id=uuid.UUID(article["tenant_id"]),
+                    article_id=uuid.UUID(article["id"]),
+                    section=article["section"],
+                    site_key=site_key,
+                    author_id=uuid_or_none(actor.user_id),
+                    author_name=(author_name or "Đoàn viên") if actor.authenticated else data["guest_name"],
+                    guest=not actor.authenticated,
+                    body=body,
+                    status=domain.first_status(premoderated),
+                    report_count=0,
+                    created_at=now,
+                )
+            )
+            return _comment.dump(comment)
+
+    def article_comments(self, actor, article_id, args):
+        """Published comments of an article (anyone); ``status=pending|hidden`` for its moderators."""
+        args = load(api.CommentListArgs, args or {})
+        ident = uuid_or_none(article_id, "article")
+        status = args.get("status") or "published"
+        with self.sessions.read() as session:
+            items, total = Comments(session, actor).of_article(ident, args["page"], args["per_page"], status=status)
+            return _comments[status != "published"].dump(page(items, total, args))
+
+    def moderation_queue(self, actor, args):
+        """The comments of the moderator's tenant waiting (``pending``, default) or hidden."""
+        policy.require_moderator(actor)
+        args = load(api.CommentListArgs, args or {})
+        with self.sessions.read() as session:
+            items, total = Comments(session, actor).queue(
+                args["page"], args["per_page"], args.get("status") or "pending"
+            )
+            return _comments[True].dump(page(items, total, args))
+
+    def report_comment(self, actor, comment_id, data):
+        """A signed-in user reports a comment; reports of 3 distinct users hide it until a moderator decides."""
+        policy.require_signed_in(actor)
+        data = load(api.Report, data or {})
+        if data.get("reason"):
+            require_plain_text(data["reason"], "reason")
+        now = self.clock.now()
+        with self.sessions.transaction() as session:
+            comments = Comments(session, actor)
+            comment = comments.any(comment_id, for_update=True)
+            distinct = comments.report(comment, uuid.UUID(actor.user_id), data.get("reason"), now)
+            domain.reported(comment, distinct, threshold=self.settings.reports_to_hide, now=now)
+            return _reported.dump({"id": comment.id, "reports": distinct, "hidden": comment.status == "hidden"})
+
+    def moderate_comment(self, actor, comment_id, action):
+        """approve (publish) or hide, by the article tenant's moderators."""
+        policy.require_moderator(actor)
+        if action not in domain.ACTIONS:
+            raise NotFound.of("action", action)
+        now = self.clock.now()
+        with self.sessions.transaction() as session:
+            comment = Comments(session, actor).moderated(comment_id, for_update=True)
+            domain.moderate(comment, action, by=uuid_or_none(actor.user_id), now=now)
+            return _comment.dump(comment)
+
+    def put_comment_settings(self, actor, data):
+        """Pre-moderation and guest comments of a section: central sections by platform admins,
+        a sub-site's sections by its admin."""
+        policy.require_signed_in(actor)
+        data = load(api.CommentSettings, data)
+        site_key = domain.settings_site_key(data["section"], actor.tenant_id)
+        if not site_key or not policy.may_set_comment_section(actor, site_key):
+            raise Forbidden("Bạn không được thay đổi thiết lập bình luận của chuyên mục này.", code="NOT_ALLOWED")
+        with self.sessions.transaction() as session:
+            row = CommentSettings(session).put(
+                site_key, data["section"], data["premoderated"], data["guests_allowed"], self.clock.now()
+            )
+            return _settings.dump(row)
+
+    def hide_article_comments(self, session, article_id):
+        """``content.article_unpublished``: the article's comments are hidden, in the handler's transaction."""
+        return Comments(session, SYSTEM).hide_article(uuid.UUID(article_id), self.clock.now())

@@ -1,0 +1,36 @@
+"""RPC methods of the members' opinions, mixed into FeedbackService. Thin."""
+
+from platform_shared import transport
+from platform_shared.actor import Actor
+from platform_shared.rpc import rpc
+
+EXPECTED = transport.EXPECTED
+
+
+class OpinionsRpc:
+    """Uses the service's ``app`` (``feedback.operations.Feedback``)."""
+
+    @rpc(expected_exceptions=EXPECTED)
+    def create_topic(self, actor, data):
+        """A topic for members' opinions (tenant admins; the VGCL's are national). Raises Forbidden, InvalidInput."""
+        return self.app.opinions.create_topic(Actor.load(actor), data)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def list_topics(self, actor, args=None):
+        """The topics the actor may answer: national ones and the own tenant's."""
+        return self.app.opinions.list_topics(Actor.load(actor), args)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def give_opinion(self, actor, data):
+        """A member's opinion on an open topic, held for moderation. Raises Conflict (closed), RateLimited."""
+        return self.app.opinions.give_opinion(Actor.load(actor), data)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def list_opinions(self, actor, args=None):
+        """The topic tenant's staff: every opinion; others: the published ones."""
+        return self.app.opinions.list_opinions(Actor.load(actor), args)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def opinion_action(self, actor, opinion_id, action, data=None):
+        """publish/hide/answer an opinion (the topic tenant's staff). Raises NotFound, Conflict."""
+        return self.app.opinions.moderate_opinion(Actor.load(actor), opinion_id, action, data)

@@ -1,0 +1,66 @@
+"""The only module that queries topics and opinions; visibility comes from policy.py."""
+
+from sqlalchemy import select
+
+from feedback import policy
+from feedback.opinions.models import Opinion, OpinionTopic
+from platform_shared.database import as_uuid, paginate
+from platform_shared.errors import NotFound
+
+
+class Topics:
+    """The topics ``actor`` may read and answer: national ones and the own tenant's."""
+
+    def __init__(self, session, actor):
+        self.session, self.actor = session, actor
+
+    def get(self, topic_id):
+        topic = self.session.scalars(
+            select(OpinionTopic).where(policy.visible_topics(self.actor), OpinionTopic.id == as_uuid(topic_id, "topic"))
+        ).one_or_none()
+        if topic is None:
+            raise NotFound.of("topic", topic_id)
+        return topic
+
+    def list(self, page, per_page, status=None):
+        stmt = select(OpinionTopic).where(policy.visible_topics(self.actor))
+        if status:
+            stmt = stmt.where(OpinionTopic.status == status)
+        return paginate(self.session, stmt.order_by(OpinionTopic.created_at.desc(), OpinionTopic.id), page, per_page)
+
+    def add(self, topic):
+        self.session.add(topic)
+        self.session.flush()
+        return topic
+
+
+class Opinions:
+    """Opinions: the topic tenant's staff work all of theirs; everyone reads the published ones."""
+
+    def __init__(self, session, actor):
+        self.session, self.actor = session, actor
+
+    def add(self, opinion):
+        self.session.add(opinion)
+        self.session.flush()
+        return opinion
+
+    def get(self, opinion_id, *, for_update=False):
+        stmt = select(Opinion).where(policy.staff_opinions(self.actor), Opinion.id == as_uuid(opinion_id, "opinion"))
+        if for_update:
+            stmt = stmt.with_for_update()
+        opinion = self.session.scalars(stmt).one_or_none()
+        if opinion is None:
+            raise NotFound.of("opinion", opinion_id)
+        return opinion
+
+    def list(self, page, per_page, *, topic_id=None, status=None, public=False):
+        if public:
+            stmt = select(Opinion).where(Opinion.status == "published")
+        else:
+            stmt = select(Opinion).where(policy.staff_opinions(self.actor))
+            if status:
+                stmt = stmt.where(Opinion.status == status)
+        if topic_id:
+            stmt = stmt.where(Opinion.topic_id == topic_id)
+        return paginate(self.session, stmt.order_by(Opinion.created_at.desc(), Opinion.id), page, per_page)

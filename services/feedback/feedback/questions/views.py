@@ -1,0 +1,81 @@
+"""The replies about questions, each dumped through its schema in ``platform_shared.schemas.feedback``."""
+
+from feedback.questions import domain
+from platform_shared.schemas import feedback as api
+from platform_shared.views import page
+
+_receipt = api.QuestionReceipt()
+_tracking = api.QuestionTracking()
+_staff = api.QuestionRead()
+_detail = api.QuestionDetailRead()
+_staff_page = api.QuestionPage()
+_public_page = api.PublicQuestionPage()
+_NO_TENANT = {"name": None, "slug": None}
+
+
+class _RowWith:
+    """A row seen with a few attributes more (its tenant's name, what may happen next…)."""
+
+    def __init__(self, row, **extra):
+        self.__dict__.update(extra)
+        self._row = row
+
+    def __getattr__(self, name):
+        return getattr(self._row, name)
+
+
+def receipt(question, tenant):
+    """The asker's answer: the tracking code, the tenant that received the question, its deadline."""
+    return _receipt.dump(_RowWith(question, tenant=tenant))
+
+
+def tracking(question, tenant):
+    """What the tracking code shows: the public status, the published answer or the rejection
+    reason — never the body, the asker, internal ids or notes."""
+    published = question.status == "published"
+    return _tracking.dump(
+        {
+            "tracking_code": question.tracking_code,
+            "category": question.category,
+            "title": question.public_title if published else None,
+            "status": domain.public_status(question.status),
+            "tenant_name": tenant.name if tenant else None,
+            "received_at": question.received_at,
+            "due_at": question.due_at,
+            "answer": question.answer if published else None,
+            "answered_at": question.published_at if published else None,
+            "reject_reason": question.reject_reason if question.status == "rejected" else None,
+        }
+    )
+
+
+def _staff_row(question, tenant, now, **extra):
+    return _RowWith(
+        question,
+        tenant_name=tenant.name if tenant else None,
+        asker=question,
+        allowed_actions=domain.allowed_actions(question.status),
+        overdue=domain.is_overdue(question, now),
+        **extra,
+    )
+
+
+def staff(question, tenant, now):
+    """A question as the staff see it (``QuestionRead``)."""
+    return _staff.dump(_staff_row(question, tenant, now))
+
+
+def detail(question, tenant, now, activity):
+    """A question with its history (``QuestionDetailRead``)."""
+    return _detail.dump(_staff_row(question, tenant, now, activity=activity))
+
+
+def staff_page(questions, total, args, tenants, now):
+    """A page of the staff's list; ``tenants`` gives each question's tenant name."""
+    return _staff_page.dump(page([_staff_row(q, tenants.get(q.tenant_id), now) for q in questions], total, args))
+
+
+def public_page(questions, total, args, tenants):
+    """A page of the public Q&A, each question with its tenant's name and slug."""
+    items = [_RowWith(q, tenant=tenants.get(q.tenant_id) or _NO_TENANT) for q in questions]
+    return _public_page.dump(page(items, total, args))

@@ -1,0 +1,81 @@
+"""The rules of opinions and comments on their own: topics open and closed, moderation,
+reports that hide a comment, whose settings a section follows. No database."""
+
+import uuid
+from datetime import UTC, date, datetime
+
+import pytest
+
+from feedback.comments import domain as comments
+from feedback.comments.models import Comment
+from feedback.opinions import domain as opinions
+from feedback.opinions.models import Opinion, OpinionTopic
+from platform_shared.errors import Conflict
+
+NOW = datetime(2026, 11, 26, 3, 0, tzinfo=UTC)
+MODERATOR = uuid.uuid4()
+
+
+def test_the_confederations_and_its_departments_topics_are_national():
+    assert opinions.is_national("confederation") and opinions.is_national("department")
+    assert not opinions.is_national("provincial_federation")
+
+
+def test_a_topic_takes_opinions_up_to_its_closing_day_included():
+    topic = OpinionTopic(status="open", closes_on=date(2026, 11, 30))
+    opinions.require_open(topic, date(2026, 11, 30))
+    with pytest.raises(Conflict) as caught:
+        opinions.require_open(topic, date(2026, 12, 1))
+    assert caught.value.code == "TOPIC_CLOSED"
+    with pytest.raises(Conflict):
+        opinions.require_open(OpinionTopic(status="closed", closes_on=None), date(2026, 11, 1))
+
+
+def test_an_opinion_is_published_hidden_or_answered_but_a_hidden_one_is_not_answered():
+    opinion = Opinion(status="pending")
+    opinions.moderate(opinion, "publish", {}, by=MODERATOR, now=NOW)
+    assert (opinion.status, opinion.moderated_by, opinion.moderated_at) == ("published", MODERATOR, NOW)
+    opinions.moderate(opinion, "answer", {"answer": "Cảm ơn đoàn viên đã góp ý."}, by=MODERATOR, now=NOW)
+    assert (opinion.answer, opinion.answered_by, opinion.status) == (
+        "Cảm ơn đoàn viên đã góp ý.",
+        MODERATOR,
+        "published",
+    )
+    opinions.moderate(opinion, "hide", {}, by=MODERATOR, now=NOW)
+    with pytest.raises(Conflict):
+        opinions.moderate(opinion, "answer", {"answer": "Trả lời muộn."}, by=MODERATOR, now=NOW)
+
+
+def test_three_distinct_reports_hide_a_published_comment():
+    assert comments.after_report("published", 2) == "published"
+    assert comments.after_report("published", 3) == "hidden"
+    assert comments.after_report("pending", 5) == "pending"
+
+
+def test_a_reported_comment_counts_its_reporters_and_hides_at_the_threshold():
+    comment = Comment(status="published", report_count=0, hidden_reason=None)
+    comments.reported(comment, 2, threshold=3, now=NOW)
+    assert (comment.status, comment.report_count) == ("published", 2)
+    comments.reported(comment, 3, threshold=3, now=NOW)
+    assert (comment.status, comment.hidden_reason, comment.moderated_at) == ("hidden", "reports", NOW)
+
+
+def test_a_moderator_approves_or_hides_but_not_a_comment_of_an_unpublished_article():
+    comment = Comment(status="hidden", hidden_reason="reports")
+    comments.moderate(comment, "approve", by=MODERATOR, now=NOW)
+    assert (comment.status, comment.hidden_reason, comment.moderated_by) == ("published", None, MODERATOR)
+    comments.moderate(comment, "hide", by=MODERATOR, now=NOW)
+    assert (comment.status, comment.hidden_reason) == ("hidden", "moderator")
+    gone = Comment(status="hidden", hidden_reason="article_unpublished")
+    with pytest.raises(Conflict) as caught:
+        comments.moderate(gone, "approve", by=MODERATOR, now=NOW)
+    assert caught.value.code == "ARTICLE_UNPUBLISHED" and gone.status == "hidden"
+
+
+def test_central_sections_follow_the_portals_settings_and_others_their_sub_sites():
+    tenant = str(uuid.uuid4())
+    assert comments.site_key({"site": "portal", "tenant_id": tenant}) == "portal"
+    assert comments.site_key({"site": "hanoi", "tenant_id": tenant}) == tenant
+    assert comments.settings_site_key("news", tenant) == "portal"
+    assert comments.settings_site_key("tin-co-so", tenant) == tenant
+    assert [comments.first_status(p) for p in (True, False)] == ["pending", "published"]
