@@ -168,7 +168,7 @@ class MemberOperations:
             policy.require_admin_of(actor, tenant_id)
             TenantStore(session, actor).get(tenant_id)
             items, total = MemberStore(session, actor).list(tenant_id=tenant_id, **args)
-            return items, total, args
+            return [_member_row(m, username, status) for m, username, status in items], total, args
 
     def count_members(self, actor, tenant_ids):
         """Members (role ``member``, not deactivated) per tenant id, for participation rates."""
@@ -183,3 +183,10 @@ class MemberOperations:
         with self.sessions.read() as session:
             counts = MemberStore(session, actor).count_by_tenant(ids)
         return {str(tenant_id): n for tenant_id, n in counts.items()}
+
+
+def _member_row(member, username, status):
+    """A register row as ``MemberRead`` shows it: the member, its account's user name and status."""
+    row = {c: getattr(member, c) for c in ("id", "tenant_id", "user_id", "full_name", "birth_date", "gender")}
+    row.update({c: getattr(member, c) for c in ("phone", "email", "unit_id", "joined_on", "created_at", "updated_at")})
+    return {**row, "member_number": member.number, "username": username, "status": status}

@@ -13,13 +13,15 @@ from platform_shared.dependencies import Database
 from platform_shared.operations import ServiceOperations
 from platform_shared.rpc import rpc
 from platform_shared.schemas import accounts as api
+from platform_shared.views import page
 
 _tenant, _unit, _user, _staff = api.TenantRead(), api.UnitRead(), api.UserRead(), api.StaffRead()
+_jwks, _tokens, _logout, _me, _member = api.Jwks(), api.TokenPair(), api.LogoutResult(), api.Me(), api.MemberRead()
 
 
 def _page(schema, result):
     items, total, args = result
-    return {"items": schema.dump(items, many=True), "total": total, "page": args["page"], "per_page": args["per_page"]}
+    return page(schema.dump(items, many=True), total, args)
 
 
 class AccountsService(ServiceOperations):
@@ -33,22 +35,22 @@ class AccountsService(ServiceOperations):
     @rpc(expected_exceptions=transport.EXPECTED)
     def get_jwks(self, actor):
         """Public keys that verify access tokens (the gateway caches them)."""
-        return self.app.jwks()
+        return _jwks.dump(self.app.jwks())
 
     @rpc(expected_exceptions=transport.EXPECTED)
     def login(self, actor, username, password, client_address=None):
         """Token pair for valid credentials. Raises Unauthorized, Forbidden, RateLimited."""
-        return self.app.login(Actor.load(actor), username, password, client_address)
+        return _tokens.dump(self.app.login(Actor.load(actor), username, password, client_address))
 
     @rpc(expected_exceptions=transport.EXPECTED)
     def refresh(self, actor, refresh_token):
         """Rotate a refresh token. Raises Unauthorized (and revokes the family on reuse)."""
-        return self.app.refresh(Actor.load(actor), refresh_token)
+        return _tokens.dump(self.app.refresh(Actor.load(actor), refresh_token))
 
     @rpc(expected_exceptions=transport.EXPECTED)
     def logout(self, actor, refresh_token):
         """Revoke a refresh token and its family."""
-        return self.app.logout(Actor.load(actor), refresh_token)
+        return _logout.dump(self.app.logout(Actor.load(actor), refresh_token))
 
     @rpc(expected_exceptions=transport.EXPECTED)
     def activate(self, actor, token, password):
@@ -59,7 +61,7 @@ class AccountsService(ServiceOperations):
     def get_me(self, actor):
         """The signed-in user and their tenant."""
         user, tenant = self.app.me(Actor.load(actor))
-        return {"user": _user.dump(user), "tenant": _tenant.dump(tenant)}
+        return _me.dump({"user": user, "tenant": tenant})
 
     # -- tenants -----------------------------------------------------------------
 
@@ -173,14 +175,7 @@ class AccountsService(ServiceOperations):
     @rpc(expected_exceptions=transport.EXPECTED)
     def list_members(self, actor, args=None):
         """One page of a tenant's member register, by name; ``q`` searches name and number."""
-        items, total, args = self.app.list_members(Actor.load(actor), args)
-        rows = [_member_row(m, username, status) for m, username, status in items]
-        return {
-            "items": _member.dump(rows, many=True),
-            "total": total,
-            "page": args["page"],
-            "per_page": args["per_page"],
-        }
+        return _page(_member, self.app.list_members(Actor.load(actor), args))
 
     @rpc(expected_exceptions=transport.EXPECTED)
     def count_members(self, actor, tenant_ids):
@@ -188,14 +183,6 @@ class AccountsService(ServiceOperations):
 
         Called by polls as the system actor; platform admins for any tenant, tenant admins
         for their own. Raises InvalidInput (bad ids), NotFound (another tenant), Forbidden.
+        A mapping by tenant id (no Read schema: an internal RPC, not a shape of the API).
         """
         return self.app.count_members(Actor.load(actor), tenant_ids)
-
-
-_member = api.MemberRead()
-
-
-def _member_row(member, username, status):
-    row = {c: getattr(member, c) for c in ("id", "tenant_id", "user_id", "full_name", "birth_date", "gender")}
-    row.update({c: getattr(member, c) for c in ("phone", "email", "unit_id", "joined_on", "created_at", "updated_at")})
-    return {**row, "member_number": member.number, "username": username, "status": status}

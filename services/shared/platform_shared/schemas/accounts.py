@@ -53,6 +53,10 @@ class Jwks(Schema):
     keys = fields.List(fields.Dict(), required=True)
 
 
+class LogoutResult(Schema):
+    revoked = fields.Boolean(required=True, metadata={"description": "false for a token that was not known"})
+
+
 # -- tenants ------------------------------------------------------------------
 
 

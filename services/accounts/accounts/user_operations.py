@@ -1,0 +1,163 @@
+"""Use cases of user accounts: invite (with a one-time activation token), roles, deactivation, reading.
+
+Mixed into ``operations.Accounts``; ``_new_user`` and ``_activation`` also serve the
+tenant import.
+"""
+
+import uuid
+from datetime import timedelta
+
+from accounts import domain, policy
+from accounts.models import ActivationToken, User, UserRole
+from accounts.passwords import digest, new_secret
+from accounts.store import SystemStore, UnitStore, UserStore
+from platform_shared import outbox
+from platform_shared.contracts import accounts as events
+from platform_shared.errors import Conflict
+from platform_shared.schemas import accounts as api
+from platform_shared.schemas import load
+
+
+class UserOperations:
+    def invite_user(self, actor, data):
+        """Create an invited account with a one-time activation token for its owner."""
+        data = load(api.UserInvite, data)
+        now = self.clock.now()
+        with self.sessions.transaction() as session:
+            tenant = self._admin_tenant(session, actor, data["tenant_id"])
+            username = domain.normalize_username(data["username"] or data["email"])
+            if SystemStore(session).usernames_taken({username}):
+                raise Conflict.taken("username", username, "Tên đăng nhập", "USERNAME_TAKEN")
+            roles = domain.check_roles(actor, data["roles"], tenant.kind)
+            unit = UnitStore(session, actor).get(data["unit_id"], tenant_id=tenant.id) if data["unit_id"] else None
+            user = self._new_user(
+                session,
+                tenant,
+                username=username,
+                email=data["email"].lower(),
+                full_name=data["full_name"],
+                roles=roles,
+                now=now,
+                unit_id=unit.id if unit else None,
+                phone=data["phone"],
+            )
+            secret, expires = self._activation(session, user, now)
+            return {"user": user, "activation_token": secret, "expires_at": expires}
+
+    def reissue_activation(self, actor, user_id):
+        """A fresh activation token for an invited user; earlier ones stop working."""
+        now = self.clock.now()
+        with self.sessions.transaction() as session:
+            user = UserStore(session, actor).get(user_id)
+            policy.require_admin_of(actor, user.tenant_id)
+            if user.status != "invited":
+                raise Conflict("Tài khoản đã được kích hoạt hoặc đã bị khóa.", code="NOT_INVITED")
+            SystemStore(session).revoke_open_activations(user.id, now)
+            secret, expires = self._activation(session, user, now)
+            return {"user": user, "activation_token": secret, "expires_at": expires}
+
+    def update_user(self, actor, user_id, data):
+        data = load(api.UserUpdate, data)
+        now = self.clock.now()
+        with self.sessions.transaction() as session:
+            user = UserStore(session, actor).get(user_id)
+            policy.require_admin_of(actor, user.tenant_id)
+            is_self = str(user.id) == actor.user_id
+            system = SystemStore(session)
+            if "roles" in data:
+                tenant = system.tenant(user.tenant_id)
+                roles = domain.check_roles(
+                    actor, data["roles"], tenant.kind, current=user.roles, target_is_self=is_self
+                )
+                user.role_rows = [UserRole(user_id=user.id, role=r, tenant_id=user.tenant_id) for r in roles]
+            if "unit_id" in data:
+                unit = (
+                    UnitStore(session, actor).get(data["unit_id"], tenant_id=user.tenant_id)
+                    if data["unit_id"]
+                    else None
+                )
+                user.unit_id = unit.id if unit else None
+            for key in ("full_name", "phone"):
+                if key in data:
+                    setattr(user, key, data[key])
+            if data.get("status") == "deactivated" and user.status != "deactivated":
+                if is_self:
+                    raise Conflict("Không thể tự khóa tài khoản của chính mình.", code="SELF_LOCKOUT")
+                user.status, user.deactivated_at = "deactivated", now
+                system.revoke_user_tokens(user.id, now, "deactivated")
+                system.revoke_open_activations(user.id, now)
+                outbox.add(
+                    session,
+                    events.USER_DEACTIVATED,
+                    {
+                        "user_id": str(user.id),
+                        "tenant_id": str(user.tenant_id),
+                        "deactivated_at": now.isoformat(),
+                    },
+                    aggregate_id=user.id,
+                    now=now,
+                )
+            elif data.get("status") == "active" and user.status == "deactivated":
+                user.status = "active" if user.password_hash else "invited"
+                user.deactivated_at = None
+            session.flush()
+            return user
+
+    def get_user(self, actor, user_id):
+        policy.require_signed_in(actor)
+        with self.sessions.read() as session:
+            user = UserStore(session, actor).get(user_id)
+            policy.require_may_read_user(actor, user)
+            return user
+
+    def list_users(self, actor, args):
+        args = load(api.UserListArgs, args or {})
+        with self.sessions.read() as session:
+            tenant_id = self._listing_tenant(actor, args.pop("tenant_id", None))
+            if tenant_id is not None:
+                policy.require_admin_of(actor, tenant_id)
+            else:
+                policy.require_platform_admin(actor)
+            items, total = UserStore(session, actor).list(tenant_id=tenant_id, **args)
+            return items, total, args
+
+    def _new_user(self, session, tenant, *, username, email, full_name, roles, now, unit_id=None, phone=None):
+        user = User(
+            id=uuid.uuid4(),
+            tenant_id=tenant.id,
+            username=username,
+            email=email,
+            full_name=full_name,
+            phone=phone,
+            unit_id=unit_id,
+            status="invited",
+            created_at=now,
+        )
+        user.role_rows = [UserRole(user_id=user.id, role=r, tenant_id=tenant.id) for r in sorted(set(roles))]
+        session.add(user)
+        session.flush()
+        outbox.add(
+            session,
+            events.USER_CREATED,
+            {
+                "user_id": str(user.id),
+                "tenant_id": str(tenant.id),
+                "username": username,
+                "full_name": full_name,
+                "roles": sorted(set(roles)),
+                "status": user.status,
+            },
+            aggregate_id=user.id,
+            now=now,
+        )
+        return user
+
+    def _activation(self, session, user, now):
+        secret = new_secret()
+        expires = now + timedelta(hours=self.settings.activation_ttl_hours)
+        session.add(
+            ActivationToken(
+                tenant_id=user.tenant_id, user_id=user.id, token_hash=digest(secret), created_at=now, expires_at=expires
+            )
+        )
+        return secret, expires
