@@ -26,6 +26,7 @@ from platform_shared.contracts import media as events
 from platform_shared.errors import InvalidInput, NotFound
 from platform_shared.schemas import load
 from platform_shared.schemas import media as api
+from platform_shared.views import text
 
 log = logging.getLogger("media")
 
@@ -66,6 +67,11 @@ def _inline(fn, *args, **kwargs):
     return fn(*args, **kwargs)
 
 
+_VIEW_COLUMNS = (
+    *("id", "tenant_id", "kind", "format", "content_type", "filename", "size", "sha256", "width", "height"),
+    *("caption", "alt_text", "credit_user_id", "credit_name", "source", "rights", "status", "uploaded_by"),
+    *("created_at", "updated_at"),
+)
 _METADATA = api.AssetMetadata()
 _METADATA_PARTIAL = api.AssetMetadata(partial=True)
 _LIST_ARGS = api.AssetListArgs()
@@ -257,6 +263,16 @@ class Media:
             asset.updated_at = now
             return asset
 
+    def view(self, asset, **extra):
+        """An asset as ``AssetRead`` shows it: its columns, public and referenced, URLs of its renditions."""
+        return {
+            **{name: getattr(asset, name) for name in _VIEW_COLUMNS},
+            "public": asset.public,
+            "referenced": bool(asset.active_references),
+            "renditions": self.urls(asset),
+            **extra,
+        }
+
     def urls(self, asset):
         """Short-lived presigned URLs of every rendition, and public URLs of the public ones."""
         out = {}
@@ -316,7 +332,7 @@ class Media:
                         "reason": None,
                         "kind": asset.kind,
                         "tenant_id": str(asset.tenant_id),
-                        "credit_user_id": _str(asset.credit_user_id),
+                        "credit_user_id": text(asset.credit_user_id),
                         "credit_name": asset.credit_name,
                         "content_type": asset.content_type,
                     }
@@ -444,14 +460,10 @@ def _stored_event(asset):
         "sha256": asset.sha256,
         "width": asset.width,
         "height": asset.height,
-        "credit_user_id": _str(asset.credit_user_id),
+        "credit_user_id": text(asset.credit_user_id),
         "credit_name": asset.credit_name,
-        "uploaded_by": _str(asset.uploaded_by),
+        "uploaded_by": text(asset.uploaded_by),
     }
-
-
-def _str(value):
-    return None if value is None else str(value)
 
 
 def _is_uuid(value):

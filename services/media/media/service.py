@@ -27,8 +27,9 @@ from platform_shared.operations import ServiceOperations
 from platform_shared.rpc import ServiceRpc, rpc
 from platform_shared.schemas import media as api
 from platform_shared.timers import every
+from platform_shared.views import page
 
-_asset = api.AssetRead()
+_asset, _check = api.AssetRead(), api.AssetCheckRead()
 
 
 class MediaService(ServiceOperations):
@@ -50,12 +51,7 @@ class MediaService(ServiceOperations):
             return None
 
     def _dump(self, media, asset, **extra):
-        data = _asset.dump(asset)
-        data["public"] = asset.public
-        data["referenced"] = bool(asset.active_references)
-        data["renditions"] = media.urls(asset)
-        data.update(extra)
-        return data
+        return _asset.dump(media.view(asset, **extra))
 
     # -- RPC ------------------------------------------------------------------------
 
@@ -70,12 +66,7 @@ class MediaService(ServiceOperations):
         """The tenant's assets, newest first (``kind``, ``referenced``, ``q``)."""
         media = self._media()
         items, total, args = media.list(Actor.load(actor), args)
-        return {
-            "items": [self._dump(media, a) for a in items],
-            "total": total,
-            "page": args["page"],
-            "per_page": args["per_page"],
-        }
+        return page([self._dump(media, a) for a in items], total, args)
 
     @rpc(expected_exceptions=transport.EXPECTED)
     def update_asset(self, actor, asset_id, data):
@@ -86,7 +77,7 @@ class MediaService(ServiceOperations):
     @rpc(expected_exceptions=transport.EXPECTED)
     def check_assets(self, actor, asset_ids):
         """For content: may the actor attach these? ``{"all_usable", "assets": [...]}``."""
-        return self._media().check_assets(Actor.load(actor), asset_ids)
+        return _check.dump(self._media().check_assets(Actor.load(actor), asset_ids))
 
     @rpc(expected_exceptions=transport.EXPECTED)
     def mark_referenced(self, actor, asset_ids, reference):

@@ -67,6 +67,24 @@ class AssetRead(Schema):
     duplicate = fields.Boolean(metadata={"description": "true when this upload matched an existing asset"})
 
 
+class AssetUse(Schema):
+    """Whether one asset may be attached (RPC ``check_assets``, for content)."""
+
+    id = fields.String(required=True)
+    usable = fields.Boolean(required=True)
+    reason = fields.String(allow_none=True, metadata={"description": "not_found when not usable"})
+    kind = fields.String()
+    tenant_id = fields.String()
+    credit_user_id = fields.String(allow_none=True)
+    credit_name = fields.String(allow_none=True)
+    content_type = fields.String()
+
+
+class AssetCheckRead(Schema):
+    all_usable = fields.Boolean(required=True)
+    assets = fields.List(fields.Nested(AssetUse), required=True)
+
+
 class AssetListArgs(PageArgs):
     kind = fields.String(validate=one_of(KINDS))
     referenced = fields.Boolean()
