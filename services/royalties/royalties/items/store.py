@@ -72,17 +72,15 @@ class Items(Scoped):
             .with_for_update()
         ).all()
 
-    def of_statement(self, statement_id, *, payee_user_id=None, for_update=False):
-        """The items of a statement (of one payee when given), in publication order."""
-        return self.of_statements([statement_id], payee_user_id=payee_user_id, for_update=for_update)
+    def of_statement(self, statement_id, *, for_update=False):
+        """The items of a statement, in publication order."""
+        return self.of_statements([statement_id], for_update=for_update)
 
-    def of_statements(self, statement_ids, *, payee_user_id=None, for_update=False):
+    def of_statements(self, statement_ids, *, for_update=False):
+        """The items of several statements, in publication order."""
         if not statement_ids:
             return []
-        stmt = self._select().where(Item.statement_id.in_(list(statement_ids)))
-        if payee_user_id is not None:
-            stmt = stmt.where(Item.payee_user_id == payee_user_id)
-        stmt = stmt.order_by(Item.published_at, Item.id)
+        stmt = self._select().where(Item.statement_id.in_(list(statement_ids))).order_by(Item.published_at, Item.id)
         if for_update:
             stmt = stmt.with_for_update()
         return self.session.scalars(stmt).all()
