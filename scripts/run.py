@@ -2,8 +2,10 @@
 
 Migrates one SQLite database per service under var/, declares the event queues,
 creates a signing key, seeds the demo federation tree, starts every service, the
-outbox relays and the gateway (honcho, Procfile), waits until /readyz says ready,
-and prints the URL and the demo logins. Ctrl-C stops every process.
+outbox relays and the gateway (the Procfile's processes under supervisord), waits
+until /readyz says ready, and prints the URL and the demo logins. A process that
+dies is restarted with backoff while the rest keep answering (the gateway answers
+503 for the part that is down); Ctrl-C stops every process.
 """
 
 import json
@@ -77,6 +79,57 @@ def port_free(port):
             return False
 
 
+def supervisor_config(env):
+    """var/supervisord.conf: one program per Procfile line, restarted when it dies.
+
+    supervisord (a well-kept supervisor, from PyPI) restarts a process that exits after
+    running ``startsecs``; one that dies sooner is retried after 1, 2, 3 … seconds
+    (``startretries`` times). Every program's output goes to this terminal.
+    """
+    sections = [
+        "[supervisord]",
+        "nodaemon=true",
+        f"logfile={VAR / 'supervisord.log'}",
+        "logfile_maxbytes=1MB",
+        "logfile_backups=1",
+        f"pidfile={VAR / 'supervisord.pid'}",
+        f"childlogdir={VAR}",
+        "",
+        "[unix_http_server]",
+        f"file={VAR / 'supervisor.sock'}",
+        "chmod=0700",
+        "",
+        "[rpcinterface:supervisor]",
+        "supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface",
+        "",
+        "[supervisorctl]",
+        f"serverurl=unix://{VAR / 'supervisor.sock'}",
+    ]
+    for line in (ROOT / "Procfile").read_text().splitlines():
+        name, _, command = line.partition(":")
+        if not command.strip():
+            continue
+        program, *args = command.split()
+        sections += [
+            "",
+            f"[program:{name.strip()}]",
+            "command=" + " ".join([str(BIN / program), *args]).replace("%", "%%"),
+            f"directory={ROOT}",
+            "autorestart=true",
+            "startsecs=3",
+            "startretries=20",
+            "stopasgroup=true",
+            "killasgroup=true",
+            "stopwaitsecs=15",
+            "redirect_stderr=true",
+            "stdout_logfile=/dev/stdout",
+            "stdout_logfile_maxbytes=0",
+        ]
+    path = VAR / "supervisord.conf"
+    path.write_text("\n".join(sections) + "\n", encoding="utf-8")
+    return path
+
+
 def run(cmd, env):
     result = subprocess.run(cmd, env=env, cwd=ROOT)
     if result.returncode:
@@ -116,7 +169,8 @@ def main():
     credentials = json.loads((VAR / "demo-credentials.json").read_text(encoding="utf-8"))
 
     step("Starting the services, the relays and the gateway (Ctrl-C stops them all)")
-    procs = subprocess.Popen([BIN / "honcho", "start", "-f", ROOT / "Procfile", "-d", ROOT], env=env, cwd=ROOT)
+    config = supervisor_config(env)
+    procs = subprocess.Popen([BIN / "supervisord", "-c", config], env=env, cwd=ROOT)
     url = f"http://127.0.0.1:{port}"
     try:
         if wait_ready(f"{url}/readyz", procs):
@@ -126,7 +180,7 @@ def main():
     except KeyboardInterrupt:
         procs.send_signal(signal.SIGINT)
         try:
-            procs.wait(timeout=20)
+            procs.wait(timeout=30)
         except subprocess.TimeoutExpired:
             procs.kill()
     return procs.returncode or 0

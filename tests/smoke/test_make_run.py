@@ -1,6 +1,7 @@
 """`make run` as a new user runs it: the platform comes up, the VGCL Office imports its
 member organisations, a new administrator activates, builds its tree and invites
-staff; Ctrl-C stops every process."""
+staff; a service killed with SIGKILL is restarted while the rest keep answering;
+Ctrl-C stops every process."""
 
 import io
 import os
@@ -53,19 +54,19 @@ def platform(rabbit_config, tmp_path):
     lines = []
     threading.Thread(target=lambda: lines.extend(proc.stdout), daemon=True).start()
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 240
+    deadline = time.monotonic() + 360
     while not any("is running" in line for line in lines):
         if proc.poll() is not None or time.monotonic() > deadline:
             os.killpg(proc.pid, signal.SIGKILL)
             pytest.fail("make run did not come up:\n" + "".join(lines[-60:]))
         time.sleep(0.5)
-    yield url, lines, proc
+    yield url, lines, proc, Path(env["PLATFORM_VAR"])
     if proc.poll() is None:
         os.killpg(proc.pid, signal.SIGKILL)
 
 
 def test_make_run_serves_the_platform_and_ctrl_c_stops_it(platform):
-    url, lines, proc = platform
+    url, lines, proc, var = platform
     output = "".join(lines)
     assert f"Cổng thông tin Công đoàn is running:  {url}" in output
     assert "admin / Van-phong-TLD-2026" in output
@@ -171,6 +172,24 @@ def test_make_run_serves_the_platform_and_ctrl_c_stops_it(platform):
     while requests.get(f"{url}/api/v1/media/{photo_id}/content?rendition=thumb", timeout=10).status_code != 200:
         assert time.monotonic() < deadline, "the published photo did not become public"
         time.sleep(0.5)
+
+    # a service dies (kill -9): the rest keep answering, the supervisor starts it again
+    ctl = [str(ROOT / ".venv/bin/supervisorctl"), "-c", str(var / "supervisord.conf")]
+    polls_pid = int(subprocess.check_output([*ctl, "pid", "polls"], text=True).strip())
+    os.kill(polls_pid, signal.SIGKILL)
+    assert requests.get(f"{url}/api/v1/me", headers=qn_headers, timeout=10).status_code == 200
+    assert requests.get(f"{url}/healthz", timeout=10).status_code == 200
+    deadline = time.monotonic() + 90
+    while True:
+        assert time.monotonic() < deadline, "the killed polls service was not restarted:\n" + "".join(lines[-40:])
+        restarted = subprocess.run([*ctl, "pid", "polls"], capture_output=True, text=True).stdout.strip()
+        if restarted.isdigit() and int(restarted) not in (0, polls_pid):
+            ready = requests.get(f"{url}/readyz", timeout=10)
+            if ready.status_code == 200:
+                break
+        time.sleep(0.5)
+    polls = requests.get(f"{url}/api/v1/polls", headers=qn_headers, timeout=10)
+    assert polls.status_code == 200, polls.text
 
     os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in the terminal does
     proc.wait(timeout=60)
