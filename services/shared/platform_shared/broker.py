@@ -1,15 +1,21 @@
-"""Small kombu helpers used by the relay, the handlers and the operators' tools.
+"""Small kombu helpers used by the handlers and the operators' tools.
 
-kombu only (no nameko): confirmed publishing to an exchange or straight to a queue.
+kombu only (no nameko): broker URIs, event exchanges, a confirmed publish straight to a
+queue through kombu's producer pool. Connections, publishers and listeners of longer
+life are in ``platform_shared.messaging``.
 """
 
 import json
 from urllib.parse import unquote, urlparse
 
-from kombu import Connection, Exchange
+from kombu import Exchange
 from kombu.pools import producers
 
-PERSISTENT = 2
+from platform_shared import messaging, retry
+
+PERSISTENT = messaging.PERSISTENT
+# A handler's re-publish or a replay: three more tries within about a second, then it raises.
+PUBLISH_RETRY = retry.Backoff(0.2, 1.0)
 
 
 def amqp_params(amqp_uri):
@@ -30,7 +36,7 @@ def event_exchange(service):
 
 
 def confirmed_connection(amqp_uri, **kwargs):
-    return Connection(amqp_uri, transport_options={"confirm_publish": True}, **kwargs)
+    return messaging.connection(amqp_uri, confirm=True, attempts=kwargs.pop("attempts", 2), **kwargs)
 
 
 def publish_to_queue(
@@ -50,5 +56,5 @@ def publish_to_queue(
             content_encoding=content_encoding,
             delivery_mode=PERSISTENT,
             retry=True,
-            retry_policy={"max_retries": 3, "interval_start": 0.2, "interval_step": 0.5},
+            retry_policy={"max_retries": 3, **PUBLISH_RETRY.kombu()},
         )

@@ -19,7 +19,7 @@ import traceback
 import eventlet
 from nameko.events import EventHandler
 
-from platform_shared import broker, parking
+from platform_shared import broker, parking, retry
 from platform_shared.dependencies import sessions_of
 
 log = logging.getLogger(__name__)
@@ -60,7 +60,7 @@ class ReliableEventHandler(EventHandler):
         payload = worker_ctx.args[0] if worker_ctx.args else None
         error = "".join(traceback.format_exception(*exc_info))
         if attempts < max_attempts:
-            delay = min(float(config.get("EVENT_RETRY_BASE_DELAY", 0.2)) * (2 ** (attempts - 1)), 30.0)
+            delay = retry.Backoff(float(config.get("EVENT_RETRY_BASE_DELAY", 0.2)), 30.0).delay(attempts)
             log.warning(
                 "handler %s failed (attempt %d/%d), retrying in %.1fs: %s",
                 self.method_name,

@@ -8,8 +8,10 @@ ordinary ``@event_handler``/``@handle_event`` consumers receive them.
 
 Guarantees: a row is marked sent only after the broker confirmed it, so a crash
 at any point re-sends at most the rows in flight (consumers de-duplicate by
-``event_id``). When the broker is down the relay backs off (up to 30 s) and
-resumes from the first unsent row, so order is kept for every aggregate.
+``event_id``). When the broker or the database is away the relay backs off
+(``platform_shared.retry``, up to 30 s) and resumes from the first unsent row, so order
+is kept for every aggregate. Publishing goes through the toolkit's ``ConfirmedPublisher``
+(kombu, publisher confirms).
 Published ``mandatory``: an event no queue is bound to is logged and recorded in
 ``last_error`` — consumers' queues are declared at migration time
 (``platform migrate``), so that only happens for events nobody subscribes to.
@@ -24,12 +26,13 @@ import threading
 import time
 import zlib
 
-import amqp
+from kombu import Exchange
 from sqlalchemy import select as sql_select
 from sqlalchemy import update
 
-from platform_shared.broker import PERSISTENT, amqp_params
+from platform_shared import retry
 from platform_shared.clock import utcnow
+from platform_shared.messaging import ConfirmedPublisher
 from platform_shared.outbox import channel_for
 from platform_shared.tables import outbox
 
@@ -43,43 +46,26 @@ class Relay:
         self.amqp_uri = amqp_uri
         self.batch_size = batch_size
         self.idle_wait = idle_wait
-        self.max_backoff = max_backoff
+        self.backoff = retry.Backoff(retry.RELAY.start, max_backoff)
         self.published = 0
-        self._connection = None
-        self._channel_obj = None
-        self._returned = set()
+        self._publisher = None
 
     # -- publishing -----------------------------------------------------------
 
-    def _channel(self):
-        if self._connection is None:
-            self._connection = amqp.Connection(confirm_publish=True, connect_timeout=5, **amqp_params(self.amqp_uri))
-            self._connection.connect()
-            channel = self._connection.channel()
-            channel.exchange_declare(f"{self.service}.events", "topic", durable=True, auto_delete=False)
-            channel.events["basic_return"].add(self._on_return)
-            self._channel_obj = channel
-        return self._channel_obj
-
-    def _on_return(self, exc, exchange, routing_key, message):
-        self._returned.add(message.properties.get("message_id"))
-
     def _publish(self, row):
         """Publish one row and wait for the broker's confirm; True when a queue took it."""
-        channel = self._channel()
-        message = amqp.Message(
+        if self._publisher is None:
+            exchange = Exchange(f"{self.service}.events", type="topic", durable=True)
+            # One attempt: a failure goes back to the loop, which backs off and starts again
+            # from the first unsent row.
+            self._publisher = ConfirmedPublisher(self.amqp_uri, declare=[exchange], attempts=1)
+        return self._publisher.publish(
             json.dumps(row.payload, ensure_ascii=False),
-            content_type="application/json",
-            content_encoding="utf-8",
-            delivery_mode=PERSISTENT,
+            exchange=f"{self.service}.events",
+            routing_key=row.event_type,
             message_id=row.event_id,
-            application_headers={"nameko.event_id": row.event_id},
+            headers={"nameko.event_id": row.event_id},
         )
-        channel.basic_publish(message, exchange=f"{self.service}.events", routing_key=row.event_type, mandatory=True)
-        if row.event_id in self._returned:
-            self._returned.discard(row.event_id)
-            return False
-        return True
 
     def publish_pending(self):
         """Publish up to one batch of unsent rows in order; returns how many went out."""
@@ -125,48 +111,50 @@ class Relay:
             log.debug("could not record relay failure", exc_info=True)
 
     def _reset_broker(self):
-        if self._connection is not None:
-            try:
-                self._connection.collect()
-            except Exception:
-                pass
-        self._connection = None
-        self._channel_obj = None
-        self._returned.clear()
+        if self._publisher is not None:
+            self._publisher.close()
+        self._publisher = None
 
     # -- running --------------------------------------------------------------
 
     def run(self, stop=None):
         """Publish until ``stop`` is set; survives broker and database outages."""
         stop = stop or threading.Event()
-        backoff = 0.5
-        while not stop.is_set():
-            try:
-                with _Coordinator(self.engine, self.service, stop) as coordinator:
-                    if coordinator.leading:
-                        self._publish_loop(coordinator, stop)
-                backoff = 0.5
-            except Exception as exc:  # database unreachable or coordination lost
-                log.warning("relay %s: %s: %s; retrying in %.1fs", self.service, type(exc).__name__, exc, backoff)
-                stop.wait(backoff)
-                backoff = min(backoff * 2, self.max_backoff)
-            finally:
-                self._reset_broker()
+        retry.keep_running(
+            lambda: self._lead(stop),
+            stopped=stop.is_set,
+            backoff=self.backoff,
+            sleep=stop.wait,
+            name=f"relay {self.service}",
+            logger=log,
+        )
 
-    def _publish_loop(self, coordinator, stop):
-        backoff = 0.5
-        while not stop.is_set():
-            try:
-                sent = self.publish_pending()
-                backoff = 0.5
-            except Exception as exc:
-                log.warning("relay %s: %s: %s; retrying in %.1fs", self.service, type(exc).__name__, exc, backoff)
-                self._reset_broker()
-                stop.wait(backoff)
-                backoff = min(backoff * 2, self.max_backoff)
-                continue
-            if sent < self.batch_size:
-                coordinator.wait(self.idle_wait, stop)
+    def _lead(self, stop):
+        """Take the lead (or stand by) and publish while leading; raises when coordination is lost."""
+        try:
+            with _Coordinator(self.engine, self.service, stop) as coordinator:
+                while coordinator.leading and not stop.is_set():
+                    sent = retry.until_done(
+                        self._publish_or_reset,
+                        stopped=stop.is_set,
+                        backoff=self.backoff,
+                        sleep=stop.wait,
+                        name=f"relay {self.service}",
+                        logger=log,
+                    )
+                    if sent < self.batch_size:
+                        coordinator.wait(self.idle_wait, stop)  # raises when the lock is lost
+        except retry.Stopped:
+            return
+        finally:
+            self._reset_broker()
+
+    def _publish_or_reset(self):
+        try:
+            return self.publish_pending()
+        except Exception:
+            self._reset_broker()
+            raise
 
 
 class _Coordinator:

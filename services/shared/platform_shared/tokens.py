@@ -9,9 +9,9 @@ JWKS and are cached; an unknown ``kid`` triggers one refresh (key rotation).
 
 import threading
 import time
-from collections import OrderedDict
 
 import jwt
+from cachetools import TLRUCache, TTLCache
 from jwt import PyJWK
 
 from platform_shared.actor import Actor
@@ -26,24 +26,28 @@ DEFAULT_AUDIENCE = "congdoan-portal"
 
 
 class KeyCache:
-    """Public keys by ``kid``; ``fetch()`` returns a JWKS dict (``{"keys": [...]}``)."""
+    """Public keys by ``kid``; ``fetch()`` returns a JWKS dict (``{"keys": [...]}``).
+
+    The key set is kept ``ttl`` seconds (a cachetools ``TTLCache``); an unknown ``kid``
+    reloads it at most every ``min_refresh_interval`` seconds (key rotation)."""
 
     def __init__(self, fetch, ttl=300.0, min_refresh_interval=10.0):
         self._fetch = fetch
-        self._ttl = ttl
         self._min_interval = min_refresh_interval
-        self._keys = {}
+        self._fresh = TTLCache(maxsize=1, ttl=ttl)
+        self._keys = {}  # the last key set loaded, fresh or not (``known``)
         self._loaded_at = 0.0
         self._lock = threading.Lock()
 
     def get(self, kid):
         now = time.monotonic()
-        if not self._keys or now - self._loaded_at > self._ttl:
-            self._refresh(now)
-        key = self._keys.get(kid)
+        with self._lock:  # cachetools caches are not thread-safe (a lookup reorders them)
+            keys = self._fresh.get("jwks")
+        if keys is None:
+            keys = self._refresh(now)
+        key = keys.get(kid)
         if key is None and now - self._loaded_at > self._min_interval:
-            self._refresh(now)
-            key = self._keys.get(kid)
+            key = self._refresh(now).get(kid)
         return key
 
     def known(self, kid):
@@ -56,15 +60,17 @@ class KeyCache:
 
     def _refresh(self, now, force=False):
         with self._lock:
-            if not force and self._keys and self._loaded_at >= now:
-                return  # another thread refreshed while this one waited
+            if not force and self._loaded_at >= now and "jwks" in self._fresh:
+                return self._keys  # another thread refreshed while this one waited
             jwks = self._fetch()
             keys = {}
             for jwk in jwks.get("keys", []):
                 if jwk.get("kid"):
                     keys[jwk["kid"]] = PyJWK(jwk, algorithm="EdDSA")
             self._keys = keys
+            self._fresh["jwks"] = keys
             self._loaded_at = time.monotonic()
+            return keys
 
 
 class TokenVerifier:
@@ -80,25 +86,28 @@ class TokenVerifier:
         self.issuer = issuer
         self.audience = audience
         self.leeway = leeway
-        self._verified = OrderedDict()
-        self._cache_size = cache_size
+        # token -> (kid, claims), each kept until its own expiry (+ leeway), least recently used out first.
+        self._verified = TLRUCache(maxsize=cache_size, ttu=self._usable_until, timer=time.time)
         self._lock = threading.Lock()
+
+    def _usable_until(self, token, hit, now):
+        return hit[1]["exp"] + self.leeway
 
     def verify(self, token):
         """Claims of a valid access token; ``Unauthorized`` with a precise code otherwise."""
         if not token or not isinstance(token, str):
             raise Unauthorized("Thiếu mã truy cập.", code="TOKEN_MISSING")
-        hit = self._verified.get(token)
+        with self._lock:  # cachetools caches are not thread-safe (a lookup reorders them)
+            hit = self._verified.get(token)
         if hit is not None:
             kid, claims = hit
-            if claims["exp"] > time.time() - self.leeway and self.keys.known(kid):
+            if self.keys.known(kid):
                 return claims
-            self._verified.pop(token, None)
+            with self._lock:
+                self._verified.pop(token, None)
         claims, kid = self._verify(token)
         with self._lock:
             self._verified[token] = (kid, claims)
-            while len(self._verified) > self._cache_size:
-                self._verified.popitem(last=False)
         return claims
 
     def _verify(self, token):
