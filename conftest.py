@@ -71,6 +71,7 @@ def make_gateway(rabbit_config, media_http_address):
             "readiness_timeout": 1,
             "media_http_url": f"http://{media_http_address}",
             "public_cache_ttl": 0,
+            "polls_receipt_secret": "test-receipts-key",  # the gateway does not start without one
             **overrides,
         }
         app = create_app(Settings(**settings))

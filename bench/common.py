@@ -101,6 +101,7 @@ def bench_vhost():
 
 
 def base_env(**extra):
+    extra.setdefault("POLLS_RECEIPT_SECRET", "bench-receipts-" + os.urandom(8).hex())  # the gateway needs one
     return dict(
         os.environ,
         ACCOUNTS_DATABASE_URL=DB_URL,

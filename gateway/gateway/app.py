@@ -4,14 +4,15 @@ import logging
 import re
 import uuid
 
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, g, request
 from flask_smorest import Api
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from gateway import errors
 from gateway.auth import make_verifier
+from gateway.intake import ReceiptSigner
 from gateway.public_cache import PublicCache
-from gateway.rpc import RawJson, RpcPool
+from gateway.rpc import RpcPool
 from gateway.settings import Settings
 from platform_shared import logs
 from platform_shared.schemas import ErrorSchema
@@ -29,25 +30,10 @@ class PlatformApi(Api):
         return errors.http_error(error)
 
 
-def call(service, method, *args, timeout=None, **kwargs):
-    """RPC on the request's behalf, with its request id in the message headers."""
-    return current_app.extensions["rpc"].call(
-        service, method, *args, timeout=timeout, context={"request_id": g.get("request_id")}, **kwargs
-    )
-
-
-def forward(service, method, *args, status=200, timeout=None):
-    """RPC whose result is the response body as it is (no decoding and re-encoding)."""
-    body = current_app.extensions["rpc"].call(
-        service, method, *args, timeout=timeout, context={"request_id": g.get("request_id")}, raw=True
-    )
-    if isinstance(body, RawJson):
-        return Response(body, status=status, mimetype="application/json")
-    return body, status
-
-
 def create_app(settings=None, *, rpc=None):
+    """The gateway app. Raises ``ConfigurationError`` at once when a required setting is missing."""
     settings = settings or Settings()
+    ReceiptSigner(settings.polls_receipt_secret)  # no key, no gateway: receipts must verify in every process
     app = Flask(__name__, static_folder="web/static", template_folder="web/templates")
     app.config.update(
         API_TITLE="Cổng thông tin Công đoàn — API",

@@ -9,19 +9,18 @@ ETag (a hash of the body). A consumer thread listens to ``content.events``
 exclusive queue of its own; every such fact starts a new *generation*, and
 entries of an older generation are not served again. While that listener is not
 connected (broker restart), nothing is served from the cache — correctness
-first. Entries also expire after ``ttl`` seconds as a safety net.
+first. Entries also expire after ``ttl`` seconds as a safety net, and the least
+recently used go first past ``max_entries`` (a cachetools ``TTLCache``). The listener
+is the messaging toolkit's ``EventListener`` (kombu's ``ConsumerMixin``).
 """
 
 import hashlib
 import logging
 import threading
-import time
-import uuid
-from collections import OrderedDict
 
-import amqp
+from cachetools import TTLCache
 
-from platform_shared.broker import amqp_params
+from platform_shared.messaging import EventListener
 
 log = logging.getLogger("gateway.cache")
 
@@ -36,10 +35,10 @@ FEEDBACK_INVALIDATING = ("feedback.question_published", "feedback.question_unpub
 
 
 class Entry:
-    __slots__ = ("body", "etag", "generation", "stored_at")
+    __slots__ = ("body", "etag", "generation")
 
     def __init__(self, body, etag, generation):
-        self.body, self.etag, self.generation, self.stored_at = body, etag, generation, time.monotonic()
+        self.body, self.etag, self.generation = body, etag, generation
 
 
 def etag_of(body):
@@ -48,35 +47,36 @@ def etag_of(body):
 
 class PublicCache:
     def __init__(self, amqp_uri, *, ttl=300.0, max_entries=5000, enabled=True):
-        self.amqp_uri = amqp_uri
         self.ttl = ttl
         self.max_entries = max_entries
         self.enabled = enabled
         self.generation = 0
-        self.connected = False
         self.invalidations = 0
         self.hits = 0
-        self._entries = OrderedDict()
+        self._entries = TTLCache(maxsize=max_entries, ttl=max(ttl, 0.001))
         self._lock = threading.Lock()
-        self._listener = None
-        self._stop = threading.Event()
+        self.listener = EventListener(
+            amqp_uri,
+            [("content.events", INVALIDATING), ("feedback.events", FEEDBACK_INVALIDATING)],
+            lambda payload: self.invalidate(),
+            name="gateway-public-cache",
+            on_connect=self.invalidate,  # whatever happened while disconnected is unknown: start afresh
+        )
 
-    def _ensure_listener(self):
-        if self._listener is None or not self._listener.is_alive():
-            with self._lock:
-                if self._listener is None or not self._listener.is_alive():
-                    self._listener = threading.Thread(target=self._listen, name="public-cache", daemon=True)
-                    self._listener.start()
+    @property
+    def connected(self):
+        return self.listener.connected
 
     def lookup(self, key):
         """A fresh entry for ``key``, or None."""
         if not self.enabled:
             return None
-        self._ensure_listener()
+        self.listener.ensure_started()
         if not self.connected:
             return None
-        entry = self._entries.get(key)
-        if entry is None or entry.generation != self.generation or time.monotonic() - entry.stored_at > self.ttl:
+        with self._lock:  # cachetools caches are not thread-safe (a lookup reorders them)
+            entry = self._entries.get(key)
+        if entry is None or entry.generation != self.generation:
             return None
         self.hits += 1
         return entry
@@ -90,10 +90,8 @@ class PublicCache:
         if not self.enabled or not self.connected or generation != self.generation:
             return entry
         with self._lock:
-            self._entries[key] = entry
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
+            if generation == self.generation:
+                self._entries[key] = entry
         return entry
 
     def invalidate(self):
@@ -103,43 +101,4 @@ class PublicCache:
             self._entries.clear()
 
     def close(self):
-        self._stop.set()
-
-    def _listen(self):
-        backoff = 0.5
-        while not self._stop.is_set():
-            conn = None
-            try:
-                conn = amqp.Connection(connect_timeout=5, heartbeat=30, **amqp_params(self.amqp_uri))
-                conn.connect()
-                channel = conn.channel()
-                channel.exchange_declare("content.events", "topic", durable=True, auto_delete=False)
-                queue = f"gateway-public-cache-{uuid.uuid4().hex}"
-                channel.queue_declare(queue, exclusive=True, auto_delete=True)
-                for key in INVALIDATING:
-                    channel.queue_bind(queue, "content.events", routing_key=key)
-                channel.exchange_declare("feedback.events", "topic", durable=True, auto_delete=False)
-                for key in FEEDBACK_INVALIDATING:
-                    channel.queue_bind(queue, "feedback.events", routing_key=key)
-                channel.basic_consume(queue, callback=lambda message: self.invalidate(), no_ack=True)
-                self.invalidate()  # whatever happened while disconnected is unknown: start afresh
-                self.connected = True
-                backoff = 0.5
-                while not self._stop.is_set():
-                    try:
-                        conn.drain_events(timeout=1)
-                    except TimeoutError:
-                        conn.heartbeat_tick()
-            except Exception as exc:  # broker down or connection lost: serve uncached until back
-                if self.connected:
-                    log.warning("public cache listener lost the broker (%s); serving without cache", exc)
-                self.connected = False
-                self._stop.wait(backoff)
-                backoff = min(backoff * 2, 10.0)
-            finally:
-                self.connected = False
-                if conn is not None:
-                    try:
-                        conn.collect()
-                    except Exception:
-                        pass
+        self.listener.close()

@@ -6,10 +6,8 @@ import os
 
 from flask import Response, current_app, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
-from gateway.api.common import client_address, documented, json_body, query_args
-from gateway.app import call, forward
+from gateway.api.common import Blueprint, call, client_address, documented, forward, query_args
 from gateway.auth import ANONYMOUS, current_actor
 from platform_shared.errors import InvalidInput, PayloadTooLarge
 from platform_shared.schemas import accounts as api
@@ -110,9 +108,9 @@ class Tenants(MethodView):
     @tenants.alt_response(201, schema=api.TenantRead, success=True)
     @tenants.doc(security=SECURED)
     @documented(tenants, 401, 403, 404, 409, 422, 503)
-    def post(self, _data):
+    def post(self, data):
         """Tạo đơn vị thành viên (quản trị hệ thống)."""
-        return forward("accounts", "create_tenant", current_actor(), json_body(), status=201)
+        return forward("accounts", "create_tenant", current_actor(), data, status=201)
 
 
 @tenants.route("/<tenant_id>")
@@ -128,9 +126,9 @@ class TenantById(MethodView):
     @tenants.alt_response(200, schema=api.TenantRead, success=True)
     @tenants.doc(security=SECURED)
     @documented(tenants, 401, 403, 404, 409, 422, 503)
-    def patch(self, _data, tenant_id):
+    def patch(self, data, tenant_id):
         """Sửa tên (quản trị đơn vị), cấp trên, đường dẫn, trạng thái (quản trị hệ thống)."""
-        return forward("accounts", "update_tenant", current_actor(), tenant_id, json_body())
+        return forward("accounts", "update_tenant", current_actor(), tenant_id, data)
 
 
 @tenants.route("/<tenant_id>/merge", methods=["POST"])
@@ -138,9 +136,9 @@ class TenantById(MethodView):
 @tenants.alt_response(200, schema=api.TenantRead, success=True, description="Đơn vị đã hợp nhất")
 @tenants.doc(security=SECURED)
 @documented(tenants, 401, 403, 404, 409, 422, 503)
-def merge(_data, tenant_id):
+def merge(data, tenant_id):
     """Hợp nhất đơn vị vào một đơn vị khác (quản trị hệ thống)."""
-    return forward("accounts", "merge_tenant", current_actor(), tenant_id, json_body())
+    return forward("accounts", "merge_tenant", current_actor(), tenant_id, data)
 
 
 CREDENTIAL_COLUMNS = ("tenant_code", "username", "activation_token", "expires_at")
@@ -223,9 +221,9 @@ class Units(MethodView):
     @units.alt_response(201, schema=api.UnitRead, success=True)
     @units.doc(security=SECURED)
     @documented(units, 401, 403, 404, 409, 422, 503)
-    def post(self, _data):
+    def post(self, data):
         """Thêm đơn vị (quản trị đơn vị)."""
-        return forward("accounts", "create_unit", current_actor(), json_body(), status=201)
+        return forward("accounts", "create_unit", current_actor(), data, status=201)
 
 
 @units.route("/<unit_id>")
@@ -241,9 +239,9 @@ class UnitById(MethodView):
     @units.alt_response(200, schema=api.UnitRead, success=True)
     @units.doc(security=SECURED)
     @documented(units, 401, 403, 404, 409, 422, 503)
-    def patch(self, _data, unit_id):
+    def patch(self, data, unit_id):
         """Đổi tên, mã, chuyển nhánh hoặc ngừng hoạt động một đơn vị."""
-        return forward("accounts", "update_unit", current_actor(), unit_id, json_body())
+        return forward("accounts", "update_unit", current_actor(), unit_id, data)
 
 
 # -- users --------------------------------------------------------------------------
@@ -263,9 +261,9 @@ class Users(MethodView):
     @users.alt_response(201, schema=api.Invitation, success=True, description="Tài khoản và mã kích hoạt")
     @users.doc(security=SECURED)
     @documented(users, 401, 403, 404, 409, 422, 503)
-    def post(self, _data):
+    def post(self, data):
         """Mời một người dùng: tạo tài khoản chờ kích hoạt và mã kích hoạt dùng một lần."""
-        return forward("accounts", "invite_user", current_actor(), json_body(), status=201)
+        return forward("accounts", "invite_user", current_actor(), data, status=201)
 
 
 @users.route("/<user_id>")
@@ -281,9 +279,9 @@ class UserById(MethodView):
     @users.alt_response(200, schema=api.UserRead, success=True)
     @users.doc(security=SECURED)
     @documented(users, 401, 403, 404, 409, 422, 503)
-    def patch(self, _data, user_id):
+    def patch(self, data, user_id):
         """Đổi vai trò, đơn vị, họ tên; status=deactivated khóa tài khoản và thu hồi mọi phiên."""
-        return forward("accounts", "update_user", current_actor(), user_id, json_body())
+        return forward("accounts", "update_user", current_actor(), user_id, data)
 
 
 @users.route("/<user_id>/activation-token", methods=["POST"])
@@ -312,9 +310,9 @@ class Staff(MethodView):
     @staff.alt_response(201, schema=api.StaffRead, success=True)
     @staff.doc(security=SECURED)
     @documented(staff, 401, 403, 404, 422, 503)
-    def post(self, _data):
+    def post(self, data):
         """Thêm hồ sơ cán bộ."""
-        return forward("accounts", "create_staff", current_actor(), json_body(), status=201)
+        return forward("accounts", "create_staff", current_actor(), data, status=201)
 
 
 @staff.route("/<staff_id>")
@@ -330,9 +328,9 @@ class StaffById(MethodView):
     @staff.alt_response(200, schema=api.StaffRead, success=True)
     @staff.doc(security=SECURED)
     @documented(staff, 401, 403, 404, 422, 503)
-    def patch(self, _data, staff_id):
+    def patch(self, data, staff_id):
         """Sửa hồ sơ cán bộ (kết thúc nhiệm kỳ, chuyển đơn vị...)."""
-        return forward("accounts", "update_staff", current_actor(), staff_id, json_body())
+        return forward("accounts", "update_staff", current_actor(), staff_id, data)
 
 
 # -- members (the member register) ------------------------------------------------------

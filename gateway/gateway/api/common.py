@@ -1,7 +1,11 @@
-"""Helpers shared by the API blueprints."""
+"""Helpers shared by the API blueprints: the RPC calls, the blueprint class, error docs."""
 
-from flask import request
+import functools
 
+import flask_smorest
+from flask import Response, current_app, g, request
+
+from gateway.rpc import RawJson
 from platform_shared.schemas import ErrorSchema
 
 ERRORS = {
@@ -17,6 +21,46 @@ ERRORS = {
 }
 
 
+def call(service, method, *args, timeout=None, **kwargs):
+    """RPC on the request's behalf, with its request id in the message headers."""
+    return current_app.extensions["rpc"].call(
+        service, method, *args, timeout=timeout, context={"request_id": g.get("request_id")}, **kwargs
+    )
+
+
+def forward(service, method, *args, status=200, timeout=None):
+    """RPC whose result is the response body as it is (no decoding and re-encoding)."""
+    body = current_app.extensions["rpc"].call(
+        service, method, *args, timeout=timeout, context={"request_id": g.get("request_id")}, raw=True
+    )
+    if isinstance(body, RawJson):
+        return Response(body, status=status, mimetype="application/json")
+    return body, status
+
+
+class Blueprint(flask_smorest.Blueprint):
+    """flask-smorest's blueprint; a JSON body declared with ``arguments`` reaches the view as
+    the document the gateway validated — loaded by its schema (unknown fields refused, text
+    normalised, defaults filled) and dumped back to JSON — ready to be passed on over RPC.
+    The service loads it again with the same schema, for real."""
+
+    def arguments(self, schema, *, location="json", **kwargs):
+        parse = super().arguments(schema, location=location, **kwargs)
+        if location != "json":
+            return parse
+        instance = schema() if isinstance(schema, type) else schema
+
+        def decorator(func):
+            @functools.wraps(func)
+            def view(*args, **view_kwargs):
+                *before, loaded = args  # webargs appends the parsed body to the positional arguments
+                return func(*before, instance.dump(loaded), **view_kwargs)
+
+            return parse(view)
+
+        return decorator
+
+
 def documented(blp, *statuses):
     """Declare the error answers of an endpoint in the OpenAPI document."""
 
@@ -28,13 +72,11 @@ def documented(blp, *statuses):
     return decorate
 
 
-def json_body():
-    """The raw JSON body, passed on to the service that validates it for real."""
-    data = request.get_json(silent=True)
-    return data if data is not None else {}
-
-
 def query_args():
+    """The raw query string, which the service validates with the schema the gateway checked.
+
+    Not the parsed arguments: the gateway's parser drops unknown parameters, the service
+    refuses them (422), and that answer is part of the API."""
     return request.args.to_dict()
 
 

@@ -2,10 +2,8 @@
 
 from flask import Response, current_app, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
-from gateway.api.common import documented, json_body, query_args
-from gateway.app import call, forward
+from gateway.api.common import Blueprint, call, documented, forward, query_args
 from gateway.auth import ANONYMOUS, current_actor
 from gateway.rpc import RawJson
 from platform_shared.schemas import content as api
@@ -53,9 +51,9 @@ class Articles(MethodView):
     @articles.alt_response(201, schema=api.ArticleRead, success=True)
     @articles.doc(security=SECURED)
     @documented(articles, 401, 403, 422, 503)
-    def post(self, _data):
+    def post(self, data):
         """Viết bài mới (bản nháp)."""
-        return forward("content", "create_article", current_actor(), json_body(), status=201)
+        return forward("content", "create_article", current_actor(), data, status=201)
 
 
 @articles.route("/<article_id>")
@@ -71,14 +69,14 @@ class ArticleById(MethodView):
     @articles.alt_response(200, schema=api.ArticleRead, success=True)
     @articles.doc(security=SECURED)
     @documented(articles, 401, 403, 404, 409, 422, 503)
-    def patch(self, _data, article_id):
+    def patch(self, data, article_id):
         """Sửa bài (mỗi lần sửa là một phiên bản). Bài đã đăng: dùng đính chính."""
-        return forward("content", "update_article", current_actor(), article_id, json_body())
+        return forward("content", "update_article", current_actor(), article_id, data)
 
 
 def _action_view(action, schema, doc):
-    def view(_data, article_id):
-        return forward("content", "transition_article", current_actor(), article_id, action, json_body())
+    def view(data, article_id):
+        return forward("content", "transition_article", current_actor(), article_id, action, data)
 
     view.__name__ = f"{action}_article"
     view.__doc__ = doc
@@ -98,9 +96,9 @@ for _action, (_schema, _doc) in ACTIONS.items():
 @articles.alt_response(200, schema=api.ArticleRead, success=True)
 @articles.doc(security=SECURED)
 @documented(articles, 401, 403, 404, 409, 422, 503)
-def correct(_data, article_id):
+def correct(data, article_id):
     """Đính chính bài đã đăng: một phiên bản mới được đăng ngay, kèm ghi chú."""
-    return forward("content", "correct_article", current_actor(), article_id, json_body())
+    return forward("content", "correct_article", current_actor(), article_id, data)
 
 
 @articles.route("/<article_id>/revisions", methods=["GET"])
@@ -134,18 +132,18 @@ class Sections(MethodView):
     @sections.arguments(api.SectionCreate())
     @sections.doc(security=SECURED)
     @documented(sections, 401, 403, 409, 422, 503)
-    def post(self, _data):
+    def post(self, data):
         """Thêm chuyên mục cho trang thành phần của đơn vị."""
-        return forward("content", "create_section", current_actor(), json_body(), status=201)
+        return forward("content", "create_section", current_actor(), data, status=201)
 
 
 @sections.route("/<section_id>", methods=["PATCH"])
 @sections.arguments(api.SectionUpdate())
 @sections.doc(security=SECURED)
 @documented(sections, 401, 403, 404, 422, 503)
-def update_section(_data, section_id):
+def update_section(data, section_id):
     """Đổi tên, thứ tự trên menu, ẩn chuyên mục."""
-    return forward("content", "update_section", current_actor(), section_id, json_body())
+    return forward("content", "update_section", current_actor(), section_id, data)
 
 
 # -- public (cached) ------------------------------------------------------------------------
@@ -206,9 +204,9 @@ class Documents(MethodView):
     @documents.arguments(api.DocumentCreate())
     @documents.doc(security=SECURED)
     @documented(documents, 401, 403, 409, 422, 503)
-    def post(self, _data):
+    def post(self, data):
         """Ban hành văn bản tới các đơn vị."""
-        return forward("content", "create_document", current_actor(), json_body(), status=201)
+        return forward("content", "create_document", current_actor(), data, status=201)
 
 
 @documents.route("/<document_id>", methods=["GET"])

@@ -3,10 +3,8 @@ members' opinions, comments on articles and their moderation, holidays and setti
 
 from flask import Response, current_app, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
-from gateway.api.common import client_address, documented, json_body, query_args
-from gateway.app import call, forward
+from gateway.api.common import Blueprint, call, client_address, documented, forward, query_args
 from gateway.auth import ANONYMOUS, current_actor
 from gateway.rpc import RawJson
 from platform_shared.schemas import feedback as api
@@ -58,10 +56,10 @@ class Questions(MethodView):
 
     @questions.arguments(api.QuestionCreate())
     @documented(questions, 401, 422, 429, 503)
-    def post(self, _data):
+    def post(self, data):
         """Gửi câu hỏi (đoàn viên đăng nhập, hoặc khách kèm họ tên và số điện thoại/e-mail). Trả về mã tra cứu."""
         actor = current_actor(required=False)
-        return forward("feedback", "ask_question", actor, json_body(), client_address(), status=201)
+        return forward("feedback", "ask_question", actor, data, client_address(), status=201)
 
 
 @questions.route("/track/<tracking_code>", methods=["GET"])
@@ -82,9 +80,9 @@ class QuestionSettings(MethodView):
     @questions.arguments(api.FeedbackSettings())
     @questions.doc(security=SECURED)
     @documented(questions, 401, 403, 422, 503)
-    def patch(self, _data):
+    def patch(self, data):
         """Đổi số ngày làm việc để trả lời (quản trị viên đơn vị)."""
-        return forward("feedback", "update_settings", current_actor(), json_body())
+        return forward("feedback", "update_settings", current_actor(), data)
 
 
 @questions.route("/<question_id>", methods=["GET"])
@@ -96,8 +94,8 @@ def get_question(question_id):
 
 
 def _question_action(action, schema, doc):
-    def view(_data, question_id):
-        return forward("feedback", "question_action", current_actor(), question_id, action, json_body())
+    def view(data, question_id):
+        return forward("feedback", "question_action", current_actor(), question_id, action, data)
 
     view.__name__ = f"{action}_question"
     view.__doc__ = doc
@@ -148,9 +146,9 @@ class Opinions(MethodView):
     @opinions.arguments(api.OpinionCreate())
     @opinions.doc(security=SECURED)
     @documented(opinions, 401, 403, 404, 409, 422, 429, 503)
-    def post(self, _data):
+    def post(self, data):
         """Góp ý kiến về một chủ đề đang lấy ý kiến (chờ kiểm duyệt)."""
-        return forward("feedback", "give_opinion", current_actor(), json_body(), status=201)
+        return forward("feedback", "give_opinion", current_actor(), data, status=201)
 
 
 @opinions.route("/topics")
@@ -165,14 +163,14 @@ class Topics(MethodView):
     @opinions.arguments(api.TopicCreate())
     @opinions.doc(security=SECURED)
     @documented(opinions, 401, 403, 422, 503)
-    def post(self, _data):
+    def post(self, data):
         """Mở chủ đề lấy ý kiến đoàn viên (quản trị viên đơn vị)."""
-        return forward("feedback", "create_topic", current_actor(), json_body(), status=201)
+        return forward("feedback", "create_topic", current_actor(), data, status=201)
 
 
 def _opinion_action(action, schema, doc):
-    def view(_data, opinion_id):
-        return forward("feedback", "opinion_action", current_actor(), opinion_id, action, json_body())
+    def view(data, opinion_id):
+        return forward("feedback", "opinion_action", current_actor(), opinion_id, action, data)
 
     view.__name__ = f"{action}_opinion"
     view.__doc__ = doc
@@ -203,10 +201,10 @@ class ArticleComments(MethodView):
 
     @article_comments.arguments(api.CommentCreate())
     @documented(article_comments, 401, 403, 404, 422, 429, 503)
-    def post(self, _data, article_id):
+    def post(self, data, article_id):
         """Bình luận bài đã đăng (văn bản thuần, tiếng Việt có dấu); chờ kiểm duyệt nếu chuyên mục yêu cầu."""
         actor = current_actor(required=False)
-        return forward("feedback", "add_comment", actor, article_id, json_body(), client_address(), status=201)
+        return forward("feedback", "add_comment", actor, article_id, data, client_address(), status=201)
 
 
 @comments.route("", methods=["GET"])
@@ -222,18 +220,18 @@ def moderation_queue(_args):
 @comments.arguments(api.CommentSettings())
 @comments.doc(security=SECURED)
 @documented(comments, 401, 403, 422, 503)
-def comment_settings(_data):
+def comment_settings(data):
     """Chuyên mục: duyệt trước khi đăng, cho phép khách bình luận."""
-    return forward("feedback", "put_comment_settings", current_actor(), json_body())
+    return forward("feedback", "put_comment_settings", current_actor(), data)
 
 
 @comments.route("/<comment_id>/report", methods=["POST"])
 @comments.arguments(api.Report(), required=False)
 @comments.doc(security=SECURED)
 @documented(comments, 401, 404, 422, 503)
-def report_comment(_data, comment_id):
+def report_comment(data, comment_id):
     """Báo cáo bình luận vi phạm; 3 người khác nhau báo cáo thì bình luận tự ẩn."""
-    return forward("feedback", "report_comment", current_actor(), comment_id, json_body())
+    return forward("feedback", "report_comment", current_actor(), comment_id, data)
 
 
 def _comment_action(action, doc):
@@ -266,9 +264,9 @@ class Holidays(MethodView):
     @holidays.arguments(api.HolidayWrite())
     @holidays.doc(security=SECURED)
     @documented(holidays, 401, 403, 422, 503)
-    def post(self, _data):
+    def post(self, data):
         """Thêm hoặc sửa một ngày nghỉ lễ / ngày làm bù (quản trị viên hệ thống)."""
-        return forward("feedback", "put_holiday", current_actor(), json_body())
+        return forward("feedback", "put_holiday", current_actor(), data)
 
 
 @holidays.route("/<day>", methods=["DELETE"])

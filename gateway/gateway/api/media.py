@@ -2,11 +2,9 @@
 
 from flask import Response, current_app, g, request, stream_with_context
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from werkzeug.sansio.multipart import Data, Epilogue, Field, File, MultipartDecoder, NeedData
 
-from gateway.api.common import documented, json_body, query_args
-from gateway.app import call, forward
+from gateway.api.common import Blueprint, call, documented, forward, query_args
 from gateway.auth import current_actor
 from gateway.errors import error_response
 from gateway.media_client import MediaUpload, fetch_content
@@ -57,9 +55,9 @@ class MediaById(MethodView):
     @blp.alt_response(200, schema=api.AssetRead, success=True)
     @blp.doc(security=SECURED)
     @documented(blp, 401, 403, 404, 422, 503)
-    def patch(self, _data, asset_id):
+    def patch(self, data, asset_id):
         """Chú thích, văn bản thay thế, tác giả ảnh (người dùng và bút danh), nguồn, bản quyền."""
-        return forward("media", "update_asset", current_actor(), asset_id, json_body())
+        return forward("media", "update_asset", current_actor(), asset_id, data)
 
 
 @blp.route("/<asset_id>/content", methods=["GET"])

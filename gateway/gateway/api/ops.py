@@ -4,10 +4,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 from flask import current_app, jsonify
-from flask_smorest import Blueprint
 
-from gateway.api.common import documented
-from gateway.app import call
+from gateway.api.common import Blueprint, call, documented
 from gateway.auth import current_actor
 from platform_shared.errors import NotFound, PlatformError
 

@@ -19,10 +19,8 @@ import uuid
 
 from flask import Response, current_app, jsonify, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
-from gateway.api.common import documented, json_body, query_args
-from gateway.app import call, forward
+from gateway.api.common import Blueprint, call, documented, forward, query_args
 from gateway.auth import current_actor
 from gateway.intake import PollIntake
 from platform_shared.actor import SYSTEM
@@ -97,9 +95,9 @@ class Polls(MethodView):
     @polls.alt_response(201, schema=api.PollRead, success=True)
     @polls.doc(security=SECURED)
     @documented(polls, 401, 403, 422, 503)
-    def post(self, _data):
+    def post(self, data):
         """Tạo phiếu (bản nháp). Tổng Liên đoàn: toàn quốc hoặc các đơn vị chọn; đơn vị: đoàn viên của mình."""
-        return forward("polls", "create_poll", current_actor(), json_body(), status=201)
+        return forward("polls", "create_poll", current_actor(), data, status=201)
 
 
 @polls.route("/<poll_id>")
@@ -115,9 +113,9 @@ class PollById(MethodView):
     @polls.alt_response(200, schema=api.PollRead, success=True)
     @polls.doc(security=SECURED)
     @documented(polls, 401, 403, 404, 422, 503)
-    def patch(self, _data, poll_id):
+    def patch(self, data, poll_id):
         """Sửa phiếu khi còn là bản nháp."""
-        return forward("polls", "update_poll", current_actor(), poll_id, json_body())
+        return forward("polls", "update_poll", current_actor(), poll_id, data)
 
 
 def _action_view(action, doc):
@@ -263,6 +261,6 @@ def text_answers(_args, poll_id):
 @polls.arguments(api.ModerateArgs())
 @polls.doc(security=SECURED)
 @documented(polls, 401, 403, 404, 422, 503)
-def moderate(_data, poll_id, answer_id):
+def moderate(data, poll_id, answer_id):
     """Duyệt (approved) hoặc ẩn (hidden) một câu trả lời tự do."""
-    return forward("polls", "moderate_text_answer", current_actor(), poll_id, answer_id, json_body())
+    return forward("polls", "moderate_text_answer", current_actor(), poll_id, answer_id, data)

@@ -16,10 +16,8 @@ import base64
 
 from flask import Response
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
-from gateway.api.common import documented, json_body, query_args
-from gateway.app import call, forward
+from gateway.api.common import Blueprint, call, documented, forward, query_args
 from gateway.auth import current_actor
 from platform_shared.schemas import reports as api
 
@@ -103,9 +101,9 @@ class ReportById(MethodView):
     @semiannual.alt_response(200, schema=api.ReportRead, success=True)
     @semiannual.doc(security=SECURED)
     @documented(semiannual, 401, 403, 404, 409, 422, 503)
-    def patch(self, _data, report_id):
+    def patch(self, data, report_id):
         """Lưu đánh giá (bản nháp) của đơn vị."""
-        return forward("polls", "evaluate_semiannual_report", current_actor(), report_id, json_body())
+        return forward("polls", "evaluate_semiannual_report", current_actor(), report_id, data)
 
 
 @semiannual.route("/<report_id>/submit", methods=["POST"])
@@ -113,9 +111,9 @@ class ReportById(MethodView):
 @semiannual.alt_response(200, schema=api.ReportRead, success=True)
 @semiannual.doc(security=SECURED)
 @documented(semiannual, 401, 403, 404, 409, 422, 503)
-def submit(_data, report_id):
+def submit(data, report_id):
     """Gửi báo cáo: số liệu được chốt cùng đánh giá, không sửa hay gửi lại được."""
-    return forward("polls", "submit_semiannual_report", current_actor(), report_id, json_body())
+    return forward("polls", "submit_semiannual_report", current_actor(), report_id, data)
 
 
 @semiannual.route("/<report_id>/export", methods=["GET"])

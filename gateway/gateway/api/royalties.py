@@ -5,10 +5,8 @@ import base64
 
 from flask import Response
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
-from gateway.api.common import documented, json_body, query_args
-from gateway.app import call, forward
+from gateway.api.common import Blueprint, call, documented, forward, query_args
 from gateway.auth import current_actor
 from platform_shared.schemas import royalties as api
 
@@ -59,9 +57,9 @@ def get_item(item_id):
 @royalties.alt_response(200, schema=api.ItemRead, success=True)
 @royalties.doc(security=SECURED)
 @documented(royalties, 401, 403, 404, 409, 422, 503)
-def score_item(_data, item_id):
+def score_item(data, item_id):
     """Chấm điểm: hệ số trong khung của thể loại tại ngày đăng, các điều chỉnh; số tiền được tính ngay."""
-    return forward("royalties", "score_item", current_actor(), item_id, json_body())
+    return forward("royalties", "score_item", current_actor(), item_id, data)
 
 
 # -- rates ----------------------------------------------------------------------------------
@@ -80,9 +78,9 @@ class Rates(MethodView):
     @royalties.alt_response(201, schema=api.RateRead, success=True)
     @royalties.doc(security=SECURED)
     @documented(royalties, 401, 403, 409, 422, 503)
-    def post(self, _data):
+    def post(self, data):
         """Thêm mức mới có ngày hiệu lực (không sửa bảng kê đã duyệt)."""
-        return forward("royalties", "create_rate", current_actor(), json_body(), status=201)
+        return forward("royalties", "create_rate", current_actor(), data, status=201)
 
 
 # -- statements ------------------------------------------------------------------------------
@@ -101,9 +99,9 @@ class Statements(MethodView):
     @royalties.alt_response(201, schema=api.StatementRead, success=True)
     @royalties.doc(security=SECURED)
     @documented(royalties, 401, 403, 409, 422, 503)
-    def post(self, _data):
+    def post(self, data):
         """Lập bảng kê nháp của một tháng: các khoản đã chấm điểm chưa vào bảng kê nào, và các khoản hoàn."""
-        return forward("royalties", "create_statement", current_actor(), json_body(), status=201)
+        return forward("royalties", "create_statement", current_actor(), data, status=201)
 
 
 @royalties.route("/statements/<statement_id>", methods=["GET"])
@@ -131,9 +129,9 @@ def approve_statement(_data, statement_id):
 @royalties.alt_response(200, schema=api.StatementRead, success=True)
 @royalties.doc(security=SECURED)
 @documented(royalties, 401, 403, 404, 409, 422, 503)
-def pay_statement(_data, statement_id):
+def pay_statement(data, statement_id):
     """Ghi nhận đã chi trả (ngày, số chứng từ)."""
-    return forward("royalties", "pay_statement", current_actor(), statement_id, json_body())
+    return forward("royalties", "pay_statement", current_actor(), statement_id, data)
 
 
 @royalties.route("/statements/<statement_id>/export", methods=["GET"])

@@ -13,7 +13,7 @@ from gateway.settings import Settings
 
 @pytest.fixture(scope="module")
 def app():
-    app = create_app(Settings(amqp_uri="amqp://guest:guest@127.0.0.1:5672//"))
+    app = create_app(Settings(amqp_uri="amqp://guest:guest@127.0.0.1:5672//", polls_receipt_secret="test-key"))
     app.testing = True
     yield app
     app.extensions["rpc"].close()
