@@ -5,16 +5,18 @@ its way while one is written), or what arrived within ``max_wait`` seconds, reco
 them with ``intake.record_batch`` in one transaction and acknowledges them with one
 ``basic_ack(multiple=True)`` after the commit. A database failure rolls back and
 closes the channel: the broker gives the batch again (``redelivered``), which the
-writer recognises. A lost broker connection is retried with backoff.
+writer recognises. A lost broker connection or a failed batch starts over after the
+shared kit's backoff (``retry.keep_running``; the connection is the messaging
+toolkit's, kombu). The consume loop itself stays on the raw py-amqp channel: one
+callback and one multiple ack per batch, no kombu message objects on a path that
+counts thousands of responses a second.
 """
 
 import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-import amqp
-
-from platform_shared.broker import amqp_params
+from platform_shared import messaging, retry
 from platform_shared.clock import Clock
 from platform_shared.contracts.polls import RESPONSES_QUEUE
 from polls import intake
@@ -57,38 +59,32 @@ class BatchConsumer:
         self.stopping = True
 
     def run(self):
-        backoff = 0.2
-        while not self.stopping:
-            try:
-                self._consume()
-                backoff = 0.2
-            except (OSError, amqp.exceptions.AMQPError, TimeoutError) as exc:
-                if not self.stopping:
-                    log.warning("responses consumer lost the broker (%s); retrying in %.1fs", exc, backoff)
-                    self.sleep(backoff)
-                    backoff = min(backoff * 2, 5.0)
-            except Exception:
-                # A database failure: the unacknowledged batch comes back from the broker.
-                log.exception("responses consumer failed on a batch; the broker redelivers it")
-                self.sleep(backoff)
-                backoff = min(backoff * 2, 5.0)
-            finally:
-                self._close()
+        retry.keep_running(
+            self._consume_once,
+            stopped=lambda: self.stopping,
+            backoff=retry.CONSUMER,
+            sleep=self.sleep,
+            name="responses consumer",
+            logger=log,
+            quiet=messaging.BROKER_ERRORS,  # a database failure is logged with its traceback
+        )
+
+    def _consume_once(self):
+        try:
+            self._consume()
+        finally:
+            self._close()
 
     def _close(self):
         self.connected = False
         self._pending = []
-        if self._conn is not None:
-            try:
-                self._conn.collect()
-            except Exception:
-                pass
-            self._conn = None
+        messaging.close(self._conn)
+        self._conn = None
 
     def _consume(self):
-        self._conn = amqp.Connection(connect_timeout=5, heartbeat=30, **amqp_params(self.amqp_uri))
-        self._conn.connect()
-        channel = self._conn.channel()
+        self._conn = messaging.connect(self.amqp_uri, heartbeat=30)
+        channel = self._conn.default_channel
+        raw = channel.connection  # py-amqp's own: a lost connection raises here, never reopens quietly
         declare_queue(channel, self.queue)
         channel.basic_qos(0, self.batch_size * 2, False)
         channel.basic_consume(self.queue, callback=self._on_message)
@@ -110,10 +106,10 @@ class BatchConsumer:
                         if self._pending and inflight is None:
                             break  # a write in flight: keep filling the next batch until it is done
                         deadline = time.monotonic() + (self.max_wait if inflight else 1.0)
-                        self._conn.heartbeat_tick()
+                        raw.heartbeat_tick()
                         continue
                     try:
-                        self._conn.drain_events(timeout=remaining)
+                        raw.drain_events(timeout=remaining)
                     except TimeoutError:
                         pass
                 if self._pending and not self.stopping:

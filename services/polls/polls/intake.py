@@ -18,12 +18,13 @@ redelivery, which step 2 makes harmless: nothing is lost, nothing is counted twi
 """
 
 import re
-import time
+import threading
 import uuid
 from collections import Counter
 from datetime import datetime
 
 import orjson
+from cachetools import TTLCache
 from sqlalchemy import select, text
 
 from platform_shared.database import bulk_insert, dialect_insert
@@ -65,17 +66,23 @@ def load_rules(session, poll_id):
     }
 
 
-class RulesCache:
-    """The consumer's poll rules, kept a few seconds (a batch usually concerns one poll)."""
+_UNKNOWN = object()
 
-    def __init__(self, ttl=5.0):
+
+class RulesCache:
+    """The consumer's poll rules, kept a few seconds (a batch usually concerns one poll); an
+    unknown poll is remembered as None for as long."""
+
+    def __init__(self, ttl=5.0, maxsize=1024):
         self.ttl = ttl
-        self._items = {}
+        self._items = TTLCache(maxsize=maxsize, ttl=ttl)
+        self._lock = threading.Lock()  # cleared from the service's RPC while the writer reads it
 
     def get(self, session, poll_id):
-        hit = self._items.get(poll_id)
-        if hit is not None and time.monotonic() - hit[0] < self.ttl:
-            return hit[1]
+        with self._lock:
+            hit = self._items.get(poll_id, _UNKNOWN)
+        if hit is not _UNKNOWN:
+            return hit
         try:
             rules = load_rules(session, poll_id)
         except NotFound:
@@ -85,11 +92,13 @@ class RulesCache:
             rules["_opens"] = datetime.fromisoformat(rules["opens_at"])
             rules["_closes"] = datetime.fromisoformat(rules["closes_at"])
             rules["_eligible"] = None if rules["eligible_tenants"] is None else set(rules["eligible_tenants"])
-        self._items[poll_id] = (time.monotonic(), rules)
+        with self._lock:
+            self._items[poll_id] = rules
         return rules
 
     def clear(self):
-        self._items.clear()
+        with self._lock:
+            self._items.clear()
 
 
 def _judge(rules, item):

@@ -16,7 +16,10 @@ after ``EVENT_MAX_ATTEMPTS``, parked where an operator can see and replay it (as
 
 It is a nameko ``EventHandler`` for queue naming and declaration (``platform migrate``
 declares its queue, so events published before the first start are kept), but it
-consumes with its own py-amqp connection instead of nameko's shared queue consumer.
+consumes on a connection of its own instead of nameko's shared queue consumer: the
+messaging toolkit's (kombu), read through its raw py-amqp channel (one callback and
+one multiple ack per batch). A lost connection or a failed batch starts over after the
+shared kit's backoff (``retry.keep_running``).
 """
 
 import json
@@ -24,13 +27,11 @@ import logging
 import time
 import traceback
 
-import amqp
 from eventlet.event import Event
 from kombu import Queue
 from nameko.events import EventHandler, get_event_exchange
 
-from platform_shared import broker, parking
-from platform_shared.broker import amqp_params
+from platform_shared import broker, messaging, parking, retry
 from platform_shared.dependencies import sessions_of
 from platform_shared.handlers import ATTEMPTS_HEADER, DEFAULT_MAX_ATTEMPTS
 
@@ -72,33 +73,29 @@ class BatchEventHandler(EventHandler):
     # -- the loop -------------------------------------------------------------------------------
 
     def _run(self):
-        backoff = 0.2
-        while not self.stopping:
-            try:
-                self._consume()
-                backoff = 0.2
-            except Exception as exc:
-                if self.stopping:
-                    break
-                log.warning("%s lost its connection or batch (%s); retrying in %.1fs", self.method_name, exc, backoff)
-                time.sleep(backoff)
-                backoff = min(backoff * 2, 5.0)
-            finally:
-                self._close()
+        retry.keep_running(
+            self._consume_once,
+            stopped=lambda: self.stopping,
+            backoff=retry.CONSUMER,
+            name=self.method_name,
+            logger=log,
+        )
+
+    def _consume_once(self):
+        try:
+            self._consume()
+        finally:
+            self._close()
 
     def _close(self):
         self._pending = []
-        if self._conn is not None:
-            try:
-                self._conn.collect()
-            except Exception:  # already gone
-                pass
-            self._conn = None
+        messaging.close(self._conn)
+        self._conn = None
 
     def _consume(self):
-        self._conn = amqp.Connection(connect_timeout=5, heartbeat=30, **amqp_params(self.container.config["AMQP_URI"]))
-        self._conn.connect()
-        channel = self._conn.channel()
+        self._conn = messaging.connect(self.container.config["AMQP_URI"], heartbeat=30)
+        channel = self._conn.default_channel
+        raw = channel.connection  # py-amqp's own: a lost connection raises here, never reopens quietly
         exchange = self.queue.exchange
         channel.exchange_declare(exchange.name, exchange.type, durable=True, auto_delete=False)
         channel.queue_declare(self.queue.name, durable=True, auto_delete=False)
@@ -113,10 +110,10 @@ class BatchEventHandler(EventHandler):
                     if self._pending:
                         break
                     deadline = time.monotonic() + 1.0  # idle: wait longer, keep the heartbeat
-                    self._conn.heartbeat_tick()
+                    raw.heartbeat_tick()
                     continue
                 try:
-                    self._conn.drain_events(timeout=remaining)
+                    raw.drain_events(timeout=remaining)
                 except TimeoutError:
                     pass
             if self._pending and not self.stopping:
