@@ -50,7 +50,7 @@ class PublicReading:
                 query=search.parse_query(args["q"]) if args.get("q") else None,
             )
             sections = SectionStore(session).by_ids({a.section_id for a in items})
-            return views.page(items, sections, tenants.get, total, args)
+            return views.page(items, sections, _tenants_of(tenants, items), total, args)
 
     def article(self, slug, args):
         """One published item by slug: the portal's, or a sub-site's (``site``: the tenant's slug)."""
@@ -82,5 +82,13 @@ class PublicReading:
             items, total = store.page(page=args["page"], per_page=args["per_page"], tenant_id=tenant.id)
             sections = SectionStore(session)
             menu = [s for s in sections.component(tenant.id) if s.status == "active"]
-            listed = views.page_data(items, sections.by_ids({a.section_id for a in items}), tenants.get, total, args)
+            listed = views.page_data(
+                items, sections.by_ids({a.section_id for a in items}), _tenants_of(tenants, items), total, args
+            )
             return views.site(tenant, asked, menu, store.count_in_central_sections(tenant.id), listed)
+
+
+def _tenants_of(tenants, items):
+    """``{tenant id: row}`` of the items' tenants, each looked up once (the dict keeps the rows in
+    the session's identity map, which holds them only weakly)."""
+    return {tenant_id: tenants.get(tenant_id) for tenant_id in {a.tenant_id for a in items}}

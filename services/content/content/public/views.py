@@ -35,7 +35,7 @@ def _item(article, section, tenant):
 def page_data(items, sections, tenants, total, args):
     """The page as plain values, to dump alone (``page``) or inside a sub-site (``site``)."""
     return {
-        "items": [_item(a, sections[a.section_id], tenants(a.tenant_id)) for a in items],
+        "items": [_item(a, sections[a.section_id], tenants.get(a.tenant_id)) for a in items],
         "total": total,
         "page": args["page"],
         "per_page": args["per_page"],
@@ -43,7 +43,7 @@ def page_data(items, sections, tenants, total, args):
 
 
 def page(items, sections, tenants, total, args):
-    """A page of published items; ``sections`` by id, ``tenants(id)`` a tenant row or None."""
+    """A page of published items; ``sections`` and ``tenants`` (rows, a tenant may be unknown) by id."""
     return _PAGE.dump(page_data(items, sections, tenants, total, args))
 
 
