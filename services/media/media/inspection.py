@@ -80,21 +80,41 @@ def check_document(fmt, path):
             raise refuse_type()
 
 
-_BAD_NAME = re.compile(r"[\x00-\x1f\x7f/\\]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_PATH = re.compile(r"[/\\]")
+_TAG = re.compile(r"<[^<>]*>")
+_BLANKS = re.compile(r"\s+")
+MAX_FILENAME = 255
 
 
 def check_filename(name):
-    """The name a person gave the file, kept for display only; refused when it tries a path."""
+    """The name a person gave the file, kept for display only (and as the download name).
+
+    Refused when it tries a path (``..``, ``/``, ``\\``), carries control characters
+    (a NUL byte) or passes 255 characters. Markup is taken out (``<script>x</script>.jpg``
+    becomes ``x.jpg``), and so are invisible characters (a right-to-left override
+    makes ``gpj.exe`` read as ``exe.jpg``); Vietnamese letters stay, NFC.
+    ``None`` when nothing is left.
+    """
     if name is None or not str(name).strip():
         return None
     name = unicodedata.normalize("NFC", str(name)).strip()
-    if ".." in name or _BAD_NAME.search(name) or len(name) > 255:
-        raise InvalidInput.field(
-            "file",
-            "Tên tệp không hợp lệ: không được chứa «..», «/», «\\» hay ký tự điều khiển, tối đa 255 ký tự.",
-            code="INVALID_FILE_NAME",
-        )
-    return name
+    if _CONTROL.search(name) or len(name) > MAX_FILENAME:
+        raise _bad_name()
+    name = _TAG.sub("", name)  # first: "</script>" is markup, not a path
+    name = "".join(ch for ch in name if ch not in "<>" and unicodedata.category(ch)[0] != "C")
+    name = _BLANKS.sub(" ", name).strip()
+    if ".." in name or _PATH.search(name):
+        raise _bad_name()
+    return name or None
+
+
+def _bad_name():
+    return InvalidInput.field(
+        "file",
+        "Tên tệp không hợp lệ: không được chứa «..», «/», «\\» hay ký tự điều khiển, tối đa 255 ký tự.",
+        code="INVALID_FILE_NAME",
+    )
 
 
 def too_large(kind, cap):

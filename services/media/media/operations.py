@@ -16,7 +16,7 @@ from datetime import timedelta
 
 from sqlalchemy.exc import IntegrityError
 
-from media import imaging, inspection, policy
+from media import delivery, imaging, inspection, policy
 from media.models import Asset, AssetReference
 from media.storage import NotStored, object_key
 from media.store import AssetStore
@@ -220,8 +220,11 @@ class Media:
             except Exception:
                 log.warning("could not remove %s", rendition["key"], exc_info=True)
 
-    def _metadata(self, data, *, partial=False):
-        meta = load(_METADATA_PARTIAL if partial else _METADATA, {k: v for k, v in data.items() if v != ""})
+    def _metadata(self, data):
+        return self._credit(load(_METADATA, _given(data)))
+
+    def _credit(self, meta):
+        """The credited photographer must be a user; their full name is the default credit."""
         if meta.get("credit_user_id") and self.find_user is not None:
             name = self.find_user(str(meta["credit_user_id"]))
             if name is None:
@@ -239,12 +242,14 @@ class Media:
             return AssetStore(session, actor).get(asset_id)
 
     def get(self, actor, asset_id):
+        """An asset the actor may know exists (for a member: a published one); else NotFound."""
         policy.require_signed_in(actor)
         with self.sessions.read() as session:
             return AssetStore(session, actor).get(asset_id)
 
     def list(self, actor, args):
-        policy.require_signed_in(actor)
+        """The tenant's library, for its staff (Forbidden for a member)."""
+        policy.require_library_reader(actor)
         args = load(_LIST_ARGS, args or {})
         with self.sessions.read() as session:
             items, total = AssetStore(session, actor).list(**args)
@@ -253,7 +258,13 @@ class Media:
     def update(self, actor, asset_id, data):
         if not isinstance(data, dict):
             raise InvalidInput("Dữ liệu gửi lên phải là một đối tượng JSON.", code="INVALID_BODY")
-        meta = self._metadata(data, partial=True)
+        policy.require_signed_in(actor)
+        meta = load(_METADATA_PARTIAL, _given(data))
+        with self.sessions.read() as session:
+            # Who may edit is settled before a credited user is looked up: the lookup
+            # must not tell a member which user ids exist.
+            policy.require_may_edit(actor, AssetStore(session, actor).get(asset_id))
+        meta = self._credit(meta)
         now = self.clock.now()
         with self.sessions.transaction() as session:
             asset = AssetStore(session, actor).get(asset_id, for_update=True)
@@ -263,30 +274,49 @@ class Media:
             asset.updated_at = now
             return asset
 
-    def view(self, asset, **extra):
-        """An asset as ``AssetRead`` shows it: its columns, public and referenced, URLs of its renditions."""
-        return {
+    def view(self, actor, asset, **extra):
+        """An asset as ``AssetRead`` shows it to ``actor``: its columns, public and referenced, URLs
+        of its renditions. Staff see every rendition; anyone else (a member reading a published
+        asset) only the public ones, by their public URL, and not who uploaded it."""
+        staff = policy.is_staff(actor)
+        view = {
             **{name: getattr(asset, name) for name in _VIEW_COLUMNS},
             "public": asset.public,
             "referenced": bool(asset.active_references),
-            "renditions": self.urls(asset),
+            "renditions": self.urls(asset, public_only=not staff),
             **extra,
         }
+        if not staff:
+            view["uploaded_by"] = None
+        return view
 
-    def urls(self, asset):
-        """Short-lived presigned URLs of every rendition, and public URLs of the public ones."""
+    def urls(self, asset, *, public_only=False):
+        """Short-lived presigned URLs of every rendition, and public URLs of the public ones.
+
+        ``public_only``: just the public renditions, whose ``url`` is their public URL."""
         out = {}
         for name, rendition in asset.renditions.items():
-            entry = {k: rendition.get(k) for k in ("size", "content_type", "width", "height")}
-            entry["url"] = self.storage.presigned_url(asset.id, name, rendition["key"], self.settings.presign_seconds)
-            entry["public_url"] = (
+            public_url = (
                 f"/api/v1/media/{asset.id}/content?rendition={name}" if policy.publicly_readable(asset, name) else None
             )
+            if public_only and public_url is None:
+                continue
+            entry = {k: rendition.get(k) for k in ("size", "content_type", "width", "height")}
+            entry["url"] = public_url or self.storage.presigned_url(
+                asset.id,
+                name,
+                rendition["key"],
+                self.settings.presign_seconds,
+                overrides=delivery.presign_overrides(asset, name),
+            )
+            entry["public_url"] = public_url
             out[name] = entry
         return out
 
     def open_content(self, actor, asset_id, rendition, *, expires=None, signature=None):
-        """``(file, size, rendition info, cache-control)`` for someone allowed to read it; else NotFound."""
+        """``(file, size, rendition info, headers)`` for someone allowed to read it; else NotFound.
+
+        ``headers``: Cache-Control, and how the bytes may be shown (``delivery.headers``)."""
         with self.sessions.read() as session:
             asset = AssetStore(session, actor).any(asset_id)
         if asset is None or rendition not in asset.renditions:
@@ -305,7 +335,7 @@ class Media:
         except NotStored:
             log.error("asset %s rendition %s is missing from storage", asset.id, rendition)
             raise NotFound.of("asset", asset_id) from None
-        return handle, size, info, cache
+        return handle, size, info, {"Cache-Control": cache, **delivery.headers(asset, rendition)}
 
     # -- for other services ---------------------------------------------------------------
 
@@ -319,10 +349,7 @@ class Media:
             results = []
             for ident in ids:
                 asset = found.get(uuid.UUID(ident)) if _is_uuid(ident) else None
-                if asset is None or not (
-                    asset.status == "stored"
-                    and (actor.is_platform_admin or actor.tenant_id == str(asset.tenant_id) or asset.public)
-                ):
+                if asset is None or asset.status != "stored" or not policy.may_attach(actor, asset):
                     results.append({"id": ident, "usable": False, "reason": "not_found"})
                     continue
                 results.append(
@@ -464,6 +491,11 @@ def _stored_event(asset):
         "credit_name": asset.credit_name,
         "uploaded_by": text(asset.uploaded_by),
     }
+
+
+def _given(data):
+    """Metadata fields with a value: an empty form field means "not given"."""
+    return {k: v for k, v in data.items() if v != ""}
 
 
 def _is_uuid(value):

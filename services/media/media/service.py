@@ -50,29 +50,30 @@ class MediaService(ServiceOperations):
         except NotFound:
             return None
 
-    def _dump(self, media, asset, **extra):
-        return _asset.dump(media.view(asset, **extra))
+    def _dump(self, media, actor, asset, **extra):
+        return _asset.dump(media.view(actor, asset, **extra))
 
     # -- RPC ------------------------------------------------------------------------
 
     @rpc(expected_exceptions=transport.EXPECTED)
     def get_asset(self, actor, asset_id):
-        """One asset of the actor's tenant, with presigned URLs. Raises NotFound."""
-        media = self._media()
-        return self._dump(media, media.get(Actor.load(actor), asset_id))
+        """One asset of the actor's tenant, with presigned URLs (a member: a published one, its
+        public renditions only). Raises NotFound."""
+        media, actor = self._media(), Actor.load(actor)
+        return self._dump(media, actor, media.get(actor, asset_id))
 
     @rpc(expected_exceptions=transport.EXPECTED)
     def list_assets(self, actor, args=None):
-        """The tenant's assets, newest first (``kind``, ``referenced``, ``q``)."""
-        media = self._media()
-        items, total, args = media.list(Actor.load(actor), args)
-        return page([self._dump(media, a) for a in items], total, args)
+        """The tenant's assets, newest first (``kind``, ``referenced``, ``q``); staff only (Forbidden)."""
+        media, actor = self._media(), Actor.load(actor)
+        items, total, args = media.list(actor, args)
+        return page([self._dump(media, actor, a) for a in items], total, args)
 
     @rpc(expected_exceptions=transport.EXPECTED)
     def update_asset(self, actor, asset_id, data):
         """Caption, alt text, credit (photographer's user id and name), source, rights."""
-        media = self._media()
-        return self._dump(media, media.update(Actor.load(actor), asset_id, data))
+        media, actor = self._media(), Actor.load(actor)
+        return self._dump(media, actor, media.update(actor, asset_id, data))
 
     @rpc(expected_exceptions=transport.EXPECTED)
     def check_assets(self, actor, asset_ids):
@@ -131,7 +132,7 @@ class MediaService(ServiceOperations):
             # wsgi.input_terminated, so werkzeug's request.stream would look empty.
             body = request.environ["wsgi.input"] if request.content_length is None else request.stream
             asset, created = media.upload(actor, body, filename=filename, metadata=meta)
-            body = self._dump(media, asset, duplicate=not created)
+            body = self._dump(media, actor, asset, duplicate=not created)
             return Response(
                 json.dumps(body, ensure_ascii=False), status=201 if created else 200, mimetype="application/json"
             )
@@ -145,23 +146,20 @@ class MediaService(ServiceOperations):
         """The bytes of one rendition, for whoever may read it; ETag and 304 on If-None-Match."""
         try:
             actor = _actor(request, required=False)
-            handle, size, info, cache = self._media().open_content(
+            handle, size, info, headers = self._media().open_content(
                 actor, asset_id, rendition, expires=request.args.get("expires"), signature=request.args.get("signature")
             )
         except PlatformError as exc:
             return _error(exc)
         etag = f'"{info["sha256"]}"'
-        headers = {"ETag": etag, "Cache-Control": cache, "X-Content-Type-Options": "nosniff"}
+        headers = {**headers, "ETag": etag}
         if etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
             handle.close()
+            headers.pop("Content-Type")
             return Response(status=304, headers=headers)
         headers["Content-Length"] = str(size)
         return Response(
-            wrap_file(request.environ, handle, 256 * 1024),
-            status=200,
-            headers=headers,
-            mimetype=info["content_type"],
-            direct_passthrough=True,
+            wrap_file(request.environ, handle, 256 * 1024), status=200, headers=headers, direct_passthrough=True
         )
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 _KEY = re.compile(r"^[0-9a-f-]{36}/[0-9a-f-]{36}/(original|medium|thumb)$")
+_HEX = re.compile(r"[0-9a-f]{64}")
 
 
 def object_key(tenant_id, asset_id, rendition):
@@ -93,7 +94,8 @@ class FileStorage:
     def keys(self):
         return sorted(str(p.relative_to(self.root)) for p in self.root.glob("*/*/*") if p.is_file())
 
-    def presigned_url(self, asset_id, rendition, key, seconds):
+    def presigned_url(self, asset_id, rendition, key, seconds, overrides=None):
+        """A gateway URL; the media service's own answer carries the headers (``overrides`` is for S3)."""
         expires = int(time.time()) + int(seconds)
         query = urlencode(
             {"rendition": rendition, "expires": expires, "signature": self.signature(asset_id, rendition, expires)}
@@ -109,9 +111,9 @@ class FileStorage:
             expires = int(expires)
         except (TypeError, ValueError):
             return False
-        if expires < time.time() or not signature:
-            return False
-        return hmac.compare_digest(self.signature(asset_id, rendition, expires), str(signature))
+        if expires < time.time() or not isinstance(signature, str) or not _HEX.fullmatch(signature):
+            return False  # compare_digest refuses non-ASCII text: a typed "signature" is not a server error
+        return hmac.compare_digest(self.signature(asset_id, rendition, expires), signature)
 
 
 class S3Storage:
@@ -191,8 +193,11 @@ class S3Storage:
     def keys(self):
         return sorted(o.object_name for o in self.client.list_objects(self.bucket, recursive=True))
 
-    def presigned_url(self, asset_id, rendition, key, seconds):
-        return self.presigner.presigned_get_object(self.bucket, key, expires=timedelta(seconds=int(seconds)))
+    def presigned_url(self, asset_id, rendition, key, seconds, overrides=None):
+        """The S3 server's own presigned GET; ``overrides`` (``response-content-disposition``...) are signed in."""
+        return self.presigner.presigned_get_object(
+            self.bucket, key, expires=timedelta(seconds=int(seconds)), response_headers=overrides or None
+        )
 
     def signature_valid(self, asset_id, rendition, expires, signature):
         return False  # S3 presigned URLs are checked by the S3 server, never by us

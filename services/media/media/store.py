@@ -1,5 +1,7 @@
 """The only module of the media service that queries the database."""
 
+import re
+
 from sqlalchemy import func, or_, select
 
 from media import policy
@@ -7,16 +9,18 @@ from media.models import Asset, AssetReference
 from platform_shared.database import as_uuid, paginate
 from platform_shared.errors import NotFound
 
+_LIKE_SPECIAL = re.compile(r"[\\%_]")
+
 
 class AssetStore:
     def __init__(self, session, actor):
         self.session, self.actor = session, actor
 
     def _visible(self):
-        return select(Asset).where(policy.own_tenant_rows(self.actor, Asset), Asset.status == "stored")
+        return select(Asset).where(policy.visible_assets(self.actor), Asset.status == "stored")
 
     def get(self, asset_id, *, for_update=False):
-        """An asset of the actor's tenant, or NotFound (other tenants' too)."""
+        """An asset the actor may know exists, or NotFound (other tenants', and unpublished ones for a member)."""
         stmt = self._visible().where(Asset.id == as_uuid(asset_id, "asset"))
         if for_update:
             stmt = stmt.with_for_update()
@@ -40,12 +44,14 @@ class AssetStore:
         elif referenced is False:
             stmt = stmt.where(Asset.id.not_in(active))
         if q:
-            like = f"%{q.lower()}%"
+            # The words as typed: % and _ match themselves, not any text.
+            like = "%" + _LIKE_SPECIAL.sub(r"\\\g<0>", q.lower()) + "%"
             stmt = stmt.where(
                 or_(
-                    func.lower(func.coalesce(Asset.caption, "")).like(like),
-                    func.lower(func.coalesce(Asset.filename, "")).like(like),
-                    func.lower(func.coalesce(Asset.credit_name, "")).like(like),
+                    *(
+                        func.lower(func.coalesce(column, "")).like(like, escape="\\")
+                        for column in (Asset.caption, Asset.filename, Asset.credit_name)
+                    )
                 )
             )
         return paginate(self.session, stmt.order_by(Asset.created_at.desc(), Asset.id), page, per_page)

@@ -81,6 +81,16 @@ def pdf():
     return b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n" + "Quyết định 1197/TLĐ".encode() + b"\n%%EOF\n"
 
 
+def pdf_with_open_action():
+    """A PDF that runs JavaScript when opened (an ``OpenAction``), as the probe uploaded."""
+    return (
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R/OpenAction 3 0 R>>endobj\n"
+        b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+        b"3 0 obj<</S/JavaScript/JS(app.alert\\(document.cookie\\))>>endobj\n"
+        b"trailer<</Root 1 0 R>>\n%%EOF\n"
+    )
+
+
 def mp4(size=300_000):
     """An MP4-shaped file: an ftyp box, then filler."""
     header = struct.pack(">I", 24) + b"ftypisom" + b"\x00\x00\x02\x00" + b"isomiso2"
