@@ -220,7 +220,9 @@ def test_a_merge_event_delivered_twice_moves_and_records_once(
     for _ in range(2):
         _publish(feedback_service.config["AMQP_URI"], "accounts", "accounts.tenant_merged", merged)
     queue = "evt-accounts-accounts.tenant_merged--feedback.handle_tenant_merged"
-    wait_for(lambda: queue_settled(rabbit_manager, rabbit_config["vhost"], queue), message="both deliveries handled")
+    wait_for(
+        lambda: queue_settled(rabbit_manager, rabbit_config["vhost"], queue, acked=2), message="both deliveries handled"
+    )
     seen = api.as_(login("hanoi.responder")).get(f"/api/v1/questions/{asked['id']}").json
     assert [a["action"] for a in seen["activity"]] == ["receive", "merge"]
     with databases.sessions("feedback").read() as session:
@@ -249,7 +251,9 @@ def test_an_unpublished_event_delivered_twice_is_handled_once(
     for _ in range(2):
         _publish(feedback_service.config["AMQP_URI"], "content", "content.article_unpublished", unpublished)
     queue = "evt-content-content.article_unpublished--feedback.handle_article_unpublished"
-    wait_for(lambda: queue_settled(rabbit_manager, rabbit_config["vhost"], queue), message="both deliveries handled")
+    wait_for(
+        lambda: queue_settled(rabbit_manager, rabbit_config["vhost"], queue, acked=2), message="both deliveries handled"
+    )
     with databases.sessions("feedback").read() as session:
         rows = session.execute(select(inbox).where(inbox.c.handler == "handle_article_unpublished")).all()
     assert len(rows) == 1

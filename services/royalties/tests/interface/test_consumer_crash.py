@@ -56,15 +56,15 @@ def test_a_consumer_killed_mid_batch_leaves_rows_equal_to_distinct_events(
     config = service_config("royalties")
     (queue,) = [q for q in declare_event_queues(RoyaltiesService, config) if "handle_article_published" in q]
 
-    facts = []
+    facts, sent = [], []
 
     def publish(n):
         event = events.published(at=f"2026-10-{1 + n % 28:02d}T03:00:00+00:00")
         facts.append(event)
-        content_event(event)
+        sent.append(content_event(event))
         if n % 10 == 0:  # a redelivery (same event id) and a replay under a new id
-            content_event(event)
-            content_event({**event, "event_id": str(uuid.uuid4())})
+            sent.append(content_event(event))
+            sent.append(content_event({**event, "event_id": str(uuid.uuid4())}))
 
     env = dict(
         os.environ,
@@ -81,7 +81,7 @@ def test_a_consumer_killed_mid_batch_leaves_rows_equal_to_distinct_events(
         wait_for(
             lambda: (
                 _count(databases, "SELECT count(*) FROM royalty_item") == FIRST
-                and queue_settled(rabbit_manager, rabbit_config["vhost"], queue)
+                and queue_settled(rabbit_manager, rabbit_config["vhost"], queue, acked=len(sent))
             ),
             timeout=60,
             message="the consumer to write the first events and acknowledge them",
@@ -107,7 +107,7 @@ def test_a_consumer_killed_mid_batch_leaves_rows_equal_to_distinct_events(
         wait_for(
             lambda: (
                 _count(databases, "SELECT count(*) FROM royalty_item") == EVENTS
-                and queue_settled(rabbit_manager, rabbit_config["vhost"], queue)
+                and queue_settled(rabbit_manager, rabbit_config["vhost"], queue, acked=len(sent))
             ),
             timeout=120,
             message="the restarted consumer to finish the batch",

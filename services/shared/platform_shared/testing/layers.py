@@ -104,7 +104,7 @@ def install():
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_protocol(item, nextitem):
-    before = dict(_current)  # a test may run pytest inside itself (pytester)
+    before = dict(_current)  # a test may run a pytest session inside itself
     guarded = is_unit_test(item.path)
     if guarded and item.nodeid.split("::")[0] in NOT_YET_MOVED:
         guarded = False

@@ -61,7 +61,7 @@ def test_the_same_event_delivered_twice_has_one_effect(probe, databases, rabbit_
     publish(probe["AMQP_URI"], event())
     publish(probe["AMQP_URI"], event())
     wait_for(lambda: len(Probe.deliveries) == 2, message="both deliveries")
-    wait_for(lambda: queue_settled(rabbit_manager, rabbit_config["vhost"], QUEUE), message="both handled")
+    wait_for(lambda: queue_settled(rabbit_manager, rabbit_config["vhost"], QUEUE, acked=2), message="both handled")
     assert effects(sessions)[0] == [event()["event_id"]]
 
 
@@ -74,7 +74,9 @@ def test_a_handler_that_fails_once_is_retried_and_counts_once(probe, databases, 
     Probe.fail_with = FlakyOnce
     publish(probe["AMQP_URI"], event())
     wait_for(lambda: effects(databases.sessions("content"))[0], message="the effect after the retry")
-    wait_for(lambda: queue_settled(rabbit_manager, rabbit_config["vhost"], QUEUE), message="handled")
+    wait_for(  # the failed delivery is acked once its retry is queued: two acks
+        lambda: queue_settled(rabbit_manager, rabbit_config["vhost"], QUEUE, acked=2), message="handled"
+    )
     assert Probe.deliveries == [event()["event_id"]] * 2
     assert effects(databases.sessions("content"))[0] == [event()["event_id"]]
 
