@@ -4,10 +4,12 @@ these (authoritative) and dumps every reply through its ``…Read`` schema, so t
 documented here is the shape sent; the gateway uses them for the OpenAPI document."""
 
 import re
+from datetime import date
 
-from marshmallow import Schema, ValidationError, fields, validates, validates_schema
+from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
-from platform_shared.schemas import PageArgs, StrictSchema, Text, in_range, length, one_of, page_of
+from platform_shared.schemas import PageArgs, StrictSchema, in_range, length, one_of, page_of
+from platform_shared.schemas import Text as _Text
 
 CATEGORIES = (
     "wages_bonuses",
@@ -44,6 +46,51 @@ _PHONE = re.compile(r"^(\+84|0)[1-9][0-9]{8,9}$")
 _TRACKING = re.compile(r"^HD-\d{8}-\d{6}-[0-9A-Z]{4}$")
 
 
+# -- what the feedback API accepts ------------------------------------------------------------
+#
+# Every string it takes is stored or searched in PostgreSQL, which refuses a NUL character
+# (and text that is not valid UTF-8, such as a lone surrogate sent as "\\ud800") with an
+# error; SQLite would store them. They are refused here, naming the field, before anything
+# else sees them. Every date it takes lies in years the platform works in.
+
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
+"""The days any feedback date may name (holidays, topics' closing days, the figures' periods)."""
+
+
+class _Storable:
+    """A string field refusing what PostgreSQL cannot store (NUL, lone surrogates)."""
+
+    default_error_messages = {"unstorable": "Văn bản chứa ký tự không hợp lệ (ví dụ ký tự NUL)."}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if text is not None and _UNSTORABLE.search(text):
+            raise self.make_error("unstorable")
+        return text
+
+
+class Text(_Storable, _Text):
+    """Text a person writes: NFC, blanks trimmed, nothing PostgreSQL cannot store."""
+
+
+class Token(_Storable, fields.String):
+    """A short string taken as typed (a slug, a section, a phone number): nothing PostgreSQL cannot store."""
+
+
+class Day(fields.Date):
+    """A date between ``FIRST_DAY`` and ``LAST_DAY``: year 0 or 9999 is a 422 naming the field, never a 500."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        error = f"Ngày phải trong khoảng {FIRST_DAY.isoformat()} đến {LAST_DAY.isoformat()}."
+        self.validators.insert(0, validate.Range(min=FIRST_DAY, max=LAST_DAY, error=error))
+
+
+class Address(_Storable, fields.Email):
+    """An e-mail address: nothing PostgreSQL cannot store."""
+
+
 def phone_number(value):
     """A Vietnamese phone number, spaces, dots and dashes ignored: 0912 345 678, +84 912 345 678."""
     compact = re.sub(r"[\s.\-()]", "", value or "")
@@ -60,8 +107,8 @@ class Guest(StrictSchema):
     """Who a guest is: a name and a phone number or an e-mail; never shown publicly."""
 
     name = Text(required=True, validate=length(2, 120))
-    phone = fields.String(load_default=None, allow_none=True, validate=length(8, 20))
-    email = fields.Email(load_default=None, allow_none=True, validate=length(5, 200))
+    phone = Token(load_default=None, allow_none=True, validate=length(8, 20))
+    email = Address(load_default=None, allow_none=True, validate=length(5, 200))
 
     @validates("phone")
     def _phone(self, value, **kwargs):
@@ -81,7 +128,7 @@ class QuestionCreate(StrictSchema):
     tenant_id = fields.UUID(
         load_default=None, allow_none=True, metadata={"description": "federation asked; default: the member's own"}
     )
-    tenant = fields.String(
+    tenant = Token(
         load_default=None,
         allow_none=True,
         validate=length(1, 80),
@@ -135,7 +182,7 @@ class NoFields(StrictSchema):
 class PublicQuestionArgs(PageArgs):
     category = fields.String(validate=one_of(CATEGORIES))
     q = Text(validate=length(1, 200))
-    tenant = fields.String(validate=length(1, 80), metadata={"description": "tenant slug"})
+    tenant = Token(validate=length(1, 80), metadata={"description": "tenant slug"})
 
 
 class FeedbackSettings(StrictSchema):
@@ -143,7 +190,7 @@ class FeedbackSettings(StrictSchema):
 
 
 class HolidayWrite(StrictSchema):
-    day = fields.Date(required=True)
+    day = Day(required=True)
     name = Text(required=True, validate=length(2, 120))
     working_day = fields.Boolean(load_default=False, metadata={"description": "a weekend day worked in exchange"})
 
@@ -155,7 +202,7 @@ class HolidayListArgs(StrictSchema):
 class TopicCreate(StrictSchema):
     title = Text(required=True, validate=length(5, 300))
     description = Text(required=True, validate=length(20, 10000))
-    closes_on = fields.Date(load_default=None, allow_none=True)
+    closes_on = Day(load_default=None, allow_none=True)
 
 
 class TopicListArgs(PageArgs):
@@ -186,15 +233,15 @@ class Report(StrictSchema):
 
 
 class CommentSettings(StrictSchema):
-    section = fields.String(required=True, validate=length(1, 60))
+    section = Token(required=True, validate=length(1, 60))
     premoderated = fields.Boolean(required=True)
     guests_allowed = fields.Boolean(required=True)
 
 
 class FiguresArgs(StrictSchema):
     tenant_id = fields.UUID(required=True)
-    start = fields.Date(required=True)
-    end = fields.Date(required=True)
+    start = Day(required=True)
+    end = Day(required=True)
 
     @validates_schema
     def _order(self, data, **kwargs):
