@@ -60,7 +60,7 @@ if os.environ.get("BENCH_FEEDBACK_DATABASE_URL"):
     _use_cases = Feedback(
         SessionFactory(make_engine(os.environ["BENCH_FEEDBACK_DATABASE_URL"], pool_size=8)),
         clock=Clock(),
-        settings=Settings(question_limit_address=10**9),
+        settings=Settings(question_limit_address=10**9, question_limit_contact=10**9),
     )
 
     @bare.post("/questions")
@@ -108,6 +108,7 @@ def intake():
         FEEDBACK_DATABASE_URL=FEEDBACK_DB_URL,
         BENCH_FEEDBACK_DATABASE_URL=FEEDBACK_DB_URL,
         FEEDBACK_QUESTION_LIMIT_ADDRESS=str(10**9),
+        FEEDBACK_QUESTION_LIMIT_CONTACT=str(10**9),
         FEEDBACK_TENANT_SYNC_INTERVAL_SECONDS="86400",
     )
     say("Scenario — feedback: fresh databases; question intake through the gateway and in a bare app")

@@ -39,3 +39,10 @@ def retry_after(window_started_at, count, now, *, limit, seconds):
         return 0
     ends = window_started_at + timedelta(seconds=seconds)
     return max(1, int((ends - now).total_seconds() + 0.999))
+
+
+def wait_phrase(seconds):
+    """How long to wait, as a person reads it: «45 giây», «58 phút»."""
+    if seconds < 120:
+        return f"{seconds} giây"
+    return f"{(seconds + 59) // 60} phút"

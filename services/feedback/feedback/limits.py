@@ -1,5 +1,6 @@
 """Rate limits of the requests anyone can send (questions, tracking look-ups, opinions, comments)."""
 
+from feedback.domain import wait_phrase
 from feedback.store import Counters
 from platform_shared.errors import RateLimited
 
@@ -21,7 +22,7 @@ class RateLimits:
             wait = max([counters.hit(key, now, limit=limit, seconds=seconds) for key, limit, seconds in keys])
         if wait:
             raise RateLimited(
-                f"Bạn gửi quá nhiều lần. Vui lòng thử lại sau {wait} giây.",
+                f"Bạn gửi quá nhiều lần. Vui lòng thử lại sau {wait_phrase(wait)}.",
                 code="RATE_LIMITED",
                 details={"retry_after": wait},
             )

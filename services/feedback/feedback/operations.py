@@ -15,6 +15,7 @@ from feedback.comments.operations import CommentOperations
 from feedback.limits import RateLimits
 from feedback.models import TenantCopy
 from feedback.opinions.operations import OpinionOperations
+from feedback.questions.domain import AskingLimits
 from feedback.questions.operations import QuestionOperations
 from platform_shared.tenant_directory import TenantDirectoryOperations
 
@@ -25,11 +26,21 @@ class Settings:
     comment_limit_user: int = 5
     comment_limit_address: int = 20
     comment_window_seconds: int = 60
-    question_limit_address: int = 10
-    question_window_seconds: int = 3600
+    question_limit_contact: int = AskingLimits.contact
+    question_limit_account: int = AskingLimits.account
+    question_limit_address: int = AskingLimits.address
+    question_window_seconds: int = AskingLimits.seconds
     track_limit_address: int = 60
     track_window_seconds: int = 60
     reports_to_hide: int = comment_rules.REPORTS_TO_HIDE
+
+    def asking_limits(self):
+        return AskingLimits(
+            contact=self.question_limit_contact,
+            account=self.question_limit_account,
+            address=self.question_limit_address,
+            seconds=self.question_window_seconds,
+        )
 
     @classmethod
     def from_config(cls, config):
@@ -41,8 +52,10 @@ class Settings:
             comment_limit_user=get("FEEDBACK_COMMENT_LIMIT_USER", 5),
             comment_limit_address=get("FEEDBACK_COMMENT_LIMIT_ADDRESS", 20),
             comment_window_seconds=get("FEEDBACK_COMMENT_WINDOW_SECONDS", 60),
-            question_limit_address=get("FEEDBACK_QUESTION_LIMIT_ADDRESS", 10),
-            question_window_seconds=get("FEEDBACK_QUESTION_WINDOW_SECONDS", 3600),
+            question_limit_contact=get("FEEDBACK_QUESTION_LIMIT_CONTACT", AskingLimits.contact),
+            question_limit_account=get("FEEDBACK_QUESTION_LIMIT_ACCOUNT", AskingLimits.account),
+            question_limit_address=get("FEEDBACK_QUESTION_LIMIT_ADDRESS", AskingLimits.address),
+            question_window_seconds=get("FEEDBACK_QUESTION_WINDOW_SECONDS", AskingLimits.seconds),
             track_limit_address=get("FEEDBACK_TRACK_LIMIT_ADDRESS", 60),
             track_window_seconds=get("FEEDBACK_TRACK_WINDOW_SECONDS", 60),
             reports_to_hide=get("FEEDBACK_REPORTS_TO_HIDE", comment_rules.REPORTS_TO_HIDE),

@@ -6,6 +6,7 @@ the action is allowed from the question's status, changes the question and retur
 :class:`Step`: the line for the question's history and the facts to record in the outbox.
 """
 
+import hashlib
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -218,3 +219,48 @@ def tracking_code(day, number, suffix=None):
 
 def normalise_tracking_code(value):
     return (value or "").strip().upper()
+
+
+# -- who may ask how often -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AskingLimits:
+    """Questions allowed per window: per contact (a guest's phone or e-mail), per account (a
+    signed-in member) and per client address. The address limit is much higher than the
+    others: a factory's workers ask from behind one NAT address, and it only stops a flood
+    that changes contacts on every request."""
+
+    contact: int = 5
+    account: int = 5
+    address: int = 200
+    seconds: int = 3600
+
+
+def contacts(guest):
+    """The ways a guest can be reached, in one canonical form each: a phone number as dialled
+    at home (``+84912…`` and ``0912 …`` are one number), an e-mail in lower case without its
+    ``+tag``."""
+    if not guest:
+        return []
+    found = []
+    if guest.get("phone"):
+        digits = "".join(ch for ch in guest["phone"] if ch.isdigit() or ch == "+")
+        found.append("phone:" + ("0" + digits[3:] if digits.startswith("+84") else digits))
+    if guest.get("email"):
+        local, _, host = guest["email"].strip().lower().partition("@")
+        found.append(f"email:{local.split('+', 1)[0]}@{host}")
+    return found
+
+
+def asking_keys(limits, *, client_address, user_id=None, guest=None):
+    """The counters one question counts against, as ``(key, limit, seconds)``: its address,
+    and its account or its guest's contacts. Contacts are kept as digests: the counters
+    table holds no phone number or e-mail address."""
+    keys = [(f"question:addr:{client_address or 'unknown'}", limits.address, limits.seconds)]
+    if user_id:
+        keys.append((f"question:account:{user_id}", limits.account, limits.seconds))
+    for contact in contacts(guest):
+        digest = hashlib.sha256(contact.encode()).hexdigest()[:32]
+        keys.append((f"question:contact:{digest}", limits.contact, limits.seconds))
+    return keys

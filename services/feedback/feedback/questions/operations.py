@@ -60,12 +60,11 @@ class QuestionOperations:
         now = self.clock.now()
         title = vietnamese_text(data["title"], "title", min_words=3)
         body = vietnamese_text(data["body"], "body")
-        s = self.settings
-        self.limits.check(
-            [(f"question:addr:{client_address or 'unknown'}", s.question_limit_address, s.question_window_seconds)],
-            now,
-        )
         guest = data["guest"] if not actor.authenticated else None
+        keys = domain.asking_keys(
+            self.settings.asking_limits(), client_address=client_address, user_id=actor.user_id, guest=guest
+        )
+        self.limits.check(keys, now)
         with self.sessions.transaction() as session:
             tenant = self._route(session, actor, data["tenant_id"], data["tenant"])
             question = Question(
