@@ -86,12 +86,17 @@ class CommentOperations:
             return _comment.dump(comment)
 
     def article_comments(self, actor, article_id, args):
-        """Published comments of an article (anyone); ``status=pending|hidden`` for its moderators."""
+        """Published comments of a published article (anyone); ``status=pending|hidden`` for its
+        moderators. An article that is not published (a draft, an unpublished one, another
+        tenant's unfinished work) or does not exist has no comments to list: NotFound, as for
+        posting, so the list says nothing about articles a reader may not see."""
         args = load(api.CommentListArgs, args or {})
-        ident = uuid_or_none(article_id, "article")
+        article = self._article(article_id)
         status = args.get("status") or "published"
         with self.sessions.read() as session:
-            items, total = Comments(session, actor).of_article(ident, args["page"], args["per_page"], status=status)
+            items, total = Comments(session, actor).of_article(
+                uuid.UUID(article["id"]), args["page"], args["per_page"], status=status
+            )
             return _comments[status != "published"].dump(page(items, total, args))
 
     def moderation_queue(self, actor, args):
