@@ -117,6 +117,15 @@ def pytest_runtest_protocol(item, nextitem):
 
 
 @pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    # The last test's teardown also ends the session's fixtures (the broker's vhost, the test
+    # databases), which interface tests set up: not the unit test's doing.
+    if nextitem is None:
+        _current["item"] = None
+    yield
+
+
+@pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()

@@ -113,3 +113,30 @@ def test_a_swallowed_attempt_still_fails_the_test(pytester):
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*test_retries_quietly is a unit test but tried to connect to 127.0.0.1:9*"])
+
+
+def test_the_sessions_fixtures_may_reach_the_network_when_a_unit_test_ends_the_run(pytester):
+    """Fixtures an interface test set up for the whole session end in the last test's teardown."""
+    pytester.makeconftest(
+        """
+        import socket
+
+        import pytest
+
+        @pytest.fixture(scope="session")
+        def broker():
+            yield
+            try:
+                socket.create_connection(("127.0.0.1", 9), timeout=1)
+            except OSError:
+                pass  # nothing listens: what matters is that the guard let it try
+        """
+    )
+    pytester.makepyfile(
+        **{
+            "tests/interface/test_a.py": "def test_uses_the_broker(broker):\n    pass\n",
+            "tests/unit/test_b.py": "def test_pure():\n    assert 1 + 1 == 2\n",
+        }
+    )
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "tests/interface", "tests/unit")
+    result.assert_outcomes(passed=2)
