@@ -15,8 +15,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from marshmallow import ValidationError
+
 from platform_shared.clock import VN_TZ
 from platform_shared.errors import InvalidInput
+from platform_shared.schemas.royalties import parse_period, plain_number
 
 PAYMENT_DUE_DAYS = 60
 GENRE_LABELS = {
@@ -38,12 +41,9 @@ def round_vnd(value):
 
 
 def number_text(value):
-    """A decimal as the API shows it: ``"7.5"``, ``"10"`` (no trailing zeros, no exponent)."""
-    value = Decimal(value)
-    text = f"{value:f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text
+    """A decimal as the API shows it: ``"7.5"``, ``"10"`` (no trailing zeros, no exponent: the
+    same text as the answers' ``Number`` fields)."""
+    return plain_number(value)
 
 
 def local_date(moment):
@@ -59,7 +59,11 @@ def period_of(moment_or_day):
 
 
 def period_last_day(period):
-    year, month = (int(p) for p in period.split("-"))
+    """The last day of a month (``YYYY-MM``, years 2000–2100). Raises InvalidInput naming ``period``."""
+    try:
+        year, month = parse_period(period)
+    except ValidationError as exc:
+        raise InvalidInput.field("period", exc.messages[0]) from None
     first_next = date(year + (month == 12), 1 if month == 12 else month + 1, 1)
     return first_next - timedelta(days=1)
 
@@ -147,4 +151,4 @@ class RateBook:
         row = self.in_force("withholding", "", on)
         if row is None or row.value == 0:
             return None
-        return {"percent": str(row.value.normalize()), "threshold": int(row.threshold or 0)}
+        return {"percent": number_text(row.value), "threshold": int(row.threshold or 0)}

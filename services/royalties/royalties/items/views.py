@@ -1,7 +1,8 @@
-"""An item as the API shows it, before its dump through ``platform_shared.schemas.royalties.ItemRead``."""
+"""An item as the API shows it, before its dump through ``platform_shared.schemas.royalties.ItemRead``
+(which renders its decimals: coefficient, maximum, adjustment percents)."""
 
 from platform_shared.views import text
-from royalties.domain import GENRE_LABELS, number_text
+from royalties.domain import GENRE_LABELS
 from royalties.items.domain import STATUS_LABELS, is_overdue
 
 
@@ -27,7 +28,7 @@ def item_view(item, book, on):
         "due_on": item.due_on.isoformat(),
         "status": item.status,
         "status_label": STATUS_LABELS.get(item.status, item.status),
-        "coefficient": None if item.coefficient is None else number_text(item.coefficient),
+        "coefficient": item.coefficient,
         "max_coefficient": book.genre_max_or_none(item.genre, item.published_on),
         "adjustments": list(item.adjustments or []),
         "unit_value": item.unit_value,

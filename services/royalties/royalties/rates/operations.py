@@ -10,7 +10,6 @@ from platform_shared.schemas import load
 from platform_shared.schemas import royalties as api
 from platform_shared.views import uuid_or_none
 from royalties import policy
-from royalties.domain import number_text
 from royalties.rates.store import Rates
 
 RATE, RATES = api.RateRead(), api.RateList()
@@ -64,8 +63,8 @@ def rate_view(row):
         "kind": row.kind,
         "key": row.key,
         "effective_from": row.effective_from.isoformat(),
-        "value": number_text(row.value),
-        "min_value": None if row.min_value is None else number_text(row.min_value),
+        "value": row.value,
+        "min_value": row.min_value,
         "threshold": row.threshold,
         "note": row.note,
     }

@@ -172,7 +172,8 @@ class MonthlyStatements:
         args = load(api.ExportArgs, args or {})
         with self.sessions.read() as session:
             statement = Statements(session, actor).get(statement_id)
-            view = self._detail(session, actor, statement)
+            # the file shows what the API shows: the dump renders the decimals
+            view = STATEMENT.dump(self._detail(session, actor, statement))
             tenant = TenantDirectory(session, TenantCopy).get(statement.tenant_id)
         view["tenant_name"] = tenant.name if tenant else str(statement.tenant_id)
         content, content_type = export.render(view, args["format"])

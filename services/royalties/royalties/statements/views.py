@@ -1,7 +1,8 @@
-"""A statement as the API shows it, before its dump through ``platform_shared.schemas.royalties.StatementRead``."""
+"""A statement as the API shows it, before its dump through ``platform_shared.schemas.royalties.StatementRead``
+(which renders its decimals: coefficients, the withholding percent)."""
 
 from platform_shared.views import iso, text
-from royalties.domain import GENRE_LABELS, number_text
+from royalties.domain import GENRE_LABELS
 
 
 def statement_view(statement):
@@ -36,7 +37,7 @@ def entry_view(kind, amount, item, entry=None):
         "payee_key": item.payee_key if item else entry.payee_key,
         "payee_user_id": text(item.payee_user_id if item else entry.payee_user_id),
         "payee_name": item.payee_name if item else entry.payee_name,
-        "coefficient": number_text(item.coefficient) if item is not None and item.coefficient is not None else None,
+        "coefficient": item.coefficient if item is not None else None,
         "unit_value": item.unit_value if item else None,
         "share": item.share if item else None,
         "site_share": item.site_share if item else None,

@@ -1,29 +1,119 @@
 """Public API shapes of the royalties area (``/api/v1/royalties``).
 
-Coefficients and percents travel as decimal strings in answers (``"7.5"``) and are
+Coefficients and percents travel as decimal strings in answers, in plain notation
+(``"7.5"``, ``"10"``, never ``"1E+1"``: every one is dumped through ``Number``) and are
 accepted as JSON numbers or strings; money is always an integer number of đồng.
+
+What the royalties API accepts: every month (``Period``) and day (``Day``) lies in the
+years ``FIRST_DAY.year``–``LAST_DAY.year`` (year 0, year 9999 or month 13 is a 422 naming
+the field, never an overflow further on); decimals are finite, with at most two places
+and within their range; strings hold nothing PostgreSQL refuses to store (NUL, lone
+surrogates) nor other control characters.
 """
+
+import re
+from datetime import date
+from decimal import Decimal
 
 from marshmallow import Schema, ValidationError, fields, validates_schema
 
-from platform_shared.schemas import PageArgs, StrictSchema, Text, in_range, length, one_of, page_of
+from platform_shared.schemas import PageArgs, StrictSchema, in_range, length, one_of, page_of
+from platform_shared.schemas import Text as _Text
 
 ITEM_STATUSES = ("pending_score", "scored", "approved", "paid", "voided")
 STATEMENT_STATUSES = ("draft", "approved", "paid", "cancelled")
 ADJUSTMENT_KINDS = ("translation", "children_or_minorities", "difficult_conditions")
 RATE_KINDS = ("unit_value", "genre_max", "coefficient_cap", "subsite_share", "adjustment", "withholding")
 EXPORT_FORMATS = ("csv", "xlsx")
-PERIOD = r"^\d{4}-(0[1-9]|1[0-2])$"
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
+"""The days royalties' dates and months may name (rates, publications, statements, payments)."""
+PERIOD_MESSAGE = "Kỳ phải có dạng YYYY-MM, ví dụ 2026-11."
+DAY_MESSAGE = "Ngày không hợp lệ (định dạng YYYY-MM-DD)."
+_PERIOD = re.compile(r"([0-9]{4})-([0-9]{2})")
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+UNSTORABLE_MESSAGE = "Không được chứa ký tự điều khiển hoặc ký tự không hợp lệ (ví dụ ký tự NUL)."
+
+
+def parse_period(text):
+    """``(year, month)`` of a ``YYYY-MM`` month in ``FIRST_DAY.year``–``LAST_DAY.year``, or ValidationError."""
+    match = _PERIOD.fullmatch(text) if isinstance(text, str) else None
+    if match is None:
+        raise ValidationError(PERIOD_MESSAGE)
+    year, month = int(match.group(1)), int(match.group(2))
+    if not 1 <= month <= 12:
+        raise ValidationError("Tháng phải từ 01 đến 12.")
+    if not FIRST_DAY.year <= year <= LAST_DAY.year:
+        raise ValidationError(f"Kỳ phải thuộc các năm {FIRST_DAY.year}–{LAST_DAY.year}.")
+    return year, month
+
+
+class Period(fields.String):
+    """A month, ``YYYY-MM``, of a year between ``FIRST_DAY``'s and ``LAST_DAY``'s."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        year, month = parse_period(super()._deserialize(value, attr, data, **kwargs))
+        return f"{year:04d}-{month:02d}"
+
+
+class Day(fields.Date):
+    """An ISO date, ``YYYY-MM-DD`` exactly, between ``FIRST_DAY`` and ``LAST_DAY``."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not (isinstance(value, str) and _DAY.fullmatch(value)):
+            raise ValidationError(DAY_MESSAGE)
+        day = super()._deserialize(value, attr, data, **kwargs)
+        if not FIRST_DAY <= day <= LAST_DAY:
+            raise ValidationError(f"Ngày phải trong khoảng {FIRST_DAY:%d/%m/%Y} đến {LAST_DAY:%d/%m/%Y}.")
+        return day
+
+
+def _storable(text):
+    if _UNSTORABLE.search(text):
+        raise ValidationError(UNSTORABLE_MESSAGE)
+    return text
+
+
+class Text(_Text):
+    """Text a person writes (NFC, blanks trimmed) with nothing the database does not store."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return _storable(super()._deserialize(value, attr, data, **kwargs))
+
+
+class Plain(fields.String):
+    """A string taken as sent (a rate's key) with nothing the database does not store."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return _storable(super()._deserialize(value, attr, data, **kwargs))
+
+
+def plain_number(value):
+    """A decimal in plain notation: no exponent, no trailing zeros, no negative zero
+    (``Decimal("1E+1")`` → ``"10"``, ``"10.50"`` → ``"10.5"``, ``"0.00"`` → ``"0"``)."""
+    number = value if isinstance(value, Decimal) else Decimal(str(value))
+    if number.is_zero():
+        return "0"
+    return format(number.normalize(), "f")
+
+
+class Number(fields.String):
+    """A decimal in an answer, as a string in plain notation (``"7.5"``, ``"10"``)."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        return plain_number(value)
 
 
 def _period(required=True):
-    from marshmallow import validate
+    return Period(required=required, metadata={"description": "month, YYYY-MM (Asia/Ho_Chi_Minh), years 2000–2100"})
 
-    return fields.String(
-        required=required,
-        validate=validate.Regexp(PERIOD, error="Kỳ phải có dạng YYYY-MM, ví dụ 2026-11."),
-        metadata={"description": "month, YYYY-MM (Asia/Ho_Chi_Minh)"},
-    )
+
+def _day(**kwargs):
+    kwargs.setdefault("metadata", {})
+    kwargs["metadata"] = {"description": "YYYY-MM-DD, years 2000–2100", **kwargs["metadata"]}
+    return Day(**kwargs)
 
 
 def _two_places(value):
@@ -62,24 +152,24 @@ class ItemListArgs(PageArgs):
 
 
 class OverdueArgs(PageArgs):
-    on = fields.Date(metadata={"description": "the day to judge by (default: today in Asia/Ho_Chi_Minh)"})
+    on = _day(metadata={"description": "the day to judge by (default: today in Asia/Ho_Chi_Minh)"})
 
 
 class RateListArgs(StrictSchema):
     kind = fields.String(validate=one_of(RATE_KINDS))
-    on = fields.Date(metadata={"description": "only the rows in force on this day"})
+    on = _day(metadata={"description": "only the rows in force on this day"})
 
 
 class RateCreate(StrictSchema):
     """A new row of a rate table. It applies to publications from ``effective_from``; approved statements never change."""
 
     kind = fields.String(required=True, validate=one_of(RATE_KINDS))
-    key = fields.String(
+    key = Plain(
         load_default="",
         validate=length(max=80),
         metadata={"description": "genre (genre_max), section or * (subsite_share), adjustment kind (adjustment)"},
     )
-    effective_from = fields.Date(required=True)
+    effective_from = _day(required=True)
     value = _decimal(
         required=True,
         validate=in_range(0, 100_000_000),
@@ -107,6 +197,8 @@ class RateCreate(StrictSchema):
             raise ValidationError("Hệ số tối đa phải lớn hơn 0.", "value")
         if kind in ("subsite_share", "withholding") and not 0 <= value <= 100:
             raise ValidationError("Tỷ lệ phải trong khoảng 0–100.", "value")
+        if kind == "adjustment" and value > 1000:
+            raise ValidationError("Tỷ lệ điều chỉnh tối đa 1000%.", "value")
         if kind == "withholding" and data.get("threshold") is None:
             raise ValidationError("Cần nêu ngưỡng khấu trừ (đồng).", "threshold")
         if kind == "adjustment":
@@ -132,7 +224,7 @@ class StatementArgs(StrictSchema):
 
 
 class Payment(StrictSchema):
-    paid_on = fields.Date(required=True)
+    paid_on = _day(required=True)
     reference = Text(required=True, validate=length(1, 120), metadata={"description": "transfer or voucher number"})
 
 
@@ -151,6 +243,11 @@ class StatementApproval(StrictSchema):
 
 # -- answers ---------------------------------------------------------------------------------
 # Every RPC of the royalties service dumps its reply through one of these.
+
+
+class AdjustmentRead(Schema):
+    kind = fields.String()
+    percent = Number()
 
 
 class ItemRead(Schema):
@@ -173,9 +270,9 @@ class ItemRead(Schema):
     due_on = fields.String()
     status = fields.String()
     status_label = fields.String()
-    coefficient = fields.String(allow_none=True)
-    max_coefficient = fields.String(allow_none=True)
-    adjustments = fields.List(fields.Dict(), metadata={"description": "[{kind, percent}]"})
+    coefficient = Number(allow_none=True, metadata={"description": "e.g. 7.5"})
+    max_coefficient = Number(allow_none=True, metadata={"description": "the genre's maximum on the publication day"})
+    adjustments = fields.List(fields.Nested(AdjustmentRead))
     unit_value = fields.Integer(allow_none=True)
     site_share = fields.Integer(allow_none=True)
     amount = fields.Integer(allow_none=True, metadata={"description": "VND, rounded half up once"})
@@ -196,8 +293,8 @@ class RateRead(Schema):
     kind = fields.String()
     key = fields.String()
     effective_from = fields.String()
-    value = fields.String()
-    min_value = fields.String(allow_none=True)
+    value = Number(metadata={"description": "VND (unit_value), coefficient, or percent"})
+    min_value = Number(allow_none=True)
     threshold = fields.Integer(allow_none=True)
     note = fields.String(allow_none=True)
 
@@ -229,11 +326,16 @@ class StatementEntryRead(Schema):
     payee_key = fields.String()
     payee_user_id = fields.String(allow_none=True)
     payee_name = fields.String()
-    coefficient = fields.String(allow_none=True)
+    coefficient = Number(allow_none=True)
     unit_value = fields.Integer(allow_none=True)
     share = fields.Integer(allow_none=True)
     site_share = fields.Integer(allow_none=True)
     amount = fields.Integer(metadata={"description": "VND; negative for a reversal"})
+
+
+class WithholdingRead(Schema):
+    percent = Number(metadata={"description": "percent of a payee's gross, e.g. 10"})
+    threshold = fields.Integer(metadata={"description": "VND: a payee's gross from which it applies"})
 
 
 class StatementRead(Schema):
@@ -246,7 +348,9 @@ class StatementRead(Schema):
     gross = fields.Integer()
     withheld = fields.Integer()
     net = fields.Integer()
-    withholding = fields.Dict(allow_none=True, metadata={"description": "{percent, threshold} or null"})
+    withholding = fields.Nested(
+        WithholdingRead, allow_none=True, metadata={"description": "the withholding in force, or null (none)"}
+    )
     lines = fields.List(fields.Nested(StatementLineRead))
     entries = fields.List(fields.Nested(StatementEntryRead))
     created_at = fields.String()
