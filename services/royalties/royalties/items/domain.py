@@ -66,6 +66,18 @@ def payees(event):
     return list(found.values())
 
 
+def payees_due(payees, items, revision):
+    """The payees a counted revision pays, given the article's items (of every revision).
+
+    Every author share of the revision earns (a first publication; a correction marked as
+    new work). A photo earns once per article: a photo that already has an item of another
+    revision of the article earns nothing again, whatever that item's state; a replaced photo
+    is a new asset and earns. Payees already holding an item of this very revision are still
+    due (the caller skips them: a replay opens nothing)."""
+    photos_itemised = {i.payee_key for i in items if i.kind == "photo" and i.revision != revision}
+    return [p for p in payees if not (p.kind == "photo" and p.key in photos_itemised)]
+
+
 # -- scoring -----------------------------------------------------------------------------------
 
 

@@ -85,8 +85,9 @@ class Publications:
         """Open one item per payee of the revision that counts; reopen items voided by an earlier withdrawal.
 
         Counting revisions: the first publication, and a correction the desk marked as a
-        new work. A re-publication pays nothing new. A publication older than a withdrawal
-        already applied (events out of order) opens its items voided.
+        new work; a photo earns once per article (``rules.payees_due``). A re-publication pays
+        nothing new. A publication older than a withdrawal already applied (events out of
+        order) opens its items voided.
         """
         now = self.clock.now()
         occurred = parse_time(event["occurred_at"])
@@ -100,12 +101,12 @@ class Publications:
                 now,
             )
         items = Items(session, SYSTEM).of_article(article.id)
-        payees = rules.payees(event)
         created = reopened = 0
         counts = new_work or event.get("first_publication", True) or not items
+        due = rules.payees_due(rules.payees(event), items, event["revision"]) if counts else []
         if counts:
             have = {(i.revision, i.payee_key) for i in items}
-            for payee in payees:
+            for payee in due:
                 if (event["revision"], payee.key) in have:
                     continue
                 session.add(Item(**_item_row(event, article, payee, published_at, stale, now)))
@@ -122,7 +123,7 @@ class Publications:
             period=domain.period_of(published_at),
             occurred_at=occurred,
             received_at=now,
-            expected_items=len(payees) if counts else 0,
+            expected_items=len(due),
             created_items=created + reopened,
             outcome=outcome,
         )

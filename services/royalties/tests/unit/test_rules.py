@@ -1,5 +1,6 @@
 """The royalty rules on their own: rounding, amounts, ranges in force, payees, statement lines."""
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -129,3 +130,57 @@ def test_periods_are_months_in_vietnam_time():
     assert domain.period_of(datetime(2026, 10, 31, 16, 59, tzinfo=UTC)) == "2026-10"
     assert domain.period_last_day("2026-02") == date(2026, 2, 28)
     assert domain.due_on(date(2026, 10, 5)) == date(2026, 12, 4)
+
+
+@dataclass
+class _Item:
+    revision: int
+    kind: str
+    payee_key: str
+
+
+def test_a_photo_earns_once_per_article_and_a_replaced_photo_earns():
+    event = {
+        "genre": "news",
+        "authors": [{"user_id": "u1", "pen_name": "Hà Anh", "share": 100}],
+        "photo_credits": [{"asset_id": "a1", "name": "Lê Ảnh"}, {"asset_id": "a2", "name": "Lê Ảnh"}],
+    }
+    first = [_Item(1, "author", "user:u1"), _Item(1, "photo", "photo:a1"), _Item(1, "photo", "photo:a2")]
+    # a new work with the same photos: its authors earn again, the photos do not
+    assert [p.key for p in items.payees_due(items.payees(event), first, 2)] == ["user:u1"]
+    # one photo replaced (a new asset): that one earns
+    replaced = {**event, "photo_credits": [{"asset_id": "a1", "name": "Lê Ảnh"}, {"asset_id": "a3", "name": "Lê"}]}
+    assert [p.key for p in items.payees_due(items.payees(replaced), first, 2)] == ["user:u1", "photo:a3"]
+    # the revision's own items are still due (a replay skips them, and expects them)
+    again = [*first, _Item(2, "author", "user:u1"), _Item(2, "photo", "photo:a3")]
+    assert [p.key for p in items.payees_due(items.payees(replaced), again, 2)] == ["user:u1", "photo:a3"]
+    # a photo back after it was replaced earned already
+    back = [*again, _Item(3, "author", "user:u1")]
+    assert [p.key for p in items.payees_due(items.payees(event), back, 3)] == ["user:u1"]
+    # the first publication pays everyone
+    assert len(items.payees_due(items.payees(event), [], 1)) == 3
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [("10", "10"), ("10.00", "10"), ("1E+1", "10"), ("10.5", "10.5"), ("10.50", "10.5"), ("100", "100")]
+    + [("1E+2", "100"), ("0", "0"), ("0.00", "0"), ("0E-2", "0"), ("-0", "0"), ("7.25", "7.25")],
+)
+def test_decimals_are_shown_in_plain_notation(stored, shown):
+    assert domain.number_text(Decimal(stored)) == shown
+
+
+@pytest.mark.parametrize(("stored", "shown"), [("10.00", "10"), ("10.50", "10.5"), ("100.00", "100"), ("0.50", "0.5")])
+def test_the_withholding_in_force_is_a_plain_percent(stored, shown):
+    """As the database gives it back (``Numeric(14, 2)``): ``Decimal("10.00")`` is ``"10"``, never ``"1E+1"``."""
+    book = domain.RateBook([domain.RateRow("withholding", "", date(2014, 6, 1), Decimal(stored), None, 2_000_000)])
+    assert book.withholding(date(2026, 10, 31)) == {"percent": shown, "threshold": 2_000_000}
+
+
+def test_a_period_out_of_range_is_invalid_input_naming_the_period():
+    assert domain.period_days("2000-01") == (date(2000, 1, 1), date(2000, 1, 31))
+    assert domain.period_last_day("2100-12") == date(2100, 12, 31)
+    for period in ("0000-01", "9999-12", "2026-13", "2026-00", "1999-12", "2101-01", "26-11", "2026-11\n"):
+        with pytest.raises(InvalidInput) as caught:
+            domain.period_last_day(period)
+        assert "period" in caught.value.details["errors"], period
