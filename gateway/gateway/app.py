@@ -4,11 +4,12 @@ import logging
 import re
 import uuid
 
-from flask import Flask, g, request
+from flask import Flask, Request, g, request
+from flask.json.provider import DefaultJSONProvider
 from flask_smorest import Api
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from gateway import errors
+from gateway import errors, json_body
 from gateway.auth import make_verifier
 from gateway.intake import ReceiptSigner
 from gateway.public_cache import PublicCache
@@ -30,11 +31,27 @@ class PlatformApi(Api):
         return errors.http_error(error)
 
 
+class BoundedJSONProvider(DefaultJSONProvider):
+    """Flask's JSON with bounded parsing: ``request.get_json()`` never recurses without limit."""
+
+    def loads(self, s, **kwargs):
+        return json_body.loads(s, **kwargs)
+
+
+class PlatformRequest(Request):
+    def on_json_loading_failed(self, e):
+        if isinstance(e, json_body.BodyRefused):
+            raise e  # answered 400 with its code by errors.body_refused
+        return super().on_json_loading_failed(e)
+
+
 def create_app(settings=None, *, rpc=None):
     """The gateway app. Raises ``ConfigurationError`` at once when a required setting is missing."""
     settings = settings or Settings()
     ReceiptSigner(settings.polls_receipt_secret)  # no key, no gateway: receipts must verify in every process
     app = Flask(__name__, static_folder="web/static", template_folder="web/templates")
+    app.request_class = PlatformRequest
+    app.json = BoundedJSONProvider(app)
     app.config.update(
         API_TITLE="Cổng thông tin Công đoàn — API",
         API_VERSION="v1",
@@ -82,6 +99,13 @@ def create_app(settings=None, *, rpc=None):
         incoming = request.headers.get("X-Request-ID", "")
         g.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
         logs.request_id_var.set(g.request_id)
+
+    @app.before_request
+    def _json_body():
+        """Every JSON body is parsed here, bounded, before any view or authentication runs; the
+        parsed document is cached on the request for the views and the arguments parser."""
+        if request.is_json and request.get_data(cache=True).strip():
+            request.get_json()
 
     @app.after_request
     def _stamp(response):

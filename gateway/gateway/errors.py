@@ -7,9 +7,10 @@ and no stack trace (the trace goes to the log).
 
 import logging
 
-from flask import g, jsonify
+from flask import g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
+from gateway.json_body import BodyRefused
 from gateway.rpc import RemoteFailure
 from platform_shared.errors import PlatformError, RateLimited
 
@@ -81,6 +82,12 @@ def http_error(exc):
     return error_response(exc.code, code, message, errors, headers)
 
 
+def body_refused(exc):
+    """A body the bounded JSON parser refused: one log line, no trace (anyone can send one)."""
+    log.warning("refused JSON body: %s (%s %s)", exc.code, request.method, request.path)
+    return error_response(400, exc.code, exc.message)
+
+
 def unexpected_error(exc):
     log.exception("unexpected error")
     return error_response(
@@ -91,5 +98,6 @@ def unexpected_error(exc):
 def register(app):
     app.register_error_handler(PlatformError, platform_error)
     app.register_error_handler(HTTPException, http_error)
+    app.register_error_handler(BodyRefused, body_refused)
     app.register_error_handler(RemoteFailure, unexpected_error)
     app.register_error_handler(Exception, unexpected_error)

@@ -4,6 +4,8 @@ import functools
 
 import flask_smorest
 from flask import Response, current_app, g, request
+from webargs import core
+from webargs.flaskparser import FlaskParser, is_json_request
 
 from gateway.rpc import RawJson
 from platform_shared.schemas import ErrorSchema
@@ -38,11 +40,22 @@ def forward(service, method, *args, status=200, timeout=None):
     return body, status
 
 
+class BoundedParser(FlaskParser):
+    """webargs reads the body Flask already parsed (bounded, see ``gateway.json_body``)."""
+
+    def _raw_load_json(self, req):
+        if not is_json_request(req) or not req.get_data(cache=True).strip():
+            return core.missing
+        return req.get_json()
+
+
 class Blueprint(flask_smorest.Blueprint):
     """flask-smorest's blueprint; a JSON body declared with ``arguments`` reaches the view as
     the document the gateway validated — loaded by its schema (unknown fields refused, text
     normalised, defaults filled) and dumped back to JSON — ready to be passed on over RPC.
     The service loads it again with the same schema, for real."""
+
+    ARGUMENTS_PARSER = BoundedParser()
 
     def arguments(self, schema, *, location="json", **kwargs):
         parse = super().arguments(schema, location=location, **kwargs)
