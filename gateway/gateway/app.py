@@ -45,6 +45,17 @@ class PlatformRequest(Request):
         return super().on_json_loading_failed(e)
 
 
+# Pages: scripts, styles and fonts from this origin only, no inline script, never framed.
+# Images and video may come from the object store's presigned URLs (another origin).
+PAGE_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob: https: http:; "
+    "media-src 'self' blob: https: http:; connect-src 'self'; font-src 'self'; object-src 'none'; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+# Everything else (JSON, files): nothing in it may run or load anything.
+DATA_POLICY = "default-src 'none'; frame-ancestors 'none'; sandbox"
+
+
 def create_app(settings=None, *, rpc=None):
     """The gateway app. Raises ``ConfigurationError`` at once when a required setting is missing."""
     settings = settings or Settings()
@@ -111,6 +122,12 @@ def create_app(settings=None, *, rpc=None):
     def _stamp(response):
         response.headers["X-Request-ID"] = g.get("request_id", "")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        html = response.mimetype == "text/html"
+        response.headers.setdefault("Content-Security-Policy", PAGE_POLICY if html else DATA_POLICY)
+        if request.is_secure:  # TLS here or, with TRUSTED_PROXIES, at the proxy in front
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         if request.path.startswith("/api/"):
             response.headers.setdefault("Cache-Control", "no-store")
         return response

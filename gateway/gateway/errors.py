@@ -77,9 +77,21 @@ def http_error(exc):
             fields = ", ".join(sorted(errors))
             message = f"Dữ liệu gửi lên không hợp lệ ở: {fields}."
     if exc.code == 413:
-        message = f"Dữ liệu gửi lên quá lớn (tối đa {data.get('limit', '')} byte).".replace(" ( byte)", "")
+        limit = data.get("limit") or request.max_content_length
+        message = "Dữ liệu gửi lên quá lớn" + (f" (tối đa {readable_size(limit)})." if limit else ".")
     headers = dict(data.get("headers") or {})
     return error_response(exc.code, code, message, errors, headers)
+
+
+def readable_size(size):
+    """A byte count as a person reads it: «25 MB», «512 KB», «900 byte»."""
+    for unit, scale in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
+        if size >= scale:
+            value = size / scale
+            return (
+                f"{value:.0f} {unit}" if value >= 10 or value == int(value) else f"{value:.1f} {unit}".replace(".", ",")
+            )
+    return f"{size} byte"
 
 
 def body_refused(exc):
