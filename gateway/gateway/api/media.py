@@ -78,16 +78,25 @@ def content(args, asset_id):
         if_none_match=request.headers.get("If-None-Match"),
         request_id=g.get("request_id"),
     )
-    headers = {
-        k: v
-        for k, v in relayed.headers.items()
-        if k.lower() in ("content-type", "content-length", "etag", "cache-control")
-    }
+    headers = {k: v for k, v in relayed.headers.items() if k.lower() in RELAYED_HEADERS}
     if relayed.status == 200:
         return Response(stream_with_context(relayed.body), status=200, headers=headers, direct_passthrough=True)
     if relayed.status == 304:
         return Response(status=304, headers=headers)
     return _relay_error(relayed)
+
+
+# What the media service says about the bytes, passed on as it said it: a document is a
+# sandboxed attachment (Content-Disposition, nosniff, CSP sandbox), a photo is inline.
+RELAYED_HEADERS = (
+    "content-type",
+    "content-length",
+    "etag",
+    "cache-control",
+    "content-disposition",
+    "x-content-type-options",
+    "content-security-policy",
+)
 
 
 def _relay_error(relayed):
