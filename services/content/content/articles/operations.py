@@ -181,13 +181,30 @@ class ArticleOperations:
         self.assets.tell(references)
         return view
 
-    def _editable(self, session, *, actor, article_id, for_update=False):
+    def _article(self, session, actor, article_id, action, *, for_update=False, before=None):
+        """The article and the actor's ``policy.Relation`` to it, when ``actor`` may take ``action``
+        on it: NotFound when they may not read it, Forbidden when they may only read it
+        (``policy.ARTICLES``). ``before``: a check of the article's state that comes before the
+        policy's (a review lock)."""
         article = self._store(session, actor).get(article_id, for_update=for_update)
-        domain.check_editable(article, actor.user_id, self.clock.now())
-        if article.status == "in_review":
-            policy.require_desk_editor(actor, self._desk(session, SectionStore(session).get(article.section_id)))
-        else:
-            policy.require_author_side(actor, article)
+        if before is not None:
+            before(article)
+        desk = self._desk(session, SectionStore(session).get(article.section_id))
+        return article, policy.require(actor, action, article, desk)
+
+    def _editable(self, session, *, actor, article_id, for_update=False):
+        """An article ``actor`` may edit now. Another editor's review lock (409) is told to anyone
+        who may read the article; then who may edit it (403); then whether its status allows (409)."""
+        now = self.clock.now()
+        article, _ = self._article(
+            session,
+            actor,
+            article_id,
+            "update",
+            for_update=for_update,
+            before=lambda a: domain.check_lock(a, actor.user_id, now),
+        )
+        domain.check_editable(article, actor.user_id, now)
         return article
 
     def _prepare(self, actor, data, guard):
@@ -231,14 +248,12 @@ class ArticleOperations:
 
     def transition(self, actor, article_id, action, data=None):
         """submit, open, return, reject, approve, schedule, publish, unpublish — each checked in one place."""
+        if action not in domain.TRANSITIONS:
+            raise InvalidInput.field("action", f"Không có thao tác «{action}».", code="UNKNOWN_ACTION")
         payload = load(ACTION_INPUT.get(action, api.Empty), data if data is not None else {})
         now = self.clock.now()
         with self.sessions.transaction() as session:
-            article = self._store(session, actor).get(article_id, for_update=True)
-            if action == "submit":
-                policy.require_author_side(actor, article)
-            else:
-                policy.require_desk_editor(actor, self._desk(session, SectionStore(session).get(article.section_id)))
+            article, _ = self._article(session, actor, article_id, action, for_update=True)
             step = domain.apply(
                 article,
                 action,
@@ -270,8 +285,7 @@ class ArticleOperations:
         return view
 
     def _correctable(self, session, *, actor, article_id, for_update=False):
-        article = self._store(session, actor).get(article_id, for_update=for_update)
-        policy.require_desk_editor(actor, self._desk(session, SectionStore(session).get(article.section_id)))
+        article, _ = self._article(session, actor, article_id, "correct", for_update=for_update)
         domain.check_correctable(article)
         return article
 
@@ -290,12 +304,13 @@ class ArticleOperations:
     # -- reading (signed in) --------------------------------------------------------------
 
     def get(self, actor, article_id):
-        """One article the actor may see, with its workflow history."""
+        """One article the actor may see, with its workflow history when they may read its revisions."""
         policy.require_signed_in(actor)
         with self.sessions.read() as session:
-            store = self._store(session, actor)
-            article = store.get(article_id)
-            return self._view(session, article, activity=store.activity(article.id))
+            article, relation = self._article(session, actor, article_id, "get")
+            if not policy.may(actor, "revisions", relation):
+                return self._view(session, article)  # the editorial history is for those who work on it
+            return self._view(session, article, activity=self._store(session, actor).activity(article.id))
 
     def list(self, actor, args):
         """The articles the actor may see, most recently changed first."""
@@ -315,19 +330,19 @@ class ArticleOperations:
             return views.page(items, sections, total, args)
 
     def revisions(self, actor, article_id):
+        """The numbered revisions of an article (``policy.ARTICLES``: not for readers of published work only)."""
         policy.require_signed_in(actor)
         with self.sessions.read() as session:
-            store = self._store(session, actor)
-            article = store.get(article_id)
-            return views.revisions(article, store.revisions(article.id))
+            article, _ = self._article(session, actor, article_id, "revisions")
+            return views.revisions(article, self._store(session, actor).revisions(article.id))
 
     def diff(self, actor, article_id, args):
         """What changed in title, summary and body between two revisions."""
         policy.require_signed_in(actor)
         args = load(api.RevisionDiffArgs, args or {})
         with self.sessions.read() as session:
+            article, _ = self._article(session, actor, article_id, "diff")
             store = self._store(session, actor)
-            article = store.get(article_id)
             old, new = store.revision(article.id, args["from_"]), store.revision(article.id, args["to"])
             for name, rev in (("from", old), ("to", new)):
                 if rev is None:

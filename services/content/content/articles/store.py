@@ -1,7 +1,5 @@
 """Queries of the articles, their revisions and their history; scoped by the actor."""
 
-import uuid
-
 from sqlalchemy import func, select, update
 
 from content import policy
@@ -11,8 +9,8 @@ from platform_shared.errors import NotFound
 
 
 class ArticleStore:
-    """What the actor may see: their tenant's items and, for a desk's editors, what was
-    submitted to the desk's sections (``desk_section_ids``)."""
+    """What the actor may see (``policy.visible_articles``: their ``list`` cell of the policy's
+    table); a desk's editors see what was submitted to the desk's sections (``desk_section_ids``)."""
 
     def __init__(self, session, actor, desk_section_ids=()):
         self.session, self.actor = session, actor
@@ -22,7 +20,8 @@ class ArticleStore:
         return select(Article).where(policy.visible_articles(self.actor, self.desk_section_ids))
 
     def get(self, article_id, *, for_update=False):
-        """An article the actor may see, or NotFound (another tenant's draft included)."""
+        """An article the actor may see, or NotFound (another tenant's draft, or an unpublished one
+        for a reader of published work only)."""
         stmt = self._visible().where(Article.id == as_uuid(article_id, "article"))
         if for_update:
             stmt = stmt.with_for_update()
@@ -38,8 +37,8 @@ class ArticleStore:
             stmt = stmt.where(Article.status == status)
         if section_id:
             stmt = stmt.where(Article.section_id == section_id)
-        if mine and self.actor.user_id:
-            stmt = stmt.where(Article.created_by == uuid.UUID(self.actor.user_id))
+        if mine:
+            stmt = stmt.where(policy.AUTHORED.where(self.actor, self.desk_section_ids))
         if q:
             like = f"%{q.lower()}%"
             stmt = stmt.where(func.lower(Article.title).like(like))
