@@ -55,6 +55,8 @@ class PublicReading:
     def article(self, slug, args):
         """One published item by slug: the portal's, or a sub-site's (``site``: the tenant's slug)."""
         args = load(api.PublicArticleRef, args or {})
+        if not api.is_storable(slug):  # no article has such a slug, and PostgreSQL refuses to compare it
+            raise NotFound.of("article")
         with self.sessions.read() as session:
             tenants = self.tenants(session)
             site_key = "portal"
@@ -72,6 +74,8 @@ class PublicReading:
     def site(self, tenant_slug, args):
         """A tenant's component sub-site: its menu, its published items (own sections and central ones)."""
         args = load(api.PageArgs, args or {})
+        if not api.is_storable(tenant_slug):
+            raise NotFound.of("tenant")
         with self.sessions.read() as session:
             tenants = self.tenants(session)
             asked = tenants.by_slug(tenant_slug)

@@ -9,24 +9,25 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from marshmallow import ValidationError
+
 from platform_shared.clock import VN_TZ
 from platform_shared.errors import InvalidInput
+from platform_shared.schemas import content as api
 
 _WEEK = re.compile(r"([0-9]{4})-W([0-9]{2})")
 
 
 def parse_week(text: str) -> tuple[int, int]:
-    """``"2026-W48"`` → ``(2026, 48)``; anything that is not an existing ISO week → ``InvalidInput``."""
+    """``"2026-W48"`` → ``(2026, 48)``; anything that is not an existing ISO week of the years content
+    works in (``platform_shared.schemas.content.in_weeks``) → ``InvalidInput`` naming ``week``."""
     match = _WEEK.fullmatch(text.strip()) if isinstance(text, str) else None
-    if match:
-        year, week = int(match.group(1)), int(match.group(2))
-        try:
-            date.fromisocalendar(year, week, 1)
-        except ValueError:
-            pass
-        else:
-            return year, week
-    raise InvalidInput.field("week", "Tuần không hợp lệ, dùng dạng 2026-W48.", code="INVALID_WEEK")
+    if not match:
+        raise InvalidInput.field("week", api.WEEK_MESSAGE, code="INVALID_WEEK")
+    try:
+        return api.in_weeks(int(match.group(1)), int(match.group(2)))
+    except ValidationError as exc:
+        raise InvalidInput.field("week", exc.messages[0], code="INVALID_WEEK") from None
 
 
 def week_label(year: int, week: int) -> str:
@@ -167,14 +168,6 @@ def day_start(day):
 def existed_in(tenant, start, end):
     """A merged tenant still counts for the weeks before its merge (its history keeps its name)."""
     return tenant.status != "merged" or (tenant.merged_at is not None and tenant.merged_at > start)
-
-
-def report_day(value, field):
-    """A report period's bound, an ISO date. Raises InvalidInput naming ``field``."""
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise InvalidInput.field(field, "Ngày không hợp lệ (định dạng YYYY-MM-DD).", code="INVALID_DATE") from None
 
 
 def report_weeks(first: date, last: date, now: datetime, tenant) -> list[tuple[str, datetime, datetime]]:

@@ -12,7 +12,7 @@ from content.sections.store import SectionStore
 from platform_shared import outbox
 from platform_shared.actor import SYSTEM
 from platform_shared.contracts import content as events
-from platform_shared.errors import InvalidInput, NotFound
+from platform_shared.errors import NotFound
 from platform_shared.schemas import content as api
 from platform_shared.schemas import load
 from platform_shared.views import uuid_or_none
@@ -81,9 +81,8 @@ class QuotaOperations:
         holding its Monday and counts once it has ended; each rule in force for the tenant's
         kind counts once per week; weeks after the tenant was merged away do not count.
         """
-        first, last = domain.report_day(start, "start"), domain.report_day(end, "end")
-        if last <= first:
-            raise InvalidInput.field("end", "Ngày kết thúc phải sau ngày bắt đầu.", code="INVALID_RANGE")
+        period = load(api.ReportPeriod, {"start": start, "end": end})
+        first, last = period["start"], period["end"]
         tenant_uuid = uuid_or_none(tenant_id, "tenant")
         policy.require_report_reader(actor, tenant_uuid)
         now = self.clock.now()

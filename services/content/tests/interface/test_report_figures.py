@@ -103,3 +103,7 @@ def test_report_figures_are_for_the_system_and_the_tenants_own_admins(api, login
     with pytest.raises(InvalidInput) as backwards:
         content.report_figures(SYSTEM.dump(), ids["LDLD-HN"], "2026-07-01", "2026-01-01")
     assert "end" in backwards.value.details["errors"]
+    for start, end, field in (("0001-01-01", "2026-07-01", "start"), ("2026-01-01", "9999-12-31", "end")):
+        with pytest.raises(InvalidInput) as far:  # a range check, not an overflow further on
+            content.report_figures(SYSTEM.dump(), ids["LDLD-HN"], start, end)
+        assert list(far.value.details["errors"]) == [field]

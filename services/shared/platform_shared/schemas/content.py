@@ -1,9 +1,13 @@
 """Request and response shapes of the content API (articles, sections, public reading,
 documents, quotas)."""
 
+import re
+from datetime import date
+
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from platform_shared.schemas import PageArgs, Schema, StrictSchema, Text, in_range, length, one_of, page_of
+from platform_shared.schemas import PageArgs, Schema, StrictSchema, in_range, length, one_of, page_of
+from platform_shared.schemas import Text as _Text
 
 GENRES = ("news", "article", "commentary", "reportage", "interview", "photo_story", "video", "reply_to_readers")
 GENRE_LABELS = {
@@ -51,6 +55,105 @@ DOCUMENT_TYPE_LABELS = {
 }
 
 
+# -- what the content API accepts -------------------------------------------------------------
+#
+# Every string is stored or searched in PostgreSQL, which refuses a NUL character and text
+# that is not UTF-8 (a lone surrogate, sent as "\\ud800") with an error, where SQLite would
+# store them; the other C0 control characters have no place in a title or a body either.
+# ``storable`` refuses them all (tab, line feed and carriage return excepted), naming the
+# field, and every string field of these schemas uses it. Every date, moment and week lies
+# between ``FIRST_DAY`` and ``LAST_DAY``: year 0, year 9999 or week 54 is a 422 naming the
+# field, never an overflow (a 500) further on.
+
+_UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+UNSTORABLE_MESSAGE = "Không được chứa ký tự điều khiển hoặc ký tự không hợp lệ (ví dụ ký tự NUL)."
+FIRST_DAY, LAST_DAY = date(1950, 1, 1), date(2100, 12, 31)
+"""The days content's dates may name (documents from 1950 on; weeks, periods, publication times)."""
+_DAYS = f"{FIRST_DAY:%d/%m/%Y} đến {LAST_DAY:%d/%m/%Y}"
+_WEEK = re.compile(r"([0-9]{4})-W([0-9]{2})")
+WEEK_MESSAGE = "Tuần không hợp lệ, dùng dạng 2026-W48."
+
+
+def is_storable(text):
+    """False when ``text`` holds a character content does not store (NUL, other C0 controls, lone surrogates)."""
+    return not (isinstance(text, str) and _UNSTORABLE.search(text))
+
+
+def storable(text):
+    """The validator every string field of the content API runs."""
+    if not is_storable(text):
+        raise ValidationError(UNSTORABLE_MESSAGE)
+    return True
+
+
+def in_days(day):
+    """The validator of every date: between ``FIRST_DAY`` and ``LAST_DAY``."""
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValidationError(f"Ngày phải trong khoảng {_DAYS}.")
+    return True
+
+
+def in_weeks(year, week):
+    """``(year, week)`` of an existing ISO week of a year between ``FIRST_DAY``'s and ``LAST_DAY``'s,
+    or ValidationError."""
+    try:
+        date.fromisocalendar(year, week, 1)
+    except ValueError:
+        raise ValidationError(WEEK_MESSAGE) from None
+    if not FIRST_DAY.year <= year <= LAST_DAY.year:
+        raise ValidationError(f"Tuần phải thuộc các năm {FIRST_DAY.year}–{LAST_DAY.year}.")
+    return year, week
+
+
+class _Storable:
+    """A string field whose value passes ``storable`` as sent, before anything else looks at it
+    (``Text`` would turn some control characters into spaces)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        storable(value)
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class Text(_Storable, _Text):
+    """Text a person writes: NFC, blanks trimmed, nothing content does not store."""
+
+
+class Plain(_Storable, fields.String):
+    """A string taken as sent (an HTML body, a section key, a slug): nothing content does not store."""
+
+
+class Day(fields.Date):
+    """An ISO date between ``FIRST_DAY`` and ``LAST_DAY``."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        day = super()._deserialize(value, attr, data, **kwargs)
+        in_days(day)
+        return day
+
+
+class Moment(fields.AwareDateTime):
+    """An ISO 8601 moment with its offset, on a day between ``FIRST_DAY`` and ``LAST_DAY``
+    (its own day, before any conversion: converting year 9999 to UTC overflows)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        if not FIRST_DAY <= moment.date() <= LAST_DAY:
+            raise ValidationError(f"Thời điểm phải trong khoảng {_DAYS}.")
+        return moment
+
+
+class Week(fields.String):
+    """An ISO week, ``2026-W48``, of a year between ``FIRST_DAY``'s and ``LAST_DAY``'s; loads as its label."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        match = _WEEK.fullmatch(text.strip())
+        if not match:
+            raise ValidationError(WEEK_MESSAGE)
+        year, week = in_weeks(int(match.group(1)), int(match.group(2)))
+        return f"{year:04d}-W{week:02d}"
+
+
 class AuthorShare(StrictSchema):
     user_id = fields.UUID(required=True)
     pen_name = Text(required=True, validate=length(1, 120), metadata={"description": "bút danh"})
@@ -70,7 +173,7 @@ class _ArticleFields(StrictSchema):
 
 
 class ArticleCreate(_ArticleFields):
-    section = fields.String(
+    section = Plain(
         required=True,
         validate=length(1, 60),
         metadata={"description": "news, thematic, directives, or a key of the tenant's own site"},
@@ -78,7 +181,7 @@ class ArticleCreate(_ArticleFields):
     genre = fields.String(required=True, validate=one_of(GENRES))
     title = Text(required=True, validate=length(5, 300))
     summary = Text(load_default=None, allow_none=True, validate=length(1, 1000))
-    body = fields.String(required=True)
+    body = Plain(required=True)
     authors = fields.List(
         fields.Nested(AuthorShare),
         load_default=None,
@@ -95,7 +198,7 @@ class ArticleUpdate(_ArticleFields):
     genre = fields.String(validate=one_of(GENRES))
     title = Text(validate=length(5, 300))
     summary = Text(allow_none=True, validate=length(1, 1000))
-    body = fields.String()
+    body = Plain()
     authors = fields.List(fields.Nested(AuthorShare), validate=length(1, 20))
     asset_ids = fields.List(fields.UUID(), validate=length(max=50))
     topic = Text(allow_none=True, validate=length(1, 200))
@@ -116,7 +219,7 @@ class Reason(StrictSchema):
 
 
 class Schedule(StrictSchema):
-    publish_at = fields.AwareDateTime(required=True, metadata={"description": "ISO 8601 with offset"})
+    publish_at = Moment(required=True, metadata={"description": "ISO 8601 with offset"})
 
 
 class Empty(StrictSchema):
@@ -125,7 +228,7 @@ class Empty(StrictSchema):
 
 class ArticleListArgs(PageArgs):
     status = fields.String(validate=one_of(STATUSES))
-    section = fields.String(validate=length(1, 60))
+    section = Plain(validate=length(1, 60))
     mine = fields.Boolean(metadata={"description": "only articles I created or co-author"})
     q = Text(validate=length(1, 200))
 
@@ -136,19 +239,19 @@ class RevisionDiffArgs(StrictSchema):
 
 
 class PublicArticleArgs(PageArgs):
-    section = fields.String(validate=length(1, 60))
-    tenant = fields.String(validate=length(1, 80), metadata={"description": "tenant slug"})
+    section = Plain(validate=length(1, 60))
+    tenant = Plain(validate=length(1, 80), metadata={"description": "tenant slug"})
     q = Text(validate=length(1, 200))
-    since = fields.Date()
-    until = fields.Date()
+    since = Day()
+    until = Day()
 
 
 class PublicArticleRef(StrictSchema):
-    site = fields.String(validate=length(1, 80), metadata={"description": "tenant slug of a component site"})
+    site = Plain(validate=length(1, 80), metadata={"description": "tenant slug of a component site"})
 
 
 class SectionCreate(StrictSchema):
-    key = fields.String(
+    key = Plain(
         required=True,
         validate=[
             length(2, 60),
@@ -172,8 +275,8 @@ class DocumentCreate(StrictSchema):
     doc_type = fields.String(required=True, validate=one_of(DOCUMENT_TYPES))
     issuer = Text(load_default=None, allow_none=True, validate=length(2, 255))
     abstract = Text(required=True, validate=length(5, 4000), metadata={"description": "trích yếu"})
-    issued_on = fields.Date(required=True)
-    effective_on = fields.Date(load_default=None, allow_none=True)
+    issued_on = Day(required=True)
+    effective_on = Day(load_default=None, allow_none=True)
     asset_id = fields.UUID(load_default=None, allow_none=True)
     recipients = fields.List(fields.UUID(), load_default=list, validate=length(max=500))
     all_tenants = fields.Boolean(load_default=False)
@@ -195,10 +298,23 @@ class DocumentListArgs(PageArgs):
 
 
 class ComplianceArgs(StrictSchema):
-    week = fields.String(
-        validate=length(7, 8), metadata={"description": "ISO week, e.g. 2026-W48 (default: this week)"}
+    week = Week(
+        validate=length(7, 8),
+        metadata={"description": "ISO week, e.g. 2026-W48 (default: this week)", "pattern": r"^[0-9]{4}-W[0-9]{2}$"},
     )
     tenant_id = fields.UUID()
+
+
+class ReportPeriod(StrictSchema):
+    """The Vietnam days ``[start, end)`` of a report's figures (``report_figures``)."""
+
+    start = Day(required=True)
+    end = Day(required=True)
+
+    @validates_schema
+    def _order(self, data, **kwargs):
+        if data["end"] <= data["start"]:
+            raise ValidationError("Ngày kết thúc phải sau ngày bắt đầu.", field_name="end")
 
 
 class ActivityRead(Schema):
@@ -213,7 +329,8 @@ class ActivityRead(Schema):
 
 
 class ArticleRead(Schema):
-    """An article as its writers and desk see it (``get_article`` adds ``activity``; lists leave out ``body``)."""
+    """An article as its writers and desk see it (``get_article`` adds ``activity`` for those who may
+    read its revisions; lists leave out ``body``)."""
 
     id = fields.UUID()
     tenant_id = fields.UUID()
@@ -245,7 +362,10 @@ class ArticleRead(Schema):
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
     body = fields.String()
-    activity = fields.List(fields.Nested(ActivityRead), metadata={"description": "one article only"})
+    activity = fields.List(
+        fields.Nested(ActivityRead),
+        metadata={"description": "one article only, for those who may read its revisions (not a member)"},
+    )
 
 
 ArticlePage = page_of(ArticleRead)
