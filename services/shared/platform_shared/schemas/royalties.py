@@ -107,13 +107,17 @@ class Number(fields.String):
 
 
 def _period(required=True):
-    return Period(required=required, metadata={"description": "month, YYYY-MM (Asia/Ho_Chi_Minh), years 2000–2100"})
+    return Period(
+        required=required,
+        metadata={"description": f"month, YYYY-MM (Asia/Ho_Chi_Minh), years {FIRST_DAY.year}–{LAST_DAY.year}"},
+    )
 
 
 def _day(**kwargs):
-    kwargs.setdefault("metadata", {})
-    kwargs["metadata"] = {"description": "YYYY-MM-DD, years 2000–2100", **kwargs["metadata"]}
-    return Day(**kwargs)
+    metadata = dict(kwargs.pop("metadata", {}))
+    span = f"YYYY-MM-DD, years {FIRST_DAY.year}–{LAST_DAY.year}"
+    metadata["description"] = f"{metadata['description']} ({span})" if "description" in metadata else span
+    return Day(metadata=metadata, **kwargs)
 
 
 def _two_places(value):
