@@ -19,20 +19,12 @@ from marshmallow import ValidationError
 
 from platform_shared.clock import VN_TZ
 from platform_shared.errors import InvalidInput
+from platform_shared.schemas import content as content_api
 from platform_shared.schemas.royalties import parse_period, plain_number
 
 PAYMENT_DUE_DAYS = 60
-GENRE_LABELS = {
-    "news": "Tin",
-    "article": "Bài viết",
-    "commentary": "Bình luận",
-    "reportage": "Phóng sự",
-    "interview": "Phỏng vấn",
-    "photo_story": "Phóng sự ảnh",
-    "video": "Video",
-    "reply_to_readers": "Trả lời bạn đọc",
-    "photo": "Ảnh",
-}
+# The genres of content (one list of labels), and the photo credit royalties adds to them.
+GENRE_LABELS = content_api.GENRE_LABELS | {"photo": "Ảnh"}
 
 
 def round_vnd(value):
