@@ -15,14 +15,6 @@ import pytest
 
 _current = {"item": None, "attempts": []}
 
-# Unit tests known to reach the network, each waiting for its move to tests/interface/ by the
-# slice of issue 11 that owns its service. They run unguarded, and the run's summary names them;
-# remove an entry with the move (a file that is gone no longer matters).
-NOT_YET_MOVED = {
-    "services/content/tests/unit/test_search.py": "PostgreSQL: the postgresql half of the search engines",
-}
-_unguarded = set()
-
 
 class NetworkInUnitTest(RuntimeError):
     """A unit test tried to reach the network."""
@@ -105,11 +97,7 @@ def install():
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_protocol(item, nextitem):
     before = dict(_current)  # a test may run a pytest session inside itself
-    guarded = is_unit_test(item.path)
-    if guarded and item.nodeid.split("::")[0] in NOT_YET_MOVED:
-        guarded = False
-        _unguarded.add(item.nodeid.split("::")[0])
-    _current["item"], _current["attempts"] = (item if guarded else None), []
+    _current["item"], _current["attempts"] = (item if is_unit_test(item.path) else None), []
     try:
         yield
     finally:
@@ -139,11 +127,3 @@ def pytest_runtest_makereport(item, call):
             "network; move it to tests/interface/"
         )
     _current["attempts"] = []  # reported once, by this phase
-
-
-def pytest_terminal_summary(terminalreporter):
-    for path in sorted(_unguarded):
-        terminalreporter.write_line(
-            f"unit layer: {path} still reaches the network ({NOT_YET_MOVED[path]}); move it to tests/interface/",
-            yellow=True,
-        )
