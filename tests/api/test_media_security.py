@@ -7,8 +7,7 @@
 * Upload file names lose their markup; a NUL byte in one is refused.
 * Bad input — metadata, list filters, content arguments — is a 4xx naming the field,
   never a 500; a NUL byte in a caption or a credit is 422.
-* Documents are sandboxed attachments (the gateway must relay the headers: see the
-  last test).
+* Documents are sandboxed attachments, through the gateway too (the last test).
 """
 
 import io
@@ -274,6 +273,7 @@ def test_a_published_pdf_with_a_script_comes_through_the_gateway_as_a_sandboxed_
     for client in (api, contributor):
         response = client.get(f"/api/v1/media/{pdf['id']}/content")
         assert response.status_code == 200 and response.mimetype == "application/pdf"
+        assert response.get_data() == samples.pdf_with_open_action()
         assert response.headers["Content-Disposition"] == (
             "attachment; filename=\"Thong bao.pdf\"; filename*=UTF-8''Th%C3%B4ng%20b%C3%A1o.pdf"
         )
@@ -281,6 +281,6 @@ def test_a_published_pdf_with_a_script_comes_through_the_gateway_as_a_sandboxed_
         assert response.headers["Content-Security-Policy"] == "sandbox"
     photo = upload(contributor, samples.png(), "Ảnh.png").json
     thumb = contributor.get(f"/api/v1/media/{photo['id']}/content", query_string={"rendition": "thumb"})
-    assert thumb.headers["Content-Disposition"].startswith("inline; ")
+    assert thumb.get_data() and thumb.headers["Content-Disposition"].startswith("inline; ")
     # not sandboxed by media; the gateway's own policy for any non-page answer still applies
     assert thumb.headers["Content-Security-Policy"] == DATA_POLICY
