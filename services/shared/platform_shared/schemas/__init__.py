@@ -5,6 +5,8 @@ Messages a person reads are Vietnamese: ``vietnamese_messages()`` sets marshmall
 default error messages once, at import.
 """
 
+import re
+
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from platform_shared.text import nfc
@@ -61,6 +63,36 @@ class Text(fields.String):
 
     def _deserialize(self, value, attr, data, **kwargs):
         return nfc(super()._deserialize(value, attr, data, **kwargs))
+
+
+# PostgreSQL refuses a NUL character and text that is not UTF-8 (a lone surrogate, sent as
+# "\\ud800") with an error, where SQLite would store them; the other control characters have
+# no place in anything a person writes either. Every string field of the API runs
+# ``storable`` on the value as sent (tab, line feed and carriage return excepted), so such a
+# value is a 422 naming the field, never a stored NUL or a 500.
+UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+UNSTORABLE_MESSAGE = "Không được chứa ký tự điều khiển hoặc ký tự không hợp lệ (ví dụ ký tự NUL)."
+
+
+def is_storable(text):
+    """False when ``text`` holds a character the platform does not store (controls, lone surrogates)."""
+    return not (isinstance(text, str) and UNSTORABLE.search(text))
+
+
+def storable(text):
+    """The validator of every string the API takes: ValidationError for what ``is_storable`` refuses."""
+    if not is_storable(text):
+        raise ValidationError(UNSTORABLE_MESSAGE)
+    return True
+
+
+class Storable:
+    """String field mixin: the value as sent passes ``storable`` before anything else looks at it
+    (``Text`` would turn some control characters into spaces)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        storable(value)
+        return super()._deserialize(value, attr, data, **kwargs)
 
 
 class StrictSchema(Schema):

@@ -6,7 +6,19 @@ from datetime import date
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from platform_shared.schemas import PageArgs, Schema, StrictSchema, in_range, length, one_of, page_of
+from platform_shared.schemas import (  # noqa: F401 (content API names)
+    UNSTORABLE_MESSAGE,
+    PageArgs,
+    Schema,
+    StrictSchema,
+    in_range,
+    is_storable,
+    length,
+    one_of,
+    page_of,
+    storable,
+)
+from platform_shared.schemas import Storable as _Storable
 from platform_shared.schemas import Text as _Text
 
 GENRES = ("news", "article", "commentary", "reportage", "interview", "photo_story", "video", "reply_to_readers")
@@ -65,25 +77,11 @@ DOCUMENT_TYPE_LABELS = {
 # between ``FIRST_DAY`` and ``LAST_DAY``: year 0, year 9999 or week 54 is a 422 naming the
 # field, never an overflow (a 500) further on.
 
-_UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
-UNSTORABLE_MESSAGE = "Không được chứa ký tự điều khiển hoặc ký tự không hợp lệ (ví dụ ký tự NUL)."
 FIRST_DAY, LAST_DAY = date(1950, 1, 1), date(2100, 12, 31)
 """The days content's dates may name (documents from 1950 on; weeks, periods, publication times)."""
 _DAYS = f"{FIRST_DAY:%d/%m/%Y} đến {LAST_DAY:%d/%m/%Y}"
 _WEEK = re.compile(r"([0-9]{4})-W([0-9]{2})")
 WEEK_MESSAGE = "Tuần không hợp lệ, dùng dạng 2026-W48."
-
-
-def is_storable(text):
-    """False when ``text`` holds a character content does not store (NUL, other C0 controls, lone surrogates)."""
-    return not (isinstance(text, str) and _UNSTORABLE.search(text))
-
-
-def storable(text):
-    """The validator every string field of the content API runs."""
-    if not is_storable(text):
-        raise ValidationError(UNSTORABLE_MESSAGE)
-    return True
 
 
 def in_days(day):
@@ -103,15 +101,6 @@ def in_weeks(year, week):
     if not FIRST_DAY.year <= year <= LAST_DAY.year:
         raise ValidationError(f"Tuần phải thuộc các năm {FIRST_DAY.year}–{LAST_DAY.year}.")
     return year, week
-
-
-class _Storable:
-    """A string field whose value passes ``storable`` as sent, before anything else looks at it
-    (``Text`` would turn some control characters into spaces)."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        storable(value)
-        return super()._deserialize(value, attr, data, **kwargs)
 
 
 class Text(_Storable, _Text):

@@ -9,6 +9,7 @@ from datetime import date
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
 from platform_shared.schemas import PageArgs, StrictSchema, in_range, length, one_of, page_of
+from platform_shared.schemas import Storable as _Storable
 from platform_shared.schemas import Text as _Text
 
 CATEGORIES = (
@@ -53,21 +54,8 @@ _TRACKING = re.compile(r"^HD-\d{8}-\d{6}-[0-9A-Z]{4}$")
 # error; SQLite would store them. They are refused here, naming the field, before anything
 # else sees them. Every date it takes lies in years the platform works in.
 
-_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
 """The days any feedback date may name (holidays, topics' closing days, the figures' periods)."""
-
-
-class _Storable:
-    """A string field refusing what PostgreSQL cannot store (NUL, lone surrogates)."""
-
-    default_error_messages = {"unstorable": "Văn bản chứa ký tự không hợp lệ (ví dụ ký tự NUL)."}
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        text = super()._deserialize(value, attr, data, **kwargs)
-        if text is not None and _UNSTORABLE.search(text):
-            raise self.make_error("unstorable")
-        return text
 
 
 class Text(_Storable, _Text):

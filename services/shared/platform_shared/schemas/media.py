@@ -1,31 +1,13 @@
 """Request and response shapes of the media API (``/media``)."""
 
-import re
-
 from marshmallow import fields, validate
 
 from platform_shared.schemas import PageArgs, Schema, StrictSchema, length, one_of
+from platform_shared.schemas import Storable as _Storable
 from platform_shared.schemas import Text as _Text
 
 KINDS = ("image", "video", "document")
 RENDITION_NAMES = ("original", "medium", "thumb")
-
-# PostgreSQL refuses a NUL character (and text that is not UTF-8, e.g. a lone surrogate
-# sent as "\ud800") with an error; other control characters have no place in a caption.
-# Tab, line feed and carriage return are blanks, which ``Text`` collapses.
-_UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
-
-
-class _Storable:
-    """A string field refusing, by name, what PostgreSQL cannot store or a person cannot see."""
-
-    default_error_messages = {"unstorable": "Văn bản chứa ký tự không hợp lệ (ký tự điều khiển, ví dụ NUL)."}
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        text = super()._deserialize(value, attr, data, **kwargs)
-        if text is not None and _UNSTORABLE.search(text):
-            raise self.make_error("unstorable")
-        return text
 
 
 class Text(_Storable, _Text):

@@ -18,6 +18,7 @@ from decimal import Decimal
 from marshmallow import Schema, ValidationError, fields, validates_schema
 
 from platform_shared.schemas import PageArgs, StrictSchema, in_range, length, one_of, page_of
+from platform_shared.schemas import Storable as _Storable
 from platform_shared.schemas import Text as _Text
 
 ITEM_STATUSES = ("pending_score", "scored", "approved", "paid", "voided")
@@ -31,8 +32,6 @@ PERIOD_MESSAGE = "Kỳ phải có dạng YYYY-MM, ví dụ 2026-11."
 DAY_MESSAGE = "Ngày không hợp lệ (định dạng YYYY-MM-DD)."
 _PERIOD = re.compile(r"([0-9]{4})-([0-9]{2})")
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
-UNSTORABLE_MESSAGE = "Không được chứa ký tự điều khiển hoặc ký tự không hợp lệ (ví dụ ký tự NUL)."
 
 
 def parse_period(text):
@@ -68,24 +67,12 @@ class Day(fields.Date):
         return day
 
 
-def _storable(text):
-    if _UNSTORABLE.search(text):
-        raise ValidationError(UNSTORABLE_MESSAGE)
-    return text
-
-
-class Text(_Text):
+class Text(_Storable, _Text):
     """Text a person writes (NFC, blanks trimmed) with nothing the database does not store."""
 
-    def _deserialize(self, value, attr, data, **kwargs):
-        return _storable(super()._deserialize(value, attr, data, **kwargs))
 
-
-class Plain(fields.String):
+class Plain(_Storable, fields.String):
     """A string taken as sent (a rate's key) with nothing the database does not store."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        return _storable(super()._deserialize(value, attr, data, **kwargs))
 
 
 def plain_number(value):
