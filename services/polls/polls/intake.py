@@ -166,12 +166,15 @@ def record_batch(session, items, *, now, rules):
     # Redeliveries of responses already counted change nothing.
     counted = _stored(session, [i["_receipt"] for i in items if i.get("_redelivered", True)])
     seen_receipts = set()
+    of_batch = {}
     for item in items:
         if item["_receipt"] in counted or item["_receipt"] in seen_receipts:
             outcome["redelivered"] += 1
             continue
         seen_receipts.add(item["_receipt"])
-        poll_rules = rules.get(session, item["_poll"])
+        poll_rules = of_batch.get(item["_poll"], _UNKNOWN)
+        if poll_rules is _UNKNOWN:  # once per poll and batch: the shared cache costs a lock and a clock read
+            poll_rules = of_batch[item["_poll"]] = rules.get(session, item["_poll"])
         answers, reason = _judge(poll_rules, item)
         if reason:
             outcomes.append(_outcome(item, "rejected", reason, now))
