@@ -55,7 +55,7 @@ def platform(rabbit_config, tmp_path):
     threading.Thread(target=lambda: lines.extend(proc.stdout), daemon=True).start()
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 360
-    while not any("is running" in line for line in lines):
+    while not any("Cổng thông tin Công đoàn is running" in line for line in lines):
         if proc.poll() is not None or time.monotonic() > deadline:
             os.killpg(proc.pid, signal.SIGKILL)
             pytest.fail("make run did not come up:\n" + "".join(lines[-60:]))

@@ -129,7 +129,7 @@ def test_the_rpc_client_survives_a_broker_connection_loss(
     assert client.get("/api/v1/tenants/abc").status_code == 404
     for connection in rabbit_manager._get("connections"):  # the broker drops every client connection
         if connection["vhost"] == rabbit_config["vhost"]:
-            rabbit_manager._delete(f"connections/{connection['name']}")
+            rabbit_manager._delete("connections", connection["name"])
     first = client.get("/api/v1/tenants/abc")
     assert first.status_code in (404, 503)  # the broken connection may cost this one request
     from platform_shared.testing.waiting import wait_for
