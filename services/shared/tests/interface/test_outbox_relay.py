@@ -59,7 +59,13 @@ def commit_events(sessions, n, start=0):
     with sessions.transaction() as session:
         for i in range(start, start + n):
             ids.append(
-                outbox.add(session, "accounts.tenant_created", {"tenant_id": "t", "seq": i}, aggregate_id="tenant-1", contract=False)
+                outbox.add(
+                    session,
+                    "accounts.tenant_created",
+                    {"tenant_id": "t", "seq": i},
+                    aggregate_id="tenant-1",
+                    contract=False,
+                )
             )
     return ids
 
