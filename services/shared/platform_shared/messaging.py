@@ -18,6 +18,7 @@ confirmed publishing, and a listener thread for events. No nameko and no eventle
 
 import logging
 import threading
+import time
 import uuid
 from contextlib import contextmanager
 
@@ -252,6 +253,21 @@ class EventListener(ConsumerMixin):
             self.connected = False
 
     # -- ConsumerMixin ----------------------------------------------------------------------
+
+    def run(self, _tokens=1, **kwargs):
+        """kombu's loop (at most one restart a second), with one line in the log instead of a
+        traceback each time the broker goes away."""
+        errors = self.connection.connection_errors + self.connection.channel_errors
+        while not self.should_stop:
+            try:
+                if self.restart_limit.can_consume(_tokens):
+                    for _ in self.consume(limit=None, **kwargs):
+                        pass
+                else:
+                    time.sleep(self.restart_limit.expected_time(_tokens))
+            except errors as exc:
+                if not self.should_stop:
+                    self.on_connection_error(exc, self.backoff.start)
 
     @contextmanager
     def establish_connection(self):
