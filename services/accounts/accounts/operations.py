@@ -74,3 +74,13 @@ class Accounts(SignInOperations, TenantOperations, UnitOperations, UserOperation
         if requested is None and actor.is_platform_admin:
             return None
         return policy.acting_tenant(actor, requested)
+
+    @classmethod
+    def _administered_listing_tenant(cls, actor, requested):
+        """The tenant of an administrators' list (users, staff): its admin's, or None (all) for platform admins."""
+        tenant_id = cls._listing_tenant(actor, requested)
+        if tenant_id is not None:
+            policy.require_admin_of(actor, tenant_id)
+        else:
+            policy.require_platform_admin(actor)
+        return tenant_id

@@ -48,11 +48,7 @@ class StaffOperations:
     def list_staff(self, actor, args):
         args = load(api.StaffListArgs, args or {})
         with self.sessions.read() as session:
-            tenant_id = self._listing_tenant(actor, args.pop("tenant_id", None))
-            if tenant_id is not None:
-                policy.require_admin_of(actor, tenant_id)
-            else:
-                policy.require_platform_admin(actor)
+            tenant_id = self._administered_listing_tenant(actor, args.pop("tenant_id", None))
             today = self.clock.now().astimezone(VN_TZ).date()
             items, total = StaffStore(session, actor).list(tenant_id=tenant_id, today=today, **args)
             return items, total, args

@@ -113,11 +113,7 @@ class UserOperations:
     def list_users(self, actor, args):
         args = load(api.UserListArgs, args or {})
         with self.sessions.read() as session:
-            tenant_id = self._listing_tenant(actor, args.pop("tenant_id", None))
-            if tenant_id is not None:
-                policy.require_admin_of(actor, tenant_id)
-            else:
-                policy.require_platform_admin(actor)
+            tenant_id = self._administered_listing_tenant(actor, args.pop("tenant_id", None))
             items, total = UserStore(session, actor).list(tenant_id=tenant_id, **args)
             return items, total, args
 
