@@ -114,12 +114,10 @@ class Publications:
         if not stale and not new_work:
             reopened = sum(rules.reopen(item) for item in items)
         outcome = "stale" if stale else ("opened" if counts else ("reopened" if reopened else "republished"))
-        ReceivedEvents(session, SYSTEM).record(
-            event_id=event["event_id"],
+        ReceivedEvents(session, SYSTEM).record_event(
+            event,
             tenant_id=payer,
-            event_type=event["event_type"],
             article_id=article.id,
-            revision=event["revision"],
             period=domain.period_of(published_at),
             occurred_at=occurred,
             received_at=now,
@@ -204,12 +202,10 @@ class Publications:
             return self.apply_published(session, event, new_work=True)
         occurred = parse_time(event["occurred_at"])
         article, payer = self._article(session, event, occurred, "published")
-        ReceivedEvents(session, SYSTEM).record(
-            event_id=event["event_id"],
+        ReceivedEvents(session, SYSTEM).record_event(
+            event,
             tenant_id=payer,
-            event_type=event["event_type"],
             article_id=article.id,
-            revision=event["revision"],
             period=domain.period_of(parse_time(event["corrected_at"])),
             occurred_at=occurred,
             received_at=self.clock.now(),
@@ -238,12 +234,10 @@ class Publications:
                 elif change == "reversed":
                     ledger.add_reversal(item, now)
                     reversed_ += 1
-        ReceivedEvents(session, SYSTEM).record(
-            event_id=event["event_id"],
+        ReceivedEvents(session, SYSTEM).record_event(
+            event,
             tenant_id=payer,
-            event_type=event["event_type"],
             article_id=article.id,
-            revision=event["revision"],
             period=domain.period_of(parse_time(event["unpublished_at"])),
             occurred_at=occurred,
             received_at=now,

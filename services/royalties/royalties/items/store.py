@@ -164,6 +164,10 @@ class ReceivedEvents(Scoped):
     def record(self, **values):
         self.session.add(ReceivedEvent(**values))
 
+    def record_event(self, event, **values):
+        """One received fact: its id, type and revision from ``event``, the rest as given."""
+        self.record(event_id=event["event_id"], event_type=event["event_type"], revision=event["revision"], **values)
+
     def record_many(self, rows):
         bulk_insert(self.session, ReceivedEvent.__table__, rows)
 
