@@ -4,7 +4,7 @@
   (``GET /media``, ``/media/{id}``, ``/media/{id}/content`` → 200) while ``POST /media``
   was 403, now sees only published assets' public renditions: 404 for anything else
   (never 403 — no existence oracle), 403 for the list. The full table per role below.
-* Upload file names lose their markup; a NUL byte in one is refused.
+* Upload file names lose their markup; a control character in one (NUL, C0, DEL) is refused.
 * Bad input — metadata, list filters, content arguments — is a 4xx naming the field,
   never a 500; a NUL byte in a caption or a credit is 422.
 * Documents are sandboxed attachments, through the gateway too (the last test).
@@ -20,6 +20,7 @@ from nameko.standalone.rpc import ServiceRpcProxy
 
 from gateway.app import DATA_POLICY
 from platform_shared.actor import SYSTEM
+from platform_shared.schemas import UNSTORABLE_MESSAGE
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "services" / "media" / "tests"))
 import samples  # noqa: E402
@@ -153,10 +154,14 @@ def test_markup_is_taken_out_of_an_upload_file_name(api, login, media_service):
     assert vietnamese.json["filename"] == "Ảnh Đại hội Công đoàn.png"
 
 
-def test_a_nul_byte_in_an_upload_file_name_is_refused(api, login, media_service, media_storage):
-    response = upload(api.as_(login("hanoi.contributor")), samples.png(), "anh\x00.php.jpg")
+@pytest.mark.parametrize("name", ["anh\x00.php.jpg", "anh\x01.jpg", "anh\x1b[31m.jpg", "anh\x7f.jpg"])
+def test_a_control_character_in_an_upload_file_name_is_refused_not_stripped(
+    api, login, media_service, media_storage, name
+):
+    response = upload(api.as_(login("hanoi.contributor")), samples.png(), name)
     assert response.status_code == 422, response.json
-    assert response.json["code"] == "INVALID_FILE_NAME" and "file" in response.json["errors"]
+    assert response.json["code"] == "INVALID_FILE_NAME"
+    assert response.json["errors"] == {"file": ["Tên tệp không hợp lệ. " + UNSTORABLE_MESSAGE]}
     assert media_storage.keys() == []
 
 

@@ -9,6 +9,7 @@ import unicodedata
 import zipfile
 
 from platform_shared.errors import InvalidInput, PayloadTooLarge
+from platform_shared.schemas import UNSTORABLE_MESSAGE, is_storable
 
 KINDS = ("image", "video", "document")
 KIND_LABELS = {"image": "ảnh", "video": "video", "document": "tài liệu"}
@@ -80,7 +81,6 @@ def check_document(fmt, path):
             raise refuse_type()
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _PATH = re.compile(r"[/\\]")
 _TAG = re.compile(r"<[^<>]*>")
 _BLANKS = re.compile(r"\s+")
@@ -90,16 +90,20 @@ MAX_FILENAME = 255
 def check_filename(name):
     """The name a person gave the file, kept for display only (and as the download name).
 
-    Refused when it tries a path (``..``, ``/``, ``\\``), carries control characters
-    (a NUL byte) or passes 255 characters. Markup is taken out (``<script>x</script>.jpg``
-    becomes ``x.jpg``), and so are invisible characters (a right-to-left override
-    makes ``gpj.exe`` read as ``exe.jpg``); Vietnamese letters stay, NFC.
-    ``None`` when nothing is left.
+    Refused (422 naming ``file``) when it holds what the platform stores nowhere — NUL,
+    another C0 control, DEL, a lone surrogate: the kit's ``storable`` check, as for every
+    other string — or any other control character (a name is one line: no tab, line
+    break or C1 control), tries a path (``..``, ``/``, ``\\``) or passes 255 characters.
+    Markup is taken out (``<script>x</script>.jpg`` becomes ``x.jpg``), and so are
+    invisible characters (a right-to-left override makes ``gpj.exe`` read as
+    ``exe.jpg``); Vietnamese letters stay, NFC. ``None`` when nothing is left.
     """
+    if not is_storable(name):  # the name as sent, before anything changes it
+        raise InvalidInput.field("file", _UNSTORABLE_NAME, code="INVALID_FILE_NAME")
     if name is None or not str(name).strip():
         return None
     name = unicodedata.normalize("NFC", str(name)).strip()
-    if _CONTROL.search(name) or len(name) > MAX_FILENAME:
+    if any(unicodedata.category(ch) == "Cc" for ch in name) or len(name) > MAX_FILENAME:
         raise _bad_name()
     name = _TAG.sub("", name)  # first: "</script>" is markup, not a path
     name = "".join(ch for ch in name if ch not in "<>" and unicodedata.category(ch)[0] != "C")
@@ -107,6 +111,9 @@ def check_filename(name):
     if ".." in name or _PATH.search(name):
         raise _bad_name()
     return name or None
+
+
+_UNSTORABLE_NAME = "Tên tệp không hợp lệ. " + UNSTORABLE_MESSAGE
 
 
 def _bad_name():

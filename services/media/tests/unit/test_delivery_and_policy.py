@@ -9,6 +9,7 @@ from media import delivery, inspection, policy
 from media.models import Asset, AssetReference
 from platform_shared.actor import ROLES, SYSTEM, Actor
 from platform_shared.errors import Forbidden, InvalidInput, Unauthorized
+from platform_shared.schemas import UNSTORABLE_MESSAGE
 
 TENANT = str(uuid.uuid4())
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -145,6 +146,24 @@ def test_file_names_lose_their_markup_and_keep_their_vietnamese(given, kept):
 
 @pytest.mark.parametrize("name", ["ảnh\x00.jpg", "a\x1b[31m.jpg", "x\x85.pdf", "<i>..</i>/a.jpg", "é" * 256])
 def test_control_characters_and_paths_hidden_in_markup_are_refused(name):
+    with pytest.raises(InvalidInput) as refused:
+        inspection.check_filename(name)
+    assert refused.value.code == "INVALID_FILE_NAME" and "file" in refused.value.details["errors"]
+
+
+UNSTORABLE_NAMES = ["ảnh\x00.jpg", "a\x01b.jpg", "a\x1b[31m.jpg", "\x1f", "CC\x7f.png", "ảnh\ud800.jpg", "\udfff.pdf"]
+
+
+@pytest.mark.parametrize("name", UNSTORABLE_NAMES)
+def test_a_name_the_platform_cannot_store_is_refused_by_the_kits_check_not_stripped(name):
+    with pytest.raises(InvalidInput) as refused:
+        inspection.check_filename(name)
+    assert refused.value.code == "INVALID_FILE_NAME"
+    assert refused.value.details["errors"] == {"file": ["Tên tệp không hợp lệ. " + UNSTORABLE_MESSAGE]}
+
+
+@pytest.mark.parametrize("name", ["a\tb.jpg", "a\nb.jpg", "a\rb.jpg", "x\x85.pdf", "x\x9b.pdf"])
+def test_other_control_characters_are_refused_too_a_name_is_one_line(name):
     with pytest.raises(InvalidInput) as refused:
         inspection.check_filename(name)
     assert refused.value.code == "INVALID_FILE_NAME" and "file" in refused.value.details["errors"]
