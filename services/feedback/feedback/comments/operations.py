@@ -13,7 +13,7 @@ from feedback.comments.store import Comments, CommentSettings
 from feedback.domain import require_plain_text
 from feedback.language import public_name, vietnamese_text
 from platform_shared.actor import SYSTEM
-from platform_shared.errors import Forbidden, InvalidInput, NotFound
+from platform_shared.errors import Forbidden, InvalidInput, NotFound, Unauthorized
 from platform_shared.schemas import feedback as api
 from platform_shared.schemas import load
 from platform_shared.views import page, uuid_or_none
@@ -58,7 +58,7 @@ class CommentOperations:
             premoderated, guests_allowed = (setting.premoderated, setting.guests_allowed) if setting else (True, False)
         if not actor.authenticated:
             if not guests_allowed:
-                raise Forbidden("Vui lòng đăng nhập để bình luận.", code="LOGIN_REQUIRED")
+                raise Unauthorized("Vui lòng đăng nhập để bình luận.", code="LOGIN_REQUIRED")
             if not data["guest_name"]:
                 raise InvalidInput.field("guest_name", "Vui lòng cho biết tên của bạn.", code="GUEST_NAME_REQUIRED")
             public_name(data["guest_name"], "guest_name")
