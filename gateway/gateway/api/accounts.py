@@ -7,7 +7,17 @@ import os
 from flask import Response, current_app, request
 from flask.views import MethodView
 
-from gateway.api.common import Blueprint, call, client_address, documented, forward, query_args
+from gateway.api.common import (
+    BINARY,
+    Blueprint,
+    ImportErrorSchema,
+    call,
+    client_address,
+    documented,
+    forward,
+    query_args,
+    replies,
+)
 from gateway.auth import ANONYMOUS, current_actor
 from platform_shared.errors import InvalidInput, PayloadTooLarge
 from platform_shared.schemas import accounts as api
@@ -148,6 +158,7 @@ CREDENTIAL_COLUMNS = ("tenant_code", "username", "activation_token", "expires_at
 @tenants.alt_response(
     200, schema=api.ImportResult, success=True, description="JSON; hoặc bảng mã kích hoạt dạng CSV khi Accept: text/csv"
 )
+@replies(tenants, 200, BINARY, content_type="text/csv")
 @tenants.doc(
     security=SECURED,
     requestBody={
@@ -162,7 +173,7 @@ CREDENTIAL_COLUMNS = ("tenant_code", "username", "activation_token", "expires_at
         "(tùy chọn: slug, short_name)",
     },
 )
-@documented(tenants, 400, 401, 403, 413, 422, 503)
+@documented(tenants, 400, 401, 403, 413, 422, 503, schemas={422: ImportErrorSchema})
 def import_tenants():
     """Nhập danh sách đơn vị đã đăng ký: tạo đơn vị và tài khoản quản trị kèm mã kích hoạt."""
     actor = current_actor()
@@ -371,6 +382,7 @@ def _member_upload_cap():
     success=True,
     description="JSON; hoặc bảng mã kích hoạt dạng CSV khi Accept: text/csv",
 )
+@replies(members, 200, BINARY, content_type="text/csv")
 @members.doc(
     security=SECURED,
     requestBody={
@@ -384,7 +396,7 @@ def _member_upload_cap():
         "description": MEMBER_COLUMNS_DOC,
     },
 )
-@documented(members, 400, 401, 403, 404, 409, 413, 422, 503)
+@documented(members, 400, 401, 403, 404, 409, 413, 422, 503, schemas={422: ImportErrorSchema})
 def import_members(_args):
     """Nhập sổ đoàn viên từ tệp CSV (quản trị đơn vị): tạo tài khoản đoàn viên kèm mã kích hoạt."""
     actor = current_actor()

@@ -1,9 +1,11 @@
 """Helpers shared by the API blueprints: the RPC calls, the blueprint class, error docs."""
 
 import functools
+from decimal import Decimal
 
 import flask_smorest
 from flask import Response, current_app, g, request
+from marshmallow import fields
 from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
 
@@ -57,6 +59,12 @@ class Blueprint(flask_smorest.Blueprint):
 
     ARGUMENTS_PARSER = BoundedParser()
 
+    def register_views_in_doc(self, api, app, spec, **kwargs):
+        converter = api.ma_plugin.converter
+        if not any(getattr(f, "__func__", None) is numeric_bounds for f in converter.attribute_functions):
+            converter.add_attribute_function(numeric_bounds)
+        return super().register_views_in_doc(api, app, spec, **kwargs)
+
     def arguments(self, schema, *, location="json", **kwargs):
         parse = super().arguments(schema, location=location, **kwargs)
         if location != "json":
@@ -74,15 +82,79 @@ class Blueprint(flask_smorest.Blueprint):
         return decorator
 
 
-def documented(blp, *statuses):
-    """Declare the error answers of an endpoint in the OpenAPI document."""
+IMPORT_PROBLEM = {
+    "type": "object",
+    "properties": {
+        "row": {"type": "integer", "description": "line of the file (the header is line 1)"},
+        "column": {"type": "string", "nullable": True},
+        "message": {"type": "string"},
+    },
+}
+
+
+class ImportErrorSchema(ErrorSchema):
+    """The error of a CSV import: ``errors`` is the list of the file's problems (row, column,
+    message) when the file is refused, or the usual object of fields when the request is."""
+
+    errors = fields.Raw(
+        metadata={
+            "description": "the file's problems (list) or the request's fields (object)",
+            "oneOf": [{"type": "array", "items": IMPORT_PROBLEM}, {"type": "object", "additionalProperties": {}}],
+        }
+    )
+
+
+def documented(blp, *statuses, schemas=None):
+    """Declare the error answers of an endpoint in the OpenAPI document; ``schemas`` gives
+    another body for a status (``{422: ImportErrorSchema}``)."""
 
     def decorate(fn):
         for status in statuses:
-            fn = blp.alt_response(status, schema=ErrorSchema, description=ERRORS[status])(fn)
+            schema = (schemas or {}).get(status, ErrorSchema)
+            fn = blp.alt_response(status, schema=schema, description=ERRORS[status])(fn)
         return fn
 
     return decorate
+
+
+def replies(blp, status, schema=None, *, description=None, content_type=None):
+    """Declare the success answer of an endpoint: its status and the schema the service dumps
+    its reply through (``SectionRead(many=True)`` for a list), so the document is the reply."""
+    return blp.alt_response(status, schema=schema, description=description, content_type=content_type, success=True)
+
+
+BINARY = {"type": "string", "format": "binary"}
+
+
+def files(blp, *content_types, description, status=200):
+    """Declare a file answer (bytes) in each of its media types."""
+
+    def decorate(fn):
+        for content_type in content_types:
+            fn = blp.alt_response(
+                status, schema=BINARY, content_type=content_type, description=description, success=True
+            )(fn)
+        return fn
+
+    return decorate
+
+
+def cached(blp):
+    """A public answer of the gateway's cache also answers 304 to a matching If-None-Match."""
+    return blp.alt_response(304, description="Không đổi so với If-None-Match (ETag)")
+
+
+def numeric_bounds(self, field, ret, **kwargs):
+    """apispec writes a Range's bounds through the field's own serializer, so a decimal field
+    that answers strings (``as_string``) documented ``"maximum": "1000"``; bounds are numbers.
+    (An attribute function of apispec's converter, bound to it: hence ``self``.)"""
+    found = {}
+    for key in ("minimum", "maximum"):
+        value = ret.get(key)
+        if isinstance(value, str):
+            number = Decimal(value)
+            found[key] = int(number) if number == number.to_integral_value() else float(number)
+    return found
 
 
 def query_args():

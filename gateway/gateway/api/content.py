@@ -3,7 +3,7 @@
 from flask import Response, current_app, request
 from flask.views import MethodView
 
-from gateway.api.common import Blueprint, call, documented, forward, query_args
+from gateway.api.common import Blueprint, cached, call, documented, forward, query_args, replies
 from gateway.auth import ANONYMOUS, current_actor
 from gateway.rpc import RawJson
 from platform_shared.schemas import content as api
@@ -41,6 +41,7 @@ for _bp in (articles, sections, documents, quotas):
 @articles.route("")
 class Articles(MethodView):
     @articles.arguments(api.ArticleListArgs(), location="query")
+    @replies(articles, 200, api.ArticlePage)
     @articles.doc(security=SECURED)
     @documented(articles, 401, 422, 503)
     def get(self, _args):
@@ -102,6 +103,7 @@ def correct(data, article_id):
 
 
 @articles.route("/<article_id>/revisions", methods=["GET"])
+@replies(articles, 200, api.RevisionRead(many=True))
 @articles.doc(security=SECURED)
 @documented(articles, 401, 404, 503)
 def revisions(article_id):
@@ -111,6 +113,7 @@ def revisions(article_id):
 
 @articles.route("/<article_id>/revisions/diff", methods=["GET"])
 @articles.arguments(api.RevisionDiffArgs(), location="query")
+@replies(articles, 200, api.RevisionDiffRead)
 @articles.doc(security=SECURED)
 @documented(articles, 401, 404, 422, 503)
 def revisions_diff(_args, article_id):
@@ -123,6 +126,7 @@ def revisions_diff(_args, article_id):
 
 @sections.route("")
 class Sections(MethodView):
+    @replies(sections, 200, api.SectionRead(many=True))
     @sections.doc(security=SECURED)
     @documented(sections, 401, 503)
     def get(self):
@@ -130,6 +134,7 @@ class Sections(MethodView):
         return forward("content", "list_sections", current_actor())
 
     @sections.arguments(api.SectionCreate())
+    @replies(sections, 201, api.SectionRead)
     @sections.doc(security=SECURED)
     @documented(sections, 401, 403, 409, 422, 503)
     def post(self, data):
@@ -139,6 +144,7 @@ class Sections(MethodView):
 
 @sections.route("/<section_id>", methods=["PATCH"])
 @sections.arguments(api.SectionUpdate())
+@replies(sections, 200, api.SectionRead)
 @sections.doc(security=SECURED)
 @documented(sections, 401, 403, 404, 422, 503)
 def update_section(data, section_id):
@@ -167,6 +173,8 @@ def _cached(method, *args):
 
 @public.route("/articles", methods=["GET"])
 @public.arguments(api.PublicArticleArgs(), location="query")
+@replies(public, 200, api.PublicArticlePage)
+@cached(public)
 @documented(public, 404, 422, 503)
 def public_articles(_args):
     """Bài đã đăng: theo chuyên mục, đơn vị, tìm kiếm tiếng Việt (có dấu hoặc không dấu)."""
@@ -175,6 +183,8 @@ def public_articles(_args):
 
 @public.route("/articles/<slug>", methods=["GET"])
 @public.arguments(api.PublicArticleRef(), location="query")
+@replies(public, 200, api.PublicArticleRead)
+@cached(public)
 @documented(public, 404, 422, 503)
 def public_article(_args, slug):
     """Một bài đã đăng (site=<đơn vị> cho bài của trang thành phần)."""
@@ -183,6 +193,8 @@ def public_article(_args, slug):
 
 @public.route("/sites/<tenant_slug>", methods=["GET"])
 @public.arguments(api.PageArgs(), location="query")
+@replies(public, 200, api.SiteRead)
+@cached(public)
 @documented(public, 404, 422, 503)
 def public_site(_args, tenant_slug):
     """Trang thành phần của một đơn vị (đơn vị đã hợp nhất: trả về đơn vị tiếp nhận)."""
@@ -195,6 +207,7 @@ def public_site(_args, tenant_slug):
 @documents.route("")
 class Documents(MethodView):
     @documents.arguments(api.DocumentListArgs(), location="query")
+    @replies(documents, 200, api.DocumentPage)
     @documents.doc(security=SECURED)
     @documented(documents, 401, 422, 503)
     def get(self, _args):
@@ -202,6 +215,7 @@ class Documents(MethodView):
         return forward("content", "list_documents", current_actor(), query_args())
 
     @documents.arguments(api.DocumentCreate())
+    @replies(documents, 201, api.DocumentRead)
     @documents.doc(security=SECURED)
     @documented(documents, 401, 403, 409, 422, 503)
     def post(self, data):
@@ -210,6 +224,7 @@ class Documents(MethodView):
 
 
 @documents.route("/<document_id>", methods=["GET"])
+@replies(documents, 200, api.DocumentRead)
 @documents.doc(security=SECURED)
 @documented(documents, 401, 404, 503)
 def get_document(document_id):
@@ -222,6 +237,7 @@ def get_document(document_id):
 
 @quotas.route("/compliance", methods=["GET"])
 @quotas.arguments(api.ComplianceArgs(), location="query")
+@replies(quotas, 200, api.ComplianceRead)
 @quotas.doc(security=SECURED)
 @documented(quotas, 401, 422, 503)
 def compliance(_args):
@@ -230,6 +246,7 @@ def compliance(_args):
 
 
 @quotas.route("/rules", methods=["GET"])
+@replies(quotas, 200, api.QuotaRuleRead(many=True))
 @quotas.doc(security=SECURED)
 @documented(quotas, 401, 503)
 def rules():

@@ -4,7 +4,7 @@ from flask import Response, current_app, g, request, stream_with_context
 from flask.views import MethodView
 from werkzeug.sansio.multipart import Data, Epilogue, Field, File, MultipartDecoder, NeedData
 
-from gateway.api.common import Blueprint, call, documented, forward, query_args
+from gateway.api.common import Blueprint, call, documented, files, forward, query_args
 from gateway.auth import current_actor
 from gateway.errors import error_response
 from gateway.media_client import MediaUpload, fetch_content
@@ -16,6 +16,7 @@ blp = Blueprint("media", __name__, url_prefix="/api/v1/media", description="Ản
 SECURED = [{"bearer": []}]
 METADATA_FIELDS = ("caption", "alt_text", "credit_user_id", "credit_name", "source", "rights")
 READ_SIZE = 256 * 1024
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @blp.route("")
@@ -62,7 +63,7 @@ class MediaById(MethodView):
 
 @blp.route("/<asset_id>/content", methods=["GET"])
 @blp.arguments(api.ContentArgs(), location="query")
-@blp.alt_response(200, success=True, description="Nội dung tệp (ETag, Cache-Control)")
+@files(blp, "image/*", "video/*", "application/pdf", DOCX, description="Nội dung tệp (ETag, Cache-Control)")
 @blp.alt_response(304, description="Không đổi so với If-None-Match")
 @documented(blp, 404, 422, 503)
 def content(args, asset_id):

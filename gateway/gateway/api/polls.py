@@ -20,12 +20,13 @@ import uuid
 from flask import Response, current_app, jsonify, request
 from flask.views import MethodView
 
-from gateway.api.common import Blueprint, call, documented, forward, query_args
+from gateway.api.common import Blueprint, call, documented, files, forward, query_args, replies
 from gateway.auth import current_actor
 from gateway.intake import PollIntake
 from platform_shared.actor import SYSTEM
 from platform_shared.clock import VN_TZ, utcnow
 from platform_shared.errors import Conflict, Forbidden, InvalidInput, NotFound
+from platform_shared.schemas import page_of
 from platform_shared.schemas import polls as api
 
 polls = Blueprint("polls", __name__, url_prefix="/api/v1/polls", description="Trưng cầu ý kiến đoàn viên")
@@ -37,6 +38,7 @@ ACTIONS = {
     "publish": "Công bố kết quả của phiếu đã đóng.",
 }
 _create_lock = threading.Lock()
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RESPONSE_BODY = {
     "type": "object",
     "required": ["answers"],
@@ -85,6 +87,7 @@ polls.before_request(_signed_in)
 @polls.route("")
 class Polls(MethodView):
     @polls.arguments(api.PollListArgs(), location="query")
+    @replies(polls, 200, page_of(api.PollRead))
     @polls.doc(security=SECURED)
     @documented(polls, 401, 422, 503)
     def get(self, _args):
@@ -207,6 +210,7 @@ def receipt_status(receipt):
 
 @polls.route("/<poll_id>/results", methods=["GET"])
 @polls.arguments(api.ResultsArgs(), location="query")
+@replies(polls, 200, api.ResultsRead)
 @polls.doc(security=SECURED)
 @documented(polls, 401, 403, 404, 422, 503)
 def results(_args, poll_id):
@@ -226,6 +230,7 @@ def _file(exported, disposition="attachment"):
 
 
 @polls.route("/<poll_id>/results/export", methods=["GET"])
+@files(polls, "text/csv", XLSX, description="Kết quả: CSV (UTF-8) hoặc XLSX")
 @polls.doc(security=SECURED, parameters=[{"in": "query", "name": "format", "schema": {"enum": ["csv", "xlsx"]}}])
 @documented(polls, 401, 403, 404, 422, 503)
 def export_results(poll_id):
@@ -238,6 +243,7 @@ def export_results(poll_id):
 
 
 @polls.route("/<poll_id>/questions/<question_id>/chart.png", methods=["GET"])
+@files(polls, "image/png", description="Biểu đồ PNG")
 @polls.doc(security=SECURED)
 @documented(polls, 401, 403, 404, 503)
 def chart(poll_id, question_id):
@@ -250,6 +256,7 @@ def chart(poll_id, question_id):
 
 @polls.route("/<poll_id>/text-answers", methods=["GET"])
 @polls.arguments(api.TextAnswerArgs(), location="query")
+@replies(polls, 200, page_of(api.TextAnswerRead))
 @polls.doc(security=SECURED)
 @documented(polls, 401, 403, 404, 422, 503)
 def text_answers(_args, poll_id):
@@ -259,6 +266,7 @@ def text_answers(_args, poll_id):
 
 @polls.route("/<poll_id>/text-answers/<answer_id>/moderate", methods=["POST"])
 @polls.arguments(api.ModerateArgs())
+@replies(polls, 200, api.TextAnswerRead)
 @polls.doc(security=SECURED)
 @documented(polls, 401, 403, 404, 422, 503)
 def moderate(data, poll_id, answer_id):

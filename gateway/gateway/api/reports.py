@@ -17,7 +17,7 @@ import base64
 from flask import Response
 from flask.views import MethodView
 
-from gateway.api.common import Blueprint, call, documented, forward, query_args
+from gateway.api.common import Blueprint, call, documented, files, forward, query_args
 from gateway.auth import current_actor
 from platform_shared.schemas import reports as api
 
@@ -30,6 +30,7 @@ semiannual = Blueprint(
 blueprints = (semiannual,)
 SECURED = [{"bearer": []}]
 EXPORT_TIMEOUT = 60
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @semiannual.before_request
@@ -81,7 +82,8 @@ class Rollup(MethodView):
 @semiannual.route("/rollup/export")
 class RollupExport(MethodView):
     @semiannual.arguments(api.RollupExportArgs(), location="query")
-    @semiannual.doc(security=SECURED, responses={"200": {"description": "XLSX"}})
+    @files(semiannual, XLSX, description="Bảng tổng hợp XLSX")
+    @semiannual.doc(security=SECURED)
     @documented(semiannual, 401, 403, 422, 503)
     def get(self, _args):
         """Tải bảng tổng hợp (XLSX)."""
@@ -118,7 +120,8 @@ def submit(data, report_id):
 
 @semiannual.route("/<report_id>/export", methods=["GET"])
 @semiannual.arguments(api.ExportArgs(), location="query")
-@semiannual.doc(security=SECURED, responses={"200": {"description": "PDF hoặc XLSX"}})
+@files(semiannual, "application/pdf", XLSX, description="Báo cáo PDF hoặc XLSX")
+@semiannual.doc(security=SECURED)
 @documented(semiannual, 401, 403, 404, 422, 503)
 def export(_args, report_id):
     """Tải báo cáo (PDF có phông chữ tiếng Việt, hoặc XLSX)."""

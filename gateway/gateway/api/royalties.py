@@ -6,7 +6,7 @@ import base64
 from flask import Response
 from flask.views import MethodView
 
-from gateway.api.common import Blueprint, call, documented, forward, query_args
+from gateway.api.common import Blueprint, call, documented, files, forward, query_args, replies
 from gateway.auth import current_actor
 from platform_shared.schemas import royalties as api
 
@@ -15,6 +15,7 @@ royalties = Blueprint(
 )
 blueprints = (royalties,)
 SECURED = [{"bearer": []}]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @royalties.before_request
@@ -27,6 +28,7 @@ def _signed_in():
 
 @royalties.route("/items", methods=["GET"])
 @royalties.arguments(api.ItemListArgs(), location="query")
+@replies(royalties, 200, api.ItemPage)
 @royalties.doc(security=SECURED)
 @documented(royalties, 401, 422, 503)
 def list_items(_args):
@@ -36,6 +38,7 @@ def list_items(_args):
 
 @royalties.route("/items/overdue", methods=["GET"])
 @royalties.arguments(api.OverdueArgs(), location="query")
+@replies(royalties, 200, api.OverduePage)
 @royalties.doc(security=SECURED)
 @documented(royalties, 401, 422, 503)
 def overdue_items(_args):
@@ -68,6 +71,7 @@ def score_item(data, item_id):
 @royalties.route("/rates")
 class Rates(MethodView):
     @royalties.arguments(api.RateListArgs(), location="query")
+    @replies(royalties, 200, api.RateList)
     @royalties.doc(security=SECURED)
     @documented(royalties, 401, 422, 503)
     def get(self, _args):
@@ -89,6 +93,7 @@ class Rates(MethodView):
 @royalties.route("/statements")
 class Statements(MethodView):
     @royalties.arguments(api.StatementListArgs(), location="query")
+    @replies(royalties, 200, api.StatementPage)
     @royalties.doc(security=SECURED)
     @documented(royalties, 401, 422, 503)
     def get(self, _args):
@@ -136,6 +141,7 @@ def pay_statement(data, statement_id):
 
 @royalties.route("/statements/<statement_id>/export", methods=["GET"])
 @royalties.arguments(api.ExportArgs(), location="query")
+@files(royalties, "text/csv", XLSX, description="Bảng kê: CSV (UTF-8 có BOM) hoặc XLSX")
 @royalties.doc(security=SECURED)
 @documented(royalties, 401, 404, 422, 503)
 def export_statement(_args, statement_id):
@@ -155,6 +161,7 @@ def export_statement(_args, statement_id):
 
 @royalties.route("/reconciliation", methods=["GET"])
 @royalties.arguments(api.ReconciliationArgs(), location="query")
+@replies(royalties, 200, api.Reconciliation)
 @royalties.doc(security=SECURED)
 @documented(royalties, 401, 403, 422, 503)
 def reconciliation(_args):
