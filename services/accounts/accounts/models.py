@@ -28,6 +28,8 @@ class Tenant(Base):
     status: Mapped[str] = mapped_column(String(16), server_default=text("'active'"))
     merged_into_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("tenant.id"))
     merged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Every access token naming this tenant issued until then is refused (merge, suspension).
+    sessions_revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -82,6 +84,10 @@ class User(Base):
     activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Carried in each access token (claim ``sv``); raised to end every session of the user at
+    # once (deactivation, new roles), when ``sessions_revoked_at`` is set too.
+    session_version: Mapped[int] = mapped_column(Integer, server_default=text("1"))
+    sessions_revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
 
     role_rows: Mapped[list["UserRole"]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="UserRole.role"
@@ -128,6 +134,9 @@ class RefreshToken(Base):
     family_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # When the family's first token was issued (sign-in): a session ends at the latest
+    # REFRESH_SESSION_MAX_DAYS after it, however often it is refreshed.
+    session_started_at: Mapped[datetime] = mapped_column(UTCDateTime())
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     rotated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from accounts import policy
 from accounts.member_operations import MemberOperations
+from accounts.session_operations import SessionOperations
 from accounts.signin_operations import SignInOperations
 from accounts.staff_operations import StaffOperations
 from accounts.store import TenantStore
@@ -24,6 +25,7 @@ from platform_shared.errors import Conflict
 class Settings:
     access_ttl: int = 900
     refresh_ttl_days: int = 30
+    refresh_session_max_days: int = 90
     activation_ttl_hours: int = 168
     max_failures_account: int = 5
     max_failures_address: int = 30
@@ -36,6 +38,7 @@ class Settings:
         return cls(
             access_ttl=int(config.get("ACCESS_TOKEN_TTL_SECONDS", 900)),
             refresh_ttl_days=int(config.get("REFRESH_TOKEN_TTL_DAYS", 30)),
+            refresh_session_max_days=int(config.get("REFRESH_SESSION_MAX_DAYS", 90)),
             activation_ttl_hours=int(config.get("ACTIVATION_TTL_HOURS", 168)),
             max_failures_account=int(config.get("LOGIN_MAX_FAILURES_PER_ACCOUNT", 5)),
             max_failures_address=int(config.get("LOGIN_MAX_FAILURES_PER_ADDRESS", 30)),
@@ -49,7 +52,15 @@ def _inline(fn, *args):
     return fn(*args)
 
 
-class Accounts(SignInOperations, TenantOperations, UnitOperations, UserOperations, StaffOperations, MemberOperations):
+class Accounts(
+    SignInOperations,
+    SessionOperations,
+    TenantOperations,
+    UnitOperations,
+    UserOperations,
+    StaffOperations,
+    MemberOperations,
+):
     def __init__(self, sessions, *, signer, passwords, settings, clock, offload=_inline):
         self.sessions = sessions
         self.signer = signer

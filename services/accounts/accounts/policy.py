@@ -21,6 +21,12 @@ def require_platform_admin(actor):
         )
 
 
+def require_system(actor):
+    """Other services only (the gateway's catch-up of ended sessions)."""
+    if not actor.system:
+        raise Forbidden("Chỉ các dịch vụ của hệ thống được gọi chức năng này.", code="SYSTEM_ONLY")
+
+
 def require_admin_of(actor, tenant_id):
     """Platform admins, or the tenant's own administrators."""
     require_signed_in(actor)

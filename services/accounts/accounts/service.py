@@ -58,6 +58,16 @@ class AccountsService(ServiceOperations):
         return _user.dump(self.app.activate(Actor.load(actor), token, password))
 
     @rpc(expected_exceptions=transport.EXPECTED)
+    def list_session_revocations(self, actor, since):
+        """Sessions ended since ``since`` (ISO 8601): ``{as_of, users: [{user_id, tenant_id,
+        session_version, revoked_at}], tenants: [{tenant_id, revoked_at}]}``.
+
+        The gateway's catch-up, as the system actor (Forbidden for anyone else); InvalidInput
+        for a ``since`` without an offset. A plain mapping: an internal RPC, not an API shape.
+        """
+        return self.app.list_session_revocations(Actor.load(actor), since)
+
+    @rpc(expected_exceptions=transport.EXPECTED)
     def get_me(self, actor):
         """The signed-in user and their tenant."""
         user, tenant = self.app.me(Actor.load(actor))
@@ -129,7 +139,8 @@ class AccountsService(ServiceOperations):
 
     @rpc(expected_exceptions=transport.EXPECTED)
     def update_user(self, actor, user_id, data):
-        """Roles, unit, name, phone; ``status: deactivated`` revokes every session."""
+        """Roles, unit, name, phone; new roles or ``status: deactivated`` end every session
+        (``accounts.user_sessions_revoked``)."""
         return _user.dump(self.app.update_user(Actor.load(actor), user_id, data))
 
     @rpc(expected_exceptions=transport.EXPECTED)

@@ -58,11 +58,14 @@ class SignInOperations:
                     user.last_login_at = now
                     if self.passwords.needs_rehash(user.password_hash):
                         user.password_hash = self.offload(self.passwords.hash, password)
-                    return self._issue(session, user, now, family_id=uuid.uuid4())
+                    return self._issue(session, user, now, family_id=uuid.uuid4(), started_at=now)
         raise error
 
-    def _issue(self, session, user, now, *, family_id):
+    def _issue(self, session, user, now, *, family_id, started_at):
+        """A token pair; the refresh token lives REFRESH_TOKEN_TTL_DAYS, never past the session's
+        REFRESH_SESSION_MAX_DAYS from ``started_at`` (the sign-in)."""
         secret = new_secret()
+        s = self.settings
         session.add(
             RefreshToken(
                 tenant_id=user.tenant_id,
@@ -70,10 +73,19 @@ class SignInOperations:
                 family_id=family_id,
                 token_hash=digest(secret),
                 issued_at=now,
-                expires_at=now + timedelta(days=self.settings.refresh_ttl_days),
+                session_started_at=started_at,
+                expires_at=min(
+                    now + timedelta(days=s.refresh_ttl_days), started_at + timedelta(days=s.refresh_session_max_days)
+                ),
             )
         )
-        access = self.signer.access_token(user_id=user.id, tenant_id=user.tenant_id, roles=user.roles, now=now)
+        access = self.signer.access_token(
+            user_id=user.id,
+            tenant_id=user.tenant_id,
+            roles=user.roles,
+            now=now,
+            session_version=user.session_version,
+        )
         return {
             "access_token": access,
             "refresh_token": secret,
@@ -108,7 +120,7 @@ class SignInOperations:
                 error = invalid
             else:
                 token.rotated_at = now
-                return self._issue(session, user, now, family_id=token.family_id)
+                return self._issue(session, user, now, family_id=token.family_id, started_at=token.session_started_at)
         raise error
 
     def logout(self, actor, refresh_token):

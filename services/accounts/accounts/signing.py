@@ -65,13 +65,15 @@ class Signer:
             keys.append(jwk)
         return {"keys": keys}
 
-    def access_token(self, *, user_id, tenant_id, roles, now):
+    def access_token(self, *, user_id, tenant_id, roles, now, session_version=1):
+        """``sv`` is the user's session version: a token below the current one is refused."""
         claims = {
             "iss": self.issuer,
             "aud": self.audience,
             "sub": str(user_id),
             "tenant_id": str(tenant_id),
             "roles": sorted(roles),
+            "sv": int(session_version),
             "typ": ACCESS_CLAIM_TYP,
             "iat": int(now.timestamp()),
             "nbf": int(now.timestamp()),

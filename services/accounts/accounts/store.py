@@ -187,6 +187,18 @@ class SystemStore:
     def users_of(self, tenant_id):
         return self.session.scalars(select(User).where(User.tenant_id == tenant_id)).all()
 
+    def sessions_revoked_since(self, since):
+        """Users and tenants whose sessions were ended at or after ``since``."""
+        users = self.session.execute(
+            select(User.id, User.tenant_id, User.session_version, User.sessions_revoked_at).where(
+                User.sessions_revoked_at >= since
+            )
+        ).all()
+        tenants = self.session.execute(
+            select(Tenant.id, Tenant.sessions_revoked_at).where(Tenant.sessions_revoked_at >= since)
+        ).all()
+        return users, tenants
+
 
 class UnitStore:
     def __init__(self, session, actor):

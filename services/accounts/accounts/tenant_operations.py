@@ -73,9 +73,12 @@ class TenantOperations:
                 if SystemStore(session).slug_taken(data["slug"], except_id=tenant.id):
                     raise Conflict.taken("slug", data["slug"], "Đường dẫn", "TENANT_SLUG_TAKEN")
                 tenant.slug = data["slug"]
+            suspended = data.get("status") == "suspended" and tenant.status != "suspended"
             for key in ("name", "short_name", "status"):
                 if key in data:
                     setattr(tenant, key, data[key])
+            if suspended:
+                self._end_tenant_sessions(session, tenant, now, "tenant_suspended")
             tenant.updated_at = now
             _tenant_event(session, events.TENANT_UPDATED, tenant, now)
             return tenant
@@ -176,6 +179,7 @@ class TenantOperations:
             for user in moved_users:
                 # Their access tokens name the old tenant: make them sign in again.
                 system.revoke_user_tokens(user.id, now, "tenant_merged")
+            self._end_tenant_sessions(session, tenant, now, "tenant_merged")
             tenant.status, tenant.merged_into_id, tenant.merged_at, tenant.updated_at = "merged", into.id, now, now
             outbox.add(
                 session,

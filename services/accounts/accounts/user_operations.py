@@ -57,6 +57,8 @@ class UserOperations:
             return {"user": user, "activation_token": secret, "expires_at": expires}
 
     def update_user(self, actor, user_id, data):
+        """Roles, unit, name, phone, status. New roles or a deactivation end the user's sessions
+        (``accounts.user_sessions_revoked``); a deactivation revokes the refresh tokens too."""
         data = load(api.UserUpdate, data)
         now = self.clock.now()
         with self.sessions.transaction() as session:
@@ -64,11 +66,14 @@ class UserOperations:
             policy.require_admin_of(actor, user.tenant_id)
             is_self = str(user.id) == actor.user_id
             system = SystemStore(session)
+            ended = None
             if "roles" in data:
                 tenant = system.tenant(user.tenant_id)
                 roles = domain.check_roles(
                     actor, data["roles"], tenant.kind, current=user.roles, target_is_self=is_self
                 )
+                if set(roles) != set(user.roles):
+                    ended = "roles_changed"  # tokens name the old roles; the next refresh the new ones
                 user.role_rows = [UserRole(user_id=user.id, role=r, tenant_id=user.tenant_id) for r in roles]
             if "unit_id" in data:
                 unit = (
@@ -84,6 +89,7 @@ class UserOperations:
                 if is_self:
                     raise Conflict("Không thể tự khóa tài khoản của chính mình.", code="SELF_LOCKOUT")
                 user.status, user.deactivated_at = "deactivated", now
+                ended = "deactivated"
                 system.revoke_user_tokens(user.id, now, "deactivated")
                 system.revoke_open_activations(user.id, now)
                 outbox.add(
@@ -100,6 +106,8 @@ class UserOperations:
             elif data.get("status") == "active" and user.status == "deactivated":
                 user.status = "active" if user.password_hash else "invited"
                 user.deactivated_at = None
+            if ended:
+                self._end_user_sessions(session, user, now, ended)
             session.flush()
             return user
 

@@ -9,6 +9,8 @@ TENANT_UPDATED = "accounts.tenant_updated"
 TENANT_MERGED = "accounts.tenant_merged"
 USER_CREATED = "accounts.user_created"
 USER_DEACTIVATED = "accounts.user_deactivated"
+USER_SESSIONS_REVOKED = "accounts.user_sessions_revoked"
+TENANT_SESSIONS_REVOKED = "accounts.tenant_sessions_revoked"
 MEMBERS_IMPORTED = "accounts.members_imported"
 
 SCHEMA_VERSION = 1
@@ -63,6 +65,34 @@ class UserDeactivated(EventSchema):
     deactivated_at = fields.String(required=True)
 
 
+class UserSessionsRevoked(EventSchema):
+    """Every session of ``user_id`` ended: access tokens whose ``sv`` claim is below
+    ``session_version`` are no longer accepted (the gateway keeps the minimum per user).
+
+    ``reason``: ``deactivated`` (refresh tokens revoked too) or ``roles_changed`` (the next
+    refresh issues a token with the new roles and version).
+    """
+
+    user_id = fields.String(required=True)
+    tenant_id = fields.String(required=True)
+    session_version = fields.Integer(required=True)
+    reason = fields.String(required=True)
+    revoked_at = fields.String(required=True)
+
+
+class TenantSessionsRevoked(EventSchema):
+    """Every session naming ``tenant_id`` ended: access tokens with that ``tenant_id`` issued
+    at or before ``revoked_at`` are no longer accepted.
+
+    ``reason``: ``tenant_merged`` (its people now belong to another tenant; their refresh
+    tokens are revoked) or ``tenant_suspended``.
+    """
+
+    tenant_id = fields.String(required=True)
+    reason = fields.String(required=True)
+    revoked_at = fields.String(required=True)
+
+
 class MembersImported(EventSchema):
     """A member register file was imported into ``tenant_id`` (counts of this import).
 
@@ -83,5 +113,7 @@ SCHEMAS = {
     TENANT_MERGED: TenantMerged,
     USER_CREATED: UserCreated,
     USER_DEACTIVATED: UserDeactivated,
+    USER_SESSIONS_REVOKED: UserSessionsRevoked,
+    TENANT_SESSIONS_REVOKED: TenantSessionsRevoked,
     MEMBERS_IMPORTED: MembersImported,
 }
