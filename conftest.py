@@ -83,6 +83,7 @@ def make_gateway(rabbit_config, media_http_address):
     for app in apps:
         app.extensions["rpc"].close()
         app.extensions["public_cache"].close()
+        app.extensions["sessions"].close()
 
 
 @pytest.fixture

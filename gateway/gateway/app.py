@@ -10,7 +10,7 @@ from flask_smorest import Api
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from gateway import errors, json_body
-from gateway.auth import make_verifier
+from gateway.auth import make_session_watch, make_verifier
 from gateway.intake import ReceiptSigner
 from gateway.public_cache import PublicCache
 from gateway.rpc import RpcPool
@@ -81,6 +81,7 @@ def create_app(settings=None, *, rpc=None):
     app.extensions["rpc"] = pool
     app.extensions["settings"] = settings
     app.extensions["verifier"] = make_verifier(pool, settings)
+    app.extensions["sessions"] = make_session_watch(pool, settings)
     app.extensions["public_cache"] = PublicCache(
         settings.amqp_uri, ttl=settings.public_cache_ttl, enabled=settings.public_cache_ttl > 0
     )

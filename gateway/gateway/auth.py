@@ -2,7 +2,8 @@
 
 from flask import current_app, request
 
-from platform_shared.actor import Actor
+from gateway.sessions import SessionWatch
+from platform_shared.actor import SYSTEM, Actor
 from platform_shared.errors import Unauthorized
 from platform_shared.tokens import KeyCache, TokenVerifier, actor_from_claims
 
@@ -14,6 +15,18 @@ def make_verifier(rpc, settings):
         lambda: rpc.call("accounts", "get_jwks", ANONYMOUS, timeout=settings.rpc_timeout), ttl=settings.jwks_ttl
     )
     return TokenVerifier(keys, issuer=settings.token_issuer, audience=settings.token_audience)
+
+
+def make_session_watch(rpc, settings):
+    """Ended sessions, from accounts' facts and its catch-up RPC (called as the system actor)."""
+    system = SYSTEM.dump()
+    return SessionWatch(
+        settings.amqp_uri,
+        lambda since: rpc.call("accounts", "list_session_revocations", system, since, timeout=settings.rpc_timeout),
+        max_age=settings.max_token_age,
+        interval=settings.sessions_catch_up_interval,
+        wait=settings.rpc_timeout,
+    )
 
 
 def current_actor(required=True):
@@ -29,6 +42,8 @@ def current_actor(required=True):
             if scheme.lower() != "bearer" or not token.strip():
                 raise Unauthorized("Tiêu đề Authorization phải có dạng «Bearer <mã truy cập>».", code="TOKEN_MALFORMED")
             claims = current_app.extensions["verifier"].verify(token.strip())
+            # Too old, or its session ended (deactivation, new roles): 401 although exp is good.
+            current_app.extensions["sessions"].check(claims)
             actor = actor_from_claims(claims).dump()
         request.environ["platform.actor"] = actor
     if actor is None and required:

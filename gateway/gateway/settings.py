@@ -17,6 +17,12 @@ class Settings:
     token_issuer: str = field(default_factory=lambda: _env("TOKEN_ISSUER", "https://congdoan.vn/accounts"))
     token_audience: str = field(default_factory=lambda: _env("TOKEN_AUDIENCE", "congdoan-portal"))
     jwks_ttl: float = field(default_factory=lambda: float(_env("JWKS_TTL_SECONDS", "300")))
+    # Ended sessions (gateway.sessions): a token older than this (by its iat) is refused whatever
+    # its exp (a little above accounts' ACCESS_TOKEN_TTL_SECONDS); the catch-up's period.
+    max_token_age: float = field(default_factory=lambda: float(_env("GATEWAY_MAX_TOKEN_AGE_SECONDS", "960")))
+    sessions_catch_up_interval: float = field(
+        default_factory=lambda: float(_env("GATEWAY_SESSIONS_CATCH_UP_SECONDS", "30"))
+    )
     trusted_proxies: int = field(default_factory=lambda: int(_env("TRUSTED_PROXIES", "0")))
     max_upload_bytes: int = field(default_factory=lambda: int(_env("MAX_UPLOAD_BYTES", str(5 * 1024 * 1024))))
     media_http_url: str = field(default_factory=lambda: _env("MEDIA_HTTP_URL", "http://127.0.0.1:8010"))
