@@ -247,6 +247,7 @@ def test_an_unpublished_event_delivered_twice_is_handled_once(
         "genre": "news",
         "title": "Bài đã gỡ",
         "site": "portal",
+        "asset_ids": [],
         "unpublished_at": "2026-11-26T09:00:00+00:00",
         "reason": "Thông tin cần kiểm chứng lại.",
     }

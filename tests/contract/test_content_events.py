@@ -12,7 +12,7 @@ from platform_shared.contracts import content as events
 from platform_shared.testing.contracts import assert_consumer_reads, example, handlers_of
 
 # media.service.MediaService._follow: the schema of the payload's own event type.
-MEDIA = {"needs": ("event_id", "article_id"), "tolerates": ("asset_ids",)}
+MEDIA = {"needs": ("event_id", "article_id", "asset_ids")}
 
 # royalties.items.publications: _payer, _article, _item_row and items.domain.payees.
 ROYALTIES_ARTICLE = ("event_id", "event_type", "article_id", "tenant_id", "section", "site", "occurred_at", "revision")
@@ -68,3 +68,25 @@ def test_the_public_cache_is_cleared_by_facts_content_publishes():
     from gateway.public_cache import INVALIDATING
 
     assert set(INVALIDATING) <= set(events.SCHEMAS)
+
+
+ARTICLE_FACTS = (
+    events.ARTICLE_SUBMITTED,
+    events.ARTICLE_PUBLISHED,
+    events.ARTICLE_UNPUBLISHED,
+    events.ARTICLE_CORRECTED,
+)
+
+
+@pytest.mark.parametrize("event_type", ARTICLE_FACTS)
+def test_every_article_fact_must_carry_its_asset_ids_even_when_none(event_type):
+    """Media turns photos public or private from ``asset_ids``: a fact without it is refused at
+    content's outbox, not read by media as "no photos"."""
+    from platform_shared.contracts import ContractViolation, check
+
+    check(event_type, example(event_type, asset_ids=[]))
+    payload = example(event_type)
+    del payload["asset_ids"]
+    with pytest.raises(ContractViolation) as refused:
+        check(event_type, payload)
+    assert "asset_ids" in refused.value.errors

@@ -37,7 +37,9 @@ class _ArticleFact(EventSchema):
     genre = fields.String(required=True)
     title = fields.String(required=True)
     site = fields.String(required=True, metadata={"description": "portal or component"})
-    asset_ids = fields.List(fields.String(), load_default=list, metadata={"description": "media the article uses"})
+    asset_ids = fields.List(
+        fields.String(), required=True, metadata={"description": "media the article uses; [] when none"}
+    )
 
 
 class ArticleSubmitted(_ArticleFact):
