@@ -1,8 +1,11 @@
 """Use cases of the answer deadline: each tenant's working days to answer, the holiday table
 and its seed, and the deadline a question gets. Plain Python: sessions, stores, the rules."""
 
+import threading
 import time
 from datetime import UTC, date
+
+from cachetools import TTLCache
 
 from feedback import policy
 from feedback.calendar import domain
@@ -20,25 +23,33 @@ _deleted = api.HolidayDeleted()
 
 
 class CalendarCache:
-    """The working calendar, kept for ``seconds``: the holiday table changes a few times a
-    year and every question asked needs it. Edits made through this process clear it at
-    once; another replica's edits are seen within ``seconds``. Owned by the long-lived
-    nameko dependency, shared by its workers."""
+    """The working calendar, kept for ``seconds`` (a cachetools ``TTLCache``): the holiday
+    table changes a few times a year and every question asked needs it. Edits made through
+    this process clear it at once; another replica's edits are seen within ``seconds``.
+    Owned by the long-lived nameko dependency, shared by its workers. ``timer`` is the
+    cache's clock (``time.monotonic``; a test passes its own)."""
 
-    def __init__(self, seconds=HOLIDAY_CACHE_SECONDS):
+    _KEY = "calendar"
+
+    def __init__(self, seconds=HOLIDAY_CACHE_SECONDS, *, timer=time.monotonic):
         self.seconds = seconds
-        self._entry = None
+        self._cache = TTLCache(maxsize=1, ttl=seconds, timer=timer)
+        # cachetools caches are not thread-safe. The lock is held while the table loads: one
+        # worker loads it while the others wait, and a clear() after an edit waits for a load
+        # that may have read the table before the edit, so no stale calendar is kept.
+        self._lock = threading.Lock()
 
     def get(self, load_rows):
-        entry = self._entry
-        if entry is not None and entry[0] > time.monotonic():
-            return entry[1]
-        working = domain.WorkingCalendar.from_rows(load_rows())
-        self._entry = (time.monotonic() + self.seconds, working)
-        return working
+        with self._lock:
+            working = self._cache.get(self._KEY)
+            if working is None:
+                working = domain.WorkingCalendar.from_rows(load_rows())
+                self._cache[self._KEY] = working
+            return working
 
     def clear(self):
-        self._entry = None
+        with self._lock:
+            self._cache.clear()
 
 
 class CalendarOperations:

@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from feedback.calendar.domain import SEED, WorkingCalendar, local_day
+from feedback.calendar.operations import CalendarCache
 from platform_shared.clock import VN_TZ
 
 SEEDED = WorkingCalendar.from_rows((day, working) for day, _, working in SEED)
@@ -87,3 +88,53 @@ def test_an_empty_table_only_skips_weekends():
 def test_zero_days_is_refused():
     with pytest.raises(ValueError):
         SEEDED.add_working_days(date(2026, 1, 5), 0)
+
+
+class Clock:
+    """The cache's timer, moved by hand."""
+
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self):
+        return self.now
+
+
+def holiday_table(days):
+    """A loader of the holiday table that counts how often it was read."""
+
+    def load():
+        load.reads += 1
+        return [(day, False) for day in days]
+
+    load.reads = 0
+    return load
+
+
+def test_the_calendar_is_read_once_while_it_is_fresh_then_again():
+    clock, load = Clock(), holiday_table([date(2026, 12, 1)])
+    cache = CalendarCache(60, timer=clock)
+    first = cache.get(load)
+    clock.now += 59
+    assert cache.get(load) is first and load.reads == 1
+    clock.now += 2
+    assert cache.get(load) is not first and load.reads == 2
+
+
+def test_an_edit_clears_the_calendar_at_once():
+    clock, days = Clock(), [date(2026, 12, 1)]
+    cache = CalendarCache(60, timer=clock)
+    load = holiday_table(days)
+    assert not cache.get(load).is_working_day(date(2026, 12, 1))
+    days.clear()
+    assert not cache.get(load).is_working_day(date(2026, 12, 1))  # still the kept calendar
+    cache.clear()
+    assert cache.get(load).is_working_day(date(2026, 12, 1)) and load.reads == 2
+
+
+def test_no_cache_seconds_reads_the_table_every_time():
+    load = holiday_table([])
+    cache = CalendarCache(0, timer=Clock())
+    cache.get(load)
+    cache.get(load)
+    assert load.reads == 2
