@@ -324,7 +324,7 @@ class Media:
         if policy.publicly_readable(asset, rendition):
             cache = "public, max-age=86400"
         elif policy.may_read_privately(actor, asset) or self.storage.signature_valid(
-            asset.id, rendition, expires, signature
+            asset.renditions[rendition]["key"], expires, signature
         ):
             cache = "private, max-age=300"
         else:
