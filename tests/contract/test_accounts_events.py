@@ -1,5 +1,5 @@
-"""accounts → its consumers: the tenant events every service's tenant copy follows, and the
-merge the polls reports attribute figures by.
+"""accounts → its consumers: the tenant events every service's tenant copy follows, the
+merge the polls reports attribute figures by, and the ended sessions the gateway refuses.
 
 One row per handler, with the fields it reads; ``platform_shared.testing.contracts`` says how
 they are checked against what accounts is bound to send. When a handler starts reading
@@ -37,3 +37,34 @@ def test_every_handler_of_accounts_events_is_in_the_table():
 def test_the_handler_reads_only_what_accounts_sends(handler):
     event_type, schema, reads = CONSUMERS[handler]
     assert_consumer_reads(example(event_type), schema().load, consumer=".".join(handler), **reads)
+
+
+# The gateway's table of ended sessions (gateway.revocations.RevocationTable.apply_event).
+GATEWAY_SESSIONS = {
+    events.USER_SESSIONS_REVOKED: (
+        events.UserSessionsRevoked,
+        {"needs": ("event_type", "user_id", "session_version", "revoked_at")},
+    ),
+    events.TENANT_SESSIONS_REVOKED: (
+        events.TenantSessionsRevoked,
+        {"needs": ("event_type", "tenant_id", "revoked_at")},
+    ),
+}
+
+
+def test_the_gateway_listens_to_the_session_facts_accounts_publishes():
+    from gateway.sessions import BINDINGS
+
+    (exchange, keys), *others = BINDINGS
+    assert (exchange, set(keys), others) == ("accounts.events", set(GATEWAY_SESSIONS), [])
+    assert set(GATEWAY_SESSIONS) <= set(events.SCHEMAS)
+
+
+@pytest.mark.parametrize("event_type", sorted(GATEWAY_SESSIONS))
+def test_the_gateway_reads_only_what_accounts_sends_of_ended_sessions(event_type):
+    from gateway.revocations import RevocationTable
+
+    schema, reads = GATEWAY_SESSIONS[event_type]
+    payload = example(event_type)
+    assert_consumer_reads(payload, schema().load, consumer="gateway.sessions", **reads)
+    assert RevocationTable(960).apply_event(payload)
