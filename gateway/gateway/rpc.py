@@ -5,8 +5,10 @@ reply queue behind; its publishes wait for a broker confirm; it needs eventlet
 imported. This client keeps one AMQP connection and one exclusive reply queue
 per gateway thread (``RpcPool``), publishes requests transient and ``mandatory``
 (an unknown service is answered at once), gives every request a TTL equal to
-the caller's timeout (a request the gateway gave up on is never executed late)
-and turns a reply's serialised exception back into the shared error class.
+the caller's timeout and its absolute deadline in the ``nameko.deadline`` header (a
+request the gateway gave up on is never executed late: the broker drops it unread, the
+service drops it if it was delivered but not started) and turns a reply's serialised
+exception back into the shared error class.
 
 The connection is the messaging toolkit's ``LeanPublisher`` (kombu): requests go out
 with a raw ``basic_publish`` (kombu's ``Producer`` costs ~20 µs more per message, see
@@ -103,6 +105,9 @@ class RpcClient:
         corr = uuid.uuid4().hex
         headers = {f"nameko.{k}": v for k, v in (context or {}).items() if v is not None}
         headers.setdefault("nameko.call_id_stack", [f"gateway.{method}.{corr}"])
+        # The absolute deadline (DESIGN 7b): a service drops the request once it has passed, even
+        # if the message reached it in time (a frozen process holds prefetched messages).
+        headers["nameko.deadline"] = time.time() + timeout
         message = amqp.Message(
             json.dumps({"args": list(args), "kwargs": kwargs or {}}),
             content_type="application/json",

@@ -6,6 +6,7 @@ on success and rolls back on any error, and the column types every service uses
 """
 
 import contextlib
+import contextvars
 import uuid
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -128,12 +129,32 @@ def _ping_when_idle(engine):
             raise exc.DisconnectionError() from error
 
 
+before_commit = contextvars.ContextVar("before_commit", default=None)
+"""``fn(session)`` run in every ``transaction()`` that wrote, right before it commits; set for one
+worker (the idempotency record of the request it serves, see ``platform_shared.idempotency``)."""
+
+
+def _note_write(state):
+    if not state.is_select:
+        state.session.info["wrote"] = True
+
+
+def _note_flush(session, _context):
+    session.info["wrote"] = True
+
+
+def _wrote(session):
+    return bool(session.new or session.dirty or session.deleted or session.info.get("wrote"))
+
+
 class SessionFactory:
     """Hands out units of work on one engine."""
 
     def __init__(self, engine):
         self.engine = engine
         self._maker = sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)
+        event.listen(self._maker, "do_orm_execute", _note_write)
+        event.listen(self._maker, "after_flush", _note_flush)
         # Reads need no BEGIN/COMMIT round trips: autocommit is set client-side on checkout.
         self._reader = sessionmaker(
             bind=engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False, autoflush=False
@@ -154,6 +175,9 @@ class SessionFactory:
         session = self._maker()
         try:
             yield session
+            hook = before_commit.get()
+            if hook is not None and _wrote(session):
+                hook(session)
             session.commit()
         except BaseException:
             session.rollback()

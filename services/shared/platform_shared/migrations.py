@@ -102,3 +102,21 @@ def create_platform_tables_v1(op):
         sa.PrimaryKeyConstraint("id", name="pk_parked_event"),
     )
     op.create_index("ix_parked_event_open", "parked_event", ["parked_at"])
+
+
+def create_idempotency_table_v1(op):
+    """Create ``idempotency_key`` exactly as ``platform_shared.tables`` defines it (never change it: add a ``_v2``)."""
+    op.create_table(
+        "idempotency_key",
+        sa.Column("scope", sa.String(300), nullable=False),
+        sa.Column("key", sa.String(255), nullable=False),
+        sa.Column("fingerprint", sa.String(64), nullable=False),
+        sa.Column("owner", sa.String(32), nullable=False),
+        sa.Column("state", sa.String(10), nullable=False),
+        sa.Column("response", sa.Text, nullable=True),
+        sa.Column("lease_until", UTCDateTime(), nullable=False),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.Column("expires_at", UTCDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("scope", "key", name="pk_idempotency_key"),
+    )
+    op.create_index("ix_idempotency_key_expires_at", "idempotency_key", ["expires_at"])

@@ -11,22 +11,109 @@ own methods.
 ``ServiceRpc("accounts")`` is a drop-in for ``RpcProxy``: every call waits at most
 ``RPC_TIMEOUT`` seconds (config, default 10) and a stopped or unknown service
 raises ``Unavailable`` instead of hanging the worker.
+
+Deadlines (DESIGN 7b, ``platform_shared.deadlines``): every call carries its caller's
+absolute deadline (``nameko.deadline``); ``ServiceRpc`` sends the sooner of its own
+caller's and now + its timeout. A request whose deadline has passed is dropped — acked,
+one warning line, no reply (its caller has gone) — when it arrives (a frozen or busy
+process holds prefetched messages past the broker's TTL), and again right before the
+method body runs (it may have waited for a worker slot). The second check is a guard
+wrapped around each ``@rpc`` method: nameko 2.14 has no safe hook between the worker's
+setup and the method (a ``worker_setup`` that raises kills the container), and a method
+that *returns* the ``DROPPED`` sentinel, which the reply step recognises, leaves no
+traceback in the logs. The guard finds its worker through ``context.current_worker``,
+set by ``RequestContext`` (``ServiceOperations`` gives it to every service).
+
+Idempotency-Key (``platform_shared.idempotency``): when the request carries
+``nameko.idempotency_key``, the same guard claims the key before the body runs, answers a
+repeat with the first result, and has the key marked inside the work's own write
+transaction (``database.before_commit``). The idempotency headers are never passed on to
+the services this one calls.
 """
 
+import functools
+import inspect
+import logging
 import sys
+import time
+import types
 
 import amqp
 import eventlet
 from eventlet.semaphore import Semaphore
 from kombu.utils import json
-from nameko.exceptions import UnknownService, UnserializableValueError, serialize
+from nameko.exceptions import IncorrectSignature, UnknownService, UnserializableValueError, serialize
 from nameko.rpc import MethodProxy, Rpc, RpcConsumer, RpcProxy
 
-from platform_shared import transport  # noqa: F401  (registers the shared errors)
+from platform_shared import deadlines, transport  # noqa: F401  (transport registers the shared errors)
+from platform_shared.clock import utcnow
+from platform_shared.context import current_worker
+from platform_shared.database import before_commit
+from platform_shared.dependencies import sessions_of
 from platform_shared.errors import ConfigurationError, Unavailable
+from platform_shared.idempotency import CONTEXT_KEYS, Claim, IdempotencyStore
 from platform_shared.messaging import TRANSIENT, LeanPublisher
 
+log = logging.getLogger(__name__)
+
 DEFAULT_TIMEOUT = 10.0
+
+DROPPED = type("Dropped", (), {"__repr__": lambda self: "DROPPED"})()
+"""What a guarded method returns instead of running: its deadline had passed."""
+
+
+def _dropped(service, method, late, when):
+    log.warning("%s.%s dropped %s: its caller's deadline passed %.2f s ago", service, method, when, late)
+
+
+def _guarded(fn):
+    """The method with the deadline check and the Idempotency-Key glue in front of its body."""
+
+    @functools.wraps(fn)
+    def method(self, *args, **kwargs):
+        worker = current_worker.get()
+        if worker is None or getattr(worker, "_platform_guarded", False):
+            return fn(self, *args, **kwargs)  # no request context, or a method called by another
+        worker._platform_guarded = True
+        late = deadlines.lateness(worker.data.get(deadlines.HEADER))
+        if late is not None:
+            _dropped(worker.service_name, worker.entrypoint.method_name, late, "after waiting for a worker")
+            return DROPPED
+        if worker.data.get("idempotency_key") is not None:
+            return _idempotent(worker, functools.partial(fn, self, *args, **kwargs))
+        return fn(self, *args, **kwargs)
+
+    return method
+
+
+def _idempotent(worker, work):
+    """Run ``work`` once per Idempotency-Key; a repeat answers the stored result."""
+    data, now = worker.data, utcnow()
+    claim = Claim.of(
+        caller=data.get("idempotency_caller"),
+        operation=f"{worker.service_name}.{worker.entrypoint.method_name}",
+        key=data["idempotency_key"],
+        fingerprint=data.get("idempotency_fingerprint") or "",
+        now=now,
+        deadline=deadlines.parse(data.get(deadlines.HEADER)),
+    )
+    store = IdempotencyStore(sessions_of(worker.container))
+    replay = store.begin(claim, now)
+    if replay is not None:
+        return json.loads(replay.response)
+    token = before_commit.set(functools.partial(store.mark, claim=claim))
+    try:
+        result = work()
+    except BaseException:
+        before_commit.reset(token)
+        try:
+            store.abandon(claim)
+        except Exception:  # the work's own error is the one to answer
+            log.exception("could not release Idempotency-Key %r of %s", claim.key, claim.scope)
+        raise
+    before_commit.reset(token)
+    store.finish(claim, json.dumps(result))
+    return result
 
 
 class _RpcConsumer(RpcConsumer):
@@ -73,6 +160,9 @@ class _RpcConsumer(RpcConsumer):
             self._replies.publish(reply, exchange, message.properties["reply_to"])
 
     def handle_result(self, message, result, exc_info):
+        if result is DROPPED:  # the caller has gone: nothing to answer
+            self.queue_consumer.ack_message(message)
+            return None, None
         error = serialize(exc_info[1]) if exc_info is not None else None
         try:
             body = json.dumps({"result": result, "error": error})
@@ -87,6 +177,30 @@ class _RpcConsumer(RpcConsumer):
 
 class PlatformRpc(Rpc):
     rpc_consumer = _RpcConsumer()
+
+    @classmethod
+    def decorator(cls, *args, **kwargs):
+        register = super().decorator
+        if len(args) == 1 and not kwargs and isinstance(args[0], types.FunctionType):
+            return register(_guarded(args[0]))
+        with_options = register(*args, **kwargs)
+        return lambda fn: with_options(_guarded(fn))
+
+    def check_signature(self, args, kwargs):
+        # The guard takes anything; the signature that counts is the method's own (``__wrapped__``).
+        fn = getattr(self.container.service_cls, self.method_name)
+        try:
+            inspect.signature(fn).bind(None, *args, **kwargs)
+        except TypeError as exc:
+            raise IncorrectSignature(str(exc)) from None
+
+    def handle_message(self, body, message):
+        late = deadlines.lateness((message.headers or {}).get(f"nameko.{deadlines.HEADER}"))
+        if late is not None:
+            _dropped(self.container.service_name, self.method_name, late, "on arrival")
+            self.rpc_consumer.queue_consumer.ack_message(message)
+            return
+        super().handle_message(body, message)
 
     def setup(self):
         mixed = [
@@ -123,8 +237,22 @@ class _TimedServiceProxy:
 
     def __getattr__(self, method_name):
         worker_ctx, service_name, reply_listener = self._args
-        proxy = MethodProxy(worker_ctx, service_name, method_name, reply_listener, **self._options)
+        proxy = _MethodProxy(worker_ctx, service_name, method_name, reply_listener, **self._options)
         return _TimedMethod(proxy, reply_listener, self._timeout)
+
+
+class _MethodProxy(MethodProxy):
+    """nameko's method proxy sending ``deadline`` and never the caller's Idempotency-Key."""
+
+    deadline = None
+
+    def get_message_headers(self, worker_ctx):
+        headers = super().get_message_headers(worker_ctx)
+        for key in CONTEXT_KEYS:
+            headers.pop(f"{self.header_prefix}.{key}", None)
+        if self.deadline is not None:
+            headers[f"{self.header_prefix}.{deadlines.HEADER}"] = self.deadline
+        return headers
 
 
 class _TimedMethod:
@@ -135,7 +263,10 @@ class _TimedMethod:
 
     def __call__(self, *args, **kwargs):
         target = f"{self._proxy.service_name}.{self._proxy.method_name}"
-        timer = eventlet.Timeout(self._timeout)
+        now = time.time()
+        deadline = deadlines.for_call(self._timeout, self._proxy.worker_ctx.data.get(deadlines.HEADER), now)
+        self._proxy.deadline = deadline
+        timer = eventlet.Timeout(max(0.0, deadline - now))
         reply = None
         try:
             reply = self._proxy.call_async(*args, **kwargs)

@@ -58,4 +58,22 @@ parked_event = Table(
     Index("ix_parked_event_open", "parked_at"),
 )
 
-PLATFORM_TABLES = ("outbox", "inbox", "parked_event")
+# Idempotency-Key records of creating requests (``platform_shared.idempotency``): a repeat
+# answers the first result. Created by each service's migration with
+# ``platform_shared.migrations.create_idempotency_table_v1``.
+idempotency_key = Table(
+    "idempotency_key",
+    metadata,
+    Column("scope", String(300), primary_key=True),
+    Column("key", String(255), primary_key=True),
+    Column("fingerprint", String(64), nullable=False),
+    Column("owner", String(32), nullable=False),
+    Column("state", String(10), nullable=False),
+    Column("response", Text, nullable=True),
+    Column("lease_until", UTCDateTime(), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("expires_at", UTCDateTime(), nullable=False),
+    Index("ix_idempotency_key_expires_at", "expires_at"),
+)
+
+PLATFORM_TABLES = ("outbox", "inbox", "parked_event", "idempotency_key")

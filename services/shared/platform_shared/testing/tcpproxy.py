@@ -1,7 +1,9 @@
 """A TCP forwarder tests put between a client and RabbitMQ to simulate an outage.
 
 ``proxy.cut()`` closes every connection and refuses new ones (the broker "goes
-down"); ``proxy.restore()`` accepts again. Runs in OS threads so it keeps working
+down"); ``proxy.restore()`` accepts again. ``proxy.pause()`` keeps the connections but
+stops passing bytes either way (a frozen process, a stalled link): what was sent waits,
+and arrives when ``proxy.resume()`` is called. Runs in OS threads so it keeps working
 while the test's eventlet hub is busy.
 """
 
@@ -10,6 +12,7 @@ from eventlet.patcher import original
 _threading = original("threading")
 _socket = original("socket")
 _select = original("select")
+_time = original("time")
 
 
 class TcpProxy:
@@ -21,6 +24,7 @@ class TcpProxy:
         self.listener.listen(64)
         self.port = self.listener.getsockname()[1]
         self._up = True
+        self._paused = False
         self._stopped = False
         self._pairs = []
         self._lock = _threading.Lock()
@@ -58,9 +62,16 @@ class TcpProxy:
         sockets = [a, b]
         try:
             while True:
+                if self._paused:
+                    _time.sleep(0.02)
+                    if not self._up or self._stopped:
+                        break
+                    continue
                 readable, _, _ = _select.select(sockets, [], [], 0.5)
                 if not self._up or self._stopped:
                     break
+                if self._paused:
+                    continue
                 for s in readable:
                     data = s.recv(65536)
                     if not data:
@@ -89,6 +100,12 @@ class TcpProxy:
 
     def restore(self):
         self._up = True
+
+    def pause(self):
+        self._paused = True
+
+    def resume(self):
+        self._paused = False
 
     def close(self):
         self._stopped = True
