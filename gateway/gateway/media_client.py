@@ -1,11 +1,11 @@
 """Streams bytes between the gateway and the media service's internal HTTP port.
 
-Files do not travel on the message bus: an upload is parsed from the client's
-multipart body as it arrives and forwarded chunk by chunk (chunked transfer
-encoding) to ``POST /uploads`` of the media service; a download is relayed the
-other way. Neither is ever held whole in memory. If the media service answers
-before the body is complete (a file over its cap, a type it refuses), the
-gateway stops reading the client and relays that answer at once.
+Files do not travel on the message bus: an upload — the client's multipart form, as it
+sent it — is forwarded chunk by chunk as it arrives (chunked transfer encoding) to
+``POST /uploads`` of the media service, which reads the form; a download is relayed the
+other way. Neither is ever held whole in memory. If the media service answers before
+the body is complete (a file over its cap, a type it refuses, a bad field before the
+file), the gateway stops reading the client and relays that answer at once.
 """
 
 import http.client
@@ -38,18 +38,16 @@ class Relayed:
 
 
 class MediaUpload:
-    """One upload being forwarded; ``send()`` each chunk, then ``finish()``."""
+    """One upload form being forwarded; ``send()`` each chunk, then ``finish()``, then ``close()``."""
 
-    def __init__(self, base_url, actor, filename, metadata, request_id, timeout=120):
+    def __init__(self, base_url, actor, content_type, request_id, timeout=120):
         parts = urlsplit(base_url)
         self.conn = http.client.HTTPConnection(parts.hostname, parts.port or 80, timeout=timeout)
         try:
             self.conn.putrequest("POST", "/uploads", skip_accept_encoding=True)
             self.conn.putheader("Transfer-Encoding", "chunked")
-            self.conn.putheader("Content-Type", "application/octet-stream")
+            self.conn.putheader("Content-Type", content_type)
             self.conn.putheader("X-Platform-Actor", json.dumps(actor))
-            self.conn.putheader("X-Upload-Filename", quote(filename or "", safe=""))
-            self.conn.putheader("X-Upload-Meta", json.dumps(metadata))
             if request_id:
                 self.conn.putheader("X-Request-ID", request_id)
             self.conn.endheaders()
@@ -82,6 +80,10 @@ class MediaUpload:
         except OSError:
             pass
         return self._response()
+
+    def close(self):
+        """Let the connection go (after ``finish()``, or when reading the client failed)."""
+        self.conn.close()
 
     def _response(self):
         try:

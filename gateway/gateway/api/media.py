@@ -2,9 +2,9 @@
 
 from flask import Response, current_app, g, request, stream_with_context
 from flask.views import MethodView
-from werkzeug.sansio.multipart import Data, Epilogue, Field, File, MultipartDecoder, NeedData
+from werkzeug.http import dump_options_header
 
-from gateway.api.common import Blueprint, call, documented, files, forward, query_args
+from gateway.api.common import Blueprint, documented, files, forward, query_args
 from gateway.auth import current_actor
 from gateway.errors import error_response
 from gateway.media_client import MediaUpload, fetch_content
@@ -14,7 +14,6 @@ from platform_shared.schemas import page_of
 
 blp = Blueprint("media", __name__, url_prefix="/api/v1/media", description="Ảnh, video, tài liệu")
 SECURED = [{"bearer": []}]
-METADATA_FIELDS = ("caption", "alt_text", "credit_user_id", "credit_name", "source", "rights")
 READ_SIZE = 256 * 1024
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -118,48 +117,21 @@ def _upload(actor):
         raise BadRequest("Thiếu boundary của multipart/form-data.", code="INVALID_MULTIPART")
     request.max_content_length = settings.max_media_upload_bytes
     stream = request.stream
-    # The limit bounds the decoder's buffer (one read plus a boundary), not the file.
-    decoder = MultipartDecoder(boundary.encode("latin-1"), max_form_memory_size=4 * READ_SIZE)
-    fields, later, part, upload, name = {}, {}, None, None, None
+    # The form goes on as it arrives, untouched: the media service reads it whole — the
+    # fields before the file, the file, the fields after it — before it stores anything.
+    content_type = dump_options_header("multipart/form-data", {"boundary": boundary})
+    upload = MediaUpload(settings.media_http_url, actor, content_type, g.get("request_id"))
     try:
-        while True:
-            event = decoder.next_event()
-            if isinstance(event, NeedData):
-                if upload is not None and upload.answered_early():
-                    break  # refused: stop reading the client
-                chunk = stream.read(READ_SIZE)
-                decoder.receive_data(chunk or None)
-                continue
-            if isinstance(event, Epilogue):
+        while not upload.answered_early():  # once refused, stop reading the client
+            chunk = stream.read(READ_SIZE)
+            if not chunk:
                 break
-            if isinstance(event, File) and event.name == "file" and upload is None:
-                part, name = "file", event.filename
-                meta = {k: v for k, v in fields.items() if k in METADATA_FIELDS}
-                upload = MediaUpload(settings.media_http_url, actor, name, meta, g.get("request_id"))
-            elif isinstance(event, (Field, File)):
-                part = event.name
-                (later if upload is not None else fields)[part] = ""
-            elif isinstance(event, Data):
-                if part == "file" and upload is not None:
-                    upload.send(event.data)
-                    if not event.more_data:
-                        part = "done"
-                elif part not in (None, "done", "file"):
-                    target = later if upload is not None else fields
-                    target[part] = target.get(part, "") + event.data.decode("utf-8", "replace")
-                    if len(target[part]) > 4000:
-                        raise InvalidInput.field(part, "Giá trị quá dài.")
-    except ValueError as exc:  # a malformed multipart body
-        raise BadRequest(f"Biểu mẫu multipart không đọc được ({exc}).", code="INVALID_MULTIPART") from None
-    if upload is None:
-        raise InvalidInput.field("file", "Thiếu tệp: gửi tệp trong trường «file».")
-    relayed = upload.finish()
+            upload.send(chunk)
+        relayed = upload.finish()
+    finally:
+        upload.close()
     if relayed.status >= 400:
         response = _relay_error(relayed)
         response.headers["Connection"] = "close"  # the rest of a refused upload is not read
         return response
-    asset = relayed.json()
-    extra = {k: v for k, v in later.items() if k in METADATA_FIELDS and v != ""}
-    if extra:  # fields sent after the file
-        asset = call("media", "update_asset", actor, asset["id"], extra)
-    return asset, relayed.status
+    return relayed.json(), relayed.status

@@ -89,21 +89,26 @@ class Media:
 
     # -- upload -------------------------------------------------------------------
 
-    def upload(self, actor, stream, *, filename=None, metadata=None):
-        """Store what ``stream`` carries as a new asset of the actor's tenant.
+    def upload(self, actor, form):
+        """Store the file of ``form`` (a ``forms.UploadForm`` being read) as a new asset of the
+        actor's tenant, described by the form's metadata fields.
 
-        Returns ``(asset, created)``; ``created`` is False when the tenant already
-        has these exact bytes. Raises InvalidInput (type, content, metadata),
-        PayloadTooLarge (cap), Forbidden (role).
+        The fields count wherever they come in the body. Those before the file are checked
+        when it starts (a bad one refuses the upload before its bytes are read); all of them
+        once the body has ended, before anything is stored. Returns ``(asset, created)``;
+        ``created`` is False when the tenant already has these exact bytes (its metadata
+        stays as it was). Raises InvalidInput (type, content, file name, metadata),
+        PayloadTooLarge (cap), BadRequest (not a form), Forbidden (role).
         """
         policy.require_uploader(actor)
         if not actor.tenant_id:
             raise InvalidInput("Tài khoản hệ thống không có đơn vị để lưu tệp.", code="NO_TENANT")
-        filename = inspection.check_filename(filename)
-        meta = self._metadata(metadata or {})
+        load(_METADATA, _given(form.start()))
+        filename = inspection.check_filename(form.filename)
         tenant_id = uuid.UUID(actor.tenant_id)
         with tempfile.NamedTemporaryFile(prefix="upload-", dir=self.settings.tmp_dir) as spool:
-            fmt, size, digest = self._spool(stream, spool)
+            fmt, size, digest = self._spool(form, spool)
+            meta = self._metadata(form.finish())
             name, kind, content_type = fmt
             if kind == "document":
                 inspection.check_document(fmt, spool.name)

@@ -3,20 +3,20 @@
 Two doors:
 * RPC (``@rpc``) for metadata and for other services — every method takes ``actor`` first.
 * An internal HTTP port (``WEB_SERVER_ADDRESS``) for bytes, which do not belong on
-  a message queue: ``POST /uploads`` (the gateway streams a file in) and
+  a message queue: ``POST /uploads`` (the gateway streams the upload form in) and
   ``GET /content/<asset_id>/<rendition>`` (it streams one out). The gateway passes
   the actor in ``X-Platform-Actor``: this port must only be reachable by the
   gateway, as the broker is (see deploy/).
 """
 
 import json
-from urllib.parse import unquote
 
 from nameko.web.handlers import http
 from werkzeug.wrappers import Response
 from werkzeug.wsgi import wrap_file
 
 from media.dependencies import MediaApp
+from media.forms import UploadForm
 from platform_shared import transport
 from platform_shared.actor import SYSTEM, Actor
 from platform_shared.contracts import content as content_events
@@ -120,26 +120,22 @@ class MediaService(ServiceOperations):
 
     @http("POST", "/uploads")
     def upload(self, request):
-        """The file is the raw body; metadata in ``X-Upload-Meta`` (JSON), name in ``X-Upload-Filename``."""
+        """The client's upload form, as it sent it (``multipart/form-data``, streamed by the gateway)."""
         try:
             actor = _actor(request)
-            meta = json.loads(request.headers.get("X-Upload-Meta") or "{}")
-            if not isinstance(meta, dict):
-                raise InvalidInput("Thông tin kèm tệp không hợp lệ.", code="INVALID_METADATA")
-            filename = unquote(request.headers.get("X-Upload-Filename", "")) or None
-            media = self._media()
+            if request.mimetype != "multipart/form-data":
+                raise InvalidInput.field("file", "Gửi tệp trong trường «file» của một biểu mẫu multipart/form-data.")
             # eventlet's wsgi.input ends a chunked body itself but does not say so with
             # wsgi.input_terminated, so werkzeug's request.stream would look empty.
             body = request.environ["wsgi.input"] if request.content_length is None else request.stream
-            asset, created = media.upload(actor, body, filename=filename, metadata=meta)
+            media = self._media()
+            asset, created = media.upload(actor, UploadForm(body, request.mimetype_params.get("boundary")))
             body = self._dump(media, actor, asset, duplicate=not created)
             return Response(
                 json.dumps(body, ensure_ascii=False), status=201 if created else 200, mimetype="application/json"
             )
         except PlatformError as exc:
             return _error(exc)
-        except json.JSONDecodeError:
-            return _error(InvalidInput("Thông tin kèm tệp không phải JSON.", code="INVALID_METADATA"))
 
     @http("GET", "/content/<asset_id>/<rendition>")
     def content(self, request, asset_id, rendition):

@@ -82,15 +82,101 @@ def test_the_same_file_twice_returns_the_existing_asset(contributor, media_stora
     assert len(media_storage.keys()) == 3
 
 
-def test_metadata_fields_after_the_file_are_applied_too(contributor):
-    form = {
-        "file": (io.BytesIO(samples.png()), "a.png", "image/png"),
-        "alt_text": "Logo công đoàn",
-        "rights": "CC BY 4.0",
-    }
-    response = contributor.post("/api/v1/media", data=form, content_type="multipart/form-data")
-    assert response.status_code == 201
-    assert (response.json["alt_text"], response.json["rights"]) == ("Logo công đoàn", "CC BY 4.0")
+def form(*parts, boundary="order-test-boundary"):
+    """A multipart body with its parts in exactly the order given: ``(name, text)`` or
+    ``(name, (filename, bytes))``; and its content type."""
+    body = b""
+    for name, value in parts:
+        if isinstance(value, tuple):
+            filename, data = value
+            head = f'Content-Disposition: form-data; name="{name}"; filename="{filename}"\r\nContent-Type: image/jpeg'
+        else:
+            head, data = f'Content-Disposition: form-data; name="{name}"', value.encode()
+        body += f"--{boundary}\r\n{head}\r\n\r\n".encode() + data + b"\r\n"
+    return body + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
+
+
+def post_form(client, *parts):
+    body, content_type = form(*parts)
+    return client.post("/api/v1/media", data=body, content_type=content_type)
+
+
+ORDERS = {
+    "fields before the file": lambda fields, file: [*fields, file],
+    "fields after the file": lambda fields, file: [file, *fields],
+    "fields around the file": lambda fields, file: [*fields[:2], file, *fields[2:]],
+}
+
+
+def stored_events(databases):
+    with databases.sessions("media").transaction() as session:
+        rows = session.execute(select(outbox.c.payload).where(outbox.c.event_type == contracts.ASSET_STORED))
+        return [contracts.AssetStored().load(payload) for payload in rows.scalars()]
+
+
+@pytest.mark.parametrize("order", ORDERS)
+def test_metadata_counts_the_same_wherever_it_comes_in_the_form(contributor, databases, order):
+    me = contributor.get("/api/v1/me").json["user"]
+    fields = [
+        ("caption", "Đại hội Công đoàn cơ sở Tổng công ty May 10"),
+        ("credit_user_id", me["id"]),
+        ("alt_text", "Hội trường đại hội"),
+        ("source", "LĐLĐ Hà Nội"),
+        ("rights", "CC BY 4.0"),
+    ]
+    file = ("file", ("dai-hoi.jpg", samples.jpeg_with_gps()))
+    response = post_form(contributor, *ORDERS[order](fields, file))
+    assert response.status_code == 201, response.json
+    expected = {**dict(fields), "credit_name": "Trần Văn Bình"}  # the name from accounts
+    assert {k: response.json[k] for k in expected} == expected
+    read = contributor.get(f"/api/v1/media/{response.json['id']}").json
+    assert {k: read[k] for k in expected} == expected
+    # What royalties learns of the photo: the credit travels with the stored fact itself.
+    (event,) = stored_events(databases)
+    assert (event["asset_id"], event["credit_user_id"], event["credit_name"]) == (
+        response.json["id"],
+        me["id"],
+        "Trần Văn Bình",
+    )
+
+
+@pytest.mark.parametrize("order", ["fields before the file", "fields after the file"])
+@pytest.mark.parametrize(
+    "field, value",
+    [("caption", "Đại hội\x00"), ("credit_user_id", "6f1c1c1c-1c1c-4c1c-8c1c-1c1c1c1c1c1c")],
+    ids=["NUL in the caption", "unknown photographer"],
+)
+def test_a_bad_field_refuses_the_upload_wherever_it_comes_and_nothing_is_stored(
+    contributor, media_storage, databases, order, field, value
+):
+    fields = [("alt_text", "Hội trường"), (field, value)]
+    response = post_form(contributor, *ORDERS[order](fields, ("file", ("a.jpg", samples.jpeg_with_gps()))))
+    assert response.status_code == 422, response.json
+    assert list(response.json["errors"]) == [field]
+    assert media_storage.keys() == [] and stored_events(databases) == []
+    assert contributor.get("/api/v1/media").json["total"] == 0
+
+
+def test_fields_sent_with_a_duplicate_leave_the_existing_asset_as_it_was_in_either_order(contributor):
+    data = samples.jpeg_with_gps(seed=11)
+    first = post_form(contributor, ("caption", "Ảnh gốc"), ("file", ("a.jpg", data)))
+    assert first.status_code == 201, first.json
+    for order in ("fields before the file", "fields after the file"):
+        again = post_form(contributor, *ORDERS[order]([("caption", "Chú thích khác")], ("file", ("b.jpg", data))))
+        assert (again.status_code, again.json["id"], again.json["duplicate"]) == (200, first.json["id"], True)
+        assert again.json["caption"] == "Ảnh gốc"
+    assert contributor.get(f"/api/v1/media/{first.json['id']}").json["caption"] == "Ảnh gốc"
+
+
+def test_a_second_file_in_the_form_is_refused_and_nothing_is_stored(contributor, media_storage):
+    response = post_form(
+        contributor,
+        ("file", ("a.jpg", samples.jpeg_with_gps(seed=3))),
+        ("caption", "Hai tệp"),
+        ("file", ("b.jpg", samples.jpeg_with_gps(seed=4))),
+    )
+    assert response.status_code == 422 and response.json["code"] == "ONE_FILE", response.json
+    assert "file" in response.json["errors"] and media_storage.keys() == []
 
 
 def test_patch_describes_an_asset_and_refuses_an_unknown_photographer(contributor):
