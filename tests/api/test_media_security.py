@@ -111,6 +111,11 @@ def test_a_member_is_told_the_library_is_for_staff_whatever_the_filters(api, log
         assert "cán bộ" in response.json["message"]
 
 
+def test_the_openapi_document_says_the_list_answers_a_member_403(api):
+    responses = api.get("/api/v1/openapi.json").json["paths"]["/api/v1/media"]["get"]["responses"]
+    assert responses["403"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
+
+
 def test_a_member_reads_a_published_photo_by_its_public_renditions_only(api, login, library):
     seen = api.as_(login("hanoi.member")).get(f"/api/v1/media/{library['published']['id']}").json
     assert seen["id"] == library["published"]["id"] and seen["public"] is True

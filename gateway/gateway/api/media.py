@@ -23,9 +23,9 @@ class Media(MethodView):
     @blp.arguments(api.AssetListArgs(), location="query")
     @blp.alt_response(200, schema=page_of(api.AssetRead), success=True)
     @blp.doc(security=SECURED)
-    @documented(blp, 401, 422, 503)
+    @documented(blp, 401, 403, 422, 503)
     def get(self, _args):
-        """Tệp của đơn vị, mới nhất trước."""
+        """Tệp của đơn vị, mới nhất trước (cán bộ của đơn vị; hội viên: 403)."""
         return forward("media", "list_assets", current_actor(), query_args())
 
     @blp.alt_response(201, schema=api.AssetRead, success=True, description="Tệp mới")
