@@ -170,3 +170,35 @@ def test_the_openapi_document_offers_the_key_on_creating_posts_only(api):
     assert takes_key("/api/v1/articles/{article_id}/comments")
     assert not takes_key("/api/v1/auth/login")
     assert not takes_key("/api/v1/questions/{question_id}/assign")
+
+
+REGISTRATIONS = (
+    "code,name,kind,parent_code,admin_name,admin_email\n"
+    "LDLD-HP,Liên đoàn Lao động thành phố Hải Phòng,provincial_federation,TLD,Phạm Thị Hoa,hoa.hp@example.vn\n"
+)
+
+
+def test_a_repeated_import_answers_the_first_activation_sheet_again(api, login, databases):
+    """Without a key a re-import answers «nothing new» and the one-time tokens of the lost reply
+    are gone; with it, the client that lost the reply gets the sheet it missed."""
+    import io
+
+    office, key = api.as_(login("admin")), str(uuid.uuid4())
+
+    def upload(text, filename="dk.csv"):
+        return office.post(
+            "/api/v1/tenants/import",
+            data={"file": (io.BytesIO(text.encode()), filename)},
+            content_type="multipart/form-data",
+            headers={"Idempotency-Key": key},
+        )
+
+    first = upload(REGISTRATIONS)
+    assert first.status_code == 200, first.json
+    assert [c["tenant_code"] for c in first.json["credentials"]] == ["LDLD-HP"]
+    repeat = upload(REGISTRATIONS)
+    assert (repeat.status_code, repeat.json) == (200, first.json)
+    other_file = upload(REGISTRATIONS.replace("Phạm Thị Hoa", "Phạm Thị Hòa"))
+    assert other_file.status_code == 422 and other_file.json["code"] == "IDEMPOTENCY_KEY_REUSED"
+    with databases.sessions("accounts").read() as session:
+        assert session.execute(sa.text("SELECT count(*) FROM tenant WHERE code = 'LDLD-HP'")).scalar() == 1

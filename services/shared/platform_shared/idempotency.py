@@ -26,8 +26,15 @@ in several write transactions is marked by the first one; a crash between them l
 half done, as it would without a key.
 
 Keys are kept :data:`KEEP` (24 h); expired rows are deleted now and then by ``begin``.
+
+A stored response may hold secrets (an import's one-time activation tokens), so the table
+keeps neither the key nor the response in clear: the row is found by the key's SHA-256, and
+the response is encrypted (Fernet) under a key derived from the client's Idempotency-Key and
+the scope. Only a caller presenting the key can read the response back; a copy of the
+database cannot (a random key, e.g. a UUID, is what makes that hold).
 """
 
+import base64
 import hashlib
 import json
 import re
@@ -36,6 +43,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from cryptography.fernet import Fernet, InvalidToken
 from sqlalchemy import delete, select, update
 
 from platform_shared.database import dialect_insert
@@ -114,6 +122,26 @@ class Claim:
     lease_until: datetime
     owner: str = field(default_factory=lambda: uuid.uuid4().hex)
 
+    @property
+    def stored_key(self):
+        """What the table keeps of the key: its SHA-256."""
+        return hashlib.sha256(self.key.encode()).hexdigest()
+
+    def _cipher(self):
+        secret = hashlib.sha256(b"idempotency-response\0" + self.scope.encode() + b"\0" + self.key.encode()).digest()
+        return Fernet(base64.urlsafe_b64encode(secret))
+
+    def seal(self, response):
+        """``response`` (text) encrypted for this key and scope."""
+        return self._cipher().encrypt(response.encode()).decode()
+
+    def open(self, sealed):
+        """The response text back, or None when it cannot be read with this key."""
+        try:
+            return self._cipher().decrypt(sealed.encode()).decode()
+        except (InvalidToken, AttributeError):
+            return None
+
     @classmethod
     def of(cls, *, caller, operation, key, fingerprint, now, deadline=None):
         """``deadline``: the caller's, epoch seconds (the attempt holds the key until then)."""
@@ -138,7 +166,7 @@ class IdempotencyStore:
         self.sessions = sessions
 
     def _where(self, claim):
-        return (table.c.scope == claim.scope) & (table.c.key == claim.key)
+        return (table.c.scope == claim.scope) & (table.c.key == claim.stored_key)
 
     def begin(self, claim, now):
         """None when this attempt owns the key and should do the work; a :class:`Replay` when
@@ -153,7 +181,7 @@ class IdempotencyStore:
                 if row is None:
                     values = {
                         "scope": claim.scope,
-                        "key": claim.key,
+                        "key": claim.stored_key,
                         "fingerprint": claim.fingerprint,
                         "owner": claim.owner,
                         "state": RUNNING,
@@ -168,7 +196,10 @@ class IdempotencyStore:
                 if row.fingerprint != claim.fingerprint:
                     raise reused()
                 if row.state == DONE:
-                    return Replay(row.response)
+                    response = claim.open(row.response)
+                    if response is None:  # the same hash from another key: never seen in practice
+                        raise reused()
+                    return Replay(response)
                 if row.state == COMMITTED:
                     raise already_done()
                 if row.lease_until > now:
@@ -193,12 +224,12 @@ class IdempotencyStore:
             raise in_progress()
 
     def finish(self, claim, response):
-        """The work answered ``response`` (JSON text): kept for the repeats."""
+        """The work answered ``response`` (JSON text): kept, sealed, for the repeats."""
         with self.sessions.transaction() as session:
             session.execute(
                 update(table)
                 .where(self._where(claim), table.c.owner == claim.owner)
-                .values(state=DONE, response=response)
+                .values(state=DONE, response=claim.seal(response))
             )
 
     def abandon(self, claim):

@@ -59,7 +59,7 @@ parked_event = Table(
 )
 
 # Idempotency-Key records of creating requests (``platform_shared.idempotency``): a repeat
-# answers the first result. Created by each service's migration with
+# answers the first result. ``key`` is the client key's SHA-256, ``response`` is sealed with it. Created by each service's migration with
 # ``platform_shared.migrations.create_idempotency_table_v1``.
 idempotency_key = Table(
     "idempotency_key",

@@ -64,6 +64,16 @@ def test_a_repeat_of_a_finished_request_answers_its_stored_response(sessions):
     assert created(sessions) == ["e-1"]
 
 
+def test_the_table_keeps_neither_the_key_nor_the_response_in_clear(sessions):
+    store, first = IdempotencyStore(sessions), claim(key="secret-key-7")
+    store.begin(first, NOW)
+    store.finish(first, '{"activation_token": "tok-123"}')
+    with sessions.read() as session:
+        (row,) = session.execute(sa.select(idempotency_key)).all()
+    assert "secret-key-7" not in row.key and "tok-123" not in row.response
+    assert store.begin(claim(key="secret-key-7"), NOW) == Replay('{"activation_token": "tok-123"}')
+
+
 def test_the_same_key_with_another_request_is_refused(sessions):
     store, first = IdempotencyStore(sessions), claim(body="a")
     store.begin(first, NOW)
