@@ -31,7 +31,7 @@ log = logging.getLogger("gateway.sessions")
 
 BINDINGS = [("accounts.events", (events.USER_SESSIONS_REVOKED, events.TENANT_SESSIONS_REVOKED))]
 CATCH_UP_MARGIN = 60.0
-RETRY_AFTER_FAILURE = 1.0
+RETRY_AFTER_FAILURE = 1.0  # doubled after each failure in a row, up to the interval
 
 
 class SessionWatch:
@@ -43,6 +43,7 @@ class SessionWatch:
         self.wait = float(wait)
         self.clock = clock
         self.catch_ups = 0
+        self.failures = 0  # catch-ups failed in a row
         self.ready = threading.Event()  # set by the first successful catch-up
         self._since = None  # epoch seconds the next catch-up asks from
         self._wake = threading.Event()
@@ -82,17 +83,27 @@ class SessionWatch:
 
     def _run(self):
         while not self._closed:
-            ok = self._try_catch_up()
-            self._wake.wait(self.interval if ok else min(RETRY_AFTER_FAILURE, self.interval))
+            self._try_catch_up()
+            self._wake.wait(self.next_wait())
             self._wake.clear()
+
+    def next_wait(self):
+        """Seconds to the next catch-up: the interval, or sooner after failures."""
+        if not self.failures:
+            return self.interval
+        return min(self.interval, RETRY_AFTER_FAILURE * 2 ** min(self.failures - 1, 10))
 
     def _try_catch_up(self):
         try:
             self.catch_up()
-            return True
         except Exception as exc:  # accounts or the broker away: try again soon, keep what is known
-            log.warning("catching up on ended sessions failed: %s", exc)
-            return False
+            self.failures += 1
+            if self.failures == 1:
+                log.warning("catching up on ended sessions failed (retrying): %s", exc)
+            return
+        if self.failures:
+            log.info("caught up on ended sessions again after %d failures", self.failures)
+        self.failures = 0
 
     def catch_up(self):
         """Ask accounts what ended since the last answer (at start: within the maximum token age)."""
