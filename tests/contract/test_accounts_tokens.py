@@ -167,3 +167,20 @@ def test_a_verified_token_is_remembered_but_not_past_its_expiry_or_its_key(keys)
     verifier._verified[stale] = ("2026-01-01", jwt.decode(stale, options={"verify_signature": False}))
     with pytest.raises(Unauthorized):
         verifier.verify(stale)
+
+
+def test_the_gateway_compares_the_session_version_and_issue_time_accounts_signs(keys):
+    from gateway.revocations import RevocationTable
+
+    signer = signer_for(keys)
+    now = datetime.now(UTC)
+    claims = verifier_for(signer).verify(
+        signer.access_token(user_id="u1", tenant_id="t1", roles=["member"], now=now, session_version=3)
+    )
+    assert claims["sv"] == 3 and claims["iat"] == int(now.timestamp())
+    table = RevocationTable(960)
+    table.check(claims)
+    table.revoke_user("u1", 4, now.timestamp())
+    with pytest.raises(Unauthorized) as refused:
+        table.check(claims)
+    assert refused.value.code == "SESSION_REVOKED"
