@@ -202,3 +202,28 @@ def test_a_repeated_import_answers_the_first_activation_sheet_again(api, login, 
     assert other_file.status_code == 422 and other_file.json["code"] == "IDEMPOTENCY_KEY_REUSED"
     with databases.sessions("accounts").read() as session:
         assert session.execute(sa.text("SELECT count(*) FROM tenant WHERE code = 'LDLD-HP'")).scalar() == 1
+
+
+def test_a_repeat_while_the_first_attempt_still_runs_is_asked_to_wait(api, hanoi, feedback_service, databases):
+    """The first attempt holds the key (here: claimed in the service's store, as a worker of
+    another replica would be while it works); the repeat is 409 and creates nothing."""
+    from datetime import timedelta
+
+    from platform_shared import idempotency
+    from platform_shared.clock import utcnow
+
+    key, body = str(uuid.uuid4()), {**QUESTION, "tenant_id": hanoi["id"], "guest": GUEST}
+    running = idempotency.Claim.of(
+        caller=None,
+        operation="feedback.ask_question",
+        key=key,
+        fingerprint=idempotency.fingerprint("POST", "/api/v1/questions", idempotency.canonical_json(body)),
+        now=utcnow(),
+        deadline=(utcnow() + timedelta(minutes=5)).timestamp(),
+    )
+    assert idempotency.IdempotencyStore(databases.sessions("feedback")).begin(running, utcnow()) is None
+    repeat = api.as_(None).post("/api/v1/questions", json=body, headers={"Idempotency-Key": key})
+    assert repeat.status_code == 409, repeat.json
+    assert repeat.json["code"] == "REQUEST_IN_PROGRESS"
+    assert "thử lại sau vài giây" in repeat.json["message"]
+    assert questions(databases) == []
