@@ -7,7 +7,8 @@ A ``revocations.RevocationTable`` fed two ways:
   (an exclusive queue of this process's own);
 * by catch-up, ``accounts.list_session_revocations`` called as the system actor: at start,
   after every (re)connection of the listener (what happened while it was away is unknown),
-  and every ``interval`` seconds as a safety net. Each catch-up asks from the previous
+  and every ``interval`` seconds as a safety net (every few seconds while the listener is
+  not connected). Each catch-up asks from the previous
   answer's ``as_of`` less a margin (a transaction may commit a little after its clock read).
 
 Until the first catch-up has succeeded nothing is known about ended sessions: a request with
@@ -32,6 +33,7 @@ log = logging.getLogger("gateway.sessions")
 BINDINGS = [("accounts.events", (events.USER_SESSIONS_REVOKED, events.TENANT_SESSIONS_REVOKED))]
 CATCH_UP_MARGIN = 60.0
 RETRY_AFTER_FAILURE = 1.0  # doubled after each failure in a row, up to the interval
+UNHEARD_INTERVAL = 5.0  # while the listener is not connected, facts are not heard: ask more often
 
 
 class SessionWatch:
@@ -88,10 +90,12 @@ class SessionWatch:
             self._wake.clear()
 
     def next_wait(self):
-        """Seconds to the next catch-up: the interval, or sooner after failures."""
+        """Seconds to the next catch-up: the interval; sooner while facts are not heard; after
+        failures, 1, 2, 4… s up to that."""
+        interval = self.interval if self.listener.connected else min(self.interval, UNHEARD_INTERVAL)
         if not self.failures:
-            return self.interval
-        return min(self.interval, RETRY_AFTER_FAILURE * 2 ** min(self.failures - 1, 10))
+            return interval
+        return min(interval, RETRY_AFTER_FAILURE * 2 ** min(self.failures - 1, 10))
 
     def _try_catch_up(self):
         try:

@@ -13,7 +13,7 @@ MAX_AGE = 960
 
 
 class Listener:
-    connected = False
+    connected = True
 
     def ensure_started(self):
         pass
@@ -95,6 +95,14 @@ def test_a_failed_catch_up_keeps_what_is_known_and_is_retried_sooner_and_sooner_
     accounts.failing = False
     watch._try_catch_up()
     assert watch.next_wait() == 30
+
+
+def test_while_facts_are_not_heard_the_catch_up_comes_every_few_seconds(watch):
+    watch.interval = 30
+    watch.catch_up()
+    assert watch.next_wait() == 30
+    watch.listener.connected = False
+    assert watch.next_wait() == 5
 
 
 def test_an_unreadable_fact_is_ignored(watch):
