@@ -115,3 +115,23 @@ def test_refused_writes_change_nothing(api, login, ids):
     for bad in ({"name": 1}, {"name": "Đúng tên", "kind": "planet"}, {"name": "Đúng tên", "parent_id": "x"}):
         assert hanoi.post("/api/v1/units", json=bad).status_code == 422
     assert hanoi.get("/api/v1/units").json["total"] == before
+
+
+TEXT_FIELDS = [
+    (method, path, body, role, field)
+    for method, path, body, role in WRITES
+    for field in ("name", "full_name", "position")
+    if field in body
+]
+
+
+@pytest.mark.parametrize(
+    "method, path, body, role, field", TEXT_FIELDS, ids=[f"{m} {p} {f}" for m, p, _b, _r, f in TEXT_FIELDS]
+)
+def test_a_control_character_in_text_is_refused_naming_the_field(api, login, ids, method, path, body, role, field):
+    """PostgreSQL stores no NUL: a name with one was a 500 (found by schemathesis); now a 422."""
+    data = fill(body, ids)
+    data[field] = "Công đoàn\x00 mới\x18"
+    response = getattr(client_for(api, login, role), method)(fill(path, ids), json=data)
+    assert response.status_code == 422, response.json
+    assert field in response.json["errors"]

@@ -6,6 +6,8 @@ path of the API's contract (DESIGN.md, section 7) is there. What the answers rea
 like is checked against this document by ``tests/adversarial/test_schemathesis.py``.
 """
 
+import re
+
 import pytest
 
 METHODS = ("get", "post", "patch", "put", "delete")
@@ -260,3 +262,31 @@ def test_lists_take_page_and_per_page_and_answer_a_page(document):
             if "page" not in names or "per_page" not in names or "maximum" not in names["per_page"]:
                 unpaginated.append(label)
     assert not unpaginated, "\n".join(unpaginated)
+
+
+def test_a_nullable_object_is_that_object_or_null(document):
+    """apispec's OpenAPI 3.0 form of a nullable nested schema (``anyOf`` with a bare nullable
+    object) would let any object through: the document says ``allOf: [$ref], nullable``."""
+    loose = [
+        where
+        for where, node in walk(document)
+        if any(option == {"type": "object", "nullable": True} for option in node.get("anyOf", []))
+    ]
+    assert not loose, "\n".join(loose)
+    audience = document["components"]["schemas"]["PollCreate"]["properties"]["audience"]
+    assert audience["allOf"] == [{"$ref": "#/components/schemas/Audience"}] and audience["nullable"] is True
+
+
+def test_strings_say_which_characters_they_refuse_and_how_text_is_measured(document):
+    """Control characters are refused (a 422, never a NUL in PostgreSQL); a name is measured
+    once trimmed, so «N» and a tab is one character, too short for a unit's name."""
+    from platform_shared.schemas import STORABLE_PATTERN, text_pattern
+
+    article = document["components"]["schemas"]["ArticleCreate"]["properties"]
+    assert article["body"]["pattern"] == STORABLE_PATTERN
+    unit = document["components"]["schemas"]["UnitCreate"]["properties"]["name"]
+    assert unit["pattern"] == text_pattern(2) and unit["minLength"] == 2
+    assert re.match(unit["pattern"], "Công đoàn") and not re.match(unit["pattern"], "N\t")
+    assert not re.match(unit["pattern"], "Công\x00 đoàn")
+    publish_at = document["components"]["schemas"]["Schedule"]["properties"]["publish_at"]
+    assert publish_at["pattern"] == "^(19[5-9][0-9]|20[0-9]{2}|2100)-"

@@ -60,7 +60,10 @@ def login(data):
 @auth.alt_response(200, schema=api.TokenPair, success=True)
 @documented(auth, 401, 422, 503)
 def refresh(data):
-    """Đổi mã làm mới lấy cặp mã mới (mã cũ hết hiệu lực; dùng lại sẽ thu hồi cả phiên)."""
+    """Đổi mã làm mới lấy cặp mã mới (mã cũ hết hiệu lực; dùng lại sẽ thu hồi cả phiên).
+
+    Mã truy cập mới mang vai trò và phiên bản phiên hiện tại của tài khoản. Một phiên kết thúc
+    chậm nhất REFRESH_SESSION_MAX_DAYS ngày sau lần đăng nhập, dù được làm mới bao nhiêu lần."""
     return forward("accounts", "refresh", ANONYMOUS, data["refresh_token"])
 
 
@@ -165,7 +168,11 @@ CREDENTIAL_COLUMNS = ("tenant_code", "username", "activation_token", "expires_at
         "required": True,
         "content": {
             "multipart/form-data": {
-                "schema": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {"file": {"type": "string", "format": "binary"}},
+                }
             },
             "text/csv": {"schema": {"type": "string"}},
         },
@@ -291,7 +298,11 @@ class UserById(MethodView):
     @users.doc(security=SECURED)
     @documented(users, 401, 403, 404, 409, 422, 503)
     def patch(self, data, user_id):
-        """Đổi vai trò, đơn vị, họ tên; status=deactivated khóa tài khoản và thu hồi mọi phiên."""
+        """Đổi vai trò, đơn vị, họ tên; status=deactivated khóa tài khoản.
+
+        Khóa tài khoản hoặc đổi vai trò chấm dứt mọi phiên của người đó trong vài giây: mã truy cập
+        cũ bị từ chối (401 SESSION_REVOKED). Khóa tài khoản còn thu hồi mọi mã làm mới; sau khi đổi
+        vai trò, lần làm mới tiếp theo cấp mã mang vai trò mới."""
         return forward("accounts", "update_user", current_actor(), user_id, data)
 
 
@@ -389,7 +400,11 @@ def _member_upload_cap():
         "required": True,
         "content": {
             "multipart/form-data": {
-                "schema": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {"file": {"type": "string", "format": "binary"}},
+                }
             },
             "text/csv": {"schema": {"type": "string"}},
         },

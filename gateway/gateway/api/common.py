@@ -4,13 +4,14 @@ import functools
 from decimal import Decimal
 
 import flask_smorest
-from flask import Response, current_app, g, request
+from flask import Response, current_app, request
 from marshmallow import fields
 from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
 
+from gateway.idempotency import IdempotentCreation, rpc_context
 from gateway.rpc import RawJson
-from platform_shared.schemas import ErrorSchema
+from platform_shared.schemas import STORABLE_PATTERN, ErrorSchema, Storable, Text, text_pattern
 
 ERRORS = {
     400: "Yêu cầu không hợp lệ",
@@ -26,16 +27,16 @@ ERRORS = {
 
 
 def call(service, method, *args, timeout=None, **kwargs):
-    """RPC on the request's behalf, with its request id in the message headers."""
+    """RPC on the request's behalf, with its request id (and Idempotency-Key) in the message headers."""
     return current_app.extensions["rpc"].call(
-        service, method, *args, timeout=timeout, context={"request_id": g.get("request_id")}, **kwargs
+        service, method, *args, timeout=timeout, context=rpc_context(args), **kwargs
     )
 
 
 def forward(service, method, *args, status=200, timeout=None):
     """RPC whose result is the response body as it is (no decoding and re-encoding)."""
     body = current_app.extensions["rpc"].call(
-        service, method, *args, timeout=timeout, context={"request_id": g.get("request_id")}, raw=True
+        service, method, *args, timeout=timeout, context=rpc_context(args), raw=True
     )
     if isinstance(body, RawJson):
         return Response(body, status=status, mimetype="application/json")
@@ -51,7 +52,7 @@ class BoundedParser(FlaskParser):
         return req.get_json()
 
 
-class Blueprint(flask_smorest.Blueprint):
+class Blueprint(IdempotentCreation, flask_smorest.Blueprint):
     """flask-smorest's blueprint; a JSON body declared with ``arguments`` reaches the view as
     the document the gateway validated — loaded by its schema (unknown fields refused, text
     normalised, defaults filled) and dumped back to JSON — ready to be passed on over RPC.
@@ -61,8 +62,8 @@ class Blueprint(flask_smorest.Blueprint):
 
     def register_views_in_doc(self, api, app, spec, **kwargs):
         converter = api.ma_plugin.converter
-        if not any(getattr(f, "__func__", None) is numeric_bounds for f in converter.attribute_functions):
-            converter.add_attribute_function(numeric_bounds)
+        if not any(getattr(f, "__func__", None) is described for f in converter.attribute_functions):
+            converter.add_attribute_function(described)
         return super().register_views_in_doc(api, app, spec, **kwargs)
 
     def arguments(self, schema, *, location="json", **kwargs):
@@ -144,17 +145,42 @@ def cached(blp):
     return blp.alt_response(304, description="Không đổi so với If-None-Match (ETag)")
 
 
-def numeric_bounds(self, field, ret, **kwargs):
-    """apispec writes a Range's bounds through the field's own serializer, so a decimal field
-    that answers strings (``as_string``) documented ``"maximum": "1000"``; bounds are numbers.
-    (An attribute function of apispec's converter, bound to it: hence ``self``.)"""
+def described(self, field, ret, **kwargs):
+    """What apispec does not say of a field by itself (an attribute function of its converter,
+    bound to it: hence ``self``):
+
+    * a Range's bounds are numbers — apispec writes them through the field's own serializer,
+      so a decimal field that answers strings (``as_string``) documented ``"maximum": "1000"``;
+    * a field class's ``document_pattern`` (the years a date field takes, a period's shape);
+    * a ``Storable`` string refuses control characters: ``STORABLE_PATTERN``; a ``Text`` is
+      measured once trimmed, so its minimum length counts characters that are not blanks;
+    * a nullable nested object is that object or null — apispec's OpenAPI 3.0 form,
+      ``anyOf: [{type: object, nullable: true}, {$ref}]``, also lets any object through."""
     found = {}
+    options = ret.get("anyOf") or []
+    if {"type": "object", "nullable": True} in options and len(options) == 2:
+        ret.pop("anyOf")  # apispec's own functions edit ``ret`` in place the same way
+        found.update(allOf=[o for o in options if "$ref" in o or "allOf" in o], nullable=True)
     for key in ("minimum", "maximum"):
         value = ret.get(key)
         if isinstance(value, str):
             number = Decimal(value)
             found[key] = int(number) if number == number.to_integral_value() else float(number)
+    if "pattern" not in ret:
+        pattern = getattr(field, "document_pattern", None)
+        if pattern is None and isinstance(field, Storable) and "format" not in ret:
+            trimmed = isinstance(field, Text) and ret.get("minLength")
+            pattern = text_pattern(ret["minLength"]) if trimmed else STORABLE_PATTERN
+        if pattern is not None:
+            found["pattern"] = pattern
     return found
+
+
+def needs_body(schema):
+    """An action's body is required when its schema has a required field (``Reason``), optional
+    when it has none (``Empty``): the document says which."""
+    instance = schema() if isinstance(schema, type) else schema
+    return any(field.required for field in instance.fields.values())
 
 
 def query_args():

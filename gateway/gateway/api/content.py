@@ -3,7 +3,7 @@
 from flask import Response, current_app, request
 from flask.views import MethodView
 
-from gateway.api.common import Blueprint, cached, call, documented, forward, query_args, replies
+from gateway.api.common import Blueprint, cached, call, documented, forward, needs_body, query_args, replies
 from gateway.auth import ANONYMOUS, current_actor
 from gateway.rpc import RawJson
 from platform_shared.schemas import content as api
@@ -84,7 +84,7 @@ def _action_view(action, schema, doc):
     view = documented(articles, 401, 403, 404, 409, 422, 503)(view)
     view = articles.doc(security=SECURED)(view)
     view = articles.alt_response(200, schema=api.ArticleRead, success=True)(view)
-    view = articles.arguments(schema(), required=False)(view)
+    view = articles.arguments(schema(), required=needs_body(schema))(view)
     return articles.route(f"/<article_id>/{action}", methods=["POST"])(view)
 
 

@@ -4,7 +4,17 @@ members' opinions, comments on articles and their moderation, holidays and setti
 from flask import Response, current_app, request
 from flask.views import MethodView
 
-from gateway.api.common import Blueprint, call, client_address, documented, forward, query_args
+from gateway.api.common import (
+    Blueprint,
+    cached,
+    call,
+    client_address,
+    documented,
+    forward,
+    needs_body,
+    query_args,
+    replies,
+)
 from gateway.auth import ANONYMOUS, current_actor
 from gateway.rpc import RawJson
 from platform_shared.schemas import feedback as api
@@ -48,6 +58,7 @@ for _bp in (opinions, holidays):
 @questions.route("")
 class Questions(MethodView):
     @questions.arguments(api.QuestionListArgs(), location="query")
+    @replies(questions, 200, api.QuestionPage)
     @questions.doc(security=SECURED)
     @documented(questions, 401, 403, 422, 503)
     def get(self, _args):
@@ -55,6 +66,7 @@ class Questions(MethodView):
         return forward("feedback", "list_questions", current_actor(), query_args())
 
     @questions.arguments(api.QuestionCreate())
+    @replies(questions, 201, api.QuestionReceipt, description="Mã tra cứu và hạn trả lời")
     @documented(questions, 401, 422, 429, 503)
     def post(self, data):
         """Gửi câu hỏi (đoàn viên đăng nhập, hoặc khách kèm họ tên và số điện thoại/e-mail). Trả về mã tra cứu."""
@@ -63,6 +75,7 @@ class Questions(MethodView):
 
 
 @questions.route("/track/<tracking_code>", methods=["GET"])
+@replies(questions, 200, api.QuestionTracking)
 @documented(questions, 404, 429, 503)
 def track(tracking_code):
     """Tra cứu câu hỏi bằng mã: trạng thái và câu trả lời đã đăng (không có thông tin cá nhân)."""
@@ -71,6 +84,7 @@ def track(tracking_code):
 
 @questions.route("/settings")
 class QuestionSettings(MethodView):
+    @replies(questions, 200, api.FeedbackSettingsRead)
     @questions.doc(security=SECURED)
     @documented(questions, 401, 403, 503)
     def get(self):
@@ -78,6 +92,7 @@ class QuestionSettings(MethodView):
         return forward("feedback", "get_settings", current_actor())
 
     @questions.arguments(api.FeedbackSettings())
+    @replies(questions, 200, api.FeedbackSettingsRead)
     @questions.doc(security=SECURED)
     @documented(questions, 401, 403, 422, 503)
     def patch(self, data):
@@ -86,6 +101,7 @@ class QuestionSettings(MethodView):
 
 
 @questions.route("/<question_id>", methods=["GET"])
+@replies(questions, 200, api.QuestionDetailRead)
 @questions.doc(security=SECURED)
 @documented(questions, 401, 403, 404, 503)
 def get_question(question_id):
@@ -101,7 +117,8 @@ def _question_action(action, schema, doc):
     view.__doc__ = doc
     view = documented(questions, 401, 403, 404, 409, 422, 503)(view)
     view = questions.doc(security=SECURED)(view)
-    view = questions.arguments(schema(), required=False)(view)
+    view = replies(questions, 200, api.QuestionRead)(view)
+    view = questions.arguments(schema(), required=needs_body(schema))(view)
     return questions.route(f"/<question_id>/{action}", methods=["POST"])(view)
 
 
@@ -114,6 +131,8 @@ for _action, (_schema, _doc) in QUESTION_ACTIONS.items():
 
 @public_questions.route("", methods=["GET"])
 @public_questions.arguments(api.PublicQuestionArgs(), location="query")
+@replies(public_questions, 200, api.PublicQuestionPage)
+@cached(public_questions)
 @documented(public_questions, 404, 422, 503)
 def list_public_questions(_args):
     """Hỏi – đáp đã đăng: lọc theo lĩnh vực, tìm kiếm tiếng Việt có dấu hoặc không dấu."""
@@ -137,6 +156,7 @@ def list_public_questions(_args):
 @opinions.route("")
 class Opinions(MethodView):
     @opinions.arguments(api.OpinionListArgs(), location="query")
+    @replies(opinions, 200, api.OpinionStaffPage, description="Cán bộ: kèm thông tin kiểm duyệt; đoàn viên: không")
     @opinions.doc(security=SECURED)
     @documented(opinions, 401, 404, 422, 503)
     def get(self, _args):
@@ -144,6 +164,7 @@ class Opinions(MethodView):
         return forward("feedback", "list_opinions", current_actor(), query_args())
 
     @opinions.arguments(api.OpinionCreate())
+    @replies(opinions, 201, api.OpinionStaffRead)
     @opinions.doc(security=SECURED)
     @documented(opinions, 401, 403, 404, 409, 422, 429, 503)
     def post(self, data):
@@ -154,6 +175,7 @@ class Opinions(MethodView):
 @opinions.route("/topics")
 class Topics(MethodView):
     @opinions.arguments(api.TopicListArgs(), location="query")
+    @replies(opinions, 200, api.TopicPage)
     @opinions.doc(security=SECURED)
     @documented(opinions, 401, 422, 503)
     def get(self, _args):
@@ -161,6 +183,7 @@ class Topics(MethodView):
         return forward("feedback", "list_topics", current_actor(), query_args())
 
     @opinions.arguments(api.TopicCreate())
+    @replies(opinions, 201, api.TopicRead)
     @opinions.doc(security=SECURED)
     @documented(opinions, 401, 403, 422, 503)
     def post(self, data):
@@ -176,7 +199,8 @@ def _opinion_action(action, schema, doc):
     view.__doc__ = doc
     view = documented(opinions, 401, 403, 404, 409, 422, 503)(view)
     view = opinions.doc(security=SECURED)(view)
-    view = opinions.arguments(schema(), required=False)(view)
+    view = replies(opinions, 200, api.OpinionStaffRead)(view)
+    view = opinions.arguments(schema(), required=needs_body(schema))(view)
     return opinions.route(f"/<opinion_id>/{action}", methods=["POST"])(view)
 
 
@@ -194,12 +218,14 @@ for _action, _schema, _doc in (
 @article_comments.route("/<article_id>/comments")
 class ArticleComments(MethodView):
     @article_comments.arguments(api.CommentListArgs(), location="query")
+    @replies(article_comments, 200, api.CommentStaffPage, description="Người kiểm duyệt: kèm thông tin kiểm duyệt")
     @documented(article_comments, 404, 422, 503)
     def get(self, _args, article_id):
         """Bình luận đã đăng của một bài (status=pending|hidden: người kiểm duyệt)."""
         return forward("feedback", "list_comments", current_actor(required=False), article_id, query_args())
 
     @article_comments.arguments(api.CommentCreate())
+    @replies(article_comments, 201, api.CommentStaffRead)
     @documented(article_comments, 401, 403, 404, 422, 429, 503)
     def post(self, data, article_id):
         """Bình luận bài đã đăng (văn bản thuần, tiếng Việt có dấu); chờ kiểm duyệt nếu chuyên mục yêu cầu."""
@@ -209,6 +235,7 @@ class ArticleComments(MethodView):
 
 @comments.route("", methods=["GET"])
 @comments.arguments(api.CommentListArgs(), location="query")
+@replies(comments, 200, api.CommentStaffPage)
 @comments.doc(security=SECURED)
 @documented(comments, 401, 403, 422, 503)
 def moderation_queue(_args):
@@ -218,6 +245,7 @@ def moderation_queue(_args):
 
 @comments.route("/settings", methods=["PATCH"])
 @comments.arguments(api.CommentSettings())
+@replies(comments, 200, api.CommentSettingsRead)
 @comments.doc(security=SECURED)
 @documented(comments, 401, 403, 422, 503)
 def comment_settings(data):
@@ -227,6 +255,7 @@ def comment_settings(data):
 
 @comments.route("/<comment_id>/report", methods=["POST"])
 @comments.arguments(api.Report(), required=False)
+@replies(comments, 200, api.CommentReported)
 @comments.doc(security=SECURED)
 @documented(comments, 401, 404, 422, 503)
 def report_comment(data, comment_id):
@@ -242,6 +271,7 @@ def _comment_action(action, doc):
     view.__doc__ = doc
     view = documented(comments, 401, 403, 404, 409, 503)(view)
     view = comments.doc(security=SECURED)(view)
+    view = replies(comments, 200, api.CommentStaffRead)(view)
     return comments.route(f"/<comment_id>/{action}", methods=["POST"])(view)
 
 
@@ -255,6 +285,7 @@ _comment_action("hide", "Ẩn bình luận.")
 @holidays.route("")
 class Holidays(MethodView):
     @holidays.arguments(api.HolidayListArgs(), location="query")
+    @replies(holidays, 200, api.HolidayRead(many=True))
     @holidays.doc(security=SECURED)
     @documented(holidays, 401, 422, 503)
     def get(self, _args):
@@ -262,6 +293,7 @@ class Holidays(MethodView):
         return forward("feedback", "list_holidays", current_actor(), query_args())
 
     @holidays.arguments(api.HolidayWrite())
+    @replies(holidays, 200, api.HolidayRead)
     @holidays.doc(security=SECURED)
     @documented(holidays, 401, 403, 422, 503)
     def post(self, data):
@@ -270,6 +302,7 @@ class Holidays(MethodView):
 
 
 @holidays.route("/<day>", methods=["DELETE"])
+@replies(holidays, 200, api.HolidayDeleted)
 @holidays.doc(security=SECURED)
 @documented(holidays, 401, 403, 404, 422, 503)
 def delete_holiday(day):

@@ -59,10 +59,18 @@ def in_range(min=None, max=None):
 
 
 class Text(fields.String):
-    """A string stored NFC-normalised with blanks trimmed."""
+    """A string stored NFC-normalised with blanks trimmed.
+
+    Its maximum length bounds the value as sent, its minimum the value kept: 300 blanks
+    around a 255-character name are refused, as the OpenAPI document's ``maxLength`` says;
+    «N» and a tab is one character (``text_pattern`` says so in the document)."""
 
     def _deserialize(self, value, attr, data, **kwargs):
-        return nfc(super()._deserialize(value, attr, data, **kwargs))
+        text = super()._deserialize(value, attr, data, **kwargs)
+        for validator in self.validators:
+            if isinstance(validator, validate.Length) and validator.max is not None and len(text) > validator.max:
+                raise ValidationError(validator.error or f"Tối đa {validator.max} ký tự.")
+        return nfc(text)
 
 
 # PostgreSQL refuses a NUL character and text that is not UTF-8 (a lone surrogate, sent as
@@ -72,6 +80,22 @@ class Text(fields.String):
 # value is a 422 naming the field, never a stored NUL or a 500.
 UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 UNSTORABLE_MESSAGE = "Không được chứa ký tự điều khiển hoặc ký tự không hợp lệ (ví dụ ký tự NUL)."
+STORABLE_PATTERN = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f]*$"
+"""What ``storable`` accepts, as the OpenAPI document says it (JSON text holds no lone surrogate)."""
+# The blanks ``Text`` trims and collapses (Python's whitespace) that ``storable`` lets through,
+# and the characters that are neither blank nor refused.
+_BLANK = "\\t\\n\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000"
+_CONTROL = "\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f"
+_COMBINING = "\\u0300-\\u036f"
+
+
+def text_pattern(min_length):
+    """What a ``Text`` of at least ``min_length`` characters accepts, for the OpenAPI document: the
+    length is counted after blanks are trimmed and collapsed and accents composed (NFC), so
+    ``min_length`` characters that are neither blanks nor combining accents, and nothing
+    ``storable`` refuses."""
+    word = f"[{_BLANK}{_COMBINING}]*[^{_BLANK}{_COMBINING}{_CONTROL}]"
+    return f"^({word}){{{min_length}}}[^{_CONTROL}]*$"
 
 
 def is_storable(text):
@@ -86,9 +110,31 @@ def storable(text):
     return True
 
 
+def years_pattern(first, last):
+    """A regular expression of the four-digit years ``first``..``last`` (``(19[5-9][0-9]|20[0-9]{2}|2100)``
+    for 1950–2100): the OpenAPI document's way of saying which years a date field takes."""
+    parts, year = [], first
+    while year <= last:
+        if year % 100 == 0 and year + 99 <= last:
+            parts.append(f"{year // 100}[0-9]{{2}}")
+            year += 100
+        elif year % 10 == 0 and year + 9 <= last:
+            run = year
+            while run + 19 <= last and (run + 10) % 100 != 0:
+                run += 10
+            tens = f"{year // 10 % 10}" if run == year else f"[{year // 10 % 10}-{run // 10 % 10}]"
+            parts.append(f"{year // 100}{tens}[0-9]")
+            year = run + 10
+        else:
+            parts.append(str(year))
+            year += 1
+    return "(" + "|".join(parts) + ")"
+
+
 class Storable:
     """String field mixin: the value as sent passes ``storable`` before anything else looks at it
-    (``Text`` would turn some control characters into spaces)."""
+    (``Text`` would turn some control characters into spaces). The OpenAPI document says so
+    with ``STORABLE_PATTERN`` (the gateway's ``described``)."""
 
     def _deserialize(self, value, attr, data, **kwargs):
         storable(value)

@@ -4,7 +4,8 @@
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from platform_shared.actor import ROLES
-from platform_shared.schemas import PageArgs, Schema, StrictSchema, Text, length, one_of
+from platform_shared.schemas import PageArgs, Schema, Storable, StrictSchema, length, one_of
+from platform_shared.schemas import Text as _Text
 
 TENANT_KINDS = (
     "confederation",
@@ -22,6 +23,12 @@ CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{1,31}$"
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 _code = validate.Regexp(CODE_PATTERN, error="Mã gồm 2–32 ký tự: chữ không dấu, số, '-', '_' hoặc '.'.")
+
+
+class Text(Storable, _Text):
+    """Text a person writes (a name, a position): NFC, blanks trimmed, nothing PostgreSQL cannot store."""
+
+
 _slug = validate.Regexp(SLUG_PATTERN, error="Đường dẫn chỉ gồm chữ thường không dấu, số và dấu '-'.")
 
 

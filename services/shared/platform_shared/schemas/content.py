@@ -17,6 +17,7 @@ from platform_shared.schemas import (  # noqa: F401 (content API names)
     one_of,
     page_of,
     storable,
+    years_pattern,
 )
 from platform_shared.schemas import Storable as _Storable
 from platform_shared.schemas import Text as _Text
@@ -114,6 +115,8 @@ class Plain(_Storable, fields.String):
 class Day(fields.Date):
     """An ISO date between ``FIRST_DAY`` and ``LAST_DAY``."""
 
+    document_pattern = f"^{years_pattern(FIRST_DAY.year, LAST_DAY.year)}-"
+
     def _deserialize(self, value, attr, data, **kwargs):
         day = super()._deserialize(value, attr, data, **kwargs)
         in_days(day)
@@ -124,6 +127,8 @@ class Moment(fields.AwareDateTime):
     """An ISO 8601 moment with its offset, on a day between ``FIRST_DAY`` and ``LAST_DAY``
     (its own day, before any conversion: converting year 9999 to UTC overflows)."""
 
+    document_pattern = f"^{years_pattern(FIRST_DAY.year, LAST_DAY.year)}-"
+
     def _deserialize(self, value, attr, data, **kwargs):
         moment = super()._deserialize(value, attr, data, **kwargs)
         if not FIRST_DAY <= moment.date() <= LAST_DAY:
@@ -133,6 +138,8 @@ class Moment(fields.AwareDateTime):
 
 class Week(fields.String):
     """An ISO week, ``2026-W48``, of a year between ``FIRST_DAY``'s and ``LAST_DAY``'s; loads as its label."""
+
+    document_pattern = f"^{years_pattern(FIRST_DAY.year, LAST_DAY.year)}-W(0[1-9]|[1-4][0-9]|5[0-3])$"
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
@@ -289,7 +296,7 @@ class DocumentListArgs(PageArgs):
 class ComplianceArgs(StrictSchema):
     week = Week(
         validate=length(7, 8),
-        metadata={"description": "ISO week, e.g. 2026-W48 (default: this week)", "pattern": r"^[0-9]{4}-W[0-9]{2}$"},
+        metadata={"description": "ISO week, e.g. 2026-W48 (default: this week)"},
     )
     tenant_id = fields.UUID()
 

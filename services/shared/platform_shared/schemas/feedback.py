@@ -8,7 +8,7 @@ from datetime import date
 
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
-from platform_shared.schemas import PageArgs, StrictSchema, in_range, length, one_of, page_of
+from platform_shared.schemas import PageArgs, StrictSchema, in_range, length, one_of, page_of, years_pattern
 from platform_shared.schemas import Storable as _Storable
 from platform_shared.schemas import Text as _Text
 
@@ -68,6 +68,8 @@ class Token(_Storable, fields.String):
 
 class Day(fields.Date):
     """A date between ``FIRST_DAY`` and ``LAST_DAY``: year 0 or 9999 is a 422 naming the field, never a 500."""
+
+    document_pattern = f"^{years_pattern(FIRST_DAY.year, LAST_DAY.year)}-"
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)

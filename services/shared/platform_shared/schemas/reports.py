@@ -2,11 +2,15 @@
 
 from marshmallow import Schema, fields
 
-from platform_shared.schemas import StrictSchema, Text, in_range, length, one_of
+from platform_shared.schemas import StrictSchema, Text, in_range, length, one_of, years_pattern
 
 REPORT_STATUSES = ("draft", "submitted", "merged")
 OVERVIEW_STATUSES = ("submitted", "draft", "not_started", "merged", "not_submitted")
 EXPORT_FORMATS = ("pdf", "xlsx")
+
+
+# A half-year: the years polls' reports parse (``polls.reports.domain``: 2000–2100).
+PERIOD_PATTERN = f"^{years_pattern(2000, 2100)}-H[12]$"
 
 
 class ReportArgs(StrictSchema):
@@ -16,12 +20,18 @@ class ReportArgs(StrictSchema):
     )
     period = fields.String(
         validate=length(1, 16),
-        metadata={"description": "2026-H1 (Jan–Jun) or 2026-H2 (Jul–Dec); default: the current one"},
+        metadata={
+            "description": "2026-H1 (Jan–Jun) or 2026-H2 (Jul–Dec); default: the current one",
+            "pattern": PERIOD_PATTERN,
+        },
     )
 
 
 class OverviewArgs(StrictSchema):
-    period = fields.String(validate=length(1, 16), metadata={"description": "2026-H1 or 2026-H2 (default: current)"})
+    period = fields.String(
+        validate=length(1, 16),
+        metadata={"description": "2026-H1 or 2026-H2 (default: current)", "pattern": PERIOD_PATTERN},
+    )
     status = fields.String(
         validate=one_of(OVERVIEW_STATUSES), metadata={"description": "not_submitted = draft or not_started"}
     )
@@ -30,7 +40,10 @@ class OverviewArgs(StrictSchema):
 
 
 class RollupArgs(StrictSchema):
-    period = fields.String(validate=length(1, 16), metadata={"description": "2026-H1 or 2026-H2 (default: current)"})
+    period = fields.String(
+        validate=length(1, 16),
+        metadata={"description": "2026-H1 or 2026-H2 (default: current)", "pattern": PERIOD_PATTERN},
+    )
 
 
 class ExportArgs(StrictSchema):
@@ -38,7 +51,7 @@ class ExportArgs(StrictSchema):
 
 
 class RollupExportArgs(StrictSchema):
-    period = fields.String(validate=length(1, 16))
+    period = fields.String(validate=length(1, 16), metadata={"pattern": PERIOD_PATTERN})
     format = fields.String(load_default="xlsx", validate=one_of(("xlsx",)))
 
 

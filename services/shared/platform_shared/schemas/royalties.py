@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from marshmallow import Schema, ValidationError, fields, validates_schema
 
-from platform_shared.schemas import PageArgs, StrictSchema, in_range, length, one_of, page_of
+from platform_shared.schemas import PageArgs, StrictSchema, in_range, length, one_of, page_of, years_pattern
 from platform_shared.schemas import Storable as _Storable
 from platform_shared.schemas import Text as _Text
 
@@ -50,6 +50,8 @@ def parse_period(text):
 class Period(fields.String):
     """A month, ``YYYY-MM``, of a year between ``FIRST_DAY``'s and ``LAST_DAY``'s."""
 
+    document_pattern = f"^{years_pattern(FIRST_DAY.year, LAST_DAY.year)}-(0[1-9]|1[0-2])$"
+
     def _deserialize(self, value, attr, data, **kwargs):
         year, month = parse_period(super()._deserialize(value, attr, data, **kwargs))
         return f"{year:04d}-{month:02d}"
@@ -57,6 +59,8 @@ class Period(fields.String):
 
 class Day(fields.Date):
     """An ISO date, ``YYYY-MM-DD`` exactly, between ``FIRST_DAY`` and ``LAST_DAY``."""
+
+    document_pattern = f"^{years_pattern(FIRST_DAY.year, LAST_DAY.year)}-[0-9]{{2}}-[0-9]{{2}}$"
 
     def _deserialize(self, value, attr, data, **kwargs):
         if not (isinstance(value, str) and _DAY.fullmatch(value)):
