@@ -290,3 +290,22 @@ def test_strings_say_which_characters_they_refuse_and_how_text_is_measured(docum
     assert not re.match(unit["pattern"], "Công\x00 đoàn")
     publish_at = document["components"]["schemas"]["Schedule"]["properties"]["publish_at"]
     assert publish_at["pattern"] == "^(19[5-9][0-9]|20[0-9]{2}|2100)-"
+
+
+def test_schemas_have_names_a_client_generator_can_keep(document):
+    """Two areas' schemas of the same class name are told apart by area, never numbered."""
+    names = set(document["components"]["schemas"])
+    assert not [name for name in names if name[-1].isdigit()]
+    assert {"PublicTenant", "FeedbackPublicTenant", "ReceiptRead", "PollsReceiptRead"} <= names
+
+
+def test_every_json_body_may_be_refused_as_malformed_or_invalid(document):
+    """A body that is not JSON (or too deep, a number too long) is 400; one that breaks its schema, 422."""
+    missing = [
+        f"{label}: {status}"
+        for label, operation in operations(document)
+        if "application/json" in operation.get("requestBody", {}).get("content", {})
+        for status in ("400", "422")
+        if status not in operation["responses"]
+    ]
+    assert not missing, "\n".join(missing)

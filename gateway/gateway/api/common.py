@@ -4,6 +4,7 @@ import functools
 from decimal import Decimal
 
 import flask_smorest
+from apispec.ext.marshmallow.common import resolve_schema_cls
 from flask import Response, current_app, request
 from marshmallow import fields
 from webargs import core
@@ -64,6 +65,7 @@ class Blueprint(IdempotentCreation, flask_smorest.Blueprint):
         converter = api.ma_plugin.converter
         if not any(getattr(f, "__func__", None) is described for f in converter.attribute_functions):
             converter.add_attribute_function(described)
+            api.ma_plugin.schema_name_resolver = converter.schema_name_resolver = SchemaNames()
         return super().register_views_in_doc(api, app, spec, **kwargs)
 
     def arguments(self, schema, *, location="json", **kwargs):
@@ -78,9 +80,28 @@ class Blueprint(IdempotentCreation, flask_smorest.Blueprint):
                 *before, loaded = args  # webargs appends the parsed body to the positional arguments
                 return func(*before, instance.dump(loaded), **view_kwargs)
 
-            return parse(view)
+            # A body that is not JSON, or too deep, too long a number... (gateway.json_body): 400.
+            return self.alt_response(400, schema=ErrorSchema, description=ERRORS[400])(parse(view))
 
         return decorator
+
+
+class SchemaNames:
+    """Names of the document's schemas: the class name (``ErrorSchema`` → ``Error``); a second
+    class of the same name from another area is prefixed with it (content's ``PublicTenant``,
+    then ``FeedbackPublicTenant``), where apispec would number it (``PublicTenant1``)."""
+
+    def __init__(self):
+        self._areas = {}
+
+    def __call__(self, schema):
+        resolved = resolve_schema_cls(schema)
+        cls = resolved[0] if isinstance(resolved, list) else resolved
+        name = cls.__name__.removesuffix("Schema") or cls.__name__
+        area = cls.__module__.rsplit(".", 1)[-1]
+        if self._areas.setdefault(name, area) != area:
+            name = area.capitalize() + name
+        return name
 
 
 IMPORT_PROBLEM = {

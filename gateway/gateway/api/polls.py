@@ -146,7 +146,7 @@ for _action, _doc in ACTIONS.items():
     security=SECURED,
     requestBody={"required": True, "content": {"application/json": {"schema": RESPONSE_BODY}}},
 )
-@documented(polls, 401, 403, 404, 409, 422, 503)
+@documented(polls, 400, 401, 403, 404, 409, 422, 503)
 def respond(poll_id):
     """Gửi câu trả lời (mỗi đoàn viên một lần). 202 kèm biên nhận sau khi hàng đợi xác nhận đã lưu."""
     actor = current_actor()
