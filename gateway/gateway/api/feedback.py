@@ -48,8 +48,21 @@ def _signed_in():
     current_actor()
 
 
+# Who may call without signing in: asking a question and tracking it by its code. Everything
+# else on these blueprints authenticates before its arguments are read, so an anonymous caller
+# gets 401, never a validation answer about a body they may not send.
+OPEN_TO_ANONYMOUS = {("questions.Questions", "POST"), ("questions.track", "GET")}
+
+
+def _signed_in_unless_anonymous():
+    if (request.endpoint, request.method) not in OPEN_TO_ANONYMOUS:
+        current_actor()
+
+
 for _bp in (opinions, holidays):
     _bp.before_request(_signed_in)
+for _bp in (questions, comments):
+    _bp.before_request(_signed_in_unless_anonymous)
 
 
 # -- questions ----------------------------------------------------------------------------
