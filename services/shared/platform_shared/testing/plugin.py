@@ -86,10 +86,18 @@ class Databases:
                         )
                     )
                 ]
+                # TRUNCATE costs file work per table (~0.19 s for every table of the six databases
+                # before each test); most tests touch a few, so empty only the tables holding rows,
+                # and restart every sequence in one statement (a table emptied by a delete keeps its
+                # sequence advanced) — the same state as truncating them all, in ~0.01 s.
+                if tables:
+                    probe = " UNION ALL ".join(f"SELECT '{t}' WHERE EXISTS (SELECT 1 FROM \"{t}\")" for t in tables)
+                    tables = [r[0] for r in conn.execute(sa.text(probe))]
                 if tables:
                     conn.execute(
                         sa.text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
                     )
+                conn.execute(sa.text("SELECT setval(s.seqrelid, s.seqstart, false) FROM pg_sequence s"))
 
     def dispose(self):
         for factory in self._factories.values():
