@@ -27,6 +27,7 @@ from pathlib import Path
 import pytest
 
 from platform_shared.clock import VN_TZ
+from platform_shared.testing.facts import article_published
 from platform_shared.testing.waiting import wait_for
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "services" / "media" / "tests"))
@@ -239,38 +240,13 @@ def world(api, login, content_service, feedback_service, polls_service, royaltie
     return ids
 
 
-def _publication(author, at):
-    """``content.article_published`` of a Hà Nội article, as content's relay sends it."""
-    article_id = str(uuid.uuid4())
-    return {
-        "event_id": str(uuid.uuid4()),
-        "event_type": "content.article_published",
-        "occurred_at": at.isoformat(),
-        "schema_version": 1,
-        "tenant_id": author["tenant_id"],
-        "article_id": article_id,
-        "revision": 1,
-        "section": "news",
-        "genre": "news",
-        "title": "Công đoàn Thủ đô chăm lo Tết cho công nhân",
-        "site": "portal",
-        "asset_ids": [],
-        "published_at": at.isoformat(),
-        "slug": "bai-" + article_id[:8],
-        "authors": [{"user_id": author["id"], "pen_name": author["full_name"], "share": 100}],
-        "photo_credits": [],
-        "word_count": 450,
-        "first_publication": True,
-    }
-
-
 def _royalties(api, login, content_event):
     """A scored royalty item of Hà Nội's administrator (not of the contributor who attacks) and
     the desk's draft statement of its month."""
     officer, desk = api.as_(login("laodong.royalty")), api.as_(login("laodong.editor"))
     author = api.as_(login("hanoi.admin")).get("/api/v1/me").json["user"]
     at = datetime.now(UTC) - timedelta(hours=2)
-    content_event(_publication(author, at))
+    content_event(article_published(author, at=at))
     items = wait_for(lambda: officer.get("/api/v1/royalties/items").json["items"], message="the royalty item")
     item_id = items[0]["id"]
     _ok(desk.post(f"/api/v1/royalties/items/{item_id}/score", json={"coefficient": "7.5"}))

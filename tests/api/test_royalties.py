@@ -11,6 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from platform_shared.clock import VN_TZ
+from platform_shared.testing.facts import article_published
 from platform_shared.testing.waiting import wait_for
 
 NOW = datetime.now(UTC)
@@ -21,28 +22,7 @@ def _month(moment):
     return f"{local.year:04d}-{local.month:02d}"
 
 
-def published(author, *, at, photos=(), section="news", genre="news", site="portal", tenant_id=None):
-    article_id = str(uuid.uuid4())
-    return {
-        "event_id": str(uuid.uuid4()),
-        "event_type": "content.article_published",
-        "occurred_at": at.isoformat(),
-        "schema_version": 1,
-        "tenant_id": tenant_id or author["tenant_id"],
-        "article_id": article_id,
-        "revision": 1,
-        "section": section,
-        "genre": genre,
-        "title": "Công đoàn Khu công nghiệp Thăng Long chăm lo Tết cho công nhân",
-        "site": site,
-        "asset_ids": list(photos),
-        "published_at": at.isoformat(),
-        "slug": "bai-" + article_id[:8],
-        "authors": [{"user_id": author["id"], "pen_name": author["full_name"], "share": 100}],
-        "photo_credits": [{"asset_id": a, "user_id": author["id"], "name": author["full_name"]} for a in photos],
-        "word_count": 450,
-        "first_publication": True,
-    }
+published = article_published
 
 
 @pytest.fixture

@@ -22,6 +22,7 @@ from urllib.parse import quote
 import pytest
 
 from platform_shared.clock import VN_TZ
+from platform_shared.testing.facts import article_published
 from platform_shared.testing.waiting import wait_for
 
 NOW = datetime.now(UTC)
@@ -36,27 +37,7 @@ def _month(moment):
 
 
 def published(author, *, at=AT, photos=(), genre="news"):
-    article_id = str(uuid.uuid4())
-    return {
-        "event_id": str(uuid.uuid4()),
-        "event_type": "content.article_published",
-        "occurred_at": at.isoformat(),
-        "schema_version": 1,
-        "tenant_id": author["tenant_id"],
-        "article_id": article_id,
-        "revision": 1,
-        "section": "news",
-        "genre": genre,
-        "title": "Công đoàn Khu công nghiệp Thăng Long chăm lo Tết cho công nhân",
-        "site": "portal",
-        "asset_ids": list(photos),
-        "published_at": at.isoformat(),
-        "slug": "bai-" + article_id[:8],
-        "authors": [{"user_id": author["id"], "pen_name": author["full_name"], "share": 100}],
-        "photo_credits": [{"asset_id": a, "user_id": author["id"], "name": author["full_name"]} for a in photos],
-        "word_count": 450,
-        "first_publication": True,
-    }
+    return article_published(author, at=at, photos=photos, genre=genre)
 
 
 def corrected(event, *, revision, photos, at):
