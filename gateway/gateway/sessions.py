@@ -61,15 +61,12 @@ class SessionWatch:
     def check(self, claims):
         """Raises ``Unauthorized`` for a token no longer accepted, ``Unavailable`` while ended
         sessions cannot be known yet."""
-        if not self.ready.is_set():
-            self.ensure_started()
-            if not self.ready.wait(self.wait):
-                raise Unavailable(
-                    "Chưa kiểm tra được trạng thái phiên đăng nhập. Vui lòng thử lại sau ít phút.",
-                    code="SESSIONS_UNKNOWN",
-                )
-        else:
-            self.ensure_started()
+        self.ensure_started()
+        if not self.ready.is_set() and not self.ready.wait(self.wait):
+            raise Unavailable(
+                "Chưa kiểm tra được trạng thái phiên đăng nhập. Vui lòng thử lại sau ít phút.",
+                code="SESSIONS_UNKNOWN",
+            )
         self.table.check(claims)
 
     # -- the threads --------------------------------------------------------------------------
