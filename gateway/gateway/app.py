@@ -118,14 +118,14 @@ def create_app(settings=None, *, rpc=None):
     )
     errors.register(app)
 
+    from gateway import web
     from gateway.api import accounts, content, feedback, media, ops, polls, reports, royalties
-    from gateway.web import pages
 
     areas = (accounts, content, royalties, feedback, polls, reports)
     for blueprint in (*(bp for area in areas for bp in area.blueprints), media.blp, ops.blp):
         api.register_blueprint(blueprint)
     api.documented()
-    app.register_blueprint(pages.bp)
+    web.register(app, settings)  # the pages: portal and console; Vietnamese error pages on page paths
 
     @app.before_request
     def _request_id():

@@ -1,17 +1,20 @@
-"""The gateway's cache of public reading paths, invalidated by publication events.
+"""The gateway's cache of public reading paths, invalidated by the facts that change them.
 
-Portal pages, article lists, search and sub-sites must not cost an RPC per
-request (DESIGN §9: the RPC hop bounds every path that needs one). Each gunicorn
-worker keeps the JSON answers it served, keyed by path and query, each with an
-ETag (a hash of the body). A consumer thread listens to ``content.events``
-(``article_published``, ``article_unpublished``, ``article_corrected``,
-``site_updated`` after a merge or a rename) on an
-exclusive queue of its own; every such fact starts a new *generation*, and
-entries of an older generation are not served again. While that listener is not
-connected (broker restart), nothing is served from the cache — correctness
-first. Entries also expire after ``ttl`` seconds as a safety net, and the least
-recently used go first past ``max_entries`` (a cachetools ``TTLCache``). The listener
-is the messaging toolkit's ``EventListener`` (kombu's ``ConsumerMixin``).
+Portal pages, article lists, search, sub-sites, published Q&A and poll results must not
+cost an RPC per request (DESIGN §9: the RPC hop bounds every path that needs one). Each
+gunicorn worker keeps what it fetched, keyed by *topic* and key:
+
+* the JSON API keeps the answer's text with an ETag (a hash of the body);
+* the web pages keep the decoded answer (``fetch``) and render it per request, so a page can
+  carry the visitor's own parts (the signed-in name, a form's CSRF token) around shared data.
+
+A consumer thread listens to the facts of each topic (``TOPICS``) on an exclusive queue
+of its own; a fact starts a new *generation* of its topic, and entries of an older
+generation are not served again — a new comment clears the comments, not every article.
+While the listener is not connected (broker restart), nothing is served from the cache:
+correctness first. Entries also expire after ``ttl`` seconds as a safety net, and the
+least recently used go first past ``max_entries`` (a cachetools ``TTLCache``). The
+listener is the messaging toolkit's ``EventListener`` (kombu's ``ConsumerMixin``).
 """
 
 import hashlib
@@ -32,6 +35,15 @@ INVALIDATING = (
 )
 # The public Q&A (GET /api/v1/public/questions) changes when an answer is published or withdrawn.
 FEEDBACK_INVALIDATING = ("feedback.question_published", "feedback.question_unpublished")
+# The polls a visitor sees and their published results.
+POLLS_INVALIDATING = ("polls.poll_opened", "polls.poll_changed", "polls.poll_closed", "polls.results_published")
+
+# topic -> (exchange, the facts that start a new generation of it)
+TOPICS = {
+    "content": ("content.events", INVALIDATING),
+    "questions": ("feedback.events", FEEDBACK_INVALIDATING),
+    "polls": ("polls.events", POLLS_INVALIDATING),
+}
 
 
 class Entry:
@@ -46,59 +58,85 @@ def etag_of(body):
 
 
 class PublicCache:
-    def __init__(self, amqp_uri, *, ttl=300.0, max_entries=5000, enabled=True):
+    def __init__(self, amqp_uri, *, ttl=300.0, max_entries=5000, enabled=True, topics=None):
         self.ttl = ttl
         self.max_entries = max_entries
         self.enabled = enabled
-        self.generation = 0
+        self.topics = dict(TOPICS if topics is None else topics)
+        self._topic_of = {fact: topic for topic, (_, facts) in self.topics.items() for fact in facts}
+        self.generations = dict.fromkeys(self.topics, 0)
         self.invalidations = 0
         self.hits = 0
         self._entries = TTLCache(maxsize=max_entries, ttl=max(ttl, 0.001))
         self._lock = threading.Lock()
+        bindings = {}
+        for exchange, facts in self.topics.values():
+            bindings.setdefault(exchange, []).extend(facts)
         self.listener = EventListener(
             amqp_uri,
-            [("content.events", INVALIDATING), ("feedback.events", FEEDBACK_INVALIDATING)],
-            lambda payload: self.invalidate(),
+            list(bindings.items()),
+            self._heard,
             name="gateway-public-cache",
             on_connect=self.invalidate,  # whatever happened while disconnected is unknown: start afresh
         )
 
     @property
+    def generation(self):
+        """The sum of every topic's generation: it changes whenever anything is invalidated."""
+        return sum(self.generations.values())
+
+    @property
     def connected(self):
         return self.listener.connected
 
-    def lookup(self, key):
-        """A fresh entry for ``key``, or None."""
+    def _heard(self, payload):
+        topic = self._topic_of.get((payload or {}).get("event_type"))
+        self.invalidate(topic)  # an unreadable fact: every topic
+
+    def lookup(self, key, topic="content"):
+        """A fresh entry for ``key`` of ``topic``, or None."""
         if not self.enabled:
             return None
         self.listener.ensure_started()
         if not self.connected:
             return None
         with self._lock:  # cachetools caches are not thread-safe (a lookup reorders them)
-            entry = self._entries.get(key)
-        if entry is None or entry.generation != self.generation:
+            entry = self._entries.get((topic, key))
+        if entry is None or entry.generation != self.generations[topic]:
             return None
         self.hits += 1
         return entry
 
-    def generation_now(self):
-        return self.generation
+    def generation_now(self, topic="content"):
+        return self.generations[topic]
 
-    def store(self, key, body, generation):
-        """Keep ``body`` unless a publication happened while it was being fetched."""
-        entry = Entry(body, etag_of(body), generation)
-        if not self.enabled or not self.connected or generation != self.generation:
+    def store(self, key, body, generation, topic="content", etag=True):
+        """Keep ``body`` unless a fact of its topic was heard while it was being fetched."""
+        entry = Entry(body, etag_of(body) if etag else None, generation)
+        if not self.enabled or not self.connected or generation != self.generations[topic]:
             return entry
         with self._lock:
-            if generation == self.generation:
-                self._entries[key] = entry
+            if generation == self.generations[topic]:
+                self._entries[(topic, key)] = entry
         return entry
 
-    def invalidate(self):
+    def fetch(self, topic, key, load):
+        """The value of ``load()`` for ``key``, from the cache while fresh (the web pages' data)."""
+        entry = self.lookup(key, topic)
+        if entry is not None:
+            return entry.body
+        generation = self.generation_now(topic)
+        return self.store(key, load(), generation, topic, etag=False).body
+
+    def invalidate(self, topic=None):
+        """A new generation of ``topic`` (None: of every topic)."""
         with self._lock:
-            self.generation += 1
+            for name in [topic] if topic in self.generations else list(self.generations):
+                self.generations[name] += 1
             self.invalidations += 1
-            self._entries.clear()
+            stale = [key for key in self._entries if topic is None or key[0] == topic]
+            for key in stale:
+                del self._entries[key]
 
     def close(self):
         self.listener.close()

@@ -36,5 +36,10 @@ class Settings:
     polls_receipt_secret: str | None = field(default_factory=lambda: _env("POLLS_RECEIPT_SECRET"))
     polls_definition_ttl: float = field(default_factory=lambda: float(_env("POLLS_DEFINITION_TTL_SECONDS", "30")))
     polls_confirm_timeout: float = field(default_factory=lambda: float(_env("POLLS_CONFIRM_TIMEOUT_SECONDS", "5")))
+    # Web pages (gateway.web): the key that signs page-session cookies (default: derived from
+    # POLLS_RECEIPT_SECRET; the same in every process) and the portal's public address, used in
+    # canonical links, RSS and sitemaps (default: the address the request came to).
+    web_session_secret: str | None = field(default_factory=lambda: _env("WEB_SESSION_SECRET"))
+    portal_base_url: str | None = field(default_factory=lambda: _env("PORTAL_BASE_URL"))
     services: tuple = ("accounts", "content", "media", "feedback", "polls", "royalties")
     log_level: str = field(default_factory=lambda: _env("LOG_LEVEL", "INFO"))

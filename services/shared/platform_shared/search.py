@@ -111,3 +111,22 @@ def where_clause(query: Query, exact_col, folded_col):
 def rank_expression(query: Query, exact_col):
     """``0`` when every query word as typed starts some word of ``exact_col``, else ``1``; sort ascending."""
     return case((and_(*(_word_prefix(exact_col, token) for token in query.words_exact)), 0), else_=1)
+
+
+def match_spans(text: str, q: str) -> list[tuple[int, int]]:
+    """Where ``q`` matches in ``text``, as ``(start, end)`` character spans of ``text``: the words
+    some folded query word starts, as :func:`where_clause` matches them — ``cong doan`` marks
+    «Công đoàn». For showing results (``<mark>``); an empty or wordless query marks nothing."""
+    try:
+        query = parse_query(q or "")
+    except InvalidInput:
+        return []
+    if query is None or not text:
+        return []
+    spans = []
+    normalised = nfc(text)
+    for match in re.finditer(r"[\w\u0300-\u036f]+", normalised):
+        folded = fold(match.group(0).lower())
+        if folded and any(folded.startswith(token) for token in query.words_folded):
+            spans.append(match.span())
+    return spans

@@ -150,7 +150,7 @@
   }
 
   function activationLink(token) {
-    return location.origin + "/activate?token=" + encodeURIComponent(token);
+    return location.origin + "/kich-hoat?token=" + encodeURIComponent(token);
   }
 
   var toastTimer = null;
@@ -695,7 +695,7 @@
     if (options.username) $("login-username").value = options.username;
     showView("view-login");
     if (options.message) showMessage(form.querySelector(".form-message"), options.kind || "info", options.message);
-    if (location.pathname === "/activate") history.replaceState(null, "", "/console");
+    if (location.pathname === "/activate") history.replaceState(null, "", "/quan-tri/");
     (options.username ? $("login-password") : $("login-username")).focus();
   }
 
@@ -780,7 +780,7 @@
         .then(function (pair) {
           session.store(pair);
           form.elements.password.value = "";
-          if (location.pathname === "/activate") history.replaceState(null, "", "/console");
+          if (location.pathname === "/activate") history.replaceState(null, "", "/quan-tri/");
           return loadConsole(true);
         })
         .catch(function (err) {

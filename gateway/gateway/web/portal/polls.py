@@ -1,0 +1,5 @@
+"""Portal pages: polls (being built)."""
+
+from flask import Blueprint
+
+bp = Blueprint("portal_polls", __name__)

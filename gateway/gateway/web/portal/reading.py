@@ -1,0 +1,291 @@
+"""Reading: the home page, the central sections, articles, the federations' sub-sites, search.
+
+Everything here is public material read as an anonymous actor from the gateway's cache
+(cleared by content's publication facts), rendered per request around the visitor's own
+parts. A block whose service does not answer is shown as unavailable; the page still renders.
+"""
+
+import logging
+
+from flask import Blueprint, abort, redirect, request
+
+from gateway.web.portal import comments
+from gateway.web.portal.common import (
+    PER_PAGE,
+    SECTION_BY_KEY,
+    SECTION_BY_SLUG,
+    SECTIONS,
+    absolute,
+    article_path,
+    page_number,
+    pages_of,
+    public,
+)
+from gateway.web.render import page
+from platform_shared.errors import InvalidInput, NotFound, PlatformError
+
+log = logging.getLogger("gateway.web")
+bp = Blueprint("portal_reading", __name__)
+
+UNAVAILABLE = object()
+
+
+def _block(load):
+    """A home-page block: its data, or ``UNAVAILABLE`` when its service does not answer."""
+    try:
+        return load()
+    except PlatformError as exc:
+        if exc.status < 500:
+            raise
+        log.warning("home page block unavailable: %s", exc.code)
+        return UNAVAILABLE
+
+
+def articles(args):
+    return public("content", "content", "public_articles", args)
+
+
+def photos_of(asset_ids):
+    """The public photos of an item (caption, alt text, credit, rendition URLs), in order; an
+    asset that is not (or no longer) public is left out."""
+    found = []
+    for asset_id in asset_ids or ():
+        try:
+            asset = public("content", "media", "get_asset", asset_id)
+        except NotFound:
+            continue
+        except PlatformError as exc:
+            if exc.status < 500:
+                continue
+            raise
+        if asset.get("kind") != "photo":
+            continue
+        renditions = asset.get("renditions") or {}
+        found.append(
+            {
+                "id": asset["id"],
+                "caption": asset.get("caption"),
+                "alt": asset.get("alt_text") or asset.get("caption") or "",
+                "credit": asset.get("credit_name"),
+                "source": asset.get("source"),
+                "width": asset.get("width"),
+                "height": asset.get("height"),
+                "medium": _public_url(asset["id"], renditions, "medium"),
+                "thumb": _public_url(asset["id"], renditions, "thumb"),
+                "original": _public_url(asset["id"], renditions, "original"),
+            }
+        )
+    return found
+
+
+def _public_url(asset_id, renditions, name):
+    rendition = renditions.get(name) or renditions.get("original")
+    if rendition is None:
+        return None
+    return rendition.get("public_url") or f"/api/v1/media/{asset_id}/content?rendition={name}"
+
+
+def cover_of(item):
+    """The first photo of a list item, for its card (None when it has none)."""
+    ids = item.get("asset_ids") or []
+    if not ids:
+        return None
+    photos = photos_of(ids[:3])
+    return photos[0] if photos else None
+
+
+def with_covers(answer):
+    if answer is UNAVAILABLE:
+        return answer
+    for item in answer.get("items", []):
+        item["cover"] = cover_of(item)
+        item["path"] = article_path(item)
+    return answer
+
+
+@bp.route("/")
+def home():
+    news = _block(lambda: with_covers(articles({"section": "news", "per_page": "7"})))
+    thematic = _block(lambda: with_covers(articles({"section": "thematic", "per_page": "4"})))
+    directives = _block(lambda: with_covers(articles({"section": "directives", "per_page": "4"})))
+    documents = _block(lambda: public("content", "content", "public_documents", {"per_page": "5"}))
+    polls = _block(lambda: public("polls", "polls", "public_polls", {"per_page": "4"}))
+    questions = _block(lambda: public("questions", "feedback", "public_questions", {"per_page": "4"}))
+    sites = _block(lambda: public("content", "content", "public_sites", {}))
+    return page(
+        "portal/home.html",
+        news=news,
+        thematic=thematic,
+        directives=directives,
+        documents=documents,
+        polls=polls,
+        questions=questions,
+        sites=sites,
+        unavailable=UNAVAILABLE,
+        canonical=absolute("/"),
+    )
+
+
+@bp.route("/<section_slug>")
+def section(section_slug):
+    found = SECTION_BY_SLUG.get(section_slug)
+    if found is None:
+        abort(404)
+    number = page_number()
+    answer = with_covers(articles({"section": found["key"], "page": str(number), "per_page": str(PER_PAGE)}))
+    pagination = pages_of(answer, number)
+    return page(
+        "portal/section.html",
+        section=found,
+        answer=answer,
+        pagination=pagination,
+        base_path=f"/{section_slug}",
+        canonical=absolute(f"/{section_slug}" + (f"?trang={number}" if number > 1 else "")),
+        feed=f"/rss/{section_slug}.xml",
+        breadcrumbs=[("/", "Trang chủ"), (None, found["name"])],
+    )
+
+
+def _article(slug, site=None):
+    args = {"site": site} if site else {}
+    article = dict(public("content", "content", "public_article", slug, args))
+    article["photos"] = photos_of(article.get("asset_ids"))
+    article["path"] = article_path(article)
+    for related in article.get("related") or []:
+        related["path"] = article_path(related)
+    return article
+
+
+def _article_page(article, site=None):
+    section = SECTION_BY_KEY.get(article.get("section"))
+    crumbs = [("/", "Trang chủ")]
+    if site is not None:
+        crumbs.append((f"/don-vi/{site['tenant']['slug']}", site["tenant"]["name"]))
+    elif section is not None:
+        crumbs.append((f"/{section['slug']}", section["name"]))
+    crumbs.append((None, article["title"]))
+    changed = max(
+        [article.get("published_at") or ""] + [c.get("corrected_at") or "" for c in article.get("corrections") or []]
+    )
+    return page(
+        "portal/article.html",
+        article=article,
+        section=section,
+        site=site,
+        comments=comments.block(article),
+        canonical=absolute(article["path"]),
+        breadcrumbs=crumbs,
+        last_modified=changed or None,
+    )
+
+
+@bp.route("/bai-viet/<slug>")
+def article(slug):
+    found = _article(slug)
+    if found["path"] != f"/bai-viet/{slug}":
+        return redirect(found["path"], code=301)
+    return _article_page(found)
+
+
+# -- sub-sites ------------------------------------------------------------------------------
+
+
+def _site(tenant_slug, number=1):
+    try:
+        site = public(
+            "content", "content", "public_site", tenant_slug, {"page": str(number), "per_page": str(PER_PAGE)}
+        )
+    except InvalidInput:
+        abort(404)
+    return site
+
+
+@bp.route("/don-vi/<tenant_slug>")
+def site(tenant_slug):
+    number = page_number()
+    found = _site(tenant_slug, number)
+    if found.get("merged_from"):
+        return redirect(f"/don-vi/{found['tenant']['slug']}", code=301)
+    answer = with_covers(found["articles"])
+    pagination = pages_of(answer, number)
+    return page(
+        "portal/site.html",
+        site=found,
+        answer=answer,
+        pagination=pagination,
+        current=None,
+        base_path=f"/don-vi/{tenant_slug}",
+        canonical=absolute(f"/don-vi/{tenant_slug}"),
+        feed=f"/don-vi/{tenant_slug}/rss.xml",
+        breadcrumbs=[("/", "Trang chủ"), (None, found["tenant"]["name"])],
+    )
+
+
+@bp.route("/don-vi/<tenant_slug>/<section_key>")
+def site_section(tenant_slug, section_key):
+    found = _site(tenant_slug)
+    if found.get("merged_from"):
+        return redirect(f"/don-vi/{found['tenant']['slug']}/{section_key}", code=301)
+    menu = {entry.get("key"): entry for entry in found.get("menu") or []}
+    entry = menu.get(section_key)
+    if entry is None:
+        abort(404)
+    number = page_number()
+    # With ``tenant``, ``section`` names one of that tenant's own sections.
+    answer = with_covers(
+        articles({"tenant": tenant_slug, "section": section_key, "page": str(number), "per_page": str(PER_PAGE)})
+    )
+    pagination = pages_of(answer, number)
+    return page(
+        "portal/site.html",
+        site=found,
+        answer=answer,
+        pagination=pagination,
+        current=entry,
+        base_path=f"/don-vi/{tenant_slug}/{section_key}",
+        canonical=absolute(f"/don-vi/{tenant_slug}/{section_key}"),
+        feed=f"/don-vi/{tenant_slug}/rss.xml",
+        breadcrumbs=[("/", "Trang chủ"), (f"/don-vi/{tenant_slug}", found["tenant"]["name"]), (None, entry["name"])],
+    )
+
+
+@bp.route("/don-vi/<tenant_slug>/bai-viet/<slug>")
+def site_article(tenant_slug, slug):
+    found = _site(tenant_slug)
+    if found.get("merged_from"):
+        return redirect(f"/don-vi/{found['tenant']['slug']}/bai-viet/{slug}", code=301)
+    article = _article(slug, site=tenant_slug)
+    if article["path"] != f"/don-vi/{tenant_slug}/bai-viet/{slug}":
+        return redirect(article["path"], code=301)
+    return _article_page(article, site=found)
+
+
+# -- search ---------------------------------------------------------------------------------
+
+
+@bp.route("/tim-kiem")
+def search():
+    q = (request.args.get("q") or "").strip()
+    number = page_number()
+    answer, pagination, problem = None, None, None
+    if q:
+        try:
+            answer = with_covers(articles({"q": q, "page": str(number), "per_page": str(PER_PAGE)}))
+            pagination = pages_of(answer, number)
+        except InvalidInput as exc:
+            problem = (exc.details.get("errors") or {}).get("q") or exc.message
+            if isinstance(problem, list):
+                problem = " ".join(problem)
+    return page(
+        "portal/search.html",
+        q=q,
+        answer=answer,
+        pagination=pagination,
+        problem=problem,
+        base_path="/tim-kiem",
+        query_extra={"q": q},
+        canonical=absolute("/tim-kiem"),
+        robots="noindex, follow",
+        breadcrumbs=[("/", "Trang chủ"), (None, "Tìm kiếm")],
+        sections=SECTIONS,
+    )
