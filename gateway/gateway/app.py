@@ -118,7 +118,7 @@ def create_app(settings=None, *, rpc=None):
     )
     errors.register(app)
 
-    from gateway import web
+    from gateway.web import setup as web
     from gateway.api import accounts, content, feedback, media, ops, polls, reports, royalties
 
     areas = (accounts, content, royalties, feedback, polls, reports)

@@ -6,7 +6,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 
 from flask import Response, render_template, request, session
 
-from gateway.web import format as fmt
+from gateway.web.format import moment
 from gateway.web.session import visitor
 
 
@@ -43,7 +43,7 @@ def page(template, *, status=200, last_modified=None, mimetype="text/html", head
         "Vary": "Cookie, Accept-Encoding",
         **(headers or {}),
     }
-    modified = fmt.moment(last_modified) if last_modified else None
+    modified = moment(last_modified) if last_modified else None
     if isinstance(modified, datetime):
         out["Last-Modified"] = format_datetime(modified.astimezone(UTC), usegmt=True)
     if status == 200 and request.method in ("GET", "HEAD"):

@@ -9,7 +9,7 @@ import logging
 
 from flask import Blueprint, abort, redirect, request
 
-from gateway.web.portal import comments
+from gateway.web.portal.comments import block as comments_block
 from gateway.web.portal.common import (
     PER_PAGE,
     SECTION_BY_KEY,
@@ -172,7 +172,7 @@ def _article_page(article, site=None):
         article=article,
         section=section,
         site=site,
-        comments=comments.block(article),
+        comments=comments_block(article),
         canonical=absolute(article["path"]),
         breadcrumbs=crumbs,
         last_modified=changed or None,
