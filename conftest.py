@@ -414,3 +414,70 @@ def member_token(service_config, accounts_service, demo):
 
     mint.tenants = tenants
     return mint
+
+
+# -- the portal's published material (web and browser tests) --------------------------------
+
+
+class Newsroom:
+    """Publishes real articles through /api/v1 as the demo newsroom does: Hà Nội's contributor
+    writes (with photos it uploads and describes), the desk of the section opens, approves and
+    publishes. ``publish`` returns the article as the public API reads it."""
+
+    DESKS = {"news": "laodong.editor", "thematic": "tuyengiao.editor"}  # the demo has no directives desk user
+    CENTRAL = ("news", "thematic", "directives")
+
+    def __init__(self, api, login):
+        self.api, self.login = api, login
+
+    def photo(self, caption, alt_text, credit_name, *, seed=0):
+        import io
+        import sys
+        from pathlib import Path
+
+        sys.path.insert(0, str(Path(__file__).resolve().parent / "services" / "media" / "tests"))
+        import samples
+
+        contributor = self.api.as_(self.login("hanoi.contributor"))
+        form = {"file": (io.BytesIO(samples.jpeg_with_gps(800, 600, seed=seed)), f"anh-{seed}.jpg", "image/jpeg")}
+        uploaded = contributor.post("/api/v1/media", data=form, content_type="multipart/form-data")
+        assert uploaded.status_code == 201, uploaded.json
+        described = contributor.patch(
+            f"/api/v1/media/{uploaded.json['id']}",
+            json={"caption": caption, "alt_text": alt_text, "credit_name": credit_name},
+        )
+        assert described.status_code == 200, described.json
+        return uploaded.json["id"]
+
+    def publish(self, title, *, section="news", body=None, summary=None, asset_ids=(), tags=(), desk=None):
+        contributor = self.api.as_(self.login("hanoi.contributor"))
+        created = contributor.post(
+            "/api/v1/articles",
+            json={
+                "section": section,
+                "genre": "news",
+                "title": title,
+                "summary": summary,
+                "body": body or "<p>Công đoàn thành phố thăm hỏi, tặng quà công nhân có hoàn cảnh khó khăn.</p>",
+                "asset_ids": list(asset_ids),
+                "tags": list(tags),
+            },
+        )
+        assert created.status_code == 201, created.json
+        path = f"/api/v1/articles/{created.json['id']}"
+        assert contributor.post(f"{path}/submit").status_code == 200
+        editor = self.api.as_(desk or self.login(self.DESKS.get(section, "laodong.editor")))
+        for action in ("open", "approve", "publish"):
+            response = editor.post(f"{path}/{action}")
+            assert response.status_code == 200, response.json
+        slug = response.json["slug"]
+        site = {} if section in self.CENTRAL else {"site": "ha-noi"}
+        public = self.api.get(f"/api/v1/public/articles/{slug}", query_string=site)
+        assert public.status_code == 200, public.json
+        return public.json
+
+
+@pytest.fixture
+def newsroom(api, login, content_service):
+    """``newsroom.publish("Tiêu đề", asset_ids=[newsroom.photo(...)])``: real published articles."""
+    return Newsroom(api, login)
