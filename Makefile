@@ -7,7 +7,7 @@ PYTEST_ARGS ?=
 
 help:
 	@echo "make run    start the whole platform locally (SQLite, demo data) and print the URL"
-	@echo "make test   install, start RabbitMQ + PostgreSQL, run the whole suite on PostgreSQL"
+	@echo "make test   install, start RabbitMQ + PostgreSQL, install Chromium when missing, run the whole suite"
 	@echo "make test-unit  the unit layer alone: no broker, database or network needed"
 	@echo "make lint   ruff"
 	@echo "make bench  benchmarks, each beside a baseline measured in the same run"
@@ -22,6 +22,7 @@ run: venv
 test: venv
 	@scripts/ensure-rabbitmq.sh --management
 	@scripts/ensure-postgres.sh
+	@scripts/ensure-browser.sh
 	@.venv/bin/python -m platform_shared.testing.createdbs --recreate
 	.venv/bin/pytest $(PYTEST_ARGS)
 

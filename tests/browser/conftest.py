@@ -1,0 +1,301 @@
+"""Browser tests: Debian's headless Chromium driven by Selenium against the whole platform
+served over real HTTP (DESIGN §7a).
+
+* ``browser`` (session): one headless Chromium (``/usr/bin/chromium``) through
+  ``/usr/bin/chromedriver``, with a fresh profile; ``page`` (per test): that browser with
+  no cookies and a 1366×900 window.
+* ``portal`` (per test): accounts with the demo tree, content, media, feedback and polls,
+  the outbox relays of accounts, content, feedback and polls (so events flow), and a
+  gateway (public cache on) served by a threaded werkzeug server on a free loopback port.
+* ``axe_violations(driver)``: the page's WCAG 2.1 A/AA violations found by the vendored
+  axe-core (``vendor/axe.min.js``); ``screenshots(driver, name)``: full-page PNGs at 360 and
+  1366 px under ``var/artifacts/screenshots/``. Both are fixtures that return the function
+  (the root conftest is not importable; see ``client_of``).
+
+Nothing here fetches a browser or a driver: Selenium is handed both paths, and Selenium
+Manager (which would download them) is switched off and refused outright.
+``scripts/ensure-browser.sh`` (run by ``make test``) installs the two Debian packages.
+
+Every test under this folder carries the ``browser`` marker (``-m "not browser"`` leaves
+them out). None is a unit test (``platform_shared.testing.layers``: only files under a
+``tests/unit/`` folder are, and ``make test-unit`` does not collect this folder).
+"""
+
+import json
+import os
+import re
+import threading
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+AXE_JS = HERE / "vendor" / "axe.min.js"
+ARTIFACTS = ROOT / "var" / "artifacts"
+SCREENSHOTS = ARTIFACTS / "screenshots"
+
+# Headless, no sandbox (CI runs as root), nothing that reaches the network by itself
+# (component updates, sync, background fetches, QUIC), Vietnamese UI and Accept-Language.
+# --force-device-scale-factor=1 and --hide-scrollbars: a screenshot's width is the page's.
+CHROMIUM_FLAGS = (
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--lang=vi",
+    "--force-device-scale-factor=1",
+    "--hide-scrollbars",
+)
+WINDOW = (1366, 900)
+SCREENSHOT_WIDTHS = (360, 1366)
+SCREENSHOT_MAX_HEIGHT = 6000
+# The rules run by default: the standard the pages are held to (WCAG 2.1 AA).
+WCAG_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
+
+# Selenium Manager is the part of Selenium that downloads drivers and browsers: offline,
+# no usage statistics, and (below) never started at all.
+os.environ["SE_OFFLINE"] = "true"
+os.environ["SE_AVOID_STATS"] = "true"
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if HERE in item.path.parents:
+            item.add_marker(pytest.mark.browser)
+
+
+# -- the browser ----------------------------------------------------------------------------
+
+
+def _refuse_selenium_manager(*_args, **_kwargs):
+    raise RuntimeError(
+        "Selenium Manager was asked for a driver or a browser; it would download one. "
+        f"Pass Service(executable_path={CHROMEDRIVER!r}) and options.binary_location={CHROMIUM!r}."
+    )
+
+
+@pytest.fixture(scope="session")
+def browser(tmp_path_factory):
+    """One headless Chromium for the whole session (a fresh temporary profile); quit at the end."""
+    missing = [p for p in (CHROMIUM, CHROMEDRIVER) if not os.access(p, os.X_OK)]
+    if missing:
+        pytest.fail(
+            f"{' and '.join(missing)} missing: the browser tests use Debian's chromium and "
+            "chromium-driver; run scripts/ensure-browser.sh (make test does)",
+            pytrace=False,
+        )
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.selenium_manager import SeleniumManager
+
+    SeleniumManager.binary_paths = _refuse_selenium_manager
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in CHROMIUM_FLAGS:
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
+    options.add_argument(f"--window-size={WINDOW[0]},{WINDOW[1]}")
+    options.add_experimental_option("prefs", {"intl.accept_languages": "vi-VN,vi"})
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    service = Service(executable_path=CHROMEDRIVER, log_output=str(ARTIFACTS / "chromedriver.log"))
+    driver = webdriver.Chrome(service=service, options=options)
+    driver.set_page_load_timeout(30)
+    driver.set_script_timeout(30)
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture
+def page(browser):
+    """The session's browser for one test: no cookies or cache, a blank 1366×900 page."""
+    browser.get("about:blank")
+    browser.execute_cdp_cmd("Network.clearBrowserCookies", {})
+    browser.execute_cdp_cmd("Network.clearBrowserCache", {})
+    browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    browser.set_window_size(*WINDOW)
+    yield browser
+    browser.get("about:blank")  # nothing keeps talking to the test's server after it stops
+
+
+# -- the platform ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def media_backend(tmp_path):
+    """Media on the filesystem only: the browser tests are about pages, not storage backends
+    (the root conftest's runs every media test on both)."""
+    import uuid
+
+    return {
+        "MEDIA_STORAGE": "filesystem",
+        "MEDIA_FS_ROOT": str(tmp_path / "media"),
+        "MEDIA_URL_SIGNING_KEY": "test-signing-key-" + uuid.uuid4().hex,
+    }
+
+
+class Portal:
+    """The platform of one test, served over HTTP at ``base`` (``http://127.0.0.1:<port>``)."""
+
+    def __init__(self, base, app, api, passwords):
+        self.base = base
+        self.app = app
+        self.api = api  # an ApiClient on the same app: set up data through /api/v1
+        self._passwords = passwords
+        self._tokens = {}
+
+    def url(self, path="/"):
+        return self.base + (path if path.startswith("/") else "/" + path)
+
+    def login(self, username):
+        """A token pair of a demo user (``"admin"``, ``"hanoi.admin"``, ...), as the ``login`` fixture."""
+        if username not in self._tokens:
+            password = self._passwords["admin"] if username == "admin" else self._passwords["demo"]
+            self._tokens[username] = self.api.login(username, password)
+        return self._tokens[username]
+
+
+@pytest.fixture
+def portal(demo, media_service, content_service, feedback_service, polls_service, relay, make_polls_gateway, client_of):
+    """The whole platform for one test, served by a real HTTP server in a background thread."""
+    from werkzeug.serving import make_server
+
+    relay("accounts", "content", "feedback", "polls")
+    app = make_polls_gateway(public_cache_ttl=300)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.1}, name="portal-http", daemon=True
+    )
+    thread.start()
+    yield Portal(f"http://127.0.0.1:{server.server_port}", app, client_of(app), demo)
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=10)
+
+
+# -- axe-core -------------------------------------------------------------------------------
+
+
+class AxeError(AssertionError):
+    """axe-core could not check the page (not injected, rejected its options, timed out)."""
+
+
+class Violations(list):
+    """axe-core's violations (dicts: id, impact, help, help_url, nodes [{target, html, summary}]),
+    shown one per paragraph by ``str()`` / ``report()``."""
+
+    def __init__(self, items=(), url=""):
+        super().__init__(items)
+        self.url = url
+
+    @property
+    def ids(self):
+        return [v["id"] for v in self]
+
+    def report(self):
+        if not self:
+            return f"axe-core: no violations on {self.url}"
+        lines = [f"axe-core: {len(self)} violation(s) on {self.url}"]
+        for v in self:
+            lines.append(f"- {v['id']} [{v['impact']}] {v['help']} ({v['help_url']})")
+            for node in v["nodes"][:10]:
+                lines.append(
+                    f"    at {' '.join(json.dumps(t) if not isinstance(t, str) else t for t in node['target'])}"
+                )
+                lines.append(f"       {node['html'][:160]}")
+                if node.get("summary"):
+                    lines.append(f"       {' '.join(node['summary'].split())[:240]}")
+            if len(v["nodes"]) > 10:
+                lines.append(f"    … and {len(v['nodes']) - 10} more element(s)")
+        return "\n".join(lines)
+
+    __str__ = report
+
+
+_AXE_RUN = """
+const [options, done] = [arguments[0], arguments[arguments.length - 1]];
+if (typeof window.axe === "undefined") { done({error: "axe is not defined in the page"}); return; }
+window.axe.run(document, options).then(
+  (result) => done({violations: result.violations.map((v) => ({
+    id: v.id, impact: v.impact, help: v.help, help_url: v.helpUrl,
+    nodes: v.nodes.map((n) => ({target: n.target, html: n.html, summary: n.failureSummary})),
+  }))}),
+  (error) => done({error: String((error && error.message) || error)}),
+);
+"""
+
+
+def axe_violations(driver, impacts=("serious", "critical"), tags=WCAG_TAGS, rules=None):
+    """The open page's axe-core violations of the given impacts (``None``: every impact),
+    checked against the rules of ``tags`` (WCAG 2.1 A and AA by default; ``None``: every
+    rule) or only the rule ids in ``rules``. Raises :class:`AxeError` when axe cannot run."""
+    from selenium.common.exceptions import WebDriverException
+
+    url = driver.current_url
+    options = {"resultTypes": ["violations"]}
+    if rules:
+        options["runOnly"] = {"type": "rule", "values": list(rules)}
+    elif tags:
+        options["runOnly"] = {"type": "tag", "values": list(tags)}
+    try:
+        if not driver.execute_script("return typeof window.axe !== 'undefined'"):
+            driver.execute_script(AXE_JS.read_text(encoding="utf-8"))
+        outcome = driver.execute_async_script(_AXE_RUN, options)
+    except WebDriverException as error:  # a timeout, a page that went away, a script error
+        detail = (error.msg or str(error)).strip()  # the message without chromedriver's native stack
+        raise AxeError(f"axe-core could not run on {url}: {type(error).__name__}: {detail}") from None
+    if not isinstance(outcome, dict) or "error" in outcome:
+        detail = outcome.get("error") if isinstance(outcome, dict) else repr(outcome)
+        raise AxeError(f"axe-core could not run on {url} with {json.dumps(options)}: {detail}")
+    found = [v for v in outcome["violations"] if impacts is None or v["impact"] in impacts]
+    return Violations(found, url=url)
+
+
+axe_violations.Error = AxeError
+
+
+@pytest.fixture(name="axe_violations")
+def axe_violations_fixture():
+    """``axe_violations(driver, impacts=("serious", "critical"))`` → :class:`Violations`."""
+    return axe_violations
+
+
+# -- screenshots ----------------------------------------------------------------------------
+
+
+def screenshots(driver, name, widths=SCREENSHOT_WIDTHS, max_height=SCREENSHOT_MAX_HEIGHT):
+    """Full-page PNGs of the open page at each width (as a phone at 360 px: the page's viewport
+    meta counts), ``var/artifacts/screenshots/<name>-<width>.png``; returns ``{width: path}``.
+    The height is the document's, at most ``max_height``; the window is left as it was."""
+    slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-") or "page"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    paths = {}
+    try:
+        for width in widths:
+            metrics = {"width": width, "height": WINDOW[1], "deviceScaleFactor": 1, "mobile": width < 768}
+            driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
+            height = driver.execute_script(
+                "return Math.max(document.documentElement.scrollHeight, document.body ? document.body.scrollHeight : 0)"
+            )
+            metrics["height"] = max(1, min(int(height), max_height))
+            driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
+            path = SCREENSHOTS / f"{slug}-{width}.png"
+            path.write_bytes(driver.get_screenshot_as_png())
+            paths[width] = path
+    finally:
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    return paths
+
+
+@pytest.fixture(name="screenshots")
+def screenshots_fixture():
+    """``screenshots(driver, name)`` → ``{360: Path, 1366: Path}``."""
+    return screenshots
