@@ -97,6 +97,7 @@ REFUSED_BY_RULES = {
     "PATCH /api/v1/articles/{article_id}": (["422"], "the authors' shares add up to 100%"),
     "POST /api/v1/articles/{article_id}/correct": (["422"], "the authors' shares add up to 100%"),
     "GET /api/v1/public/articles": (["422"], "a section that exists"),
+    "GET /api/v1/public/documents": (["422"], "at most 12 words in q (QUERY_TOO_LONG)"),
     "GET /api/v1/quotas/compliance": (["422"], "week 53 of a year that has 52"),
     "POST /api/v1/documents": (["422"], "recipients, or all tenants"),
     "POST /api/v1/royalties/rates": (["422"], "what each kind of rate needs"),

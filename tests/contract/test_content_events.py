@@ -28,6 +28,12 @@ CONSUMERS = {
     ("media", "handle_article_published"): (events.ARTICLE_PUBLISHED, _by_type, MEDIA),
     ("media", "handle_article_corrected"): (events.ARTICLE_CORRECTED, _by_type, MEDIA),
     ("media", "handle_article_unpublished"): (events.ARTICLE_UNPUBLISHED, _by_type, MEDIA),
+    # media.service.MediaService.handle_document_published: a public document's file
+    ("media", "handle_document_published"): (
+        events.DOCUMENT_PUBLISHED,
+        events.DocumentPublished().load,
+        {"needs": ("event_id", "document_id", "asset_ids")},
+    ),
     # the batch consumer loads with load_fast: the same result as load, faster
     ("royalties", "handle_article_published"): (
         events.ARTICLE_PUBLISHED,

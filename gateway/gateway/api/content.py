@@ -191,6 +191,17 @@ def public_article(_args, slug):
     return _cached("public_article", slug, query_args())
 
 
+@public.route("/sites", methods=["GET"])
+@public.arguments(api.PublicSitesArgs(), location="query")
+@replies(public, 200, api.PublicSitesRead)
+@cached(public)
+@documented(public, 422, 503)
+def public_sites(_args):
+    """Các đơn vị có trang thành phần (liên đoàn lao động tỉnh, thành phố; công đoàn ngành; công đoàn
+    tổng công ty), kèm đơn vị cấp trên: theo loại, rồi theo tên."""
+    return _cached("public_sites", query_args())
+
+
 @public.route("/sites/<tenant_slug>", methods=["GET"])
 @public.arguments(api.PageArgs(), location="query")
 @replies(public, 200, api.SiteRead)
@@ -199,6 +210,26 @@ def public_article(_args, slug):
 def public_site(_args, tenant_slug):
     """Trang thành phần của một đơn vị (đơn vị đã hợp nhất: trả về đơn vị tiếp nhận)."""
     return _cached("public_site", tenant_slug, query_args())
+
+
+@public.route("/documents", methods=["GET"])
+@public.arguments(api.PublicDocumentArgs(), location="query")
+@replies(public, 200, api.PublicDocumentPage)
+@cached(public)
+@documented(public, 404, 422, 503)
+def public_documents(_args):
+    """Thư viện văn bản công khai: tìm theo số/ký hiệu, trích yếu, cơ quan ban hành (có dấu hoặc không
+    dấu); lọc theo loại, cơ quan ban hành, đơn vị, năm; mới ban hành trước."""
+    return _cached("public_documents", query_args())
+
+
+@public.route("/documents/<document_id>", methods=["GET"])
+@replies(public, 200, api.PublicDocumentRead)
+@cached(public)
+@documented(public, 404, 503)
+def public_document(document_id):
+    """Một văn bản công khai; tệp đính kèm tải về tại /api/v1/media/{asset_id}/content."""
+    return _cached("public_document", document_id)
 
 
 # -- documents ---------------------------------------------------------------------------

@@ -110,6 +110,14 @@ class MediaService(ServiceOperations):
     def handle_article_unpublished(self, payload):
         self._follow(payload, "handle_article_unpublished", published=False)
 
+    @handle_event("content", content_events.DOCUMENT_PUBLISHED)
+    def handle_document_published(self, payload):
+        """A document of the portal's public library makes its file readable by everyone."""
+        event = content_events.DocumentPublished().load(payload)
+        self.app.follow_publication(
+            "handle_document_published", event["event_id"], event["asset_ids"], "document", event["document_id"], True
+        )
+
     def _follow(self, payload, handler, *, published):
         event = content_events.SCHEMAS[payload.get("event_type", "")]().load(payload)
         self.app.follow_publication(

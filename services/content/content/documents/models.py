@@ -3,7 +3,7 @@
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, String, Text, UniqueConstraint, Uuid, text
+from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text, UniqueConstraint, Uuid, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from content.base import Base
@@ -14,7 +14,10 @@ class Document(Base):
     """A document of the executive information system going down: directives, decisions, guidance."""
 
     __tablename__ = "document"
-    __table_args__ = (UniqueConstraint("tenant_id", "number"),)
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "number"),
+        Index("ix_document_public", "public", "status", "issued_on"),  # the portal's library, newest first
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
     tenant_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)  # the issuing tenant
@@ -26,6 +29,7 @@ class Document(Base):
     effective_on: Mapped[date | None] = mapped_column(Date)
     asset_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     all_tenants: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    public: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))  # in the portal's library
     status: Mapped[str] = mapped_column(String(16), server_default=text("'active'"))
     created_by: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

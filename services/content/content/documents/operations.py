@@ -5,10 +5,10 @@ import uuid
 
 from content import policy
 from content.assets import Assets, References
-from content.documents import views
+from content.documents import facts, views
 from content.documents.models import Document
 from content.documents.store import DocumentStore
-from platform_shared import search
+from platform_shared import outbox, search
 from platform_shared.errors import Conflict, InvalidInput
 from platform_shared.schemas import content as api
 from platform_shared.schemas import load
@@ -23,7 +23,9 @@ class DocumentLibrary:
         self.assets = assets or Assets()
 
     def create(self, actor, data):
-        """Issue a document to recipient tenants (the VGCL and its departments).
+        """Issue a document to recipient tenants (the VGCL and its departments); with ``public``,
+        also to the portal's public library (``content.document_published``, in the same
+        transaction: the gateway's public cache and media follow it).
 
         Raises Forbidden, Conflict (number taken), InvalidInput (recipients, the file)."""
         data = load(api.DocumentCreate, data)
@@ -44,6 +46,7 @@ class DocumentLibrary:
                 effective_on=data["effective_on"],
                 asset_id=data["asset_id"],
                 all_tenants=data["all_tenants"],
+                public=data["public"],
                 status="active",
                 created_by=uuid_or_none(actor.user_id),
                 created_at=now,
@@ -53,8 +56,12 @@ class DocumentLibrary:
                 data["number"], data["abstract"], document.issuer
             )
             DocumentStore(session, actor).add(document, dict.fromkeys(data["recipients"]))
+            if document.public:
+                outbox.add(session, *facts.published(document, now), aggregate_id=document.id, now=now)
             view = views.document(document)
         if data["asset_id"]:
+            # Published for media whether or not the document is public: recipients of other
+            # tenants download the file, and media lets another tenant read published assets only.
             reference = {"kind": "document", "id": str(document.id), "published": True}
             self.assets.tell(References(actor.dump(), reference, [str(data["asset_id"])]))
         return view

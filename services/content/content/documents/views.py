@@ -19,6 +19,7 @@ def _fields(d):
         "effective_on": d.effective_on,
         "asset_id": d.asset_id,
         "all_tenants": d.all_tenants,
+        "public": d.public,
         "created_at": d.created_at,
     }
 

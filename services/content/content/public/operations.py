@@ -1,13 +1,15 @@
-"""Public reading: the portal's sections, a tenant's items, Vietnamese search, the sub-sites.
+"""Public reading: the portal's sections, a tenant's items, Vietnamese search, the sub-sites
+and their directory, the public document library.
 
 Anonymous: every answer is published material only. The gateway caches these answers and
-clears its cache on ``content.article_published|unpublished|corrected|site_updated``.
+clears its cache on ``content.article_published|unpublished|corrected|site_updated`` and
+``content.document_published``.
 """
 
 from datetime import timedelta
 
-from content.public import views
-from content.public.store import PublicStore
+from content.public import domain, views
+from content.public.store import PublicDocumentStore, PublicStore
 from content.quotas.domain import day_start
 from content.sections.store import SectionStore
 from platform_shared import search
@@ -65,11 +67,68 @@ class PublicReading:
                 if tenant is None:
                     raise NotFound.of("article", slug)
                 site_key = str(tenants.surviving(tenant).id)
-            article = PublicStore(session).by_slug(site_key, slug)
+            store = PublicStore(session)
+            article = store.by_slug(site_key, slug)
             if article is None:
                 raise NotFound.of("article", slug)
             section = SectionStore(session).get(article.section_id)
-            return views.article(article, section, tenants.get(article.tenant_id))
+            related = store.related(article)
+            return views.article(
+                article,
+                section,
+                tenants.get(article.tenant_id),
+                corrections=store.corrections(article.id),
+                related=related,
+                related_tenants=_tenants_of(tenants, related),
+            )
+
+    def sites(self, args):
+        """The sub-sites: active tenants of ``SITE_KINDS`` with a slug, by kind then by name, each
+        with its parent (for the portal's tree of units)."""
+        args = load(api.PublicSitesArgs, args or {})
+        kinds = [args["kind"]] if args.get("kind") else api.SITE_KINDS
+        with self.sessions.read() as session:
+            tenants = self.tenants(session)
+            sites = sorted(
+                (t for t in tenants.of_kinds(kinds) if t.status == "active" and t.slug),
+                key=domain.site_order,
+            )
+            parents = {ident: tenants.get(ident) for ident in {t.parent_id for t in sites if t.parent_id}}
+            return views.sites(sites, parents)
+
+    def documents(self, args):
+        """The public document library: ``q`` (number, abstract, issuer; diacritics optional),
+        ``doc_type``, ``issuer``, ``tenant`` (the issuer's slug), ``year``; newest issued first."""
+        args = load(api.PublicDocumentArgs, args or {})
+        query = search.parse_query(args["q"]) if args.get("q") else None
+        with self.sessions.read() as session:
+            tenants = self.tenants(session)
+            tenant_id = None
+            if args.get("tenant"):
+                tenant = tenants.by_slug(args["tenant"])
+                if tenant is None:
+                    raise NotFound.of("tenant", args["tenant"])
+                tenant_id = tenant.id
+            store = PublicDocumentStore(session)
+            items, total = store.page(
+                page=args["page"],
+                per_page=args["per_page"],
+                doc_type=args.get("doc_type"),
+                issuer=args.get("issuer"),
+                tenant_id=tenant_id,
+                year=args.get("year"),
+                query=query,
+            )
+            issuers = sorted(store.issuers(), key=domain.vietnamese_key)
+            return views.documents(items, _tenants_of(tenants, items), total, args, issuers)
+
+    def document(self, document_id):
+        """One document of the public library. Raises NotFound (not public, not active, no such id)."""
+        with self.sessions.read() as session:
+            document = PublicDocumentStore(session).get(document_id)
+            if document is None:
+                raise NotFound.of("document", document_id)
+            return views.public_document(document, self.tenants(session).get(document.tenant_id))
 
     def site(self, tenant_slug, args):
         """A tenant's component sub-site: its menu, its published items (own sections and central ones)."""

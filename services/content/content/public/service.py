@@ -26,3 +26,20 @@ class PublicRpc:
     def public_site(self, actor, tenant_slug, args=None):
         """A tenant's sub-site (``SiteRead``); a merged tenant's slug answers with the surviving tenant."""
         return self.app.public.site(tenant_slug, args)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def public_sites(self, actor, args=None):
+        """The tenants with a sub-site (``kind``: one of ``SITE_KINDS``), with their parents, by kind
+        then name (``PublicSitesRead``). Raises InvalidInput (unknown kind)."""
+        return self.app.public.sites(args)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def public_documents(self, actor, args=None):
+        """The public document library (``q``, ``doc_type``, ``issuer``, ``tenant``, ``year``, pages),
+        a ``PublicDocumentPage``. Raises InvalidInput (a bad filter), NotFound (unknown tenant)."""
+        return self.app.public.documents(args)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def public_document(self, actor, document_id):
+        """One public, active document (``PublicDocumentRead``). Raises NotFound otherwise."""
+        return self.app.public.document(document_id)

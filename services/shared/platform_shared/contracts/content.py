@@ -10,6 +10,7 @@ ARTICLE_UNPUBLISHED = "content.article_unpublished"
 ARTICLE_CORRECTED = "content.article_corrected"
 QUOTA_MISSED = "content.quota_missed"
 SITE_UPDATED = "content.site_updated"
+DOCUMENT_PUBLISHED = "content.document_published"
 
 
 class _Part(Schema):
@@ -88,6 +89,23 @@ class SiteUpdated(EventSchema):
     reason = fields.String(required=True)
 
 
+class DocumentPublished(EventSchema):
+    """A document entered the portal's public library (issued with ``public``). The gateway's
+    public cache clears the library's pages; media makes the file (``asset_ids``) readable by
+    everyone. Schema version 1."""
+
+    tenant_id = fields.String(required=True, metadata={"description": "the issuing tenant"})
+    document_id = fields.String(required=True)
+    number = fields.String(required=True)
+    doc_type = fields.String(required=True)
+    issuer = fields.String(required=True)
+    issued_on = fields.String(required=True, metadata={"description": "ISO date"})
+    published_at = fields.String(required=True)
+    asset_ids = fields.List(
+        fields.String(), required=True, metadata={"description": "the document's file; [] when it has none"}
+    )
+
+
 SCHEMAS = {
     ARTICLE_SUBMITTED: ArticleSubmitted,
     ARTICLE_PUBLISHED: ArticlePublished,
@@ -95,4 +113,5 @@ SCHEMAS = {
     ARTICLE_CORRECTED: ArticleCorrected,
     QUOTA_MISSED: QuotaMissed,
     SITE_UPDATED: SiteUpdated,
+    DOCUMENT_PUBLISHED: DocumentPublished,
 }

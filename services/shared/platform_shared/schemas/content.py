@@ -66,6 +66,13 @@ DOCUMENT_TYPE_LABELS = {
     "notice": "Thông báo",
     "report": "Báo cáo",
 }
+# The tenants with a component sub-site on the portal (``public_sites``), in the portal's order.
+SITE_KINDS = ("provincial_federation", "sectoral_union", "corporate_union")
+SITE_KIND_LABELS = {
+    "provincial_federation": "Liên đoàn Lao động tỉnh, thành phố",
+    "sectoral_union": "Công đoàn ngành Trung ương",
+    "corporate_union": "Công đoàn Tổng công ty",
+}
 
 
 # -- what the content API accepts -------------------------------------------------------------
@@ -246,6 +253,10 @@ class PublicArticleRef(StrictSchema):
     site = Plain(validate=length(1, 80), metadata={"description": "tenant slug of a component site"})
 
 
+class PublicSitesArgs(StrictSchema):
+    kind = fields.String(validate=one_of(SITE_KINDS))
+
+
 class SectionCreate(StrictSchema):
     key = Plain(
         required=True,
@@ -276,6 +287,10 @@ class DocumentCreate(StrictSchema):
     asset_id = fields.UUID(load_default=None, allow_none=True)
     recipients = fields.List(fields.UUID(), load_default=list, validate=length(max=500))
     all_tenants = fields.Boolean(load_default=False)
+    public = fields.Boolean(
+        load_default=False,
+        metadata={"description": "published in the portal's public library: anyone reads it and downloads its file"},
+    )
 
     @validates_schema
     def _dates_and_recipients(self, data, **kwargs):
@@ -291,6 +306,14 @@ class DocumentListArgs(PageArgs):
     q = Text(validate=length(1, 200))
     unread = fields.Boolean()
     issued_by_me = fields.Boolean()
+
+
+class PublicDocumentArgs(PageArgs):
+    q = Text(validate=length(1, 200), metadata={"description": "number, abstract, issuer; with or without diacritics"})
+    doc_type = fields.String(validate=one_of(DOCUMENT_TYPES))
+    issuer = Text(validate=length(2, 255), metadata={"description": "the issuing body as written (see issuers)"})
+    tenant = Plain(validate=length(1, 80), metadata={"description": "issuing tenant's slug"})
+    year = fields.Integer(validate=in_range(FIRST_DAY.year, LAST_DAY.year), metadata={"description": "year issued"})
 
 
 class ComplianceArgs(StrictSchema):
@@ -399,8 +422,29 @@ class PublicAuthor(Schema):
     pen_name = fields.String()
 
 
+class PublicCorrection(Schema):
+    """A correction of a published article, as its readers are told of it."""
+
+    revision = fields.Integer(metadata={"description": "the revision the correction published"})
+    note = fields.String(metadata={"description": "what was corrected and why"})
+    corrected_at = fields.DateTime()
+
+
+class RelatedArticle(Schema):
+    """Another published item of the same section and site (links: its slug, and its tenant's
+    slug for a sub-site item)."""
+
+    id = fields.UUID()
+    slug = fields.String()
+    title = fields.String()
+    site = fields.String(metadata={"description": "portal or component"})
+    tenant = fields.Nested(PublicTenant)
+    published_at = fields.DateTime()
+
+
 class PublicArticleRead(Schema):
-    """A published article as everyone sees it (one article adds ``body``)."""
+    """A published article as everyone sees it (one article adds ``body``, ``corrections`` and
+    ``related``)."""
 
     id = fields.UUID()
     slug = fields.String()
@@ -419,6 +463,13 @@ class PublicArticleRead(Schema):
     revision = fields.Integer(metadata={"description": "the published revision"})
     published_at = fields.DateTime()
     body = fields.String()
+    corrections = fields.List(
+        fields.Nested(PublicCorrection), metadata={"description": "one article only: its corrections, newest first"}
+    )
+    related = fields.List(
+        fields.Nested(RelatedArticle),
+        metadata={"description": "one article only: up to 5 other items of its section and site, newest first"},
+    )
 
 
 PublicArticlePage = page_of(PublicArticleRead)
@@ -447,6 +498,28 @@ class SiteRead(Schema):
     articles = fields.Nested(PublicArticlePage)
     merged_from = fields.Nested(MergedFrom, metadata={"description": "only when the slug is a merged tenant's"})
     notice = fields.String(metadata={"description": "only when the slug is a merged tenant's"})
+
+
+class PublicSite(Schema):
+    """A tenant with a component sub-site (``/don-vi/{slug}``) and where it sits in the tree."""
+
+    id = fields.UUID()
+    slug = fields.String()
+    name = fields.String()
+    kind = fields.String()
+    kind_label = fields.String()
+    parent = fields.Nested(
+        PublicTenant,
+        allow_none=True,
+        metadata={"description": "the parent tenant (the confederation for most); null when it has none"},
+    )
+
+
+class PublicSitesRead(Schema):
+    """The sub-sites: active tenants of ``SITE_KINDS``, by kind in that order, then by name."""
+
+    items = fields.List(fields.Nested(PublicSite))
+    total = fields.Integer()
 
 
 class SectionRead(Schema):
@@ -480,11 +553,33 @@ class DocumentRead(Schema):
     effective_on = fields.Date(allow_none=True)
     asset_id = fields.UUID(allow_none=True)
     all_tenants = fields.Boolean()
+    public = fields.Boolean(metadata={"description": "in the portal's public library"})
     created_at = fields.DateTime()
     receipts = fields.List(fields.Nested(ReceiptRead))
 
 
 DocumentPage = page_of(DocumentRead)
+
+
+class PublicDocumentRead(Schema):
+    """A document of the portal's public library, as everyone sees it."""
+
+    id = fields.UUID()
+    number = fields.String()
+    doc_type = fields.String()
+    doc_type_label = fields.String()
+    issuer = fields.String()
+    abstract = fields.String()
+    issued_on = fields.Date()
+    effective_on = fields.Date(allow_none=True)
+    asset_id = fields.UUID(allow_none=True, metadata={"description": "its file: GET /api/v1/media/{asset_id}/content"})
+    tenant = fields.Nested(PublicTenant, metadata={"description": "the issuing tenant"})
+
+
+class PublicDocumentPage(page_of(PublicDocumentRead)):
+    issuers = fields.List(
+        fields.String(), metadata={"description": "every issuer of the public library, A to Z (the issuer filter)"}
+    )
 
 
 class QuotaRuleRead(Schema):
