@@ -101,8 +101,9 @@ MEMBERS_MAY = {
     "GET /api/v1/tenants/{tenant_id}",
     "GET /api/v1/units/{unit_id}",
     "GET /api/v1/documents/{document_id}",
-    # an open poll of their federation: read it and answer it
+    # an open poll of their federation: read it and answer it (on the portal's public path too)
     "GET /api/v1/polls/{poll_id}",
+    "GET /api/v1/public/polls/{poll_id}",
     "POST /api/v1/polls/{poll_id}/responses",
     # public by design: the site of a federation; the tracking code is the asker's capability
     "GET /api/v1/public/sites/{tenant_slug}",
@@ -115,6 +116,7 @@ PUBLIC = {
     "GET /api/v1/public/sites/{tenant_slug}",
     "GET /api/v1/questions/track/{tracking_code}",
     "GET /api/v1/articles/{article_id}/comments",
+    "GET /api/v1/articles/{article_id}/comments/rules",
 }
 # What anyone signed in may do, whatever their federation: comment on a published article
 # (the national portal shows every federation's news); the article's moderators decide.
@@ -261,6 +263,7 @@ def _royalties(api, login, content_event):
 PARAMETER_OVERRIDES = {
     ("GET /api/v1/polls/{poll_id}/questions/{question_id}/chart.png", "question_id"): "poll_question_id",
     ("GET /api/v1/articles/{article_id}/comments", "article_id"): "published_id",
+    ("GET /api/v1/articles/{article_id}/comments/rules", "article_id"): "published_id",
     ("POST /api/v1/articles/{article_id}/comments", "article_id"): "published_id",
 }
 FIXED = {"service": "feedback", "parked_id": "12"}

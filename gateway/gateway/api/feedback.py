@@ -48,10 +48,12 @@ def _signed_in():
     current_actor()
 
 
-# Who may call without signing in: asking a question and tracking it by its code. Everything
-# else on these blueprints authenticates before its arguments are read, so an anonymous caller
-# gets 401, never a validation answer about a body they may not send.
-OPEN_TO_ANONYMOUS = {("questions.Questions", "POST"), ("questions.track", "GET")}
+# Who may call without signing in: asking a question and tracking it by its code, reading the
+# open national opinion topics (the portal's page; the feedback service decides what an
+# anonymous visitor sees). Everything else on these blueprints authenticates before its
+# arguments are read, so an anonymous caller gets 401, never a validation answer about a body
+# they may not send.
+OPEN_TO_ANONYMOUS = {("questions.Questions", "POST"), ("questions.track", "GET"), ("opinions.Topics", "GET")}
 
 
 def _signed_in_unless_anonymous():
@@ -59,9 +61,8 @@ def _signed_in_unless_anonymous():
         current_actor()
 
 
-for _bp in (opinions, holidays):
-    _bp.before_request(_signed_in)
-for _bp in (questions, comments):
+holidays.before_request(_signed_in)
+for _bp in (questions, comments, opinions):
     _bp.before_request(_signed_in_unless_anonymous)
 
 
@@ -189,11 +190,10 @@ class Opinions(MethodView):
 class Topics(MethodView):
     @opinions.arguments(api.TopicListArgs(), location="query")
     @replies(opinions, 200, api.TopicPage)
-    @opinions.doc(security=SECURED)
     @documented(opinions, 401, 422, 503)
     def get(self, _args):
-        """Chủ đề lấy ý kiến: của Tổng Liên đoàn và của đơn vị mình."""
-        return forward("feedback", "list_topics", current_actor(), query_args())
+        """Chủ đề lấy ý kiến: của Tổng Liên đoàn và của đơn vị mình; chưa đăng nhập: chủ đề toàn quốc đang mở."""
+        return forward("feedback", "list_topics", current_actor(required=False), query_args())
 
     @opinions.arguments(api.TopicCreate())
     @replies(opinions, 201, api.TopicRead)
@@ -244,6 +244,15 @@ class ArticleComments(MethodView):
         """Bình luận bài đã đăng (văn bản thuần, tiếng Việt có dấu); chờ kiểm duyệt nếu chuyên mục yêu cầu."""
         actor = current_actor(required=False)
         return forward("feedback", "add_comment", actor, article_id, data, client_address(), status=201)
+
+
+@article_comments.route("/<article_id>/comments/rules", methods=["GET"])
+@replies(article_comments, 200, api.CommentRulesRead)
+@documented(article_comments, 401, 404, 503)
+def comment_rules(article_id):
+    """Trước khi gửi bình luận: người đọc này có được bình luận không (khách: khi chuyên mục cho phép),
+    khách có phải ghi tên không, bình luận có phải chờ duyệt không."""
+    return forward("feedback", "comment_rules", current_actor(required=False), article_id)
 
 
 @comments.route("", methods=["GET"])

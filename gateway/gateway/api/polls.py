@@ -30,7 +30,10 @@ from platform_shared.schemas import page_of
 from platform_shared.schemas import polls as api
 
 polls = Blueprint("polls", __name__, url_prefix="/api/v1/polls", description="Trưng cầu ý kiến đoàn viên")
-blueprints = (polls,)
+public_polls = Blueprint(
+    "public_polls", __name__, url_prefix="/api/v1/public/polls", description="Trưng cầu ý kiến (công khai)"
+)
+blueprints = (polls, public_polls)
 SECURED = [{"bearer": []}]
 ACTIONS = {
     "open": "Mở phiếu (nhận trả lời từ thời điểm mở đến thời điểm đóng).",
@@ -272,3 +275,35 @@ def text_answers(_args, poll_id):
 def moderate(data, poll_id, answer_id):
     """Duyệt (approved) hoặc ẩn (hidden) một câu trả lời tự do."""
     return forward("polls", "moderate_text_answer", current_actor(), poll_id, answer_id, data)
+
+
+# -- the portal's polls (anyone; a token, when sent, shows the caller's own polls too) -------
+#
+# The polls service decides what each caller sees (polls/policy.py): without a token, the
+# national polls that are open or have their results published, and those results; with one,
+# what ``GET /polls`` would show (drafts left out). A tenant's poll stays 404 to outsiders.
+
+
+@public_polls.route("", methods=["GET"])
+@public_polls.arguments(api.PublicPollArgs(), location="query")
+@replies(public_polls, 200, page_of(api.PollSummaryRead))
+@documented(public_polls, 401, 422, 503)
+def list_public_polls(_args):
+    """Phiếu trưng cầu ý kiến trên cổng: chưa đăng nhập thấy phiếu toàn quốc đang mở hoặc đã công bố kết quả."""
+    return forward("polls", "public_polls", current_actor(required=False), query_args())
+
+
+@public_polls.route("/<poll_id>", methods=["GET"])
+@replies(public_polls, 200, api.PollRead)
+@documented(public_polls, 401, 404, 503)
+def public_poll(poll_id):
+    """Một phiếu: chưa đăng nhập chỉ xem được phiếu toàn quốc đang mở hoặc đã công bố kết quả."""
+    return forward("polls", "get_poll", current_actor(required=False), poll_id)
+
+
+@public_polls.route("/<poll_id>/results", methods=["GET"])
+@replies(public_polls, 200, api.ResultsRead)
+@documented(public_polls, 401, 403, 404, 503)
+def public_results(poll_id):
+    """Kết quả phiếu; chưa đăng nhập: khi đã công bố, ẩn nhóm dưới 5 người, không chia theo đơn vị."""
+    return forward("polls", "poll_results", current_actor(required=False), poll_id, {})

@@ -6,14 +6,17 @@
   their tenant, and the ones escalated to it from a child tenant (the VGCL for federations).
   Approving and publishing an answer is the tenant admin's; platform admins see all.
 * Opinion topics belong to the tenant that opened them (a confederation's are national);
-  that tenant's moderators, responders and admins moderate and answer the opinions.
-* Comments belong to the article's tenant; its moderators and admins moderate them.
+  that tenant's moderators, responders and admins moderate and answer the opinions. Anyone,
+  signed in or not, reads the national topics still open (the portal's page); a signed-in
+  user also the own tenant's, and only a member of a tenant gives an opinion.
+* Comments belong to the article's tenant; its moderators and admins moderate them. Anyone
+  signed in comments on a published article; a guest only where the section allows guests.
 * Anything else of another tenant is 404 (the stores filter it out), never 403.
 """
 
 import uuid
 
-from sqlalchemy import false, or_, true
+from sqlalchemy import and_, false, or_, true
 
 from feedback.comments.models import Comment
 from feedback.opinions.models import Opinion, OpinionTopic
@@ -113,6 +116,18 @@ def visible_topics(actor):
     return or_(OpinionTopic.national.is_(True), OpinionTopic.tenant_id == _tenant(actor))
 
 
+def listed_topics(actor, today):
+    """SQL filter of the topics list: a signed-in user's visible topics (``visible_topics``); an
+    anonymous visitor the national topics still taking opinions on ``today`` (local), read-only."""
+    if actor.authenticated:
+        return visible_topics(actor)
+    return and_(
+        OpinionTopic.national.is_(True),
+        OpinionTopic.status == "open",
+        or_(OpinionTopic.closes_on.is_(None), OpinionTopic.closes_on >= today),
+    )
+
+
 def staff_opinions(actor):
     if actor.is_platform_admin:
         return true()
@@ -132,6 +147,12 @@ def moderated_comments(actor):
 def moderates(actor, comment):
     """Whether ``actor`` moderates ``comment`` (a row): platform admins, the article tenant's moderators."""
     return actor.is_platform_admin or (actor.tenant_id == str(comment.tenant_id) and actor.has(*MODERATORS))
+
+
+def may_comment(actor, guests_allowed):
+    """Whether ``actor`` may comment on a published article of a section: anyone signed in; a
+    guest where the section allows guests."""
+    return actor.authenticated or bool(guests_allowed)
 
 
 def may_set_comment_section(actor, site_key):

@@ -38,6 +38,28 @@ def poll_view(poll, audience):
     }
 
 
+def poll_summary(poll, tenant_name, now):
+    """A poll on the portal's list (``PollSummaryRead``): no questions, no audience."""
+    return {
+        "id": str(poll.id),
+        "tenant_id": str(poll.tenant_id),
+        "tenant_name": tenant_name,
+        "scope": poll.scope,
+        "national": poll.audience_all,
+        "title": poll.title,
+        "description": poll.description,
+        "status": poll.status,
+        "status_label": api.STATUS_LABELS[poll.status],
+        "opens_at": domain.local(poll.opens_at),
+        "closes_at": domain.local(poll.closes_at),
+        "accepting_answers": poll.status == "open"
+        and domain.accepting(poll.status, poll.opens_at, poll.closes_at, now) is None,
+        "results_published": poll.status == "published",
+        "results_published_at": domain.local(poll.published_at) if poll.status == "published" else None,
+        "question_count": len(poll.questions or ()),
+    }
+
+
 class PollsApp(TenantDirectoryOperations):
     tenant_model = TenantCopy
 
@@ -154,6 +176,18 @@ class PollsApp(TenantDirectoryOperations):
             items, total = polls.list(page=args["page"], per_page=args["per_page"], status=args.get("status"))
             audiences = polls.audiences([p.id for p in items])
             return [poll_view(p, audiences.get(p.id, [])) for p in items], total, args
+
+    def public_polls(self, actor, args):
+        """The portal's list, newest first: anonymous visitors the national polls open or with
+        results published; a signed-in user the polls ``list_polls`` shows them, drafts left out."""
+        args = load(api.PublicPollArgs, args or {})
+        now = self.clock.now()
+        with self.sessions.read() as session:
+            items, total = PollStore(session, actor).list(
+                page=args["page"], per_page=args["per_page"], status=args.get("status"), portal=True
+            )
+            names = Tenants(session).names({p.tenant_id for p in items})
+            return [poll_summary(p, names.get(str(p.tenant_id)), now) for p in items], total, args
 
     def transition(self, actor, poll_id, action):
         """open / close / publish a poll (its managers); the fact goes to the outbox."""

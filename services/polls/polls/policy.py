@@ -10,6 +10,10 @@
   the service checks it again before counting).
 * Anyone eligible sees an open/closed poll, and its results once published.
   Managers see results at any time; only the VGCL sees the per-tenant breakdown.
+* The public (an anonymous visitor of the portal) sees the national polls — addressed to
+  every member — that are open, or closed with their results published (and those results,
+  small groups suppressed, no breakdown); never a draft, a poll closed without results, or a
+  poll of some tenants only. Answering always needs a signed-in member.
 * Anything else is 404 — a poll of another tenant does not exist for the actor: the
   stores select with :func:`visible_polls`.
 """
@@ -19,10 +23,12 @@ import uuid
 from sqlalchemy import and_, false, or_, select, true
 
 from platform_shared.errors import Forbidden
-from platform_shared.policy import require_any_role, require_signed_in
+from platform_shared.policy import require_any_role
 from polls.models import Poll, PollAudience
 
 MANAGERS = ("platform_admin", "tenant_admin")
+PUBLIC_STATUSES = ("open", "published")
+"""Statuses of a national poll the public sees: taking answers, or with its results published."""
 
 
 def require_creator(actor):
@@ -42,15 +48,28 @@ def sees_every_poll(actor):
     return actor.is_platform_admin
 
 
+def public_polls():
+    """SQL filter: the polls anyone sees, signed in or not (:data:`PUBLIC_STATUSES` of the
+    national polls)."""
+    return and_(Poll.audience_all.is_(True), Poll.status.in_(PUBLIC_STATUSES))
+
+
+def by_eligibility(actor):
+    """Whether what the actor sees depends on their tenant's place in the tree (the store
+    then computes ``reaching``): signed-in users other than platform admins."""
+    return actor.authenticated and not sees_every_poll(actor)
+
+
 def visible_polls(actor, reaching=(), in_directory=False):
-    """SQL filter: the polls the actor may see. Anonymous actors: Unauthorized.
+    """SQL filter: the polls the actor may see. Anonymous actors: :func:`public_polls`.
 
     Managers see the polls they manage (platform admins: every poll); others a poll that
     is not a draft and that their tenant is eligible for: a poll for every member when
     the tenant is in the tenant copy (``in_directory``), or a poll addressed to one of
     ``reaching`` (``domain.audiences_reaching`` of the actor's tenant).
     """
-    require_signed_in(actor)
+    if not actor.authenticated:
+        return public_polls()
     if sees_every_poll(actor):
         return true()
     tenant = canonical_id(actor.tenant_id)
@@ -91,3 +110,9 @@ def require_manager(actor, poll):
     """Of a poll the actor sees: only its managers act on it."""
     if not manages(actor, poll):
         raise Forbidden("Chỉ đơn vị tạo phiếu được thao tác này.", code="POLL_MANAGER_REQUIRED")
+
+
+def listed_on_the_portal():
+    """SQL filter the portal's poll list adds to :func:`visible_polls`: never a draft (a
+    manager's drafts are in the workspace's list, not on the public page)."""
+    return Poll.status != "draft"

@@ -24,6 +24,7 @@ from polls.results.service import ResultsRpc
 EXPECTED = transport.EXPECTED
 
 _poll, _definition, _stats = api.PollRead(), api.IntakeDefinitionRead(), api.IntakeStatsRead()
+_summary = api.PollSummaryRead()
 
 
 class PollsService(TenantDirectoryEntrypoints, ResultsRpc, ReportsRpc, ServiceOperations):
@@ -47,7 +48,8 @@ class PollsService(TenantDirectoryEntrypoints, ResultsRpc, ReportsRpc, ServiceOp
 
     @rpc(expected_exceptions=EXPECTED)
     def get_poll(self, actor, poll_id):
-        """One poll the actor may see (managers; eligible people once it is open). Raises NotFound."""
+        """One poll the actor may see (managers; eligible people once it is open; anyone, signed in
+        or not, a national poll that is open or has its results published). Raises NotFound."""
         return _poll.dump(self.app.get_poll(Actor.load(actor), poll_id))
 
     @rpc(expected_exceptions=EXPECTED)
@@ -55,6 +57,16 @@ class PollsService(TenantDirectoryEntrypoints, ResultsRpc, ReportsRpc, ServiceOp
         """Polls the actor manages or may answer, newest first, paginated."""
         items, total, args = self.app.list_polls(Actor.load(actor), args)
         return page(_poll.dump(items, many=True), total, args)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def public_polls(self, actor, args=None):
+        """The portal's list of polls (``PollSummaryRead`` items, newest first, paginated).
+
+        Anyone calls it: an anonymous actor gets the national polls that are open or have their
+        results published; a signed-in one the polls ``list_polls`` shows them, drafts left out.
+        Raises InvalidInput (bad ``status``, ``page``, ``per_page``)."""
+        items, total, args = self.app.public_polls(Actor.load(actor), args)
+        return page(_summary.dump(items, many=True), total, args)
 
     @rpc(expected_exceptions=EXPECTED)
     def transition_poll(self, actor, poll_id, action):

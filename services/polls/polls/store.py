@@ -41,6 +41,14 @@ class Tenants(TenantDirectory):
             for r in rows
         }
 
+    def names(self, tenant_ids):
+        """{tenant id (string): name} of the given tenants that the copy knows."""
+        ids = {as_uuid(t, "tenant") for t in tenant_ids}
+        if not ids:
+            return {}
+        rows = self.session.execute(select(TenantCopy.id, TenantCopy.name).where(TenantCopy.id.in_(ids)))
+        return {str(r.id): r.name for r in rows}
+
     def all(self):
         """Every tenant of the copy, by name."""
         return self.session.scalars(select(TenantCopy).order_by(TenantCopy.name)).all()
@@ -55,7 +63,7 @@ class PollStore:
 
     def _visible(self):
         if self._filter is None:
-            if policy.sees_every_poll(self.actor):
+            if not policy.by_eligibility(self.actor):
                 self._filter = policy.visible_polls(self.actor)
             else:
                 tree = Tenants(self.session).tree()
@@ -73,9 +81,12 @@ class PollStore:
             raise NotFound("Không tìm thấy phiếu trưng cầu ý kiến.", code="POLL_NOT_FOUND")
         return poll
 
-    def list(self, *, page, per_page, status=None):
-        """One page of the polls the actor may see, newest first; (items, total)."""
+    def list(self, *, page, per_page, status=None, portal=False):
+        """One page of the polls the actor may see, newest first; (items, total). ``portal``:
+        the portal's list (``policy.listed_on_the_portal``)."""
         statement = self._visible()
+        if portal:
+            statement = statement.where(policy.listed_on_the_portal())
         if status:
             statement = statement.where(Poll.status == status)
         return paginate(self.session, statement.order_by(Poll.opens_at.desc(), Poll.id), page, per_page)

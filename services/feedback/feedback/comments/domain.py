@@ -6,6 +6,8 @@ REPORTS_TO_HIDE = 3
 CENTRAL_SECTIONS = ("news", "thematic", "directives")
 """The portal's own sections; any other section belongs to a tenant's sub-site."""
 ACTIONS = ("approve", "hide")
+PREMODERATED, GUESTS_ALLOWED = True, False
+"""A section without a setting: comments wait for a moderator, guests may not comment."""
 
 
 def site_key(article):
@@ -16,6 +18,13 @@ def site_key(article):
 def settings_site_key(section, tenant_id):
     """Whose setting a section is: the portal's for the central sections, else the tenant's sub-site."""
     return "portal" if section in CENTRAL_SECTIONS else tenant_id
+
+
+def section_rules(setting):
+    """``(premoderated, guests_allowed)`` of a section: its setting row, or the defaults."""
+    if setting is None:
+        return PREMODERATED, GUESTS_ALLOWED
+    return setting.premoderated, setting.guests_allowed
 
 
 def first_status(premoderated):
@@ -45,3 +54,10 @@ def moderate(comment, action, *, by, now):
     comment.status = "published" if action == "approve" else "hidden"
     comment.hidden_reason = None if action == "approve" else "moderator"
     comment.moderated_by, comment.moderated_at = by, now
+
+
+def visibility_change(before, after, reason):
+    """Why the article's visible comments changed when a comment went from status ``before`` to
+    ``after`` (``reason``), or None when they did not (a pending comment hidden, a visible one
+    approved again): only a change readers can see is announced (``feedback.comments_changed``)."""
+    return reason if (before == "published") != (after == "published") else None

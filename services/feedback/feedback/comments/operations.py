@@ -1,7 +1,8 @@
-"""Use cases of the comments on articles. Plain Python: sessions, stores, the rules.
+"""Use cases of the comments on articles. Plain Python: sessions, stores, the rules, the outbox.
 
 The content service is reached through ``find_article(article_id)`` (the article's view
-or None), given at construction; it is asked before any transaction opens.
+or None), given at construction; it is asked before any transaction opens. Every change of
+an article's visible comments records ``feedback.comments_changed`` in its transaction.
 """
 
 import uuid
@@ -12,7 +13,9 @@ from feedback.comments.models import Comment
 from feedback.comments.store import Comments, CommentSettings
 from feedback.domain import require_plain_text
 from feedback.language import public_name, vietnamese_text
+from platform_shared import outbox
 from platform_shared.actor import SYSTEM
+from platform_shared.contracts import feedback as events
 from platform_shared.errors import Forbidden, InvalidInput, NotFound, Unauthorized
 from platform_shared.schemas import feedback as api
 from platform_shared.schemas import load
@@ -22,6 +25,7 @@ _comment = api.CommentStaffRead()
 _comments = {True: api.CommentStaffPage(), False: api.CommentPage()}
 _reported = api.CommentReported()
 _settings = api.CommentSettingsRead()
+_rules = api.CommentRulesRead()
 
 
 class CommentOperations:
@@ -53,11 +57,9 @@ class CommentOperations:
         now = self.clock.now()
         article = self._article(article_id)
         site_key = domain.site_key(article)
-        with self.sessions.read() as session:
-            setting = CommentSettings(session).get(site_key, article["section"])
-            premoderated, guests_allowed = (setting.premoderated, setting.guests_allowed) if setting else (True, False)
+        premoderated, guests_allowed = self._section_rules(site_key, article["section"])
         if not actor.authenticated:
-            if not guests_allowed:
+            if not policy.may_comment(actor, guests_allowed):
                 raise Unauthorized("Vui lòng đăng nhập để bình luận.", code="LOGIN_REQUIRED")
             if not data["guest_name"]:
                 raise InvalidInput.field("guest_name", "Vui lòng cho biết tên của bạn.", code="GUEST_NAME_REQUIRED")
@@ -83,7 +85,51 @@ class CommentOperations:
                     created_at=now,
                 )
             )
+            self._announce(session, comment, domain.visibility_change(None, comment.status, "posted"), now)
             return _comment.dump(comment)
+
+    def _section_rules(self, site_key, section):
+        """``(premoderated, guests_allowed)`` of the section the article is in."""
+        with self.sessions.read() as session:
+            return domain.section_rules(CommentSettings(session).get(site_key, section))
+
+    def _announce(self, session, comment, reason, now):
+        """``feedback.comments_changed`` in the caller's transaction, when ``reason`` says the
+        article's visible comments changed (None: they did not)."""
+        if reason is None:
+            return
+        self._changed(session, comment.tenant_id, comment.article_id, reason, now, comment_id=comment.id)
+
+    def _changed(self, session, tenant_id, article_id, reason, now, comment_id=None):
+        session.flush()
+        payload = {
+            "tenant_id": str(tenant_id),
+            "article_id": str(article_id),
+            "comment_id": None if comment_id is None else str(comment_id),
+            "reason": reason,
+            "visible_count": Comments(session, SYSTEM).visible_count(article_id),
+            "changed_at": now.isoformat(),
+        }
+        outbox.add(session, events.COMMENTS_CHANGED, payload, aggregate_id=article_id, now=now)
+
+    def comment_rules(self, actor, article_id):
+        """What a reader must know before writing on a published article: whether they may
+        comment (signed in, or a guest where the section allows guests), whether a guest must
+        give a name, and whether the comment waits for a moderator. NotFound as for posting."""
+        article = self._article(article_id)
+        premoderated, guests_allowed = self._section_rules(domain.site_key(article), article["section"])
+        return _rules.dump(
+            {
+                "article_id": article["id"],
+                "section": article["section"],
+                "signed_in": actor.authenticated,
+                "may_comment": policy.may_comment(actor, guests_allowed),
+                "guests_allowed": guests_allowed,
+                "guest_name_required": not actor.authenticated and guests_allowed,
+                "premoderated": premoderated,
+                "status_after_posting": domain.first_status(premoderated),
+            }
+        )
 
     def article_comments(self, actor, article_id, args):
         """Published comments of a published article (anyone); ``status=pending|hidden`` for its
@@ -119,8 +165,10 @@ class CommentOperations:
         with self.sessions.transaction() as session:
             comments = Comments(session, actor)
             comment = comments.any(comment_id, for_update=True)
+            before = comment.status
             distinct = comments.report(comment, uuid.UUID(actor.user_id), data.get("reason"), now)
             domain.reported(comment, distinct, threshold=self.settings.reports_to_hide, now=now)
+            self._announce(session, comment, domain.visibility_change(before, comment.status, "reported"), now)
             return _reported.dump({"id": comment.id, "reports": distinct, "hidden": comment.status == "hidden"})
 
     def moderate_comment(self, actor, comment_id, action):
@@ -131,7 +179,10 @@ class CommentOperations:
         now = self.clock.now()
         with self.sessions.transaction() as session:
             comment = Comments(session, actor).moderated(comment_id, for_update=True)
+            before = comment.status
             domain.moderate(comment, action, by=uuid_or_none(actor.user_id), now=now)
+            reason = "approved" if action == "approve" else "hidden"
+            self._announce(session, comment, domain.visibility_change(before, comment.status, reason), now)
             return _comment.dump(comment)
 
     def put_comment_settings(self, actor, data):
@@ -148,6 +199,12 @@ class CommentOperations:
             )
             return _settings.dump(row)
 
-    def hide_article_comments(self, session, article_id):
-        """``content.article_unpublished``: the article's comments are hidden, in the handler's transaction."""
-        return Comments(session, SYSTEM).hide_article(uuid.UUID(article_id), self.clock.now())
+    def hide_article_comments(self, session, article_id, tenant_id):
+        """``content.article_unpublished``: the article's comments are hidden, in the handler's
+        transaction; announced when some were visible."""
+        comments, article, now = Comments(session, SYSTEM), uuid.UUID(article_id), self.clock.now()
+        visible = comments.visible_count(article)
+        hidden = comments.hide_article(article, now)
+        if visible:
+            self._changed(session, tenant_id, article, "article_unpublished", now)
+        return hidden

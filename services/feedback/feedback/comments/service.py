@@ -29,8 +29,16 @@ class CommentsRpc:
 
     @rpc(expected_exceptions=EXPECTED)
     def list_comments(self, actor, article_id, args=None):
-        """Published comments of an article; ``status=pending|hidden`` for its moderators."""
+        """Published comments of an article (anyone: the author's display name, never an account id);
+        ``status=pending|hidden`` for its moderators. Raises NotFound (not a published article)."""
         return self.app.comments.article_comments(Actor.load(actor), article_id, args)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def comment_rules(self, actor, article_id):
+        """Before the form is sent: may this actor comment on the article (a guest: where the
+        section allows it), must a guest give a name, will the comment wait for a moderator.
+        Anyone calls it (the portal's article page). Raises NotFound (not a published article)."""
+        return self.app.comments.comment_rules(Actor.load(actor), article_id)
 
     @rpc(expected_exceptions=EXPECTED)
     def moderation_queue(self, actor, args=None):
@@ -59,4 +67,4 @@ class CommentsRpc:
         with self.db.transaction() as session:
             if inbox.seen(session, "handle_article_unpublished", event["event_id"]):
                 return
-            self.app.comments.hide_article_comments(session, event["article_id"])
+            self.app.comments.hide_article_comments(session, event["article_id"], event["tenant_id"])

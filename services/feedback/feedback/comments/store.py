@@ -47,6 +47,14 @@ class Comments:
             stmt = stmt.where(policy.moderated_comments(self.actor), Comment.status == status)
         return paginate(self.session, stmt.order_by(Comment.created_at, Comment.id), page, per_page)
 
+    def visible_count(self, article_id):
+        """How many comments of the article readers see."""
+        return self.session.scalar(
+            select(func.count())
+            .select_from(Comment)
+            .where(Comment.article_id == article_id, Comment.status == "published")
+        )
+
     def queue(self, page, per_page, status):
         stmt = select(Comment).where(policy.moderated_comments(self.actor), Comment.status == status)
         return paginate(self.session, stmt.order_by(Comment.created_at, Comment.id), page, per_page)

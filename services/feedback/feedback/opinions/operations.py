@@ -55,10 +55,12 @@ class OpinionOperations:
             return _topic.dump(topic)
 
     def list_topics(self, actor, args):
-        """The topics the actor may answer: national ones and the own tenant's."""
+        """The topics the actor may answer: national ones and the own tenant's. Anyone, signed in
+        or not: an anonymous visitor gets the national topics still open (read-only)."""
         args = load(api.TopicListArgs, args or {})
+        today = local_day(self.clock.now())
         with self.sessions.read() as session:
-            items, total = Topics(session, actor).list(args["page"], args["per_page"], args.get("status"))
+            items, total = Topics(session, actor).list(args["page"], args["per_page"], args.get("status"), today=today)
             return _topics.dump(page(items, total, args))
 
     def give_opinion(self, actor, data):

@@ -17,7 +17,8 @@ class OpinionsRpc:
 
     @rpc(expected_exceptions=EXPECTED)
     def list_topics(self, actor, args=None):
-        """The topics the actor may answer: national ones and the own tenant's."""
+        """The topics the actor may answer: national ones and the own tenant's; anonymous: the open
+        national ones (read-only; ``give_opinion`` needs a signed-in member). Raises InvalidInput."""
         return self.app.opinions.list_topics(Actor.load(actor), args)
 
     @rpc(expected_exceptions=EXPECTED)

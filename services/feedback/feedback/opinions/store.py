@@ -9,7 +9,8 @@ from platform_shared.errors import NotFound
 
 
 class Topics:
-    """The topics ``actor`` may read and answer: national ones and the own tenant's."""
+    """The topics ``actor`` may read and answer: national ones and the own tenant's (an anonymous
+    visitor lists the open national ones)."""
 
     def __init__(self, session, actor):
         self.session, self.actor = session, actor
@@ -22,8 +23,9 @@ class Topics:
             raise NotFound.of("topic", topic_id)
         return topic
 
-    def list(self, page, per_page, status=None):
-        stmt = select(OpinionTopic).where(policy.visible_topics(self.actor))
+    def list(self, page, per_page, status=None, *, today):
+        """The topics list: what ``policy.listed_topics`` shows the actor on ``today`` (local)."""
+        stmt = select(OpinionTopic).where(policy.listed_topics(self.actor, today))
         if status:
             stmt = stmt.where(OpinionTopic.status == status)
         return paginate(self.session, stmt.order_by(OpinionTopic.created_at.desc(), OpinionTopic.id), page, per_page)

@@ -79,3 +79,20 @@ def test_central_sections_follow_the_portals_settings_and_others_their_sub_sites
     assert comments.settings_site_key("news", tenant) == "portal"
     assert comments.settings_site_key("tin-co-so", tenant) == tenant
     assert [comments.first_status(p) for p in (True, False)] == ["pending", "published"]
+
+
+def test_only_a_change_readers_can_see_is_announced():
+    assert comments.visibility_change(None, "published", "posted") == "posted"
+    assert comments.visibility_change(None, "pending", "posted") is None
+    assert comments.visibility_change("pending", "published", "approved") == "approved"
+    assert comments.visibility_change("published", "published", "approved") is None
+    assert comments.visibility_change("published", "hidden", "hidden") == "hidden"
+    assert comments.visibility_change("pending", "hidden", "hidden") is None
+    assert comments.visibility_change("published", "hidden", "reported") == "reported"
+
+
+def test_a_section_without_a_setting_pre_moderates_and_refuses_guests():
+    from feedback.comments.models import CommentSetting
+
+    assert comments.section_rules(None) == (True, False)
+    assert comments.section_rules(CommentSetting(premoderated=False, guests_allowed=True)) == (False, True)

@@ -65,3 +65,9 @@ def test_only_an_active_responder_or_admin_of_the_questions_tenant_is_assigned()
     assert policy.may_answer_for(user(roles=("tenant_admin",)), uuid.UUID(HN))
     for someone in (None, user(tenant=DN), user(status="locked"), user(roles=("member", "moderator"))):
         assert not policy.may_answer_for(someone, HN)
+
+
+def test_anyone_signed_in_comments_a_guest_only_where_the_section_allows_guests():
+    assert policy.may_comment(actor(HN, "member"), guests_allowed=False)
+    assert not policy.may_comment(Actor.anonymous(), guests_allowed=False)
+    assert policy.may_comment(Actor.anonymous(), guests_allowed=True)

@@ -97,7 +97,7 @@ class PollResults:
             if policy.moderates(actor, poll):
                 status = args.get("status")
             else:
-                policy.require_results(actor, poll)
+                policy.require_text_reader(actor, poll)
                 status = "approved"
             items, total = Results(session, poll).text_answers(
                 question_id=args.get("question"), status=status, page=args["page"], per_page=args["per_page"]

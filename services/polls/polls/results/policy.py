@@ -2,15 +2,18 @@
 its store answered it, see ``polls.policy``).
 
 * Managers of a poll and the VGCL see its results at any time; everyone else who sees
-  the poll once its results are published. Only the VGCL sees the per-tenant breakdown.
+  the poll once its results are published — the public too, for a national poll (the poll
+  store decides who sees a poll). Only the VGCL sees the per-tenant breakdown.
 * A receipt is read by the member who got it (and the system); anyone else's is unknown.
 * Moderators of the owner tenant (and the poll's managers) see every free-text answer
-  and approve or hide them; others see the approved ones of published results.
+  and approve or hide them; other signed-in users see the approved ones of published
+  results. The public sees counts, never the members' own words.
 """
 
 from sqlalchemy import false, true
 
 from platform_shared.errors import Forbidden
+from platform_shared.policy import require_signed_in
 from polls.policy import canonical_id, manages
 
 
@@ -28,6 +31,12 @@ def require_results(actor, poll):
     if manages(actor, poll) or actor.is_platform_admin or poll.status == "published":
         return
     raise Forbidden("Kết quả chưa được công bố.", code="RESULTS_NOT_PUBLISHED")
+
+
+def require_text_reader(actor, poll):
+    """The approved free-text answers of published results: signed-in users who see the poll."""
+    require_signed_in(actor)
+    require_results(actor, poll)
 
 
 def sees_breakdown(actor):

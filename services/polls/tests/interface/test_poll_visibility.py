@@ -139,3 +139,33 @@ def test_a_list_is_paginated_newest_first_and_filtered_by_status(world):
     opened, count, _ = app.list_polls(who, {"status": "open", "per_page": 100})
     assert count == len(opened) > 0 and {p["status"] for p in opened} == {"open"}
     assert [p["opens_at"] for p in everything] == sorted((p["opens_at"] for p in everything), reverse=True)
+
+
+def test_the_public_sees_the_national_polls_open_or_with_results_published(world):
+    app, polls = world
+    anonymous = Actor.anonymous()
+    public = sorted(p["id"] for p in polls if p["audience"]["all"] and p["status"] in ("open", "published"))
+    assert len(public) == 2
+    items, total, _ = app.list_polls(anonymous, {"per_page": 100})
+    assert sorted(p["id"] for p in items) == public and total == 2
+    listed, total, _ = app.public_polls(anonymous, {"per_page": 100})
+    assert sorted(p["id"] for p in listed) == public and total == 2
+    assert {(p["status"], p["results_published"], p["question_count"]) for p in listed} == {
+        ("open", False, 1),
+        ("published", True, 1),
+    }
+    for poll in polls:
+        if poll["id"] in public:
+            assert app.get_poll(anonymous, poll["id"])["id"] == poll["id"]
+        else:
+            with pytest.raises(NotFound):
+                app.get_poll(anonymous, poll["id"])
+
+
+@pytest.mark.parametrize("name", WHO)
+def test_the_portals_list_is_what_list_polls_shows_without_drafts(world, name):
+    app, _ = world
+    who = WHO[name]
+    shown, _, _ = app.list_polls(who, {"per_page": 100})
+    listed, total, _ = app.public_polls(who, {"per_page": 100})
+    assert [p["id"] for p in listed] == [p["id"] for p in shown if p["status"] != "draft"] and total == len(listed)

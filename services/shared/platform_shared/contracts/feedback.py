@@ -1,6 +1,7 @@
 """Events published by the feedback service (exchange ``feedback.events``).
 
-No payload carries the asker's name, phone or e-mail: those never leave the service.
+No payload carries the asker's name, phone or e-mail, nor a commenter's name or words:
+those never leave the service.
 """
 
 from marshmallow import fields
@@ -12,6 +13,7 @@ QUESTION_ANSWERED = "feedback.question_answered"
 QUESTION_OVERDUE = "feedback.question_overdue"
 QUESTION_PUBLISHED = "feedback.question_published"
 QUESTION_UNPUBLISHED = "feedback.question_unpublished"
+COMMENTS_CHANGED = "feedback.comments_changed"
 
 SCHEMA_VERSION = 1
 
@@ -56,10 +58,31 @@ class QuestionUnpublished(_QuestionFact):
     unpublished_at = fields.String(required=True)
 
 
+COMMENT_CHANGE_REASONS = ("posted", "approved", "hidden", "reported", "article_unpublished")
+
+
+class CommentsChanged(EventSchema):
+    """The publicly visible comments of an article changed (schema_version 1): a comment was
+    posted visible at once (no pre-moderation), approved, hidden by a moderator, hidden after
+    reports, or every comment was hidden with its unpublished article. A change that leaves the
+    visible set as it was (a pending comment hidden, a visible one approved again) is not
+    announced. The gateway drops what it cached of the article's page and comments."""
+
+    tenant_id = fields.String(required=True, metadata={"description": "the article's tenant"})
+    article_id = fields.String(required=True)
+    comment_id = fields.String(
+        allow_none=True, load_default=None, metadata={"description": "null when the whole article's comments changed"}
+    )
+    reason = fields.String(required=True, metadata={"description": ", ".join(COMMENT_CHANGE_REASONS)})
+    visible_count = fields.Integer(required=True, metadata={"description": "visible comments of the article now"})
+    changed_at = fields.String(required=True)
+
+
 SCHEMAS = {
     QUESTION_RECEIVED: QuestionReceived,
     QUESTION_ANSWERED: QuestionAnswered,
     QUESTION_OVERDUE: QuestionOverdue,
     QUESTION_PUBLISHED: QuestionPublished,
     QUESTION_UNPUBLISHED: QuestionUnpublished,
+    COMMENTS_CHANGED: CommentsChanged,
 }

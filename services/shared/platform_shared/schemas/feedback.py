@@ -454,6 +454,19 @@ class CommentSettingsRead(Schema):
     guests_allowed = fields.Boolean()
 
 
+class CommentRulesRead(Schema):
+    """What the comment form needs to know before it is sent, for this reader and article."""
+
+    article_id = fields.String()
+    section = fields.String()
+    signed_in = fields.Boolean(metadata={"description": "the reader is signed in"})
+    may_comment = fields.Boolean(metadata={"description": "this reader may comment (a guest: where allowed)"})
+    guests_allowed = fields.Boolean(metadata={"description": "the section takes comments from guests"})
+    guest_name_required = fields.Boolean(metadata={"description": "a guest must give guest_name"})
+    premoderated = fields.Boolean(metadata={"description": "a new comment waits for a moderator"})
+    status_after_posting = fields.String(metadata={"description": "pending (waits for a moderator) or published"})
+
+
 QuestionPage = page_of(QuestionRead)
 PublicQuestionPage = page_of(PublicQuestionRead)
 TopicPage = page_of(TopicRead)

@@ -140,6 +140,13 @@ class PollListArgs(PageArgs):
     status = fields.String(validate=one_of(STATUSES))
 
 
+class PublicPollArgs(PageArgs):
+    status = fields.String(
+        validate=one_of(("open", "closed", "published")),
+        metadata={"description": "published: results published; an anonymous visitor sees open and published ones"},
+    )
+
+
 class ReceiptRead(Schema):
     receipt = fields.String(required=True)
     status = fields.String(required=True, metadata={"description": ", ".join(RECEIPT_STATUSES)})
@@ -178,6 +185,27 @@ class PollRead(Schema):
     audience = fields.Nested(AudienceRead)
     questions = fields.List(fields.Dict())
     version = fields.Integer()
+
+
+class PollSummaryRead(Schema):
+    """A poll on the portal's list (``public_polls``): what it is and where it stands, without
+    its questions (``get_poll`` gives them)."""
+
+    id = fields.String()
+    tenant_id = fields.String()
+    tenant_name = fields.String(allow_none=True, metadata={"description": "the tenant that runs the poll"})
+    scope = fields.String(metadata={"description": "platform (the VGCL) or tenant"})
+    national = fields.Boolean(metadata={"description": "addressed to every member"})
+    title = fields.String()
+    description = fields.String()
+    status = fields.String(metadata={"description": "open, closed or published (results published)"})
+    status_label = fields.String()
+    opens_at = fields.String()
+    closes_at = fields.String()
+    accepting_answers = fields.Boolean(metadata={"description": "open and between opens_at and closes_at now"})
+    results_published = fields.Boolean()
+    results_published_at = fields.String(allow_none=True)
+    question_count = fields.Integer()
 
 
 class IntakeDefinitionRead(Schema):
