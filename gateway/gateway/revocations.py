@@ -27,7 +27,7 @@ FORGET_MARGIN = 60.0
 
 def session_revoked():
     return Unauthorized(
-        "Phiên đăng nhập đã kết thúc vì tài khoản vừa bị khóa hoặc đổi quyền. Vui lòng đăng nhập lại.",
+        "Phiên đăng nhập đã kết thúc vì tài khoản vừa bị khóa, đổi quyền hoặc đổi mật khẩu. Vui lòng đăng nhập lại.",
         code="SESSION_REVOKED",
     )
 

@@ -87,6 +87,7 @@ def throwaway_admin(gateway, client_of, login, rabbit_config):
 # calls valid may be refused with these statuses. Each refusal names its field in ``errors``.
 REFUSED_BY_RULES = {
     "POST /api/v1/auth/activate": (["400"], "an activation token that was never issued"),
+    "POST /api/v1/auth/password": (["422"], "the current password; a new one the password policy accepts"),
     "POST /api/v1/tenants/import": (["422"], "the rows of the CSV file"),
     "POST /api/v1/members/import": (["422"], "the rows of the CSV file"),
     "POST /api/v1/media": (["422"], "the file type, read from its bytes"),

@@ -42,6 +42,15 @@ def _signed_in():
 for _bp in (tenants, units, users, staff, members):
     _bp.before_request(_signed_in)
 
+# The auth endpoints that act on one's own account: authenticated before their body is read.
+OWN_ACCOUNT = {"auth.change_password"}
+
+
+@auth.before_request
+def _signed_in_for_own_account():
+    if request.endpoint in OWN_ACCOUNT:
+        current_actor()
+
 
 # -- auth ---------------------------------------------------------------------
 
@@ -84,6 +93,28 @@ def logout(data):
 def activate(data):
     """Kích hoạt tài khoản bằng mã dùng một lần và đặt mật khẩu."""
     return forward("accounts", "activate", ANONYMOUS, data["token"], data["password"])
+
+
+@auth.route("/auth/password", methods=["POST"])
+@auth.arguments(api.ChangePasswordRequest())
+@auth.alt_response(200, schema=api.TokenPair, success=True, description="Cặp mã mới cho phiên này")
+@auth.doc(security=SECURED)
+@documented(auth, 401, 403, 409, 422, 429, 503)
+def change_password(data):
+    """Đổi mật khẩu của chính mình (cần mật khẩu hiện tại).
+
+    Mọi phiên khác của tài khoản kết thúc trong vài giây (mã truy cập cũ: 401 SESSION_REVOKED;
+    mọi mã làm mới cũ bị thu hồi); phiên này nhận cặp mã mới. Nhập sai mật khẩu hiện tại được
+    tính như đăng nhập sai (quá số lần: 429)."""
+    return forward(
+        "accounts",
+        "change_password",
+        current_actor(),
+        data["current_password"],
+        data["new_password"],
+        data.get("refresh_token"),
+        client_address(),
+    )
 
 
 @auth.route("/auth/jwks", methods=["GET"])

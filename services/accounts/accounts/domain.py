@@ -345,6 +345,34 @@ def password_problems(password, *, username=None, common=frozenset()):
     return problems
 
 
+def check_password_change(current_password, new_password, *, current_ok, username=None, common=frozenset()):
+    """Refuse a password change with every problem at once (``InvalidInput``, field by field).
+
+    ``current_ok``: the current password was verified. A new password must pass the same policy
+    as a first one (``password_problems``) and differ from the current one — which can only be
+    told once the current one is known to be right.
+    """
+    errors = {}
+    if not current_ok:
+        errors["current_password"] = ["Mật khẩu hiện tại không đúng."]
+    problems = password_problems(new_password, username=username, common=common)
+    unchanged = current_ok and new_password == current_password
+    if unchanged:
+        problems.insert(0, "Mật khẩu mới phải khác mật khẩu hiện tại.")
+    if problems:
+        errors["new_password"] = problems
+    if not errors:
+        return
+    if not current_ok:
+        code = "CURRENT_PASSWORD_WRONG"
+    elif unchanged:
+        code = "PASSWORD_UNCHANGED"
+    else:
+        code = "WEAK_PASSWORD"
+    message = " ".join(m for field in ("current_password", "new_password") for m in errors.get(field, ()))
+    raise InvalidInput(message, code=code, details={"errors": errors})
+
+
 # -- sign-in throttling -----------------------------------------------------------
 
 

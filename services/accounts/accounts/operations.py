@@ -3,14 +3,16 @@
 Plain Python: a session factory, stores, domain rules and the outbox. The nameko
 service class only loads the actor, calls one of these and dumps the result.
 ``Accounts`` is put together from one mixin per aggregate: signing in
-(``signin_operations``), tenants, units, users, staff and the member register
-(``<aggregate>_operations``); what they share is here.
+(``signin_operations``), changing one's password (``password_operations``), tenants,
+units, users, staff and the member register (``<aggregate>_operations``); what they
+share is here.
 """
 
 from dataclasses import dataclass
 
 from accounts import policy
 from accounts.member_operations import MemberOperations
+from accounts.password_operations import PasswordOperations
 from accounts.session_operations import SessionOperations
 from accounts.signin_operations import SignInOperations
 from accounts.staff_operations import StaffOperations
@@ -54,6 +56,7 @@ def _inline(fn, *args):
 
 class Accounts(
     SignInOperations,
+    PasswordOperations,
     SessionOperations,
     TenantOperations,
     UnitOperations,

@@ -27,6 +27,16 @@ def require_system(actor):
         raise Forbidden("Chỉ các dịch vụ của hệ thống được gọi chức năng này.", code="SYSTEM_ONLY")
 
 
+def require_own_account(actor):
+    """A person signed in with their own account: anonymous is 401, the system actor 403."""
+    require_signed_in(actor)
+    if actor.system or not actor.user_id:
+        raise Forbidden(
+            "Chức năng này chỉ dành cho người dùng đã đăng nhập bằng tài khoản của mình.",
+            code="PERSONAL_ACCOUNT_REQUIRED",
+        )
+
+
 def require_admin_of(actor, tenant_id):
     """Platform admins, or the tenant's own administrators."""
     require_signed_in(actor)

@@ -58,6 +58,18 @@ class AccountsService(ServiceOperations):
         return _user.dump(self.app.activate(Actor.load(actor), token, password))
 
     @rpc(expected_exceptions=transport.EXPECTED)
+    def change_password(self, actor, current_password, new_password, refresh_token=None, client_address=None):
+        """The signed-in user's new password; every session of theirs ends (new session version,
+        ``accounts.user_sessions_revoked``, every refresh token revoked) and a new token pair for
+        the caller comes back. ``refresh_token``: the caller's own, whose sign-in time the new
+        session keeps. Raises Unauthorized (anonymous), Forbidden (system actor, deactivated),
+        InvalidInput (``current_password`` wrong — counted like a failed sign-in —, ``new_password``
+        weak or unchanged), RateLimited, Conflict (changed meanwhile elsewhere)."""
+        return _tokens.dump(
+            self.app.change_password(Actor.load(actor), current_password, new_password, refresh_token, client_address)
+        )
+
+    @rpc(expected_exceptions=transport.EXPECTED)
     def list_session_revocations(self, actor, since):
         """Sessions ended since ``since`` (ISO 8601): ``{as_of, users: [{user_id, tenant_id,
         session_version, revoked_at}], tenants: [{tenant_id, revoked_at}]}``.

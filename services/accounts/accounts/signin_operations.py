@@ -20,13 +20,12 @@ class SignInOperations:
 
     def login(self, actor, username, password, client_address):
         """Tokens for a correct user name and password; throttled per account and address."""
-        s = self.settings
         username = domain.normalize_username(username)
         now = self.clock.now()
-        keys = (f"user:{username}", f"addr:{client_address or 'unknown'}")
+        keys = _throttle_keys(username, client_address)
         with self.sessions.transaction() as session:
             system = SystemStore(session)
-            wait = max(domain.retry_after(system.throttle(k), now) for k in keys)
+            wait = _throttled_for(system, keys, now)
             user = system.user_by_username(username)
             password_hash = user.password_hash if user is not None else None
         if wait:
@@ -40,11 +39,7 @@ class SignInOperations:
         with self.sessions.transaction() as session:
             system = SystemStore(session)
             if not ok:
-                window = timedelta(seconds=s.window_seconds)
-                for key, limit in zip(keys, (s.max_failures_account, s.max_failures_address), strict=False):
-                    system.save_throttle(
-                        key, domain.register_failure(system.throttle(key), now, limit=limit, window=window)
-                    )
+                self._count_failure(system, keys, now)
                 error = Unauthorized("Sai tên đăng nhập hoặc mật khẩu.", code="INVALID_CREDENTIALS")
             else:
                 user = system.user(user.id)
@@ -60,6 +55,14 @@ class SignInOperations:
                         user.password_hash = self.offload(self.passwords.hash, password)
                     return self._issue(session, user, now, family_id=uuid.uuid4(), started_at=now)
         raise error
+
+    def _count_failure(self, system, keys, now):
+        """One more wrong password for each of ``keys`` (the account's, the address's); a key
+        locks for LOGIN_WINDOW_SECONDS at its limit. Sign-in and a password change share it."""
+        s = self.settings
+        window = timedelta(seconds=s.window_seconds)
+        for key, limit in zip(keys, (s.max_failures_account, s.max_failures_address), strict=True):
+            system.save_throttle(key, domain.register_failure(system.throttle(key), now, limit=limit, window=window))
 
     def _issue(self, session, user, now, *, family_id, started_at):
         """A token pair; the refresh token lives REFRESH_TOKEN_TTL_DAYS, never past the session's
@@ -160,6 +163,16 @@ class SignInOperations:
             user = UserStore(session, actor).get(actor.user_id)
             tenant = TenantStore(session, actor).get(user.tenant_id)
             return user, tenant
+
+
+def _throttle_keys(username, client_address):
+    """The keys wrong passwords are counted under: the account and the client's address."""
+    return (f"user:{username}", f"addr:{client_address or 'unknown'}")
+
+
+def _throttled_for(system, keys, now):
+    """Seconds until every one of ``keys`` may try again (0: now)."""
+    return max(domain.retry_after(system.throttle(k), now) for k in keys)
 
 
 _ACTIVATION_MESSAGES = {

@@ -116,8 +116,8 @@ class SystemStore:
     def user_by_username(self, username):
         return self.session.scalars(select(User).where(User.username == username)).one_or_none()
 
-    def user(self, user_id):
-        return self.session.get(User, user_id)
+    def user(self, user_id, *, for_update=False):
+        return self.session.get(User, user_id, with_for_update=for_update or None)
 
     def activation_by_digest(self, token_digest, *, for_update=True):
         stmt = select(ActivationToken).where(ActivationToken.token_hash == token_digest)

@@ -69,8 +69,9 @@ class UserSessionsRevoked(EventSchema):
     """Every session of ``user_id`` ended: access tokens whose ``sv`` claim is below
     ``session_version`` are no longer accepted (the gateway keeps the minimum per user).
 
-    ``reason``: ``deactivated`` (refresh tokens revoked too) or ``roles_changed`` (the next
-    refresh issues a token with the new roles and version).
+    ``reason``: ``deactivated`` (refresh tokens revoked too), ``roles_changed`` (the next
+    refresh issues a token with the new roles and version) or ``password_changed`` (refresh
+    tokens revoked too; the person who changed it holds a new pair).
     """
 
     user_id = fields.String(required=True)

@@ -49,6 +49,19 @@ class ActivateRequest(StrictSchema):
     password = fields.String(required=True, validate=length(1, 1024))
 
 
+class ChangePasswordRequest(StrictSchema):
+    current_password = fields.String(required=True, validate=length(1, 1024))
+    new_password = fields.String(
+        required=True,
+        validate=length(1, 1024),
+        metadata={"description": "8–128 ký tự, không phổ biến, khác tên đăng nhập và mật khẩu hiện tại"},
+    )
+    refresh_token = fields.String(
+        validate=length(20, 200),
+        metadata={"description": "mã làm mới của phiên này, nếu có: phiên mới giữ thời điểm đăng nhập của nó"},
+    )
+
+
 class TokenPair(Schema):
     access_token = fields.String(required=True)
     refresh_token = fields.String(required=True)
