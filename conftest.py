@@ -427,8 +427,8 @@ class Newsroom:
     DESKS = {"news": "laodong.editor", "thematic": "tuyengiao.editor"}  # the demo has no directives desk user
     CENTRAL = ("news", "thematic", "directives")
 
-    def __init__(self, api, login):
-        self.api, self.login = api, login
+    def __init__(self, api, login, relay):
+        self.api, self.login, self._relay, self._relaying = api, login, relay, False
 
     def photo(self, caption, alt_text, credit_name, *, seed=0):
         import io
@@ -466,18 +466,36 @@ class Newsroom:
         assert created.status_code == 201, created.json
         path = f"/api/v1/articles/{created.json['id']}"
         assert contributor.post(f"{path}/submit").status_code == 200
-        editor = self.api.as_(desk or self.login(self.DESKS.get(section, "laodong.editor")))
+        editor = desk or self.api.as_(self.login(self.DESKS.get(section, "laodong.editor")))
         for action in ("open", "approve", "publish"):
             response = editor.post(f"{path}/{action}")
             assert response.status_code == 200, response.json
         slug = response.json["slug"]
+        if asset_ids:
+            self._photos_public(response.json["id"], list(asset_ids))
         site = {} if section in self.CENTRAL else {"site": "ha-noi"}
         public = self.api.get(f"/api/v1/public/articles/{slug}", query_string=site)
         assert public.status_code == 200, public.json
         return public.json
 
 
+    def _photos_public(self, article_id, asset_ids):
+        """Media makes an article's photos public when it hears ``content.article_published``:
+        the content relay runs from the first article with photos, and this waits for it."""
+        from platform_shared.testing.waiting import wait_for
+
+        if not self._relaying:
+            self._relay("content")
+            self._relaying = True
+        staff = self.api.as_(self.login("hanoi.contributor"))
+        wait_for(
+            lambda: all(staff.get(f"/api/v1/media/{i}").json.get("public") for i in asset_ids),
+            message=f"media to make the photos of article {article_id} public",
+        )
+
+
 @pytest.fixture
-def newsroom(api, login, content_service):
-    """``newsroom.publish("Tiêu đề", asset_ids=[newsroom.photo(...)])``: real published articles."""
-    return Newsroom(api, login)
+def newsroom(api, login, content_service, relay):
+    """``newsroom.publish("Tiêu đề", asset_ids=[newsroom.photo(...)])``: real published articles
+    (with photos: the content relay runs so that media makes them public, as in production)."""
+    return Newsroom(api, login, relay)

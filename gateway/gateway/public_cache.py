@@ -8,7 +8,8 @@ gunicorn worker keeps what it fetched, keyed by *topic* and key:
 * the web pages keep the decoded answer (``fetch``) and render it per request, so a page can
   carry the visitor's own parts (the signed-in name, a form's CSRF token) around shared data.
 
-A consumer thread listens to the facts of each topic (``TOPICS``) on an exclusive queue
+A consumer thread listens to the facts of each topic (``TOPICS``: content's publications and
+documents, the published Q&A, the visible comments, the polls) on an exclusive queue
 of its own; a fact starts a new *generation* of its topic, and entries of an older
 generation are not served again — a new comment clears the comments, not every article.
 While the listener is not connected (broker restart), nothing is served from the cache:
@@ -32,9 +33,14 @@ INVALIDATING = (
     "content.article_unpublished",
     "content.article_corrected",
     "content.site_updated",
+    "content.document_published",
 )
 # The public Q&A (GET /api/v1/public/questions) changes when an answer is published or withdrawn.
 FEEDBACK_INVALIDATING = ("feedback.question_published", "feedback.question_unpublished")
+# The visible comments of an article (and what its comment form is told) change with these.
+COMMENTS_INVALIDATING = ("feedback.comments_changed",)
+# The visible comments under an article (the article pages show them).
+COMMENTS_INVALIDATING = ("feedback.comments_changed",)
 # The polls a visitor sees and their published results.
 POLLS_INVALIDATING = ("polls.poll_opened", "polls.poll_changed", "polls.poll_closed", "polls.results_published")
 
@@ -42,7 +48,9 @@ POLLS_INVALIDATING = ("polls.poll_opened", "polls.poll_changed", "polls.poll_clo
 TOPICS = {
     "content": ("content.events", INVALIDATING),
     "questions": ("feedback.events", FEEDBACK_INVALIDATING),
+    "comments": ("feedback.events", COMMENTS_INVALIDATING),
     "polls": ("polls.events", POLLS_INVALIDATING),
+    "comments": ("feedback.events", COMMENTS_INVALIDATING),
 }
 
 

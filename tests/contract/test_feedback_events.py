@@ -10,9 +10,10 @@ from platform_shared.testing.contracts import assert_consumer_reads, example
 
 
 def test_the_public_cache_is_cleared_by_facts_feedback_publishes():
-    from gateway.public_cache import FEEDBACK_INVALIDATING
+    from gateway.public_cache import COMMENTS_INVALIDATING, FEEDBACK_INVALIDATING
 
     assert FEEDBACK_INVALIDATING and set(FEEDBACK_INVALIDATING) <= set(events.SCHEMAS)
+    assert COMMENTS_INVALIDATING == (events.COMMENTS_CHANGED,)
 
 
 def test_the_comments_fact_names_the_article_whose_cached_page_the_gateway_drops():

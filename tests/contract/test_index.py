@@ -22,7 +22,7 @@ def gateway_listens_to():
     """Publishers whose facts the gateway's listeners hear by type (public cache, ended sessions)."""
     from gateway import public_cache, sessions
 
-    types = [*public_cache.INVALIDATING, *public_cache.FEEDBACK_INVALIDATING]
+    types = [fact for _, facts in public_cache.TOPICS.values() for fact in facts]
     types += [key for _, keys in sessions.BINDINGS for key in keys]
     return {t.partition(".")[0] for t in types}
 

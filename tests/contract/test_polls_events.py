@@ -15,3 +15,9 @@ def test_every_polls_fact_names_the_poll_the_gateway_drops(event_type):
         consumer="gateway.intake.DefinitionCache",
         needs=("poll_id",),
     )
+
+
+def test_the_public_cache_is_cleared_by_facts_polls_publishes():
+    from gateway.public_cache import POLLS_INVALIDATING
+
+    assert POLLS_INVALIDATING and set(POLLS_INVALIDATING) <= set(events.SCHEMAS)

@@ -72,6 +72,8 @@ _VIEW_COLUMNS = (
     *("caption", "alt_text", "credit_user_id", "credit_name", "source", "rights", "status", "uploaded_by"),
     *("created_at", "updated_at"),
 )
+_PUBLIC_COLUMNS = ("id", "kind", "width", "height", "caption", "alt_text", "credit_name", "source", "rights")
+MAX_PUBLIC_ASSETS = 50  # an article has at most 50 assets
 _METADATA = api.AssetMetadata()
 _METADATA_PARTIAL = api.AssetMetadata(partial=True)
 _LIST_ARGS = api.AssetListArgs()
@@ -278,6 +280,29 @@ class Media:
                 setattr(asset, key, value)
             asset.updated_at = now
             return asset
+
+    def public_assets(self, asset_ids):
+        """The published assets among ``asset_ids``, in that order, as anyone may see them: their
+        description (caption, alt text, credit, source) and public renditions. Anything else —
+        unknown, unpublished, removed, a malformed id — is left out, never an error: a portal page
+        shows what is public and nothing about the rest."""
+        ids = [i for i in dict.fromkeys(str(i) for i in (asset_ids or [])[:MAX_PUBLIC_ASSETS]) if _is_uuid(i)]
+        if not ids:
+            return []
+        with self.sessions.read() as session:
+            found = AssetStore(session, SYSTEM).many(ids)
+            out = []
+            for ident in ids:
+                asset = found.get(uuid.UUID(ident))
+                if asset is None or asset.status != "stored" or not asset.public:
+                    continue
+                out.append(
+                    {
+                        **{name: getattr(asset, name) for name in _PUBLIC_COLUMNS},
+                        "renditions": self.urls(asset, public_only=True),
+                    }
+                )
+            return out
 
     def view(self, actor, asset, **extra):
         """An asset as ``AssetRead`` shows it to ``actor``: its columns, public and referenced, URLs

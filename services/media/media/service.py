@@ -30,6 +30,7 @@ from platform_shared.timers import every
 from platform_shared.views import page
 
 _asset, _check = api.AssetRead(), api.AssetCheckRead()
+_public_assets = api.PublicAssetRead(many=True)
 
 
 class MediaService(ServiceOperations):
@@ -61,6 +62,12 @@ class MediaService(ServiceOperations):
         public renditions only). Raises NotFound."""
         media, actor = self._media(), Actor.load(actor)
         return self._dump(media, actor, media.get(actor, asset_id))
+
+    @rpc(expected_exceptions=transport.EXPECTED)
+    def public_assets(self, actor, asset_ids):
+        """The published ones of ``asset_ids``, in order, for anyone (anonymous included): the
+        portal's photos with caption, alt text and credit. The rest is left out, never raised."""
+        return _public_assets.dump(self._media().public_assets(asset_ids))
 
     @rpc(expected_exceptions=transport.EXPECTED)
     def list_assets(self, actor, args=None):

@@ -88,7 +88,7 @@ def sitemap_pages():
     paths = ["/", *(f"/{s['slug']}" for s in SECTIONS), "/van-ban", "/hoi-dap", "/hoi-dap/gui-cau-hoi"]
     paths += ["/y-kien-doan-vien", "/trung-cau-y-kien"]
     sites = public("content", "content", "public_sites", {})
-    paths += [f"/don-vi/{s['slug']}" for s in sites]
+    paths += [f"/don-vi/{s['slug']}" for s in sites["items"]]
     return page("portal/sitemap.xml", mimetype=XML, urls=[{"loc": absolute(p)} for p in paths], visitor=None)
 
 

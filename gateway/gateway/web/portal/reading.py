@@ -22,7 +22,7 @@ from gateway.web.portal.common import (
     public,
 )
 from gateway.web.render import page
-from platform_shared.errors import InvalidInput, NotFound, PlatformError
+from platform_shared.errors import InvalidInput, PlatformError
 
 log = logging.getLogger("gateway.web")
 bp = Blueprint("portal_reading", __name__)
@@ -47,18 +47,12 @@ def articles(args):
 
 def photos_of(asset_ids):
     """The public photos of an item (caption, alt text, credit, rendition URLs), in order; an
-    asset that is not (or no longer) public is left out."""
+    asset that is not (or no longer) public is left out by media."""
+    if not asset_ids:
+        return []
     found = []
-    for asset_id in asset_ids or ():
-        try:
-            asset = public("content", "media", "get_asset", asset_id)
-        except NotFound:
-            continue
-        except PlatformError as exc:
-            if exc.status < 500:
-                continue
-            raise
-        if asset.get("kind") != "photo":
+    for asset in public("content", "media", "public_assets", list(asset_ids)):
+        if asset.get("kind") != "image":
             continue
         renditions = asset.get("renditions") or {}
         found.append(
@@ -68,37 +62,29 @@ def photos_of(asset_ids):
                 "alt": asset.get("alt_text") or asset.get("caption") or "",
                 "credit": asset.get("credit_name"),
                 "source": asset.get("source"),
-                "width": asset.get("width"),
-                "height": asset.get("height"),
+                "width": (renditions.get("medium") or {}).get("width") or asset.get("width"),
+                "height": (renditions.get("medium") or {}).get("height") or asset.get("height"),
                 "medium": _public_url(asset["id"], renditions, "medium"),
                 "thumb": _public_url(asset["id"], renditions, "thumb"),
-                "original": _public_url(asset["id"], renditions, "original"),
             }
         )
     return found
 
 
 def _public_url(asset_id, renditions, name):
-    rendition = renditions.get(name) or renditions.get("original")
-    if rendition is None:
-        return None
-    return rendition.get("public_url") or f"/api/v1/media/{asset_id}/content?rendition={name}"
-
-
-def cover_of(item):
-    """The first photo of a list item, for its card (None when it has none)."""
-    ids = item.get("asset_ids") or []
-    if not ids:
-        return None
-    photos = photos_of(ids[:3])
-    return photos[0] if photos else None
+    rendition = renditions.get(name) or renditions.get("medium") or renditions.get("original")
+    return None if rendition is None else rendition.get("public_url")
 
 
 def with_covers(answer):
+    """Each item of a list with its path and its cover (its first public photo), in one call to media."""
     if answer is UNAVAILABLE:
         return answer
-    for item in answer.get("items", []):
-        item["cover"] = cover_of(item)
+    items = answer.get("items", [])
+    firsts = [(item.get("asset_ids") or [None])[0] for item in items]
+    photos = {p["id"]: p for p in photos_of([i for i in firsts if i])}
+    for item, first in zip(items, firsts, strict=True):
+        item["cover"] = photos.get(first)
         item["path"] = article_path(item)
     return answer
 

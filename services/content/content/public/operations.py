@@ -28,19 +28,23 @@ class PublicReading:
         args = load(api.PublicArticleArgs, args or {})
         with self.sessions.read() as session:
             tenants = self.tenants(session)
-            section_id = tenant_id = None
-            if args.get("section"):
-                section = SectionStore(session).central_by_key(args["section"])
-                if section is None:
-                    raise InvalidInput.field(
-                        "section", f"Không có chuyên mục «{args['section']}».", code="UNKNOWN_SECTION"
-                    )
-                section_id = section.id
+            section_id = tenant = None
             if args.get("tenant"):
                 tenant = tenants.by_slug(args["tenant"])
                 if tenant is None:
                     raise NotFound.of("tenant", args["tenant"])
-                tenant_id = tenant.id
+            if args.get("section"):
+                sections = SectionStore(session)
+                # With a tenant, a section may also be one of the tenant's own (its sub-site's menu).
+                section = sections.central_by_key(args["section"]) or (
+                    sections.component(tenant.id, args["section"]) if tenant is not None else None
+                )
+                if section is None or section.status != "active":
+                    raise InvalidInput.field(
+                        "section", f"Không có chuyên mục «{args['section']}».", code="UNKNOWN_SECTION"
+                    )
+                section_id = section.id
+            tenant_id = tenant.id if tenant is not None else None
             items, total = PublicStore(session).page(
                 page=args["page"],
                 per_page=args["per_page"],

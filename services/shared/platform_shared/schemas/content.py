@@ -242,7 +242,10 @@ class RevisionDiffArgs(StrictSchema):
 
 
 class PublicArticleArgs(PageArgs):
-    section = Plain(validate=length(1, 60))
+    section = Plain(
+        validate=length(1, 60),
+        metadata={"description": "news, thematic, directives; with tenant, also a key of the tenant's own site"},
+    )
     tenant = Plain(validate=length(1, 80), metadata={"description": "tenant slug"})
     q = Text(validate=length(1, 200))
     since = Day()

@@ -77,6 +77,22 @@ class AssetRead(Schema):
     duplicate = fields.Boolean(metadata={"description": "true when this upload matched an existing asset"})
 
 
+class PublicAssetRead(Schema):
+    """A published asset as anyone sees it (the portal's photos): its description and the URLs of
+    its public renditions, nothing of who uploaded it or of its private renditions."""
+
+    id = fields.UUID(required=True)
+    kind = fields.String(required=True)
+    width = fields.Integer(allow_none=True)
+    height = fields.Integer(allow_none=True)
+    caption = fields.String(allow_none=True)
+    alt_text = fields.String(allow_none=True)
+    credit_name = fields.String(allow_none=True)
+    source = fields.String(allow_none=True)
+    rights = fields.String(allow_none=True)
+    renditions = fields.Dict(keys=fields.String(), values=fields.Nested(Rendition), required=True)
+
+
 class AssetUse(Schema):
     """Whether one asset may be attached (RPC ``check_assets``, for content)."""
 
