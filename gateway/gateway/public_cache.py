@@ -39,8 +39,6 @@ INVALIDATING = (
 FEEDBACK_INVALIDATING = ("feedback.question_published", "feedback.question_unpublished")
 # The visible comments of an article (and what its comment form is told) change with these.
 COMMENTS_INVALIDATING = ("feedback.comments_changed",)
-# The visible comments under an article (the article pages show them).
-COMMENTS_INVALIDATING = ("feedback.comments_changed",)
 # The polls a visitor sees and their published results.
 POLLS_INVALIDATING = ("polls.poll_opened", "polls.poll_changed", "polls.poll_closed", "polls.results_published")
 
@@ -50,7 +48,6 @@ TOPICS = {
     "questions": ("feedback.events", FEEDBACK_INVALIDATING),
     "comments": ("feedback.events", COMMENTS_INVALIDATING),
     "polls": ("polls.events", POLLS_INVALIDATING),
-    "comments": ("feedback.events", COMMENTS_INVALIDATING),
 }
 
 
