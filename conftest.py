@@ -478,7 +478,6 @@ class Newsroom:
         assert public.status_code == 200, public.json
         return public.json
 
-
     def _photos_public(self, article_id, asset_ids):
         """Media makes an article's photos public when it hears ``content.article_published``:
         the content relay runs from the first article with photos, and this waits for it."""

@@ -46,7 +46,7 @@ def test_a_section_lists_newest_first_and_pages_by_trang(pages, newsroom):
     for n in range(13):
         newsroom.publish(f"Tin hoạt động công đoàn số {n + 1:02d}")
     first = assert_vietnamese_page(pages.get("/tin-tuc"))
-    assert "<h1 class=\"page-title\">Tin tức – Đa phương tiện</h1>" in first
+    assert '<h1 class="page-title">Tin tức – Đa phương tiện</h1>' in first
     titles = re.findall(r"Tin hoạt động công đoàn số (\d\d)", first)
     assert titles[0] == "13" and len(set(titles)) == 12
     assert 'href="/tin-tuc?trang=2"' in first and "Trang 1/2" in first
@@ -86,7 +86,7 @@ def test_an_article_page_has_its_photos_credits_dates_and_structured_data(pages,
     )
     response = pages.get(f"/bai-viet/{article['slug']}")
     html = assert_vietnamese_page(response)
-    assert "<h1 id=\"tieu-de-bai\">Công đoàn chăm lo Tết cho công nhân khu công nghiệp</h1>" in html
+    assert '<h1 id="tieu-de-bai">Công đoàn chăm lo Tết cho công nhân khu công nghiệp</h1>' in html
     assert "<strong>Liên đoàn Lao động</strong>" in html  # the sanitised body, as HTML
     assert 'alt="Ông Nguyễn Văn A trao quà cho công nhân"' in html and "Ảnh: Minh Anh" in html
     assert 'alt="Công nhân xếp hàng nhận quà"' in html and "Ảnh: Thu Hà" in html
