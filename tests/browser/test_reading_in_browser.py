@@ -1,0 +1,121 @@
+"""Reading the portal in Chromium as a visitor does: home → section → article with its photos,
+search typed without diacritics, a federation's sub-site, the document library, the 404 page;
+keyboard use of the skip link; every page type checked by axe-core (0 serious or critical
+violations) and photographed at 360 px and 1366 px."""
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
+
+pytestmark = pytest.mark.browser
+
+
+def loaded(driver):
+    WebDriverWait(driver, 10).until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+
+def open_page(driver, url):
+    driver.get(url)
+    loaded(driver)
+
+
+def assert_accessible(driver, axe_violations):
+    found = axe_violations(driver)
+    assert not found, found.report()
+
+
+def photo_loaded(driver, alt):
+    image = driver.find_element(By.CSS_SELECTOR, f'img[alt="{alt}"]')
+    return driver.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0", image)
+
+
+def test_home_then_section_then_an_article_with_its_photos(page, portal, newsroom, axe_violations, screenshots):
+    photo = newsroom.photo("Công nhân nhận quà Tết", "Nữ công nhân cười nhận túi quà Tết", "Minh Anh", seed=3)
+    second = newsroom.photo("Hội trường chật kín", "Hội trường đông công nhân dự lễ", "Thu Hà", seed=4)
+    article = newsroom.publish(
+        "Công đoàn Hà Nội trao 500 suất quà Tết cho công nhân",
+        summary="Hơn 500 công nhân có hoàn cảnh khó khăn được nhận quà.",
+        asset_ids=[photo, second],
+    )
+    newsroom.publish("Chuyên đề: Thương lượng tập thể trong doanh nghiệp", section="thematic")
+    for n in range(3):
+        newsroom.publish(f"Tin hoạt động công đoàn cơ sở số {n + 1}")
+
+    open_page(page, portal.url("/"))
+    assert page.title.startswith("Trang chủ")
+    assert page.find_element(By.LINK_TEXT, "Công đoàn Hà Nội trao 500 suất quà Tết cho công nhân")
+    assert_accessible(page, axe_violations)
+    screenshots(page, "portal-home")
+
+    page.find_element(By.CSS_SELECTOR, ".menu-wide").find_element(By.LINK_TEXT, "Tin tức").click()
+    loaded(page)
+    assert page.current_url == portal.url("/tin-tuc")
+    assert page.find_element(By.TAG_NAME, "h1").text == "Tin tức – Đa phương tiện"
+    assert_accessible(page, axe_violations)
+    screenshots(page, "portal-section")
+
+    page.find_element(By.LINK_TEXT, "Công đoàn Hà Nội trao 500 suất quà Tết cho công nhân").click()
+    loaded(page)
+    assert page.current_url == portal.url(f"/bai-viet/{article['slug']}")
+    assert page.find_element(By.TAG_NAME, "h1").text == "Công đoàn Hà Nội trao 500 suất quà Tết cho công nhân"
+    WebDriverWait(page, 10).until(lambda d: photo_loaded(d, "Nữ công nhân cười nhận túi quà Tết"))
+    WebDriverWait(page, 10).until(lambda d: photo_loaded(d, "Hội trường đông công nhân dự lễ"))
+    assert "Ảnh: Minh Anh" in page.find_element(By.CSS_SELECTOR, ".lead-photo figcaption").text
+    assert page.find_element(By.CSS_SELECTOR, ".kicker a").text == "Tin tức – Đa phương tiện"
+    assert_accessible(page, axe_violations)
+    screenshots(page, "portal-article")
+
+
+def test_search_typed_without_diacritics_finds_the_article_written_with_them(
+    page, portal, newsroom, axe_violations, screenshots
+):
+    newsroom.publish("Công đoàn Đà Nẵng hỗ trợ công nhân mất việc làm")
+    newsroom.publish("Hội thao truyền thống ngành Điện lực")
+    open_page(page, portal.url("/"))
+    box = page.find_element(By.ID, "o-tim-kiem")
+    box.send_keys("cong doan da nang", Keys.ENTER)
+    loaded(page)
+    assert "/tim-kiem?q=cong+doan+da+nang" in page.current_url
+    results = page.find_elements(By.CSS_SELECTOR, ".result h2")
+    assert [r.text for r in results] == ["Công đoàn Đà Nẵng hỗ trợ công nhân mất việc làm"]
+    marked = [m.text for m in page.find_elements(By.CSS_SELECTOR, ".result h2 mark")]
+    assert marked == ["Công", "đoàn", "Đà", "Nẵng", "công"]  # «công nhân» starts with «cong» too
+    assert_accessible(page, axe_violations)
+    screenshots(page, "portal-search")
+
+
+def test_a_sub_site_the_library_and_the_404_page_are_accessible(page, portal, newsroom, axe_violations, screenshots):
+    newsroom.publish("Liên đoàn Lao động Hà Nội tổ chức Tháng Công nhân")
+    office = portal.api.as_(portal.login("admin"))
+    made = office.post(
+        "/api/v1/documents",
+        json={
+            "number": "25/KH-TLĐ",
+            "doc_type": "plan",
+            "issued_on": "2026-03-02",
+            "abstract": "Kế hoạch tổ chức Tháng Công nhân năm 2026",
+            "all_tenants": True,
+            "public": True,
+        },
+    )
+    assert made.status_code == 201, made.json
+    for path, name, heading in [
+        ("/don-vi/ha-noi", "portal-sub-site", "Liên đoàn Lao động thành phố Hà Nội"),
+        ("/van-ban", "portal-library", "Văn bản chỉ đạo – điều hành"),
+        ("/bai-viet/khong-co-bai-nay", "portal-404", "Không tìm thấy trang"),
+    ]:
+        open_page(page, portal.url(path))
+        assert page.find_element(By.TAG_NAME, "h1").text.startswith(heading), path
+        assert_accessible(page, axe_violations)
+        screenshots(page, name)
+
+
+def test_the_skip_link_is_the_first_stop_of_the_keyboard_and_leads_to_the_content(page, portal, content_service):
+    open_page(page, portal.url("/tin-tuc"))
+    page.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
+    focused = page.switch_to.active_element
+    assert focused.text == "Bỏ qua, đến nội dung chính"
+    assert focused.value_of_css_property("top") != "-48px"  # visible while focused
+    focused.send_keys(Keys.ENTER)
+    WebDriverWait(page, 5).until(lambda d: d.switch_to.active_element.get_attribute("id") == "noi-dung")
