@@ -167,6 +167,11 @@ def test_make_run_serves_the_platform_and_ctrl_c_stops_it(platform):
         time.sleep(0.5)
     else:
         pytest.fail("the published item did not reach the portal")
+    published = next(a for a in portal["items"] if a["id"] == article_id)
+    home = requests.get(f"{url}/", timeout=10)  # the portal's pages, in Vietnamese
+    assert home.status_code == 200 and '<html lang="vi">' in home.text
+    assert f'href="/bai-viet/{published["slug"]}"' in home.text
+    assert requests.get(f"{url}/bai-viet/{published['slug']}", timeout=10).status_code == 200
     photo_id = uploaded.json()["id"]
     deadline = time.monotonic() + 30
     while requests.get(f"{url}/api/v1/media/{photo_id}/content?rendition=thumb", timeout=10).status_code != 200:
