@@ -16,13 +16,12 @@ def moment(value):
     if value in (None, ""):
         return None
     if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        try:  # a day alone stays a day (Python would read "2026-06-30" as midnight UTC)
+            value = (
+                date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value.replace("Z", "+00:00"))
+            )
         except ValueError:
-            try:
-                value = date.fromisoformat(value)
-            except ValueError:
-                return None
+            return None
     if isinstance(value, datetime):
         if value.tzinfo is None:
             value = value.replace(tzinfo=UTC)
