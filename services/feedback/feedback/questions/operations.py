@@ -282,3 +282,9 @@ class QuestionOperations:
                 query=search.parse_query(args["q"]) if args.get("q") else None,
             )
             return views.public_page(items, total, args, tenants)
+
+    def public_question(self, question_id):
+        """One published question and its answer, as the public Q&A shows it."""
+        with self.sessions.read() as session:
+            question = PublicQuestions(session).get(question_id)
+            return views.public_one(question, self.tenants(session).get(question.tenant_id))

@@ -42,6 +42,12 @@ class QuestionsRpc:
         return self.app.questions.public_questions(args)
 
     @rpc(expected_exceptions=EXPECTED)
+    def public_question(self, actor, question_id):
+        """One published question of the public Q&A (the portal's ``/hoi-dap/{id}``); anyone.
+        Raises NotFound for a question that is not published publicly (or a malformed id)."""
+        return self.app.questions.public_question(question_id)
+
+    @rpc(expected_exceptions=EXPECTED)
     def question_figures(self, actor, tenant_id, start, end):
         """For the semiannual report (polls): counts of questions received by a tenant in [start, end)
         (ISO local dates). System, platform admins, the tenant's own admin. Raises Forbidden, InvalidInput."""

@@ -143,3 +143,15 @@ class PublicQuestions:
             stmt = stmt.where(search.where_clause(query, Question.search_exact, Question.search_folded))
             order = [search.rank_expression(query, Question.search_exact), *order]
         return paginate(self.session, stmt.order_by(*order), page, per_page, large=True)
+
+    def get(self, question_id):
+        """One question of the public Q&A; NotFound for any other (unpublished, private, unknown)."""
+        stmt = select(Question).where(
+            Question.id == as_uuid(question_id, "question"),
+            Question.status == "published",
+            Question.public.is_(True),
+        )
+        question = self.session.scalars(stmt).one_or_none()
+        if question is None:
+            raise NotFound.of("question", question_id)
+        return question

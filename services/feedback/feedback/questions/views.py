@@ -10,6 +10,7 @@ _staff = api.QuestionRead()
 _detail = api.QuestionDetailRead()
 _staff_page = api.QuestionPage()
 _public_page = api.PublicQuestionPage()
+_public = api.PublicQuestionRead()
 _NO_TENANT = {"name": None, "slug": None}
 
 
@@ -79,3 +80,8 @@ def public_page(questions, total, args, tenants):
     """A page of the public Q&A, each question with its tenant's name and slug."""
     items = [_RowWith(q, tenant=tenants.get(q.tenant_id) or _NO_TENANT) for q in questions]
     return _public_page.dump(page(items, total, args))
+
+
+def public_one(question, tenant):
+    """One question of the public Q&A, with its tenant's name and slug."""
+    return _public.dump(_RowWith(question, tenant=tenant or _NO_TENANT))

@@ -14,6 +14,11 @@
     var button = form.querySelector("button[type=submit]");
     if (button && button.dataset.busy) button.textContent = button.dataset.busy;
   });
+  // A form sent back with problems: the summary of them takes the focus, so it is read out first.
+  document.addEventListener("DOMContentLoaded", function () {
+    var summary = document.querySelector("[data-focus-on-load]");
+    if (summary) summary.focus();
+  });
   // Back from the browser's cache: the form may be sent again.
   window.addEventListener("pageshow", function () {
     document.querySelectorAll("form[data-sending]").forEach(function (f) { delete f.dataset.sending; });

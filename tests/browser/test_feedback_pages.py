@@ -1,0 +1,173 @@
+"""Questions, comments and members' opinions in Chromium: a guest asks a question through the real
+form (refused once for missing diacritics, the message read beside the field), keeps the code
+shown on the tracking page; a member comments under an article and sends an opinion; axe-core
+finds no serious or critical WCAG 2.1 AA problem on these pages (360 and 1366 px screenshots kept)."""
+
+import re
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+pytestmark = pytest.mark.browser
+
+BODY = "Công ty tôi đã chậm trả lương hai tháng liền, công đoàn có thể giúp gì cho người lao động?"
+UNACCENTED = "Cong ty toi da cham tra luong hai thang lien, cong doan co the giup gi cho nguoi lao dong khong?"
+NEWS = {
+    "section": "news",
+    "genre": "news",
+    "title": "Công nhân may mặc được tăng lương từ tháng Giêng",
+    "body": "<p>Doanh nghiệp cam kết tăng lương tối thiểu 7% cho người lao động.</p>",
+}
+COMMENT = "Tin rất vui cho anh chị em công nhân, mong các doanh nghiệp khác cũng làm như vậy."
+OPINION = "Tôi đề nghị bổ sung quy định đối thoại định kỳ mỗi quý giữa công đoàn và người sử dụng lao động."
+
+
+def loaded(driver):
+    WebDriverWait(driver, 10).until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+
+def click_and_wait(driver, selector):
+    old = driver.find_element(By.TAG_NAME, "html")
+    driver.find_element(*selector).click()
+    WebDriverWait(driver, 15).until(expected_conditions.staleness_of(old))
+    loaded(driver)
+
+
+def no_serious_problems(driver, axe_violations):
+    found = axe_violations(driver)
+    assert not found, found.report()
+
+
+def sign_in(page, portal, username, tiep):
+    page.get(portal.url(f"/dang-nhap?tiep={tiep}"))
+    loaded(page)
+    page.find_element(By.ID, "username").send_keys(username)
+    page.find_element(By.ID, "password").send_keys(portal._passwords["demo"])
+    click_and_wait(page, (By.CSS_SELECTOR, "main form button[type=submit]"))
+
+
+def published_question(portal):
+    """A guest's question answered and published on the public Q&A (through the API)."""
+    api = portal.api
+    asked = (
+        api.as_(None)
+        .post(
+            "/api/v1/questions",
+            json={
+                "category": "social_insurance",
+                "tenant": "ha-noi",
+                "title": "Chốt sổ bảo hiểm xã hội khi nghỉ việc",
+                "body": "Công ty chưa chốt sổ bảo hiểm xã hội cho tôi sau khi nghỉ việc ba tháng, tôi phải làm gì?",
+                "guest": {"name": "Trần Thị Hoa", "email": "hoa@example.vn"},
+            },
+        )
+        .json
+    )
+    path = f"/api/v1/questions/{asked['id']}"
+    responder, admin = api.as_(portal.login("hanoi.responder")), api.as_(portal.login("hanoi.admin"))
+    answer = {"answer": "Công ty phải chốt sổ bảo hiểm xã hội trong bảy ngày làm việc kể từ ngày bạn nghỉ việc."}
+    assert responder.post(f"{path}/answer", json=answer).status_code == 200
+    assert admin.post(f"{path}/approve").status_code == 200
+    assert admin.post(f"{path}/publish", json={}).status_code == 200
+    return asked
+
+
+def test_a_guest_asks_a_question_and_keeps_the_tracking_code(page, portal, axe_violations, screenshots):
+    asked = published_question(portal)
+    page.get(portal.url("/hoi-dap?q=bao+hiem"))
+    loaded(page)
+    WebDriverWait(page, 10).until(lambda d: "Chốt sổ" in d.find_element(By.TAG_NAME, "main").text)
+    no_serious_problems(page, axe_violations)
+    screenshots(page, "hoidap-search")
+    click_and_wait(page, (By.CSS_SELECTOR, f"main h2 a[href='/hoi-dap/{asked['id']}']"))
+    assert "bảy ngày làm việc" in page.find_element(By.TAG_NAME, "main").text
+    no_serious_problems(page, axe_violations)
+    screenshots(page, "hoidap-question")
+    page.get(portal.url("/hoi-dap"))
+    loaded(page)
+    no_serious_problems(page, axe_violations)
+    screenshots(page, "hoidap-index")
+    click_and_wait(page, (By.LINK_TEXT, "Gửi câu hỏi cho công đoàn"))
+    assert page.current_url.endswith("/hoi-dap/gui-cau-hoi")
+    no_serious_problems(page, axe_violations)
+    screenshots(page, "hoidap-ask")
+
+    Select(page.find_element(By.ID, "hd-category")).select_by_visible_text("Tiền lương, tiền thưởng")
+    Select(page.find_element(By.ID, "hd-tenant")).select_by_visible_text("Liên đoàn Lao động thành phố Hà Nội")
+    page.find_element(By.ID, "hd-title").send_keys("Công ty trả lương chậm hai tháng")
+    page.find_element(By.ID, "hd-body").send_keys(UNACCENTED)
+    page.find_element(By.ID, "hd-guest_name").send_keys("Nguyễn Văn Khách")
+    page.find_element(By.ID, "hd-guest_phone").send_keys("0912 345 678")
+    click_and_wait(page, (By.CSS_SELECTOR, "main form button[type=submit]"))
+
+    body = page.find_element(By.ID, "hd-body")
+    assert body.get_attribute("aria-invalid") == "true" and body.get_attribute("value") == UNACCENTED
+    error = page.find_element(By.ID, "loi-body")
+    assert error.text == "Vui lòng sử dụng tiếng Việt có dấu" and "loi-body" in body.get_attribute("aria-describedby")
+    focused = page.execute_script("return document.activeElement.className")
+    assert focused == "error-summary"  # the summary of the problems is read out first
+    no_serious_problems(page, axe_violations)
+    screenshots(page, "hoidap-ask-refused")
+
+    body.clear()
+    body.send_keys(BODY)
+    click_and_wait(page, (By.CSS_SELECTOR, "main form button[type=submit]"))
+    code = page.find_element(By.CSS_SELECTOR, ".tracking-code").text
+    assert re.fullmatch(r"HD-\d{8}-\d{6}-[0-9A-Z]{4}", code) and page.current_url.endswith(f"{code}?moi=1")
+    assert "Mã tra cứu của bạn" in page.find_element(By.TAG_NAME, "main").text
+    no_serious_problems(page, axe_violations)
+    screenshots(page, "hoidap-tracking")
+
+    page.get(portal.url("/hoi-dap/tra-cuu"))
+    loaded(page)
+    page.find_element(By.ID, "hd-ma").send_keys(code.lower())
+    click_and_wait(page, (By.CSS_SELECTOR, "main form button[type=submit]"))
+    assert page.current_url.endswith(f"/hoi-dap/tra-cuu/{code}") and "Đã tiếp nhận" in page.page_source
+
+
+def test_a_member_comments_under_an_article_and_sends_an_opinion(page, portal, axe_violations, screenshots):
+    api = portal.api
+    contributor, desk = api.as_(portal.login("hanoi.contributor")), api.as_(portal.login("laodong.editor"))
+    article = contributor.post("/api/v1/articles", json=NEWS).json
+    assert contributor.post(f"/api/v1/articles/{article['id']}/submit").status_code == 200
+    for action in ("open", "approve", "publish"):
+        assert desk.post(f"/api/v1/articles/{article['id']}/{action}").status_code == 200
+    topic = (
+        api.as_(portal.login("admin"))
+        .post(
+            "/api/v1/opinions/topics",
+            json={
+                "title": "Góp ý dự thảo quy chế dân chủ ở cơ sở",
+                "description": "Tổng Liên đoàn lấy ý kiến đoàn viên về dự thảo quy chế dân chủ tại nơi làm việc.",
+            },
+        )
+        .json
+    )
+    path = f"/bai-viet/{article['slug']}"
+
+    page.get(portal.url(path))
+    loaded(page)
+    assert page.find_element(By.LINK_TEXT, "Đăng nhập để bình luận")
+    no_serious_problems(page, axe_violations)
+
+    sign_in(page, portal, "hanoi.member", path)
+    page.find_element(By.ID, "bl-body").send_keys(COMMENT)
+    click_and_wait(page, (By.CSS_SELECTOR, "form.comment-form button[type=submit]"))
+    notice = page.find_element(By.CSS_SELECTOR, "#binh-luan .notice[role=status]").text
+    assert "đang chờ duyệt" in notice
+    no_serious_problems(page, axe_violations)
+    screenshots(page, "article-comments")
+
+    page.get(portal.url(f"/y-kien-doan-vien/{topic['id']}"))
+    loaded(page)
+    page.find_element(By.ID, "yk-body").send_keys(OPINION)
+    click_and_wait(page, (By.CSS_SELECTOR, "#gui-y-kien form button[type=submit]"))
+    assert "Ý kiến đã được gửi và đang chờ duyệt" in page.find_element(By.ID, "gui-y-kien").text
+    no_serious_problems(page, axe_violations)
+    screenshots(page, "ykien-topic")
+    page.get(portal.url("/y-kien-doan-vien"))
+    loaded(page)
+    no_serious_problems(page, axe_violations)
+    screenshots(page, "ykien-index")
