@@ -152,7 +152,25 @@ for _action, _doc in ACTIONS.items():
 @documented(polls, 400, 401, 403, 404, 409, 422, 503)
 def respond(poll_id):
     """Gửi câu trả lời (mỗi đoàn viên một lần). 202 kèm biên nhận sau khi hàng đợi xác nhận đã lưu."""
-    actor = current_actor()
+    actor, now = current_actor(), utcnow()
+    definition = answerable(actor, poll_id, now)
+    # The hot path: no schema library, the one check that matters (check_answers) names the questions.
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or set(body) != {"answers"}:
+        raise InvalidInput.field("answers", 'Gửi {"answers": {mã câu hỏi: câu trả lời}}.', code="VALIDATION_ERROR")
+    receipt = queue_response(actor, poll_id, definition, body["answers"], now)
+    return jsonify({"receipt": receipt, "status": "accepted", "poll_id": poll_id}), 202
+
+
+# The one intake path of a response: this API and the portal's poll page (gateway.web.portal.polls)
+# both go through answerable() then queue_response().
+
+
+def answerable(actor, poll_id, now):
+    """The cached definition of a poll ``actor`` may answer at ``now``.
+
+    Raises Forbidden (not a member), NotFound (unknown, draft, not eligible), Conflict
+    (``POLL_NOT_OPEN``, ``POLL_CLOSED``)."""
     if "member" not in actor["roles"]:
         raise Forbidden("Chỉ đoàn viên được trả lời phiếu trưng cầu ý kiến.", code="MEMBER_REQUIRED")
     try:
@@ -163,7 +181,6 @@ def respond(poll_id):
     eligible = definition["_eligible"]
     if definition["status"] == "draft" or (eligible is not None and actor["tenant_id"] not in eligible):
         raise _not_found()
-    now = utcnow()
     if now < definition["_opens"]:
         raise Conflict(
             f"Phiếu chưa mở; bắt đầu nhận trả lời lúc {_shown(definition['_opens'])}.",
@@ -176,16 +193,18 @@ def respond(poll_id):
             code="POLL_CLOSED",
             details={"closes_at": definition["_closes"].astimezone(VN_TZ).isoformat()},
         )
-    # The hot path: no schema library, the one check that matters (check_answers) names the questions.
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict) or set(body) != {"answers"}:
-        raise InvalidInput.field("answers", 'Gửi {"answers": {mã câu hỏi: câu trả lời}}.', code="VALIDATION_ERROR")
+    return definition
+
+
+def queue_response(actor, poll_id, definition, answers, now):
+    """Check ``answers`` against ``definition`` (from :func:`answerable`) and queue them: the
+    signed receipt. Raises InvalidInput (``errors``: one ``answers.<question id>`` per wrong
+    question), Unavailable (the broker did not confirm)."""
     try:
-        answers = api.check_answers(definition["questions"], body["answers"])
+        answers = api.check_answers(definition["questions"], answers)
     except api.AnswerProblem as problem:
         raise InvalidInput(problem.message, code="INVALID_ANSWERS", details={"errors": problem.errors}) from None
-    receipt = intake().submit(poll_id, actor, answers, now=now)
-    return jsonify({"receipt": receipt, "status": "accepted", "poll_id": poll_id}), 202
+    return intake().submit(poll_id, actor, answers, now=now)
 
 
 def _shown(moment):
@@ -198,14 +217,19 @@ def _shown(moment):
 @documented(polls, 401, 404, 503)
 def receipt_status(receipt):
     """Tình trạng câu trả lời theo biên nhận: accepted, counted, duplicate, rejected (kèm lý do)."""
-    actor = current_actor()
+    return jsonify(receipt_of(current_actor(), receipt))
+
+
+def receipt_of(actor, receipt):
+    """``{receipt, status, reason, poll_id}`` of a receipt ``actor`` got (accepted until the
+    consumer has written it); anyone else's, or a forged one: NotFound. The API's and the portal's."""
     read = intake().receipts.read(receipt)
     if read is None or read[2] != actor["user_id"]:
         raise NotFound("Không tìm thấy biên nhận.", code="RECEIPT_NOT_FOUND")
     receipt_id, poll_id, _member = read
     found = call("polls", "get_receipt", actor, receipt_id)
     status = (found or {}).get("status", "accepted")
-    return jsonify({"receipt": receipt, "status": status, "reason": (found or {}).get("reason"), "poll_id": poll_id})
+    return {"receipt": receipt, "status": status, "reason": (found or {}).get("reason"), "poll_id": poll_id}
 
 
 # -- results -----------------------------------------------------------------------------
