@@ -2,8 +2,8 @@
 
 * ``/y-kien-doan-vien`` — the topics (feedback ``list_topics`` as the visitor: anonymous
   visitors get the national topics still open, a signed-in user also their own tenant's);
-* ``/y-kien-doan-vien/{topic_id}`` — one topic (found in that same list: feedback has no
-  single-topic read), its published opinions for a signed-in reader (``list_opinions``,
+* ``/y-kien-doan-vien/{topic_id}`` — one topic (feedback ``get_topic``: one the visitor's
+  list shows, with ``accepting`` — whether it takes opinions today), its published opinions for a signed-in reader (``list_opinions``,
   ``status=published``), and the form; ``POST`` there → ``give_opinion`` as the signed-in
   member → 303 back with a notice (opinions wait for moderation). Refused text: the page
   again with **422**, the message beside the field and the text kept; a closed topic 409, too
@@ -13,14 +13,12 @@
 Not cached: no fact tells the gateway that a topic was opened or closed, so each visit asks.
 """
 
-from datetime import date, datetime
 from urllib.parse import quote
 
 from flask import Blueprint, abort, redirect, request, session
 
 from gateway.api.common import call
 from gateway.auth import ANONYMOUS
-from gateway.web.format import VIETNAM
 from gateway.web.portal.common import absolute, page_number, pages_of
 from gateway.web.portal.questions import field_errors
 from gateway.web.render import page
@@ -32,19 +30,7 @@ bp = Blueprint("portal_opinions", __name__)
 PER_PAGE = 10
 NOTICE_KEY = "opinion_notice"
 FIELDS = {"body": "Ý kiến của bạn"}
-_SCAN_PAGES = 20  # topics a user sees are few (the national ones and their unit's): 2,000 is plenty
 NO_STORE = {"Cache-Control": "private, no-store"}
-
-
-def _today():
-    return datetime.now(VIETNAM).date()
-
-
-def _with_state(topic, today):
-    """The topic with ``accepting`` (open and not past its closing day, local time) for the page."""
-    closes = topic.get("closes_on")
-    closes = date.fromisoformat(closes) if closes else None
-    return {**topic, "accepting": topic.get("status") == "open" and (closes is None or closes >= today)}
 
 
 def _sign_in_path(path):
@@ -57,10 +43,9 @@ def index():
     number = page_number()
     answer = call("feedback", "list_topics", actor or ANONYMOUS, {"page": str(number), "per_page": str(PER_PAGE)})
     pagination = pages_of(answer, number)
-    today = _today()
     return page(
         "portal/ykien_index.html",
-        topics=[_with_state(t, today) for t in answer.get("items") or []],
+        topics=answer.get("items") or [],
         answer=answer,
         pagination=pagination,
         signed_in=actor is not None,
@@ -72,15 +57,8 @@ def index():
 
 
 def _topic(actor, topic_id):
-    """The topic as the visitor's topics list shows it; 404 when it is not there."""
-    for number in range(1, _SCAN_PAGES + 1):
-        answer = call("feedback", "list_topics", actor or ANONYMOUS, {"page": str(number), "per_page": "100"})
-        for topic in answer.get("items") or []:
-            if topic.get("id") == topic_id:
-                return _with_state(topic, _today())
-        if number * 100 >= (answer.get("total") or 0):
-            break
-    abort(404)
+    """The topic as the visitor's topics list shows it (with ``accepting``); NotFound otherwise."""
+    return call("feedback", "get_topic", actor or ANONYMOUS, topic_id)
 
 
 def _topic_page(topic_id, status=200, *, body="", errors=None, problem=None, headers=None):

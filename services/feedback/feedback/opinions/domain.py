@@ -13,9 +13,14 @@ def is_national(tenant_kind):
     return tenant_kind in NATIONAL_KINDS
 
 
-def require_open(topic, today):
+def accepting(topic, today):
     """Opinions are taken while the topic is open, up to its closing day (local) included."""
-    if topic.status != "open" or (topic.closes_on and today > topic.closes_on):
+    return topic.status == "open" and not (topic.closes_on and today > topic.closes_on)
+
+
+def require_open(topic, today):
+    """Raises Conflict (``TOPIC_CLOSED``) unless the topic is ``accepting`` opinions on ``today``."""
+    if not accepting(topic, today):
         raise Conflict("Chủ đề này đã hết thời gian lấy ý kiến.", code="TOPIC_CLOSED")
 
 

@@ -19,6 +19,14 @@ _opinion = api.OpinionStaffRead()
 _opinions = {True: api.OpinionStaffPage(), False: api.OpinionPage()}
 
 
+def _with_state(topic, today):
+    """The topic's columns and whether it takes opinions today (``domain.accepting``)."""
+    return {**{c: getattr(topic, c) for c in _TOPIC_COLUMNS}, "accepting": domain.accepting(topic, today)}
+
+
+_TOPIC_COLUMNS = ("id", "tenant_id", "national", "title", "description", "status", "closes_on", "created_at")
+
+
 class OpinionOperations:
     """``tenants(session)`` is the tenant copy; ``limits`` counts requests."""
 
@@ -61,7 +69,13 @@ class OpinionOperations:
         today = local_day(self.clock.now())
         with self.sessions.read() as session:
             items, total = Topics(session, actor).list(args["page"], args["per_page"], args.get("status"), today=today)
-            return _topics.dump(page(items, total, args))
+            return _topics.dump(page([_with_state(t, today) for t in items], total, args))
+
+    def get_topic(self, actor, topic_id):
+        """One topic of the actor's topics list (anonymous: an open national one), with ``accepting``."""
+        today = local_day(self.clock.now())
+        with self.sessions.read() as session:
+            return _topic.dump(_with_state(Topics(session, actor).get(topic_id, today=today), today))
 
     def give_opinion(self, actor, data):
         """A signed-in member's opinion on an open topic; held for moderation."""

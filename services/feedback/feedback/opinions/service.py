@@ -22,6 +22,12 @@ class OpinionsRpc:
         return self.app.opinions.list_topics(Actor.load(actor), args)
 
     @rpc(expected_exceptions=EXPECTED)
+    def get_topic(self, actor, topic_id):
+        """One topic the actor's list shows (anonymous: an open national one), with ``accepting``
+        (it takes opinions today). Raises NotFound."""
+        return self.app.opinions.get_topic(Actor.load(actor), topic_id)
+
+    @rpc(expected_exceptions=EXPECTED)
     def give_opinion(self, actor, data):
         """A member's opinion on an open topic, held for moderation. Raises Conflict (closed), RateLimited."""
         return self.app.opinions.give_opinion(Actor.load(actor), data)

@@ -15,9 +15,11 @@ class Topics:
     def __init__(self, session, actor):
         self.session, self.actor = session, actor
 
-    def get(self, topic_id):
+    def get(self, topic_id, *, today=None):
+        """A topic the actor may answer (with ``today``: one the actor's topics list shows), or NotFound."""
+        scope = policy.visible_topics(self.actor) if today is None else policy.listed_topics(self.actor, today)
         topic = self.session.scalars(
-            select(OpinionTopic).where(policy.visible_topics(self.actor), OpinionTopic.id == as_uuid(topic_id, "topic"))
+            select(OpinionTopic).where(scope, OpinionTopic.id == as_uuid(topic_id, "topic"))
         ).one_or_none()
         if topic is None:
             raise NotFound.of("topic", topic_id)

@@ -397,6 +397,7 @@ class TopicRead(Schema):
     description = fields.String()
     status = fields.String()
     closes_on = fields.Date(allow_none=True)
+    accepting = fields.Boolean(metadata={"description": "takes opinions today (open, closing day not passed)"})
     created_at = fields.DateTime()
 
 
