@@ -152,12 +152,12 @@ def list_public_questions(_args):
     """Hỏi – đáp đã đăng: lọc theo lĩnh vực, tìm kiếm tiếng Việt có dấu hoặc không dấu."""
     cache = current_app.extensions["public_cache"]
     key = request.full_path
-    entry = cache.lookup(key)
+    entry = cache.lookup(key, "questions")
     if entry is None:
-        generation = cache.generation_now()
+        generation = cache.generation_now("questions")
         body = call("feedback", "public_questions", ANONYMOUS, query_args(), raw=True)
         text = body if isinstance(body, RawJson) else current_app.json.dumps(body)
-        entry = cache.store(key, text, generation)
+        entry = cache.store(key, text, generation, "questions")
     headers = {"ETag": entry.etag, "Cache-Control": "public, max-age=15", "Vary": "Accept-Encoding"}
     if entry.etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
         return Response(status=304, headers=headers)
