@@ -132,7 +132,7 @@ def section(section_slug):
     )
 
 
-def _article(slug, site=None):
+def article_data(slug, site=None):
     args = {"site": site} if site else {}
     article = dict(public("content", "content", "public_article", slug, args))
     article["photos"] = photos_of(article.get("asset_ids"))
@@ -142,7 +142,7 @@ def _article(slug, site=None):
     return article
 
 
-def _article_page(article, site=None):
+def article_page(article, site=None):
     section = SECTION_BY_KEY.get(article.get("section"))
     crumbs = [("/", "Trang chủ")]
     if site is not None:
@@ -167,16 +167,16 @@ def _article_page(article, site=None):
 
 @bp.route("/bai-viet/<slug>")
 def article(slug):
-    found = _article(slug)
+    found = article_data(slug)
     if found["path"] != f"/bai-viet/{slug}":
         return redirect(found["path"], code=301)
-    return _article_page(found)
+    return article_page(found)
 
 
 # -- sub-sites ------------------------------------------------------------------------------
 
 
-def _site(tenant_slug, number=1):
+def site_data(tenant_slug, number=1):
     try:
         site = public(
             "content", "content", "public_site", tenant_slug, {"page": str(number), "per_page": str(PER_PAGE)}
@@ -189,7 +189,7 @@ def _site(tenant_slug, number=1):
 @bp.route("/don-vi/<tenant_slug>")
 def site(tenant_slug):
     number = page_number()
-    found = _site(tenant_slug, number)
+    found = site_data(tenant_slug, number)
     if found.get("merged_from"):
         return redirect(f"/don-vi/{found['tenant']['slug']}", code=301)
     answer = with_covers(found["articles"])
@@ -209,7 +209,7 @@ def site(tenant_slug):
 
 @bp.route("/don-vi/<tenant_slug>/<section_key>")
 def site_section(tenant_slug, section_key):
-    found = _site(tenant_slug)
+    found = site_data(tenant_slug)
     if found.get("merged_from"):
         return redirect(f"/don-vi/{found['tenant']['slug']}/{section_key}", code=301)
     menu = {entry.get("key"): entry for entry in found.get("menu") or []}
@@ -237,13 +237,13 @@ def site_section(tenant_slug, section_key):
 
 @bp.route("/don-vi/<tenant_slug>/bai-viet/<slug>")
 def site_article(tenant_slug, slug):
-    found = _site(tenant_slug)
+    found = site_data(tenant_slug)
     if found.get("merged_from"):
         return redirect(f"/don-vi/{found['tenant']['slug']}/bai-viet/{slug}", code=301)
-    article = _article(slug, site=tenant_slug)
+    article = article_data(slug, site=tenant_slug)
     if article["path"] != f"/don-vi/{tenant_slug}/bai-viet/{slug}":
         return redirect(article["path"], code=301)
-    return _article_page(article, site=found)
+    return article_page(article, site=found)
 
 
 # -- search ---------------------------------------------------------------------------------
