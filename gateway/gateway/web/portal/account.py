@@ -26,7 +26,7 @@ from flask import Blueprint, current_app, flash, redirect, request, session
 from gateway.api.common import call, client_address
 from gateway.auth import ANONYMOUS
 from gateway.web import session as page_session
-from gateway.web.portal.common import signed_in_actor
+from gateway.web.portal.common import field_errors, signed_in_actor
 from gateway.web.render import page
 from platform_shared.errors import (
     BadRequest,
@@ -58,12 +58,6 @@ def safe_next(value):
     if parts.scheme or parts.netloc:
         return "/"
     return value
-
-
-def field_messages(exc):
-    """``{field: "message …"}`` of an InvalidInput's ``errors`` (``{field: [messages]}``)."""
-    errors = (exc.details or {}).get("errors") or {}
-    return {field: " ".join(map(str, msgs)) if isinstance(msgs, list) else str(msgs) for field, msgs in errors.items()}
 
 
 def _checked(schema, form, labels):
@@ -123,7 +117,7 @@ def sign_in():
     except Forbidden as exc:  # deactivated account, suspended unit
         return _login_page(403, username=username, problem=exc.message, tiep=tiep)
     except InvalidInput as exc:
-        return _login_page(422, username=username, errors=field_messages(exc), problem=exc.message, tiep=tiep)
+        return _login_page(422, username=username, errors=field_errors(exc), problem=exc.message, tiep=tiep)
     except Unauthorized:
         return _login_page(422, username=username, wrong=True, problem=WRONG_CREDENTIALS, tiep=tiep)
     me = _sign_in_with(pair)
@@ -179,7 +173,7 @@ def activate():
     try:
         user = call("accounts", "activate", ANONYMOUS, token, form["password"])
     except InvalidInput as exc:  # a weak password
-        return _activation_page(422, token=token, errors=field_messages(exc), problem=exc.message)
+        return _activation_page(422, token=token, errors=field_errors(exc), problem=exc.message)
     except BadRequest as exc:  # the token: unknown, used, expired, replaced; a locked account
         field = None if exc.code == "ACCOUNT_DEACTIVATED" else "token"
         errors = {field: exc.message} if field else {}
@@ -238,7 +232,7 @@ def change_password():
             client_address(),
         )
     except InvalidInput as exc:
-        return _password_page(422, errors=field_messages(exc), problem=exc.message)
+        return _password_page(422, errors=field_errors(exc), problem=exc.message)
     except RateLimited as exc:
         return _password_page(429, problem=exc.message, headers={"Retry-After": str(exc.retry_after)})
     except Conflict as exc:  # changed meanwhile in another session: this one has ended

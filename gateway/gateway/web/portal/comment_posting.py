@@ -21,7 +21,7 @@ from flask import Blueprint, g, redirect, request, session
 from gateway.api.common import call, client_address
 from gateway.auth import ANONYMOUS
 from gateway.web.portal.comments import _ARTICLE_PATH, FIELDS, NOTICE_KEY, NOTICES
-from gateway.web.portal.questions import field_errors
+from gateway.web.portal.common import field_errors
 from gateway.web.portal.reading import article_data, article_page, site_data
 from gateway.web.session import page_actor
 from platform_shared.errors import InvalidInput, RateLimited, Unauthorized

@@ -87,3 +87,28 @@ def article_path(item):
     if item.get("site") and item["site"] != "portal" and (item.get("tenant") or {}).get("slug"):
         return f"/don-vi/{item['tenant']['slug']}/bai-viet/{item['slug']}"
     return f"/bai-viet/{item['slug']}"
+
+
+def field_errors(exc, field_of=None, *, known=None):
+    """``{form field: "message …"}`` of an InvalidInput's ``errors``: nested objects flattened
+    (``guest.phone`` → ``guest_phone``), request fields renamed by ``field_of``; a message about
+    a field the form does not have (``known``) goes under ``""`` (shown above the form)."""
+    field_of = field_of or {}
+    found = {}
+
+    def add(name, messages):
+        if isinstance(messages, dict):
+            for sub, inner in messages.items():
+                add(name if sub == "_schema" else f"{name}_{sub}", inner)
+            return
+        text = " ".join(map(str, messages)) if isinstance(messages, (list, tuple)) else str(messages)
+        name = field_of.get(name, name)
+        if known is not None and name not in known:
+            name = ""
+        found[name] = f"{found[name]} {text}" if name in found else text
+
+    for name, messages in ((exc.details or {}).get("errors") or {}).items():
+        add(name, messages)
+    if not found:
+        found[""] = exc.message
+    return found

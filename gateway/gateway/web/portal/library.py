@@ -8,7 +8,7 @@ field (422), never a 500.
 
 from flask import Blueprint, abort, request
 
-from gateway.web.portal.common import PER_PAGE, absolute, page_number, pages_of, public
+from gateway.web.portal.common import PER_PAGE, absolute, field_errors, page_number, pages_of, public
 from gateway.web.render import page
 from platform_shared.errors import InvalidInput, NotFound
 from platform_shared.schemas.content import DOCUMENT_TYPE_LABELS
@@ -34,11 +34,9 @@ def library():
         answer = public("content", "content", "public_documents", args)
         pagination = pages_of(answer, number)
     except InvalidInput as exc:
-        by_field = {v: k for k, v in FILTERS.items()}
-        for field, messages in (exc.details.get("errors") or {}).items():
-            errors[by_field.get(field, field)] = " ".join(messages) if isinstance(messages, list) else str(messages)
-        if not errors:
-            errors["q"] = exc.message
+        errors = field_errors(exc, {v: k for k, v in FILTERS.items()}, known=FILTERS)
+        if "" in errors:  # a problem with no field of the form: shown beside the words
+            errors["q"] = errors.pop("")
         status = 422
     for document in (answer or {}).get("items", []):
         document["file_url"] = _file_url(document)

@@ -19,8 +19,7 @@ from flask import Blueprint, abort, redirect, request, session
 
 from gateway.api.common import call
 from gateway.auth import ANONYMOUS
-from gateway.web.portal.common import absolute, page_number, pages_of
-from gateway.web.portal.questions import field_errors
+from gateway.web.portal.common import absolute, field_errors, page_number, pages_of
 from gateway.web.render import page
 from gateway.web.session import page_actor
 from platform_shared.errors import Conflict, Forbidden, InvalidInput, NotFound, RateLimited, Unauthorized

@@ -21,7 +21,7 @@ from flask import Blueprint, abort, redirect, request
 
 from gateway.api.common import call, client_address
 from gateway.auth import ANONYMOUS
-from gateway.web.portal.common import PER_PAGE, absolute, page_number, pages_of, public
+from gateway.web.portal.common import PER_PAGE, absolute, field_errors, page_number, pages_of, public
 from gateway.web.render import page
 from gateway.web.session import page_actor
 from platform_shared.errors import InvalidInput, NotFound, PlatformError, RateLimited
@@ -60,31 +60,6 @@ TRACKING_EXAMPLE = "HD-20260115-000123-AB12"
 BAD_CODE = f"Mã tra cứu không đúng dạng. Mã có dạng {TRACKING_EXAMPLE}, in trong thông báo khi bạn gửi câu hỏi."
 NO_SUCH_CODE = "Không tìm thấy câu hỏi có mã này. Vui lòng kiểm tra lại từng ký tự của mã tra cứu."
 NO_STORE = {"Cache-Control": "private, no-store"}
-
-
-def field_errors(exc, field_of=None, *, known=None):
-    """``{form field: "message …"}`` of an InvalidInput's ``errors``: nested objects flattened
-    (``guest.phone`` → ``guest_phone``), request fields renamed by ``field_of``; a message about
-    a field the form does not have (``known``) goes under ``""`` (shown above the form)."""
-    field_of = field_of or {}
-    found = {}
-
-    def add(name, messages):
-        if isinstance(messages, dict):
-            for sub, inner in messages.items():
-                add(name if sub == "_schema" else f"{name}_{sub}", inner)
-            return
-        text = " ".join(map(str, messages)) if isinstance(messages, (list, tuple)) else str(messages)
-        name = field_of.get(name, name)
-        if known is not None and name not in known:
-            name = ""
-        found[name] = f"{found[name]} {text}" if name in found else text
-
-    for name, messages in ((exc.details or {}).get("errors") or {}).items():
-        add(name, messages)
-    if not found:
-        found[""] = exc.message
-    return found
 
 
 def _text(value):
