@@ -89,9 +89,19 @@ def with_covers(answer):
     return answer
 
 
+def lead_first(answer):
+    """The home page leads with the newest of the first three news items that has a photo."""
+    if answer is UNAVAILABLE:
+        return answer
+    items = answer.get("items", [])
+    lead = next((i for i, item in enumerate(items[:3]) if item.get("cover")), 0)
+    answer["items"] = [items[lead], *items[:lead], *items[lead + 1 :]] if items else items
+    return answer
+
+
 @bp.route("/")
 def home():
-    news = _block(lambda: with_covers(articles({"section": "news", "per_page": "7"})))
+    news = _block(lambda: lead_first(with_covers(articles({"section": "news", "per_page": "7"}))))
     thematic = _block(lambda: with_covers(articles({"section": "thematic", "per_page": "4"})))
     directives = _block(lambda: with_covers(articles({"section": "directives", "per_page": "4"})))
     documents = _block(lambda: public("content", "content", "public_documents", {"per_page": "5"}))
