@@ -171,3 +171,68 @@ def test_a_member_comments_under_an_article_and_sends_an_opinion(page, portal, a
     loaded(page)
     no_serious_problems(page, axe_violations)
     screenshots(page, "ykien-index")
+
+
+def test_the_ask_form_is_used_with_the_keyboard_alone(page, portal, axe_violations):
+    """Tab reaches every field in reading order with a visible focus ring; selects change with the
+    arrow keys; Enter sends; the refusal puts the focus on the summary; the tracking page follows."""
+    from selenium.webdriver.common.keys import Keys
+
+    page.get(portal.url("/hoi-dap/gui-cau-hoi"))
+    loaded(page)
+
+    def focused():
+        return page.switch_to.active_element
+
+    def tab():
+        focused().send_keys(Keys.TAB)
+        element = focused()
+        ring = page.execute_script(
+            "const s = getComputedStyle(arguments[0]); return [s.outlineStyle, s.outlineWidth, s.boxShadow]", element
+        )
+        return element, ring
+
+    page.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)  # the first stop: the skip link
+    assert focused().text == "Bỏ qua, đến nội dung chính"
+    fields = ["hd-category", "hd-tenant", "hd-title", "hd-body", "hd-guest_name", "hd-guest_phone", "hd-guest_email"]
+    reached, presses = [], 0
+    while len(reached) < len(fields) or focused().tag_name != "button":
+        element, (outline, width, shadow) = tab()
+        presses += 1
+        assert presses < 80, (
+            f"the keyboard never reached {fields[len(reached)]}: stuck at {element.get_attribute('outerHTML')[:120]}"
+        )
+        ident = element.get_attribute("id")
+        if ident in fields:
+            reached.append(ident)
+            assert outline != "none" and width != "0px" or shadow != "none", f"{ident} shows no focus"
+            if ident == "hd-category":
+                element.send_keys(Keys.ARROW_DOWN)
+            elif ident == "hd-tenant":
+                element.send_keys("L")  # type-ahead: the first unit whose name starts with «L»
+            elif ident == "hd-title":
+                element.send_keys("Công ty trả lương chậm hai tháng")
+            elif ident == "hd-body":
+                element.send_keys(UNACCENTED)
+            elif ident == "hd-guest_name":
+                element.send_keys("Nguyễn Văn Khách")
+            elif ident == "hd-guest_phone":
+                element.send_keys("0912 345 678")
+    assert reached == fields  # in reading order
+    assert focused().text == "Gửi câu hỏi"
+    old = page.find_element(By.TAG_NAME, "html")
+    focused().send_keys(Keys.ENTER)
+    WebDriverWait(page, 15).until(expected_conditions.staleness_of(old))
+    loaded(page)
+    assert focused().get_attribute("class") == "error-summary"  # refused: no diacritics
+    summary_link = page.find_element(By.CSS_SELECTOR, ".error-summary a")
+    summary_link.send_keys(Keys.ENTER)  # the summary's link leads to the field
+    WebDriverWait(page, 5).until(lambda d: d.switch_to.active_element.get_attribute("id") == "hd-body")
+    body = focused()
+    body.send_keys(Keys.CONTROL, "a")
+    body.send_keys(BODY)
+    page.find_element(By.ID, "hd-guest_email").send_keys(Keys.ENTER)  # Enter in a text field sends the form
+    WebDriverWait(page, 15).until(lambda d: "/hoi-dap/tra-cuu/" in d.current_url)
+    loaded(page)
+    assert "Mã tra cứu của bạn" in page.find_element(By.TAG_NAME, "main").text
+    no_serious_problems(page, axe_violations)
