@@ -7,8 +7,13 @@ gunicorn ``-w 2 -k gthread --threads 8``, loaded by wrk on loopback at 1 and 16
 connections; median of interleaved repeats.
 
 Scenario 2 (media): see bench/media_bench.py. Scenario 3 (content): bench/content_bench.py.
+Scenario 4 (royalties), 5 (feedback), 6 (polls): bench/<name>_bench.py. Scenario 7 (portal):
+the home page and an article page through the gateway's page layer with its public cache,
+against a bare Flask app rendering the same templates from the databases
+(bench/portal_bench.py, bench/bare_portal.py).
 
-``python bench/run.py [accounts|media]`` runs one scenario. Results land in bench/results/.
+``python bench/run.py [accounts|media|content|royalties|feedback|polls|portal]...`` runs the
+scenarios named (all of them without a name). Results land in bench/results/.
 """
 
 import importlib
@@ -156,7 +161,7 @@ def report(results):
 
 
 def main(argv):
-    chosen = argv[1:] or ["accounts", "media", "content", "royalties", "feedback", "polls"]
+    chosen = argv[1:] or ["accounts", "media", "content", "royalties", "feedback", "polls", "portal"]
     ensure_wrk()  # before anything starts: most scenarios load the gateway with wrk
     if "accounts" in chosen:
         accounts_scenario()
@@ -168,7 +173,7 @@ def main(argv):
         import content_bench
 
         content_bench.main()
-    for name in ("royalties", "feedback", "polls"):
+    for name in ("royalties", "feedback", "polls", "portal"):
         if name in chosen:
             importlib.import_module(f"{name}_bench").main()
 
