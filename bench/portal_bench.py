@@ -35,6 +35,7 @@ import io
 import json
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -567,6 +568,7 @@ def main():
                     + " | ".join(f"{k} {v['rps']:6.0f} req/s p99 {v['p99_ms']:6.2f} ms" for k, v in r.items()),
                     flush=True,
                 )
+    shutil.rmtree(media_root, ignore_errors=True)
     report(results, sizes, identical, cookieless, seeded, time.monotonic() - started)
 
 
