@@ -6,7 +6,10 @@ gunicorn worker keeps what it fetched, keyed by *topic* and key:
 
 * the JSON API keeps the answer's text with an ETag (a hash of the body);
 * the web pages keep the decoded answer (``fetch``) and render it per request, so a page can
-  carry the visitor's own parts (the signed-in name, a form's CSRF token) around shared data.
+  carry the visitor's own parts (the signed-in name, a form's CSRF token) around shared data;
+* a page that every anonymous visitor sees alike is also kept rendered (``page_lookup`` /
+  ``page_store``), with the generation of each topic it read: it is served again, or answered
+  304, without running the view or the template until a fact of one of those topics is heard.
 
 A consumer thread listens to the facts of each topic (``TOPICS``: content's publications and
 documents, the published Q&A, the visible comments, the polls) on an exclusive queue
@@ -62,6 +65,14 @@ def etag_of(body):
     return '"' + hashlib.blake2b(body.encode(), digest_size=12).hexdigest() + '"'
 
 
+class RenderedPage:
+    __slots__ = ("text", "etag", "headers", "mimetype", "generations")
+
+    def __init__(self, text, etag, headers, mimetype, generations):
+        self.text, self.etag, self.headers, self.mimetype = text, etag, headers, mimetype
+        self.generations = generations
+
+
 class PublicCache:
     def __init__(self, amqp_uri, *, ttl=300.0, max_entries=5000, enabled=True, topics=None):
         self.ttl = ttl
@@ -73,6 +84,8 @@ class PublicCache:
         self.invalidations = 0
         self.hits = 0
         self._entries = TTLCache(maxsize=max_entries, ttl=max(ttl, 0.001))
+        self._pages = TTLCache(maxsize=max_entries, ttl=max(ttl, 0.001))
+        self.page_hits = 0
         self._lock = threading.Lock()
         bindings = {}
         for exchange, facts in self.topics.values():
@@ -133,6 +146,28 @@ class PublicCache:
         generation = self.generation_now(topic)
         return self.store(key, load(), generation, topic, etag=False).body
 
+    def page_lookup(self, key):
+        """The rendered page kept for ``key`` while every topic it read is still at the same generation."""
+        if not self.enabled:
+            return None
+        self.listener.ensure_started()
+        if not self.connected:
+            return None
+        with self._lock:
+            found = self._pages.get(key)
+        if found is None or any(self.generations.get(t) != g for t, g in found.generations.items()):
+            return None
+        self.page_hits += 1
+        return found
+
+    def page_store(self, key, rendered):
+        """Keep a rendered page unless a fact of a topic it read was heard while it was being built."""
+        if not self.enabled or not self.connected:
+            return
+        with self._lock:
+            if all(self.generations.get(t) == g for t, g in rendered.generations.items()):
+                self._pages[key] = rendered
+
     def invalidate(self, topic=None):
         """A new generation of ``topic`` (None: of every topic)."""
         with self._lock:
@@ -142,6 +177,11 @@ class PublicCache:
             stale = [key for key in self._entries if topic is None or key[0] == topic]
             for key in stale:
                 del self._entries[key]
+            # A rendered page may read several topics: drop those that read this one.
+            for key in list(self._pages):
+                found = self._pages.get(key)
+                if found is not None and (topic is None or topic in found.generations):
+                    self._pages.pop(key, None)
 
     def close(self):
         self.listener.close()

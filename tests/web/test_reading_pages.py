@@ -238,3 +238,45 @@ def test_a_publication_clears_the_cached_section_page(cached_pages, newsroom, re
         lambda: "Bài mới được đăng sau khi trang đã lưu đệm" in text(cached_pages.get("/tin-tuc")),
         message="the cached section page to show the new article",
     )
+
+
+def test_a_readers_page_is_kept_rendered_and_answered_again_without_a_render(cached_pages, newsroom, relay):
+    relay("content")
+    newsroom.publish("Bài được lưu sẵn cho bạn đọc")
+    cache = cached_pages.application.extensions["public_cache"]
+    cache.listener.ensure_started()
+    wait_for(lambda: cache.connected, message="the public cache's listener to connect")
+    wait_for(  # the publication's facts have been heard: nothing clears the page during the test
+        lambda: "Bài được lưu sẵn cho bạn đọc" in text(cached_pages.get("/tin-tuc")),
+        message="the section page to show the published article",
+    )
+    first = cached_pages.get("/tin-tuc")
+    hits = cache.page_hits
+    again = cached_pages.get("/tin-tuc")
+    assert cache.page_hits == hits + 1  # the rendered copy, not a new render
+    assert again.get_data() == first.get_data() and again.headers["ETag"] == first.headers["ETag"]
+    assert "Bài được lưu sẵn cho bạn đọc" in text(again)
+    assert again.headers["Cache-Control"] == "public, no-cache" and "Set-Cookie" not in again.headers
+    unchanged = cached_pages.get("/tin-tuc", headers={"If-None-Match": first.headers["ETag"]})
+    assert unchanged.status_code == 304 and cache.page_hits == hits + 2
+    other_page = cached_pages.get("/tin-tuc?trang=1&x=1")  # another address: its own copy
+    assert other_page.status_code == 200 and cache.page_hits == hits + 2
+
+
+def test_a_signed_in_reader_never_gets_the_anonymous_copy(cached_pages, newsroom, relay, demo):
+    relay("content")
+    cache = cached_pages.application.extensions["public_cache"]
+    cache.listener.ensure_started()
+    wait_for(lambda: cache.connected, message="the public cache's listener to connect")
+    cached_pages.get("/")
+    cached_pages.get("/")  # now kept rendered for readers without a session
+    form = cached_pages.get("/dang-nhap").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+    signed = cached_pages.post(
+        "/dang-nhap", data={"csrf_token": token, "username": "hanoi.member", "password": demo["demo"]}
+    )
+    assert signed.status_code == 303
+    hits = cache.page_hits
+    home = cached_pages.get("/")
+    assert "Đỗ Thị Lan" in text(home) and home.headers["Cache-Control"] == "private, no-cache"
+    assert cache.page_hits == hits

@@ -49,6 +49,9 @@ def signed_in_actor():
 
 def public(topic, service, method, *args):
     """An anonymous RPC's answer from the gateway's event-invalidated cache (``topic``: which facts clear it)."""
+    from gateway.web.render import read_topic
+
+    read_topic(topic)
     key = (service, method, repr(args))
     return current_app.extensions["public_cache"].fetch(topic, key, lambda: call(service, method, ANONYMOUS, *args))
 

@@ -8,7 +8,7 @@ from flask import Blueprint, abort
 
 from gateway.web.format import VIETNAM
 from gateway.web.portal.common import SECTION_BY_SLUG, SECTIONS, absolute, article_path, public
-from gateway.web.render import page
+from gateway.web.render import page, shared
 
 bp = Blueprint("portal_feeds", __name__)
 
@@ -23,9 +23,8 @@ def _articles(args):
 
 
 def _with_paths(answer):
-    for item in answer.get("items", []):
-        item["url"] = absolute(article_path(item))
-    return answer
+    """A copy of a list answer (maybe the cache's) whose items have their absolute ``url``."""
+    return {**answer, "items": [{**item, "url": absolute(article_path(item))} for item in answer.get("items", [])]}
 
 
 def _rss(title, link, description, answer, self_path):
@@ -42,6 +41,7 @@ def _rss(title, link, description, answer, self_path):
 
 
 @bp.route("/rss/<section_slug>.xml")
+@shared
 def section_rss(section_slug):
     section = SECTION_BY_SLUG.get(section_slug)
     if section is None:
@@ -57,6 +57,7 @@ def section_rss(section_slug):
 
 
 @bp.route("/don-vi/<tenant_slug>/rss.xml")
+@shared
 def site_rss(tenant_slug):
     site = public("content", "content", "public_site", tenant_slug, {"per_page": str(RSS_ITEMS)})
     name = site["tenant"]["name"]
@@ -70,11 +71,13 @@ def site_rss(tenant_slug):
 
 
 @bp.route("/robots.txt")
+@shared
 def robots():
     return page("portal/robots.txt", mimetype="text/plain", sitemap=absolute("/sitemap.xml"), visitor=None)
 
 
 @bp.route("/sitemap.xml")
+@shared
 def sitemap_index():
     """The index: the fixed pages and sites, the news of the last two days, the articles in files of 1,000."""
     total = _articles({"per_page": "1"}).get("total") or 0
@@ -84,6 +87,7 @@ def sitemap_index():
 
 
 @bp.route("/sitemap-trang.xml")
+@shared
 def sitemap_pages():
     paths = ["/", *(f"/{s['slug']}" for s in SECTIONS), "/van-ban", "/hoi-dap", "/hoi-dap/gui-cau-hoi"]
     paths += ["/y-kien-doan-vien", "/trung-cau-y-kien"]
@@ -93,6 +97,7 @@ def sitemap_pages():
 
 
 @bp.route("/sitemap-bai-viet-<int:number>.xml")
+@shared
 def sitemap_articles(number):
     if number < 1:
         abort(404)
@@ -109,6 +114,7 @@ def sitemap_articles(number):
 
 
 @bp.route("/sitemap-tin-moi.xml")
+@shared
 def sitemap_news():
     """Google News sitemap: the portal's articles published in the last two days."""
     since = (datetime.now(VIETNAM) - timedelta(days=2)).date().isoformat()

@@ -9,7 +9,7 @@ field (422), never a 500.
 from flask import Blueprint, abort, request
 
 from gateway.web.portal.common import PER_PAGE, absolute, field_errors, page_number, pages_of, public
-from gateway.web.render import page
+from gateway.web.render import page, shared
 from platform_shared.errors import InvalidInput, NotFound
 from platform_shared.schemas.content import DOCUMENT_TYPE_LABELS
 
@@ -24,6 +24,7 @@ def _file_url(document):
 
 
 @bp.route("/van-ban")
+@shared
 def library():
     number = page_number()
     chosen = {name: request.args.get(name, "").strip() for name in FILTERS}
@@ -60,6 +61,7 @@ def library():
 
 
 @bp.route("/van-ban/<document_id>")
+@shared
 def document(document_id):
     try:
         found = dict(public("content", "content", "public_document", document_id))

@@ -22,7 +22,7 @@ from flask import Blueprint, abort, redirect, request
 from gateway.api.common import call, client_address
 from gateway.auth import ANONYMOUS
 from gateway.web.portal.common import PER_PAGE, absolute, field_errors, page_number, pages_of, public
-from gateway.web.render import page
+from gateway.web.render import page, shared
 from gateway.web.session import page_actor
 from platform_shared.errors import InvalidInput, NotFound, PlatformError, RateLimited
 from platform_shared.schemas import feedback as schema
@@ -72,6 +72,7 @@ def _text(value):
 
 
 @bp.route("/hoi-dap")
+@shared
 def index():
     number = page_number()
     q = (request.args.get("q") or "").strip()
@@ -108,6 +109,7 @@ def index():
 
 
 @bp.route("/hoi-dap/<question_id>")
+@shared
 def question(question_id):
     found = public("questions", "feedback", "public_question", question_id)
     return page(

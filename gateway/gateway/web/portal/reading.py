@@ -21,7 +21,7 @@ from gateway.web.portal.common import (
     pages_of,
     public,
 )
-from gateway.web.render import page
+from gateway.web.render import degraded, page, shared
 from platform_shared.errors import InvalidInput, PlatformError
 
 log = logging.getLogger("gateway.web")
@@ -38,6 +38,7 @@ def _block(load):
         if exc.status < 500:
             raise
         log.warning("home page block unavailable: %s", exc.code)
+        degraded()
         return UNAVAILABLE
 
 
@@ -77,16 +78,17 @@ def _public_url(asset_id, renditions, name):
 
 
 def with_covers(answer):
-    """Each item of a list with its path and its cover (its first public photo), in one call to media."""
+    """A copy of a list answer whose items have their path and their cover (their first public
+    photo), in one call to media (the answer itself may be the cache's: it is not changed)."""
     if answer is UNAVAILABLE:
         return answer
-    items = answer.get("items", [])
+    items = [dict(item) for item in answer.get("items", [])]
     firsts = [(item.get("asset_ids") or [None])[0] for item in items]
     photos = {p["id"]: p for p in photos_of([i for i in firsts if i])}
     for item, first in zip(items, firsts, strict=True):
         item["cover"] = photos.get(first)
         item["path"] = article_path(item)
-    return answer
+    return {**answer, "items": items}
 
 
 def lead_first(answer):
@@ -95,11 +97,11 @@ def lead_first(answer):
         return answer
     items = answer.get("items", [])
     lead = next((i for i, item in enumerate(items[:3]) if item.get("cover")), 0)
-    answer["items"] = [items[lead], *items[:lead], *items[lead + 1 :]] if items else items
-    return answer
+    return {**answer, "items": [items[lead], *items[:lead], *items[lead + 1 :]] if items else items}
 
 
 @bp.route("/")
+@shared
 def home():
     news = _block(lambda: lead_first(with_covers(articles({"section": "news", "per_page": "7"}))))
     thematic = _block(lambda: with_covers(articles({"section": "thematic", "per_page": "4"})))
@@ -123,6 +125,7 @@ def home():
 
 
 @bp.route("/<section_slug>")
+@shared
 def section(section_slug):
     found = SECTION_BY_SLUG.get(section_slug)
     if found is None:
@@ -147,8 +150,7 @@ def article_data(slug, site=None):
     article = dict(public("content", "content", "public_article", slug, args))
     article["photos"] = photos_of(article.get("asset_ids"))
     article["path"] = article_path(article)
-    for related in article.get("related") or []:
-        related["path"] = article_path(related)
+    article["related"] = [{**related, "path": article_path(related)} for related in article.get("related") or []]
     return article
 
 
@@ -176,6 +178,7 @@ def article_page(article, site=None):
 
 
 @bp.route("/bai-viet/<slug>")
+@shared
 def article(slug):
     found = article_data(slug)
     if found["path"] != f"/bai-viet/{slug}":
@@ -197,6 +200,7 @@ def site_data(tenant_slug, number=1):
 
 
 @bp.route("/don-vi/<tenant_slug>")
+@shared
 def site(tenant_slug):
     number = page_number()
     found = site_data(tenant_slug, number)
@@ -218,6 +222,7 @@ def site(tenant_slug):
 
 
 @bp.route("/don-vi/<tenant_slug>/<section_key>")
+@shared
 def site_section(tenant_slug, section_key):
     found = site_data(tenant_slug)
     if found.get("merged_from"):
@@ -246,6 +251,7 @@ def site_section(tenant_slug, section_key):
 
 
 @bp.route("/don-vi/<tenant_slug>/bai-viet/<slug>")
+@shared
 def site_article(tenant_slug, slug):
     found = site_data(tenant_slug)
     if found.get("merged_from"):
@@ -260,6 +266,7 @@ def site_article(tenant_slug, slug):
 
 
 @bp.route("/tim-kiem")
+@shared
 def search():
     q = (request.args.get("q") or "").strip()
     number = page_number()
