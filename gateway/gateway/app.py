@@ -118,8 +118,8 @@ def create_app(settings=None, *, rpc=None):
     )
     errors.register(app)
 
-    from gateway.web import setup as web
     from gateway.api import accounts, content, feedback, media, ops, polls, reports, royalties
+    from gateway.web import setup as web
 
     areas = (accounts, content, royalties, feedback, polls, reports)
     for blueprint in (*(bp for area in areas for bp in area.blueprints), media.blp, ops.blp):

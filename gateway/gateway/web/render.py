@@ -8,7 +8,6 @@ from email.utils import format_datetime, parsedate_to_datetime
 from flask import Response, current_app, g, render_template, request, session
 
 from gateway.public_cache import RenderedPage
-
 from gateway.web.format import moment
 from gateway.web.session import visitor
 
@@ -72,8 +71,10 @@ def _answer(text, tag, headers, mimetype, status):
         tags = [t.strip() for t in request.headers.get("If-None-Match", "").split(",") if t.strip()]
         if tag in tags:
             return Response(status=304, headers=headers)
-        if not tags and "Last-Modified" in headers and _not_modified_since(
-            parsedate_to_datetime(headers["Last-Modified"])
+        if (
+            not tags
+            and "Last-Modified" in headers
+            and _not_modified_since(parsedate_to_datetime(headers["Last-Modified"]))
         ):
             return Response(status=304, headers=headers)
     return Response(text, status=status, mimetype=mimetype, headers=headers)
