@@ -46,32 +46,14 @@ from common import (
     write_results,
 )
 
+from platform_shared.testing.samples import POLL_QUESTIONS
+
 POLLS_DB_URL = f"{PG}/cdp_bench_polls"
 BACKLOG = int(os.environ.get("BENCH_POLLS_BACKLOG", "100000"))
 TOKENS = int(os.environ.get("BENCH_POLLS_TOKENS", "2000"))
 PACED_SECONDS = float(os.environ.get("BENCH_POLLS_PACED_SECONDS", "10"))
 QUEUE = "polls.responses"
-QUESTIONS = [
-    {
-        "text": "Anh/chị có hài lòng với hoạt động công đoàn?",
-        "kind": "single",
-        "options": [{"label": "Hài lòng"}, {"label": "Bình thường"}, {"label": "Chưa hài lòng"}],
-    },
-    {
-        "text": "Những hoạt động nào cần tăng cường?",
-        "kind": "multiple",
-        "max_choices": 2,
-        "options": [{"label": "Chăm lo đời sống"}, {"label": "Đối thoại"}, {"label": "Văn hóa, thể thao"}],
-    },
-    {"text": "Chấm điểm bữa ăn ca", "kind": "rating"},
-    {"text": "Ý kiến khác", "kind": "text", "required": False},
-    {
-        "text": "Đánh giá từng mặt",
-        "kind": "matrix",
-        "rows": [{"label": "Tiền lương"}, {"label": "Nhà ở"}],
-        "options": [{"label": "Tốt"}, {"label": "Chưa tốt"}],
-    },
-]
+QUESTIONS = POLL_QUESTIONS
 
 
 def answers(rng):

@@ -6,30 +6,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from platform_shared.clock import VN_TZ
+from platform_shared.testing.samples import POLL_QUESTIONS, poll_window
 from platform_shared.testing.waiting import wait_for
 
-QUESTIONS = [
-    {
-        "text": "Anh/chị có hài lòng với hoạt động công đoàn?",
-        "kind": "single",
-        "options": [{"label": "Hài lòng"}, {"label": "Bình thường"}, {"label": "Chưa hài lòng"}],
-    },
-    {
-        "text": "Những hoạt động nào cần tăng cường?",
-        "kind": "multiple",
-        "max_choices": 2,
-        "options": [{"label": "Chăm lo đời sống"}, {"label": "Đối thoại"}, {"label": "Văn hóa, thể thao"}],
-    },
-    {"text": "Chấm điểm bữa ăn ca", "kind": "rating"},
-    {"text": "Ý kiến khác", "kind": "text", "required": False},
-    {
-        "text": "Đánh giá từng mặt",
-        "kind": "matrix",
-        "rows": [{"label": "Tiền lương"}, {"label": "Nhà ở"}],
-        "options": [{"label": "Tốt"}, {"label": "Chưa tốt"}],
-    },
-]
+QUESTIONS = POLL_QUESTIONS
 GOOD = {
     "q1": "o1",
     "q2": ["o1", "o2"],
@@ -39,12 +19,7 @@ GOOD = {
 }
 
 
-def _window(hours_before=1, hours_after=48):
-    now = datetime.now(UTC)
-    return {
-        "opens_at": (now - timedelta(hours=hours_before)).astimezone(VN_TZ).replace(tzinfo=None).isoformat(),
-        "closes_at": (now + timedelta(hours=hours_after)).astimezone(VN_TZ).replace(tzinfo=None).isoformat(),
-    }
+_window = poll_window
 
 
 @pytest.fixture

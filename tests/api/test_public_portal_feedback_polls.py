@@ -22,6 +22,7 @@ from platform_shared.clock import VN_TZ
 from platform_shared.contracts import feedback as contracts
 from platform_shared.errors import Forbidden, NotFound, Unauthorized
 from platform_shared.tables import outbox
+from platform_shared.testing.samples import poll_window
 from platform_shared.testing.waiting import wait_for
 
 ANONYMOUS = Actor.anonymous().dump()
@@ -35,12 +36,7 @@ QUESTIONS = [
 ]
 
 
-def _window(hours_before=1, hours_after=48):
-    now = datetime.now(UTC)
-    return {
-        "opens_at": (now - timedelta(hours=hours_before)).astimezone(VN_TZ).replace(tzinfo=None).isoformat(),
-        "closes_at": (now + timedelta(hours=hours_after)).astimezone(VN_TZ).replace(tzinfo=None).isoformat(),
-    }
+_window = poll_window
 
 
 @pytest.fixture

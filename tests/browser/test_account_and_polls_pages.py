@@ -10,30 +10,11 @@ from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 from platform_shared.clock import VN_TZ
+from platform_shared.testing.samples import POLL_QUESTIONS
 
 pytestmark = pytest.mark.browser
 
-QUESTIONS = [
-    {
-        "text": "Anh/chị có hài lòng với hoạt động công đoàn?",
-        "kind": "single",
-        "options": [{"label": "Hài lòng"}, {"label": "Bình thường"}, {"label": "Chưa hài lòng"}],
-    },
-    {
-        "text": "Những hoạt động nào cần tăng cường?",
-        "kind": "multiple",
-        "max_choices": 2,
-        "options": [{"label": "Chăm lo đời sống"}, {"label": "Đối thoại"}, {"label": "Văn hóa, thể thao"}],
-    },
-    {"text": "Chấm điểm bữa ăn ca", "kind": "rating"},
-    {"text": "Ý kiến khác", "kind": "text", "required": False},
-    {
-        "text": "Đánh giá từng mặt",
-        "kind": "matrix",
-        "rows": [{"label": "Tiền lương"}, {"label": "Nhà ở"}],
-        "options": [{"label": "Tốt"}, {"label": "Chưa tốt"}],
-    },
-]
+QUESTIONS = POLL_QUESTIONS
 GOOD = {"q1": "o1", "q2": ["o1", "o2"], "q3": 4, "q5": {"r1": "o1", "r2": "o2"}}
 
 

@@ -4,45 +4,19 @@ question kind, the receipt until counted, the published results, and who sees wh
 
 import re
 import time
-from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from platform_shared.clock import VN_TZ
+from platform_shared.testing.samples import POLL_QUESTIONS, poll_window
 from platform_shared.testing.waiting import wait_for
 
-QUESTIONS = [
-    {
-        "text": "Anh/chị có hài lòng với hoạt động công đoàn?",
-        "kind": "single",
-        "options": [{"label": "Hài lòng"}, {"label": "Bình thường"}, {"label": "Chưa hài lòng"}],
-    },
-    {
-        "text": "Những hoạt động nào cần tăng cường?",
-        "kind": "multiple",
-        "max_choices": 2,
-        "options": [{"label": "Chăm lo đời sống"}, {"label": "Đối thoại"}, {"label": "Văn hóa, thể thao"}],
-    },
-    {"text": "Chấm điểm bữa ăn ca", "kind": "rating"},
-    {"text": "Ý kiến khác", "kind": "text", "required": False},
-    {
-        "text": "Đánh giá từng mặt",
-        "kind": "matrix",
-        "rows": [{"label": "Tiền lương"}, {"label": "Nhà ở"}],
-        "options": [{"label": "Tốt"}, {"label": "Chưa tốt"}],
-    },
-]
+QUESTIONS = POLL_QUESTIONS
 GOOD = {"q1": "o1", "q2": ["o1", "o2"], "q3": 4, "q5": {"r1": "o1", "r2": "o2"}}
 # the same answers as the page's form posts them (inputs named by position)
 GOOD_FORM = {"c1": "o1", "c2": ["o1", "o2"], "c3": "4", "c4": "Cần thêm nhà trẻ", "c5-d1": "o1", "c5-d2": "o2"}
 
 
-def _window():
-    now = datetime.now(UTC)
-    return {
-        "opens_at": (now - timedelta(hours=1)).astimezone(VN_TZ).replace(tzinfo=None).isoformat(),
-        "closes_at": (now + timedelta(hours=48)).astimezone(VN_TZ).replace(tzinfo=None).isoformat(),
-    }
+_window = poll_window
 
 
 def open_poll(client, title="Lấy ý kiến đoàn viên về bữa ăn ca", **extra):
