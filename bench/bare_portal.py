@@ -202,7 +202,7 @@ def home():
     for block in blocks.values():
         for item in block["items"]:
             item["cover"] = covers.get(str((item["asset_ids"] or [None])[0]))
-    lead_first(blocks["news"])  # the portal's own presentation rule: the lead has a photo
+    blocks["news"] = lead_first(blocks["news"])  # the portal's own presentation rule: the lead has a photo
     with polls_db.read() as session:
         polls, _ = PollStore(session, ANONYMOUS).list(page=1, per_page=4, portal=True)
         polls = {
