@@ -235,8 +235,8 @@ def banner(url, credentials):
     return dedent(f"""
         ──────────────────────────────────────────────────────────────────
          Cổng thông tin Công đoàn is running:  {url}
-           Portal:   {url}/          (what members and the public read)
-           Console:  {url}/quan-tri/ (staff: sign in with a login below)
+           Portal:    {url}/          (what members and the public read)
+           Workspace: {url}/quan-tri/ (staff: sign in with a login below)
            API:      {url}/api/v1   (OpenAPI: {url}/api/v1/openapi.json)
            Ready:    {url}/readyz
 

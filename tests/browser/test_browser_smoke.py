@@ -23,7 +23,7 @@ def loaded(driver):
 def test_the_staff_console_opens_in_chromium_is_checked_by_axe_and_photographed(
     page, portal, axe_violations, screenshots
 ):
-    page.get(portal.url("/quan-tri/"))
+    page.get(portal.url("/quan-tri/quan-ly/"))
     loaded(page)
 
     assert page.title == "Bảng quản trị — Cổng thông tin Công đoàn"

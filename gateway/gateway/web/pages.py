@@ -1,19 +1,8 @@
-"""The staff console (a single page talking to /api/v1) at ``/quan-tri/``; its old addresses redirect."""
+"""Addresses handed out before the portal: activation links go to the portal's activation page."""
 
-from flask import Blueprint, redirect, render_template, request
+from flask import Blueprint, redirect, request
 
 bp = Blueprint("pages", __name__)
-
-
-@bp.route("/quan-tri/")
-def console():
-    return render_template("console.html")
-
-
-@bp.route("/quan-tri")
-@bp.route("/console")
-def old_console():
-    return redirect("/quan-tri/", code=301)
 
 
 @bp.route("/activate")

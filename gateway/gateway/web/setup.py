@@ -17,6 +17,7 @@ def register(app, settings):
     from gateway.web import pages
     from gateway.web.portal import blueprints
     from gateway.web.portal.common import MENU, absolute
+    from gateway.web.workspace import blueprints as workspace_blueprints
 
     app.secret_key = secret_key(settings)
     app.session_interface = PageSessionInterface()
@@ -39,7 +40,7 @@ def register(app, settings):
     app.jinja_env.lstrip_blocks = True
     errors.register(app)
     app.register_blueprint(pages.bp)
-    for bp in blueprints():
+    for bp in [*workspace_blueprints(), *blueprints()]:
         app.register_blueprint(bp)
 
     @app.before_request

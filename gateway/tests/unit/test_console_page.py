@@ -46,7 +46,7 @@ def _page(client, path):
     return response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("path", ["/quan-tri/"])
+@pytest.mark.parametrize("path", ["/quan-tri/quan-ly/"])
 def test_page_is_vietnamese_html(client, path):
     html = _page(client, path)
     assert '<html lang="vi">' in html
@@ -66,7 +66,7 @@ def test_page_is_vietnamese_html(client, path):
 
 
 def test_page_references_its_script_and_stylesheet(client):
-    html = _page(client, "/quan-tri/")
+    html = _page(client, "/quan-tri/quan-ly/")
     assert re.search(r'<script src="/static/console\.js[^"]*" defer></script>', html)
     assert re.search(r'<link rel="stylesheet" href="/static/console\.css[^"]*">', html)
 
@@ -80,7 +80,7 @@ def test_static_files_are_served(client):
 
 
 def test_nothing_is_loaded_from_elsewhere(client, script, stylesheet):
-    html = _page(client, "/quan-tri/")
+    html = _page(client, "/quan-tri/quan-ly/")
     # The machine that serves the portal may have no internet: no CDN, no web fonts.
     for text in (html, script, stylesheet):
         assert "https://" not in text and "http://" not in text
@@ -90,7 +90,7 @@ def test_nothing_is_loaded_from_elsewhere(client, script, stylesheet):
 
 
 def test_forms_have_labels(client):
-    html = _page(client, "/quan-tri/")
+    html = _page(client, "/quan-tri/quan-ly/")
     ids = set(re.findall(r'<label[^>]* for="([^"]+)"', html))
     controls = re.findall(r'<(?:input|select|textarea)\b[^>]*\bid="([^"]+)"', html)
     assert controls
@@ -99,7 +99,7 @@ def test_forms_have_labels(client):
 
 
 def test_expected_csv_header_is_shown(client, script):
-    html = _page(client, "/quan-tri/")
+    html = _page(client, "/quan-tri/quan-ly/")
     assert "code,name,kind,parent_code,admin_name,admin_email" in html
     assert '"code,name,kind,parent_code,admin_name,admin_email"' in script
 
@@ -184,7 +184,7 @@ def test_old_console_addresses_move_for_good(client, old, new):
 
 
 def test_page_carries_the_gateway_headers(client):
-    response = client.get("/quan-tri/")
+    response = client.get("/quan-tri/quan-ly/")
     assert response.headers.get("X-Content-Type-Options") == "nosniff"
     assert "X-Request-ID" in response.headers
 
@@ -200,7 +200,7 @@ def _function(script, name):
 
 
 def test_media_section_is_on_the_page(client):
-    html = _page(client, "/quan-tri/")
+    html = _page(client, "/quan-tri/quan-ly/")
     assert 'data-section="media"' in html
     assert 'id="section-media"' in html
     assert 'accept="image/jpeg,image/png,image/webp,video/mp4,video/webm,application/pdf,.docx"' in html

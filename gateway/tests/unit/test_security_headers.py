@@ -22,7 +22,7 @@ def client(gateway_app):
 
 
 def test_the_console_page_allows_only_its_own_scripts_and_is_never_framed(client):
-    page = client.get("/quan-tri/")
+    page = client.get("/quan-tri/quan-ly/")
     policy = page.headers["Content-Security-Policy"]
     assert "script-src 'self'" in policy and "'unsafe-inline'" not in policy
     assert "frame-ancestors 'none'" in policy

@@ -695,7 +695,7 @@
     if (options.username) $("login-username").value = options.username;
     showView("view-login");
     if (options.message) showMessage(form.querySelector(".form-message"), options.kind || "info", options.message);
-    if (location.pathname === "/activate") history.replaceState(null, "", "/quan-tri/");
+    if (location.pathname === "/activate") history.replaceState(null, "", "/quan-tri/quan-ly/");
     (options.username ? $("login-password") : $("login-username")).focus();
   }
 
@@ -780,7 +780,7 @@
         .then(function (pair) {
           session.store(pair);
           form.elements.password.value = "";
-          if (location.pathname === "/activate") history.replaceState(null, "", "/quan-tri/");
+          if (location.pathname === "/activate") history.replaceState(null, "", "/quan-tri/quan-ly/");
           return loadConsole(true);
         })
         .catch(function (err) {

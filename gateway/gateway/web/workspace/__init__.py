@@ -1,0 +1,8 @@
+"""The staff workspace under ``/quan-tri/``: one blueprint per desk's work (issue 14), on the
+same web layer as the portal (cookie sessions, CSRF, Vietnamese pages, the API's RPCs)."""
+
+
+def blueprints():
+    from gateway.web.workspace import home
+
+    return [home.bp]

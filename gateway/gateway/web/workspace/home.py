@@ -1,0 +1,82 @@
+"""``/quan-tri/``: the landing page — what is waiting for each of the person's roles (how many,
+and the oldest), with a link to where it is done. The staff console of tenants, units, users
+and staff records moved to ``/quan-tri/quan-ly/``."""
+
+from flask import Blueprint, redirect, render_template
+
+from gateway.api.common import call
+from gateway.web.render import page
+from gateway.web.workspace.common import BASE, ROLE_LABELS, block, has, menu, staff
+
+bp = Blueprint("workspace_home", __name__)
+
+
+def _first(answer):
+    items = answer.get("items") or []
+    return items[0] if items else None
+
+
+def _articles(actor, **args):
+    answer = call("content", "list_articles", actor, {"per_page": "1", **args})
+    return {"total": answer.get("total") or 0, "oldest": _first(answer)}
+
+
+def waiting(actor):
+    """The landing page's blocks, one per kind of work this person's roles do."""
+    blocks = {}
+    if has(actor, "contributor", "editor"):
+        blocks["mine"] = block(
+            lambda: {
+                "returned": _articles(actor, mine="true", status="returned", order="waiting"),
+                "drafts": _articles(actor, mine="true", status="draft", order="waiting"),
+            }
+        )
+    if has(actor, "editor"):
+        blocks["desk"] = block(
+            lambda: {
+                "submitted": _articles(actor, status="submitted", order="waiting"),
+                "in_review": _articles(actor, status="in_review", order="waiting"),
+                "approved": _articles(actor, status="approved", order="waiting"),
+            }
+        )
+    if has(actor, "editor", "platform_admin"):
+        blocks["quotas"] = block(lambda: call("content", "quota_compliance", actor, {}))
+    if has(actor, "royalty_officer"):
+
+        def royalties():
+            pending = call("royalties", "list_items", actor, {"status": "pending_score", "per_page": "1"})
+            overdue = call("royalties", "overdue_items", actor, {"per_page": "1"})
+            drafts = call("royalties", "list_statements", actor, {"status": "draft", "per_page": "1"})
+            return {
+                "pending": {"total": pending.get("total") or 0},
+                "overdue": {"total": overdue.get("total") or 0, "oldest": _first(overdue)},
+                "drafts": {"total": drafts.get("total") or 0},
+            }
+
+        blocks["royalties"] = block(royalties)
+    return blocks
+
+
+@bp.route(f"{BASE}/")
+def landing():
+    actor = staff()
+    return page(
+        "workspace/home.html",
+        actor=actor,
+        roles=[ROLE_LABELS[r] for r in actor.get("roles") or () if r in ROLE_LABELS and r != "member"],
+        blocks=waiting(actor),
+        menu=menu(actor),
+        current=f"{BASE}/",
+    )
+
+
+@bp.route(f"{BASE}/quan-ly/")
+def console():
+    """The staff console (a single page on /api/v1) for tenants, units, users, staff and media."""
+    return render_template("console.html")
+
+
+@bp.route(BASE)
+@bp.route("/console")
+def old_addresses():
+    return redirect(f"{BASE}/", code=301)
