@@ -325,6 +325,8 @@ class ArticleOperations:
                 section_id=section_id,
                 mine=args.get("mine"),
                 q=args.get("q"),
+                tenant_id=args.get("tenant_id"),
+                order=args["order"],
             )
             sections = SectionStore(session).by_ids({a.section_id for a in items})
             return views.page(items, sections, total, args)

@@ -30,9 +30,11 @@ class ArticleStore:
             raise NotFound.of("article", article_id)
         return article
 
-    def list(self, *, page, per_page, status=None, section_id=None, mine=None, q=None):
-        """One page, most recently changed first; ``q`` looks in titles."""
+    def list(self, *, page, per_page, status=None, section_id=None, mine=None, q=None, tenant_id=None, order="changed"):
+        """One page, most recently changed first (``waiting``: longest unchanged first); ``q`` looks in titles."""
         stmt = self._visible()
+        if tenant_id:
+            stmt = stmt.where(Article.tenant_id == tenant_id)
         if status:
             stmt = stmt.where(Article.status == status)
         if section_id:
@@ -42,7 +44,8 @@ class ArticleStore:
         if q:
             like = f"%{q.lower()}%"
             stmt = stmt.where(func.lower(Article.title).like(like))
-        return paginate(self.session, stmt.order_by(Article.updated_at.desc(), Article.id), page, per_page)
+        ordering = (Article.updated_at.asc(),) if order == "waiting" else (Article.updated_at.desc(),)
+        return paginate(self.session, stmt.order_by(*ordering, Article.id), page, per_page)
 
     def slugs_like(self, site_key, base):
         """Slugs of a site starting with ``base`` (to make a new one unique)."""

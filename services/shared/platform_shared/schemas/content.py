@@ -234,6 +234,12 @@ class ArticleListArgs(PageArgs):
     section = Plain(validate=length(1, 60))
     mine = fields.Boolean(metadata={"description": "only articles I created or co-author"})
     q = Text(validate=length(1, 200))
+    tenant_id = fields.UUID(metadata={"description": "only this federation's articles (of those the actor sees)"})
+    order = fields.String(
+        load_default="changed",
+        validate=one_of(("changed", "waiting")),
+        metadata={"description": "changed: most recently changed first; waiting: longest unchanged first (a queue)"},
+    )
 
 
 class RevisionDiffArgs(StrictSchema):
