@@ -62,6 +62,28 @@ def week_bounds(label: str) -> tuple[datetime, datetime]:
     return _vn_midnight_utc(monday), _vn_midnight_utc(monday + timedelta(days=7))
 
 
+def weeks_between(first: str, last: str) -> list[str]:
+    """The labels from week ``first`` to week ``last``, both included, oldest first."""
+    monday, end = _monday(first), _monday(last)
+    labels = []
+    while monday <= end:
+        labels.append(week_label(*monday.isocalendar()[:2]))
+        monday += timedelta(days=7)
+    return labels
+
+
+def quarter_weeks(year: int, quarter: int) -> list[str]:
+    """The weeks of a quarter: those whose Monday falls in it (as a report's weeks, ``report_weeks``)."""
+    first = date(year, 3 * quarter - 2, 1)
+    after = date(year + (quarter == 4), 1 if quarter == 4 else 3 * quarter + 1, 1)
+    monday = first + timedelta(days=(7 - first.weekday()) % 7)
+    labels = []
+    while monday < after:
+        labels.append(week_label(*monday.isocalendar()[:2]))
+        monday += timedelta(days=7)
+    return labels
+
+
 @dataclass(frozen=True)
 class Rule:
     """Every tenant of one of ``tenant_kinds`` submits at least ``min_items`` items to ``section``

@@ -19,6 +19,7 @@ from platform_shared.views import uuid_or_none
 
 _RULES = api.QuotaRuleRead(many=True)
 _COMPLIANCE = api.ComplianceRead()
+_WEEKS = api.ComplianceWeeksRead()
 _FIGURES = api.ReportFiguresRead()
 
 
@@ -38,39 +39,83 @@ class QuotaOperations:
         """Per tenant and rule for one week: required, submitted, used, status; totals for desks and the VGCL."""
         policy.require_signed_in(actor)
         args = load(api.ComplianceArgs, args or {})
+        week = domain.week_label(*domain.parse_week(args.get("week") or domain.week_of(self.clock.now())))
+        return _COMPLIANCE.dump(self._weeks(actor, [week], args.get("tenant_id"))[0])
+
+    def compliance_weeks(self, actor, args):
+        """``compliance`` of several weeks in one answer (weeks ``first``–``last``, or the weeks of a
+        ``quarter`` that have begun), with each tenant's count of rule-weeks met and missed."""
+        policy.require_signed_in(actor)
+        args = load(api.ComplianceWeeksArgs, args or {})
         now = self.clock.now()
-        week = domain.week_label(*domain.parse_week(args.get("week") or domain.week_of(now)))
-        start, end = domain.week_bounds(week)
+        quarter = args.get("quarter")
+        if quarter:
+            labels = [w for w in domain.quarter_weeks(*quarter) if domain.week_bounds(w)[0] <= now]
+        else:
+            labels = domain.weeks_between(args["first"], args["last"])
+        weeks = self._weeks(actor, labels, args.get("tenant_id")) if labels else []
+        tenants = {}
+        for week in weeks:
+            for item in week["items"]:
+                row = tenants.setdefault(
+                    item["tenant_id"],
+                    {k: item[k] for k in ("tenant_id", "tenant_name", "tenant_code")}
+                    | {"weeks": 0, "met": 0, "missed": 0},
+                )
+                row["weeks"] += 1
+                row["met"] += item["status"] == "met"
+                row["missed"] += item["status"] == "missed"
+        return _WEEKS.dump(
+            {
+                "first": labels[0] if labels else None,
+                "last": labels[-1] if labels else None,
+                "quarter": f"{quarter[0]:04d}-Q{quarter[1]}" if quarter else None,
+                "weeks": weeks,
+                "tenants": sorted(tenants.values(), key=lambda t: t["tenant_name"]),
+            }
+        )
+
+    def _weeks(self, actor, labels, tenant_id=None):
+        """Compliance of each week of ``labels`` (one query for the submissions of them all)."""
+        now = self.clock.now()
+        bounds = {week: domain.week_bounds(week) for week in labels}
         with self.sessions.read() as session:
             tenants = self.tenants(session)
             store = QuotaStore(session)
             own = tenants.get(actor.tenant_id) if actor.tenant_id else None
             desk_codes = {s.desk_code for s in SectionStore(session).central()}
             overseer = policy.sees_every_tenants_compliance(actor, own, desk_codes)
-            rules = domain.rules_in_force(store.rule_set(), week)
-            kinds = {k for r in rules for k in r.tenant_kinds}
-            candidates = [t for t in tenants.of_kinds(kinds) if domain.existed_in(t, start, end)]
+            rule_set = store.rule_set()
+            rules = {week: domain.rules_in_force(rule_set, week) for week in labels}
+            kinds = {k for found in rules.values() for r in found for k in r.tenant_kinds}
+            everyone = tenants.of_kinds(kinds)
             if not overseer:
-                candidates = [t for t in candidates if str(t.id) == actor.tenant_id]
-            elif args.get("tenant_id"):
-                candidates = [t for t in candidates if t.id == args["tenant_id"]]
-            submitted = store.submissions([t.id for t in candidates], start, end)
-            items = [
-                {
-                    "tenant_id": tenant.id,
-                    "tenant_name": tenant.name,
-                    "tenant_code": tenant.code,
-                    "tenant_status": tenant.status,
-                    **domain.evaluate(rule, submitted.get(tenant.id, []), week, now),
-                }
-                for tenant in candidates
-                for rule in rules
-                if tenant.kind in rule.tenant_kinds
-            ]
-        totals = {s: sum(1 for i in items if i["status"] == s) for s in ("met", "at_risk", "missed")}
-        return _COMPLIANCE.dump(
-            {"week": week, "starts": start, "ends": end, "items": items, "totals": totals if overseer else None}
-        )
+                everyone = [t for t in everyone if str(t.id) == actor.tenant_id]
+            elif tenant_id:
+                everyone = [t for t in everyone if t.id == tenant_id]
+            first_start, last_end = bounds[labels[0]][0], bounds[labels[-1]][1]
+            submitted = store.submissions([t.id for t in everyone], first_start, last_end)
+            answers = []
+            for week in labels:
+                start, end = bounds[week]
+                items = [
+                    {
+                        "tenant_id": tenant.id,
+                        "tenant_name": tenant.name,
+                        "tenant_code": tenant.code,
+                        "tenant_status": tenant.status,
+                        **domain.evaluate(rule, submitted.get(tenant.id, []), week, now),
+                    }
+                    for tenant in everyone
+                    if domain.existed_in(tenant, start, end)
+                    for rule in rules[week]
+                    if tenant.kind in rule.tenant_kinds
+                ]
+                totals = {s: sum(1 for i in items if i["status"] == s) for s in ("met", "at_risk", "missed")}
+                answers.append(
+                    {"week": week, "starts": start, "ends": end, "items": items, "totals": totals if overseer else None}
+                )
+        return answers
 
     def report_figures(self, actor, tenant_id, start, end):
         """A tenant's figures for a semiannual report over the Vietnam days ``[start, end)``:

@@ -24,6 +24,13 @@ class QuotasRpc:
         return self.app.quotas.compliance(Actor.load(actor), args)
 
     @rpc(expected_exceptions=EXPECTED)
+    def quota_compliance_weeks(self, actor, args):
+        """``ComplianceWeeksRead``: ``quota_compliance`` of weeks ``first``–``last`` (at most 14) or of a
+        ``quarter``'s weeks begun so far, in one call, with each tenant's weeks met and missed (the
+        dashboard's last weeks and quarter roll-up). Raises InvalidInput (weeks, quarter)."""
+        return self.app.quotas.compliance_weeks(Actor.load(actor), args)
+
+    @rpc(expected_exceptions=EXPECTED)
     def report_figures(self, actor, tenant_id, start, end):
         """A tenant's figures for its semiannual report (called by the polls service as the system):
         ``{"sections": [{"section", "name", "submitted", "used"}], "quota_weeks": {"total", "met"}}``

@@ -127,6 +127,33 @@ def test_weekly_compliance_for_a_federation_and_for_the_desks(api, login, office
     assert past["status"] == "missed"
 
 
+def test_several_weeks_and_a_quarter_in_one_call(api, login, office, content_service):
+    from datetime import UTC, datetime, timedelta
+
+    from content.quotas.domain import week_of
+
+    contributor = api.as_(login("hanoi.contributor"))
+    article = contributor.post("/api/v1/articles", json=NEWS).json
+    contributor.post(f"/api/v1/articles/{article['id']}/submit")
+    now = datetime.now(UTC)
+    this_week, earlier = week_of(now), week_of(now - timedelta(days=21))
+    me = api.as_(login("laodong.editor")).get("/api/v1/me").json
+    editor = {"user_id": me["user"]["id"], "tenant_id": me["tenant"]["id"], "roles": ["editor"]}
+    with entrypoint_hook(content_service, "quota_compliance_weeks") as weeks:
+        answer = weeks(editor, {"first": earlier, "last": this_week})
+        assert [w["week"] for w in answer["weeks"]][::3] == [earlier, this_week] and len(answer["weeks"]) == 4
+        now_hn = next(i for i in answer["weeks"][-1]["items"] if i["tenant_code"] == "LDLD-HN")
+        assert now_hn["status"] == "met"
+        hanoi = next(t for t in answer["tenants"] if t["tenant_code"] == "LDLD-HN")
+        assert (hanoi["weeks"], hanoi["met"], hanoi["missed"]) == (4, 1, 3)
+        quarter = weeks(editor, {"quarter": "2026-Q1"})
+        assert quarter["quarter"] == "2026-Q1" and quarter["weeks"][0]["week"] == "2026-W02"
+        for bad in ({"first": this_week}, {"first": "2026-W01", "last": "2026-W20"}, {"quarter": "2026-Q5"}):
+            with pytest.raises(Exception) as refused:
+                weeks(editor, bad)
+            assert type(refused.value).__name__ == "InvalidInput"
+
+
 def test_closing_a_week_writes_one_missed_fact_per_tenant_and_rule(content_service, databases):
     def close():
         with entrypoint_hook(content_service, "close_quota_weeks") as run:

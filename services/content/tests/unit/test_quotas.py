@@ -11,10 +11,12 @@ from content.quotas.domain import (
     Submission,
     evaluate,
     parse_week,
+    quarter_weeks,
     rules_in_force,
     week_bounds,
     week_label,
     week_of,
+    weeks_between,
 )
 from platform_shared.clock import VN_TZ
 from platform_shared.errors import InvalidInput
@@ -300,3 +302,13 @@ def test_evaluate_refuses_naive_datetimes():
         evaluate(NEWS, [item()], WEEK, datetime(2026, 11, 26, 8, 0))
     with pytest.raises(ValueError):
         evaluate(NEWS, [item(at=datetime(2026, 11, 26, 8, 0))], WEEK, DURING)
+
+
+def test_a_quarter_holds_the_weeks_whose_monday_falls_in_it():
+    weeks = quarter_weeks(2026, 4)  # Mondays 5 Oct .. 28 Dec 2026
+    assert (weeks[0], weeks[-1], len(weeks)) == ("2026-W41", "2026-W53", 13)
+    assert quarter_weeks(2026, 1)[0] == "2026-W02"  # Thursday 1 Jan: its week's Monday is in 2025
+
+
+def test_weeks_between_cross_the_new_year():
+    assert weeks_between("2026-W52", "2027-W02") == ["2026-W52", "2026-W53", "2027-W01", "2027-W02"]

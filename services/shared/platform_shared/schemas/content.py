@@ -235,6 +235,9 @@ class ArticleListArgs(PageArgs):
     mine = fields.Boolean(metadata={"description": "only articles I created or co-author"})
     q = Text(validate=length(1, 200))
     tenant_id = fields.UUID(metadata={"description": "only this federation's articles (of those the actor sees)"})
+    waiting_days = fields.Integer(
+        validate=in_range(1, 365), metadata={"description": "only those unchanged for at least this many days"}
+    )
     order = fields.String(
         load_default="changed",
         validate=one_of(("changed", "waiting")),
@@ -333,6 +336,53 @@ class ComplianceArgs(StrictSchema):
     tenant_id = fields.UUID()
 
 
+QUARTER_MESSAGE = "Quý không hợp lệ, dùng dạng 2026-Q4."
+MAX_WEEKS = 14
+"""The most weeks one ``quota_compliance_weeks`` answers (a quarter has 13 or 14 Mondays)."""
+
+
+class Quarter(fields.String):
+    """A quarter, ``2026-Q4``, of a year between ``FIRST_DAY``'s and ``LAST_DAY``'s; loads as ``(year, quarter)``."""
+
+    document_pattern = f"^{years_pattern(FIRST_DAY.year, LAST_DAY.year)}-Q[1-4]$"
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        match = re.fullmatch(r"([0-9]{4})-Q([1-4])", text.strip())
+        if not match:
+            raise ValidationError(QUARTER_MESSAGE)
+        year = int(match.group(1))
+        if not FIRST_DAY.year <= year <= LAST_DAY.year:
+            raise ValidationError(f"Quý phải thuộc các năm {FIRST_DAY.year}–{LAST_DAY.year}.")
+        return year, int(match.group(2))
+
+
+class ComplianceWeeksArgs(StrictSchema):
+    """Several weeks at once: ``first`` to ``last`` (at most ``MAX_WEEKS``), or a ``quarter``."""
+
+    first = Week(validate=length(7, 8), metadata={"description": "ISO week, e.g. 2026-W45"})
+    last = Week(validate=length(7, 8), metadata={"description": "ISO week, e.g. 2026-W48 (≥ first)"})
+    quarter = Quarter(
+        metadata={"description": "e.g. 2026-Q4: the weeks whose Monday is in the quarter, up to this week"},
+    )
+    tenant_id = fields.UUID()
+
+    @validates_schema
+    def _one_span(self, data, **kwargs):
+        if "quarter" in data:
+            if "first" in data or "last" in data:
+                raise ValidationError("Chọn một quý, hoặc tuần đầu và tuần cuối, không chọn cả hai.", "quarter")
+            return
+        for name in ("first", "last"):
+            if name not in data:
+                raise ValidationError("Cần nêu tuần đầu và tuần cuối (hoặc một quý).", name)
+        first, last = (date.fromisocalendar(*map(int, data[n].split("-W")), 1) for n in ("first", "last"))
+        if last < first:
+            raise ValidationError("Tuần cuối phải sau tuần đầu.", "last")
+        if (last - first).days // 7 + 1 > MAX_WEEKS:
+            raise ValidationError(f"Tối đa {MAX_WEEKS} tuần mỗi lần.", "last")
+
+
 class ReportPeriod(StrictSchema):
     """The Vietnam days ``[start, end)`` of a report's figures (``report_figures``)."""
 
@@ -358,10 +408,11 @@ class ActivityRead(Schema):
 
 class ArticleRead(Schema):
     """An article as its writers and desk see it (``get_article`` adds ``activity`` for those who may
-    read its revisions; lists leave out ``body``)."""
+    read its revisions; lists leave out ``body`` and add ``last_comment``)."""
 
     id = fields.UUID()
     tenant_id = fields.UUID()
+    tenant_name = fields.String(allow_none=True, metadata={"description": "the writing tenant's name"})
     section = fields.String()
     section_name = fields.String()
     site = fields.String(metadata={"description": "portal or component"})
@@ -382,6 +433,9 @@ class ArticleRead(Schema):
     published_revision = fields.Integer(allow_none=True)
     locked_by = fields.UUID(allow_none=True)
     locked_until = fields.DateTime(allow_none=True)
+    locked_by_name = fields.String(
+        allow_none=True, metadata={"description": "the review lock's holder, as other editors see them"}
+    )
     publish_at = fields.DateTime(allow_none=True)
     published_at = fields.DateTime(allow_none=True)
     reject_reason = fields.String(allow_none=True)
@@ -393,6 +447,13 @@ class ArticleRead(Schema):
     activity = fields.List(
         fields.Nested(ActivityRead),
         metadata={"description": "one article only, for those who may read its revisions (not a member)"},
+    )
+    last_comment = fields.Nested(
+        ActivityRead,
+        metadata={
+            "description": "lists only: the latest step with a comment (a return, a rejection…), "
+            "for those who may read the article's revisions; absent when there is none"
+        },
     )
 
 
@@ -629,6 +690,28 @@ class ComplianceRead(Schema):
     ends = fields.DateTime()
     items = fields.List(fields.Nested(ComplianceItem))
     totals = fields.Nested(ComplianceTotals, allow_none=True, metadata={"description": "desks and the VGCL only"})
+
+
+class TenantWeeks(Schema):
+    """One tenant's record over the weeks of a ``ComplianceWeeksRead``."""
+
+    tenant_id = fields.UUID()
+    tenant_name = fields.String()
+    tenant_code = fields.String()
+    weeks = fields.Integer(metadata={"description": "rule-weeks judged (a rule in force, the tenant existing)"})
+    met = fields.Integer()
+    missed = fields.Integer()
+
+
+class ComplianceWeeksRead(Schema):
+    """``quota_compliance_weeks``: each week as ``quota_compliance`` answers it, oldest first, and per tenant
+    the count of rule-weeks met and missed."""
+
+    first = fields.String()
+    last = fields.String()
+    quarter = fields.String(allow_none=True)
+    weeks = fields.List(fields.Nested(ComplianceRead))
+    tenants = fields.List(fields.Nested(TenantWeeks))
 
 
 class SectionFigures(Schema):
