@@ -245,7 +245,7 @@ def banner(url, credentials):
            hanoi.admin (tenant_admin, Hà Nội)      laodong.editor (editor, Lao Động desk)
            hanoi.contributor   hanoi.responder     tuyengiao.editor (editor, Propaganda Dept)
            hanoi.moderator     hanoi.member        laodong.royalty (royalty_officer)
-           danang.admin (tenant_admin, Đà Nẵng)
+           danang.admin (tenant_admin, Đà Nẵng)  tuyengiao.royalty (royalty_officer, Propaganda Dept)
          Passwords are kept in {VAR / "demo-credentials.json"}. Ctrl-C stops everything.
         ──────────────────────────────────────────────────────────────────
     """)

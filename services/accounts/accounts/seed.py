@@ -49,6 +49,7 @@ USERS = [
     ("laodong.editor", "BLD", "Vũ Thị Hồng", ["editor"]),
     ("laodong.royalty", "BLD", "Ngô Văn Tài", ["royalty_officer"]),
     ("tuyengiao.editor", "BTG", "Đặng Thị Mai", ["editor"]),
+    ("tuyengiao.royalty", "BTG", "Bùi Văn Khánh", ["royalty_officer"]),
 ]
 
 
