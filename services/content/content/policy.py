@@ -246,6 +246,15 @@ def visible_articles(actor, desk_section_ids):
     return or_(false(), *clauses) if clauses else false()
 
 
+def readable_history(actor, desk_section_ids):
+    """SQL filter: the articles whose editorial history ``actor`` may read — their ``revisions``
+    cell of the table, as SQL (a list's ``last_comment``)."""
+    if actor.system:
+        return true()
+    clauses = [condition(role, "revisions").where(actor, desk_section_ids) for role in sorted(actor.roles)]
+    return or_(false(), *clauses) if clauses else false()
+
+
 def require_writer(actor):
     require_any_role(actor, WRITERS, "Chỉ cộng tác viên, biên tập viên hoặc quản trị viên được viết bài.")
 

@@ -313,7 +313,8 @@ class ArticleOperations:
             return self._view(session, article, activity=self._store(session, actor).activity(article.id))
 
     def list(self, actor, args):
-        """The articles the actor may see, most recently changed first."""
+        """The articles the actor may see, most recently changed first; each with its latest
+        comment (``last_comment``) when the actor may read its history."""
         policy.require_signed_in(actor)
         args = load(api.ArticleListArgs, args or {})
         with self.sessions.read() as session:
@@ -329,7 +330,8 @@ class ArticleOperations:
                 order=args["order"],
             )
             sections = SectionStore(session).by_ids({a.section_id for a in items})
-            return views.page(items, sections, total, args)
+            last_comments = self._store(session, actor).last_comments([a.id for a in items])
+            return views.page(items, sections, total, args, last_comments)
 
     def revisions(self, actor, article_id):
         """The numbered revisions of an article (``policy.ARTICLES``: not for readers of published work only)."""

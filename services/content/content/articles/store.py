@@ -1,6 +1,6 @@
 """Queries of the articles, their revisions and their history; scoped by the actor."""
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, select, update
 
 from content import policy
 from content.articles.models import Article, ArticleActivity, ArticleRevision
@@ -80,6 +80,28 @@ class ArticleStore:
         return self.session.scalars(
             select(ArticleActivity).where(ArticleActivity.article_id == article_id).order_by(ArticleActivity.at)
         ).all()
+
+    def last_comments(self, article_ids):
+        """``{article id: the latest step with a comment}`` of those of ``article_ids`` whose history
+        the actor may read (``policy.readable_history``), in one query."""
+        if not article_ids:
+            return {}
+        readable = select(Article.id).where(
+            Article.id.in_(list(article_ids)), policy.readable_history(self.actor, self.desk_section_ids)
+        )
+        commented = ArticleActivity.comment.is_not(None)
+        latest = (
+            select(ArticleActivity.article_id, func.max(ArticleActivity.at).label("at"))
+            .where(ArticleActivity.article_id.in_(readable), commented)
+            .group_by(ArticleActivity.article_id)
+            .subquery()
+        )
+        rows = self.session.scalars(
+            select(ArticleActivity)
+            .join(latest, and_(ArticleActivity.article_id == latest.c.article_id, ArticleActivity.at == latest.c.at))
+            .where(commented)
+        ).all()
+        return {row.article_id: row for row in rows}
 
     def due(self, now, limit=50):
         """Scheduled articles whose time has come, locked so that one replica publishes each."""

@@ -47,25 +47,32 @@ def article(article, section, *, activity=None):
     """One article with its body (and its history, for ``get_article``)."""
     data = _fields(article, section) | {"body": article.body}
     if activity is not None:
-        data["activity"] = [
-            {
-                "action": a.action,
-                "from_": a.from_status,
-                "to": a.to_status,
-                "comment": a.comment,
-                "actor_id": a.actor_id,
-                "at": a.at,
-            }
-            for a in activity
-        ]
+        data["activity"] = [_step(a) for a in activity]
     return _ARTICLE.dump(data)
 
 
-def page(items, sections, total, args):
-    """A page of articles without their bodies; ``sections`` by id."""
+def _step(a):
+    return {
+        "action": a.action,
+        "from_": a.from_status,
+        "to": a.to_status,
+        "comment": a.comment,
+        "actor_id": a.actor_id,
+        "at": a.at,
+    }
+
+
+def page(items, sections, total, args, last_comments=None):
+    """A page of articles without their bodies; ``sections`` by id; ``last_comments`` by article id
+    (only the articles whose history the actor may read have one)."""
+    last_comments = last_comments or {}
     return _PAGE.dump(
         {
-            "items": [_fields(a, sections[a.section_id]) for a in items],
+            "items": [
+                _fields(a, sections[a.section_id])
+                | ({"last_comment": _step(last_comments[a.id])} if a.id in last_comments else {})
+                for a in items
+            ],
             "total": total,
             "page": args["page"],
             "per_page": args["per_page"],

@@ -117,6 +117,26 @@ def test_drafts_are_private_and_submissions_reach_only_their_desk(api, login, co
     assert contributor.post(f"{path}/approve").status_code == 403  # only the desk reviews
 
 
+def test_a_list_carries_the_latest_comment_to_those_who_may_read_the_history(api, login, contributor, desk):
+    article = submitted(contributor)
+    path = f"/api/v1/articles/{article['id']}"
+    assert desk.post(f"{path}/open").status_code == 200
+    comment = "Bổ sung số liệu của quý IV rồi gửi lại."
+    assert desk.post(f"{path}/return", json={"comment": comment}).status_code == 200
+
+    def listed(client):
+        items = client.get("/api/v1/articles", query_string={"per_page": "50"}).json["items"]
+        return next(i for i in items if i["id"] == article["id"])
+
+    last = listed(contributor)["last_comment"]
+    assert last["action"] == "return" and last["comment"] == comment and last["to"] == "returned"
+    assert contributor.post(f"{path}/submit").status_code == 200
+    for action in ("open", "approve", "publish"):
+        assert desk.post(f"{path}/{action}").status_code == 200
+    assert listed(contributor)["last_comment"]["comment"] == comment  # the latest step with a comment
+    assert "last_comment" not in listed(api.as_(login("hanoi.member")))  # a reader of published work only
+
+
 def test_a_transition_not_allowed_is_409_listing_the_allowed_ones(contributor, desk):
     article = submitted(contributor)
     response = desk.post(f"/api/v1/articles/{article['id']}/publish")  # not opened, not approved
