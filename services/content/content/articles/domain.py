@@ -15,6 +15,7 @@ only through a correction (a new revision, published at once).
 from dataclasses import dataclass
 from datetime import timedelta
 
+from platform_shared.clock import VN_TZ
 from platform_shared.errors import Conflict, InvalidInput
 
 # action -> (statuses it leaves from, status it leads to)
@@ -67,19 +68,33 @@ def check_transition(status, action):
     return target
 
 
-def check_lock(article, actor_id, now):
-    """Refuse when another editor holds an unexpired review lock."""
-    if (
-        article.status == "in_review"
-        and article.locked_by is not None
-        and str(article.locked_by) != str(actor_id)
-        and article.locked_until is not None
-        and article.locked_until > now
-    ):
+def _lock_details(article):
+    return {
+        "locked_by": str(article.locked_by),
+        "locked_by_name": article.locked_by_name,
+        "locked_until": article.locked_until.isoformat(),
+    }
+
+
+def check_lock(article, actor_id, now, *, expired=True):
+    """Refuse when another editor holds an unexpired review lock (``ARTICLE_LOCKED``). Working on
+    an item in review needs a current lock: once it has expired, the editor opens the item
+    again first (``LOCK_EXPIRED``; ``expired=False``: not checked — opening takes such a lock)."""
+    if article.status != "in_review" or article.locked_by is None or article.locked_until is None:
+        return
+    until = f"{article.locked_until.astimezone(VN_TZ):%H:%M} (giờ Việt Nam)"
+    if str(article.locked_by) != str(actor_id) and article.locked_until > now:
+        who = article.locked_by_name or "một biên tập viên khác"
         raise Conflict(
-            f"Bài đang được một biên tập viên khác xử lý đến {article.locked_until:%H:%M} (UTC). Vui lòng thử lại sau.",
+            f"Bài đang được {who} biên tập đến {until}. Vui lòng chờ đến lúc đó hoặc liên hệ {who}.",
             code="ARTICLE_LOCKED",
-            details={"locked_by": str(article.locked_by), "locked_until": article.locked_until.isoformat()},
+            details=_lock_details(article),
+        )
+    if expired and article.locked_until <= now:
+        raise Conflict(
+            f"Khóa biên tập đã hết hạn lúc {until}. Bấm «Mở để biên tập» để nhận lại bài rồi làm tiếp.",
+            code="LOCK_EXPIRED",
+            details=_lock_details(article),
         )
 
 
@@ -145,27 +160,29 @@ class Step:
     first_publication: bool = False
 
 
-def apply(article, action, data=None, *, actor_id, now, lock=DEFAULT_LOCK):
+def apply(article, action, data=None, *, actor_id, now, lock=DEFAULT_LOCK, actor_name=None):
     """Move ``article`` by ``action`` at ``now`` and say what happened.
 
     ``data`` is the action's loaded input (``comment`` to return, ``reason`` to reject or
-    unpublish, ``publish_at`` to schedule). Who may act is the policy's business, not this.
+    unpublish, ``publish_at`` to schedule); ``actor_name``: the editor's name, shown to others
+    with the review lock ``open`` takes. Who may act is the policy's business, not this.
     Raises Conflict (``TRANSITION_NOT_ALLOWED`` naming the allowed actions, ``ARTICLE_LOCKED``
-    while another editor's review lock holds — submitting ignores locks) and InvalidInput
+    while another editor's review lock holds, ``LOCK_EXPIRED`` once the lock has run out —
+    submitting ignores locks, opening takes an expired one) and InvalidInput
     (``PUBLISH_AT_IN_PAST``); nothing is changed then.
     """
     data = data or {}
     before = article.status
     target = check_transition(before, action)
     if action != "submit":
-        check_lock(article, actor_id, now)
+        check_lock(article, actor_id, now, expired=action != "open")
     if action == "schedule":
         check_schedule(data["publish_at"], now)
 
     if action == "open":
-        article.locked_by, article.locked_until = actor_id, now + lock
+        article.locked_by, article.locked_until, article.locked_by_name = actor_id, now + lock, actor_name
     elif action in ("return", "reject", "approve"):
-        article.locked_by = article.locked_until = None
+        article.locked_by = article.locked_until = article.locked_by_name = None
     if action == "submit":
         article.submitted_at = now
         article.first_submitted_at = article.first_submitted_at or now
@@ -204,7 +221,7 @@ def _publish(article, now):
     article.first_published_at = article.first_published_at or now
     article.published_revision = article.revision
     article.publish_at = None
-    article.locked_by = article.locked_until = None
+    article.locked_by = article.locked_until = article.locked_by_name = None
     return first
 
 

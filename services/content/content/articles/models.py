@@ -26,6 +26,8 @@ class Article(Base):
             postgresql_ops={"search_folded": "gin_trgm_ops"},
         ),
         Index("ix_article_quota", "origin_tenant_id", "first_submitted_at"),
+        # The desks' queues: a section's items of a status, longest unchanged first.
+        Index("ix_article_desk_queue", "section_id", "status", "updated_at"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
@@ -51,6 +53,7 @@ class Article(Base):
     published_revision: Mapped[int | None] = mapped_column(Integer)
     locked_by: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    locked_by_name: Mapped[str | None] = mapped_column(String(200))  # shown to the other editors
     publish_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     first_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

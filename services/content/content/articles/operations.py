@@ -20,7 +20,7 @@ from content.assets import Assets, CheckedAssets, References
 from content.sections.store import SectionStore
 from platform_shared import outbox, search
 from platform_shared.actor import SYSTEM
-from platform_shared.errors import InvalidInput
+from platform_shared.errors import InvalidInput, PlatformError
 from platform_shared.schemas import content as api
 from platform_shared.schemas import load
 from platform_shared.text import slugify
@@ -100,7 +100,12 @@ class ArticleOperations:
         )
 
     def _view(self, session, article, **extra):
-        return views.article(article, SectionStore(session).get(article.section_id), **extra)
+        return views.article(
+            article,
+            SectionStore(session).get(article.section_id),
+            tenant_name=_tenant_names(self.tenants(session), [article]).get(article.tenant_id),
+            **extra,
+        )
 
     # -- writing ------------------------------------------------------------------------
 
@@ -202,7 +207,7 @@ class ArticleOperations:
             article_id,
             "update",
             for_update=for_update,
-            before=lambda a: domain.check_lock(a, actor.user_id, now),
+            before=lambda a: domain.check_lock(a, actor.user_id, now, expired=False),
         )
         domain.check_editable(article, actor.user_id, now)
         return article
@@ -251,6 +256,7 @@ class ArticleOperations:
         if action not in domain.TRANSITIONS:
             raise InvalidInput.field("action", f"Không có thao tác «{action}».", code="UNKNOWN_ACTION")
         payload = load(ACTION_INPUT.get(action, api.Empty), data if data is not None else {})
+        holder = self._name_of(actor) if action == "open" else None  # asked before the transaction opens
         now = self.clock.now()
         with self.sessions.transaction() as session:
             article, _ = self._article(session, actor, article_id, action, for_update=True)
@@ -261,9 +267,23 @@ class ArticleOperations:
                 actor_id=uuid_or_none(actor.user_id),
                 now=now,
                 lock=timedelta(minutes=self.settings.lock_minutes),
+                actor_name=holder,
             )
             self._record(session, article, step, actor, now)
             return self._view(session, article)
+
+    def _name_of(self, actor):
+        """The editor's full name, kept with the review lock for the other editors to read (they may
+        not read each other's accounts); None when accounts does not answer — the lock holds anyway."""
+        if not actor.user_id:
+            return None
+        try:
+            return self.find_user(actor.user_id)
+        except PlatformError as exc:
+            if exc.status < 500:
+                raise
+            log.warning("lock holder's name unavailable: %s", exc.code)
+            return None
 
     def correct(self, actor, article_id, data):
         """Change a published article: a new revision, published at once, with a note."""
@@ -317,6 +337,7 @@ class ArticleOperations:
         comment (``last_comment``) when the actor may read its history."""
         policy.require_signed_in(actor)
         args = load(api.ArticleListArgs, args or {})
+        now = self.clock.now()
         with self.sessions.read() as session:
             section_id = SectionStore(session).resolve(actor, args["section"]).id if args.get("section") else None
             items, total = self._store(session, actor).list(
@@ -327,11 +348,13 @@ class ArticleOperations:
                 mine=args.get("mine"),
                 q=args.get("q"),
                 tenant_id=args.get("tenant_id"),
+                changed_before=now - timedelta(days=args["waiting_days"]) if args.get("waiting_days") else None,
                 order=args["order"],
             )
             sections = SectionStore(session).by_ids({a.section_id for a in items})
             last_comments = self._store(session, actor).last_comments([a.id for a in items])
-            return views.page(items, sections, total, args, last_comments)
+            names = _tenant_names(self.tenants(session), items)
+            return views.page(items, sections, total, args, last_comments, tenant_names=names)
 
     def revisions(self, actor, article_id):
         """The numbered revisions of an article (``policy.ARTICLES``: not for readers of published work only)."""
@@ -356,6 +379,15 @@ class ArticleOperations:
                 {k: getattr(old, k) or "" for k in fields}, {k: getattr(new, k) or "" for k in fields}
             )
             return views.diff(old, new, changes)
+
+
+def _tenant_names(tenants, articles):
+    """The names of the articles' tenants, from the tenant copy (a few rows per page)."""
+    names = {}
+    for tenant_id in {a.tenant_id for a in articles}:
+        row = tenants.get(tenant_id)
+        names[tenant_id] = row.name if row is not None else None
+    return names
 
 
 def _index(article):

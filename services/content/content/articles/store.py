@@ -30,11 +30,26 @@ class ArticleStore:
             raise NotFound.of("article", article_id)
         return article
 
-    def list(self, *, page, per_page, status=None, section_id=None, mine=None, q=None, tenant_id=None, order="changed"):
-        """One page, most recently changed first (``waiting``: longest unchanged first); ``q`` looks in titles."""
+    def list(
+        self,
+        *,
+        page,
+        per_page,
+        status=None,
+        section_id=None,
+        mine=None,
+        q=None,
+        tenant_id=None,
+        changed_before=None,
+        order="changed",
+    ):
+        """One page, most recently changed first (``waiting``: longest unchanged first); ``q`` looks in
+        titles; ``changed_before``: only those unchanged since then."""
         stmt = self._visible()
         if tenant_id:
             stmt = stmt.where(Article.tenant_id == tenant_id)
+        if changed_before is not None:
+            stmt = stmt.where(Article.updated_at <= changed_before)
         if status:
             stmt = stmt.where(Article.status == status)
         if section_id:

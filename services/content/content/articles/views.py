@@ -9,10 +9,11 @@ _REVISIONS = api.RevisionRead(many=True)
 _DIFF = api.RevisionDiffRead()
 
 
-def _fields(article, section):
+def _fields(article, section, tenant_name=None):
     return {
         "id": article.id,
         "tenant_id": article.tenant_id,
+        "tenant_name": tenant_name,
         "section": section.key,
         "section_name": section.name,
         "site": article.site,
@@ -33,6 +34,7 @@ def _fields(article, section):
         "published_revision": article.published_revision,
         "locked_by": article.locked_by,
         "locked_until": article.locked_until,
+        "locked_by_name": article.locked_by_name,
         "publish_at": article.publish_at,
         "published_at": article.published_at,
         "reject_reason": article.reject_reason,
@@ -43,9 +45,9 @@ def _fields(article, section):
     }
 
 
-def article(article, section, *, activity=None):
+def article(article, section, *, activity=None, tenant_name=None):
     """One article with its body (and its history, for ``get_article``)."""
-    data = _fields(article, section) | {"body": article.body}
+    data = _fields(article, section, tenant_name) | {"body": article.body}
     if activity is not None:
         data["activity"] = [_step(a) for a in activity]
     return _ARTICLE.dump(data)
@@ -62,14 +64,15 @@ def _step(a):
     }
 
 
-def page(items, sections, total, args, last_comments=None):
-    """A page of articles without their bodies; ``sections`` by id; ``last_comments`` by article id
-    (only the articles whose history the actor may read have one)."""
+def page(items, sections, total, args, last_comments=None, *, tenant_names=None):
+    """A page of articles without their bodies; ``sections`` and ``tenant_names`` by id;
+    ``last_comments`` by article id (only the articles whose history the actor may read have one)."""
     last_comments = last_comments or {}
+    tenant_names = tenant_names or {}
     return _PAGE.dump(
         {
             "items": [
-                _fields(a, sections[a.section_id])
+                _fields(a, sections[a.section_id], tenant_names.get(a.tenant_id))
                 | ({"last_comment": _step(last_comments[a.id])} if a.id in last_comments else {})
                 for a in items
             ],
