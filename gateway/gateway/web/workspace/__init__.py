@@ -4,5 +4,6 @@ same web layer as the portal (cookie sessions, CSRF, Vietnamese pages, the API's
 
 def blueprints():
     from gateway.web.workspace import home
+    from gateway.web.workspace import quotas, royalties
 
-    return [home.bp]
+    return [home.bp, quotas.bp, royalties.bp]

@@ -54,6 +54,9 @@ class QuotaOperations:
         else:
             labels = domain.weeks_between(args["first"], args["last"])
         weeks = self._weeks(actor, labels, args.get("tenant_id")) if labels else []
+        with self.sessions.read() as session:
+            own = self.tenants(session).get(actor.tenant_id) if actor.tenant_id else None
+            desk_sections = [s.key for s in SectionStore(session).central() if own and s.desk_code == own.code]
         tenants = {}
         for week in weeks:
             for item in week["items"]:
@@ -71,6 +74,7 @@ class QuotaOperations:
                 "last": labels[-1] if labels else None,
                 "quarter": f"{quarter[0]:04d}-Q{quarter[1]}" if quarter else None,
                 "weeks": weeks,
+                "desk_sections": desk_sections,
                 "tenants": sorted(tenants.values(), key=lambda t: t["tenant_name"]),
             }
         )

@@ -142,6 +142,7 @@ def test_several_weeks_and_a_quarter_in_one_call(api, login, office, content_ser
     with entrypoint_hook(content_service, "quota_compliance_weeks") as weeks:
         answer = weeks(editor, {"first": earlier, "last": this_week})
         assert [w["week"] for w in answer["weeks"]][::3] == [earlier, this_week] and len(answer["weeks"]) == 4
+        assert answer["desk_sections"] == ["news"]  # Báo Lao Động is the news desk
         now_hn = next(i for i in answer["weeks"][-1]["items"] if i["tenant_code"] == "LDLD-HN")
         assert now_hn["status"] == "met"
         hanoi = next(t for t in answer["tenants"] if t["tenant_code"] == "LDLD-HN")

@@ -121,6 +121,33 @@ def check_score(book, *, genre, on, coefficient, adjustments):
     return normalised
 
 
+def site_share(book, *, site, section, on):
+    """The percent of the portal's amount a publication earns: 100 on the portal, a sub-site's share elsewhere."""
+    return 100 if site == "portal" else book.subsite_share(section, on)
+
+
+def terms(book, *, genre, site, section, on):
+    """What scoring an item published on day ``on`` uses, as the scoring form shows it beside the
+    field: the genre's maximum, the unit value, the site share and each adjustment's range in force
+    that day (None where no row is in force)."""
+    try:
+        unit_value = book.unit_value(on)
+    except InvalidInput:
+        unit_value = None
+    adjustments = []
+    for kind, label in ADJUSTMENT_LABELS.items():
+        bounds = book.adjustment_range(kind, on)
+        if bounds is not None:
+            adjustments.append({"kind": kind, "label": label, "min": bounds[0], "max": bounds[1]})
+    return {
+        "on": on.isoformat(),
+        "max_coefficient": book.genre_max_or_none(genre, on),
+        "unit_value": unit_value,
+        "site_share": site_share(book, site=site, section=section, on=on),
+        "adjustments": adjustments,
+    }
+
+
 def adjustment_factor(adjustments):
     factor, bonus = Decimal(1), Decimal(0)
     for adjustment in adjustments:
@@ -166,11 +193,15 @@ def score(item, book, *, coefficient, adjustments, by, at):
     on = item.published_on
     adjustments = check_score(book, genre=item.genre, on=on, coefficient=coefficient, adjustments=adjustments)
     unit_value = book.unit_value(on)
-    site_share = 100 if item.site == "portal" else book.subsite_share(item.section, on)
+    share_of_site = site_share(book, site=item.site, section=item.section, on=on)
     item.coefficient, item.adjustments = coefficient, adjustments
-    item.unit_value, item.site_share = unit_value, site_share
+    item.unit_value, item.site_share = unit_value, share_of_site
     item.amount = amount(
-        coefficient=coefficient, adjustments=adjustments, unit_value=unit_value, share=item.share, site_share=site_share
+        coefficient=coefficient,
+        adjustments=adjustments,
+        unit_value=unit_value,
+        share=item.share,
+        site_share=share_of_site,
     )
     item.status, item.scored_by, item.scored_at = "scored", by, at
 

@@ -3,7 +3,7 @@
 
 from platform_shared.views import text
 from royalties.domain import GENRE_LABELS
-from royalties.items.domain import STATUS_LABELS, is_overdue
+from royalties.items.domain import STATUS_LABELS, is_overdue, terms
 
 
 def item_view(item, book, on):
@@ -37,4 +37,5 @@ def item_view(item, book, on):
         "statement_id": text(item.statement_id),
         "reversed": item.reversed_at is not None,
         "overdue": is_overdue(item, on),
+        "terms": terms(book, genre=item.genre, site=item.site, section=item.section, on=item.published_on),
     }

@@ -48,6 +48,20 @@ def test_the_unit_value_in_force_is_that_of_the_publication_day(book):
         book.unit_value(date(2019, 6, 30))
 
 
+def test_the_terms_beside_the_scoring_form_are_those_of_the_publication_day(book):
+    portal = items.terms(book, genre="news", site="portal", section="news", on=date(2024, 6, 30))
+    assert (portal["max_coefficient"], portal["unit_value"], portal["site_share"]) == ("10", 180_000, 100)
+    assert [(a["kind"], a["min"], a["max"]) for a in portal["adjustments"]] == [
+        ("translation", Decimal(40), Decimal(65)),
+        ("children_or_minorities", Decimal(10), Decimal(20)),
+        ("difficult_conditions", Decimal(0), Decimal(100)),
+    ]
+    subsite = items.terms(book, genre="article", site="ha-noi", section="tin-hoat-dong", on=date(2024, 7, 1))
+    assert (subsite["max_coefficient"], subsite["unit_value"], subsite["site_share"]) == ("30", 234_000, 20)
+    before_any = items.terms(book, genre="news", site="portal", section="news", on=date(2010, 1, 1))
+    assert before_any["unit_value"] is None and before_any["max_coefficient"] is None
+
+
 def test_a_news_item_above_ten_is_refused_naming_the_limit(book):
     with pytest.raises(InvalidInput) as caught:
         items.check_score(book, genre="news", on=date(2026, 10, 5), coefficient=Decimal("10.5"), adjustments=[])

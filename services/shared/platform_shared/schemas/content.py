@@ -711,6 +711,9 @@ class ComplianceWeeksRead(Schema):
     last = fields.String()
     quarter = fields.String(allow_none=True)
     weeks = fields.List(fields.Nested(ComplianceRead))
+    desk_sections = fields.List(
+        fields.String(), metadata={"description": "the central sections whose desk is the actor's tenant"}
+    )
     tenants = fields.List(fields.Nested(TenantWeeks))
 
 

@@ -245,6 +245,23 @@ class AdjustmentRead(Schema):
     percent = Number()
 
 
+class AdjustmentTerms(Schema):
+    kind = fields.String()
+    label = fields.String()
+    min = Number(metadata={"description": "percent"})
+    max = Number(metadata={"description": "percent"})
+
+
+class ItemTerms(Schema):
+    """What scoring the item uses, in force on its publication day (shown beside the scoring form)."""
+
+    on = fields.String(metadata={"description": "the publication day (Asia/Ho_Chi_Minh)"})
+    max_coefficient = Number(allow_none=True)
+    unit_value = fields.Integer(allow_none=True, metadata={"description": "VND"})
+    site_share = fields.Integer(metadata={"description": "percent: 100 on the portal, a sub-site's share elsewhere"})
+    adjustments = fields.List(fields.Nested(AdjustmentTerms))
+
+
 class ItemRead(Schema):
     id = fields.String()
     tenant_id = fields.String(metadata={"description": "the paying tenant"})
@@ -274,6 +291,9 @@ class ItemRead(Schema):
     statement_id = fields.String(allow_none=True)
     reversed = fields.Boolean()
     overdue = fields.Boolean()
+    terms = fields.Nested(
+        ItemTerms, metadata={"description": "the rates a score uses, in force on the publication day"}
+    )
 
 
 ItemPage = page_of(ItemRead)
