@@ -183,6 +183,7 @@ def _chrome(actor, title):
         "title": title,
         "words": STATUS_WORDS,
         "all_key": ALL,
+        "section_names": {key: s["name"] for key, s in SECTION_BY_KEY.items()},
         "menu": menu(actor),
         "current": PATH,
         "breadcrumbs": [(f"{BASE}/", "Tổng quan"), (None, title)],

@@ -32,6 +32,7 @@ Stable names and ids for the browser tests:
 """
 
 import base64
+import re
 from datetime import datetime
 from urllib.parse import quote, urlencode
 
@@ -386,8 +387,9 @@ def export(statement_id):
     if fmt not in schema.EXPORT_FORMATS:
         abort(404)
     exported = call("royalties", "export_statement", actor, statement_id, {"format": fmt})
-    statement = call("royalties", "get_statement", actor, statement_id, {})
-    name = f"Bảng kê nhuận bút tháng {statement['period']}.{fmt}"
+    month = re.search(r"(?<![0-9])([0-9]{4}-[0-9]{2})(?![0-9])", exported["filename"])
+    period = month.group(1) if month else call("royalties", "get_statement", actor, statement_id, {})["period"]
+    name = f"Bảng kê nhuận bút tháng {period}.{fmt}"
     return Response(
         base64.b64decode(exported["data"]),
         headers={
