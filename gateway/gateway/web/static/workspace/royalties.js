@@ -53,6 +53,15 @@
     var row = event.target.closest && event.target.closest(".roy-item");
     if (row) update(row);
   });
+  // Enter in a row's field saves that row (its own «Lưu điểm»), as a person expects.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Enter" || !event.target.matches || !event.target.matches(".roy-item input")) return;
+    var button = event.target.closest(".roy-item").querySelector("button[name=luu]");
+    if (button) {
+      event.preventDefault();
+      button.click();
+    }
+  });
   document.addEventListener("DOMContentLoaded", function () {
     var rows = document.querySelectorAll(".roy-item");
     for (var i = 0; i < rows.length; i++) {
