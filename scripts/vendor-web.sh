@@ -15,6 +15,7 @@ cd "$(dirname "$0")/.."
 declare -A VERSION=(
   [axe-core]=4.14.1  # tests/browser: accessibility checks injected into pages under test
   [htmx.org]=2.0.11  # gateway/gateway/web/static/vendor: progressive enhancement of the pages
+  [pell]=1.0.6       # gateway/gateway/web/static/vendor: the workspace's rich-text editor (articles' body)
 )
 
 # package  file-in-the-tarball  destination  sha256-of-the-file
@@ -24,6 +25,8 @@ FILES=(
   "axe-core package/LICENSE-3RD-PARTY.txt tests/browser/vendor/axe.LICENSE-3RD-PARTY.txt 4f8563870d0fca38bbc3e00b6f670cb7fa9f380ba9f26a7f7d1184a6b18b1653"
   "htmx.org package/dist/htmx.min.js gateway/gateway/web/static/vendor/htmx.min.js d6fdc75f204e6bdefa99b69bf1e6d4ac69b8a364f77929f45c13476b4000f717"
   "htmx.org package/LICENSE gateway/gateway/web/static/vendor/htmx.LICENSE d3d2456f76414f2456104660ebd65aff1c04cd7966b942bdabd63f3cdb316a38"
+  "pell package/dist/pell.min.js gateway/gateway/web/static/vendor/pell.min.js e0c3c7785db014330cf6bcf04eccf943cc1fbde39366dee6b4f99778e9619a7d"
+  "pell package/LICENSE.md gateway/gateway/web/static/vendor/pell.LICENSE 1da3cf6ee94e040c197990f22923e3a9918dee6bdc9e54bd435c2a3ef8f2a4fb"
 )
 
 mode=fetch

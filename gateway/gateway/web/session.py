@@ -61,9 +61,10 @@ def csrf_token():
 
 
 def csrf_valid():
-    """The form's (or htmx's header) token matches the session's."""
+    """The header's (htmx, a script's upload) or the form's token matches the session's. The
+    header is read first: a streamed upload's body must not be parsed here (it is relayed as sent)."""
     expected = session.get("csrf")
-    given = request.form.get("csrf_token") or request.headers.get("X-CSRF-Token") or ""
+    given = request.headers.get("X-CSRF-Token") or request.form.get("csrf_token") or ""
     return bool(expected) and hmac.compare_digest(expected, given)
 
 

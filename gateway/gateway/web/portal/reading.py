@@ -51,30 +51,31 @@ def photos_of(asset_ids):
     asset that is not (or no longer) public is left out by media."""
     if not asset_ids:
         return []
-    found = []
-    for asset in public("content", "media", "public_assets", list(asset_ids)):
-        if asset.get("kind") != "image":
-            continue
-        renditions = asset.get("renditions") or {}
-        found.append(
-            {
-                "id": asset["id"],
-                "caption": asset.get("caption"),
-                "alt": asset.get("alt_text") or asset.get("caption") or "",
-                "credit": asset.get("credit_name"),
-                "source": asset.get("source"),
-                "width": (renditions.get("medium") or {}).get("width") or asset.get("width"),
-                "height": (renditions.get("medium") or {}).get("height") or asset.get("height"),
-                "medium": _public_url(asset["id"], renditions, "medium"),
-                "thumb": _public_url(asset["id"], renditions, "thumb"),
-            }
-        )
-    return found
+    return [
+        photo_view(a) for a in public("content", "media", "public_assets", list(asset_ids)) if a.get("kind") == "image"
+    ]
 
 
-def _public_url(asset_id, renditions, name):
+def photo_view(asset, url="public_url"):
+    """A photo as the article template shows it, from media's answer about the asset; ``url``: which
+    URL of a rendition (``public_url``; the workspace's preview uses ``url``, short-lived and signed)."""
+    renditions = asset.get("renditions") or {}
+    return {
+        "id": asset["id"],
+        "caption": asset.get("caption"),
+        "alt": asset.get("alt_text") or asset.get("caption") or "",
+        "credit": asset.get("credit_name"),
+        "source": asset.get("source"),
+        "width": (renditions.get("medium") or {}).get("width") or asset.get("width"),
+        "height": (renditions.get("medium") or {}).get("height") or asset.get("height"),
+        "medium": _rendition_url(renditions, "medium", url),
+        "thumb": _rendition_url(renditions, "thumb", url),
+    }
+
+
+def _rendition_url(renditions, name, url):
     rendition = renditions.get(name) or renditions.get("medium") or renditions.get("original")
-    return None if rendition is None else rendition.get("public_url")
+    return None if rendition is None else rendition.get(url)
 
 
 def with_covers(answer):
