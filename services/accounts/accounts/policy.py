@@ -48,6 +48,13 @@ def require_admin_of(actor, tenant_id):
         raise Forbidden("Chỉ quản trị viên của đơn vị được làm việc này.", code="TENANT_ADMIN_REQUIRED")
 
 
+def require_writer_of_a_tenant(actor):
+    """A signed-in person of a tenant who writes (contributor, editor, tenant admin)."""
+    require_signed_in(actor)
+    if not actor.tenant_id or not set(actor.roles) & {"contributor", "editor", "tenant_admin"}:
+        raise Forbidden("Chỉ người viết bài của đơn vị được xem danh sách đồng tác giả.", code="WRITER_REQUIRED")
+
+
 def visible_tenants(actor):
     """Platform admins see every tenant; everyone else only their own."""
     if actor.is_platform_admin:

@@ -160,6 +160,19 @@ class AccountsService(ServiceOperations):
         return _user.dump(self.app.get_user(Actor.load(actor), user_id))
 
     @rpc(expected_exceptions=transport.EXPECTED)
+    def list_colleagues(self, actor):
+        """``[Colleague]``: the active writers (contributor, editor, tenant admin) of the actor's own
+        tenant, by name — the people a writer may name as co-authors. Callers: the gateway's article
+        form. Raises Unauthorized, Forbidden (``WRITER_REQUIRED``)."""
+        users = self.app.list_colleagues(Actor.load(actor))
+        return api.Colleague(many=True).dump(
+            [
+                {"id": u.id, "full_name": u.full_name, "roles": [r for r in u.roles if r in api.WRITING_ROLES]}
+                for u in users
+            ]
+        )
+
+    @rpc(expected_exceptions=transport.EXPECTED)
     def list_users(self, actor, args=None):
         return _page(_user, self.app.list_users(Actor.load(actor), args))
 

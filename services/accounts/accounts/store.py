@@ -284,6 +284,18 @@ class UserStore:
         self.session.flush()
         return user
 
+    def active_with_roles(self, roles, limit=500):
+        """Active users of the actor's tenant holding one of ``roles``, by name, with their roles loaded."""
+        stmt = (
+            self._visible()
+            .where(User.status == "active")
+            .where(User.id.in_(select(UserRole.user_id).where(UserRole.role.in_(list(roles)))))
+            .options(joinedload(User.role_rows))
+            .order_by(User.full_name, User.id)
+            .limit(limit)
+        )
+        return self.session.scalars(stmt).unique().all()
+
 
 class StaffStore:
     def __init__(self, session, actor):

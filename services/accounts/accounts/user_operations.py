@@ -118,6 +118,12 @@ class UserOperations:
             policy.require_may_read_user(actor, user)
             return user
 
+    def list_colleagues(self, actor):
+        """The writers of the actor's own tenant (co-authors of an article), whoever in it writes."""
+        policy.require_writer_of_a_tenant(actor)
+        with self.sessions.read() as session:
+            return UserStore(session, actor).active_with_roles(api.WRITING_ROLES)
+
     def list_users(self, actor, args):
         args = load(api.UserListArgs, args or {})
         with self.sessions.read() as session:

@@ -74,3 +74,21 @@ def test_a_missing_signing_key_stops_the_service_at_start(start_service, tmp_pat
 
     with pytest.raises(ConfigurationError, match="TOKEN_KEYS_DIR"):
         start_service("accounts", TOKEN_KEYS_DIR=str(tmp_path / "nowhere"))
+
+
+def test_list_colleagues_names_the_active_writers_of_ones_own_tenant_only(accounts, api, login):
+    """The co-authors a writer may name: hanoi's contributor sees hanoi's writers, not its members
+    nor another federation's people; a member is refused."""
+
+    def actor_of(username):
+        me = api.as_(login(username)).get("/api/v1/me").json
+        return {"user_id": me["user"]["id"], "tenant_id": me["tenant"]["id"], "roles": me["user"]["roles"]}
+
+    contributor, member, other = actor_of("hanoi.contributor"), actor_of("hanoi.member"), actor_of("danang.admin")
+    listed = {c["id"]: c for c in accounts.list_colleagues(contributor)}
+    assert contributor["user_id"] in listed and actor_of("hanoi.admin")["user_id"] in listed
+    assert member["user_id"] not in listed and other["user_id"] not in listed
+    assert listed[contributor["user_id"]]["roles"] == ["contributor"] and listed[contributor["user_id"]]["full_name"]
+    assert contributor["user_id"] not in {c["id"] for c in accounts.list_colleagues(other)}
+    with pytest.raises(Forbidden):
+        accounts.list_colleagues(member)

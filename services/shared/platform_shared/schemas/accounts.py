@@ -227,6 +227,17 @@ class UserRead(Schema):
     last_login_at = fields.DateTime(allow_none=True)
 
 
+WRITING_ROLES = ("contributor", "editor", "tenant_admin")
+
+
+class Colleague(Schema):
+    """A writer of the caller's own tenant, as a co-author row names them (``list_colleagues``)."""
+
+    id = fields.UUID(required=True)
+    full_name = fields.String(required=True)
+    roles = fields.List(fields.String(), required=True, metadata={"description": "their writing roles"})
+
+
 class Invitation(Schema):
     user = fields.Nested(UserRead, required=True)
     activation_token = fields.String(required=True)
