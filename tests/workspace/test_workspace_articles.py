@@ -200,6 +200,27 @@ def test_bad_input_is_the_form_again_with_the_message_beside_the_field(
     assert mine(contributor_api)["total"] == 0  # nothing created
 
 
+def test_co_authors_are_the_tenants_writers_with_shares_summing_to_100(writer, api, login, contributor_api):
+    html = text(writer.get(f"{HOME}/moi"))
+    admin = api.as_(login("hanoi.admin")).get("/api/v1/me").json["user"]
+    me = contributor_api.get("/api/v1/me").json["user"]
+    assert f'<option value="{admin["id"]}">{admin["full_name"]}</option>' in html  # a writer of the tenant
+    assert "Đoàn viên" not in re.search(r'name="author_user">(.*?)</select>', html, re.S).group(1)
+    form = draft_form(writer)
+    form.update(
+        author_user=[me["id"], admin["id"], ""],
+        author_pen_name=["Minh An", "Thu Hà", ""],
+        author_share=["60", "40", ""],
+    )
+    answer = writer.post(f"{HOME}/moi", data=form)
+    assert answer.status_code == 303, text(answer)[:2000]
+    article_id = answer.headers["Location"].rsplit("/", 1)[1]
+    authors = contributor_api.get(f"/api/v1/articles/{article_id}").json["authors"]
+    assert [(a["pen_name"], a["share"]) for a in authors] == [("Minh An", 60), ("Thu Hà", 40)]
+    page = text(writer.get(f"{HOME}/{article_id}"))
+    assert 'value="Thu Hà"' in page and 'value="40"' in page
+
+
 def test_a_script_in_the_body_is_removed_and_the_saved_text_shown(writer, contributor_api):
     article_id = create(
         writer, body='<p>Nội dung an toàn.</p><script>alert("x")</script><p onclick="x()">Đoạn hai.</p>'

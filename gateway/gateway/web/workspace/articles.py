@@ -309,6 +309,10 @@ def _form_page(actor, article, typed, *, status=200, errors=None, problem=None, 
     """The write/edit form; ``article`` None for a new one."""
     sections = _sections(actor)
     known_users = {actor.get("user_id"): session.get("name") or "Tôi"}
+    try:  # the writers of the tenant (accounts); without them, the rows offer the people already named
+        known_users.update((c["id"], c["full_name"]) for c in call("accounts", "list_colleagues", actor))
+    except PlatformError as exc:
+        log.warning("co-authors' list unavailable: %s", exc.code)
     for author in (article or {}).get("authors") or []:
         known_users.setdefault(author["user_id"], author["pen_name"])
     for author in typed["authors"]:
