@@ -3,8 +3,6 @@ same web layer as the portal (cookie sessions, CSRF, Vietnamese pages, the API's
 
 
 def blueprints():
-    from gateway.web.workspace import articles, home
-    from gateway.web.workspace import desk, documents
-    from gateway.web.workspace import quotas, royalties
+    from gateway.web.workspace import articles, desk, documents, home, quotas, royalties
 
     return [articles.bp, desk.bp, documents.bp, home.bp, quotas.bp, royalties.bp]
