@@ -71,7 +71,8 @@ class Asset(Base):
 
 
 class AssetReference(Base):
-    """Something that uses an asset (an article, a legal document...); published ones make it public."""
+    """Something that uses an asset (an article, a legal document...); published ones make it public,
+    and one under review shows it to the reviewing desk (``reviewer_tenant_id``)."""
 
     __tablename__ = "asset_reference"
     __table_args__ = (UniqueConstraint("asset_id", "ref_kind", "ref_id"),)
@@ -82,6 +83,8 @@ class AssetReference(Base):
     ref_kind: Mapped[str] = mapped_column(String(32))
     ref_id: Mapped[str] = mapped_column(String(64))
     published: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    # The tenant whose desk reviews what uses the asset (``policy.reviews``); None: no other desk.
+    reviewer_tenant_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     released_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

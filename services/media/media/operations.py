@@ -249,10 +249,11 @@ class Media:
             return AssetStore(session, actor).get(asset_id)
 
     def get(self, actor, asset_id):
-        """An asset the actor may know exists (for a member: a published one); else NotFound."""
+        """An asset the actor may know exists (for a member: a published one; for a desk: one it
+        reviews); else NotFound."""
         policy.require_signed_in(actor)
         with self.sessions.read() as session:
-            return AssetStore(session, actor).get(asset_id)
+            return AssetStore(session, actor).get(asset_id, reviewed=True)
 
     def list(self, actor, args):
         """The tenant's library, for its staff (Forbidden for a member)."""
@@ -270,11 +271,11 @@ class Media:
         with self.sessions.read() as session:
             # Who may edit is settled before a credited user is looked up: the lookup
             # must not tell a member which user ids exist.
-            policy.require_may_edit(actor, AssetStore(session, actor).get(asset_id))
+            policy.require_may_edit(actor, AssetStore(session, actor).get(asset_id, reviewed=True))
         meta = self._credit(meta)
         now = self.clock.now()
         with self.sessions.transaction() as session:
-            asset = AssetStore(session, actor).get(asset_id, for_update=True)
+            asset = AssetStore(session, actor).get(asset_id, for_update=True, reviewed=True)
             policy.require_may_edit(actor, asset)
             for key, value in meta.items():
                 setattr(asset, key, value)
@@ -306,17 +307,17 @@ class Media:
 
     def view(self, actor, asset, **extra):
         """An asset as ``AssetRead`` shows it to ``actor``: its columns, public and referenced, URLs
-        of its renditions. Staff see every rendition; anyone else (a member reading a published
-        asset) only the public ones, by their public URL, and not who uploaded it."""
-        staff = policy.is_staff(actor)
+        of its renditions. The tenant's staff and the desk reviewing it see every rendition; anyone
+        else (a member reading a published asset) only the public ones, by their public URL. Who
+        uploaded it is for the tenant's staff (``policy.sees_uploader``)."""
         view = {
             **{name: getattr(asset, name) for name in _VIEW_COLUMNS},
             "public": asset.public,
             "referenced": bool(asset.active_references),
-            "renditions": self.urls(asset, public_only=not staff),
+            "renditions": self.urls(asset, public_only=not policy.may_read_privately(actor, asset)),
             **extra,
         }
-        if not staff:
+        if not policy.sees_uploader(actor, asset):
             view["uploaded_by"] = None
         return view
 
@@ -397,7 +398,8 @@ class Media:
         return {"all_usable": all(r["usable"] for r in results), "assets": results}
 
     def mark_referenced(self, actor, asset_ids, reference):
-        """Record that ``reference`` (e.g. an article) uses the assets; published ones make them public."""
+        """Record that ``reference`` (e.g. an article) uses the assets; published ones make them public,
+        and ``reviewer_tenant_id`` (its desk, as the reference says it now) may read them."""
         ref = load(_REFERENCE, reference or {})
         now = self.clock.now()
         with self.sessions.transaction() as session:
@@ -413,12 +415,14 @@ class Media:
                             ref_kind=ref["kind"],
                             ref_id=ref["id"],
                             published=ref["published"],
+                            reviewer_tenant_id=ref["reviewer_tenant_id"],
                             created_at=now,
                             updated_at=now,
                         )
                     )
                 else:
                     row.published, row.released_at, row.updated_at = ref["published"], None, now
+                    row.reviewer_tenant_id = ref["reviewer_tenant_id"]
             return [a.id for a in assets]
 
     def release(self, actor, asset_ids, reference):

@@ -20,9 +20,20 @@ describe (PATCH)   uploader or EDITORS    published: 403; otherwise 404       40
 =================  =====================  ==================================  ====================
 
 Anonymous: 401 everywhere but the bytes, where it is the same as a member.
+
+The one exception for another tenant: **the desk reviewing an item**. When something that
+uses an asset is under a desk's review — content marks an article's reference with the
+``reviewer_tenant_id`` of its central section's desk once it is submitted — the editors of
+that tenant read the asset while the reference is active (``reviews``): its metadata
+(without who uploaded it) and every rendition, the original included (re-encoded without
+EXIF/GPS; a newspaper's desk judges and prints from it). Nothing else: the asset is not in
+their library list, they may not describe it (403) or attach it, and once the item lets the
+asset go (``release``) it is 404 to them again. Another desk, and any other role, still 404.
 """
 
-from sqlalchemy import and_, select
+import uuid
+
+from sqlalchemy import and_, false, or_, select
 
 from media.models import Asset, AssetReference
 from platform_shared.errors import Forbidden
@@ -67,26 +78,78 @@ def visible_assets(actor):
     return scope if is_staff(actor) else and_(scope, published_assets())
 
 
-def require_may_edit(actor, asset):
-    """The uploader (still staff), or an editor or administrator of the asset's tenant."""
-    require_signed_in(actor)
-    if actor.system or actor.is_platform_admin or actor.has(*EDITORS):
-        return
-    if is_staff(actor) and asset.uploaded_by is not None and str(asset.uploaded_by) == actor.user_id:
-        return
-    raise Forbidden("Chỉ người tải lên hoặc biên tập viên của đơn vị được sửa thông tin tệp.", code="NOT_ALLOWED")
+# -- the reviewing desk -----------------------------------------------------------------------
 
 
-def may_read_privately(actor, asset):
-    """Staff of the owning tenant (and platform admins) read every rendition."""
+def _reviewing_tenant(actor):
+    """The tenant whose desk ``actor`` reviews for: an editor's own tenant, else None."""
+    if actor is None or actor.system or not actor.authenticated or not actor.tenant_id:
+        return None
+    return actor.tenant_id if "editor" in actor.roles else None
+
+
+def reviewed_assets(actor):
+    """SQL filter: the assets an active reference puts under the review of ``actor``'s desk."""
+    tenant = _reviewing_tenant(actor)
+    if tenant is None:
+        return false()
+    under_review = select(AssetReference.asset_id).where(
+        AssetReference.released_at.is_(None), AssetReference.reviewer_tenant_id == uuid.UUID(tenant)
+    )
+    return Asset.id.in_(under_review)
+
+
+def readable_assets(actor):
+    """SQL filter: one asset ``actor`` may read by its id — ``visible_assets`` and those their desk
+    reviews (``reviews``). Lists keep to ``visible_assets``."""
+    return or_(visible_assets(actor), reviewed_assets(actor))
+
+
+def reviews(actor, asset):
+    """``actor`` is an editor of the desk reviewing something that uses ``asset`` now."""
+    tenant = _reviewing_tenant(actor)
+    return tenant is not None and any(
+        r.reviewer_tenant_id is not None and str(r.reviewer_tenant_id) == tenant for r in asset.active_references
+    )
+
+
+# -- one asset --------------------------------------------------------------------------------
+
+
+def owns(actor, asset):
+    """Staff of the owning tenant (and platform admins, and the system): the library's own people."""
     if not is_staff(actor):
         return False
     return actor.is_platform_admin or actor.tenant_id == str(asset.tenant_id)
 
 
+def require_may_edit(actor, asset):
+    """The uploader (still staff), or an editor or administrator of the asset's tenant (a desk
+    reviewing the asset reads it, and may not change it)."""
+    require_signed_in(actor)
+    if actor.system or actor.is_platform_admin:
+        return
+    if owns(actor, asset) and actor.has(*EDITORS):
+        return
+    if owns(actor, asset) and asset.uploaded_by is not None and str(asset.uploaded_by) == actor.user_id:
+        return
+    raise Forbidden("Chỉ người tải lên hoặc biên tập viên của đơn vị được sửa thông tin tệp.", code="NOT_ALLOWED")
+
+
+def may_read_privately(actor, asset):
+    """Every rendition, by presigned URL or with the actor: staff of the owning tenant (and
+    platform admins), and the desk reviewing an item that uses the asset."""
+    return owns(actor, asset) or reviews(actor, asset)
+
+
+def sees_uploader(actor, asset):
+    """Who uploaded the asset is the library's business (not a reviewing desk's, nor a reader's)."""
+    return owns(actor, asset)
+
+
 def may_attach(actor, asset):
     """Another service may attach the asset for ``actor``: staff of its tenant, or it is public."""
-    return asset.public or may_read_privately(actor, asset)
+    return asset.public or owns(actor, asset)
 
 
 def publicly_readable(asset, rendition):

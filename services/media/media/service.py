@@ -59,7 +59,7 @@ class MediaService(ServiceOperations):
     @rpc(expected_exceptions=transport.EXPECTED)
     def get_asset(self, actor, asset_id):
         """One asset of the actor's tenant, with presigned URLs (a member: a published one, its
-        public renditions only). Raises NotFound."""
+        public renditions only; a desk's editor: one its desk reviews). Raises NotFound."""
         media, actor = self._media(), Actor.load(actor)
         return self._dump(media, actor, media.get(actor, asset_id))
 
@@ -89,7 +89,8 @@ class MediaService(ServiceOperations):
 
     @rpc(expected_exceptions=transport.EXPECTED)
     def mark_referenced(self, actor, asset_ids, reference):
-        """``reference = {"kind": "article", "id": ..., "published": bool}`` uses the assets."""
+        """``reference = {"kind": "article", "id": ..., "published": bool, "reviewer_tenant_id": uuid | None}``
+        uses the assets; the reviewer's editors may read them while it does (``policy.reviews``)."""
         return [str(i) for i in self._media().mark_referenced(Actor.load(actor), asset_ids, reference)]
 
     @rpc(expected_exceptions=transport.EXPECTED)

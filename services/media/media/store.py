@@ -16,12 +16,17 @@ class AssetStore:
     def __init__(self, session, actor):
         self.session, self.actor = session, actor
 
-    def _visible(self):
-        return select(Asset).where(policy.visible_assets(self.actor), Asset.status == "stored")
+    def _visible(self, scope=None):
+        return select(Asset).where(
+            policy.visible_assets(self.actor) if scope is None else scope, Asset.status == "stored"
+        )
 
-    def get(self, asset_id, *, for_update=False):
-        """An asset the actor may know exists, or NotFound (other tenants', and unpublished ones for a member)."""
-        stmt = self._visible().where(Asset.id == as_uuid(asset_id, "asset"))
+    def get(self, asset_id, *, for_update=False, reviewed=False):
+        """An asset the actor may know exists, or NotFound (other tenants', and unpublished ones for a member).
+
+        ``reviewed``: also one the actor's desk reviews (``policy.readable_assets``) — for reading it."""
+        scope = policy.readable_assets(self.actor) if reviewed else None
+        stmt = self._visible(scope).where(Asset.id == as_uuid(asset_id, "asset"))
         if for_update:
             stmt = stmt.with_for_update()
         asset = self.session.scalars(stmt).one_or_none()

@@ -365,3 +365,50 @@ def test_other_services_check_mark_and_release_assets(contributor, api, login, m
             media.mark_referenced(hanoi_actor, [theirs["id"]], {"kind": "article", "id": "x"})
         with pytest.raises(InvalidInput):
             media.mark_referenced(hanoi_actor, [mine["id"]], {"kind": "Bad Kind!", "id": "x"})
+
+
+def test_the_desk_reviewing_an_article_reads_its_photo_until_the_article_lets_it_go(api, contributor, media_service):
+    """content marks an article's photo with the desk of its section once submitted: that desk's
+    editors read the photo (metadata and renditions) by its id, nothing else of the library, and
+    not after the photo is released."""
+    import uuid
+
+    from platform_shared.errors import Forbidden, NotFound
+
+    photo = upload(contributor, samples.jpeg_with_gps(seed=11), caption="Trao quà Tết", alt_text="Công nhân nhận quà")
+    kept = upload(contributor, samples.png()).json  # in the library, used by nothing the desk reviews
+    photo = photo.json
+    desk = str(uuid.uuid4())
+    editor = {"user_id": str(uuid.uuid4()), "tenant_id": desk, "roles": ["editor"]}
+    other_desk = {"user_id": str(uuid.uuid4()), "tenant_id": str(uuid.uuid4()), "roles": ["editor"]}
+    desk_contributor = {**editor, "roles": ["contributor"]}
+    hanoi = {"user_id": photo["uploaded_by"], "tenant_id": photo["tenant_id"], "roles": ["contributor"]}
+    reference = {"kind": "article", "id": "bai-1", "published": False, "reviewer_tenant_id": desk}
+    with ServiceRpcProxy("media", {"AMQP_URI": media_service.config["AMQP_URI"]}, timeout=10) as media:
+        with pytest.raises(NotFound):
+            media.get_asset(editor, photo["id"])
+        media.mark_referenced(hanoi, [photo["id"]], reference | {"reviewer_tenant_id": None})
+        with pytest.raises(NotFound):
+            media.get_asset(editor, photo["id"])  # a draft's photo: no desk yet
+        media.mark_referenced(hanoi, [photo["id"]], reference)  # submitted: the desk is named
+
+        seen = media.get_asset(editor, photo["id"])
+        assert (seen["caption"], seen["alt_text"], seen["uploaded_by"]) == ("Trao quà Tết", "Công nhân nhận quà", None)
+        assert set(seen["renditions"]) == {"original", "medium", "thumb"} and seen["public"] is False
+        for name in ("medium", "original"):
+            status, body = fetch(api, seen["renditions"][name]["url"])
+            assert status == 200 and body[:2] == b"\xff\xd8", name
+        assert media.list_assets(editor)["total"] == 0  # its library is its own
+        with pytest.raises(Forbidden):
+            media.update_asset(editor, photo["id"], {"caption": "Sửa của ban biên tập"})
+        with pytest.raises(NotFound):
+            media.get_asset(editor, kept["id"])
+        for outsider in (other_desk, desk_contributor):
+            with pytest.raises(NotFound):
+                media.get_asset(outsider, photo["id"])
+        assert media.check_assets(editor, [photo["id"]])["all_usable"] is False
+
+        media.release(SYSTEM.dump(), [photo["id"]], {"kind": "article", "id": "bai-1"})
+        with pytest.raises(NotFound):
+            media.get_asset(editor, photo["id"])
+        assert media.get_asset(hanoi, photo["id"])["caption"] == "Trao quà Tết"

@@ -2,6 +2,7 @@
 
 import unicodedata
 import uuid
+from datetime import UTC, datetime
 
 import pytest
 
@@ -79,6 +80,60 @@ def test_an_uploader_demoted_to_member_no_longer_edits_their_upload():
     with pytest.raises(Forbidden):
         policy.require_may_edit(actor("moderator"), mine)
     policy.require_may_edit(actor("editor"), mine)
+
+
+# -- the desk reviewing an item ----------------------------------------------------------
+
+DESK = str(uuid.uuid4())
+
+
+def under_review(desk=DESK, released=False, **kw):
+    """A photo of TENANT that an article submitted to ``desk``'s section uses."""
+    reference = AssetReference(
+        ref_kind="article",
+        ref_id="a-1",
+        published=False,
+        reviewer_tenant_id=uuid.UUID(desk) if desk else None,
+        released_at=datetime.now(UTC) if released else None,
+    )
+    photo = asset(kind="image", content_type="image/jpeg", uploaded_by=uuid.uuid4(), **kw)
+    photo.references = [reference]
+    return photo
+
+
+def test_the_reviewing_desks_editors_read_the_photo_privately_and_nothing_more():
+    photo = under_review()
+    desk_editor = actor("editor", tenant=DESK)
+    assert policy.reviews(desk_editor, photo) and policy.may_read_privately(desk_editor, photo)
+    assert not policy.owns(desk_editor, photo) and not policy.sees_uploader(desk_editor, photo)
+    assert not policy.may_attach(desk_editor, photo)  # it stays the federation's photo
+    with pytest.raises(Forbidden):
+        policy.require_may_edit(desk_editor, photo)
+    # Another role of the desk tenant, another desk, a desk whose reference was released, a
+    # reference without a desk: nothing.
+    for outsider, item in (
+        (actor("contributor", "tenant_admin", tenant=DESK), photo),
+        (actor("royalty_officer", tenant=DESK), photo),
+        (actor("editor", tenant=str(uuid.uuid4())), photo),
+        (desk_editor, under_review(released=True)),
+        (desk_editor, under_review(desk=None)),
+        (Actor.anonymous(), photo),
+        (None, photo),
+    ):
+        assert not policy.reviews(outsider, item) and not policy.may_read_privately(outsider, item), outsider
+    # The owning tenant's own people keep what they had.
+    assert policy.may_read_privately(actor("contributor"), photo) and policy.sees_uploader(actor("moderator"), photo)
+    policy.require_may_edit(actor("editor"), photo)
+
+
+def test_the_reviewing_desk_reads_by_id_but_its_library_list_is_unchanged():
+    desk_editor = actor("editor", tenant=DESK)
+    readable = str(policy.readable_assets(desk_editor).compile(compile_kwargs={"literal_binds": True}))
+    listed = str(policy.visible_assets(desk_editor).compile(compile_kwargs={"literal_binds": True}))
+    assert "reviewer_tenant_id" in readable and "released_at IS NULL" in readable
+    assert "reviewer_tenant_id" not in listed
+    for nobody in (actor("contributor", tenant=DESK), Actor.anonymous(), SYSTEM):
+        assert "reviewer_tenant_id" not in str(policy.reviewed_assets(nobody))
 
 
 # -- serving -----------------------------------------------------------------------------

@@ -124,6 +124,16 @@ class ContentArgs(StrictSchema):
 
 
 class Reference(StrictSchema):
+    """Something that uses assets (``mark_referenced`` / ``release``): an article, a document..."""
+
     kind = Token(required=True, validate=[length(2, 32), validate.Regexp(r"^[a-z_]+$")])
     id = Token(required=True, validate=length(1, 64))
     published = fields.Boolean(load_default=False)
+    reviewer_tenant_id = fields.UUID(
+        allow_none=True,
+        load_default=None,
+        metadata={
+            "description": "the tenant whose desk reviews the item (a central section's desk, once the item "
+            "is submitted); its editors read the assets while the reference is active. None: no other desk"
+        },
+    )
