@@ -273,6 +273,15 @@ class Desk:
         )
 
 
+def asset_reviewer(article, desk):
+    """The tenant whose desk may read the article's photos in media (media's ``reviewer_tenant_id``):
+    a central section's desk once the article is in its queue (``DESK_QUEUE``: never a draft); None
+    for a tenant's own sub-site sections, whose desk is the tenant itself."""
+    if desk is None or desk.scope != "central" or article.status == "draft":
+        return None
+    return desk.tenant_id
+
+
 def require_section_writer(actor, section):
     """The central *Chỉ đạo – Điều hành* section takes items from editors and administrators only."""
     if section.scope == "central" and section.key == "directives" and not actor.has("editor", "tenant_admin"):

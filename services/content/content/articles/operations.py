@@ -162,7 +162,7 @@ class ArticleOperations:
             self._revision(session, article, "created", actor, now)
             self._record(session, article, domain.Step("create", "draft", "draft"), actor, now)
             view = self._view(session, article)
-        self.assets.tell(_references(actor, article, added=checked.ids))
+        self.assets.tell(_references(actor, article, None, added=checked.ids))  # a draft: no desk reads it
         return view
 
     def _section_to_write(self, session, actor, key):
@@ -178,7 +178,7 @@ class ArticleOperations:
         now = self.clock.now()
         with self.sessions.transaction() as session:
             article = guard(session, for_update=True)
-            references = self._apply(actor, article, edits or self._edits(actor, data))
+            references = self._apply(session, actor, article, edits or self._edits(actor, data))
             domain.new_revision(article, now)
             _index(article)
             self._revision(session, article, "edit", actor, now)
@@ -233,7 +233,7 @@ class ArticleOperations:
             edits["assets"] = self.assets.check(actor, data["asset_ids"])
         return edits
 
-    def _apply(self, actor, article, edits):
+    def _apply(self, session, actor, article, edits):
         """Set the edited fields; the assets' references to tell media after commit."""
         references = None
         checked = edits.pop("assets", None)
@@ -244,6 +244,7 @@ class ArticleOperations:
             references = _references(
                 actor,
                 article,
+                self._reviewer(session, article),
                 added=[i for i in checked.ids if i not in before],
                 removed=[i for i in before if i not in checked.ids],
             )
@@ -270,7 +271,20 @@ class ArticleOperations:
                 actor_name=holder,
             )
             self._record(session, article, step, actor, now)
-            return self._view(session, article)
+            view = self._view(session, article)
+            # Submitted, the article is in its desk's queue: the desk may now read its photos. Told
+            # for every photo, so those attached to the draft (and any earlier call that failed) count.
+            references = (
+                _references(actor, article, self._reviewer(session, article), added=article.asset_ids or [])
+                if action == "submit"
+                else None
+            )
+        self.assets.tell(references)
+        return view
+
+    def _reviewer(self, session, article):
+        """The desk tenant that may read the article's assets now (``policy.asset_reviewer``)."""
+        return policy.asset_reviewer(article, self._desk(session, SectionStore(session).get(article.section_id)))
 
     def _name_of(self, actor):
         """The editor's full name, kept with the review lock for the other editors to read (they may
@@ -295,7 +309,7 @@ class ArticleOperations:
         with self.sessions.transaction() as session:
             article = guard(session, for_update=True)
             previous = article.published_revision
-            references = self._apply(actor, article, edits or self._edits(actor, changes))
+            references = self._apply(session, actor, article, edits or self._edits(actor, changes))
             step = domain.correct(article, data["note"], now)
             _index(article)
             self._revision(session, article, "correction", actor, now, note=data["note"], new_work=data["new_work"])
@@ -399,8 +413,14 @@ def _index(article):
     )
 
 
-def _references(actor, article, *, added=(), removed=()):
+def _references(actor, article, reviewer, *, added=(), removed=()):
+    """What media is told of the article's assets; ``reviewer``: the desk tenant that may read them."""
     if not added and not removed:
         return None
-    reference = {"kind": "article", "id": str(article.id), "published": article.status == "published"}
+    reference = {
+        "kind": "article",
+        "id": str(article.id),
+        "published": article.status == "published",
+        "reviewer_tenant_id": reviewer,
+    }
     return References(actor.dump(), reference, list(added), list(removed))

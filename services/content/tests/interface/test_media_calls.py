@@ -116,7 +116,7 @@ def test_writing_and_correcting_with_assets_calls_media_outside_any_transaction(
     app, media = content(sessions)
     draft = app.articles.create(WRITER, {**NEWS, "asset_ids": PHOTOS[:2]})
     assert draft["photo_count"] == 2
-    article = {"kind": "article", "id": draft["id"], "published": False}
+    article = {"kind": "article", "id": draft["id"], "published": False, "reviewer_tenant_id": None}
     assert media.calls == [("check_assets", PHOTOS[:2]), ("mark_referenced", PHOTOS[:2], article)]
 
     media.calls.clear()
@@ -127,15 +127,38 @@ def test_writing_and_correcting_with_assets_calls_media_outside_any_transaction(
         ("release", [PHOTOS[0]], article),
     ]
 
+    # Submitted, it is in the Lao Động desk's queue: every photo (attached to the draft) is
+    # told again with the desk that may now read it; the desk's own steps tell media nothing.
+    media.calls.clear()
+    reviewed = article | {"reviewer_tenant_id": str(DESK)}
     for actor, action in ((WRITER, "submit"), (EDITOR, "open"), (EDITOR, "approve"), (EDITOR, "publish")):
         app.articles.transition(actor, draft["id"], action)
+    assert media.calls == [("mark_referenced", [PHOTOS[1], PHOTOS[2]], reviewed)]
     media.calls.clear()
     corrected = app.articles.correct(EDITOR, draft["id"], {"asset_ids": PHOTOS, "note": "Bổ sung ảnh trao quà."})
     assert corrected["published_revision"] == 3
     assert media.calls == [
         ("check_assets", PHOTOS),
-        ("mark_referenced", [PHOTOS[0]], article | {"published": True}),
+        ("mark_referenced", [PHOTOS[0]], reviewed | {"published": True}),
     ]
+
+
+def test_a_returned_article_keeps_its_desk_as_the_photos_reviewer_and_submitting_without_photos_tells_nothing(
+    sessions,
+):
+    app, media = content(sessions)
+    plain = app.articles.create(WRITER, NEWS)
+    app.articles.transition(WRITER, plain["id"], "submit")
+    assert media.calls == []
+
+    draft = app.articles.create(WRITER, NEWS)
+    app.articles.transition(WRITER, draft["id"], "submit")
+    app.articles.transition(EDITOR, draft["id"], "open")
+    app.articles.transition(EDITOR, draft["id"], "return", {"comment": "Cần thêm ảnh."})
+    media.calls.clear()
+    app.articles.update(WRITER, draft["id"], {"asset_ids": PHOTOS[:1]})
+    reviewed = {"kind": "article", "id": draft["id"], "published": False, "reviewer_tenant_id": str(DESK)}
+    assert media.calls == [("check_assets", PHOTOS[:1]), ("mark_referenced", PHOTOS[:1], reviewed)]
 
 
 def test_edits_without_assets_do_not_call_media(sessions):
