@@ -273,3 +273,61 @@ def test_an_action_without_the_form_token_changes_nothing(staff_as, submit, api,
     editor = staff_as("laodong.editor")
     assert editor.post(f"{QUEUE}/{article_id}/mo").status_code == 400
     assert status_of(api, login, article_id)["status"] == "submitted"
+
+
+def _jpeg(colour=(180, 40, 40)):
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (800, 600), colour).save(out, "JPEG")
+    return out.getvalue()
+
+
+def test_the_desk_sees_the_photos_of_a_federations_article_with_alt_text_and_credit(
+    staff_as, api, login, content_service
+):
+    import io
+
+    contributor = api.as_(login("hanoi.contributor"))
+    form = {
+        "file": (io.BytesIO(_jpeg()), "trao-qua.jpg", "image/jpeg"),
+        "caption": "Trao quà Tết cho công nhân khu công nghiệp",
+        "alt_text": "Chủ tịch công đoàn trao quà cho nữ công nhân",
+        "credit_name": "Minh An",
+    }
+    photo = contributor.post("/api/v1/media", data=form, content_type="multipart/form-data")
+    assert photo.status_code == 201, photo.json
+    photo = photo.json
+    created = contributor.post(
+        "/api/v1/articles",
+        json={
+            "section": "news",
+            "genre": "news",
+            "title": "Tin có ảnh của Hà Nội",
+            "body": "<p>Công đoàn thăm hỏi công nhân.</p>",
+            "asset_ids": [photo["id"]],
+        },
+    )
+    assert created.status_code == 201, created.json
+    assert contributor.post(f"/api/v1/articles/{created.json['id']}/submit").status_code == 200
+
+    editor = staff_as("laodong.editor")
+    html = text(editor.get(f"{QUEUE}/{created.json['id']}"))
+    assert "Ảnh (1)" in html and "chưa xem được" not in html
+    img = re.search(r'<img src="(/api/v1/media/[^"]+)" alt="([^"]*)"', html)
+    assert img, html[html.index("Ảnh (1)") :][:1500]
+    src = img.group(1).replace("&amp;", "&")
+    assert img.group(2) == "Chủ tịch công đoàn trao quà cho nữ công nhân"
+    assert f"/api/v1/media/{photo['id']}/content?rendition=thumb" in src and "signature=" in src
+    assert "Trao quà Tết cho công nhân khu công nghiệp" in html and "Ảnh: Minh An" in html
+    assert "Văn bản thay thế: Chủ tịch công đoàn trao quà cho nữ công nhân" in html
+    thumb = editor.get(src)  # the page's browser: a cookie session and the signed URL, no token
+    assert thumb.status_code == 200 and thumb.mimetype == "image/jpeg"
+    medium = re.search(r'<a href="([^"]+)">Xem cỡ vừa', html).group(1).replace("&amp;", "&")
+    assert "rendition=medium" in medium and editor.get(medium).status_code == 200
+
+    # The other desk does not review it: its page is the 404 page, the photo stays Hà Nội's.
+    assert staff_as("tuyengiao.editor").get(f"{QUEUE}/{created.json['id']}").status_code == 404
+    assert api.as_(login("tuyengiao.editor")).get(f"/api/v1/media/{photo['id']}").status_code == 404

@@ -174,8 +174,11 @@ def queue():
 
 
 def _photos(actor, article):
-    """The article's photos as the editor may see them (one media call each, on this page only);
-    a photo media does not show this editor is listed by its number alone."""
+    """The article's photos as the desk sees them: media shows the desk reviewing an article its
+    photos (caption, alt text, credit, every rendition) once the article is submitted, by the
+    same short-lived signed URLs (``url``) as the writer's own pages — or the public URL once
+    published. One media call each, on this page only; a photo media does not show (removed,
+    media away) is listed by its number alone."""
     photos = []
     for asset_id in article.get("asset_ids") or []:
         try:
@@ -189,9 +192,30 @@ def _photos(actor, article):
             photos.append({"id": asset_id, "missing": True})
             continue
         renditions = asset.get("renditions") or {}
-        shown = renditions.get("thumb") or renditions.get("medium") or {}
-        photos.append({**asset, "src": shown.get("public_url") or shown.get("url")})
+        thumb = renditions.get("thumb") or renditions.get("medium") or {}
+        photos.append(
+            {
+                "id": asset["id"],
+                "image": asset.get("kind") == "image",
+                "filename": asset.get("filename"),
+                "caption": asset.get("caption"),
+                "alt": asset.get("alt_text"),
+                "credit": asset.get("credit_name"),
+                "source": asset.get("source"),
+                "src": _rendition_url(thumb),
+                "thumb_width": thumb.get("width"),
+                "thumb_height": thumb.get("height"),
+                "medium": _rendition_url(renditions.get("medium")),
+                "original": _rendition_url(renditions.get("original")),
+                "width": asset.get("width"),
+                "height": asset.get("height"),
+            }
+        )
     return photos
+
+
+def _rendition_url(rendition):
+    return None if not rendition else rendition.get("public_url") or rendition.get("url")
 
 
 def _article_page(actor, article_id, *, status=200, form=None, errors=None, problem=None, article=None):
