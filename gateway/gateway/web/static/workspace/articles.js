@@ -69,7 +69,9 @@
     bar.setAttribute("role", "toolbar");
     bar.setAttribute("aria-label", "Định dạng nội dung");
     holder.querySelectorAll(".editor-button").forEach(function (button) {
-      button.setAttribute("aria-label", button.title);
+      // The accessible name starts with what the button shows (WCAG 2.5.3: "H2 – Tiêu đề phụ").
+      var shown = button.textContent.trim();
+      button.setAttribute("aria-label", /[A-Za-z0-9]/.test(shown) ? shown + " – " + button.title : button.title);
     });
     editorContent.setAttribute("role", "textbox");
     editorContent.setAttribute("aria-multiline", "true");
