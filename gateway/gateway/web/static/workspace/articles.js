@@ -50,6 +50,7 @@
       { name: "ulist", title: "Danh sách gạch đầu dòng" },
       {
         name: "link",
+        icon: "Liên kết",  // pell's own icon is an emoji the system fonts may not have
         title: "Chèn liên kết",
         result: function () {
           var url = window.prompt("Địa chỉ liên kết (bắt đầu bằng https://)");
