@@ -255,6 +255,7 @@ ACTION_LABELS = {
     "unpublish": "Gỡ bài",
     "correct": "Đính chính",
     "edit": "Sửa",
+    "create": "Tạo bài",
 }
 
 
