@@ -29,14 +29,10 @@ the pages call runs: accounts, content, media, feedback, polls, with the content
 polls relays. ``python bench/run.py portal`` runs this scenario alone.
 """
 
-import difflib
-import gzip
-import io
 import json
 import os
 import random
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -44,27 +40,31 @@ import time
 import urllib.error
 import urllib.request
 from datetime import UTC, datetime, timedelta
-from html.parser import HTMLParser
-from urllib.parse import urljoin
 
 from common import (
-    ADMIN_PASSWORD,
     BIN,
+    DEMO_PASSWORD,
     GUNICORN,
     PG,
     ROOT,
+    Api,
     Processes,
     base_env,
+    fetch,
+    first_visit,
     free_port,
-    login,
+    median_figures,
     prepare_databases,
+    same_html,
     say,
+    sync_tenants,
+    upload,
     wait_http,
+    wait_until,
     write_results,
 )
 
 DBS = {name: f"{PG}/cdp_bench_{name}" for name in ("content", "media", "feedback", "polls")}
-PASSWORD = "Bench-demo-2026!"
 REPEATS = int(os.environ.get("BENCH_REPEATS", "3"))
 TARGETS = {"ratio": 1.0, "p99_ms": 50.0, "html_kb": 60, "first_visit_kb": 400}
 
@@ -103,70 +103,6 @@ TITLES = [
 PLACES = {"ha-noi": "Hà Nội", "tp-ho-chi-minh": "TP Hồ Chí Minh", "da-nang": "Đà Nẵng"}
 
 
-# -- HTTP against the gateway ----------------------------------------------------------------
-
-
-class Api:
-    """Calls to ``/api/v1`` as the benchmark's users (each signed in once)."""
-
-    def __init__(self, base):
-        self.base, self.tokens = base, {}
-
-    def token(self, username):
-        if username not in self.tokens:
-            password = ADMIN_PASSWORD if username == "admin" else PASSWORD
-            self.tokens[username] = login(self.base, username, password)["access_token"]
-        return self.tokens[username]
-
-    def call(self, method, path, body=None, user=None, data=None, headers=None):
-        hdrs = {"Content-Type": "application/json", **(headers or {})}
-        if user:
-            hdrs["Authorization"] = f"Bearer {self.token(user)}"
-        payload = data if data is not None else (json.dumps(body).encode() if body is not None else None)
-        req = urllib.request.Request(self.base + path, data=payload, method=method, headers=hdrs)
-        try:
-            with urllib.request.urlopen(req, timeout=60) as response:
-                text = response.read()
-        except urllib.error.HTTPError as exc:
-            sys.exit(f"{method} {path} as {user}: {exc.code} {exc.read()[:400]!r}")
-        return json.loads(text) if text else None
-
-
-def photo(seed, width=1400, height=933):
-    """A synthetic photo with detail like a real one: soft colour fields, shapes, sensor noise."""
-    import numpy as np
-    from PIL import Image, ImageDraw, ImageFilter
-
-    rng = np.random.default_rng(seed)
-    image = Image.fromarray(rng.integers(0, 255, (6, 9, 3), dtype=np.uint8)).resize(
-        (width, height), Image.Resampling.BICUBIC
-    )
-    draw, shapes = ImageDraw.Draw(image), random.Random(seed)
-    for _ in range(40):
-        x, y, s = shapes.randrange(width), shapes.randrange(height), shapes.randrange(20, 240)
-        draw.ellipse((x, y, x + s, y + s * shapes.uniform(0.5, 2)), fill=tuple(shapes.randrange(256) for _ in range(3)))
-    image = image.filter(ImageFilter.GaussianBlur(2))
-    noisy = np.asarray(image).astype(np.int16) + rng.normal(0, 8, (height, width, 3)).astype(np.int16)
-    buffer = io.BytesIO()
-    Image.fromarray(noisy.clip(0, 255).astype(np.uint8)).save(buffer, "JPEG", quality=90)
-    return buffer.getvalue()
-
-
-def upload(api, user, seed, caption):
-    from media_bench import multipart_upload
-
-    host, port = api.base.split("//")[1].split(":")
-    data = photo(seed)
-    asset = multipart_upload(host, int(port), api.token(user), f"anh-{seed}.jpg", "image/jpeg", [data], len(data))
-    api.call(
-        "PATCH",
-        f"/api/v1/media/{asset['id']}",
-        {"caption": caption, "alt_text": f"Ảnh minh họa: {caption.lower()}", "credit_name": "Phóng viên ảnh"},
-        user,
-    )
-    return asset["id"]
-
-
 # -- seeding through the real API -------------------------------------------------------------
 
 
@@ -190,7 +126,7 @@ def invite_staff(api):
             },
             "admin",
         )
-        api.call("POST", "/api/v1/auth/activate", {"token": invited["activation_token"], "password": PASSWORD})
+        api.call("POST", "/api/v1/auth/activate", {"token": invited["activation_token"], "password": DEMO_PASSWORD})
 
 
 def body_text(rng):
@@ -317,7 +253,7 @@ def seed(api):
             "admin",
         )
         api.call("POST", f"/api/v1/polls/{poll['id']}/open", {}, "admin")
-    _wait(
+    wait_until(
         lambda: all(api.call("GET", f"/api/v1/media/{a}", user=w).get("public") for w, a in photos),
         "media to make the photos public (content.article_published through the relay)",
     )
@@ -356,14 +292,6 @@ def _vn():
     return VN_TZ
 
 
-def _wait(check, message, timeout=60):
-    deadline = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() > deadline:
-            sys.exit(f"timed out waiting for {message}")
-        time.sleep(0.3)
-
-
 def relays_drained():
     """No fact waits in the outboxes the relays serve (the caches then hear nothing more)."""
     import sqlalchemy as sa
@@ -376,95 +304,6 @@ def relays_drained():
         if pending:
             return False
     return True
-
-
-def sync_tenants(env):
-    from gateway.rpc import RpcClient
-    from platform_shared.actor import SYSTEM
-
-    client = RpcClient(env["AMQP_URI"])
-    for service in ("content", "feedback", "polls"):
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                client.call(service, "sync_tenants", [SYSTEM.dump()], timeout=30)
-                break
-            except Exception:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.5)
-    client.close()
-
-
-# -- what a page weighs -----------------------------------------------------------------------
-
-
-class _Resources(HTMLParser):
-    """The resources a page references: (kind, address, loaded lazily)."""
-
-    def __init__(self):
-        super().__init__()
-        self.found = []
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        rel = set((a.get("rel") or "").split())
-        if tag == "link" and a.get("href") and rel & {"stylesheet", "icon"}:
-            self.found.append(("css" if "stylesheet" in rel else "icon", a["href"], False))
-        elif tag == "script" and a.get("src"):
-            self.found.append(("js", a["src"], False))
-        elif tag == "img" and a.get("src"):
-            self.found.append(("img", a["src"], a.get("loading") == "lazy"))
-
-
-def fetch(url, headers=None):
-    req = urllib.request.Request(url, headers=headers or {})
-    with urllib.request.urlopen(req, timeout=30) as response:
-        return response.read(), dict(response.headers)
-
-
-def first_visit(base, path):
-    """Bytes a first visit loads: the HTML and every resource it references, each once; and how
-    many of those bytes are images marked ``loading="lazy"`` (fetched only when scrolled to)."""
-    html, _ = fetch(base + path)
-    parser = _Resources()
-    parser.feed(html.decode())
-    kinds = {"html": len(html)}
-    gz = {"html": len(gzip.compress(html, 6))}
-    seen, lazy = set(), 0
-    for kind, href, deferred in parser.found:
-        url = urljoin(base + path, href)
-        if url in seen:
-            continue
-        seen.add(url)
-        body, _ = fetch(url)
-        kinds[kind] = kinds.get(kind, 0) + len(body)
-        lazy += len(body) if deferred else 0
-        if kind in ("css", "js", "icon"):
-            gz[kind] = gz.get(kind, 0) + len(gzip.compress(body, 6))
-    return {
-        "bytes": kinds,
-        "total": sum(kinds.values()),
-        "lazy_image_bytes": lazy,
-        "text_gzip": sum(gz.values()),
-        "images": sum(1 for k, _, _ in parser.found if k == "img"),
-        "lazy_images": sum(1 for k, _, d in parser.found if k == "img" and d),
-        "resources": len(seen),
-    }
-
-
-def normalised(html, base):
-    return html.replace(base, "BASE")
-
-
-def same_html(gw, bare, path):
-    """The two apps render the same page (their own host aside); the diff when they do not."""
-    a = normalised(fetch(gw + path)[0].decode(), gw)
-    b = normalised(fetch(bare + path)[0].decode(), bare)
-    if a == b:
-        return True, ""
-    diff = difflib.unified_diff(b.splitlines(), a.splitlines(), "bare", "portal", lineterm="", n=1)
-    return False, "\n".join(list(diff)[:40])
 
 
 # -- the run ----------------------------------------------------------------------------------
@@ -518,10 +357,10 @@ def main():
         )
         gw, bare = f"http://127.0.0.1:{gw_port}", f"http://127.0.0.1:{bare_port}"
         wait_http(f"{gw}/healthz")
-        sync_tenants(env)
+        sync_tenants(env, ("content", "feedback", "polls"))
         say("Publishing through /api/v1: articles with photos, documents, Q&A, polls, comments")
         seeded = seed(Api(gw))
-        _wait(relays_drained, "the relays to publish every fact")
+        wait_until(relays_drained, "the relays to publish every fact")
         time.sleep(1.0)  # the gateway workers' cache listeners hear the last facts
         wait_http(f"{bare}/")
         article = f"/bai-viet/{seeded['slug']}"
@@ -562,7 +401,7 @@ def main():
                 for _ in range(REPEATS):  # interleaved, median kept: the machine is shared and noisy
                     for key, (url, headers) in urls.items():
                         runs[key].append(wrk(url, c, headers))
-                results[(name, c)] = r = {k: _median(v) for k, v in runs.items()}
+                results[(name, c)] = r = {k: median_figures(v) for k, v in runs.items()}
                 print(
                     f"  {name:9s} c={c:<3d} "
                     + " | ".join(f"{k} {v['rps']:6.0f} req/s p99 {v['p99_ms']:6.2f} ms" for k, v in r.items()),
@@ -570,11 +409,6 @@ def main():
                 )
     shutil.rmtree(media_root, ignore_errors=True)
     report(results, sizes, identical, cookieless, seeded, time.monotonic() - started)
-
-
-def _median(runs):
-    """Each figure's median over the repeats (p99 too: one noisy run must not decide a target)."""
-    return {key: statistics.median(run[key] for run in runs) for key in ("rps", "p50_ms", "p99_ms")}
 
 
 def _mark(ok):

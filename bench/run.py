@@ -10,9 +10,12 @@ Scenario 2 (media): see bench/media_bench.py. Scenario 3 (content): bench/conten
 Scenario 4 (royalties), 5 (feedback), 6 (polls): bench/<name>_bench.py. Scenario 7 (portal):
 the home page and an article page through the gateway's page layer with its public cache,
 against a bare Flask app rendering the same templates from the databases
-(bench/portal_bench.py, bench/bare_portal.py).
+(bench/portal_bench.py, bench/bare_portal.py). Scenario 8 (workspace): the staff workspace's
+pages (landing, the review queue of 1,000 waiting items, a contributor's list) signed in, against
+a bare Flask app rendering the same templates from the databases (bench/workspace_bench.py,
+bench/bare_workspace.py).
 
-``python bench/run.py [accounts|media|content|royalties|feedback|polls|portal]...`` runs the
+``python bench/run.py [accounts|media|content|royalties|feedback|polls|portal|workspace]...`` runs the
 scenarios named (all of them without a name). Results land in bench/results/.
 """
 
@@ -61,11 +64,15 @@ def wrk(url, connections, headers=(), script=None):
     non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     if non2xx:
         sys.exit(f"{url}: {non2xx.group(1)} error answers during the run:\n{out}")
-    return {
+    figures = {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
         "p50_ms": _ms(re.search(r"\s50%\s+(\S+)", out).group(1)),
         "p99_ms": _ms(re.search(r"\s99%\s+(\S+)", out).group(1)),
     }
+    p95 = re.search(r"^P95_US (\d+)", out, re.MULTILINE)  # printed by a script's done() (bench/workspace_bench.py)
+    if p95:
+        figures["p95_ms"] = int(p95.group(1)) / 1000
+    return figures
 
 
 def median_run(runs):
@@ -161,7 +168,7 @@ def report(results):
 
 
 def main(argv):
-    chosen = argv[1:] or ["accounts", "media", "content", "royalties", "feedback", "polls", "portal"]
+    chosen = argv[1:] or ["accounts", "media", "content", "royalties", "feedback", "polls", "portal", "workspace"]
     ensure_wrk()  # before anything starts: most scenarios load the gateway with wrk
     if "accounts" in chosen:
         accounts_scenario()
@@ -173,7 +180,7 @@ def main(argv):
         import content_bench
 
         content_bench.main()
-    for name in ("royalties", "feedback", "polls", "portal"):
+    for name in ("royalties", "feedback", "polls", "portal", "workspace"):
         if name in chosen:
             importlib.import_module(f"{name}_bench").main()
 
