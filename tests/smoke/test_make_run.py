@@ -65,6 +65,7 @@ def platform(rabbit_config, tmp_path):
         os.killpg(proc.pid, signal.SIGKILL)
 
 
+@pytest.mark.slow
 def test_make_run_serves_the_platform_and_ctrl_c_stops_it(platform):
     url, lines, proc, var = platform
     output = "".join(lines)
