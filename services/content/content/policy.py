@@ -255,6 +255,12 @@ def readable_history(actor, desk_section_ids):
     return or_(false(), *clauses) if clauses else false()
 
 
+def waiting_work(actor):
+    """What waits for ``actor`` (``count_waiting_articles``): ``(mine, desk)`` — their own articles
+    when they write, and the queue (what their ``list`` shows by status) when they are an editor."""
+    return actor.has(*WRITERS), actor.has("editor")
+
+
 def require_writer(actor):
     require_any_role(actor, WRITERS, "Chỉ cộng tác viên, biên tập viên hoặc quản trị viên được viết bài.")
 

@@ -16,29 +16,16 @@ def _first(answer):
     return items[0] if items else None
 
 
-def _articles(actor, **args):
-    answer = call("content", "list_articles", actor, {"per_page": "1", **args})
-    return {"total": answer.get("total") or 0, "oldest": _first(answer)}
-
-
 def waiting(actor):
     """The landing page's blocks, one per kind of work this person's roles do."""
     blocks = {}
     if has(actor, "contributor", "editor"):
-        blocks["mine"] = block(
-            lambda: {
-                "returned": _articles(actor, mine="true", status="returned", order="waiting"),
-                "drafts": _articles(actor, mine="true", status="draft", order="waiting"),
-            }
-        )
-    if has(actor, "editor"):
-        blocks["desk"] = block(
-            lambda: {
-                "submitted": _articles(actor, status="submitted", order="waiting"),
-                "in_review": _articles(actor, status="in_review", order="waiting"),
-                "approved": _articles(actor, status="approved", order="waiting"),
-            }
-        )
+        # One RPC counts the person's own articles and their desk's queue (and finds the oldest).
+        articles = block(lambda: call("content", "count_waiting_articles", actor))
+        mine = articles and articles["mine"]
+        blocks["mine"] = mine and {"returned": mine["returned"], "drafts": mine["draft"]}
+        if has(actor, "editor"):
+            blocks["desk"] = articles and articles["desk"]
     if has(actor, "editor", "platform_admin"):
         blocks["quotas"] = block(lambda: call("content", "quota_compliance", actor, {}))
     if has(actor, "royalty_officer"):

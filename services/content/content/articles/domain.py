@@ -30,6 +30,9 @@ TRANSITIONS = {
     "unpublish": (("published",), "unpublished"),
 }
 EDITABLE = ("draft", "returned", "in_review")
+# What waits for someone to act (``count_waiting_articles``): their own items, a desk's queue.
+WAITING_FOR_AUTHORS = ("returned", "draft")
+WAITING_AT_THE_DESK = ("submitted", "in_review", "approved")
 ACTION_LABELS = {
     "submit": "gửi",
     "open": "nhận biên tập",

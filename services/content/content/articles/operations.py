@@ -103,7 +103,7 @@ class ArticleOperations:
         return views.article(
             article,
             SectionStore(session).get(article.section_id),
-            tenant_name=_tenant_names(self.tenants(session), [article]).get(article.tenant_id),
+            tenant_name=getattr(self.tenants(session).get(article.tenant_id), "name", None),
             **extra,
         )
 
@@ -353,8 +353,10 @@ class ArticleOperations:
         args = load(api.ArticleListArgs, args or {})
         now = self.clock.now()
         with self.sessions.read() as session:
-            section_id = SectionStore(session).resolve(actor, args["section"]).id if args.get("section") else None
-            items, total = self._store(session, actor).list(
+            sections = SectionStore(session)
+            section_id = sections.resolve(actor, args["section"]).id if args.get("section") else None
+            store = self._store(session, actor)
+            items, total = store.list(
                 page=args["page"],
                 per_page=args["per_page"],
                 status=args.get("status"),
@@ -365,10 +367,24 @@ class ArticleOperations:
                 changed_before=now - timedelta(days=args["waiting_days"]) if args.get("waiting_days") else None,
                 order=args["order"],
             )
-            sections = SectionStore(session).by_ids({a.section_id for a in items})
-            last_comments = self._store(session, actor).last_comments([a.id for a in items])
+            last_comments = store.last_comments([a.id for a in items])
             names = _tenant_names(self.tenants(session), items)
-            return views.page(items, sections, total, args, last_comments, tenant_names=names)
+            return views.page(
+                items, sections.by_ids({a.section_id for a in items}), total, args, last_comments, tenant_names=names
+            )
+
+    def waiting(self, actor):
+        """What waits for the actor, how many and the oldest of each kind (the workspace's landing),
+        in one read: of their own articles (``mine``) the returned and the drafts; of an editor's
+        queue (``desk``: what ``list`` shows them by status) the submitted, in review and approved."""
+        policy.require_signed_in(actor)
+        mine, desk = policy.waiting_work(actor)
+        with self.sessions.read() as session:
+            found = self._store(session, actor).waiting(
+                authored=domain.WAITING_FOR_AUTHORS if mine else (),
+                queued=domain.WAITING_AT_THE_DESK if desk else (),
+            )
+        return views.waiting(found, mine=mine, desk=desk)
 
     def revisions(self, actor, article_id):
         """The numbered revisions of an article (``policy.ARTICLES``: not for readers of published work only)."""
@@ -396,12 +412,9 @@ class ArticleOperations:
 
 
 def _tenant_names(tenants, articles):
-    """The names of the articles' tenants, from the tenant copy (a few rows per page)."""
-    names = {}
-    for tenant_id in {a.tenant_id for a in articles}:
-        row = tenants.get(tenant_id)
-        names[tenant_id] = row.name if row is not None else None
-    return names
+    """The names of the articles' tenants, from the tenant copy (one query for a page)."""
+    rows = tenants.by_ids({a.tenant_id for a in articles})
+    return {tenant_id: row.name for tenant_id, row in rows.items()}
 
 
 def _index(article):

@@ -43,6 +43,11 @@ class ArticlesRpc:
         return self.app.articles.list(Actor.load(actor), args)
 
     @rpc(expected_exceptions=EXPECTED)
+    def count_waiting_articles(self, actor):
+        """``WaitingArticlesRead``: how many of the actor's articles and of their desk's queue wait, and the oldest."""
+        return self.app.articles.waiting(Actor.load(actor))
+
+    @rpc(expected_exceptions=EXPECTED)
     def list_revisions(self, actor, article_id):
         """``[RevisionRead]`` of an article the actor may see. Raises NotFound."""
         return self.app.articles.revisions(Actor.load(actor), article_id)

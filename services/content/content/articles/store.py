@@ -1,11 +1,18 @@
 """Queries of the articles, their revisions and their history; scoped by the actor."""
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.orm import defer
 
 from content import policy
 from content.articles.models import Article, ArticleActivity, ArticleRevision
 from platform_shared.database import as_uuid, paginate
 from platform_shared.errors import NotFound
+
+# A list's items leave out the body and the search columns (up to 200 KB each); reading one
+# of them from a listed item is an error, not a query per item.
+_NOT_LISTED = tuple(
+    defer(column, raiseload=True) for column in (Article.body, Article.search_exact, Article.search_folded)
+)
 
 
 class ArticleStore:
@@ -18,6 +25,10 @@ class ArticleStore:
 
     def _visible(self):
         return select(Article).where(policy.visible_articles(self.actor, self.desk_section_ids))
+
+    def _mine(self):
+        """Of what they see, what the actor created or co-authors (``policy.AUTHORED``)."""
+        return policy.AUTHORED.where(self.actor, self.desk_section_ids)
 
     def get(self, article_id, *, for_update=False):
         """An article the actor may see, or NotFound (another tenant's draft, or an unpublished one
@@ -55,12 +66,44 @@ class ArticleStore:
         if section_id:
             stmt = stmt.where(Article.section_id == section_id)
         if mine:
-            stmt = stmt.where(policy.AUTHORED.where(self.actor, self.desk_section_ids))
+            stmt = stmt.where(self._mine())
         if q:
             like = f"%{q.lower()}%"
             stmt = stmt.where(func.lower(Article.title).like(like))
         ordering = (Article.updated_at.asc(),) if order == "waiting" else (Article.updated_at.desc(),)
-        return paginate(self.session, stmt.order_by(*ordering, Article.id), page, per_page)
+        stmt = stmt.order_by(*ordering, Article.id).options(*_NOT_LISTED)
+        return paginate(self.session, stmt, page, per_page)
+
+    def waiting(self, *, authored=(), queued=()):
+        """``{status: (total, oldest)}`` in one query: for each of ``authored`` (statuses of the
+        actor's own articles, as ``list``'s ``mine``) and of ``queued`` (statuses of everything they
+        see, as ``list`` by status), how many articles and the one unchanged longest (a row of
+        ``id``, ``title``, ``status``, ``updated_at``; the ``order="waiting"`` first). A status with
+        none is left out; the two must not share a status."""
+        wanted = []
+        if authored:
+            wanted.append(and_(Article.status.in_(list(authored)), self._mine()))
+        if queued:
+            wanted.append(Article.status.in_(list(queued)))
+        if not wanted:
+            return {}
+        ranked = (
+            self._visible()
+            .with_only_columns(
+                Article.id,
+                Article.title,
+                Article.status,
+                Article.updated_at,
+                func.count().over(partition_by=Article.status).label("total"),
+                func.row_number()
+                .over(partition_by=Article.status, order_by=(Article.updated_at.asc(), Article.id))
+                .label("rank"),
+            )
+            .where(or_(*wanted))
+            .subquery()
+        )
+        rows = self.session.execute(select(ranked).where(ranked.c.rank == 1)).all()
+        return {row.status: (row.total, row) for row in rows}
 
     def slugs_like(self, site_key, base):
         """Slugs of a site starting with ``base`` (to make a new one unique)."""

@@ -7,6 +7,7 @@ _ARTICLE = api.ArticleRead()
 _PAGE = api.ArticlePage()
 _REVISIONS = api.RevisionRead(many=True)
 _DIFF = api.RevisionDiffRead()
+_WAITING = api.WaitingArticlesRead()
 
 
 def _fields(article, section, tenant_name=None):
@@ -103,3 +104,23 @@ def revisions(article, rows):
 
 def diff(old, new, changes):
     return _DIFF.dump({"from_": old.number, "to": new.number, "changes": changes})
+
+
+def waiting(found, *, mine, desk):
+    """``count_waiting_articles``: ``found`` is ``{status: (total, oldest row)}`` (a status with
+    none left out); ``mine`` / ``desk``: whether the actor has that kind of work (else None)."""
+
+    def kinds(statuses):
+        return {
+            status: {"total": found[status][0], "oldest": found[status][1]._asdict()}
+            if status in found
+            else {"total": 0, "oldest": None}
+            for status in statuses
+        }
+
+    return _WAITING.dump(
+        {
+            "mine": kinds(domain.WAITING_FOR_AUTHORS) if mine else None,
+            "desk": kinds(domain.WAITING_AT_THE_DESK) if desk else None,
+        }
+    )

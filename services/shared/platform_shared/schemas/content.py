@@ -460,6 +460,42 @@ class ArticleRead(Schema):
 ArticlePage = page_of(ArticleRead)
 
 
+class WaitingArticle(Schema):
+    """The item of a kind of work that has waited longest: unchanged since ``updated_at``."""
+
+    id = fields.UUID()
+    title = fields.String()
+    status = fields.String()
+    updated_at = fields.DateTime()
+
+
+class WaitingCount(Schema):
+    total = fields.Integer()
+    oldest = fields.Nested(WaitingArticle, allow_none=True, metadata={"description": "None when there is none"})
+
+
+class MyWaitingArticles(Schema):
+    """The actor's own articles (created or co-authored, as ``list_articles`` ``mine``) to act on."""
+
+    returned = fields.Nested(WaitingCount)
+    draft = fields.Nested(WaitingCount)
+
+
+class DeskWaitingArticles(Schema):
+    """An editor's queue: what ``list_articles`` of that status lists for them."""
+
+    submitted = fields.Nested(WaitingCount)
+    in_review = fields.Nested(WaitingCount)
+    approved = fields.Nested(WaitingCount)
+
+
+class WaitingArticlesRead(Schema):
+    """``count_waiting_articles``: how many items wait for the actor, and the oldest, per kind."""
+
+    mine = fields.Nested(MyWaitingArticles, allow_none=True, metadata={"description": "None for a non-writer"})
+    desk = fields.Nested(DeskWaitingArticles, allow_none=True, metadata={"description": "None for a non-editor"})
+
+
 class RevisionRead(Schema):
     number = fields.Integer()
     kind = fields.String(metadata={"description": "created, edit or correction"})
