@@ -37,6 +37,8 @@ from flask import Flask, abort, request
 from sqlalchemy import select
 
 from accounts.models import Tenant, User
+from content import policy as content_policy
+from content.articles.domain import WAITING_AT_THE_DESK, WAITING_FOR_AUTHORS
 from content.articles.store import ArticleStore
 from content.models import TenantCopy
 from content.public.domain import site_order
@@ -123,10 +125,7 @@ def list_articles(session, actor, *, page, per_page, status=None, mine=None, ord
     items, total = store.list(page=page, per_page=per_page, status=status, mine=mine, order=order)
     by_id = sections.by_ids({a.section_id for a in items})
     last = store.last_comments([a.id for a in items])
-    names = {}
-    for tenant_id in {a.tenant_id for a in items}:
-        found = tenants.get(tenant_id)
-        names[tenant_id] = found.name if found is not None else None
+    names = {i: t.name for i, t in tenants.by_ids({a.tenant_id for a in items}).items()}
     out = []
     for a in items:
         section = by_id[a.section_id]
@@ -156,9 +155,20 @@ def list_articles(session, actor, *, page, per_page, status=None, mine=None, ord
     return {"items": out, "total": total, "page": page, "per_page": per_page}
 
 
-def _counted(session, actor, **args):
-    answer = list_articles(session, actor, page=1, per_page=1, order="waiting", **args)
-    return {"total": answer["total"], "oldest": answer["items"][0] if answer["items"] else None}
+def _waiting(session, actor):
+    """What content's ``count_waiting_articles`` answers, from its store (one query)."""
+    who = Actor.load(actor)
+    store = ArticleStore(session, who, SectionStore(session).desk_section_ids(who, _directory(session)))
+    mine, desk = content_policy.waiting_work(Actor.load(actor))
+    found = store.waiting(authored=WAITING_FOR_AUTHORS if mine else (), queued=WAITING_AT_THE_DESK if desk else ())
+
+    def kind(status):
+        if status not in found:
+            return {"total": 0, "oldest": None}
+        total, row = found[status]
+        return {"total": total, "oldest": {"id": str(row.id), "title": row.title, "updated_at": _iso(row.updated_at)}}
+
+    return mine, desk, kind
 
 
 @app.get(f"{BASE}/")
@@ -166,13 +176,11 @@ def landing():
     actor, visitor = signed_in()
     blocks = {}
     with content_db.read() as session:
-        if has(actor, "contributor", "editor"):
-            blocks["mine"] = {
-                "returned": _counted(session, actor, mine=True, status="returned"),
-                "drafts": _counted(session, actor, mine=True, status="draft"),
-            }
-        if has(actor, "editor"):
-            blocks["desk"] = {s: _counted(session, actor, status=s) for s in ("submitted", "in_review", "approved")}
+        mine, desk, kind = _waiting(session, actor)
+        if mine and has(actor, "contributor", "editor"):
+            blocks["mine"] = {"returned": kind("returned"), "drafts": kind("draft")}
+        if desk:
+            blocks["desk"] = {s: kind(s) for s in ("submitted", "in_review", "approved")}
     if has(actor, "editor", "platform_admin"):
         blocks["quotas"] = quotas.compliance(Actor.load(actor), {})
     return page(
