@@ -318,3 +318,49 @@ def test_a_second_editor_of_the_desk_sees_the_first_ones_lock(page, newsroom_pla
         assert "Vũ Thị Hồng" in page.find_element(By.ID, "thong-bao-loi").text
     status = api.as_(portal.login("laodong.editor")).get(f"/api/v1/articles/{created.json['id']}").json["status"]
     assert status == "in_review"
+
+
+def test_the_other_workspace_pages_have_no_serious_accessibility_problem(
+    page, newsroom_platform, axe_violations, screenshots
+):
+    """Every workspace page type the flow above does not open, checked by axe-core as its user sees it."""
+    portal = newsroom_platform
+    writer = portal.api.as_(portal.login("hanoi.contributor"))
+    created = writer.post(
+        "/api/v1/articles",
+        json={"section": "news", "genre": "news", "title": "Tin có hai phiên bản", "body": "<p>Bản đầu tiên.</p>"},
+    )
+    assert created.status_code == 201, created.json
+    article_id = created.json["id"]
+    assert (
+        writer.patch(f"/api/v1/articles/{article_id}", json={"body": "<p>Bản thứ hai, sửa lại.</p>"}).status_code == 200
+    )
+    quarter = f"{datetime.now(VN_TZ).year}-Q{(datetime.now(VN_TZ).month - 1) // 3 + 1}"
+    month = datetime.now(VN_TZ).strftime("%Y-%m")
+    visits = {
+        "hanoi.contributor": [
+            (f"/quan-tri/bai-viet/{article_id}", "ws-article-edit"),
+            (f"/quan-tri/bai-viet/{article_id}/phien-ban?tu=1&den=2", "ws-revisions"),
+            (f"/quan-tri/bai-viet/{article_id}/xem-truoc", "ws-preview"),
+        ],
+        "laodong.editor": [
+            ("/quan-tri/", "ws-home-editor"),
+            ("/quan-tri/van-ban", "ws-documents"),
+            ("/quan-tri/van-ban/moi", "ws-document-new"),
+            (f"/quan-tri/chi-tieu?quy={quarter}", "ws-quotas-quarter"),
+        ],
+        "laodong.royalty": [
+            ("/quan-tri/", "ws-home-royalty"),
+            ("/quan-tri/nhuan-but/bang-ke", "ws-statements"),
+            ("/quan-tri/nhuan-but/qua-han", "ws-overdue"),
+            (f"/quan-tri/nhuan-but/doi-soat?ky={month}", "ws-reconciliation"),
+        ],
+    }
+    for username, pages in visits.items():
+        sign_in(page, portal, username)
+        for path, name in pages:
+            page.get(portal.url(path))
+            loaded(page)
+            assert page.execute_script("return document.documentElement.lang") == "vi"
+            assert page.find_element(By.TAG_NAME, "h1").text, f"{path} has a heading"
+            clean(page, axe_violations, screenshots, name)
