@@ -101,19 +101,40 @@ def accounts_service(start_service):
     return start_service("accounts")
 
 
+_SEED_HASHES = {}
+
+
+def _seed_passwords(*params):
+    """The accounts service's own Argon2id hasher, except that a demo password is hashed once per
+    test session: the seed stores the same two passwords for its 11 users before every test that
+    uses it (about 0.35 s a test, most of ``demo``). The stored hashes are real Argon2id and
+    every sign-in still verifies them; what differs from production is only that the demo users
+    share a salt. Salts and hashing are tested in accounts' own tests, which do not use ``demo``."""
+    from accounts.passwords import Passwords
+
+    class SeedPasswords(Passwords):
+        def hash(self, password):
+            key = (params, password)
+            if key not in _SEED_HASHES:
+                _SEED_HASHES[key] = super().hash(password)
+            return _SEED_HASHES[key]
+
+    return SeedPasswords(*params)
+
+
 @pytest.fixture
 def demo(accounts_service, service_config, databases):
     """The demo federation tree of ``make run`` in the test database; returns its passwords."""
     from accounts.operations import Accounts, Settings
-    from accounts.passwords import Passwords
     from accounts.seed import seed
     from platform_shared.clock import Clock
 
     config = service_config("accounts")
+    params = (config["ARGON2_MEMORY_KIB"], config["ARGON2_TIME_COST"], config["ARGON2_PARALLELISM"])
     app = Accounts(
         databases.sessions("accounts"),
         signer=None,
-        passwords=Passwords(config["ARGON2_MEMORY_KIB"], config["ARGON2_TIME_COST"], config["ARGON2_PARALLELISM"]),
+        passwords=_seed_passwords(*params),
         settings=Settings.from_config(config),
         clock=Clock(),
     )
