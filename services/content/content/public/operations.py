@@ -156,6 +156,8 @@ class PublicReading:
 
 
 def _tenants_of(tenants, items):
-    """``{tenant id: row}`` of the items' tenants, each looked up once (the dict keeps the rows in
-    the session's identity map, which holds them only weakly)."""
-    return {tenant_id: tenants.get(tenant_id) for tenant_id in {a.tenant_id for a in items}}
+    """``{tenant id: row}`` of the items' tenants, in one query (the dict keeps the rows in the
+    session's identity map, which holds them only weakly); an unknown tenant maps to None."""
+    ids = {a.tenant_id for a in items}
+    found = tenants.by_ids(ids)
+    return {tenant_id: found.get(tenant_id) for tenant_id in ids}
