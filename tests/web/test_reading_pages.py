@@ -246,21 +246,28 @@ def test_a_readers_page_is_kept_rendered_and_answered_again_without_a_render(cac
     cache = cached_pages.application.extensions["public_cache"]
     cache.listener.ensure_started()
     wait_for(lambda: cache.connected, message="the public cache's listener to connect")
-    wait_for(  # the publication's facts have been heard: nothing clears the page during the test
+    wait_for(
         lambda: "Bài được lưu sẵn cho bạn đọc" in text(cached_pages.get("/tin-tuc")),
         message="the section page to show the published article",
     )
-    first = cached_pages.get("/tin-tuc")
-    hits = cache.page_hits
-    again = cached_pages.get("/tin-tuc")
-    assert cache.page_hits == hits + 1  # the rendered copy, not a new render
+
+    def answered_from_the_kept_copy():
+        # The publication's fact may still be on its way (the listener can connect after the
+        # relay read the outbox): a repeat is a hit once nothing more is heard.
+        first = cached_pages.get("/tin-tuc")
+        hits = cache.page_hits
+        again = cached_pages.get("/tin-tuc")
+        return cache.page_hits == hits + 1 and (first, again)  # the rendered copy, not a new render
+
+    first, again = wait_for(answered_from_the_kept_copy, message="a repeat answered from the kept copy")
     assert again.get_data() == first.get_data() and again.headers["ETag"] == first.headers["ETag"]
     assert "Bài được lưu sẵn cho bạn đọc" in text(again)
     assert again.headers["Cache-Control"] == "public, no-cache" and "Set-Cookie" not in again.headers
+    hits = cache.page_hits
     unchanged = cached_pages.get("/tin-tuc", headers={"If-None-Match": first.headers["ETag"]})
-    assert unchanged.status_code == 304 and cache.page_hits == hits + 2
+    assert unchanged.status_code == 304 and cache.page_hits == hits + 1
     other_page = cached_pages.get("/tin-tuc?trang=1&x=1")  # another address: its own copy
-    assert other_page.status_code == 200 and cache.page_hits == hits + 2
+    assert other_page.status_code == 200 and cache.page_hits == hits + 1
 
 
 def test_a_signed_in_reader_never_gets_the_anonymous_copy(cached_pages, newsroom, relay, demo):

@@ -20,16 +20,6 @@ NEWS = {
 
 
 @pytest.fixture
-def media_backend(tmp_path):
-    """Reports use no media: the media service (content needs it) runs on the filesystem only."""
-    return {
-        "MEDIA_STORAGE": "filesystem",
-        "MEDIA_FS_ROOT": str(tmp_path / "media"),
-        "MEDIA_URL_SIGNING_KEY": "test-signing-key-" + uuid.uuid4().hex,
-    }
-
-
-@pytest.fixture
 def content(content_service):
     with ServiceRpcProxy("content", {"AMQP_URI": content_service.config["AMQP_URI"]}, timeout=20) as proxy:
         yield proxy
