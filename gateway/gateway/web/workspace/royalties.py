@@ -108,20 +108,23 @@ def _item_filters():
     return status, (request.values.get("ky") or "").strip()
 
 
+def _listed_in(actor, method, args, period, *, first_page_if_refused=False):
+    """``method``'s list of the month ``?ky=`` (none: every month) and the filter's errors: a month
+    royalties refuses is named beside its field (``ky``) and the list is shown without it."""
+    try:
+        return call("royalties", method, actor, {**args, "period": period} if period else args), {}
+    except InvalidInput as exc:
+        if not period:
+            raise
+        errors = field_errors(exc, {"period": "ky"}, known={"ky"})
+        return call("royalties", method, actor, {**args, "page": "1"} if first_page_if_refused else args), errors
+
+
 def _score_list(actor, *, status=200, typed=None, errors=None, saved=None, problem=None):
     item_status, period = _item_filters()
     number = page_number()
     args = {"status": item_status, "page": str(number), "per_page": str(PER_PAGE)}
-    filter_errors = {}
-    if period:
-        args["period"] = period
-    try:
-        answer = call("royalties", "list_items", actor, args)
-    except InvalidInput as exc:
-        filter_errors = field_errors(exc, {"period": "ky"}, known={"ky"})
-        args.pop("period", None)
-        args["page"] = "1"
-        answer = call("royalties", "list_items", actor, args)
+    answer, filter_errors = _listed_in(actor, "list_items", args, period, first_page_if_refused=True)
     pagination = pages_of(answer, number) if not filter_errors else None
     errors = errors or {}
     items = list(answer.get("items") or [])
@@ -268,15 +271,8 @@ def _statement_list(actor, *, status=200, errors=None, typed_period=None):
     args = {"page": str(number), "per_page": str(PER_PAGE)}
     if wanted:
         args["status"] = wanted
-    filter_errors = {}
-    if period:
-        args["period"] = period
-    try:
-        answer = call("royalties", "list_statements", actor, args)
-    except InvalidInput as exc:
-        filter_errors = field_errors(exc, {"period": "ky"}, known={"ky"})
-        args.pop("period")
-        answer = call("royalties", "list_statements", actor, args)
+    answer, filter_errors = _listed_in(actor, "list_statements", args, period)
+    if filter_errors:
         status = 422
     extra = {k: v for k, v in (("ky", period), ("trang-thai", wanted)) if v and not filter_errors.get("ky")}
     return page(
