@@ -1,8 +1,28 @@
-"""The staff workspace under ``/quan-tri/``: one blueprint per desk's work (issue 14), on the
-same web layer as the portal (cookie sessions, CSRF, Vietnamese pages, the API's RPCs)."""
+"""The staff workspace under ``/quan-tri/``: one blueprint per kind of work (issues 14 and 15),
+on the same web layer as the portal (cookie sessions, CSRF, Vietnamese pages, the API's RPCs)."""
+
+MODULES = (
+    "home",
+    "articles",
+    "desk",
+    "documents",
+    "quotas",
+    "royalties",
+    "questions",
+    "moderation",
+    "polls",
+    "members",
+    "reports",
+    "tenants",
+    "units",
+    "users",
+    "personnel",
+    "media",
+    "site",
+)
 
 
 def blueprints():
-    from gateway.web.workspace import articles, desk, documents, home, quotas, royalties
+    from importlib import import_module
 
-    return [articles.bp, desk.bp, documents.bp, home.bp, quotas.bp, royalties.bp]
+    return [import_module(f"gateway.web.workspace.{name}").bp for name in MODULES]

@@ -28,17 +28,57 @@ ROLE_LABELS = {
 }
 STAFF_ROLES = frozenset(ROLE_LABELS) - {"member"}
 
-# (path, label, roles that see it): the order of the menu.
+# The menu: groups of (path, label, roles that see it), in the order shown.
 MENU = (
-    (f"{BASE}/", "Tổng quan", STAFF_ROLES),
-    (f"{BASE}/bai-viet", "Bài viết của tôi", {"contributor", "editor"}),
-    (f"{BASE}/bien-tap", "Biên tập", {"editor"}),
-    (f"{BASE}/chi-tieu", "Chỉ tiêu tuần", {"editor", "platform_admin"}),
-    (f"{BASE}/van-ban", "Văn bản chỉ đạo", {"editor", "platform_admin"}),
-    (f"{BASE}/nhuan-but", "Chấm nhuận bút", {"royalty_officer"}),
-    (f"{BASE}/nhuan-but/bang-ke", "Bảng kê nhuận bút", {"royalty_officer"}),
-    (f"{BASE}/quan-ly/", "Đơn vị và tài khoản", {"tenant_admin", "platform_admin"}),
+    (None, ((f"{BASE}/", "Tổng quan", STAFF_ROLES),)),
+    (
+        "Tin bài",
+        (
+            (f"{BASE}/bai-viet", "Bài viết của tôi", {"contributor", "editor"}),
+            (f"{BASE}/bien-tap", "Biên tập", {"editor"}),
+            (f"{BASE}/chi-tieu", "Chỉ tiêu tuần", {"editor", "platform_admin"}),
+            (f"{BASE}/van-ban", "Văn bản chỉ đạo", {"editor", "platform_admin"}),
+            (f"{BASE}/trang-thanh-phan", "Trang thành phần", {"tenant_admin", "platform_admin"}),
+            (f"{BASE}/thu-vien", "Thư viện ảnh và tệp", {"contributor", "editor", "tenant_admin", "platform_admin"}),
+        ),
+    ),
+    (
+        "Nhuận bút",
+        (
+            (f"{BASE}/nhuan-but", "Chấm nhuận bút", {"royalty_officer"}),
+            (f"{BASE}/nhuan-but/bang-ke", "Bảng kê nhuận bút", {"royalty_officer"}),
+        ),
+    ),
+    (
+        "Hỏi đáp và ý kiến",
+        (
+            (f"{BASE}/hoi-dap", "Hỏi đáp", {"responder", "tenant_admin", "platform_admin"}),
+            (f"{BASE}/y-kien", "Ý kiến đoàn viên", {"responder", "moderator", "tenant_admin", "platform_admin"}),
+            (f"{BASE}/binh-luan", "Bình luận", {"moderator", "tenant_admin", "platform_admin"}),
+            (f"{BASE}/ngay-nghi", "Lịch ngày nghỉ", {"platform_admin"}),
+        ),
+    ),
+    (
+        "Trưng cầu và báo cáo",
+        (
+            (f"{BASE}/trung-cau", "Trưng cầu ý kiến", {"tenant_admin", "platform_admin"}),
+            (f"{BASE}/bao-cao", "Báo cáo 6 tháng", {"tenant_admin", "platform_admin"}),
+        ),
+    ),
+    (
+        "Tổ chức và tài khoản",
+        (
+            (f"{BASE}/don-vi-thanh-vien", "Đơn vị thành viên", {"platform_admin"}),
+            (f"{BASE}/don-vi", "Cây đơn vị", {"tenant_admin", "platform_admin"}),
+            (f"{BASE}/doan-vien", "Đoàn viên", {"tenant_admin", "platform_admin"}),
+            (f"{BASE}/tai-khoan", "Tài khoản và vai trò", {"tenant_admin", "platform_admin"}),
+            (f"{BASE}/can-bo", "Hồ sơ cán bộ", {"tenant_admin", "platform_admin"}),
+        ),
+    ),
 )
+
+# Landing-page tiles other modules add (``@tile``): what is waiting for a role, one card each.
+TILES = []
 
 
 def staff():
@@ -56,9 +96,40 @@ def has(actor, *roles):
 
 
 def menu(actor):
-    """The menu entries this person's roles use."""
+    """The menu groups this person's roles use: ``[(group label or None, [(path, label), ...])]``."""
     roles = set(actor.get("roles") or ())
-    return [(path, label) for path, label, wanted in MENU if roles & set(wanted)]
+    groups = []
+    for label, entries in MENU:
+        shown = [(path, name) for path, name, wanted in entries if roles & set(wanted)]
+        if shown:
+            groups.append((label, shown))
+    return groups
+
+
+def tile(title, *roles):
+    """Register ``load(actor) -> list of (count, label, href) or None`` as a landing-page card
+    titled ``title`` for people with one of ``roles``. None: nothing to show this person.
+
+    The card is built inside ``block``: a service that does not answer shows the card as
+    unavailable and the rest of the page still works."""
+
+    def register(load):
+        TILES.append((title, frozenset(roles), load))
+        return load
+
+    return register
+
+
+def tiles(actor):
+    """``[(title, lines or Unavailable)]``: the registered cards of this person's roles."""
+    roles = set(actor.get("roles") or ())
+    cards = []
+    for title, wanted, load in TILES:
+        if roles & wanted:
+            lines = block(lambda load=load: load(actor))
+            if lines is not None:
+                cards.append((title, lines))
+    return cards
 
 
 class Unavailable:

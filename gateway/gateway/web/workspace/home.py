@@ -6,7 +6,7 @@ from flask import Blueprint, redirect, render_template
 
 from gateway.api.common import call
 from gateway.web.render import page
-from gateway.web.workspace.common import BASE, ROLE_LABELS, block, has, menu, staff
+from gateway.web.workspace.common import BASE, ROLE_LABELS, block, has, menu, staff, tiles
 
 bp = Blueprint("workspace_home", __name__)
 
@@ -52,6 +52,7 @@ def landing():
         actor=actor,
         roles=[ROLE_LABELS[r] for r in actor.get("roles") or () if r in ROLE_LABELS and r != "member"],
         blocks=waiting(actor),
+        cards=tiles(actor),
         menu=menu(actor),
         current=f"{BASE}/",
     )
