@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Make sure the browser tests (tests/browser) have Debian's headless Chromium and its
-# WebDriver: /usr/bin/chromium and /usr/bin/chromedriver. Installs the `chromium` and
+# WebDriver: /usr/bin/chromium and /usr/bin/chromedriver; and poppler-utils (pdftoppm,
+# pdftotext), with which the tests open the PDFs the workspace hands out as a person would. Installs the `chromium` and
 # `chromium-driver` packages with apt-get when either is missing (first from the package
 # lists already on the machine, then after `apt-get update`), as root or through sudo.
 # Nothing else may fetch a browser: the tests never run Selenium Manager or a
@@ -11,9 +12,9 @@ cd "$(dirname "$0")/.."
 
 CHROMIUM=/usr/bin/chromium
 CHROMEDRIVER=/usr/bin/chromedriver
-PACKAGES=(chromium chromium-driver)
+PACKAGES=(chromium chromium-driver poppler-utils)
 
-present() { [ -x "$CHROMIUM" ] && [ -x "$CHROMEDRIVER" ]; }
+present() { [ -x "$CHROMIUM" ] && [ -x "$CHROMEDRIVER" ] && command -v pdftoppm >/dev/null 2>&1; }
 
 # as_root COMMAND...: run as root, through `sudo -n` when we are not (never asks for a password).
 as_root() {
@@ -49,7 +50,7 @@ if ! present; then
     install || die "apt-get could not install ${PACKAGES[*]}; run it by hand to see why:
    sudo apt-get update && sudo apt-get install ${PACKAGES[*]}"
   fi
-  present || die "apt-get installed ${PACKAGES[*]}, but $CHROMIUM or $CHROMEDRIVER is still missing"
+  present || die "apt-get installed ${PACKAGES[*]}, but $CHROMIUM, $CHROMEDRIVER or pdftoppm is still missing"
 fi
 
 # The driver must speak to this browser: Debian ships the two at the same version.
@@ -58,4 +59,4 @@ driver_version=$("$CHROMEDRIVER" --version 2>/dev/null | grep -oE '[0-9]+(\.[0-9
 [ -n "$browser_version" ] || die "$CHROMIUM does not start (chromium --version failed)"
 [ "${browser_version%%.*}" = "${driver_version%%.*}" ] ||
   warn "chromium $browser_version and chromedriver ${driver_version:-?} differ; upgrade both: apt-get install ${PACKAGES[*]}"
-say "Chromium $browser_version and its chromedriver are installed"
+say "Chromium $browser_version, its chromedriver and pdftoppm are installed"
