@@ -108,10 +108,22 @@ class AccountsService(ServiceOperations):
         return _page(_tenant, self.app.list_tenants(Actor.load(actor), args))
 
     @rpc(expected_exceptions=transport.EXPECTED)
-    def import_tenants(self, actor, csv_text):
-        """CSV of registered units → tenants + administrators with activation tokens."""
-        result = self.app.import_tenants(Actor.load(actor), csv_text)
+    def import_tenants(self, actor, csv_text, options=None):
+        """CSV of registered units → tenants + administrators with activation tokens.
+
+        ``options['dry_run']``: only check the file (``planned``: what it would create); nothing
+        is written and no token issued. Raises InvalidInput (``IMPORT_INVALID``: every problem by
+        row and column), Forbidden (platform admins only)."""
+        result = self.app.import_tenants(Actor.load(actor), csv_text, options)
         return api.ImportResult().dump(result)
+
+    @rpc(expected_exceptions=transport.EXPECTED)
+    def preview_merge(self, actor, tenant_id, data):
+        """What merging ``tenant_id`` into ``data['into']`` would move (counts of users, units,
+        staff, members; the child tenants), after the merge's own checks — the workspace's
+        confirmation page. Read-only. Raises as ``merge_tenant``: InvalidInput (``into``),
+        Conflict (already merged, member numbers in both), NotFound, Forbidden."""
+        return api.MergePreview().dump(self.app.preview_merge(Actor.load(actor), tenant_id, data))
 
     @rpc(expected_exceptions=transport.EXPECTED)
     def merge_tenant(self, actor, tenant_id, data):

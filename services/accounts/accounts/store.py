@@ -187,6 +187,14 @@ class SystemStore:
     def users_of(self, tenant_id):
         return self.session.scalars(select(User).where(User.tenant_id == tenant_id)).all()
 
+    def rows_of(self, tenant_id):
+        """How many users, units, staff records and members a tenant holds (what a merge moves)."""
+        counted = {"users": User, "units": Unit, "staff": StaffRecord, "members": Member}
+        return {
+            name: self.session.scalar(select(func.count()).select_from(model).where(model.tenant_id == tenant_id))
+            for name, model in counted.items()
+        }
+
     def sessions_revoked_since(self, since):
         """Users and tenants whose sessions were ended at or after ``since``."""
         users = self.session.execute(

@@ -4,6 +4,7 @@ Mixed into ``operations.Accounts``. Every change of a tenant is an ``accounts.te
 fact in the outbox (content, feedback, polls and royalties keep a copy from them).
 """
 
+import dataclasses
 import uuid
 
 from accounts import domain, policy
@@ -95,22 +96,30 @@ class TenantOperations:
             items, total = TenantStore(session, actor).list(**args)
             return items, total, args
 
-    def import_tenants(self, actor, csv_text):
-        """Registered units → tenants + invited administrators, all or nothing."""
+    def import_tenants(self, actor, csv_text, options=None):
+        """Registered units → tenants + invited administrators, all or nothing.
+
+        ``options['dry_run']``: the same checks against the same data, in a read-only session;
+        the answer names what the file would create (``planned``) and creates nothing."""
         policy.require_platform_admin(actor)
+        options = load(api.TenantImportArgs, options or {})
         if not isinstance(csv_text, str):
             raise InvalidInput("Tệp nhập phải là văn bản CSV UTF-8.", code="IMPORT_INVALID")
         rows = domain.parse_tenant_csv(csv_text)
+        if options["dry_run"]:
+            with self.sessions.read() as session:
+                plan, system, _ = _import_plan(session, rows)
+                unchanged = [system.tenant_by_code(code) for code in plan.unchanged]
+                return {
+                    "created": [],
+                    "unchanged": unchanged,
+                    "credentials": [],
+                    "planned": _planned(plan),
+                    "dry_run": True,
+                }
         now = self.clock.now()
         with self.sessions.transaction() as session:
-            system = SystemStore(session)
-            existing = system.existing_tenants()
-            plan = domain.plan_import(
-                rows,
-                existing,
-                {t.slug for t in existing.values()},
-                system.usernames_taken({r.admin_email for r in rows}),
-            )
+            plan, system, existing = _import_plan(session, rows)
             ids = {code: t.id for code, t in existing.items()}
             created, credentials = [], []
             for row in plan.create:
@@ -150,7 +159,24 @@ class TenantOperations:
                     }
                 )
             unchanged = [system.tenant_by_code(code) for code in plan.unchanged]
-            return {"created": created, "unchanged": unchanged, "credentials": credentials}
+            return {
+                "created": created,
+                "unchanged": unchanged,
+                "credentials": credentials,
+                "planned": _planned(plan),
+                "dry_run": False,
+            }
+
+    def preview_merge(self, actor, tenant_id, data):
+        """What merging ``tenant_id`` into ``data['into']`` would move; the same checks as the
+        merge (and the same errors), nothing written."""
+        policy.require_platform_admin(actor)
+        data = load(api.MergeRequest, data)
+        with self.sessions.read() as session:
+            tenants, system = TenantStore(session, actor), SystemStore(session)
+            tenant, into = _merge_pair(session, tenants, tenant_id, data["into"])
+            counts = system.rows_of(tenant.id)
+            return {"tenant": tenant, "into": into, **counts, "child_tenants": tenants.children(tenant.id)}
 
     def merge_tenant(self, actor, tenant_id, data):
         """Merge a tenant into another: its people, units and sub-tenants move; its id stays."""
@@ -159,21 +185,7 @@ class TenantOperations:
         now = self.clock.now()
         with self.sessions.transaction() as session:
             tenants, system = TenantStore(session, actor), SystemStore(session)
-            tenant = tenants.get(tenant_id, for_update=True)
-            try:
-                into = tenants.get(data["into"], for_update=True)
-            except NotFound:
-                raise InvalidInput.field("into", "Không tìm thấy đơn vị nhận hợp nhất.") from None
-            domain.check_merge(tenant, into, tenants.ancestor_ids(into.id))
-            clashes = MemberStore(session, actor).clashing_numbers(tenant.id, into.id)
-            if clashes:
-                raise Conflict(
-                    "Hai đơn vị có đoàn viên trùng số thẻ: "
-                    + ", ".join(clashes)
-                    + ". Sửa sổ đoàn viên trước khi hợp nhất.",
-                    code="MEMBER_NUMBER_CLASH",
-                    details={"errors": {"into": [f"Số thẻ trùng: {', '.join(clashes)}."]}},
-                )
+            tenant, into = _merge_pair(session, tenants, tenant_id, data["into"], for_update=True)
             moved_users = system.users_of(tenant.id)
             system.move_tenant_rows(tenant.id, into.id)
             for user in moved_users:
@@ -194,6 +206,41 @@ class TenantOperations:
                 now=now,
             )
             return tenant
+
+
+def _merge_pair(session, tenants, tenant_id, into_id, *, for_update=False):
+    """The tenant that merges and the one it merges into, once every rule of a merge holds."""
+    tenant = tenants.get(tenant_id, for_update=for_update)
+    try:
+        into = tenants.get(into_id, for_update=for_update)
+    except NotFound:
+        raise InvalidInput.field("into", "Không tìm thấy đơn vị nhận hợp nhất.") from None
+    domain.check_merge(tenant, into, tenants.ancestor_ids(into.id))
+    clashes = MemberStore(session, tenants.actor).clashing_numbers(tenant.id, into.id)
+    if clashes:
+        raise Conflict(
+            "Hai đơn vị có đoàn viên trùng số thẻ: " + ", ".join(clashes) + ". Sửa sổ đoàn viên trước khi hợp nhất.",
+            code="MEMBER_NUMBER_CLASH",
+            details={"errors": {"into": [f"Số thẻ trùng: {', '.join(clashes)}."]}},
+        )
+    return tenant, into
+
+
+def _import_plan(session, rows):
+    """What an import of ``rows`` creates, checked against the tenants and accounts there are."""
+    system = SystemStore(session)
+    existing = system.existing_tenants()
+    plan = domain.plan_import(
+        rows,
+        existing,
+        {t.slug for t in existing.values()},
+        system.usernames_taken({r.admin_email for r in rows}),
+    )
+    return plan, system, existing
+
+
+def _planned(plan):
+    return [{**dataclasses.asdict(row), "kind_label": domain.TENANT_KIND_LABELS[row.kind]} for row in plan.create]
 
 
 def _tenant_event(session, event_type, tenant, now):

@@ -131,10 +131,50 @@ class ImportCredential(Schema):
     expires_at = fields.DateTime(required=True)
 
 
+class TenantImportArgs(StrictSchema):
+    dry_run = fields.Boolean(
+        load_default=False,
+        metadata={"description": "check the file and say what it would create; nothing is written"},
+    )
+
+
+class ImportPlanned(Schema):
+    """A row of the file that creates a tenant (and its administrator's account)."""
+
+    row = fields.Integer(required=True, metadata={"description": "line of the file (the header is line 1)"})
+    code = fields.String(required=True)
+    name = fields.String(required=True)
+    short_name = fields.String(allow_none=True)
+    kind = fields.String(required=True)
+    kind_label = fields.String(required=True)
+    parent_code = fields.String(required=True)
+    slug = fields.String(required=True)
+    admin_name = fields.String(required=True)
+    admin_email = fields.String(required=True)
+
+
 class ImportResult(Schema):
     created = fields.List(fields.Nested(TenantRead), required=True)
     unchanged = fields.List(fields.Nested(TenantRead), required=True)
     credentials = fields.List(fields.Nested(ImportCredential), required=True)
+    planned = fields.List(
+        fields.Nested(ImportPlanned), metadata={"description": "the rows that create a tenant, parents first"}
+    )
+    dry_run = fields.Boolean(metadata={"description": "true: only checked, nothing created, no credentials"})
+
+
+class MergePreview(Schema):
+    """What a merge would move (``preview_merge``): nothing is changed by reading it."""
+
+    tenant = fields.Nested(TenantRead, required=True, metadata={"description": "the tenant that is merged"})
+    into = fields.Nested(TenantRead, required=True, metadata={"description": "the tenant that remains"})
+    users = fields.Integer(required=True, metadata={"description": "accounts that move (any status)"})
+    units = fields.Integer(required=True, metadata={"description": "units of its tree that move"})
+    staff = fields.Integer(required=True, metadata={"description": "personnel records that move"})
+    members = fields.Integer(required=True, metadata={"description": "member register rows that move"})
+    child_tenants = fields.List(
+        fields.Nested(TenantRead), required=True, metadata={"description": "tenants re-parented under ``into``"}
+    )
 
 
 # -- units --------------------------------------------------------------------
