@@ -315,3 +315,20 @@ def test_a_poll_closes_by_itself_when_its_time_is_up(hanoi, polls_api, member_to
     member = polls_api.as_(member_token("LDLD-HN"))
     refused = member.post(f"/api/v1/polls/{created['id']}/responses", json={"answers": GOOD})
     assert refused.status_code == 409 and refused.json["code"] == "POLL_CLOSED"
+
+
+def test_an_administrator_lists_the_polls_it_manages_and_the_tenants_it_may_address(
+    hanoi, vgcl, polls_api, login, member_token
+):
+    national = open_poll(vgcl, audience={"all": True})
+    own = hanoi.post("/api/v1/polls", json={"title": "Khảo sát nhà ở", "questions": QUESTIONS, **_window()}).json
+    managed = hanoi.get("/api/v1/polls?managed=true").json
+    assert [p["id"] for p in managed["items"]] == [own["id"]] and managed["items"][0]["respondents"] == 0
+    assert national["id"] in [p["id"] for p in hanoi.get("/api/v1/polls").json["items"]]  # eligible, not managed
+    choices = hanoi.get("/api/v1/polls/audience-choices").json
+    assert choices["all"] is False
+    assert [(c["id"], c["depth"]) for c in choices["items"]] == [(member_token.tenants["LDLD-HN"], 0)]
+    assert vgcl.get("/api/v1/polls/audience-choices").json["all"] is True
+    contributor = polls_api.as_(login("hanoi.contributor"))
+    assert contributor.get("/api/v1/polls/audience-choices").status_code == 403
+    assert contributor.get("/api/v1/polls?managed=true").status_code == 403

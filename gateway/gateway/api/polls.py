@@ -106,6 +106,15 @@ class Polls(MethodView):
         return forward("polls", "create_poll", current_actor(), data, status=201)
 
 
+@polls.route("/audience-choices", methods=["GET"])
+@replies(polls, 200, api.AudienceChoicesRead)
+@polls.doc(security=SECURED)
+@documented(polls, 401, 403, 503)
+def audience_choices():
+    """Đơn vị có thể chọn làm đối tượng của phiếu, theo cây (Tổng Liên đoàn: mọi đơn vị; đơn vị: cây của mình)."""
+    return forward("polls", "list_audience_choices", current_actor())
+
+
 @polls.route("/<poll_id>")
 class PollById(MethodView):
     @polls.alt_response(200, schema=api.PollRead, success=True)

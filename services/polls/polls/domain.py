@@ -9,6 +9,7 @@ from collections import defaultdict
 from platform_shared.clock import VN_TZ
 from platform_shared.errors import Conflict
 from platform_shared.schemas.polls import STATUS_LABELS, SUPPRESS_BELOW
+from platform_shared.text import fold
 
 TRANSITIONS = {
     "open": ("draft",),
@@ -119,6 +120,33 @@ def eligible_tenants(tenants, audience_ids):
 
 def subtree(tenants, root):
     return eligible_tenants(tenants, [root])
+
+
+def audience_tree(tenants, roots):
+    """The tenants under ``roots`` (themselves included) in tree order — each followed by its
+    children, by name — as ``{"id", "name", "kind", "parent_id", "depth"}``: what an author may
+    tick as a poll's audience. Merged tenants are left out (their members follow the survivor).
+
+    ``tenants``: {id: {"parent_id", "merged_into_id", "name", "kind"}} as strings."""
+    live = {tid: t for tid, t in tenants.items() if not t.get("merged_into_id")}
+    children = defaultdict(list)
+    for tid, t in live.items():
+        if t.get("parent_id") in live:
+            children[t["parent_id"]].append(tid)
+    by_name = lambda tid: (fold(live[tid].get("name") or ""), tid)  # noqa: E731  (Đ beside D, not after Z)
+    result, seen = [], set()
+    stack = [(tid, 0) for tid in sorted((r for r in roots if r in live), key=by_name, reverse=True)]
+    while stack:
+        tid, depth = stack.pop()
+        if tid in seen:
+            continue
+        seen.add(tid)
+        t = live[tid]
+        result.append(
+            {"id": tid, "name": t.get("name"), "kind": t.get("kind"), "parent_id": t.get("parent_id"), "depth": depth}
+        )
+        stack.extend((child, depth + 1) for child in sorted(children[tid], key=by_name, reverse=True))
+    return result
 
 
 def audiences_reaching(tenants, tenant_id):

@@ -16,12 +16,13 @@ from platform_shared.tenant_directory import TenantDirectoryOperations
 from platform_shared.views import uuid_or_none
 from polls import domain, intake, policy
 from polls.models import Poll, TenantCopy
-from polls.results.store import Results
+from polls.results.store import Results, respondents_of
 from polls.store import Polls, PollStore, Tenants
 
 
-def poll_view(poll, audience):
-    """A poll as the API shows it (``PollRead``); ``audience``: its audience tenant ids."""
+def poll_view(poll, audience, *, managed=None, respondents=None):
+    """A poll as the API shows it (``PollRead``); ``audience``: its audience tenant ids;
+    ``managed``: whether the reader manages it; ``respondents``: counted so far (its managers only)."""
     return {
         "id": str(poll.id),
         "tenant_id": str(poll.tenant_id),
@@ -35,6 +36,8 @@ def poll_view(poll, audience):
         "audience": {"all": poll.audience_all, "tenant_ids": audience},
         "questions": poll.questions,
         "version": poll.version,
+        "managed": managed,
+        "respondents": respondents if managed else None,
     }
 
 
@@ -135,7 +138,7 @@ class PollsApp(TenantDirectoryOperations):
                 updated_at=now,
             )
             PollStore(session, actor).add(poll, tenant_ids)
-            return poll_view(poll, sorted(tenant_ids))
+            return poll_view(poll, sorted(tenant_ids), managed=True, respondents=0)
 
     def update_poll(self, actor, poll_id, data):
         """Edit a draft (its managers)."""
@@ -159,23 +162,48 @@ class PollsApp(TenantDirectoryOperations):
             poll.version += 1
             poll.updated_at = self.clock.now()
             session.flush()
-            return poll_view(poll, polls.audience(poll.id))
+            return poll_view(poll, polls.audience(poll.id), managed=True, respondents=0)
 
     def get_poll(self, actor, poll_id):
-        """One poll the actor may see."""
+        """One poll the actor may see (its managers also read how many have answered)."""
         with self.sessions.read() as session:
             polls = PollStore(session, actor)
             poll = polls.get(poll_id)
-            return poll_view(poll, polls.audience(poll.id))
+            managed = policy.manages(actor, poll)
+            respondents = Results(session, poll).respondents() if managed else None
+            return poll_view(poll, polls.audience(poll.id), managed=managed, respondents=respondents)
 
     def list_polls(self, actor, args):
-        """One page of the polls the actor may see, newest first."""
+        """One page of the polls the actor may see, newest first; ``managed``: only the polls the
+        actor manages (managers only: the workspace's list)."""
         args = load(api.PollListArgs, args or {})
+        if args.get("managed"):
+            policy.require_poll_manager_role(actor)
         with self.sessions.read() as session:
             polls = PollStore(session, actor)
-            items, total = polls.list(page=args["page"], per_page=args["per_page"], status=args.get("status"))
+            items, total = polls.list(
+                page=args["page"], per_page=args["per_page"], status=args.get("status"), managed=args.get("managed")
+            )
             audiences = polls.audiences([p.id for p in items])
-            return [poll_view(p, audiences.get(p.id, [])) for p in items], total, args
+            managed = {p.id for p in items if policy.manages(actor, p)}
+            counts = respondents_of(session, managed)
+            views = [
+                poll_view(p, audiences.get(p.id, []), managed=p.id in managed, respondents=counts.get(p.id, 0))
+                for p in items
+            ]
+            return views, total, args
+
+    def audience_choices(self, actor):
+        """The tenants the actor may address a poll to, in tree order (platform admins: every
+        tenant, and every member at once; a tenant admin: its subtree)."""
+        policy.require_creator(actor)
+        with self.sessions.read() as session:
+            tree = Tenants(session).tree()
+        if actor.is_platform_admin:
+            roots = [tid for tid, t in tree.items() if not t.get("parent_id") or t["parent_id"] not in tree]
+        else:
+            roots = [actor.tenant_id] if actor.tenant_id else []
+        return {"all": actor.is_platform_admin, "items": domain.audience_tree(tree, roots)}
 
     def public_polls(self, actor, args):
         """The portal's list, newest first: anonymous visitors the national polls open or with
@@ -201,7 +229,8 @@ class PollsApp(TenantDirectoryOperations):
             domain.transition(poll, action, now=now)
             session.flush()
             self._announce(session, poll, action, now)
-            return poll_view(poll, polls.audience(poll.id))
+            respondents = Results(session, poll).respondents()
+            return poll_view(poll, polls.audience(poll.id), managed=True, respondents=respondents)
 
     def _announce(self, session, poll, action, now):
         if action == "open":

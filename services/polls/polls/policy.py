@@ -35,6 +35,11 @@ def require_creator(actor):
     require_any_role(actor, MANAGERS, "Chỉ quản trị viên được tạo phiếu trưng cầu ý kiến.")
 
 
+def require_poll_manager_role(actor):
+    """The list of polls one manages is for administrators (platform or tenant)."""
+    require_any_role(actor, MANAGERS, "Chỉ quản trị viên quản lý phiếu trưng cầu ý kiến.")
+
+
 def manages(actor, poll):
     if actor.system:
         return True
@@ -104,6 +109,20 @@ def canonical_id(value):
     except ValueError:
         return None
     return parsed if str(parsed) == value else None
+
+
+def managed_polls(actor):
+    """SQL filter: the polls the actor manages (:func:`manages` in SQL) — platform polls for
+    platform admins, its own tenant's polls for a tenant admin."""
+    if actor.system:
+        return true()
+    managed = []
+    if actor.is_platform_admin:
+        managed.append(Poll.scope == "platform")
+    tenant = canonical_id(actor.tenant_id)
+    if actor.has("tenant_admin") and tenant is not None:
+        managed.append(and_(Poll.scope == "tenant", Poll.tenant_id == tenant))
+    return or_(*managed) if managed else false()
 
 
 def require_manager(actor, poll):

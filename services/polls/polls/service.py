@@ -24,7 +24,7 @@ from polls.results.service import ResultsRpc
 EXPECTED = transport.EXPECTED
 
 _poll, _definition, _stats = api.PollRead(), api.IntakeDefinitionRead(), api.IntakeStatsRead()
-_summary = api.PollSummaryRead()
+_summary, _choices = api.PollSummaryRead(), api.AudienceChoicesRead()
 
 
 class PollsService(TenantDirectoryEntrypoints, ResultsRpc, ReportsRpc, ServiceOperations):
@@ -57,6 +57,12 @@ class PollsService(TenantDirectoryEntrypoints, ResultsRpc, ReportsRpc, ServiceOp
         """Polls the actor manages or may answer, newest first, paginated."""
         items, total, args = self.app.list_polls(Actor.load(actor), args)
         return page(_poll.dump(items, many=True), total, args)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def list_audience_choices(self, actor):
+        """The tenants the actor may address a poll to, in tree order with their depth (platform
+        admins: every tenant, ``all`` true; a tenant admin: its subtree). Raises Forbidden."""
+        return _choices.dump(self.app.audience_choices(Actor.load(actor)))
 
     @rpc(expected_exceptions=EXPECTED)
     def public_polls(self, actor, args=None):

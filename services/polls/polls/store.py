@@ -27,9 +27,16 @@ class Tenants(TenantDirectory):
         super().__init__(session, TenantCopy)
 
     def tree(self):
-        """{id: {"parent_id", "merged_into_id", "name", "status"}} with string ids, for eligibility."""
+        """{id: {"parent_id", "merged_into_id", "name", "status", "kind"}} with string ids, for eligibility."""
         rows = self.session.execute(
-            select(TenantCopy.id, TenantCopy.parent_id, TenantCopy.merged_into_id, TenantCopy.name, TenantCopy.status)
+            select(
+                TenantCopy.id,
+                TenantCopy.parent_id,
+                TenantCopy.merged_into_id,
+                TenantCopy.name,
+                TenantCopy.status,
+                TenantCopy.kind,
+            )
         ).all()
         return {
             str(r.id): {
@@ -37,6 +44,7 @@ class Tenants(TenantDirectory):
                 "merged_into_id": str(r.merged_into_id) if r.merged_into_id else None,
                 "name": r.name,
                 "status": r.status,
+                "kind": r.kind,
             }
             for r in rows
         }
@@ -81,12 +89,15 @@ class PollStore:
             raise NotFound("Không tìm thấy phiếu trưng cầu ý kiến.", code="POLL_NOT_FOUND")
         return poll
 
-    def list(self, *, page, per_page, status=None, portal=False):
+    def list(self, *, page, per_page, status=None, portal=False, managed=False):
         """One page of the polls the actor may see, newest first; (items, total). ``portal``:
-        the portal's list (``policy.listed_on_the_portal``)."""
+        the portal's list (``policy.listed_on_the_portal``); ``managed``: only those the actor
+        manages (``policy.managed_polls``: the workspace's list)."""
         statement = self._visible()
         if portal:
             statement = statement.where(policy.listed_on_the_portal())
+        if managed:
+            statement = statement.where(policy.managed_polls(self.actor))
         if status:
             statement = statement.where(Poll.status == status)
         return paginate(self.session, statement.order_by(Poll.opens_at.desc(), Poll.id), page, per_page)

@@ -60,6 +60,18 @@ class Results:
         return answer
 
 
+def respondents_of(session, poll_ids):
+    """{poll id: respondents} of several polls in one query (polls without any are left out)."""
+    if not poll_ids:
+        return {}
+    statement = (
+        select(Tally.poll_id, func.sum(Tally.count))
+        .where(Tally.poll_id.in_(list(poll_ids)), *_POLL_ROWS)
+        .group_by(Tally.poll_id)
+    )
+    return {poll_id: int(n) for poll_id, n in session.execute(statement)}
+
+
 class Receipts:
     """What became of the responses the actor sent (the system: of any response)."""
 

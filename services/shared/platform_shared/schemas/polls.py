@@ -138,6 +138,10 @@ class PollUpdate(PollCreate):
 
 class PollListArgs(PageArgs):
     status = fields.String(validate=one_of(STATUSES))
+    managed = fields.Boolean(
+        load_default=False,
+        metadata={"description": "only the polls the caller manages (administrators; others 403)"},
+    )
 
 
 class PublicPollArgs(PageArgs):
@@ -185,6 +189,25 @@ class PollRead(Schema):
     audience = fields.Nested(AudienceRead)
     questions = fields.List(fields.Dict())
     version = fields.Integer()
+    managed = fields.Boolean(allow_none=True, metadata={"description": "the caller manages this poll"})
+    respondents = fields.Integer(
+        allow_none=True, metadata={"description": "responses counted so far; null unless the caller manages it"}
+    )
+
+
+class AudienceChoice(Schema):
+    id = fields.String()
+    name = fields.String()
+    kind = fields.String(allow_none=True)
+    parent_id = fields.String(allow_none=True)
+    depth = fields.Integer(metadata={"description": "0 for a root of the list; its children 1, ..."})
+
+
+class AudienceChoicesRead(Schema):
+    """What an author may address a poll to (``list_audience_choices``): tenants in tree order."""
+
+    all = fields.Boolean(metadata={"description": "may address every member at once (the VGCL)"})
+    items = fields.List(fields.Nested(AudienceChoice))
 
 
 class PollSummaryRead(Schema):
