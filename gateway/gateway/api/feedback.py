@@ -53,7 +53,12 @@ def _signed_in():
 # anonymous visitor sees). Everything else on these blueprints authenticates before its
 # arguments are read, so an anonymous caller gets 401, never a validation answer about a body
 # they may not send.
-OPEN_TO_ANONYMOUS = {("questions.Questions", "POST"), ("questions.track", "GET"), ("opinions.Topics", "GET")}
+OPEN_TO_ANONYMOUS = {
+    ("questions.Questions", "POST"),
+    ("questions.track", "GET"),
+    ("opinions.Topics", "GET"),
+    ("opinions.topic", "GET"),
+}
 
 
 def _signed_in_unless_anonymous():
@@ -204,6 +209,32 @@ class Topics(MethodView):
         return forward("feedback", "create_topic", current_actor(), data, status=201)
 
 
+@opinions.route("/topics/<topic_id>", methods=["GET"])
+@opinions.arguments(api.TopicArgs(), location="query")
+@replies(opinions, 200, api.TopicRead)
+@documented(opinions, 401, 404, 422, 503)
+def topic(_args, topic_id):
+    """Một chủ đề (chưa đăng nhập: chủ đề toàn quốc đang mở); moderated=true: chỉ chủ đề mình xử lý ý kiến."""
+    return forward("feedback", "get_topic", current_actor(required=False), topic_id, query_args())
+
+
+def _topic_action(action, schema, doc):
+    def view(data, topic_id):
+        return forward("feedback", "topic_action", current_actor(), topic_id, action, data)
+
+    view.__name__ = f"{action}_topic"
+    view.__doc__ = doc
+    view = documented(opinions, 401, 403, 404, 409, 422, 503)(view)
+    view = opinions.doc(security=SECURED)(view)
+    view = replies(opinions, 200, api.TopicRead)(view)
+    view = opinions.arguments(schema(), required=needs_body(schema))(view)
+    return opinions.route(f"/topics/<topic_id>/{action}", methods=["POST"])(view)
+
+
+_topic_action("open", api.TopicReopen, "Mở lại chủ đề đã đóng (closes_on: ngày kết thúc mới).")
+_topic_action("close", api.NoFields, "Đóng chủ đề: không nhận thêm ý kiến.")
+
+
 def _opinion_action(action, schema, doc):
     def view(data, opinion_id):
         return forward("feedback", "opinion_action", current_actor(), opinion_id, action, data)
@@ -256,23 +287,40 @@ def comment_rules(article_id):
 
 
 @comments.route("", methods=["GET"])
-@comments.arguments(api.CommentListArgs(), location="query")
+@comments.arguments(api.CommentQueueArgs(), location="query")
 @replies(comments, 200, api.CommentStaffPage)
 @comments.doc(security=SECURED)
 @documented(comments, 401, 403, 422, 503)
 def moderation_queue(_args):
-    """Bình luận chờ duyệt (status=pending, mặc định) hoặc đã ẩn của đơn vị mình."""
+    """Bình luận của đơn vị mình: chờ duyệt (status=pending, mặc định), bị báo cáo (reported), đã ẩn, đã đăng."""
     return forward("feedback", "moderation_queue", current_actor(), query_args())
 
 
-@comments.route("/settings", methods=["PATCH"])
-@comments.arguments(api.CommentSettings())
-@replies(comments, 200, api.CommentSettingsRead)
+@comments.route("/waiting", methods=["GET"])
+@replies(comments, 200, api.WaitingModerationRead)
 @comments.doc(security=SECURED)
-@documented(comments, 401, 403, 422, 503)
-def comment_settings(data):
-    """Chuyên mục: duyệt trước khi đăng, cho phép khách bình luận."""
-    return forward("feedback", "put_comment_settings", current_actor(), data)
+@documented(comments, 401, 503)
+def waiting_moderation():
+    """Số bình luận chờ duyệt, bị báo cáo và ý kiến chờ xử lý của mình (null: không phải việc của vai trò)."""
+    return forward("feedback", "count_waiting_moderation", current_actor())
+
+
+@comments.route("/settings")
+class CommentSettings(MethodView):
+    @replies(comments, 200, api.CommentSectionsRead)
+    @comments.doc(security=SECURED)
+    @documented(comments, 401, 403, 503)
+    def get(self):
+        """Thiết lập bình luận của các chuyên mục mình thấy (may_change: mình được thay đổi)."""
+        return forward("feedback", "list_comment_settings", current_actor())
+
+    @comments.arguments(api.CommentSettings())
+    @replies(comments, 200, api.CommentSettingsRead)
+    @comments.doc(security=SECURED)
+    @documented(comments, 401, 403, 422, 503)
+    def patch(self, data):
+        """Chuyên mục: duyệt trước khi đăng, cho phép khách bình luận."""
+        return forward("feedback", "put_comment_settings", current_actor(), data)
 
 
 @comments.route("/<comment_id>/report", methods=["POST"])

@@ -21,13 +21,14 @@ class FeedbackApp(DependencyProvider):
         # After the Database dependency's setup: the holiday table is there before any deadline.
         self._app().calendar.ensure_holidays()
 
-    def _app(self, find_article=None, find_user=None):
+    def _app(self, find_article=None, find_user=None, find_sections=None):
         return Feedback(
             sessions_of(self.container),
             clock=self.clock,
             settings=self.settings,
             find_article=find_article,
             find_user=find_user,
+            find_sections=find_sections,
             calendars=self.calendars,
         )
 
@@ -45,4 +46,8 @@ class FeedbackApp(DependencyProvider):
             except NotFound:
                 return None
 
-        return self._app(find_article, find_user)
+        def find_sections(actor):
+            # As the person sees them: the central sections, then their own tenant's sub-site's.
+            return worker_ctx.service.content.list_sections(actor.dump())
+
+        return self._app(find_article, find_user, find_sections)

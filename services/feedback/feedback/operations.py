@@ -9,6 +9,7 @@ surviving one.
 
 from dataclasses import dataclass
 
+from feedback import policy
 from feedback.calendar.operations import CalendarCache, CalendarOperations
 from feedback.comments import domain as comment_rules
 from feedback.comments.operations import CommentOperations
@@ -17,7 +18,10 @@ from feedback.models import TenantCopy
 from feedback.opinions.operations import OpinionOperations
 from feedback.questions.domain import AskingLimits
 from feedback.questions.operations import QuestionOperations
+from platform_shared.schemas import feedback as api
 from platform_shared.tenant_directory import TenantDirectoryOperations
+
+_waiting = api.WaitingModerationRead()
 
 
 @dataclass(frozen=True)
@@ -68,7 +72,17 @@ class Feedback(TenantDirectoryOperations):
 
     tenant_model = TenantCopy
 
-    def __init__(self, sessions, *, clock, settings=Settings(), find_article=None, find_user=None, calendars=None):
+    def __init__(
+        self,
+        sessions,
+        *,
+        clock,
+        settings=Settings(),
+        find_article=None,
+        find_user=None,
+        find_sections=None,
+        calendars=None,
+    ):
         self.sessions = sessions
         self.clock = clock
         self.settings = settings
@@ -91,8 +105,29 @@ class Feedback(TenantDirectoryOperations):
         )
         self.opinions = OpinionOperations(sessions, clock=clock, settings=settings, limits=limits, tenants=self.tenants)
         self.comments = CommentOperations(
-            sessions, clock=clock, settings=settings, limits=limits, find_article=find_article
+            sessions,
+            clock=clock,
+            settings=settings,
+            limits=limits,
+            find_article=find_article,
+            find_sections=find_sections,
+            tenants=self.tenants,
         )
+
+    def waiting_moderation(self, actor):
+        """What waits for the actor's moderation (the workspace's landing card): pending and
+        reported comments (moderators) and pending opinions (opinion staff), one read; None where
+        the role is not theirs."""
+        policy.require_signed_in(actor)
+        with self.sessions.read() as session:
+            pending, reported = self.comments.count_waiting(session, actor)
+            return _waiting.dump(
+                {
+                    "comments_pending": pending,
+                    "comments_reported": reported,
+                    "opinions_pending": self.opinions.count_waiting(session, actor),
+                }
+            )
 
     def on_tenant_merged(self, session, merged_id, into_id, payload):
         """Unfinished questions move to the surviving tenant, deadlines unchanged; history stays."""

@@ -49,6 +49,11 @@ def require_question_action(actor, action):
         require_question_staff(actor)
 
 
+def may_question_action(actor, action):
+    """Whether the actor's role allows ``action`` on a question (its status decides the rest)."""
+    return actor.has(*(ANSWER_APPROVERS if action in APPROVER_ACTIONS else QUESTION_STAFF))
+
+
 def may_answer_for(user, tenant_id):
     """Whether ``user`` (the accounts service's view, or None) may be assigned a question of
     ``tenant_id``: an active responder or admin of that tenant."""
@@ -124,8 +129,33 @@ def listed_topics(actor, today):
     return and_(
         OpinionTopic.national.is_(True),
         OpinionTopic.status == "open",
+        or_(OpinionTopic.opens_on.is_(None), OpinionTopic.opens_on <= today),
         or_(OpinionTopic.closes_on.is_(None), OpinionTopic.closes_on >= today),
     )
+
+
+def own_topics(actor):
+    """SQL filter: the topics of the actor's own tenant (platform admins: every topic). Opening
+    and closing them is the topic openers' (``require_topic_opener``)."""
+    if actor.is_platform_admin:
+        return true()
+    if not actor.tenant_id:
+        return false()
+    return OpinionTopic.tenant_id == _tenant(actor)
+
+
+def worked_topics(actor):
+    """SQL filter: the topics whose opinions the actor moderates and answers (``staff_opinions``)."""
+    if actor.is_platform_admin:
+        return true()
+    if not actor.tenant_id or not actor.has(*OPINION_STAFF):
+        return false()
+    return OpinionTopic.tenant_id == _tenant(actor)
+
+
+def works_topic(actor, topic):
+    """Whether ``actor`` moderates and answers the opinions of ``topic`` (a row)."""
+    return actor.is_platform_admin or (actor.has(*OPINION_STAFF) and actor.tenant_id == str(topic.tenant_id))
 
 
 def staff_opinions(actor):

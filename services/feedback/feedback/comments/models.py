@@ -19,6 +19,9 @@ class Comment(Base):
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     tenant_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
     article_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    # The article as content showed it when the comment was posted: its moderators' queue names it.
+    article_title: Mapped[str | None] = mapped_column(String(300))
+    article_slug: Mapped[str | None] = mapped_column(String(120))
     section: Mapped[str] = mapped_column(String(60))
     site_key: Mapped[str] = mapped_column(String(40))
     author_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)

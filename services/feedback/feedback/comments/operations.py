@@ -25,18 +25,23 @@ _comment = api.CommentStaffRead()
 _comments = {True: api.CommentStaffPage(), False: api.CommentPage()}
 _reported = api.CommentReported()
 _settings = api.CommentSettingsRead()
+_sections = api.CommentSectionsRead()
 _rules = api.CommentRulesRead()
 
 
 class CommentOperations:
-    """``limits`` counts requests; ``find_article`` asks the content service."""
+    """``limits`` counts requests; ``find_article`` asks the content service for an article,
+    ``find_sections(actor)`` for the sections that actor sees (the central ones, then the own
+    tenant's); ``tenants(session)`` is the tenant copy."""
 
-    def __init__(self, sessions, *, clock, settings, limits, find_article=None):
+    def __init__(self, sessions, *, clock, settings, limits, find_article=None, find_sections=None, tenants=None):
         self.sessions = sessions
         self.clock = clock
         self.settings = settings
         self.limits = limits
         self.find_article = find_article or (lambda article_id: None)
+        self.find_sections = find_sections or (lambda actor: [])
+        self.tenants = tenants
 
     def _article(self, article_id):
         """The article as content knows it, when it is published; NotFound otherwise."""
@@ -74,6 +79,8 @@ class CommentOperations:
                 Comment(
                     tenant_id=uuid.UUID(article["tenant_id"]),
                     article_id=uuid.UUID(article["id"]),
+                    article_title=article.get("title"),
+                    article_slug=article.get("slug"),
                     section=article["section"],
                     site_key=site_key,
                     author_id=uuid_or_none(actor.user_id),
@@ -146,14 +153,44 @@ class CommentOperations:
             return _comments[status != "published"].dump(page(items, total, args))
 
     def moderation_queue(self, actor, args):
-        """The comments of the moderator's tenant waiting (``pending``, default) or hidden."""
+        """The comments of the moderator's tenant waiting (``pending``, default), reported and not
+        decided on since (``reported``), hidden or published; each with its reports (reason and
+        time, never who) and where its article is read (``article_site``)."""
         policy.require_moderator(actor)
-        args = load(api.CommentListArgs, args or {})
+        args = load(api.CommentQueueArgs, args or {})
         with self.sessions.read() as session:
-            items, total = Comments(session, actor).queue(
-                args["page"], args["per_page"], args.get("status") or "pending"
-            )
-            return _comments[True].dump(page(items, total, args))
+            comments = Comments(session, actor)
+            items, total = comments.queue(args["page"], args["per_page"], args.get("status") or "pending")
+            reports = comments.reports_of([c.id for c in items])
+            sites = self._site_slugs(session, {c.site_key for c in items} - {"portal"})
+            rows = [
+                {
+                    **{c.key: getattr(item, c.key) for c in Comment.__table__.columns},
+                    "report_details": reports[item.id],
+                    "article_site": sites.get(item.site_key),
+                }
+                for item in items
+            ]
+            return _comments[True].dump(page(rows, total, args))
+
+    def _site_slugs(self, session, site_keys):
+        """``{site_key: tenant slug}`` of sub-sites (their tenant's current slug, from the copy)."""
+        if not site_keys or self.tenants is None:
+            return {}
+        directory = self.tenants(session)
+        found = {}
+        for key in site_keys:
+            tenant = directory.get(key)
+            if tenant is not None:
+                found[key] = tenant.slug
+        return found
+
+    def count_waiting(self, session, actor):
+        """``(pending, reported)`` comments of the actor's moderation queue; ``(None, None)`` for a non-moderator."""
+        if not actor.has(*policy.MODERATORS):
+            return None, None
+        comments = Comments(session, actor)
+        return comments.waiting("pending"), comments.waiting("reported")
 
     def report_comment(self, actor, comment_id, data):
         """A signed-in user reports a comment; reports of 3 distinct users hide it until a moderator decides."""
@@ -185,14 +222,56 @@ class CommentOperations:
             self._announce(session, comment, domain.visibility_change(before, comment.status, reason), now)
             return _comment.dump(comment)
 
+    def list_comment_settings(self, actor):
+        """The comment settings of the sections the actor sees (content's: the central ones, then
+        the own tenant's sub-site's active ones): saved or the defaults, and whether the actor may
+        change each (``policy.may_set_comment_section``). Moderators and admins."""
+        policy.require_moderator(actor)
+        sections = [s for s in self.find_sections(actor) or [] if s.get("status", "active") == "active"]
+        keyed = [(domain.settings_site_key(s["key"], actor.tenant_id), s) for s in sections]
+        keyed = [(site, s) for site, s in keyed if site]
+        with self.sessions.read() as session:
+            saved = CommentSettings(session).of_sites({site for site, _ in keyed})
+        items = []
+        for site, section in keyed:
+            row = saved.get((site, section["key"]))
+            premoderated, guests_allowed = domain.section_rules(row)
+            items.append(
+                {
+                    "site_key": site,
+                    "section": section["key"],
+                    "section_name": section.get("name") or section["key"],
+                    "scope": "central" if site == "portal" else "component",
+                    "premoderated": premoderated,
+                    "guests_allowed": guests_allowed,
+                    "saved": row is not None,
+                    "may_change": policy.may_set_comment_section(actor, site),
+                }
+            )
+        return _sections.dump({"items": items})
+
     def put_comment_settings(self, actor, data):
         """Pre-moderation and guest comments of a section: central sections by platform admins,
-        a sub-site's sections by its admin."""
+        a sub-site's sections by its admin. A sub-site section content does not know (or has
+        archived) is refused beside ``section``."""
         policy.require_signed_in(actor)
         data = load(api.CommentSettings, data)
         site_key = domain.settings_site_key(data["section"], actor.tenant_id)
         if not site_key or not policy.may_set_comment_section(actor, site_key):
             raise Forbidden("Bạn không được thay đổi thiết lập bình luận của chuyên mục này.", code="NOT_ALLOWED")
+        if site_key != "portal":
+            own = {
+                s["key"]
+                for s in self.find_sections(actor) or []
+                if s.get("scope") == "component" and s.get("status", "active") == "active"
+            }
+            if data["section"] not in own:
+                raise InvalidInput.field(
+                    "section",
+                    f"Trang thành phần của đơn vị không có chuyên mục «{data['section']}». "
+                    "Chọn một chuyên mục trong danh sách.",
+                    code="UNKNOWN_SECTION",
+                )
         with self.sessions.transaction() as session:
             row = CommentSettings(session).put(
                 site_key, data["section"], data["premoderated"], data["guests_allowed"], self.clock.now()

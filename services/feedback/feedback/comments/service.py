@@ -42,8 +42,21 @@ class CommentsRpc:
 
     @rpc(expected_exceptions=EXPECTED)
     def moderation_queue(self, actor, args=None):
-        """The moderator's tenant's comments waiting (default) or hidden. Raises Forbidden."""
+        """The moderator's tenant's comments waiting (default), reported and not decided on since,
+        hidden or published, with their reports (reason, time) and article. Raises Forbidden, InvalidInput."""
         return self.app.comments.moderation_queue(Actor.load(actor), args)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def count_waiting_moderation(self, actor):
+        """``{comments_pending, comments_reported, opinions_pending}`` waiting for the actor (None
+        where the role is not theirs): the workspace's landing card, one read. Raises Unauthorized."""
+        return self.app.waiting_moderation(Actor.load(actor))
+
+    @rpc(expected_exceptions=EXPECTED)
+    def list_comment_settings(self, actor):
+        """The comment settings of the sections the actor sees (asks content's ``list_sections``
+        as the actor), each with ``may_change``. Moderators and admins. Raises Forbidden."""
+        return self.app.comments.list_comment_settings(Actor.load(actor))
 
     @rpc(expected_exceptions=EXPECTED)
     def report_comment(self, actor, comment_id, data=None):
@@ -57,7 +70,8 @@ class CommentsRpc:
 
     @rpc(expected_exceptions=EXPECTED)
     def put_comment_settings(self, actor, data):
-        """Pre-moderation and guest comments of a section. Raises Forbidden, InvalidInput."""
+        """Pre-moderation and guest comments of a section (a sub-site's: one content knows, asked
+        as the actor). Raises Forbidden, InvalidInput (``UNKNOWN_SECTION``)."""
         return self.app.comments.put_comment_settings(Actor.load(actor), data)
 
     @handle_event("content", content_events.ARTICLE_UNPUBLISHED)

@@ -1,6 +1,6 @@
 """The only module that queries comments, their reports and settings; visibility comes from policy.py."""
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, or_, select, update
 
 from feedback import policy
 from feedback.comments.models import Comment, CommentReport, CommentSetting
@@ -56,8 +56,29 @@ class Comments:
         )
 
     def queue(self, page, per_page, status):
-        stmt = select(Comment).where(policy.moderated_comments(self.actor), Comment.status == status)
-        return paginate(self.session, stmt.order_by(Comment.created_at, Comment.id), page, per_page)
+        """The actor's comments of a status, oldest first; ``reported``: see ``_reported``."""
+        return paginate(self.session, self._queue(status).order_by(Comment.created_at, Comment.id), page, per_page)
+
+    def _queue(self, status):
+        condition = _reported() if status == "reported" else Comment.status == status
+        return select(Comment).where(policy.moderated_comments(self.actor), condition)
+
+    def waiting(self, status):
+        """How many of the actor's comments the ``status`` queue lists."""
+        return self.session.scalar(select(func.count()).select_from(self._queue(status).subquery()))
+
+    def reports_of(self, comment_ids):
+        """``{comment id: [{reason, at}, ...]}``, newest first; never who reported."""
+        found = {c: [] for c in comment_ids}
+        if comment_ids:
+            rows = self.session.execute(
+                select(CommentReport.comment_id, CommentReport.reason, CommentReport.at)
+                .where(CommentReport.comment_id.in_(comment_ids))
+                .order_by(CommentReport.at.desc())
+            )
+            for comment_id, reason, at in rows:
+                found[comment_id].append({"reason": reason, "at": at})
+        return found
 
     def report(self, comment, reporter_id, reason, now):
         """Record a user's report once; the number of distinct reporters afterwards."""
@@ -79,12 +100,31 @@ class Comments:
         return result.rowcount
 
 
+def _reported():
+    """SQL filter: reported comments no moderator decided on since — hidden by the reports, or
+    still shown with reports newer than the last moderator's decision (or none ever)."""
+    last_report = select(func.max(CommentReport.at)).where(CommentReport.comment_id == Comment.id).scalar_subquery()
+    return or_(
+        and_(Comment.status == "hidden", Comment.hidden_reason == "reports"),
+        and_(
+            Comment.status == "published",
+            Comment.report_count > 0,
+            or_(Comment.moderated_by.is_(None), Comment.moderated_at < last_report),
+        ),
+    )
+
+
 class CommentSettings:
     def __init__(self, session):
         self.session = session
 
     def get(self, site_key, section):
         return self.session.get(CommentSetting, (site_key, section))
+
+    def of_sites(self, site_keys):
+        """``{(site_key, section): row}`` of those sites' saved settings."""
+        rows = self.session.scalars(select(CommentSetting).where(CommentSetting.site_key.in_(site_keys)))
+        return {(r.site_key, r.section): r for r in rows}
 
     def put(self, site_key, section, premoderated, guests_allowed, now):
         row = self.get(site_key, section)

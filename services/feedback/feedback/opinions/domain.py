@@ -1,11 +1,12 @@
 """Rules of the members' opinions. No nameko, no SQL."""
 
-from platform_shared.errors import Conflict
+from platform_shared.errors import Conflict, InvalidInput
 
 NATIONAL_KINDS = ("confederation", "department")
 """Tenants whose topics are open to every member of the country."""
 
 ACTIONS = ("publish", "hide", "answer")
+TOPIC_ACTIONS = ("open", "close")
 
 
 def is_national(tenant_kind):
@@ -14,8 +15,13 @@ def is_national(tenant_kind):
 
 
 def accepting(topic, today):
-    """Opinions are taken while the topic is open, up to its closing day (local) included."""
-    return topic.status == "open" and not (topic.closes_on and today > topic.closes_on)
+    """Opinions are taken while the topic is open, from its opening day up to its closing day
+    (local) included."""
+    return (
+        topic.status == "open"
+        and not (topic.opens_on and today < topic.opens_on)
+        and not (topic.closes_on and today > topic.closes_on)
+    )
 
 
 def require_open(topic, today):
@@ -33,3 +39,28 @@ def moderate(opinion, action, payload, *, by, now):
     else:
         opinion.status = "published" if action == "publish" else "hidden"
         opinion.moderated_by, opinion.moderated_at = by, now
+
+
+def change_topic(topic, action, *, closes_on=None, today):
+    """``close`` an open topic (no more opinions), or ``open`` a closed one again, with a new
+    closing day when given; reopened, it must take opinions again: a closing day already past
+    (or before its opening day) is refused beside ``closes_on``."""
+    if action == "close":
+        if topic.status == "closed":
+            raise Conflict("Chủ đề này đã đóng.", code="TRANSITION_NOT_ALLOWED")
+        topic.status = "closed"
+        return
+    if topic.status == "open":
+        raise Conflict("Chủ đề này đang mở.", code="TRANSITION_NOT_ALLOWED")
+    last = closes_on or topic.closes_on
+    if last and topic.opens_on and last < topic.opens_on:
+        raise InvalidInput.field(
+            "closes_on", "Ngày kết thúc không được trước ngày bắt đầu lấy ý kiến.", code="CLOSES_BEFORE_OPENING"
+        )
+    if last and last < today:
+        raise InvalidInput.field(
+            "closes_on",
+            f"Ngày kết thúc {last:%d/%m/%Y} đã qua: chọn ngày kết thúc mới từ hôm nay trở đi để mở lại chủ đề.",
+            code="CLOSING_DAY_PAST",
+        )
+    topic.status, topic.closes_on = "open", last

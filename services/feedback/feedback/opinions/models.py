@@ -21,6 +21,7 @@ class OpinionTopic(Base):
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20))
+    opens_on: Mapped[date | None] = mapped_column(Date)  # None: from its creation
     closes_on: Mapped[date | None] = mapped_column(Date)
     created_by: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

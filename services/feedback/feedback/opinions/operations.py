@@ -19,12 +19,27 @@ _opinion = api.OpinionStaffRead()
 _opinions = {True: api.OpinionStaffPage(), False: api.OpinionPage()}
 
 
-def _with_state(topic, today):
-    """The topic's columns and whether it takes opinions today (``domain.accepting``)."""
-    return {**{c: getattr(topic, c) for c in _TOPIC_COLUMNS}, "accepting": domain.accepting(topic, today)}
+def _with_state(topic, today, counts=None):
+    """The topic's columns, whether it takes opinions today (``domain.accepting``) and, for the
+    staff who work its opinions, their counts by status."""
+    return {
+        **{c: getattr(topic, c) for c in _TOPIC_COLUMNS},
+        "accepting": domain.accepting(topic, today),
+        "opinion_counts": counts,
+    }
 
 
-_TOPIC_COLUMNS = ("id", "tenant_id", "national", "title", "description", "status", "closes_on", "created_at")
+_TOPIC_COLUMNS = (
+    "id",
+    "tenant_id",
+    "national",
+    "title",
+    "description",
+    "status",
+    "opens_on",
+    "closes_on",
+    "created_at",
+)
 
 
 class OpinionOperations:
@@ -55,27 +70,64 @@ class OpinionOperations:
                     title=data["title"],
                     description=data["description"],
                     status="open",
+                    opens_on=data["opens_on"],
                     closes_on=data["closes_on"],
                     created_by=uuid_or_none(actor.user_id),
                     created_at=now,
                 )
             )
-            return _topic.dump(topic)
+            return _topic.dump(_with_state(topic, local_day(now), self._counts(session, actor, [topic]).get(topic.id)))
+
+    @staticmethod
+    def _counts(session, actor, topics):
+        """``{topic id: counts}`` of the topics whose opinions the actor works (others: absent)."""
+        worked = [t.id for t in topics if policy.works_topic(actor, t)] if actor.authenticated else []
+        return Opinions(session, actor).counts(worked)
 
     def list_topics(self, actor, args):
-        """The topics the actor may answer: national ones and the own tenant's. Anyone, signed in
-        or not: an anonymous visitor gets the national topics still open (read-only)."""
+        """The topics the actor may answer: national ones and the own tenant's (``mine``: only the
+        own tenant's). Anyone, signed in or not: an anonymous visitor gets the national topics
+        still open (read-only). The staff who work a topic's opinions get their counts."""
         args = load(api.TopicListArgs, args or {})
         today = local_day(self.clock.now())
         with self.sessions.read() as session:
-            items, total = Topics(session, actor).list(args["page"], args["per_page"], args.get("status"), today=today)
-            return _topics.dump(page([_with_state(t, today) for t in items], total, args))
+            items, total = Topics(session, actor).list(
+                args["page"], args["per_page"], args.get("status"), today=today, mine=args.get("mine", False)
+            )
+            counts = self._counts(session, actor, items)
+            return _topics.dump(page([_with_state(t, today, counts.get(t.id)) for t in items], total, args))
 
-    def get_topic(self, actor, topic_id):
-        """One topic of the actor's topics list (anonymous: an open national one), with ``accepting``."""
+    def get_topic(self, actor, topic_id, args=None):
+        """One topic of the actor's topics list (anonymous: an open national one), with ``accepting``;
+        ``moderated``: only one whose opinions the actor works (NotFound otherwise)."""
+        args = load(api.TopicArgs, args or {})
         today = local_day(self.clock.now())
         with self.sessions.read() as session:
-            return _topic.dump(_with_state(Topics(session, actor).get(topic_id, today=today), today))
+            topics = Topics(session, actor)
+            if args["moderated"]:
+                topic = topics.get(topic_id, scope=policy.worked_topics(actor))
+            else:
+                topic = topics.get(topic_id, today=today)
+            return _topic.dump(_with_state(topic, today, self._counts(session, actor, [topic]).get(topic.id)))
+
+    def topic_action(self, actor, topic_id, action, data=None):
+        """``close`` an open topic of the actor's tenant, or ``open`` a closed one again (with a new
+        ``closes_on`` when given): the topic openers' (tenant admins; platform admins any topic)."""
+        policy.require_topic_opener(actor)
+        if action not in domain.TOPIC_ACTIONS:
+            raise NotFound.of("action", action)
+        payload = load(api.TopicReopen if action == "open" else api.NoFields, data if data is not None else {})
+        today = local_day(self.clock.now())
+        with self.sessions.transaction() as session:
+            topic = Topics(session, actor).get(topic_id, scope=policy.own_topics(actor), for_update=True)
+            domain.change_topic(topic, action, closes_on=payload.get("closes_on"), today=today)
+            return _topic.dump(_with_state(topic, today, self._counts(session, actor, [topic]).get(topic.id)))
+
+    def count_waiting(self, session, actor):
+        """How many opinions wait for the actor's moderation; None unless they work opinions."""
+        if not actor.has(*policy.OPINION_STAFF):
+            return None
+        return Opinions(session, actor).waiting()
 
     def give_opinion(self, actor, data):
         """A signed-in member's opinion on an open topic; held for moderation."""

@@ -22,10 +22,19 @@ class OpinionsRpc:
         return self.app.opinions.list_topics(Actor.load(actor), args)
 
     @rpc(expected_exceptions=EXPECTED)
-    def get_topic(self, actor, topic_id):
+    def get_topic(self, actor, topic_id, args=None):
         """One topic the actor's list shows (anonymous: an open national one), with ``accepting``
-        (it takes opinions today). Raises NotFound."""
-        return self.app.opinions.get_topic(Actor.load(actor), topic_id)
+        (it takes opinions today) and, for the staff who work its opinions, ``opinion_counts``;
+        ``args.moderated``: only a topic whose opinions the actor works (the workspace). Raises NotFound."""
+        return self.app.opinions.get_topic(Actor.load(actor), topic_id, args)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def topic_action(self, actor, topic_id, action, data=None):
+        """``close`` an open topic of the actor's tenant or ``open`` a closed one again (``data.closes_on``:
+        a new closing day). Tenant admins (platform admins: any topic). Raises Forbidden, NotFound
+        (another tenant's topic, an unknown action), Conflict (already in that state), InvalidInput
+        (reopened with a closing day already past)."""
+        return self.app.opinions.topic_action(Actor.load(actor), topic_id, action, data)
 
     @rpc(expected_exceptions=EXPECTED)
     def give_opinion(self, actor, data):

@@ -10,7 +10,9 @@ from feedback.comments import domain as comments
 from feedback.comments.models import Comment
 from feedback.opinions import domain as opinions
 from feedback.opinions.models import Opinion, OpinionTopic
-from platform_shared.errors import Conflict
+from platform_shared.errors import Conflict, InvalidInput
+from platform_shared.schemas import feedback as api
+from platform_shared.schemas import load
 
 NOW = datetime(2026, 11, 26, 3, 0, tzinfo=UTC)
 MODERATOR = uuid.uuid4()
@@ -29,6 +31,32 @@ def test_a_topic_takes_opinions_up_to_its_closing_day_included():
     assert caught.value.code == "TOPIC_CLOSED"
     with pytest.raises(Conflict):
         opinions.require_open(OpinionTopic(status="closed", closes_on=None), date(2026, 11, 1))
+
+
+def test_a_topic_takes_opinions_from_its_opening_day_and_closes_no_earlier():
+    topic = OpinionTopic(status="open", opens_on=date(2026, 12, 1), closes_on=date(2026, 12, 31))
+    assert not opinions.accepting(topic, date(2026, 11, 30))
+    assert opinions.accepting(topic, date(2026, 12, 1)) and opinions.accepting(topic, date(2026, 12, 31))
+    data = {"title": "Góp ý quy chế", "description": "Mô tả đủ dài cho một chủ đề lấy ý kiến."}
+    with pytest.raises(InvalidInput) as caught:
+        load(api.TopicCreate, {**data, "opens_on": "2026-12-10", "closes_on": "2026-12-09"})
+    assert list(caught.value.details["errors"]) == ["closes_on"]
+    assert load(api.TopicCreate, {**data, "opens_on": "2026-12-10", "closes_on": "2026-12-10"})["closes_on"]
+
+
+def test_a_topic_is_closed_and_opened_again_only_with_a_closing_day_to_come():
+    topic = OpinionTopic(status="open", opens_on=None, closes_on=date(2026, 11, 30))
+    opinions.change_topic(topic, "close", today=date(2026, 11, 20))
+    assert topic.status == "closed"
+    with pytest.raises(Conflict):
+        opinions.change_topic(topic, "close", today=date(2026, 11, 20))
+    with pytest.raises(InvalidInput) as caught:
+        opinions.change_topic(topic, "open", today=date(2026, 12, 5))
+    assert caught.value.code == "CLOSING_DAY_PAST" and topic.status == "closed"
+    opinions.change_topic(topic, "open", closes_on=date(2026, 12, 20), today=date(2026, 12, 5))
+    assert (topic.status, topic.closes_on) == ("open", date(2026, 12, 20))
+    with pytest.raises(Conflict):
+        opinions.change_topic(topic, "open", today=date(2026, 12, 5))
 
 
 def test_an_opinion_is_published_hidden_or_answered_but_a_hidden_one_is_not_answered():

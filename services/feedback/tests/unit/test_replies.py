@@ -72,14 +72,16 @@ def test_the_tracking_page_shows_a_draft_answer_as_in_progress_and_nothing_priva
         "received_at": RECEIVED.isoformat(),
         "due_at": DUE.isoformat(),
         "answer": None,
+        "answer_html": None,
         "answered_at": None,
         "reject_reason": None,
     }
     published = question(status="published", answer="Câu trả lời.", public_title="Chậm lương", published_at=LATER)
     shown = views.tracking(published, None)
-    assert (shown["title"], shown["answer"], shown["answered_at"], shown["tenant_name"]) == (
+    assert (shown["title"], shown["answer"], shown["answer_html"], shown["answered_at"], shown["tenant_name"]) == (
         "Chậm lương",
         "Câu trả lời.",
+        "<p>Câu trả lời.</p>",
         LATER.isoformat(),
         None,
     )
@@ -120,6 +122,7 @@ def test_the_staffs_view_of_a_question_with_its_history():
         "allowed_actions": ["assign", "answer", "reject", "transfer"],
         "assigned_to": str(responder),
         "answer": None,
+        "answer_html": None,
         "answered_at": None,
         "public": False,
         "public_title": None,
@@ -129,6 +132,8 @@ def test_the_staffs_view_of_a_question_with_its_history():
         "received_at": RECEIVED.isoformat(),
         "due_at": DUE.isoformat(),
         "overdue": False,
+        "working_days_left": None,
+        "days_overdue": None,
         "updated_at": RECEIVED.isoformat(),
         "activity": [
             {
@@ -138,6 +143,7 @@ def test_the_staffs_view_of_a_question_with_its_history():
                 "note": None,
                 "actor_id": str(responder),
                 "tenant_id": str(HN.id),
+                "tenant_name": None,
                 "at": LATER.isoformat(),
             }
         ],
@@ -165,6 +171,7 @@ def test_a_page_of_the_public_qa_shows_the_public_text_only():
                 "title": "Chậm lương",
                 "question": "Công ty chậm lương?",
                 "answer": "Câu trả lời.",
+                "answer_html": "<p>Câu trả lời.</p>",
                 "tenant": {"name": "LĐLĐ Hà Nội", "slug": "ha-noi"},
                 "published_at": LATER.isoformat(),
             }
@@ -225,6 +232,8 @@ def test_topics_comments_and_settings():
         "title": "Chủ đề",
         "description": "Mô tả.",
         "status": "open",
+        "status_label": "Đang mở",
+        "opens_on": None,
         "closes_on": "2026-12-31",
         "created_at": LATER.isoformat(),
     }
@@ -251,7 +260,14 @@ def test_topics_comments_and_settings():
         "created_at": LATER.isoformat(),
     }
     assert api.CommentRead().dump(comment) == seen
-    assert api.CommentStaffRead().dump(comment) == {**seen, "author_id": None, "reports": 3, "hidden_reason": "reports"}
+    assert api.CommentStaffRead().dump(comment) == {
+        **seen,
+        "author_id": None,
+        "reports": 3,
+        "hidden_reason": "reports",
+        "article_title": None,
+        "article_slug": None,
+    }
     setting = CommentSetting(site_key="portal", section="news", premoderated=True, guests_allowed=False)
     assert api.CommentSettingsRead().dump(setting) == {
         "site_key": "portal",

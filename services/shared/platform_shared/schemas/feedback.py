@@ -40,6 +40,7 @@ QUESTION_STATUS_LABELS = {
     "rejected": "Không tiếp nhận",
     "transferred": "Đã chuyển đơn vị khác xử lý",
 }
+QUESTION_ORDERS = ("received", "overdue_first")
 MODERATION_STATUSES = ("pending", "published", "hidden")
 MODERATION_LABELS = {"pending": "Chờ duyệt", "published": "Đã đăng", "hidden": "Đã ẩn"}
 
@@ -134,7 +135,14 @@ class QuestionListArgs(PageArgs):
     category = fields.String(validate=one_of(CATEGORIES))
     overdue = fields.Boolean(metadata={"description": "only questions past their deadline and still open"})
     mine = fields.Boolean(metadata={"description": "assigned to me"})
+    unassigned = fields.Boolean(metadata={"description": "still open and assigned to nobody"})
     q = Text(validate=length(1, 200))
+    order = fields.String(
+        validate=one_of(QUESTION_ORDERS),
+        metadata={
+            "description": "received: newest first (default); overdue_first: the overdue ones first, most late first"
+        },
+    )
 
 
 class Assign(StrictSchema):
@@ -192,11 +200,37 @@ class HolidayListArgs(StrictSchema):
 class TopicCreate(StrictSchema):
     title = Text(required=True, validate=length(5, 300))
     description = Text(required=True, validate=length(20, 10000))
-    closes_on = Day(load_default=None, allow_none=True)
+    opens_on = Day(
+        load_default=None, allow_none=True, metadata={"description": "first day opinions are taken (default: now)"}
+    )
+    closes_on = Day(load_default=None, allow_none=True, metadata={"description": "last day opinions are taken"})
+
+    @validates_schema
+    def _order(self, data, **kwargs):
+        if data.get("opens_on") and data.get("closes_on") and data["closes_on"] < data["opens_on"]:
+            raise ValidationError("Ngày kết thúc không được trước ngày bắt đầu lấy ý kiến.", field_name="closes_on")
+
+
+TOPIC_STATUSES = ("open", "closed")
+TOPIC_STATUS_LABELS = {"open": "Đang mở", "closed": "Đã đóng"}
+TOPIC_ACTIONS = ("open", "close")
 
 
 class TopicListArgs(PageArgs):
-    status = fields.String(validate=one_of(("open", "closed")))
+    status = fields.String(validate=one_of(TOPIC_STATUSES))
+    mine = fields.Boolean(metadata={"description": "only the topics of the actor's own tenant"})
+
+
+class TopicArgs(StrictSchema):
+    moderated = fields.Boolean(
+        load_default=False, metadata={"description": "only a topic whose opinions the actor works (else 404)"}
+    )
+
+
+class TopicReopen(StrictSchema):
+    closes_on = Day(
+        load_default=None, allow_none=True, metadata={"description": "a new last day (default: the one it had)"}
+    )
 
 
 class OpinionCreate(StrictSchema):
@@ -216,6 +250,19 @@ class CommentCreate(StrictSchema):
 
 class CommentListArgs(PageArgs):
     status = fields.String(validate=one_of(MODERATION_STATUSES))
+
+
+QUEUE_STATUSES = ("pending", "reported", "hidden", "published")
+
+
+class CommentQueueArgs(PageArgs):
+    status = fields.String(
+        validate=one_of(QUEUE_STATUSES),
+        metadata={
+            "description": "pending (default); reported: reported and not decided by a moderator since "
+            "(hidden by the reports, or still shown); hidden; published"
+        },
+    )
 
 
 class Report(StrictSchema):
@@ -275,6 +322,9 @@ class QuestionReceipt(Schema):
     due_at = fields.DateTime(metadata={"description": "end of the last working day allowed for the first answer"})
 
 
+ANSWER_HTML = "the answer as safe HTML to show (sanitised markup, or plain text in a paragraph)"
+
+
 class QuestionTracking(Schema):
     """What anyone with the tracking code sees: nothing personal, no internal step."""
 
@@ -288,6 +338,7 @@ class QuestionTracking(Schema):
     received_at = fields.DateTime()
     due_at = fields.DateTime()
     answer = fields.String(allow_none=True, metadata={"description": "the published answer"})
+    answer_html = fields.String(allow_none=True, metadata={"description": ANSWER_HTML})
     answered_at = fields.DateTime(allow_none=True, metadata={"description": "when the answer was published"})
     reject_reason = fields.String(allow_none=True)
 
@@ -316,9 +367,14 @@ class QuestionRead(Schema):
     asker = fields.Nested(Asker)
     status = fields.String()
     status_label = Label(QUESTION_STATUS_LABELS)
-    allowed_actions = fields.List(fields.String(), metadata={"description": "what may be done next"})
+    allowed_actions = fields.List(
+        fields.String(), metadata={"description": "what the status allows next and the reader's role may do"}
+    )
     assigned_to = fields.String(allow_none=True)
-    answer = fields.String(allow_none=True)
+    answer = fields.String(
+        allow_none=True, metadata={"description": "as stored: plain text, or the editor's sanitised HTML"}
+    )
+    answer_html = fields.String(allow_none=True, metadata={"description": ANSWER_HTML})
     answered_at = fields.DateTime(allow_none=True, metadata={"description": "the first answer (the clock stops)"})
     public = fields.Boolean()
     public_title = fields.String(allow_none=True)
@@ -328,6 +384,13 @@ class QuestionRead(Schema):
     received_at = fields.DateTime()
     due_at = fields.DateTime()
     overdue = fields.Boolean(metadata={"description": "still open past its deadline"})
+    working_days_left = fields.Integer(
+        allow_none=True,
+        metadata={"description": "waiting for a first answer, not late: working days after today up to the deadline"},
+    )
+    days_overdue = fields.Integer(
+        allow_none=True, metadata={"description": "waiting for a first answer, late: days since the last day allowed"}
+    )
     updated_at = fields.DateTime()
 
 
@@ -340,6 +403,7 @@ class QuestionActivityRead(Schema):
     note = fields.String(allow_none=True)
     actor_id = fields.String(allow_none=True)
     tenant_id = fields.String(metadata={"description": "the tenant that held the question then"})
+    tenant_name = fields.String(allow_none=True)
     at = fields.DateTime()
 
 
@@ -361,6 +425,7 @@ class PublicQuestionRead(Schema):
     title = fields.String(attribute="public_title")
     question = fields.String(attribute="public_body")
     answer = fields.String()
+    answer_html = fields.String(metadata={"description": ANSWER_HTML})
     tenant = fields.Nested(PublicTenant)
     published_at = fields.DateTime()
 
@@ -389,6 +454,12 @@ class HolidayDeleted(Schema):
     deleted = fields.String(metadata={"description": "the day removed"})
 
 
+class OpinionCounts(Schema):
+    pending = fields.Integer()
+    published = fields.Integer()
+    hidden = fields.Integer()
+
+
 class TopicRead(Schema):
     id = fields.String()
     tenant_id = fields.String()
@@ -396,8 +467,19 @@ class TopicRead(Schema):
     title = fields.String()
     description = fields.String()
     status = fields.String()
+    status_label = Label(TOPIC_STATUS_LABELS)
+    opens_on = fields.Date(
+        allow_none=True, metadata={"description": "first day opinions are taken (None: from creation)"}
+    )
     closes_on = fields.Date(allow_none=True)
-    accepting = fields.Boolean(metadata={"description": "takes opinions today (open, closing day not passed)"})
+    accepting = fields.Boolean(
+        metadata={"description": "takes opinions today (open, opening day reached, closing day not passed)"}
+    )
+    opinion_counts = fields.Nested(
+        OpinionCounts,
+        allow_none=True,
+        metadata={"description": "the topic tenant's staff only: its opinions by status (None for others)"},
+    )
     created_at = fields.DateTime()
 
 
@@ -434,12 +516,27 @@ class CommentRead(Schema):
     created_at = fields.DateTime()
 
 
+class ReportRead(Schema):
+    reason = fields.String(allow_none=True)
+    at = fields.DateTime()
+
+
 class CommentStaffRead(CommentRead):
     """A comment as its author and the moderators see it."""
 
     author_id = fields.String(allow_none=True)
     reports = fields.Integer(attribute="report_count", metadata={"description": "distinct users who reported it"})
     hidden_reason = fields.String(allow_none=True, metadata={"description": "reports, moderator, article_unpublished"})
+    article_title = fields.String(allow_none=True, metadata={"description": "the article's title when commented on"})
+    article_slug = fields.String(allow_none=True, metadata={"description": "the article's slug on its site"})
+    article_site = fields.String(
+        allow_none=True,
+        metadata={"description": "the moderation queue only: its sub-site's tenant slug (None: the portal)"},
+    )
+    report_details = fields.List(
+        fields.Nested(ReportRead),
+        metadata={"description": "the moderation queue only: the reports, newest first (never who sent them)"},
+    )
 
 
 class CommentReported(Schema):
@@ -453,6 +550,29 @@ class CommentSettingsRead(Schema):
     section = fields.String()
     premoderated = fields.Boolean()
     guests_allowed = fields.Boolean()
+
+
+class CommentSectionRead(CommentSettingsRead):
+    """One section's comment settings as ``list_comment_settings`` shows them."""
+
+    section_name = fields.String()
+    scope = fields.String(metadata={"description": "central (the portal's) or component (a sub-site's)"})
+    saved = fields.Boolean(metadata={"description": "False: the defaults (pre-moderated, no guests) apply"})
+    may_change = fields.Boolean(metadata={"description": "the actor may change it (put_comment_settings)"})
+
+
+class CommentSectionsRead(Schema):
+    items = fields.List(fields.Nested(CommentSectionRead))
+
+
+class WaitingModerationRead(Schema):
+    """``count_waiting_moderation``: what waits for the actor; None where the role is not theirs."""
+
+    comments_pending = fields.Integer(allow_none=True, metadata={"description": "comments waiting for approval"})
+    comments_reported = fields.Integer(
+        allow_none=True, metadata={"description": "reported comments no moderator decided on since"}
+    )
+    opinions_pending = fields.Integer(allow_none=True, metadata={"description": "opinions waiting for moderation"})
 
 
 class CommentRulesRead(Schema):
