@@ -148,7 +148,7 @@ class Sections(MethodView):
 @sections.doc(security=SECURED)
 @documented(sections, 401, 403, 404, 422, 503)
 def update_section(data, section_id):
-    """Đổi tên, thứ tự trên menu, ẩn chuyên mục."""
+    """Đổi tên, mô tả, thứ tự trên menu (menu_order, hoặc move: up/down một bậc), ẩn hoặc hiện chuyên mục."""
     return forward("content", "update_section", current_actor(), section_id, data)
 
 

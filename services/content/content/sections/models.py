@@ -37,6 +37,7 @@ class Section(Base):
     scope: Mapped[str] = mapped_column(String(16))  # central, component
     key: Mapped[str] = mapped_column(String(60))
     name: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str | None] = mapped_column(String(500))
     desk_code: Mapped[str | None] = mapped_column(String(32))
     menu_order: Mapped[int] = mapped_column(Integer, server_default=text("0"))
     status: Mapped[str] = mapped_column(String(16), server_default=text("'active'"))

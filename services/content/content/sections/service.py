@@ -15,10 +15,12 @@ class SectionsRpc:
 
     @rpc(expected_exceptions=EXPECTED)
     def create_section(self, actor, data):
-        """A section of the actor's tenant's sub-site. Raises Forbidden, Conflict (key taken), InvalidInput."""
+        """A section of the actor's tenant's sub-site; records content.site_updated. Raises Forbidden,
+        Conflict (key taken), InvalidInput."""
         return self.app.sections.create(Actor.load(actor), data)
 
     @rpc(expected_exceptions=EXPECTED)
     def update_section(self, actor, section_id, data):
-        """Rename, reorder or archive one of the tenant's sections. Raises NotFound, Forbidden, InvalidInput."""
+        """Rename, describe, reorder (``move`` up/down), hide or show one of the tenant's sections; records
+        content.site_updated. Raises NotFound, Forbidden, InvalidInput."""
         return self.app.sections.update(Actor.load(actor), section_id, data)

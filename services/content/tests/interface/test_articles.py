@@ -242,7 +242,7 @@ def test_a_tenants_own_site_sections_are_published_by_its_own_editors(api, login
     for action in ("open", "approve", "publish"):
         assert hanoi_editor.post(f"{path}/{action}").status_code == 200
     site = api.get("/api/v1/public/sites/ha-noi").json
-    assert site["menu"] == [{"key": "tin-co-so", "name": "Tin cơ sở", "menu_order": 1}]
+    assert site["menu"] == [{"key": "tin-co-so", "name": "Tin cơ sở", "description": None, "menu_order": 1}]
     assert [a["id"] for a in site["articles"]["items"]] == [article["id"]]
     assert site["used_in_central_sections"] == 0
     assert api.get("/api/v1/public/articles").json["total"] == 0  # not on the portal's own pages

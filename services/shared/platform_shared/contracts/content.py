@@ -83,7 +83,8 @@ class QuotaMissed(EventSchema):
 
 
 class SiteUpdated(EventSchema):
-    """What the public sees of a tenant changed without an article event (a merge, a rename)."""
+    """What the public sees of a tenant changed without an article event (a merge, a rename, its
+    sub-site's menu: ``reason`` merged, renamed or sections)."""
 
     tenant_id = fields.String(required=True)
     reason = fields.String(required=True)

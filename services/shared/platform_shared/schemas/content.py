@@ -280,13 +280,31 @@ class SectionCreate(StrictSchema):
         ],
     )
     name = Text(required=True, validate=length(2, 120))
+    description = Text(
+        load_default=None, allow_none=True, validate=length(2, 500), metadata={"description": "shown under its title"}
+    )
     menu_order = fields.Integer(load_default=0, validate=in_range(0, 1000))
+
+
+SECTION_MOVES = ("up", "down")
 
 
 class SectionUpdate(StrictSchema):
     name = Text(validate=length(2, 120))
+    description = Text(allow_none=True, validate=length(2, 500))
     menu_order = fields.Integer(validate=in_range(0, 1000))
-    status = fields.String(validate=one_of(("active", "archived")))
+    move = fields.String(
+        validate=one_of(SECTION_MOVES),
+        metadata={"description": "one place earlier (up) or later (down) in the sub-site's menu"},
+    )
+    status = fields.String(
+        validate=one_of(("active", "archived")), metadata={"description": "archived: hidden from the sub-site"}
+    )
+
+    @validates_schema
+    def _one_order(self, data, **kwargs):
+        if "move" in data and "menu_order" in data:
+            raise ValidationError("Chỉ gửi một trong hai: move hoặc menu_order.", field_name="move")
 
 
 class DocumentCreate(StrictSchema):
@@ -588,6 +606,7 @@ class SiteTenant(PublicTenant):
 class MenuEntry(Schema):
     key = fields.String()
     name = fields.String()
+    description = fields.String(allow_none=True)
     menu_order = fields.Integer()
 
 
@@ -632,6 +651,7 @@ class SectionRead(Schema):
     id = fields.UUID()
     key = fields.String()
     name = fields.String()
+    description = fields.String(allow_none=True)
     scope = fields.String(metadata={"description": "central or component"})
     tenant_id = fields.UUID(allow_none=True)
     desk_code = fields.String(allow_none=True)
