@@ -410,6 +410,7 @@ def test_nobody_gets_another_tenants_object_or_what_their_role_does_not_allow(ap
 # Query arguments a list needs; everything else is left to its defaults.
 QUERIES = {
     "GET /api/v1/reports/semiannual": {"period": "{period}"},
+    "GET /api/v1/reports/semiannual/status": {"period": "{period}"},
     "GET /api/v1/reports/semiannual/rollup": {"period": "{period}"},
     "GET /api/v1/reports/semiannual/rollup/export": {"period": "{period}"},
     "GET /api/v1/reports/semiannual/overview": {"period": "{period}"},

@@ -108,6 +108,7 @@ REFUSED_BY_RULES = {
     "POST /api/v1/polls": (["422"], "closes_at after opens_at"),
     "PATCH /api/v1/polls/{poll_id}": (["422"], "closes_at after opens_at"),
     "GET /api/v1/reports/semiannual": (["422"], "a half-year that has begun (PERIOD_NOT_STARTED)"),
+    "GET /api/v1/reports/semiannual/status": (["422"], "a half-year that has begun (PERIOD_NOT_STARTED)"),
     "GET /api/v1/reports/semiannual/overview": (["422"], "a half-year that has begun (PERIOD_NOT_STARTED)"),
     "GET /api/v1/reports/semiannual/rollup": (["422"], "a half-year that has begun (PERIOD_NOT_STARTED)"),
     "GET /api/v1/reports/semiannual/rollup/export": (["422"], "a half-year that has begun (PERIOD_NOT_STARTED)"),

@@ -3,13 +3,14 @@
 Paths (all under ``/api/v1/reports/semiannual``, signed in):
 
 * ``GET ?tenant=&period=2026-H2`` — a tenant's report (default: own tenant, current half-year);
-  a draft is compiled afresh, a submitted one shows its frozen figures.
+  a draft is compiled afresh, a submitted one shows its frozen figures. ``GET /status?tenant=&period=``
+  — where it stands (deadline, status, when submitted) without compiling or opening it.
 * ``GET /{id}``, ``PATCH /{id}`` (``{"evaluation"}``: the draft evaluation),
   ``POST /{id}/submit`` (``{"evaluation"?}``), ``GET /{id}/export?format=pdf|xlsx``.
 * For the Propaganda & Education Dept's desk editors and platform admins:
   ``GET /overview?period=&status=`` — every reporting tenant's status and who has not
   submitted; ``GET /rollup?period=`` — the submitted figures per tenant and summed;
-  ``GET /rollup/export?period=&format=xlsx``.
+  ``GET /rollup/export?period=&format=xlsx|pdf``.
 """
 
 import base64
@@ -57,6 +58,17 @@ class Report(MethodView):
         return forward("polls", "get_semiannual_report", current_actor(), query_args())
 
 
+@semiannual.route("/status")
+class ReportStatus(MethodView):
+    @semiannual.arguments(api.ReportArgs(), location="query")
+    @semiannual.alt_response(200, schema=api.ReportStatusRead, success=True)
+    @semiannual.doc(security=SECURED)
+    @documented(semiannual, 401, 403, 404, 422, 503)
+    def get(self, _args):
+        """Tình trạng báo cáo của một đơn vị (không tổng hợp số liệu): hạn gửi, đã gửi chưa."""
+        return forward("polls", "get_semiannual_report_status", current_actor(), query_args())
+
+
 @semiannual.route("/overview")
 class Overview(MethodView):
     @semiannual.arguments(api.OverviewArgs(), location="query")
@@ -82,11 +94,11 @@ class Rollup(MethodView):
 @semiannual.route("/rollup/export")
 class RollupExport(MethodView):
     @semiannual.arguments(api.RollupExportArgs(), location="query")
-    @files(semiannual, XLSX, description="Bảng tổng hợp XLSX")
+    @files(semiannual, XLSX, "application/pdf", description="Bảng tổng hợp XLSX hoặc PDF")
     @semiannual.doc(security=SECURED)
     @documented(semiannual, 401, 403, 422, 503)
     def get(self, _args):
-        """Tải bảng tổng hợp (XLSX)."""
+        """Tải bảng tổng hợp (XLSX, hoặc PDF với ``format=pdf``)."""
         return _file(call("polls", "export_semiannual_rollup", current_actor(), query_args(), timeout=EXPORT_TIMEOUT))
 
 

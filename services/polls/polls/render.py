@@ -1,13 +1,15 @@
 """Files people download from the polls service: a chart per question (PNG), poll results
-(CSV, XLSX) and the semiannual reports (PDF, XLSX, roll-up XLSX).
+(CSV, XLSX) and the semiannual reports (PDF, XLSX; the roll-up as PDF and XLSX).
 
 Pure functions of plain dicts (the shapes in ``/work/brief/polls-shapes.md``, the report
 shapes in ``polls.reports.operations``): no nameko, no database. They are CPU work, so a
 service calls them through ``platform_shared.dependencies.in_thread``.
 
-Vietnamese is rendered with DejaVu Sans, which matplotlib ships (``matplotlib.get_data_path()``):
-it has every precomposed Vietnamese letter, and the PDF embeds it (a subset, with a
-ToUnicode map, so the text can be searched and copied with its diacritics).
+Vietnamese is rendered with the DejaVu fonts: the charts with DejaVu Sans, which matplotlib
+ships; the PDFs with DejaVu Serif (the system's, else matplotlib's copy). Both have every
+precomposed Vietnamese letter, and a PDF embeds its fonts (subsets, with ToUnicode maps, so the
+text can be searched and copied with its diacritics). The report PDFs follow the layout of
+administrative documents (Nghị định 30/2020/NĐ-CP).
 """
 
 import csv
@@ -57,10 +59,21 @@ RESULT_HEADERS = (
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def font_path(bold=False):
-    """The DejaVu Sans TTF matplotlib ships (has Vietnamese glyphs)."""
-    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
-    return Path(matplotlib.get_data_path()) / "fonts" / "ttf" / name
+# The PDFs' fonts: DejaVu Serif Condensed from the system's fonts (Debian's fonts-dejavu-extra;
+# its widths are near the Times New Roman of Nghị định 30, so the heading's lines fit at 11–12 pt),
+# else DejaVu Serif as matplotlib ships it (always installed with this service; wider, so the
+# heading is set a point smaller). Both have every Vietnamese letter in the four styles.
+SYSTEM_FONTS = Path("/usr/share/fonts/truetype/dejavu")
+STYLE_SUFFIX = {"": "", "B": "-Bold", "I": "-Italic", "BI": "-BoldItalic"}
+
+
+def font_path(style="", *, bold=False):
+    """The serif TTF of ``style`` ("", "B", "I", "BI") the PDFs embed."""
+    suffix = STYLE_SUFFIX["B" if bold and not style else style]
+    system = SYSTEM_FONTS / f"DejaVuSerifCondensed{suffix}.ttf"
+    return (
+        system if system.is_file() else Path(matplotlib.get_data_path()) / "fonts" / "ttf" / f"DejaVuSerif{suffix}.ttf"
+    )
 
 
 # -- charts --------------------------------------------------------------------------------
@@ -248,65 +261,332 @@ def results_xlsx(results: dict) -> bytes:
 # -- semiannual reports --------------------------------------------------------------------
 
 
+# -- semiannual reports: PDF in the administrative layout (Nghị định 30/2020/NĐ-CP) ---------
+
+PARENT_BODY = "TỔNG LIÊN ĐOÀN LAO ĐỘNG VIỆT NAM"
+NATIONAL_NAME = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+MOTTO = "Độc lập – Tự do – Hạnh phúc"
+REPORT_SUBJECT = "Kết quả công tác thông tin, tuyên truyền, hỏi – đáp và trưng cầu ý kiến đoàn viên"
+REPORT_RECIPIENTS = ("- Ban Tuyên giáo TLĐ;", "- Lưu: VT.")
+ROLLUP_RECIPIENTS = ("- Thường trực Đoàn Chủ tịch TLĐ (để báo cáo);", "- Lưu: VT, BTG.")
+
+
+class _Document:
+    """An A4 administrative document on fpdf2: the margins of Nghị định 30/2020/NĐ-CP (top and
+    bottom 20 mm, left 30 mm, right 15 mm; landscape tables 20/15), DejaVu Serif (a serif like the
+    decree's Times New Roman, with every Vietnamese letter) embedded, page numbers centred at the
+    top from the second page on."""
+
+    def __init__(self, title, *, landscape=False):
+        from fpdf import FPDF
+
+        class Pages(FPDF):
+            def header(inner):
+                if inner.page_no() > 1:
+                    inner.set_font("Serif", "", 12)
+                    inner.set_y(8)
+                    inner.cell(0, 6, str(inner.page_no()), align="C")
+                    inner.set_y(inner.t_margin)
+
+        pdf = Pages(orientation="L" if landscape else "P", format="A4")
+        pdf.set_title(title)
+        pdf.set_creator("Cổng thông tin Công đoàn")
+        pdf.set_lang("vi")
+        for style in ("", "B", "I", "BI"):
+            pdf.add_font("Serif", style, str(font_path(style)))
+        left = 20 if landscape else 30
+        pdf.set_margins(left, 20, 15)
+        pdf.set_auto_page_break(True, margin=20)
+        pdf.add_page()
+        self.pdf = pdf
+
+    @property
+    def width(self):
+        return self.pdf.w - self.pdf.l_margin - self.pdf.r_margin
+
+    def fitted(self, text, width, size, style=""):
+        """The largest size ≤ ``size`` (down to 9 pt) at which ``text`` fits on one line of ``width`` mm."""
+        while size > 9:
+            self.pdf.set_font("Serif", style, size)
+            if self.pdf.get_string_width(text) <= width - 1:
+                break
+            size -= 0.5
+        self.pdf.set_font("Serif", style, size)
+        return size
+
+    def centred(self, x, width, text, size, style="", *, height=5.6, fit=True, rule=None):
+        """``text`` centred in the column ``[x, x + width)`` from the current line; ``rule``: a
+        line under it as long as the text (``"text"``) or a third of the column (``"short"``)."""
+        pdf = self.pdf
+        if fit:
+            self.fitted(text, width, size, style)
+        else:
+            pdf.set_font("Serif", style, size)
+        pdf.set_x(x)
+        pdf.multi_cell(width, height, text, align="C", new_x="LEFT", new_y="NEXT")
+        if rule:
+            length = min(pdf.get_string_width(text), width) if rule == "text" else width / 3
+            y = pdf.get_y() + 0.6
+            pdf.set_line_width(0.3)
+            pdf.line(x + (width - length) / 2, y, x + (width + length) / 2, y)
+            pdf.set_y(y + 1.6)
+
+    def broken(self, text, width, size, style):
+        """An uppercase body name on the lines a clerk would break it into: whole when it fits,
+        else before its place («LIÊN ĐOÀN LAO ĐỘNG / THÀNH PHỐ ĐÀ NẴNG»), else at the middle word."""
+        self.pdf.set_font("Serif", style, size)
+        if self.pdf.get_string_width(text) <= width - 1:
+            return [text]
+        for marker in (" THÀNH PHỐ ", " TỈNH "):
+            if marker in text:
+                head, tail = text.split(marker, 1)
+                return [head, marker.strip() + " " + tail]
+        words = text.split()
+        half = max(1, len(words) // 2)
+        return [" ".join(words[:half]), " ".join(words[half:])]
+
+    def heading(self, body_lines, number, place_and_date, *, draft=False):
+        """The two columns of the top: the issuing body and the number on the left; the national
+        name, the motto and the place and date on the right."""
+        pdf = self.pdf
+        x, top = pdf.l_margin, pdf.get_y()
+        left_width = self.width * 0.46
+        right_x, right_width = x + left_width, self.width - left_width
+        if draft:
+            pdf.set_font("Serif", "B", 10)
+            label = "DỰ THẢO"
+            pdf.set_xy(pdf.w - pdf.r_margin - pdf.get_string_width(label) - 6, 8)
+            pdf.cell(pdf.get_string_width(label) + 6, 6, label, border=1, align="C")
+            pdf.set_y(top)
+        parent, body = body_lines
+        self.centred(x, left_width, parent, 12)
+        own = self.broken(body.upper(), left_width, 12, "B")
+        for index, line in enumerate(own):
+            self.centred(x, left_width, line, 12, "B", rule="short" if index == len(own) - 1 else None)
+        pdf.ln(1.5)
+        self.centred(x, left_width, number, 12)
+        left_end = pdf.get_y()
+        pdf.set_y(top)
+        self.centred(right_x, right_width, NATIONAL_NAME, 12, "B")
+        self.centred(right_x, right_width, MOTTO, 13, "B", rule="text")
+        pdf.ln(2.5)
+        self.centred(right_x, right_width, place_and_date, 12, "I")
+        pdf.set_y(max(left_end, pdf.get_y()) + 6)
+
+    def title(self, title, subject):
+        self.centred(self.pdf.l_margin, self.width, title, 14, "B", fit=False, height=7)
+        self.centred(self.pdf.l_margin, self.width, subject, 13, "B", fit=False, height=6.2, rule="short")
+        self.pdf.ln(4)
+
+    def paragraph(self, text, *, size=12, style="", height=6.2, align="J"):
+        self.pdf.set_font("Serif", style, size)
+        for part in str(text).splitlines() or [""]:
+            self.pdf.multi_cell(0, height, part.strip() or " ", align=align, new_x="LMARGIN", new_y="NEXT")
+
+    def paragraph_height(self, text, *, size=12, height=6.2):
+        self.pdf.set_font("Serif", "", size)
+        lines = self.pdf.multi_cell(0, height, str(text), dry_run=True, output="LINES")
+        return height * len(lines)
+
+    def section(self, title):
+        self.pdf.ln(2)
+        self.paragraph(title, style="B", align="L")
+        self.pdf.ln(1)
+
+    def table(self, headings, rows, *, widths, align, bold_last=False, size=11):
+        pdf = self.pdf
+        pdf.set_font("Serif", "", size)
+        pdf.set_line_width(0.2)
+        with pdf.table(
+            col_widths=widths,
+            text_align=align,
+            headings_style=_heading_style(),
+            line_height=5.6 if size >= 11 else 4.6,
+            padding=(1, 1.5),
+        ) as table:
+            table.row(list(headings))
+            for index, row in enumerate(rows):
+                if bold_last and index == len(rows) - 1:
+                    pdf.set_font("Serif", "B", size)
+                table.row([_cell(value) for value in row])
+        pdf.set_font("Serif", "", size)
+        pdf.ln(2)
+
+    def closing(self, recipients, signature=None, *, last_words=None):
+        """The last paragraph, «Nơi nhận:» with its list on the left and the signature block on the
+        right, kept together on one page (a signature never stands alone on a page)."""
+        pdf = self.pdf
+        needed = 52 + (self.paragraph_height(last_words) if last_words else 0)
+        if pdf.get_y() > pdf.h - pdf.b_margin - needed:
+            pdf.add_page()
+        if last_words:
+            self.paragraph(last_words)
+        pdf.ln(4)
+        x, top = pdf.l_margin, pdf.get_y()
+        left_width = self.width * 0.45
+        pdf.set_font("Serif", "BI", 12)
+        pdf.set_x(x)
+        pdf.cell(left_width, 6, "Nơi nhận:", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("Serif", "", 11)
+        for line in recipients:
+            pdf.set_x(x)
+            pdf.multi_cell(left_width, 5.2, line, align="L", new_x="LMARGIN", new_y="NEXT")
+        left_end = pdf.get_y()
+        if signature:
+            pdf.set_y(top)
+            right_x, right_width = x + left_width, self.width - left_width
+            authority, title, name = signature
+            self.centred(right_x, right_width, authority, 13, "B", height=6)
+            if title:
+                self.centred(right_x, right_width, title.upper(), 13, "B", height=6)
+            pdf.ln(22)  # room for the signature and the seal
+            if name:
+                self.centred(right_x, right_width, name, 13, "B", height=6)
+            pdf.set_y(max(left_end, pdf.get_y()))
+        pdf.ln(4)
+
+    def note(self, text):
+        self.paragraph(text, size=9, style="I", height=4.6, align="L")
+
+    def output(self):
+        return bytes(self.pdf.output())
+
+
+def _heading_style():
+    from fpdf.fonts import FontFace
+
+    return FontFace(family="Serif", emphasis="BOLD", fill_color=(235, 238, 242))
+
+
 def report_pdf(report: dict) -> bytes:
-    """One tenant's semiannual report as a PDF (A4, DejaVu Sans embedded)."""
-    from fpdf import FPDF
-    from fpdf.enums import XPos, YPos
-
-    pdf = FPDF(format="A4")
-    pdf.set_title(f"Báo cáo {report.get('period_label', '')} - {report.get('tenant_name', '')}")
-    pdf.set_creator("Cổng thông tin Công đoàn")
-    pdf.add_font("DejaVu", "", str(font_path()))
-    pdf.add_font("DejaVu", "B", str(font_path(bold=True)))
-    pdf.set_auto_page_break(True, margin=15)
-    pdf.add_page()
-    next_line = {"new_x": XPos.LMARGIN, "new_y": YPos.NEXT}
-
-    pdf.set_font("DejaVu", "B", 11)
-    pdf.multi_cell(0, 6, "TỔNG LIÊN ĐOÀN LAO ĐỘNG VIỆT NAM", align="C", **next_line)
-    pdf.set_font("DejaVu", "", 10)
-    pdf.multi_cell(0, 6, str(report.get("tenant_name") or ""), align="C", **next_line)
-    pdf.ln(4)
-    pdf.set_font("DejaVu", "B", 14)
-    pdf.multi_cell(0, 8, "BÁO CÁO KẾT QUẢ " + str(report.get("period_label") or "").upper(), align="C", **next_line)
-    pdf.set_font("DejaVu", "", 10)
-    status = REPORT_STATUS_LABELS.get(report.get("status"), report.get("status"))
-    meta = f"Kỳ báo cáo: {report.get('period')} ({_date(report.get('starts'))} – {_date_before(report.get('ends'))})"
-    pdf.multi_cell(0, 6, meta, align="C", **next_line)
-    line = f"Trạng thái: {status}"
-    if report.get("submitted_at"):
-        line += f" lúc {local_time(report['submitted_at'])}"
-    pdf.multi_cell(0, 6, line, align="C", **next_line)
-    pdf.ln(4)
-
+    """One tenant's semiannual report as a PDF in the administrative layout Vietnamese offices use
+    (Nghị định 30/2020/NĐ-CP): the issuing body under the confederation and the number «Số: …/BC-…»
+    on the left, the national name and motto with the place and date on the right, «BÁO CÁO» with
+    its subject, the figures, the unit's evaluation, «Nơi nhận:» and the signature block. The
+    DejaVu Serif fonts are embedded (subsets with ToUnicode maps): the text reads back, diacritics
+    included. A report not submitted yet is marked «DỰ THẢO»."""
+    name = str(report.get("tenant_name") or "")
+    label = str(report.get("period_label") or report.get("period") or "")
+    submitted = report.get("status") == "submitted"
+    doc = _Document(f"Báo cáo {label} - {name}")
+    code = report.get("tenant_code") or "LĐLĐ"
+    when = report.get("submitted_at") if submitted else None
+    doc.heading(
+        [PARENT_BODY, name],
+        f"Số: …/BC-{code}",
+        f"{place_of(name)}, {document_date(when)}",
+        draft=not submitted,
+    )
+    doc.title("BÁO CÁO", f"{REPORT_SUBJECT} {label}")
+    doc.paragraph(
+        f"Thực hiện chế độ báo cáo định kỳ 6 tháng, {name} báo cáo kết quả công tác {label} "
+        f"(từ ngày {_date(report.get('starts'))} đến ngày {_date_before(report.get('ends'))}) trên Cổng thông "
+        "tin điện tử Công đoàn Việt Nam như sau:"
+    )
     for title, rows in report_sections(report):
-        pdf.set_font("DejaVu", "B", 12)
-        pdf.multi_cell(0, 8, title, **next_line)
-        pdf.set_font("DejaVu", "", 10)
-        with pdf.table(col_widths=(3, 1), text_align=("LEFT", "RIGHT"), first_row_as_headings=False) as table:
-            for label, value in rows:
-                table.row((str(label), _cell(value)))
-        pdf.ln(3)
+        doc.section(title)
+        doc.table(("Nội dung", "Số liệu"), rows, widths=(4, 1.3), align=("LEFT", "RIGHT"))
+    doc.section("IV. Đánh giá của đơn vị")
+    doc.paragraph(report.get("evaluation") or "(Chưa có đánh giá)")
+    for item in report.get("includes") or []:
+        since = _date(item.get("starts") or item.get("from"))
+        doc.paragraph(f"Gồm số liệu của {item.get('tenant_name')} từ ngày hợp nhất {since}.", size=11, style="I")
+    doc.closing(
+        REPORT_RECIPIENTS,
+        ("TM. BAN THƯỜNG VỤ", report.get("signer_title") or "", report.get("signer_name") or ""),
+        last_words=f"Trên đây là báo cáo kết quả công tác {label} của {name}./.",
+    )
+    status = REPORT_STATUS_LABELS.get(report.get("status"), report.get("status"))
+    sent = f" lúc {local_time(report['submitted_at'])}" if report.get("submitted_at") else ""
+    via = " qua Cổng thông tin Công đoàn" if submitted else ""
+    doc.note(f"{status}{via}{sent}. Số liệu tổng hợp lúc {local_time(report.get('compiled_at'))}.")
+    return doc.output()
 
-    pdf.set_font("DejaVu", "B", 12)
-    pdf.multi_cell(0, 8, "IV. Đánh giá của đơn vị", **next_line)
-    pdf.set_font("DejaVu", "", 10)
-    pdf.multi_cell(0, 6, report.get("evaluation") or "(Chưa có đánh giá)", **next_line)
-    includes = report.get("includes") or []
-    if includes:
-        pdf.ln(3)
-        pdf.set_font("DejaVu", "", 9)
-        for item in includes:
-            pdf.multi_cell(
-                0,
-                5,
-                f"Gồm số liệu của {item.get('tenant_name')} từ ngày hợp nhất {_date(item.get('from'))}.",
-                **next_line,
-            )
-    pdf.ln(2)
-    pdf.set_font("DejaVu", "", 8)
-    pdf.multi_cell(0, 5, f"Số liệu tổng hợp lúc {local_time(report.get('compiled_at'))}.", **next_line)
-    return bytes(pdf.output())
+
+def rollup_pdf(rollup: dict) -> bytes:
+    """The Propaganda Dept's roll-up of a period as a PDF (A4 landscape, the same heading): who has
+    submitted, each submitted report's figures and their sums."""
+    label = str(rollup.get("period_label") or rollup.get("period") or "")
+    desk = str(rollup.get("desk_name") or "Ban Tuyên giáo Tổng Liên đoàn")
+    doc = _Document(f"Tổng hợp báo cáo {label}", landscape=True)
+    doc.heading([PARENT_BODY, desk], "Số: …/BC-BTG", f"Hà Nội, {document_date(rollup.get('generated_at'))}")
+    doc.title("BÁO CÁO TỔNG HỢP", f"{REPORT_SUBJECT} {label} của các đơn vị")
+    counts = rollup.get("counts") or {}
+    doc.paragraph(
+        f"Kỳ báo cáo {label}: {counts.get('submitted') or 0}/{counts.get('expected') or 0} đơn vị đã gửi báo cáo, "
+        f"{counts.get('not_submitted') or 0} đơn vị chưa gửi. Số liệu dưới đây là số liệu đã chốt khi các đơn vị gửi."
+    )
+    doc.section("I. Tình hình gửi báo cáo và số liệu của từng đơn vị")
+    rows = []
+    for item in rollup.get("tenants") or []:
+        status = REPORT_STATUS_LABELS.get(item.get("status"), item.get("status"))
+        sent = local_time(item.get("submitted_at"))
+        rows.append(
+            (item.get("tenant_name"), f"{status}\n{sent}" if sent else status, *_pdf_totals(item.get("totals")))
+        )
+    rows.append(("Cộng (các báo cáo đã gửi)", "", *_pdf_totals(rollup.get("totals"))))
+    headings = ("Đơn vị", "Trạng thái", "Tin, bài đã gửi", "Được sử dụng", "Tuần đạt chỉ tiêu", "Câu hỏi đã nhận",
+                "Đã trả lời", "Trả lời đúng hạn", "Quá hạn chưa trả lời", "Cuộc trưng cầu", "Lượt trả lời")  # fmt: skip
+    doc.table(
+        headings,
+        rows,
+        widths=(5, 3, 1.6, 1.6, 1.8, 1.6, 1.6, 1.6, 1.8, 1.6, 1.6),
+        align=("LEFT", "LEFT", *("RIGHT",) * 9),
+        bold_last=True,
+        size=9,
+    )
+    sections = rollup.get("sections") or []
+    if sections:
+        doc.section("II. Tin, bài theo chuyên mục (các báo cáo đã gửi)")
+        doc.table(
+            ("Chuyên mục", "Tin, bài đã gửi", "Được sử dụng"),
+            [(s.get("name"), s.get("submitted"), s.get("used")) for s in sections],
+            widths=(6, 2, 2),
+            align=("LEFT", "RIGHT", "RIGHT"),
+        )
+    doc.closing(ROLLUP_RECIPIENTS)
+    doc.note(f"Số liệu tổng hợp lúc {local_time(rollup.get('generated_at'))}.")
+    return doc.output()
+
+
+def _pdf_totals(totals):
+    if not totals:
+        return ("",) * 9
+    weeks = (
+        f"{totals.get('quota_weeks_met')}/{totals.get('quota_weeks_total')}"
+        if totals.get("quota_weeks_total") is not None
+        else None
+    )
+    keys = ("items_submitted", "items_used", None, "questions_received", "questions_answered",
+            "questions_answered_on_time", "questions_overdue_open", "polls_held", "poll_respondents")  # fmt: skip
+    return tuple(weeks if key is None else totals.get(key) for key in keys)
+
+
+def place_of(tenant_name):
+    """Where a federation writes its documents from: the province or city in its name
+    («Liên đoàn Lao động thành phố Đà Nẵng» → «Đà Nẵng»); sectoral and corporate unions,
+    which name no province, write from Hà Nội."""
+    name = " ".join(str(tenant_name or "").split())
+    lowered = name.lower()
+    for marker in ("thành phố ", "tỉnh "):
+        at = lowered.find(marker)
+        if at >= 0:
+            place = name[at + len(marker) :].strip()
+            return "Thành phố Hồ Chí Minh" if place == "Hồ Chí Minh" else place
+    return "Hà Nội"
+
+
+def document_date(value):
+    """«ngày 05 tháng 01 năm 2027» (Nghị định 30: a day below 10 and the months 1 and 2 take a
+    leading zero) in Vietnam time; without a date: «ngày … tháng … năm …» to be written in."""
+    moment = None
+    if value:
+        moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+        moment = moment.astimezone(VN_TZ) if moment.tzinfo else moment
+    if moment is None:
+        return "ngày … tháng … năm …"
+    month = f"{moment.month:02d}" if moment.month <= 2 else str(moment.month)
+    return f"ngày {moment.day:02d} tháng {month} năm {moment.year}"
 
 
 def report_sections(report):
@@ -374,6 +654,7 @@ def report_xlsx(report: dict) -> bytes:
     sheet.append(("Từ ngày", _date(report.get("starts"))))
     sheet.append(("Đến hết ngày", _date_before(report.get("ends"))))
     sheet.append(("Trạng thái", REPORT_STATUS_LABELS.get(report.get("status"), report.get("status"))))
+    sheet.append(("Hạn gửi", _date(report.get("due_on"))))
     sheet.append(("Gửi lúc", local_time(report.get("submitted_at")) or ""))
     sheet.append(("Số liệu tổng hợp lúc", local_time(report.get("compiled_at"))))
     for title, rows in report_sections(report):
@@ -387,8 +668,12 @@ def report_xlsx(report: dict) -> bytes:
     sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
     sheet.append((report.get("evaluation") or "(Chưa có đánh giá)",))
     sheet.cell(row=sheet.max_row, column=1).alignment = Alignment(wrap_text=True, vertical="top")
+    signer = " ".join(part for part in (report.get("signer_title"), report.get("signer_name")) if part)
+    if signer:
+        sheet.append(("Người ký (TM. Ban Thường vụ)", signer))
     for item in report.get("includes") or []:
-        sheet.append((f"Gồm số liệu của {item.get('tenant_name')} từ ngày hợp nhất {_date(item.get('from'))}.",))
+        since = _date(item.get("starts") or item.get("from"))
+        sheet.append((f"Gồm số liệu của {item.get('tenant_name')} từ ngày hợp nhất {since}.",))
     sheet.column_dimensions["A"].width = 70
     sheet.column_dimensions["B"].width = 28
     return _save(book)

@@ -5,6 +5,8 @@ import unicodedata
 
 _SPACES = re.compile(r"\s+")
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
+_LINE_SPACES = re.compile(r"[^\S\n]+")
+_EMPTY_LINES = re.compile(r"\n{3,}")
 
 
 def nfc(value):
@@ -12,6 +14,17 @@ def nfc(value):
     if value is None:
         return None
     return _SPACES.sub(" ", unicodedata.normalize("NFC", str(value))).strip()
+
+
+def nfc_paragraphs(value):
+    """``nfc`` that keeps the line breaks of text written in paragraphs (a report's evaluation):
+    each line trimmed and its runs of blanks collapsed, CR LF read as LF, at most one empty line
+    between paragraphs, none around the text."""
+    if value is None:
+        return None
+    text = unicodedata.normalize("NFC", str(value)).replace("\r\n", "\n").replace("\r", "\n")
+    lines = "\n".join(_LINE_SPACES.sub(" ", line).strip() for line in text.split("\n")).strip()
+    return _EMPTY_LINES.sub("\n\n", lines)
 
 
 def fold(value):

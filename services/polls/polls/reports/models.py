@@ -25,6 +25,8 @@ class SemiannualReport(Base):
     period: Mapped[str] = mapped_column(String(7))  # 2026-H1
     status: Mapped[str] = mapped_column(String(16))  # draft, submitted, merged
     evaluation: Mapped[str | None] = mapped_column(Text)
+    signer_title: Mapped[str | None] = mapped_column(String(120))  # the signature block (migration 0006)
+    signer_name: Mapped[str | None] = mapped_column(String(120))
     figures: Mapped[dict | None] = mapped_column(JSONType)  # the frozen snapshot, once submitted
     tenant_name: Mapped[str | None] = mapped_column(String(255))  # as it was at submission
     compiled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -8,8 +8,8 @@ report then shows that part as *chưa có số liệu* instead of failing.
 
 A report (shape of ``platform_shared.schemas.reports.ReportRead``)::
 
-    {"id", "tenant_id", "tenant_name", "tenant_code", "period", "period_label", "starts", "ends",
-     "status", "status_label", "evaluation", "frozen", "compiled_at", "submitted_at", "submitted_by",
+    {"id", "tenant_id", "tenant_name", "tenant_code", "period", "period_label", "starts", "ends", "due_on",
+     "status", "status_label", "evaluation", "signer_title", "signer_name", "frozen", "compiled_at", "submitted_at", "submitted_by",
      "allowed_actions", "includes": [{"tenant_id", "tenant_name", "starts", "ends"}],
      "figures": {"content": {"available", "sections": [...], "quota_weeks": {"total", "met"}},
                  "feedback": {"available", "received", "answered", "answered_on_time", "overdue_open"},
@@ -114,18 +114,24 @@ class SemiannualReports:
 
     # -- reading ------------------------------------------------------------------------
 
-    def get(self, actor, args):
-        """The report of ``tenant`` (default: the actor's) for ``period`` (default: the current half-year)."""
-        args = load(api.ReportArgs, args or {})
-        now = self.clock.now()
+    def _reporting_tenant(self, session, actor, args, now):
+        """``(period, tenant, tenants, merges, desk)`` of a report asked for by ``args`` (``tenant``
+        default: the actor's; ``period`` default: the current half-year), once the actor may read it."""
         period = domain.parse_period(args["period"]) if args.get("period") else domain.period_of(now)
-        with self.sessions.read() as session:
-            tenants, merges, desk = self._directory(session)
+        tenants, merges, desk = self._directory(session)
         tenant = self._resolve_tenant(tenants, actor, args.get("tenant"))
         policy.require_reader(actor, tenant["id"], desk)
         domain.check_started(period, now)
         if not self._reporting(tenant) or domain.reporting_status(tenant, merges, period) == "gone":
             raise NotFound("Đơn vị này không có báo cáo 6 tháng cho kỳ này.", code="REPORT_NOT_FOUND")
+        return period, tenant, tenants, merges, desk
+
+    def get(self, actor, args):
+        """The report of ``tenant`` (default: the actor's) for ``period`` (default: the current half-year)."""
+        args = load(api.ReportArgs, args or {})
+        now = self.clock.now()
+        with self.sessions.read() as session:
+            period, tenant, tenants, merges, desk = self._reporting_tenant(session, actor, args, now)
         if actor.tenant_id == tenant["id"]:
             # The tenant opens its report: from now on it is a draft with an id to act on.
             with self.sessions.transaction() as session:
@@ -137,6 +143,32 @@ class SemiannualReports:
                     tenant["id"], period.label, now
                 )
         return self._view(actor, row, tenants, merges, desk)
+
+    def status(self, actor, args):
+        """Where a report stands (``ReportStatusRead``), as ``get`` finds it but without compiling
+        its figures or opening it: what a landing page shows on every visit."""
+        args = load(api.ReportArgs, args or {})
+        now = self.clock.now()
+        with self.sessions.read() as session:
+            period, tenant, _, merges, _ = self._reporting_tenant(session, actor, args, now)
+            row = Reports(session).find(tenant["id"], period.label)
+        status = row.status if row is not None else "not_started"
+        if status in ("draft", "not_started") and domain.reporting_status(tenant, merges, period):
+            status = "merged"
+        submitted = row is not None and row.status == "submitted"
+        return {
+            "id": str(row.id) if row is not None else None,
+            "tenant_id": tenant["id"],
+            "tenant_name": row.tenant_name if submitted and row.tenant_name else tenant["name"],
+            "tenant_code": tenant.get("code"),
+            "period": period.label,
+            "period_label": period.title,
+            "due_on": period.last_day.isoformat(),
+            "status": status,
+            "status_label": STATUS_LABELS[status],
+            "evaluated": bool(row is not None and row.evaluation),
+            "submitted_at": iso(row.submitted_at) if row is not None else None,
+        }
 
     def get_by_id(self, actor, report_id):
         with self.sessions.read() as session:
@@ -169,9 +201,12 @@ class SemiannualReports:
             "period_label": period.title,
             "starts": period.starts.isoformat(),
             "ends": period.ends.isoformat(),
+            "due_on": period.last_day.isoformat(),
             "status": status,
             "status_label": STATUS_LABELS[status],
             "evaluation": row.evaluation,
+            "signer_title": row.signer_title,
+            "signer_name": row.signer_name,
             "figures": figures,
             "frozen": row.status == "submitted",
             "includes": includes,
@@ -262,6 +297,7 @@ class SemiannualReports:
             policy.require_author(actor, row.tenant_id, desk)
             self._check_open(row, tenants, merges)
             row.evaluation = data["evaluation"] or None
+            _sign(row, data)
             row.updated_at = self.clock.now()
         return self._view(actor, row, tenants, merges, desk)
 
@@ -294,6 +330,7 @@ class SemiannualReports:
             tenant = tenants.get(str(row.tenant_id)) or {}
             row.status = "submitted"
             row.evaluation = evaluation
+            _sign(row, data)
             row.figures = {"figures": figures, "includes": includes}
             row.tenant_name = tenant.get("name")
             row.compiled_at = row.submitted_at = row.updated_at = now
@@ -392,6 +429,7 @@ class SemiannualReports:
         return {
             "period": period.label,
             "period_label": period.title,
+            "due_on": period.last_day.isoformat(),
             "counts": counts,
             "not_submitted": missing,
             "items": rows[(page - 1) * per_page : page * per_page],
@@ -423,7 +461,10 @@ class SemiannualReports:
                     entry["submitted"] += item["submitted"]
                     entry["used"] += item["used"]
             result_rows.append(
-                {k: row[k] for k in ("tenant_id", "tenant_code", "tenant_name", "status", "submitted_at")}
+                {
+                    k: row[k]
+                    for k in ("tenant_id", "tenant_code", "tenant_name", "status", "status_label", "submitted_at")
+                }
                 | {"totals": row_totals}
             )
         return {
@@ -435,6 +476,7 @@ class SemiannualReports:
                 "submitted": sum(1 for r in rows if r["status"] == "submitted"),
                 "not_submitted": sum(1 for r in rows if r["status"] in ("draft", "not_started")),
             },
+            "desk_name": (tenants.get(str(desk)) or {}).get("name") if desk else None,
             "totals": domain.add_totals(sums),
             "sections": list(sections.values()),
             "tenants": result_rows,
@@ -500,10 +542,20 @@ class SemiannualReports:
     def export_rollup(self, actor, args, render):
         args = load(api.RollupExportArgs, args or {})
         rollup = self.rollup(actor, {"period": args["period"]} if args.get("period") else {})
-        return f"tong-hop-bao-cao-{rollup['period']}.xlsx", XLSX_TYPE, render("rollup_xlsx", rollup)
+        name = f"tong-hop-bao-cao-{rollup['period']}"
+        if args["format"] == "pdf":
+            return f"{name}.pdf", "application/pdf", render("rollup_pdf", rollup)
+        return f"{name}.xlsx", XLSX_TYPE, render("rollup_xlsx", rollup)
 
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _sign(row, data):
+    """Who signs the report (title, name) when the request names them; blank clears."""
+    for key in ("signer_title", "signer_name"):
+        if key in data:
+            setattr(row, key, (data[key] or "").strip() or None)
 
 
 def _tenant(t):

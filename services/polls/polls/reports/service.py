@@ -67,6 +67,7 @@ def _render(name, data):
 
 
 _report, _overview, _rollup, _export = api.ReportRead(), api.Overview(), api.Rollup(), polls_api.FileRead()
+_status = api.ReportStatusRead()
 
 
 def _file(filename, content_type, data):
@@ -94,6 +95,14 @@ class ReportsRpc:
         their own tenant (another → NotFound); the Propaganda Dept's editors and platform admins:
         any. Raises InvalidInput (period), NotFound, Forbidden."""
         return _report.dump(self._reports().get(Actor.load(actor), args))
+
+    @rpc(expected_exceptions=EXPECTED)
+    def get_semiannual_report_status(self, actor, args=None):
+        """Where the report of ``args.tenant`` for ``args.period`` stands (status, deadline, when
+        submitted) without compiling its figures or opening it: the workspace's landing card.
+
+        Same visibility and errors as ``get_semiannual_report``."""
+        return _status.dump(self._reports().status(Actor.load(actor), args))
 
     @rpc(expected_exceptions=EXPECTED)
     def get_semiannual_report_by_id(self, actor, report_id):
@@ -130,7 +139,7 @@ class ReportsRpc:
 
     @rpc(expected_exceptions=EXPECTED)
     def export_semiannual_rollup(self, actor, args=None):
-        """``{filename, content_type, content_b64}``: the roll-up as XLSX (overseers)."""
+        """``{filename, content_type, content_b64}``: the roll-up as XLSX or PDF (overseers)."""
         return _file(*self._reports().export_rollup(Actor.load(actor), args, _render))
 
     @every("REPORTS_REMINDER_INTERVAL_SECONDS", 3600)

@@ -1,8 +1,11 @@
 """Reports inside the polls service, on its PostgreSQL database: the June/December reminder
-(once per tenant and period), the merge handler (idempotent), the event contracts."""
+(once per tenant and period), the merge handler (idempotent), the event contracts, the status a
+landing card reads, the signature block and the files (PDF read back with poppler's pdftotext)."""
 
+import sys
 import uuid
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from nameko.testing.services import entrypoint_hook
@@ -11,10 +14,15 @@ from sqlalchemy import select
 from platform_shared.actor import SYSTEM, Actor
 from platform_shared.clock import FrozenClock
 from platform_shared.contracts import reports as contracts
+from platform_shared.errors import NotFound
 from platform_shared.tables import outbox
+from polls import render
 from polls.models import TenantCopy
 from polls.reports.models import ReportTenantMerge, SemiannualReport
 from polls.reports.operations import SemiannualReports
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit"))
+from test_render import pdftotext  # noqa: E402  (poppler's reader, as the render tests use it)
 
 HN, DN, HCM, BTG = (uuid.uuid4() for _ in range(4))
 
@@ -156,3 +164,59 @@ def test_a_submitted_report_fact_follows_its_contract(sessions):
         admin["user_id"],
     )
     assert loaded["event_type"] == contracts.REPORT_SUBMITTED and loaded["schema_version"] == 1
+
+
+class Figures:
+    """The other services' parts of a report, all available."""
+
+    def content_figures(self, tenant_id, start, end):
+        return {"sections": [{"section": "news", "name": "Tin tức – Đa phương tiện", "submitted": 5, "used": 4}],
+                "quota_weeks": {"total": 22, "met": 21}}  # fmt: skip
+
+    def feedback_figures(self, tenant_id, start, end):
+        return {"received": 4, "answered": 3, "answered_on_time": 2, "overdue_open": 1}
+
+    def count_members(self, tenant_ids):
+        return {t: 100 for t in tenant_ids}
+
+
+def test_the_status_opens_nothing_and_the_signer_goes_into_the_files(sessions):
+    """The landing card's status compiles nothing and opens no report; the signature block is
+    saved with the evaluation, frozen on submission and printed; the roll-up comes as a PDF too."""
+    reports = SemiannualReports(sessions, clock=FrozenClock(at(2026, 12, 3)), sources=Figures())
+    hanoi = Actor.load({"user_id": str(uuid.uuid4()), "tenant_id": str(HN), "roles": ["tenant_admin"]})
+    desk = Actor.load({"user_id": str(uuid.uuid4()), "tenant_id": str(BTG), "roles": ["editor"]})
+
+    status = reports.status(hanoi, {})
+    assert (status["id"], status["status"], status["period"], status["due_on"]) == (
+        None,
+        "not_started",
+        "2026-H2",
+        "2026-12-31",
+    )
+    assert reports.overview(desk, {})["counts"]["not_submitted"] == 3  # looking opened nothing
+    draft = reports.get(hanoi, {})
+    assert draft["due_on"] == "2026-12-31" and (draft["signer_title"], draft["signer_name"]) == (None, None)
+    saved = reports.evaluate(
+        hanoi, draft["id"], {"evaluation": "Hoàn thành tốt.", "signer_title": "Chủ tịch", "signer_name": " Lê Văn Hải "}
+    )
+    assert (saved["signer_title"], saved["signer_name"]) == ("Chủ tịch", "Lê Văn Hải")
+    kept = reports.evaluate(hanoi, draft["id"], {"evaluation": "Hoàn thành tốt nhiệm vụ."})  # signer left out: kept
+    assert kept["signer_name"] == "Lê Văn Hải"
+    assert reports.status(hanoi, {})["status"] == "draft" and reports.status(desk, {"tenant": "LDLD-HN"})["evaluated"]
+    with pytest.raises(NotFound):  # another federation's report does not exist for its admin
+        reports.status(Actor.load({"user_id": str(uuid.uuid4()), "tenant_id": str(DN), "roles": ["tenant_admin"]}),
+                       {"tenant": "LDLD-HN"})  # fmt: skip
+
+    done = reports.submit(hanoi, draft["id"], {"signer_title": "Phó Chủ tịch"})
+    assert (done["status"], done["signer_title"], done["signer_name"]) == ("submitted", "Phó Chủ tịch", "Lê Văn Hải")
+    assert reports.status(hanoi, {})["submitted_at"] == done["submitted_at"]
+
+    name, kind, pdf = reports.export(hanoi, draft["id"], {"format": "pdf"}, lambda fn, data: getattr(render, fn)(data))
+    assert (name, kind) == ("bao-cao-2026-H2-LDLD-HN.pdf", "application/pdf")
+    text = " ".join(pdftotext(pdf).split())
+    assert "PHÓ CHỦ TỊCH" in text and "Lê Văn Hải" in text and "Hà Nội, ngày 03 tháng 12 năm 2026" in text
+    name, kind, pdf = reports.export_rollup(desk, {"format": "pdf"}, lambda fn, data: getattr(render, fn)(data))
+    assert (name, kind) == ("tong-hop-bao-cao-2026-H2.pdf", "application/pdf")
+    text = " ".join(pdftotext(pdf).split())
+    assert "BAN TUYÊN GIÁO TỔNG LIÊN ĐOÀN" in text and "1/3 đơn vị đã gửi báo cáo" in text

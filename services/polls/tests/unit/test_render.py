@@ -145,7 +145,14 @@ REPORT = {
             "items": [{"title": "Ý kiến về tiền lương", "respondents": 120, "eligible": 400, "participation": 30.0}],
         },
     },
-    "includes": [{"tenant_id": "t9", "tenant_name": "Liên đoàn Lao động tỉnh Quảng Nam", "from": "2026-03-01"}],
+    "includes": [
+        {
+            "tenant_id": "t9",
+            "tenant_name": "Liên đoàn Lao động tỉnh Quảng Nam",
+            "starts": "2026-03-01",
+            "ends": "2026-07-01",
+        }
+    ],
 }
 
 
@@ -314,9 +321,12 @@ def pdf_glyphs(pdf):
 def test_the_report_pdf_embeds_a_font_with_vietnamese_glyphs_and_the_text_reads_back():
     pdf = render.report_pdf(REPORT)
     assert pdf.startswith(b"%PDF")
-    assert b"/FontFile2" in pdf and b"DejaVuSans" in pdf  # the TrueType font itself is embedded
+    assert b"/FontFile2" in pdf and b"DejaVuSerif" in pdf  # the TrueType font itself is embedded
     text = " ".join(pdf_text(pdf).split())
-    assert "BÁO CÁO KẾT QUẢ 6 THÁNG ĐẦU NĂM 2026" in text
+    assert "BÁO CÁO" in text
+    assert (
+        "Kết quả công tác thông tin, tuyên truyền, hỏi – đáp và trưng cầu ý kiến đoàn viên 6 tháng đầu năm 2026" in text
+    )
     assert "Liên đoàn Lao động thành phố Đà Nẵng" in text
     assert " ".join(EVALUATION.split()[:8]) in text  # the evaluation, line wrapping aside
     assert "công đoàn cơ sở." in text
@@ -332,20 +342,26 @@ def test_the_report_pdf_embeds_a_font_with_vietnamese_glyphs_and_the_text_reads_
     assert written <= {ch for ch, _, _ in letters} and len(written) >= 15
 
 
-def test_every_vietnamese_letter_has_a_glyph_in_the_embedded_font():
-    cmap = TTFont(render.font_path()).getBestCmap()
+def test_every_vietnamese_letter_has_a_glyph_in_each_embedded_font():
     letters = "ăâđêôơưáàảãạấầẩẫậắằẳẵặéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ"
-    missing = [ch for ch in letters + letters.upper() if ord(ch) not in cmap]
-    assert missing == []
+    for style in ("", "B", "I", "BI"):  # regular, bold, italic (place and date), bold italic («Nơi nhận:»)
+        cmap = TTFont(render.font_path(style)).getBestCmap()
+        missing = [ch for ch in letters + letters.upper() + "–«»…" if ord(ch) not in cmap]
+        assert missing == [], style
 
 
 def test_the_report_xlsx_holds_figures_and_evaluation():
-    book = load_workbook(io.BytesIO(render.report_xlsx(REPORT)))
+    book = load_workbook(io.BytesIO(render.report_xlsx(dict(SIGNED, due_on="2026-06-30"))))
     values = {row[0]: row[1] if len(row) > 1 else None for row in book.active.iter_rows(values_only=True) if row}
     assert values["Đơn vị"] == "Liên đoàn Lao động thành phố Đà Nẵng"
     assert values["Số tuần đạt chỉ tiêu"] == 24
     assert values["Hỏi – đáp «Công nhân hỏi – Công đoàn trả lời»"] == "chưa có số liệu"
     assert EVALUATION in values
+    assert (
+        values["Hạn gửi"] == "30/06/2026"
+        and values["Người ký (TM. Ban Thường vụ)"] == "Chủ tịch Nguyễn Thị Thanh Hương"
+    )
+    assert "Gồm số liệu của Liên đoàn Lao động tỉnh Quảng Nam từ ngày hợp nhất 01/03/2026." in values
 
 
 def test_the_rollup_xlsx_lists_each_tenant_and_the_totals():
@@ -384,3 +400,119 @@ def test_a_long_evaluation_flows_onto_further_pages_and_reads_back_whole():
     pdf = render.report_pdf(long)
     assert len(re.findall(rb"/Type /Page\b", pdf)) >= 2
     assert " ".join(pdf_text(pdf).split()).count("đối thoại định kỳ") == 60
+
+
+# -- the administrative layout (Nghị định 30/2020/NĐ-CP), as a reader's tools see it -----------
+
+SIGNED = dict(REPORT, tenant_code="LDLD-DN", signer_title="Chủ tịch", signer_name="Nguyễn Thị Thanh Hương")
+
+
+def pdftotext(pdf, *options):
+    """poppler's pdftotext of a PDF (``-layout`` keeps the columns side by side)."""
+    import shutil
+    import subprocess
+
+    tool = shutil.which("pdftotext")
+    assert tool, "pdftotext is missing: install poppler-utils (scripts/ensure-browser.sh does)"
+    done = subprocess.run([tool, *options, "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True)
+    return done.stdout.decode("utf-8")
+
+
+def test_the_report_pdf_has_the_national_heading_the_number_the_recipients_and_the_signature():
+    pdf = render.report_pdf(SIGNED)
+    text = " ".join(pdftotext(pdf).split())
+    for words in (
+        "TỔNG LIÊN ĐOÀN LAO ĐỘNG VIỆT NAM",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập – Tự do – Hạnh phúc",
+        "Số: …/BC-LDLD-DN",
+        "Đà Nẵng, ngày 30 tháng 6 năm 2026",  # the submission day, in Vietnam time
+        "BÁO CÁO",
+        "Liên đoàn Lao động thành phố Đà Nẵng báo cáo kết quả công tác 6 tháng đầu năm 2026",
+        "Nơi nhận: - Ban Tuyên giáo TLĐ; - Lưu: VT.",
+        "TM. BAN THƯỜNG VỤ",
+        "CHỦ TỊCH",
+        "Nguyễn Thị Thanh Hương",
+        "Đã gửi qua Cổng thông tin Công đoàn lúc 30/06/2026 10:00.",
+    ):
+        assert words in text, words
+    assert "DỰ THẢO" not in text and "\ufffd" not in text
+    # Two columns: the issuing body beside the national name, «Nơi nhận:» beside the signature block.
+    lines = pdftotext(pdf, "-layout").splitlines()
+    first = next(line for line in lines if "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in line)
+    assert first.index("TỔNG LIÊN ĐOÀN LAO ĐỘNG VIỆT NAM") < first.index("CỘNG HÒA")
+    assert any("LIÊN ĐOÀN LAO ĐỘNG" in line and "Độc lập – Tự do – Hạnh phúc" in line for line in lines)
+    closing = next(line for line in lines if "Nơi nhận:" in line)
+    assert closing.index("Nơi nhận:") < closing.index("TM. BAN THƯỜNG VỤ")
+
+
+def test_a_draft_is_marked_and_leaves_the_date_to_be_written_in():
+    draft = dict(SIGNED, status="draft", submitted_at=None, signer_name=None, signer_title=None)
+    text = " ".join(pdftotext(render.report_pdf(draft)).split())
+    assert "DỰ THẢO" in text and "Đà Nẵng, ngày … tháng … năm …" in text
+    assert "Chưa gửi (bản nháp)." in text and "TM. BAN THƯỜNG VỤ" in text
+
+
+def test_the_place_and_date_read_as_an_office_writes_them():
+    assert render.place_of("Liên đoàn Lao động thành phố Hà Nội") == "Hà Nội"
+    assert render.place_of("Liên đoàn Lao động Thành phố Hồ Chí Minh") == "Thành phố Hồ Chí Minh"
+    assert render.place_of("Liên đoàn Lao động tỉnh Quảng Nam") == "Quảng Nam"
+    assert render.place_of("Công đoàn Điện lực Việt Nam") == "Hà Nội"
+    # A day below 10 and the months January and February take a leading zero; Vietnam's day.
+    assert render.document_date("2027-01-04T18:30:00+00:00") == "ngày 05 tháng 01 năm 2027"
+    assert render.document_date("2026-12-18T02:00:00+00:00") == "ngày 18 tháng 12 năm 2026"
+    assert render.document_date(None) == "ngày … tháng … năm …"
+
+
+ROLLUP = {
+    "period": "2026-H1",
+    "period_label": "6 tháng đầu năm 2026",
+    "generated_at": "2026-07-02T03:00:00+00:00",
+    "desk_name": "Ban Tuyên giáo Tổng Liên đoàn",
+    "counts": {"expected": 2, "submitted": 1, "not_submitted": 1},
+    "tenants": [
+        {
+            "tenant_name": "Liên đoàn Lao động thành phố Hà Nội",
+            "tenant_code": "LDLD-HN",
+            "status": "submitted",
+            "submitted_at": "2026-06-30T03:00:00+00:00",
+            "totals": {
+                "items_submitted": 31,
+                "items_used": 27,
+                "quota_weeks_met": 24,
+                "quota_weeks_total": 26,
+                "questions_received": 5,
+                "polls_held": 1,
+                "poll_respondents": 120,
+            },
+        },
+        {
+            "tenant_name": "Liên đoàn Lao động thành phố Đà Nẵng",
+            "tenant_code": "LDLD-DN",
+            "status": "not_started",
+            "submitted_at": None,
+            "totals": None,
+        },
+    ],  # fmt: skip
+    "totals": {"items_submitted": 31, "items_used": 27, "quota_weeks_met": 24, "quota_weeks_total": 26},
+    "sections": [{"section": "news", "name": "Tin tức – Đa phương tiện", "submitted": 31, "used": 27}],
+}
+
+
+def test_the_rollup_pdf_lists_every_tenant_with_its_figures_on_a_landscape_page():
+    pdf = render.rollup_pdf(ROLLUP)
+    assert re.search(rb"/MediaBox \[0 0 841\.89 595\.28\]", pdf)  # A4 landscape
+    text = " ".join(pdftotext(pdf).split())
+    for words in (
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "BAN TUYÊN GIÁO TỔNG LIÊN ĐOÀN",
+        "BÁO CÁO TỔNG HỢP",
+        "1/2 đơn vị đã gửi báo cáo, 1 đơn vị chưa gửi",
+        "Chưa lập báo cáo",
+        "Cộng (các báo cáo đã gửi)",
+        "24/26",
+        "Tin tức – Đa phương tiện",
+        "Hà Nội, ngày 02 tháng 7 năm 2026",
+    ):
+        assert words in text, words
+    assert "Liên đoàn Lao động thành phố Hà" in text and "\ufffd" not in text

@@ -9,7 +9,7 @@ import re
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
-from platform_shared.text import nfc
+from platform_shared.text import nfc, nfc_paragraphs
 
 _FIELD_MESSAGES = {
     fields.Field: {
@@ -71,6 +71,18 @@ class Text(fields.String):
             if isinstance(validator, validate.Length) and validator.max is not None and len(text) > validator.max:
                 raise ValidationError(validator.error or f"Tối đa {validator.max} ký tự.")
         return nfc(text)
+
+
+class Paragraphs(Text):
+    """A ``Text`` written in paragraphs: its line breaks are kept (``nfc_paragraphs``), the blanks
+    inside each line trimmed and collapsed as ``Text`` does."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = fields.String._deserialize(self, value, attr, data, **kwargs)
+        for validator in self.validators:
+            if isinstance(validator, validate.Length) and validator.max is not None and len(text) > validator.max:
+                raise ValidationError(validator.error or f"Tối đa {validator.max} ký tự.")
+        return nfc_paragraphs(text)
 
 
 # PostgreSQL refuses a NUL character and text that is not UTF-8 (a lone surrogate, sent as

@@ -2,7 +2,7 @@
 
 from marshmallow import Schema, fields
 
-from platform_shared.schemas import StrictSchema, Text, in_range, length, one_of, years_pattern
+from platform_shared.schemas import Paragraphs, StrictSchema, Text, in_range, length, one_of, years_pattern
 
 REPORT_STATUSES = ("draft", "submitted", "merged")
 OVERVIEW_STATUSES = ("submitted", "draft", "not_started", "merged", "not_submitted")
@@ -52,15 +52,29 @@ class ExportArgs(StrictSchema):
 
 class RollupExportArgs(StrictSchema):
     period = fields.String(validate=length(1, 16), metadata={"pattern": PERIOD_PATTERN})
-    format = fields.String(load_default="xlsx", validate=one_of(("xlsx",)))
+    format = fields.String(load_default="xlsx", validate=one_of(EXPORT_FORMATS))
+
+
+EVALUATION_MAX = 20000
+SIGNER_MAX = 120
+
+
+def _signer(description):
+    return Text(allow_none=True, validate=length(max=SIGNER_MAX), metadata={"description": description})
 
 
 class EvaluationUpdate(StrictSchema):
-    evaluation = Text(required=True, allow_none=True, validate=length(max=20000))
+    evaluation = Paragraphs(required=True, allow_none=True, validate=length(max=EVALUATION_MAX))
+    signer_title = _signer("the signer's title in the signature block, e.g. Chủ tịch (left out: unchanged)")
+    signer_name = _signer("the signer's full name (left out: unchanged)")
 
 
 class SubmitRequest(StrictSchema):
-    evaluation = Text(validate=length(max=20000), metadata={"description": "replaces the saved evaluation"})
+    evaluation = Paragraphs(
+        validate=length(max=EVALUATION_MAX), metadata={"description": "replaces the saved evaluation (paragraphs kept)"}
+    )
+    signer_title = _signer("replaces the saved signer's title")
+    signer_name = _signer("replaces the saved signer's name")
 
 
 def _text_of(fmt):
@@ -142,11 +156,14 @@ class ReportRead(Schema):
     period_label = fields.String()
     starts = day_text(metadata={"description": "first day (Vietnam)"})
     ends = day_text(metadata={"description": "first day after the period (exclusive)"})
+    due_on = day_text(metadata={"description": "the last day to submit (the period's last day)"})
     status = fields.String(
         metadata={"description": "not_started (not opened by the tenant yet), draft, submitted, merged"}
     )
     status_label = fields.String()
     evaluation = fields.String(allow_none=True)
+    signer_title = fields.String(allow_none=True)
+    signer_name = fields.String(allow_none=True)
     figures = fields.Nested(Figures)
     frozen = fields.Boolean(metadata={"description": "figures are the snapshot taken at submission"})
     includes = fields.List(fields.Nested(Included), metadata={"description": "merged tenants whose figures count"})
@@ -154,6 +171,22 @@ class ReportRead(Schema):
     submitted_at = time_text(allow_none=True)
     submitted_by = uuid_text(allow_none=True)
     allowed_actions = fields.List(fields.String())
+
+
+class ReportStatusRead(Schema):
+    """Where a report stands, without its figures (a landing page's card)."""
+
+    id = uuid_text(allow_none=True, metadata={"description": "None until the tenant opens its report"})
+    tenant_id = uuid_text()
+    tenant_name = fields.String()
+    tenant_code = fields.String(allow_none=True)
+    period = fields.String()
+    period_label = fields.String()
+    due_on = day_text()
+    status = fields.String(metadata={"description": "not_started, draft, submitted, merged"})
+    status_label = fields.String()
+    evaluated = fields.Boolean(metadata={"description": "an evaluation is saved"})
+    submitted_at = time_text(allow_none=True)
 
 
 class OverviewItem(Schema):
@@ -170,6 +203,7 @@ class OverviewItem(Schema):
 class Overview(Schema):
     period = fields.String()
     period_label = fields.String()
+    due_on = day_text(metadata={"description": "the last day to submit"})
     counts = fields.Dict(metadata={"description": "{expected, submitted, not_submitted, merged}"})
     not_submitted = fields.List(fields.Nested(OverviewItem), metadata={"description": "who has not submitted"})
     items = fields.List(fields.Nested(OverviewItem))
@@ -183,6 +217,7 @@ class RollupRow(Schema):
     tenant_code = fields.String()
     tenant_name = fields.String()
     status = fields.String()
+    status_label = fields.String()
     submitted_at = time_text(allow_none=True)
     totals = fields.Dict(allow_none=True)
 
@@ -191,6 +226,7 @@ class Rollup(Schema):
     period = fields.String()
     period_label = fields.String()
     generated_at = time_text()
+    desk_name = fields.String(allow_none=True, metadata={"description": "the overseeing desk (Propaganda Dept)"})
     counts = fields.Dict()
     totals = fields.Dict(metadata={"description": "sums over the submitted reports"})
     sections = fields.List(fields.Nested(SectionFigures))

@@ -2,7 +2,7 @@ import unicodedata
 
 import pytest
 
-from platform_shared.text import fold, nfc, slugify
+from platform_shared.text import fold, nfc, nfc_paragraphs, slugify
 
 
 @pytest.mark.parametrize(
@@ -23,6 +23,15 @@ def test_nfc_normalises_decomposed_text_and_blanks():
     decomposed = unicodedata.normalize("NFD", "Công   đoàn\n")
     assert nfc(decomposed) == "Công đoàn"
     assert unicodedata.is_normalized("NFC", nfc(decomposed))
+
+
+def test_text_in_paragraphs_keeps_its_line_breaks_and_nothing_else():
+    decomposed = unicodedata.normalize(
+        "NFD", "  Kết quả   nổi bật:\r\n\r\n\r\n\t- Tuyên truyền  tốt \r\n- Trả lời chậm\n\n "
+    )
+    assert nfc_paragraphs(decomposed) == "Kết quả nổi bật:\n\n- Tuyên truyền tốt\n- Trả lời chậm"
+    assert unicodedata.is_normalized("NFC", nfc_paragraphs(decomposed))
+    assert nfc_paragraphs(" \n \n") == "" and nfc_paragraphs(None) is None
 
 
 def test_fold_ignores_diacritics_and_d_bar():
