@@ -99,6 +99,26 @@ class WorkingCalendar:
         last = self.add_working_days(local_day(received_at), n)
         return datetime.combine(last + timedelta(days=1), time(0), tzinfo=VN_TZ)
 
+    def working_days_left(self, now, due_at):
+        """Working days after ``now``'s local day up to the last day before ``due_at`` (the local
+        midnight that ends it): 0 when that last day is today. Counted up to a year ahead."""
+        today, last = local_day(now), last_day(due_at)
+        left, day = 0, today
+        for _ in range(min(MAX_DAYS_SCANNED, max(0, (last - today).days))):
+            day += timedelta(days=1)
+            if self.is_working_day(day):
+                left += 1
+        return left
+
+    def days_overdue(self, now, due_at):
+        """Calendar days since the last day allowed before ``due_at``: 1 on the day after it."""
+        return max(0, (local_day(now) - last_day(due_at)).days)
+
+
+def last_day(due_at):
+    """The last local day allowed by a deadline (the local midnight that ends that day)."""
+    return local_day(due_at - timedelta(microseconds=1))
+
 
 def local_day(moment):
     return moment.astimezone(VN_TZ).date()

@@ -12,6 +12,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from feedback.questions import answers
 from platform_shared.contracts import feedback as events
 from platform_shared.errors import Conflict, InvalidInput
 from platform_shared.search import search_columns
@@ -35,8 +36,12 @@ TRANSITIONS = {
 MERGE_NOTE = "Đơn vị hợp nhất; câu hỏi chuyển sang đơn vị tiếp nhận"
 
 
-def allowed_actions(status):
-    return [action for action, (sources, _) in TRANSITIONS.items() if status in sources]
+def allowed_actions(status, may=None):
+    """The actions the status allows, in the workflow's order; ``may(action)``: only those the
+    reader may do too (their role), else every one."""
+    return [
+        action for action, (sources, _) in TRANSITIONS.items() if status in sources and (may is None or may(action))
+    ]
 
 
 def check_transition(status, action):
@@ -60,6 +65,20 @@ def public_status(status):
 def is_overdue(question, now):
     """Still waiting for its first answer after its deadline."""
     return question.status in OPEN and question.due_at < now
+
+
+def time_left(question, now, calendar):
+    """``(working days left, days overdue)`` of a question still waiting for its first answer,
+    over ``calendar`` (a ``WorkingCalendar``); ``(None, None)`` once answered or closed.
+
+    Working days left: those after today up to the last day allowed (0: the last day is
+    today). Days overdue: calendar days since the last day allowed (the question is late
+    from the midnight that ends it)."""
+    if question.status not in OPEN or calendar is None:
+        return None, None
+    if is_overdue(question, now):
+        return None, calendar.days_overdue(now, question.due_at)
+    return calendar.working_days_left(now, question.due_at), None
 
 
 # -- what one step does -------------------------------------------------------------------------
@@ -131,8 +150,9 @@ def _assign(question, payload, *, actor_id, **_):
 
 
 def _answer(question, payload, *, actor_id, now, **_):
-    """A draft answer; the first one stops the deadline clock (later ones only rewrite it)."""
-    question.answer, question.answered_by = payload["answer"], actor_id
+    """A draft answer (the editor's markup sanitised); the first one stops the deadline clock
+    (later ones only rewrite it)."""
+    question.answer, question.answered_by = answers.clean_answer(payload["answer"]), actor_id
     if question.answered_at is not None:
         return None, ()
     question.answered_at = now
@@ -153,7 +173,7 @@ def _publish(question, payload, *, now, **_):
     question.public_body = payload.get("public_body") or question.body
     question.published_at = now
     question.search_exact, question.search_folded = search_columns(
-        question.public_title, question.public_body, question.answer
+        question.public_title, question.public_body, answers.answer_text(question.answer)
     )
     published = fact(question, published_at=now.isoformat(), public=question.public)
     return None, ((events.QUESTION_PUBLISHED, published),)

@@ -152,19 +152,41 @@ class QuestionOperations:
                 category=args.get("category"),
                 overdue_at=now if args.get("overdue") else None,
                 assigned_to=actor.user_id if args.get("mine") else None,
+                unassigned=bool(args.get("unassigned")),
                 query=search.parse_query(args["q"]) if args.get("q") else None,
+                overdue_first_at=now if args.get("order") == "overdue_first" else None,
             )
-            return views.staff_page(items, total, args, self.tenants(session), now)
+            return views.staff_page(items, total, args, self.tenants(session), now, **self._reading(session, actor))
+
+    def _reading(self, session, actor):
+        """What a staff view needs besides the rows: the working calendar (days left) and the
+        actor's own actions."""
+        return {
+            "calendar": self.calendar.working_calendar(session),
+            "may": lambda action: policy.may_question_action(actor, action),
+        }
 
     def get_question(self, actor, question_id):
-        """One question with its history (staff)."""
+        """One question with its history (staff), each step with the tenant that held it."""
         policy.require_question_staff(actor)
         now = self.clock.now()
         with self.sessions.read() as session:
             questions = Questions(session, actor)
             question = questions.get(question_id)
-            tenant = self.tenants(session).get(question.tenant_id)
-            return views.detail(question, tenant, now, questions.activity(question.id))
+            tenants = self.tenants(session)  # rows from the session's identity map after the first
+
+            def tenant_name(tenant_id):
+                found = tenants.get(tenant_id)
+                return found.name if found else None
+
+            return views.detail(
+                question,
+                tenants.get(question.tenant_id),
+                now,
+                questions.activity(question.id),
+                tenant_names=tenant_name,
+                **self._reading(session, actor),
+            )
 
     def act(self, actor, question_id, action, data=None):
         """assign, answer, approve, publish, unpublish, reject, transfer: the question applies the
@@ -184,7 +206,9 @@ class QuestionOperations:
                 question, action, payload, actor_id=uuid_or_none(actor.user_id), now=now, destination=destination
             )
             self._record(session, question, step, actor, now)
-            return views.staff(question, self.tenants(session).get(question.tenant_id), now)
+            return views.staff(
+                question, self.tenants(session).get(question.tenant_id), now, **self._reading(session, actor)
+            )
 
     def _check_assignee(self, actor, question_id, action, payload):
         """Someone else assigned must be an active responder or admin of the question's tenant.

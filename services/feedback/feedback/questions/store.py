@@ -2,7 +2,7 @@
 
 import uuid
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import and_, case, func, select, update
 
 from feedback import policy
 from feedback.questions import domain
@@ -46,9 +46,23 @@ class Questions:
             raise NotFound.of("question", question_id)
         return question
 
-    def list(self, *, page, per_page, status=None, category=None, overdue_at=None, assigned_to=None, query=None):
-        """A page of the visible questions; ``overdue_at``: only those still open past their
-        deadline at that instant, the most overdue first; ``query``: a parsed search."""
+    def list(
+        self,
+        *,
+        page,
+        per_page,
+        status=None,
+        category=None,
+        overdue_at=None,
+        assigned_to=None,
+        unassigned=False,
+        query=None,
+        overdue_first_at=None,
+    ):
+        """A page of the visible questions, newest first; ``overdue_at``: only those still open
+        past their deadline at that instant, the most overdue first; ``unassigned``: open and
+        assigned to nobody; ``query``: a parsed search; ``overdue_first_at``: the questions
+        overdue at that instant first (the most overdue first), then the others newest first."""
         stmt = self._visible()
         if status:
             stmt = stmt.where(Question.status == status)
@@ -58,9 +72,16 @@ class Questions:
             stmt = stmt.where(Question.status.in_(domain.OPEN), Question.due_at < overdue_at)
         if assigned_to:
             stmt = stmt.where(Question.assigned_to == uuid.UUID(assigned_to))
+        if unassigned:
+            stmt = stmt.where(Question.status.in_(domain.OPEN), Question.assigned_to.is_(None))
         if query is not None:
             stmt = stmt.where(search.where_clause(query, Question.search_exact, Question.search_folded))
-        order = [Question.due_at, Question.id] if overdue_at is not None else [Question.received_at.desc(), Question.id]
+        order = [Question.received_at.desc(), Question.id]
+        if overdue_at is not None:
+            order = [Question.due_at, Question.id]
+        elif overdue_first_at is not None:
+            late = and_(Question.status.in_(domain.OPEN), Question.due_at < overdue_first_at)
+            order = [case((late, 0), else_=1), case((late, Question.due_at), else_=None), *order]
         return paginate(self.session, stmt.order_by(*order), page, per_page)
 
     def activity(self, question_id):

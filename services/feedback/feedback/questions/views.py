@@ -1,6 +1,6 @@
 """The replies about questions, each dumped through its schema in ``platform_shared.schemas.feedback``."""
 
-from feedback.questions import domain
+from feedback.questions import answers, domain
 from platform_shared.schemas import feedback as api
 from platform_shared.views import page
 
@@ -44,44 +44,59 @@ def tracking(question, tenant):
             "received_at": question.received_at,
             "due_at": question.due_at,
             "answer": question.answer if published else None,
+            "answer_html": answers.answer_html(question.answer) if published else None,
             "answered_at": question.published_at if published else None,
             "reject_reason": question.reject_reason if question.status == "rejected" else None,
         }
     )
 
 
-def _staff_row(question, tenant, now, **extra):
+def _staff_row(question, tenant, now, *, calendar=None, may=None, **extra):
+    left, late = domain.time_left(question, now, calendar)
     return _RowWith(
         question,
         tenant_name=tenant.name if tenant else None,
         asker=question,
-        allowed_actions=domain.allowed_actions(question.status),
+        allowed_actions=domain.allowed_actions(question.status, may),
         overdue=domain.is_overdue(question, now),
+        working_days_left=left,
+        days_overdue=late,
+        answer_html=answers.answer_html(question.answer),
         **extra,
     )
 
 
-def staff(question, tenant, now):
-    """A question as the staff see it (``QuestionRead``)."""
-    return _staff.dump(_staff_row(question, tenant, now))
+def staff(question, tenant, now, *, calendar=None, may=None):
+    """A question as the staff see it (``QuestionRead``); ``calendar`` (a ``WorkingCalendar``)
+    counts the working days left, ``may(action)`` narrows the allowed actions to the reader's."""
+    return _staff.dump(_staff_row(question, tenant, now, calendar=calendar, may=may))
 
 
-def detail(question, tenant, now, activity):
-    """A question with its history (``QuestionDetailRead``)."""
-    return _detail.dump(_staff_row(question, tenant, now, activity=activity))
+def detail(question, tenant, now, activity, *, calendar=None, may=None, tenant_names=None):
+    """A question with its history (``QuestionDetailRead``); ``tenant_names(id)`` names the
+    tenant that held the question at each step."""
+    names = tenant_names or (lambda _id: None)
+    lines = [_RowWith(line, tenant_name=names(line.tenant_id)) for line in activity]
+    return _detail.dump(_staff_row(question, tenant, now, calendar=calendar, may=may, activity=lines))
 
 
-def staff_page(questions, total, args, tenants, now):
+def staff_page(questions, total, args, tenants, now, *, calendar=None, may=None):
     """A page of the staff's list; ``tenants`` gives each question's tenant name."""
-    return _staff_page.dump(page([_staff_row(q, tenants.get(q.tenant_id), now) for q in questions], total, args))
+    rows = [_staff_row(q, tenants.get(q.tenant_id), now, calendar=calendar, may=may) for q in questions]
+    return _staff_page.dump(page(rows, total, args))
 
 
 def public_page(questions, total, args, tenants):
     """A page of the public Q&A, each question with its tenant's name and slug."""
-    items = [_RowWith(q, tenant=tenants.get(q.tenant_id) or _NO_TENANT) for q in questions]
+    items = [
+        _RowWith(q, tenant=tenants.get(q.tenant_id) or _NO_TENANT, answer_html=answers.answer_html(q.answer))
+        for q in questions
+    ]
     return _public_page.dump(page(items, total, args))
 
 
 def public_one(question, tenant):
     """One question of the public Q&A, with its tenant's name and slug."""
-    return _public.dump(_RowWith(question, tenant=tenant or _NO_TENANT))
+    return _public.dump(
+        _RowWith(question, tenant=tenant or _NO_TENANT, answer_html=answers.answer_html(question.answer))
+    )
