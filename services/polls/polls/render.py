@@ -378,26 +378,35 @@ class _Document:
         self.centred(self.pdf.l_margin, self.width, subject, 13, "B", fit=False, height=6.2, rule="short")
         self.pdf.ln(4)
 
-    def paragraph(self, text, *, size=12, style="", height=6.2, align="J"):
+    def paragraph(self, text, *, size=12, style="", height=6.2, align="J", spacing=1.5):
+        """``text``'s lines as paragraphs, each followed by ``spacing`` mm (the decree asks ≥ 6 pt)."""
         self.pdf.set_font("Serif", style, size)
         for part in str(text).splitlines() or [""]:
-            self.pdf.multi_cell(0, height, part.strip() or " ", align=align, new_x="LMARGIN", new_y="NEXT")
+            if not part.strip():
+                continue
+            self.pdf.multi_cell(0, height, part.strip(), align=align, new_x="LMARGIN", new_y="NEXT")
+            self.pdf.ln(spacing)
 
     def paragraph_height(self, text, *, size=12, height=6.2):
         self.pdf.set_font("Serif", "", size)
         lines = self.pdf.multi_cell(0, height, str(text), dry_run=True, output="LINES")
         return height * len(lines)
 
-    def section(self, title):
-        self.pdf.ln(2)
-        self.paragraph(title, style="B", align="L")
-        self.pdf.ln(1)
+    def section(self, title, *, keep=30):
+        """A heading, on the next page when fewer than ``keep`` mm remain (it stays with its table)."""
+        pdf = self.pdf
+        if pdf.get_y() > pdf.h - pdf.b_margin - keep:
+            pdf.add_page()
+        pdf.ln(1)
+        self.paragraph(title, style="B", align="L", spacing=1)
 
     def table(self, headings, rows, *, widths, align, bold_last=False, size=11):
         pdf = self.pdf
         pdf.set_font("Serif", "", size)
         pdf.set_line_width(0.2)
         with pdf.table(
+            align="LEFT",  # from the left margin (the default centres it on the page, not the text)
+            width=self.width,
             col_widths=widths,
             text_align=align,
             headings_style=_heading_style(),
@@ -446,7 +455,7 @@ class _Document:
         pdf.ln(4)
 
     def note(self, text):
-        self.paragraph(text, size=9, style="I", height=4.6, align="L")
+        self.paragraph(text, size=9, style="I", height=4.6, align="L", spacing=0)
 
     def output(self):
         return bytes(self.pdf.output())
@@ -530,7 +539,7 @@ def rollup_pdf(rollup: dict) -> bytes:
     doc.table(
         headings,
         rows,
-        widths=(5, 3, 1.6, 1.6, 1.8, 1.6, 1.6, 1.6, 1.8, 1.6, 1.6),
+        widths=(6.5, 2.7, 1.5, 1.5, 1.6, 1.5, 1.4, 1.5, 1.6, 1.4, 1.4),
         align=("LEFT", "LEFT", *("RIGHT",) * 9),
         bold_last=True,
         size=9,
