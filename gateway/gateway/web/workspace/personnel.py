@@ -58,7 +58,7 @@ STATES = {
     "luu-tru": ("Đã lưu trữ", {"status": "archived"}),
 }
 DEFAULT_STATE = "dang-nhiem"
-MAX_UNIT_PAGES = 10  # 1,000 units: the largest federation's tree fits
+MAX_UNIT_PAGES = 10  # the filter and the form list at most 1,000 units (accounts pages by 100)
 
 
 def _crumbs(*more):
