@@ -71,6 +71,8 @@ def test_the_list_filters_and_an_invitation_shows_its_link_once(hanoi, api, logi
     invited = table(text(hanoi.get(f"{ACCOUNTS}?trang-thai=invited")))
     assert "Phan Thị Ngọc" in invited and "Chờ kích hoạt" in invited and "Công ty TNHH Canon" in invited
     token = unquote(link.split("token=")[1])
+    landing = text(hanoi.get("/quan-tri/"))  # the landing's card: accounts waiting for their owner
+    assert "<strong>1</strong> tài khoản chưa kích hoạt" in landing and f"{ACCOUNTS}?trang-thai=invited" in landing
     activated = api.post("/api/v1/auth/activate", json={"token": token, "password": "Ngoc-Phan-2026-an-toan"})
     assert activated.status_code == 200 and sorted(activated.json["roles"]) == ["contributor", "responder"]
 

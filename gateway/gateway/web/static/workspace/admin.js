@@ -23,22 +23,37 @@
     }
   }
 
-  // «Sao chép»: the activation link of the field next to it, to the clipboard.
+  // «Sao chép»: an activation link to the clipboard — the value of the field named by
+  // data-copy, or the text of data-copy-text; the outcome is said in the status line.
+  function copy(text, note, field) {
+    var done = function (ok) {
+      if (note) note.textContent = ok ? "Đã sao chép vào bộ nhớ tạm." : "Không sao chép được; hãy chọn và sao chép thủ công.";
+      if (!ok && field) field.select();
+    };
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(text).then(function () { done(true); }, function () { done(false); });
+    } else {
+      done(false);
+    }
+  }
   Array.prototype.forEach.call(document.querySelectorAll("button[data-copy]"), function (button) {
-    var field = document.getElementById(button.getAttribute("data-copy"));
+    var name = button.getAttribute("data-copy");
+    var field = document.getElementById(name);
     if (!field) return;
     button.hidden = false;
+    button.addEventListener("click", function () { copy(field.value, document.getElementById(name + "-trang-thai"), field); });
+  });
+  Array.prototype.forEach.call(document.querySelectorAll("button[data-copy-text]"), function (button) {
+    button.hidden = false;
     button.addEventListener("click", function () {
-      var done = function (ok) {
-        var note = document.getElementById(button.getAttribute("data-copy") + "-trang-thai");
-        if (note) note.textContent = ok ? "Đã sao chép vào bộ nhớ tạm." : "Không sao chép được; hãy chọn và sao chép thủ công.";
-      };
-      if (navigator.clipboard && navigator.clipboard.writeText) {
-        navigator.clipboard.writeText(field.value).then(function () { done(true); }, function () { field.select(); done(false); });
-      } else {
-        field.select();
-        done(false);
-      }
+      copy(button.getAttribute("data-copy-text"), document.getElementById("sao-chep-trang-thai"), null);
+    });
+  });
+
+  // An action that cannot be taken back quietly (lock an account, suspend or archive) asks first.
+  Array.prototype.forEach.call(document.querySelectorAll("form[data-confirm]"), function (form) {
+    form.addEventListener("submit", function (event) {
+      if (!window.confirm(form.getAttribute("data-confirm"))) event.preventDefault();
     });
   });
 })();
