@@ -61,3 +61,12 @@ def test_a_block_whose_service_is_down_says_so_and_the_page_still_answers(staff_
 def test_the_old_console_addresses_lead_to_the_workspace(make_gateway, old, new):
     answer = make_gateway().test_client().get(old)
     assert answer.status_code == 301 and answer.headers["Location"] == new
+
+
+def test_the_report_menu_entry_shows_for_the_propaganda_dept_editors_only(staff_as, content_service, polls_service):
+    """«Báo cáo 6 tháng» is the June/December reports' overseers' work: the Propaganda Dept's
+    editors see it, another desk's editors do not (polls would refuse them)."""
+    btg = staff_as("tuyengiao.editor").get("/quan-tri/").get_data(as_text=True)
+    bld = staff_as("laodong.editor").get("/quan-tri/").get_data(as_text=True)
+    assert 'href="/quan-tri/bao-cao"' in btg
+    assert 'href="/quan-tri/bao-cao"' not in bld

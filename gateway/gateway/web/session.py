@@ -91,6 +91,7 @@ def sign_in(pair, profile):
     session["t"] = int(time.time())
     session["name"] = profile.get("full_name") or profile.get("username") or ""
     session["tenant"] = (profile.get("tenant") or {}).get("name") or ""
+    session["tenant_code"] = (profile.get("tenant") or {}).get("code") or ""
     session["csrf"] = secrets.token_urlsafe(24)
     request.environ.pop(_ENVIRON_KEY, None)
 

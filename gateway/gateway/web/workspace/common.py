@@ -6,8 +6,9 @@ service decides what the actor may do (DESIGN §4) and its refusal is the page's
 """
 
 import logging
+import os
 
-from flask import g
+from flask import g, session
 
 from gateway.web.portal.common import signed_in_actor
 from platform_shared.errors import Forbidden, PlatformError
@@ -28,7 +29,23 @@ ROLE_LABELS = {
 }
 STAFF_ROLES = frozenset(ROLE_LABELS) - {"member"}
 
-# The menu: groups of (path, label, roles that see it), in the order shown.
+# The Propaganda Dept's tenant code: its editors oversee the June/December reports (polls'
+# REPORTS_DESK; the service decides, this only chooses whether the menu shows the entry).
+REPORTS_DESK = os.environ.get("REPORTS_DESK") or "BTG"
+
+
+def _report_overseer(roles):
+    return "editor" in roles and session.get("tenant_code") == REPORTS_DESK
+
+
+def report_overseer(actor):
+    """Whether this person oversees every federation's June/December report (the menu and the
+    landing card ask; polls decides): platform administrators and the desk's editors."""
+    roles = set(actor.get("roles") or ())
+    return "platform_admin" in roles or _report_overseer(roles)
+
+
+# The menu: groups of (path, label, roles that see it — or a test of the roles), in order.
 MENU = (
     (None, ((f"{BASE}/", "Tổng quan", STAFF_ROLES),)),
     (
@@ -38,7 +55,7 @@ MENU = (
             (f"{BASE}/bien-tap", "Biên tập", {"editor"}),
             (f"{BASE}/chi-tieu", "Chỉ tiêu tuần", {"editor", "platform_admin"}),
             (f"{BASE}/van-ban", "Văn bản chỉ đạo", {"editor", "platform_admin"}),
-            (f"{BASE}/trang-thanh-phan", "Trang thành phần", {"tenant_admin", "platform_admin"}),
+            (f"{BASE}/trang-thanh-phan", "Trang thành phần", {"tenant_admin", "editor"}),
             (f"{BASE}/thu-vien", "Thư viện ảnh và tệp", {"contributor", "editor", "tenant_admin", "platform_admin"}),
         ),
     ),
@@ -62,7 +79,11 @@ MENU = (
         "Trưng cầu và báo cáo",
         (
             (f"{BASE}/trung-cau", "Trưng cầu ý kiến", {"tenant_admin", "platform_admin"}),
-            (f"{BASE}/bao-cao", "Báo cáo 6 tháng", {"tenant_admin", "platform_admin"}),
+            (
+                f"{BASE}/bao-cao",
+                "Báo cáo 6 tháng",
+                lambda roles: bool(roles & {"tenant_admin", "platform_admin"}) or _report_overseer(roles),
+            ),
         ),
     ),
     (
@@ -100,7 +121,9 @@ def menu(actor):
     roles = set(actor.get("roles") or ())
     groups = []
     for label, entries in MENU:
-        shown = [(path, name) for path, name, wanted in entries if roles & set(wanted)]
+        shown = [
+            (path, name) for path, name, wanted in entries if (wanted(roles) if callable(wanted) else roles & wanted)
+        ]
         if shown:
             groups.append((label, shown))
     return groups
