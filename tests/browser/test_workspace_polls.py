@@ -16,6 +16,7 @@ from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from platform_shared.clock import VN_TZ
+from platform_shared.testing.samples import POLL_QUESTIONS, poll_window
 
 pytestmark = pytest.mark.browser
 
@@ -49,7 +50,7 @@ def sign_in(page, portal, username, then="/quan-tri/"):
     page.get(portal.url(f"/dang-nhap?tiep={then}"))
     loaded(page)
     page.find_element(By.ID, "username").send_keys(username)
-    page.find_element(By.ID, "password").send_keys(portal._passwords["demo"])
+    page.find_element(By.ID, "password").send_keys(portal._passwords["admin" if username == "admin" else "demo"])
     click_and_wait(page, button(page, "Đăng nhập"))
     assert page.current_url.endswith(then), page.current_url
 
@@ -189,3 +190,42 @@ def test_a_poll_is_built_opened_answered_closed_and_its_results_published(
     sign_in(page, portal, "hanoi.member", then=f"/trung-cau-y-kien/{poll_id}/ket-qua")
     main = page.find_element(By.TAG_NAME, "main").text
     assert "Đã công bố kết quả" in main and "Hài lòng" in main and "Tiền lương" in main
+
+
+def test_the_vgcl_builds_for_every_member_and_reads_the_results_per_federation(
+    page, portal, axe_violations, screenshots, member_token
+):
+    vgcl = portal.api.as_(portal.login("admin"))
+    created = vgcl.post(
+        "/api/v1/polls",
+        json={
+            "title": "Trưng cầu ý kiến về tiền lương tối thiểu",
+            "questions": POLL_QUESTIONS,
+            "audience": {"all": True},
+            **poll_window(),
+        },
+    )
+    poll_id = created.json["id"]
+    assert vgcl.post(f"/api/v1/polls/{poll_id}/open").status_code == 200
+    for code in ("LDLD-HN",) * 5 + ("LDLD-DN",):
+        answers = {"q1": "o1", "q2": ["o1"], "q3": 5, "q5": {"r1": "o1", "r2": "o2"}}
+        sent = portal.api.as_(member_token(code)).post(f"/api/v1/polls/{poll_id}/responses", json={"answers": answers})
+        assert sent.status_code == 202, sent.json
+    WebDriverWait(page, 30, poll_frequency=0.5).until(
+        lambda _d: vgcl.get(f"/api/v1/polls/{poll_id}/results").json["respondents"] == 6
+    )
+
+    sign_in(page, portal, "admin", then="/quan-tri/trung-cau/moi")
+    assert page.find_element(By.ID, "doi-tuong-tat-ca").is_displayed()
+    assert "Liên đoàn Lao động thành phố Đà Nẵng" in page.find_element(By.ID, "doi-tuong").text
+    clean(page, axe_violations, screenshots, "workspace-polls-builder-vgcl")
+
+    page.get(portal.url(f"/quan-tri/trung-cau/{poll_id}/ket-qua"))
+    loaded(page)
+    table = page.find_element(By.ID, "bang-don-vi").text
+    assert "Liên đoàn Lao động thành phố Hà Nội 5" in table and "dưới 5" in table
+    Select(page.find_element(By.ID, "don-vi")).select_by_visible_text("Liên đoàn Lao động thành phố Đà Nẵng")
+    click_and_wait(page, button(page, "Xem"))
+    assert "Ẩn số liệu: câu này có dưới 5 người trả lời." in page.find_element(By.ID, "ket-qua-cau-1").text
+    assert page.find_element(By.ID, "so-nguoi-tra-loi").text.startswith("dưới 5")  # not Đà Nẵng's one
+    clean(page, axe_violations, screenshots, "workspace-polls-results-vgcl")

@@ -257,6 +257,7 @@ def test_live_results_the_vgcl_breakdown_moderation_and_downloads(
     danang = member_token.tenants["LDLD-DN"]
     one = text(admin.get(f"{path}?don-vi={danang}"))
     assert "Ẩn số liệu: câu này có dưới 5 người trả lời." in one and f'value="{danang}" selected' in one
+    assert 'id="so-nguoi-tra-loi">dưới 5' in one and "2 người trả lời câu này" not in one  # Đà Nẵng's 2 stay hidden
     assert admin.get(f"{path}?don-vi=khong-phai-ma").status_code == 422
 
     answers = page.split('id="y-kien"')[1]
