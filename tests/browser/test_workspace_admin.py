@@ -155,6 +155,13 @@ def test_the_office_imports_and_merges_and_a_federation_builds_its_tree_and_invi
         By.XPATH, "//ul[@id='cay-don-vi']/li[.//span[text()='Công đoàn các Khu công nghiệp Thăng Long']]"
     )
     assert "CDCS-HOYA" in zones.text  # inside the branch it was added to
+    open_page(page, portal, "/quan-tri/don-vi?q=hoya")
+    assert "CDCS-HOYA" in page.find_element(By.ID, "bang-tim-don-vi").text
+    clean(page, axe_violations, screenshots, "unit-search")
+    open_page(page, portal, "/quan-tri/don-vi#cay-don-vi")
+    zones = page.find_element(
+        By.XPATH, "//ul[@id='cay-don-vi']/li[.//span[text()='Công đoàn các Khu công nghiệp Thăng Long']]"
+    )
     hoya = zones.find_element(By.XPATH, ".//li[.//code[text()='CDCS-HOYA']]")
     click_and_wait(page, hoya.find_element(By.CSS_SELECTOR, ".unit-actions a"))
     assert page.find_element(By.ID, "code").get_attribute("value") == "CDCS-HOYA"
