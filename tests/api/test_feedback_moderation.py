@@ -53,6 +53,7 @@ def test_a_topic_opens_and_closes_on_its_days_and_only_its_tenants_admin_closes_
             "hidden": 0,
         },
     )
+    assert later["upcoming"] is True
     member = api.as_(login("hanoi.member"))
     early = member.post("/api/v1/opinions", json={"topic_id": later["id"], "body": OPINION})
     assert (early.status_code, early.json["code"]) == (409, "TOPIC_CLOSED")
@@ -62,7 +63,11 @@ def test_a_topic_opens_and_closes_on_its_days_and_only_its_tenants_admin_closes_
     mine = moderator.get("/api/v1/opinions/topics", query_string={"mine": "true"}).json["items"]
     assert {t["id"]: t["opinion_counts"]["pending"] for t in mine} == {topic["id"]: 1, later["id"]: 0}
     assert member.get(f"/api/v1/opinions/topics/{topic['id']}").json["opinion_counts"] is None
-    assert member.get(f"/api/v1/opinions/topics/{topic['id']}", query_string={"moderated": "true"}).status_code == 404
+    assert member.get(f"/api/v1/opinions/topics/{topic['id']}", query_string={"moderated": "true"}).status_code == 403
+    assert member.get("/api/v1/opinions/topics", query_string={"mine": "true"}).status_code == 403
+    national = api.as_(login("admin")).post("/api/v1/opinions/topics", json=TOPIC).json
+    assert moderator.get(f"/api/v1/opinions/topics/{national['id']}").status_code == 200
+    assert moderator.get(f"/api/v1/opinions/topics/{national['id']}", query_string={"moderated": 1}).status_code == 404
 
     path = f"/api/v1/opinions/topics/{topic['id']}"
     assert moderator.post(f"{path}/close").status_code == 403

@@ -24,6 +24,11 @@ def accepting(topic, today):
     )
 
 
+def upcoming(topic, today):
+    """An open topic whose opening day is still to come."""
+    return topic.status == "open" and bool(topic.opens_on and today < topic.opens_on)
+
+
 def require_open(topic, today):
     """Raises Conflict (``TOPIC_CLOSED``) unless the topic is ``accepting`` opinions on ``today``."""
     if not accepting(topic, today):

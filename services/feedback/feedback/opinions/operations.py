@@ -25,6 +25,7 @@ def _with_state(topic, today, counts=None):
     return {
         **{c: getattr(topic, c) for c in _TOPIC_COLUMNS},
         "accepting": domain.accepting(topic, today),
+        "upcoming": domain.upcoming(topic, today),
         "opinion_counts": counts,
     }
 
@@ -86,9 +87,12 @@ class OpinionOperations:
 
     def list_topics(self, actor, args):
         """The topics the actor may answer: national ones and the own tenant's (``mine``: only the
-        own tenant's). Anyone, signed in or not: an anonymous visitor gets the national topics
-        still open (read-only). The staff who work a topic's opinions get their counts."""
+        own tenant's, for the staff who work opinions — Forbidden for others). Anyone, signed in
+        or not: an anonymous visitor gets the national topics still open (read-only). The staff
+        who work a topic's opinions get their counts."""
         args = load(api.TopicListArgs, args or {})
+        if args.get("mine"):  # the workspace's list: the staff who work opinions
+            policy.require_opinion_staff(actor)
         today = local_day(self.clock.now())
         with self.sessions.read() as session:
             items, total = Topics(session, actor).list(
@@ -99,12 +103,14 @@ class OpinionOperations:
 
     def get_topic(self, actor, topic_id, args=None):
         """One topic of the actor's topics list (anonymous: an open national one), with ``accepting``;
-        ``moderated``: only one whose opinions the actor works (NotFound otherwise)."""
+        ``moderated``: only one whose opinions the actor works (Forbidden for a person who works
+        no opinions, NotFound for another tenant's topic)."""
         args = load(api.TopicArgs, args or {})
         today = local_day(self.clock.now())
         with self.sessions.read() as session:
             topics = Topics(session, actor)
             if args["moderated"]:
+                policy.require_opinion_staff(actor)
                 topic = topics.get(topic_id, scope=policy.worked_topics(actor))
             else:
                 topic = topics.get(topic_id, today=today)

@@ -35,7 +35,8 @@ def test_a_topic_takes_opinions_up_to_its_closing_day_included():
 
 def test_a_topic_takes_opinions_from_its_opening_day_and_closes_no_earlier():
     topic = OpinionTopic(status="open", opens_on=date(2026, 12, 1), closes_on=date(2026, 12, 31))
-    assert not opinions.accepting(topic, date(2026, 11, 30))
+    assert not opinions.accepting(topic, date(2026, 11, 30)) and opinions.upcoming(topic, date(2026, 11, 30))
+    assert not opinions.upcoming(topic, date(2026, 12, 1))
     assert opinions.accepting(topic, date(2026, 12, 1)) and opinions.accepting(topic, date(2026, 12, 31))
     data = {"title": "Góp ý quy chế", "description": "Mô tả đủ dài cho một chủ đề lấy ý kiến."}
     with pytest.raises(InvalidInput) as caught:

@@ -475,6 +475,7 @@ class TopicRead(Schema):
     accepting = fields.Boolean(
         metadata={"description": "takes opinions today (open, opening day reached, closing day not passed)"}
     )
+    upcoming = fields.Boolean(metadata={"description": "open, its opening day still to come"})
     opinion_counts = fields.Nested(
         OpinionCounts,
         allow_none=True,
