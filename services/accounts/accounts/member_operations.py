@@ -11,12 +11,13 @@ from datetime import timedelta
 
 from accounts import members as rules
 from accounts import policy
+from accounts.member_import_store import MemberImportStore
 from accounts.passwords import digest, new_secret
-from accounts.store import MemberStore, TenantStore
+from accounts.store import MemberStore, SystemStore, TenantStore, UnitStore
 from platform_shared import outbox
 from platform_shared.clock import VN_TZ
 from platform_shared.contracts import accounts as events
-from platform_shared.errors import InvalidInput
+from platform_shared.errors import InvalidInput, NotFound
 from platform_shared.schemas import accounts as api
 from platform_shared.schemas import load
 
@@ -38,22 +39,7 @@ class MemberOperations:
                 csv_text, max_rows=self.settings.member_import_max_rows, today=now.astimezone(VN_TZ).date()
             )
             store = MemberStore(session, actor)
-            units = store.unit_codes(tenant.id)
-            existing = store.existing(tenant.id, [r.number for r in parsed.rows])
-            plan = rules.plan_members(parsed, existing, units, reissue=options["reissue"])
-
-            usernames = {row.number: rules.member_username(row.number, tenant.slug) for row in plan.create}
-            taken = store.usernames_taken(usernames.values())
-            if taken:
-                errors = rules.ImportErrors()
-                for row in plan.create:
-                    if usernames[row.number] in taken:
-                        errors.add(
-                            row.row,
-                            parsed.names["member_number"],
-                            f"Tên đăng nhập «{usernames[row.number]}» của số thẻ này đã thuộc một tài khoản khác.",
-                        )
-                errors.raise_if_any()
+            plan, usernames = self._checked_plan(store, tenant, parsed, reissue=options["reissue"])
 
             expires = now + timedelta(hours=self.settings.member_activation_ttl_hours)
             users, roles, register, tokens, credentials = [], [], [], [], []
@@ -83,56 +69,15 @@ class MemberOperations:
                 )
 
             for row in plan.create:
-                user_id, unit_id = uuid.uuid4(), rules.unit_id_of(row, units)
-                users.append(
-                    {
-                        "id": user_id,
-                        "tenant_id": tenant.id,
-                        "unit_id": unit_id,
-                        "username": usernames[row.number],
-                        "email": row.email or "",
-                        "full_name": row.full_name,
-                        "phone": row.phone,
-                        "status": "invited",
-                        "password_hash": None,
-                        "created_at": now,
-                    }
-                )
-                roles.append({"user_id": user_id, "role": "member", "tenant_id": tenant.id})
-                register.append(
-                    {
-                        "id": uuid.uuid4(),
-                        "tenant_id": tenant.id,
-                        "user_id": user_id,
-                        "number": row.number,
-                        "full_name": row.full_name,
-                        "birth_date": row.birth_date,
-                        "gender": row.gender,
-                        "phone": row.phone,
-                        "email": row.email,
-                        "unit_id": unit_id,
-                        "joined_on": row.joined_on,
-                        "created_at": now,
-                        "updated_at": now,
-                    }
-                )
+                user_id, unit_id = uuid.uuid4(), rules.unit_id_of(row, plan.units)
+                user, role, member = new_member_rows(tenant.id, user_id, unit_id, usernames[row.number], row, now)
+                users.append(user)
+                roles.append(role)
+                register.append(member)
                 token_for(user_id, row.number, row.full_name, usernames[row.number])
             store.insert_many(users, roles, register, tokens)
 
-            # Every changed member gets every field the file carries (same keys in each row,
-            # so the store can write them in one statement per table).
-            carried = rules.carried_fields(parsed.names)
-            account_fields = [f for f in ("full_name", "unit_id", "phone", "email") if f in carried]
-            member_updates, user_updates = [], []
-            for current, changes in plan.update:
-                wanted = {f: changes.get(f, getattr(current, f)) for f in carried}
-                member_updates.append({"id": current.id, **wanted, "updated_at": now})
-                # The account mirrors the register: name, unit, contact.
-                account = {f: wanted[f] for f in account_fields}
-                if "email" in account:
-                    account["email"] = account["email"] or ""
-                if account:
-                    user_updates.append({"id": current.user_id, **account})
+            member_updates, user_updates = update_rows(plan.update, rules.carried_fields(parsed.names), now)
             store.update_many(member_updates, user_updates)
 
             tokens.clear()
@@ -160,6 +105,28 @@ class MemberOperations:
             )
             return {"tenant_id": tenant.id, **counts, "credentials": credentials}
 
+    def _checked_plan(self, store, tenant, parsed, *, reissue):
+        """The import plan of a parsed file against the tenant's register (``plan.units``: unit
+        code → (id, status)) and the user name of each new member; ``InvalidInput`` naming the row
+        and column of every unit that is not the tenant's and every user name already taken."""
+        units = store.unit_codes(tenant.id)
+        existing = store.existing(tenant.id, [r.number for r in parsed.rows])
+        plan = rules.plan_members(parsed, existing, units, reissue=reissue)
+        plan.units = units
+        usernames = {row.number: rules.member_username(row.number, tenant.slug) for row in plan.create}
+        taken = store.usernames_taken(usernames.values())
+        if taken:
+            errors = rules.ImportErrors()
+            for row in plan.create:
+                if usernames[row.number] in taken:
+                    errors.add(
+                        row.row,
+                        parsed.names["member_number"],
+                        f"Tên đăng nhập «{usernames[row.number]}» của số thẻ này đã thuộc một tài khoản khác.",
+                    )
+            errors.raise_if_any()
+        return plan, usernames
+
     def list_members(self, actor, args):
         """One page of a tenant's register (tenant admins: their own; platform admins: any)."""
         args = load(api.MemberListArgs, args or {})
@@ -183,6 +150,115 @@ class MemberOperations:
         with self.sessions.read() as session:
             counts = MemberStore(session, actor).count_by_tenant(ids)
         return {str(tenant_id): n for tenant_id, n in counts.items()}
+
+    def get_member(self, actor, member_id):
+        """One register row of the actor's tenant (tenant admins; platform admins: any)."""
+        with self.sessions.read() as session:
+            member, username, status = MemberStore(session, actor).get(member_id)
+            policy.require_admin_of(actor, member.tenant_id)
+            return _member_row(member, username, status)
+
+    def update_member(self, actor, member_id, data):
+        """Edit a register row; the member's account follows (name, unit, phone, e-mail). The
+        member number never changes. Deactivating is ``update_user`` (it ends the sessions)."""
+        data = load(api.MemberUpdate, data or {})
+        now = self.clock.now()
+        with self.sessions.transaction() as session:
+            store = MemberStore(session, actor)
+            member, username, status = store.get(member_id, for_update=True)
+            policy.require_admin_of(actor, member.tenant_id)
+            fields = ("full_name", "birth_date", "gender", "phone", "email", "unit_id", "joined_on")
+            values = {f: data.get(f, getattr(member, f)) for f in fields}
+            values = rules.check_member_fields(values, today=now.astimezone(VN_TZ).date())
+            if "unit_id" in data and data["unit_id"] is not None and data["unit_id"] != member.unit_id:
+                try:
+                    unit = UnitStore(session, actor).get(data["unit_id"], tenant_id=member.tenant_id)
+                except NotFound:
+                    raise InvalidInput.field(
+                        "unit_id", "Đơn vị này không thuộc đơn vị của bạn; hãy chọn trong danh sách."
+                    ) from None
+                if unit.status != "active":
+                    raise InvalidInput.field("unit_id", "Đơn vị này đã ngừng hoạt động; hãy chọn đơn vị khác.")
+            for name, value in values.items():
+                setattr(member, name, value)
+            member.updated_at = now
+            user = SystemStore(session).user(member.user_id)
+            user.full_name, user.unit_id = values["full_name"], values["unit_id"]
+            user.phone, user.email = values["phone"], values["email"] or ""
+            session.flush()
+            return _member_row(member, username, status)
+
+    def summarize_members(self, actor, tenant_id=None):
+        """A tenant's register at a glance: members by account status, open import jobs."""
+        with self.sessions.read() as session:
+            tenant_id = policy.acting_tenant(actor, tenant_id)
+            policy.require_admin_of(actor, tenant_id)
+            TenantStore(session, actor).get(tenant_id)
+            counts = MemberStore(session, actor).status_counts(tenant_id)
+            open_jobs, total = MemberImportStore(session, actor).list(
+                tenant_id=tenant_id, page=1, per_page=1, state="open"
+            )
+        return {
+            "tenant_id": tenant_id,
+            "registered": sum(counts.values()),
+            "activated": counts.get("active", 0),
+            "invited": counts.get("invited", 0),
+            "deactivated": counts.get("deactivated", 0),
+            "open_imports": total,
+            "running_import_id": open_jobs[0].id if open_jobs else None,
+        }
+
+
+def new_member_rows(tenant_id, user_id, unit_id, username, row, now):
+    """``(user, role, register row)`` of a new member (dicts for the bulk insert)."""
+    user = {
+        "id": user_id,
+        "tenant_id": tenant_id,
+        "unit_id": unit_id,
+        "username": username,
+        "email": row.email or "",
+        "full_name": row.full_name,
+        "phone": row.phone,
+        "status": "invited",
+        "password_hash": None,
+        "created_at": now,
+    }
+    role = {"user_id": user_id, "role": "member", "tenant_id": tenant_id}
+    member = {
+        "id": uuid.uuid4(),
+        "tenant_id": tenant_id,
+        "user_id": user_id,
+        "number": row.number,
+        "full_name": row.full_name,
+        "birth_date": row.birth_date,
+        "gender": row.gender,
+        "phone": row.phone,
+        "email": row.email,
+        "unit_id": unit_id,
+        "joined_on": row.joined_on,
+        "created_at": now,
+        "updated_at": now,
+    }
+    return user, role, member
+
+
+def update_rows(updates, carried, now):
+    """``(register updates, account updates)`` of planned changes (``[(ExistingMember, changes)]``).
+
+    Every changed member gets every field the file carries (same keys in each row, so the store
+    writes them in one statement per table); the account mirrors the register: name, unit, contact.
+    """
+    account_fields = [f for f in ("full_name", "unit_id", "phone", "email") if f in carried]
+    member_updates, user_updates = [], []
+    for current, changes in updates:
+        wanted = {f: changes.get(f, getattr(current, f)) for f in carried}
+        member_updates.append({"id": current.id, **wanted, "updated_at": now})
+        account = {f: wanted[f] for f in account_fields}
+        if "email" in account:
+            account["email"] = account["email"] or ""
+        if account:
+            user_updates.append({"id": current.user_id, **account})
+    return member_updates, user_updates
 
 
 def _member_row(member, username, status):

@@ -97,6 +97,7 @@ class MemberPlan:
     update: list = field(default_factory=list)  # (ExistingMember, {field: new value})
     unchanged: list = field(default_factory=list)  # ExistingMember
     reissue: list = field(default_factory=list)  # ExistingMember still waiting for activation
+    units: dict = field(default_factory=dict)  # unit code → (unit id, status) of the tenant
 
 
 class ImportErrors:
@@ -155,6 +156,21 @@ def parse_member_csv(text, *, max_rows, today):
         header = next(reader)
     except (StopIteration, csv.Error):
         header = []
+
+    def numbered():
+        try:
+            yield from enumerate(reader, start=2)
+        except csv.Error as exc:
+            errors.add(reader.line_num, None, f"Tệp CSV không đọc được: {exc}.")
+
+    return parse_member_table(header, numbered(), max_rows=max_rows, today=today, errors=errors)
+
+
+def parse_member_table(header, numbered_rows, *, max_rows, today, errors=None):
+    """The rows of a member table (a CSV or the first sheet of a workbook), or ``InvalidInput``
+    naming every bad row and column. ``header``: the first row's cells as text;
+    ``numbered_rows``: ``(row number, [cell text, ...])`` for every following row."""
+    errors = errors or ImportErrors()
     canonical = [header_column(h) for h in header]
     for name, column in zip(header, canonical, strict=True):
         if column is None and name.strip():
@@ -170,27 +186,24 @@ def parse_member_csv(text, *, max_rows, today):
 
     names = {c: h.strip() for h, c in zip(header, canonical, strict=True) if c}
     rows, seen = [], {}
-    try:
-        for number, values in enumerate(reader, start=2):
-            if not any(v.strip() for v in values):
-                continue
-            if len(values) != len(header):
-                errors.add(number, None, f"Dòng có {len(values)} giá trị, tiêu đề có {len(header)} cột.")
-                continue
-            if len(rows) >= max_rows:
-                errors.add(number, None, f"Một lần nhập tối đa {max_rows} đoàn viên; hãy chia tệp.")
-                break
-            rec = {c: (nfc(v) or "") for c, v in zip(canonical, values, strict=True) if c}
-            key = rec.get("member_number", "").upper()
-            if key and key in seen:
-                errors.add(number, names["member_number"], f"Số thẻ «{key}» trùng với dòng {seen[key]}.")
-                continue
-            seen.setdefault(key, number)
-            row = _check_row(number, rec, names, errors, today)
-            if row is not None:
-                rows.append(row)
-    except csv.Error as exc:
-        errors.add(reader.line_num, None, f"Tệp CSV không đọc được: {exc}.")
+    for number, values in numbered_rows:
+        if not any(v.strip() for v in values):
+            continue
+        if len(values) != len(header):
+            errors.add(number, None, f"Dòng có {len(values)} giá trị, tiêu đề có {len(header)} cột.")
+            continue
+        if len(rows) >= max_rows:
+            errors.add(number, None, f"Một lần nhập tối đa {max_rows} đoàn viên; hãy chia tệp.")
+            break
+        rec = {c: (nfc(v) or "") for c, v in zip(canonical, values, strict=True) if c}
+        key = rec.get("member_number", "").upper()
+        if key and key in seen:
+            errors.add(number, names["member_number"], f"Số thẻ «{key}» trùng với dòng {seen[key]}.")
+            continue
+        seen.setdefault(key, number)
+        row = _check_row(number, rec, names, errors, today)
+        if row is not None:
+            rows.append(row)
     if not rows and not errors.items:
         errors.add(2, None, "Tệp không có dòng dữ liệu nào.")
     errors.raise_if_any()
@@ -278,8 +291,14 @@ def plan_members(parsed, existing, units, *, reissue=False):
     the file lacks leaves that field as it is. Raises ``InvalidInput`` (unknown or
     archived units) before anything is decided.
     """
+    unit_ids = resolve_units(parsed, units)
+    return plan_resolved(parsed.rows, unit_ids, existing, carried_fields(parsed.names), reissue=reissue)
+
+
+def resolve_units(parsed, units):
+    """Row number → unit id of every row naming a unit, or ``InvalidInput`` naming each unknown
+    or archived unit (``units`` as for ``plan_members``)."""
     errors = ImportErrors()
-    plan = MemberPlan()
     names = parsed.names
     unit_ids = {}
     for row in parsed.rows:
@@ -293,9 +312,14 @@ def plan_members(parsed, existing, units, *, reissue=False):
         else:
             unit_ids[row.row] = found[0]
     errors.raise_if_any()
+    return unit_ids
 
-    carried = carried_fields(names)
-    for row in parsed.rows:
+
+def plan_resolved(rows, unit_ids, existing, carried, *, reissue=False):
+    """``plan_members`` once the units are known (``unit_ids``: row number → unit id; ``carried``:
+    the register fields the file sets). An import job plans each batch with it when it applies."""
+    plan = MemberPlan()
+    for row in rows:
         current = existing.get(row.number)
         if current is None:
             plan.create.append(row)
@@ -330,3 +354,33 @@ def carried_fields(names):
 def unit_id_of(row, units):
     """The unit id a planned new row goes to (``units`` as for ``plan_members``)."""
     return units[row.unit_code][0] if row.unit_code else None
+
+
+def check_member_fields(values, *, today):
+    """An edited member's fields (``values``: every register field, the edit laid over the current
+    record) normalised as an import would store them — phone without spaces or dots, e-mail in
+    lower case — or ``InvalidInput`` naming each field with its problem."""
+    problems = {}
+    phone = values.get("phone") or None
+    if phone:
+        phone = _PHONE_NOISE.sub("", phone)
+        if not PHONE_RE.match(phone):
+            problems["phone"] = "Số điện thoại không hợp lệ; nhập dạng 0912345678 hoặc +84912345678."
+    email = (values.get("email") or "").strip().lower() or None
+    if email and (len(email) > 254 or not EMAIL_RE.match(email)):
+        problems["email"] = "E-mail không hợp lệ; nhập dạng ten@example.vn."
+    if not phone and not email and "phone" not in problems and "email" not in problems:
+        problems["phone"] = "Cần số điện thoại hoặc e-mail để đoàn viên nhận mã kích hoạt."
+    birth, joined = values.get("birth_date"), values.get("joined_on")
+    if birth is not None and not (date(1900, 1, 1) <= birth < today):
+        problems["birth_date"] = "Ngày sinh phải sau 01/01/1900 và trước hôm nay."
+    if joined is not None and joined > today:
+        problems["joined_on"] = "Ngày vào Công đoàn không được ở tương lai."
+    elif joined is not None and birth is not None and joined <= birth:
+        problems["joined_on"] = "Ngày vào Công đoàn phải sau ngày sinh."
+    if problems:
+        raise InvalidInput(
+            "Thông tin đoàn viên chưa hợp lệ: " + " ".join(problems.values()),
+            details={"errors": {name: [message] for name, message in problems.items()}},
+        )
+    return {**values, "phone": phone, "email": email}

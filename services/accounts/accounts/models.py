@@ -3,7 +3,7 @@
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, UniqueConstraint, Uuid, text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint, Uuid, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.domain import TENANT_KIND_LABELS, UNIT_KIND_LABELS, staff_in_office
@@ -210,3 +210,75 @@ class Member(Base):
     joined_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class MemberImport(Base):
+    """A member file applied in batches in the background (``member_imports`` has the rules).
+
+    ``done_rows`` is written in the same transaction as each batch: the job resumes after its
+    last committed batch. ``carried``: the register fields the file sets; ``problems``: the rows
+    skipped while applying (``{row, column, message}``)."""
+
+    __tablename__ = "member_import"
+    __table_args__ = (
+        Index("ix_member_import_tenant_created", "tenant_id", "created_at"),
+        Index("ix_member_import_state", "state"),
+        UniqueConstraint("created_by", "request_key"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenant.id"))
+    created_by: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    request_key: Mapped[str | None] = mapped_column(String(64))
+    filename: Mapped[str] = mapped_column(String(255))
+    file_format: Mapped[str] = mapped_column(String(8))
+    state: Mapped[str] = mapped_column(String(16))
+    total_rows: Mapped[int] = mapped_column(Integer)
+    done_rows: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    created: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    updated: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    unchanged: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    reissued: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    skipped: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    reissue: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    carried: Mapped[list] = mapped_column(JSON)
+    problems: Mapped[list] = mapped_column(JSON)
+    seal_kid: Mapped[str] = mapped_column(String(64))
+    tokens_expire_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    sheet_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    sheet_purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    failures: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class MemberImportRow(Base):
+    """One checked row of a job, kept until the job's sheet expires.
+
+    ``token_hash``: the SHA-256 of the activation token the row gets if it creates a member (or
+    is re-issued one); ``sealed_token``: that token sealed (``member_imports.Sealer``), never in
+    clear. ``outcome`` and ``issued`` are set when its batch is applied."""
+
+    __tablename__ = "member_import_row"
+    __table_args__ = (UniqueConstraint("job_id", "seq"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    job_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("member_import.id", ondelete="CASCADE"))
+    seq: Mapped[int] = mapped_column(Integer)
+    row: Mapped[int] = mapped_column(Integer)
+    number: Mapped[str] = mapped_column(String(32))
+    full_name: Mapped[str] = mapped_column(String(200))
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    gender: Mapped[str | None] = mapped_column(String(8))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    email: Mapped[str | None] = mapped_column(String(254))
+    unit_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    joined_on: Mapped[date | None] = mapped_column(Date)
+    username: Mapped[str] = mapped_column(String(254))
+    token_hash: Mapped[str] = mapped_column(String(64))
+    sealed_token: Mapped[str | None] = mapped_column(String(200))
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    issued: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))

@@ -11,6 +11,7 @@ share is here.
 from dataclasses import dataclass
 
 from accounts import policy
+from accounts.member_import_operations import MemberImportOperations
 from accounts.member_operations import MemberOperations
 from accounts.password_operations import PasswordOperations
 from accounts.session_operations import SessionOperations
@@ -34,6 +35,10 @@ class Settings:
     window_seconds: int = 900
     member_activation_ttl_hours: int = 720
     member_import_max_rows: int = 200_000
+    member_import_batch_rows: int = 500
+    member_import_tick_seconds: float = 2.0
+    member_import_sheet_ttl_hours: int = 24
+    member_sheet_font_dir: str = "/usr/share/fonts/truetype/dejavu"
 
     @classmethod
     def from_config(cls, config):
@@ -47,6 +52,10 @@ class Settings:
             window_seconds=int(config.get("LOGIN_WINDOW_SECONDS", 900)),
             member_activation_ttl_hours=int(config.get("MEMBER_ACTIVATION_TTL_HOURS", 720)),
             member_import_max_rows=int(config.get("MEMBER_IMPORT_MAX_ROWS", 200_000)),
+            member_import_batch_rows=max(1, int(config.get("MEMBER_IMPORT_BATCH_ROWS", 500))),
+            member_import_tick_seconds=float(config.get("MEMBER_IMPORT_TICK_SECONDS", 2.0)),
+            member_import_sheet_ttl_hours=int(config.get("MEMBER_IMPORT_SHEET_TTL_HOURS", 24)),
+            member_sheet_font_dir=str(config.get("MEMBER_SHEET_FONT_DIR") or "/usr/share/fonts/truetype/dejavu"),
         )
 
 
@@ -63,6 +72,7 @@ class Accounts(
     UserOperations,
     StaffOperations,
     MemberOperations,
+    MemberImportOperations,
 ):
     def __init__(self, sessions, *, signer, passwords, settings, clock, offload=_inline):
         self.sessions = sessions

@@ -13,10 +13,12 @@ from platform_shared.dependencies import Database
 from platform_shared.operations import ServiceOperations
 from platform_shared.rpc import rpc
 from platform_shared.schemas import accounts as api
+from platform_shared.timers import every
 from platform_shared.views import page
 
 _tenant, _unit, _user, _staff = api.TenantRead(), api.UnitRead(), api.UserRead(), api.StaffRead()
 _jwks, _tokens, _logout, _me, _member = api.Jwks(), api.TokenPair(), api.LogoutResult(), api.Me(), api.MemberRead()
+_job, _file = api.MemberImportJobRead(), api.MemberFile()
 
 
 def _page(schema, result):
@@ -234,3 +236,65 @@ class AccountsService(ServiceOperations):
         A mapping by tenant id (no Read schema: an internal RPC, not a shape of the API).
         """
         return self.app.count_members(Actor.load(actor), tenant_ids)
+
+    @rpc(expected_exceptions=transport.EXPECTED)
+    def get_member(self, actor, member_id):
+        """One register row of the actor's tenant. Raises NotFound (another tenant), Forbidden."""
+        return _member.dump(self.app.get_member(Actor.load(actor), member_id))
+
+    @rpc(expected_exceptions=transport.EXPECTED)
+    def update_member(self, actor, member_id, data):
+        """Edit a register row (``MemberUpdate``); the member's account follows (name, unit, phone,
+        e-mail). Deactivating is ``update_user``. Raises InvalidInput (field by field), NotFound,
+        Forbidden."""
+        return _member.dump(self.app.update_member(Actor.load(actor), member_id, data))
+
+    @rpc(expected_exceptions=transport.EXPECTED)
+    def summarize_members(self, actor, tenant_id=None):
+        """``MemberSummary``: members by account status and open import jobs of a tenant (its admins;
+        platform admins name ``tenant_id``). Caller: the workspace's landing card."""
+        return api.MemberSummary().dump(self.app.summarize_members(Actor.load(actor), tenant_id))
+
+    # -- member import jobs ------------------------------------------------------------------------
+
+    @rpc(expected_exceptions=transport.EXPECTED)
+    def check_member_import(self, actor, upload, options=None):
+        """Check a member file (``MemberFileUpload``: CSV UTF-8 or XLSX, base64) without applying
+        anything: ``MemberImportCheck`` (rows to create, update...). Raises InvalidInput
+        ``IMPORT_INVALID`` (every row and column, or ``file``), Forbidden, NotFound, Conflict."""
+        return api.MemberImportCheck().dump(self.app.check_member_import(Actor.load(actor), upload, options))
+
+    @rpc(expected_exceptions=transport.EXPECTED)
+    def start_member_import(self, actor, upload, options=None):
+        """Check a member file and keep it as a job applied in the background (``MemberImportJobRead``,
+        state ``pending``). ``options``: ``tenant_id`` (platform admins), ``reissue``, ``request_key``
+        (a repeated submit answers the same job). Raises as ``check_member_import``."""
+        return _job.dump(self.app.start_member_import(Actor.load(actor), upload, options))
+
+    @rpc(expected_exceptions=transport.EXPECTED)
+    def get_member_import(self, actor, job_id):
+        """A job with its progress (``done_rows`` of ``total_rows``, ``state``). Raises NotFound, Forbidden."""
+        return _job.dump(self.app.get_member_import(Actor.load(actor), job_id))
+
+    @rpc(expected_exceptions=transport.EXPECTED)
+    def list_member_imports(self, actor, args=None):
+        """A tenant's import jobs, newest first (``state``: a state or ``open``)."""
+        return _page(_job, self.app.list_member_imports(Actor.load(actor), args))
+
+    @rpc(expected_exceptions=transport.EXPECTED)
+    def export_member_import_sheet(self, actor, job_id, args):
+        """The activation codes a finished job issued — ``format`` csv, xlsx or pdf (one slip per
+        member), base64 in ``content_b64`` — for the administrator who started it, until the sheet
+        expires. Raises Forbidden (someone else), Conflict (not finished, expired), NotFound."""
+        return _file.dump(self.app.export_member_import_sheet(Actor.load(actor), job_id, args))
+
+    @rpc(expected_exceptions=transport.EXPECTED)
+    def member_import_template(self, actor, fmt):
+        """The blank member file (``csv`` or ``xlsx``), base64 in ``content_b64``."""
+        return _file.dump(self.app.member_import_template(Actor.load(actor), fmt))
+
+    @every("MEMBER_IMPORT_INTERVAL_SECONDS", 1)
+    def apply_member_imports(self):
+        """Apply open import jobs a batch per transaction; a job left half done by a restart resumes
+        after its last committed batch. Forgets expired activation sheets."""
+        return self.app.apply_member_imports()

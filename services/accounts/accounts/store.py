@@ -430,7 +430,14 @@ class MemberStore:
         )
         if q:
             like = f"%{q.lower()}%"
-            stmt = stmt.where(or_(func.lower(Member.full_name).like(like), func.lower(Member.number).like(like)))
+            stmt = stmt.where(
+                or_(
+                    func.lower(Member.full_name).like(like),
+                    func.lower(Member.number).like(like),
+                    Member.phone.like(like),
+                    Member.email.like(like),
+                )
+            )
         if unit_id:
             stmt = stmt.where(Member.unit_id == as_uuid(unit_id, "unit"))
         if status:
@@ -443,6 +450,31 @@ class MemberStore:
             stmt.order_by(Member.full_name, Member.id).limit(per_page).offset((page - 1) * per_page)
         ).all()
         return [tuple(r) for r in rows], total
+
+    def get(self, member_id, *, for_update=False):
+        """``(Member, username, account status)`` of a register row the actor's tenant owns, or NotFound."""
+        stmt = (
+            select(Member, User.username, User.status)
+            .join(User, User.id == Member.user_id)
+            .where(policy.own_tenant_rows(self.actor, Member), Member.id == as_uuid(member_id, "member"))
+        )
+        if for_update:
+            stmt = stmt.with_for_update(of=Member)
+        found = self.session.execute(stmt).one_or_none()
+        if found is None:
+            raise NotFound.of("member", member_id)
+        return tuple(found)
+
+    def status_counts(self, tenant_id):
+        """``{account status: members}`` of the tenant's register."""
+        rows = self.session.execute(
+            select(User.status, func.count())
+            .select_from(Member)
+            .join(User, User.id == Member.user_id)
+            .where(policy.own_tenant_rows(self.actor, Member), Member.tenant_id == tenant_id)
+            .group_by(User.status)
+        ).all()
+        return {status: n for status, n in rows}
 
     def count_by_tenant(self, tenant_ids):
         """Members (users holding the ``member`` role, not deactivated) per tenant id."""

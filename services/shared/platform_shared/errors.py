@@ -133,6 +133,8 @@ _KIND_LABELS = {
     "article": "bài viết",
     "document": "văn bản",
     "section": "chuyên mục",
+    "member": "đoàn viên",
+    "member_import": "lần nhập đoàn viên",
 }
 
 ALL_ERRORS = (

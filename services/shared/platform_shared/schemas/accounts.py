@@ -1,6 +1,8 @@
 """Request and response shapes of the accounts API (``/auth``, ``/me``, ``/tenants``,
 ``/units``, ``/users``, ``/staff``, ``/members``)."""
 
+import base64
+
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from platform_shared.actor import ROLES
@@ -420,7 +422,124 @@ class MemberRead(Schema):
 
 
 class MemberListArgs(PageArgs):
-    q = Text(validate=length(1, 100), metadata={"description": "part of the name or of the member number"})
+    q = Text(
+        validate=length(1, 100),
+        metadata={"description": "part of the name, the member number, the phone number or the e-mail"},
+    )
     unit_id = fields.UUID()
     status = fields.String(validate=one_of(USER_STATUSES))
     tenant_id = fields.UUID(metadata={"description": "platform administrators only"})
+
+
+GENDERS = ("male", "female", "other")
+
+
+class MemberUpdate(StrictSchema):
+    """An edit of a register row (``update_member``); the account's name, unit, phone and e-mail follow."""
+
+    full_name = Text(validate=length(2, 200))
+    birth_date = fields.Date(allow_none=True)
+    gender = fields.String(allow_none=True, validate=one_of(GENDERS))
+    phone = fields.String(allow_none=True, validate=length(max=32))
+    email = fields.String(allow_none=True, validate=length(max=254))
+    unit_id = fields.UUID(allow_none=True)
+    joined_on = fields.Date(allow_none=True)
+
+
+class MemberSummary(Schema):
+    """A tenant's register at a glance (``summarize_members``): the workspace's landing card."""
+
+    tenant_id = fields.UUID(required=True)
+    registered = fields.Integer(required=True, metadata={"description": "every member of the register"})
+    activated = fields.Integer(required=True, metadata={"description": "accounts activated (status active)"})
+    invited = fields.Integer(required=True, metadata={"description": "accounts waiting for activation"})
+    deactivated = fields.Integer(required=True)
+    open_imports = fields.Integer(required=True, metadata={"description": "import jobs pending or running"})
+    running_import_id = fields.UUID(allow_none=True, metadata={"description": "the oldest open import job"})
+
+
+# -- member import jobs (a file applied in batches in the background) ------------------------------
+
+MEMBER_IMPORT_STATES = ("pending", "running", "done", "failed")
+MEMBER_FILE_FORMATS = ("csv", "xlsx")
+
+
+class MemberFileUpload(StrictSchema):
+    """A member file as the gateway hands it over RPC: its name and its bytes, base64."""
+
+    filename = fields.String(load_default="", validate=length(max=255))
+    content_b64 = fields.String(required=True)
+
+
+class MemberImportJobArgs(MemberImportArgs):
+    request_key = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Regexp(r"^[A-Za-z0-9_-]{8,64}$", error="Khóa biểu mẫu không hợp lệ."),
+        metadata={"description": "the form's one-time key: a repeated submit answers the job it started"},
+    )
+
+
+class MemberImportCheck(Schema):
+    """A file that passed every check (``check_member_import``): what applying it would do."""
+
+    filename = fields.String(required=True)
+    format = fields.String(required=True, metadata={"description": ", ".join(MEMBER_FILE_FORMATS)})
+    rows = fields.Integer(required=True)
+    create = fields.Integer(required=True)
+    update = fields.Integer(required=True)
+    unchanged = fields.Integer(required=True)
+    reissue = fields.Integer(required=True)
+
+
+class MemberImportProblem(Schema):
+    row = fields.Integer(required=True)
+    column = fields.String(allow_none=True)
+    message = fields.String(required=True)
+
+
+class MemberImportJobRead(Schema):
+    id = fields.UUID(required=True)
+    tenant_id = fields.UUID(required=True)
+    filename = fields.String(required=True)
+    format = fields.String(required=True, attribute="file_format")
+    state = fields.String(required=True, metadata={"description": ", ".join(MEMBER_IMPORT_STATES)})
+    total_rows = fields.Integer(required=True)
+    done_rows = fields.Integer(required=True)
+    percent = fields.Integer(required=True)
+    created = fields.Integer(required=True)
+    updated = fields.Integer(required=True)
+    unchanged = fields.Integer(required=True)
+    reissued = fields.Integer(required=True)
+    skipped = fields.Integer(required=True)
+    problems = fields.List(fields.Nested(MemberImportProblem), required=True)
+    mine = fields.Boolean(required=True, metadata={"description": "the caller started it (only they get the sheet)"})
+    sheet_available = fields.Boolean(required=True)
+    sheet_expires_at = fields.DateTime(allow_none=True)
+    created_at = fields.DateTime(required=True)
+    started_at = fields.DateTime(allow_none=True)
+    finished_at = fields.DateTime(allow_none=True)
+
+
+class MemberImportJobListArgs(PageArgs):
+    state = fields.String(validate=one_of((*MEMBER_IMPORT_STATES, "open")))
+    tenant_id = fields.UUID(metadata={"description": "platform administrators only"})
+
+
+class MemberSheetArgs(StrictSchema):
+    format = fields.String(required=True, validate=one_of(("csv", "xlsx", "pdf")))
+    activate_url = fields.Url(
+        load_default=None,
+        allow_none=True,
+        schemes={"http", "https"},
+        require_tld=False,
+        metadata={"description": "the portal's activation page, printed on the slips"},
+    )
+
+
+class MemberFile(Schema):
+    """A file an accounts RPC hands back (a credentials sheet, the import template)."""
+
+    filename = fields.String(required=True)
+    content_type = fields.String(required=True)
+    content_b64 = fields.Function(lambda file: base64.b64encode(file["content"]).decode("ascii"))
