@@ -97,6 +97,8 @@ MEMBERS_MAY = {
     # the published article's comments are public; members may comment and report
     "GET /api/v1/articles/{article_id}/comments",
     "POST /api/v1/comments/{comment_id}/report",
+    # the opinion topics of one's own federation (the portal's page; closing them is the admin's)
+    "GET /api/v1/opinions/topics/{topic_id}",
     # one's own tenant, its grassroots units, the documents addressed to it (the portal's library)
     "GET /api/v1/tenants/{tenant_id}",
     "GET /api/v1/units/{unit_id}",
@@ -209,7 +211,7 @@ def world(api, login, content_service, feedback_service, polls_service, royaltie
     asked = _ok(api.as_(None).post("/api/v1/questions", json={**QUESTION, "tenant_id": hn["id"]}))
     ids["question_id"], ids["tracking_code"] = asked["id"], asked["tracking_code"]
     topic = {"title": "Góp ý dự thảo quy chế dân chủ", "description": "Ý kiến của đoàn viên về dự thảo quy chế."}
-    topic_id = _ok(hanoi.post("/api/v1/opinions/topics", json=topic))["id"]
+    ids["topic_id"] = topic_id = _ok(hanoi.post("/api/v1/opinions/topics", json=topic))["id"]
     opinion = {
         "topic_id": topic_id,
         "body": "Đề nghị bổ sung đối thoại định kỳ mỗi quý giữa công đoàn và doanh nghiệp.",
@@ -340,7 +342,7 @@ def expected(key, operation, who):
 def test_every_operation_with_an_object_is_in_the_matrix(document):
     known = set(FIXED) | {
         "tenant_id", "unit_id", "user_id", "staff_id", "article_id", "section_id", "slug", "tenant_slug",
-        "document_id", "item_id", "statement_id", "question_id", "tracking_code", "opinion_id", "comment_id",
+        "document_id", "item_id", "statement_id", "question_id", "tracking_code", "topic_id", "opinion_id", "comment_id",
         "day", "poll_id", "receipt", "answer_id", "report_id", "asset_id",
     }  # fmt: skip
     unknown = [
@@ -360,6 +362,7 @@ SNAPSHOT = {
     "staff_id": "/api/v1/staff/{}",
     "article_id": "/api/v1/articles/{}",
     "question_id": "/api/v1/questions/{}",
+    "topic_id": "/api/v1/opinions/topics/{}",
     "poll_id": "/api/v1/polls/{}",
     "report_id": "/api/v1/reports/semiannual/{}",
     "asset_id": "/api/v1/media/{}",
