@@ -299,3 +299,23 @@ def test_another_federation_gets_404_a_contributor_403_and_a_form_without_its_to
     # A job the service cannot find: the 404 page, not a 500.
     assert admin.get(f"{IMPORTS}/00000000-0000-0000-0000-000000000000").status_code == 404
     assert admin.get(f"{IMPORTS}/not-an-id").status_code == 404
+
+
+def test_a_member_file_may_exceed_the_general_upload_limit_but_not_its_own(make_gateway, demo):
+    """The page takes files up to ``MEMBER_IMPORT_MAX_BYTES`` (as the API's import), above the
+    gateway's general upload limit; a file over its own cap is the 413 page, nothing started."""
+    app = make_gateway(max_upload_bytes=2000)
+    client = app.test_client()
+    form = client.get("/dang-nhap")
+    signed = client.post(
+        "/dang-nhap", data={"csrf_token": csrf_of(form), "username": "hanoi.admin", "password": demo["demo"]}
+    )
+    assert signed.status_code == 303
+    content = many(60, start=700)  # ~4 KB: over the general limit
+    assert len(content.encode()) > 2000
+    checked = post_file(client, content, action="check")
+    assert checked.status_code == 200 and "hợp lệ: 60 dòng" in text(checked)
+    app.config["MEMBER_IMPORT_MAX_BYTES"] = 3000
+    refused = post_file(client, content)
+    assert refused.status_code == 413 and "quá lớn" in text(refused)
+    assert "Các lần nhập gần đây" not in text(client.get(IMPORTS))

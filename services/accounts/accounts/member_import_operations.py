@@ -438,10 +438,13 @@ class MemberImportOperations:
     def purge_expired_sheets(self):
         """Forget the rows, and so the sealed activation tokens, of jobs whose sheet has expired."""
         now = self.clock.now()
-        with self.sessions.transaction() as session:
-            queue = JobQueue(session)
-            for job_id in queue.expired_sheets(now):
-                queue.purge(job_id, now)
+        with self.sessions.read() as session:  # the timer's usual case: nothing to forget, no transaction
+            expired = JobQueue(session).expired_sheets(now)
+        if expired:
+            with self.sessions.transaction() as session:
+                queue = JobQueue(session)
+                for job_id in expired:
+                    queue.purge(job_id, now)
 
 
 def _job_rows(job_id, rows, unit_ids, tenant_slug, seal):

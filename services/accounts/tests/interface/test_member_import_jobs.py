@@ -5,6 +5,7 @@ database; the sheet only for the importing administrator; one members_imported p
 import base64
 import csv
 import io
+from datetime import timedelta
 
 import pytest
 from nameko.standalone.rpc import ServiceRpcProxy
@@ -67,6 +68,16 @@ def tree(app):
     return actors
 
 
+class Later(Clock):
+    """The clock some hours ahead."""
+
+    def __init__(self, hours):
+        self.hours = hours
+
+    def now(self):
+        return super().now() + timedelta(hours=self.hours)
+
+
 def plain_text_of_every_table(engine):
     """Every row of every table as text: what a copy of the database would show."""
     found = []
@@ -87,9 +98,11 @@ def sqlite_app(tmp_path):
     sessions = SessionFactory(make_engine(url))
     passwords = Passwords(memory_kib=19456, time_cost=2, parallelism=1)
 
-    def make(**settings):
+    def make(clock=None, **settings):
         settings = {"member_import_batch_rows": 40, "member_import_tick_seconds": 0, **settings}
-        return Accounts(sessions, signer=signer, passwords=passwords, settings=Settings(**settings), clock=Clock())
+        return Accounts(
+            sessions, signer=signer, passwords=passwords, settings=Settings(**settings), clock=clock or Clock()
+        )
 
     yield make, sessions
     sessions.dispose()
@@ -160,6 +173,17 @@ def test_a_job_whose_batch_fails_midway_resumes_and_creates_each_member_once(sql
     with pytest.raises(Conflict) as nothing:
         restarted.export_member_import_sheet(hanoi, again["id"], {"format": "csv"})
     assert nothing.value.code == "SHEET_EMPTY"
+
+    # A day later the sheet has expired: the job's rows, sealed tokens with them, are gone.
+    later = make(clock=Later(hours=25))
+    later.apply_member_imports()
+    with pytest.raises(Conflict) as expired:
+        later.export_member_import_sheet(hanoi, job["id"], {"format": "csv"})
+    assert expired.value.code == "SHEET_EXPIRED"
+    assert later.get_member_import(hanoi, job["id"])["sheet_available"] is False
+    with sessions.read() as session:
+        assert session.scalar(select(func.count()).select_from(MemberImportRow)) == 0
+    assert later.get_member_import(hanoi, job["id"])["created"] == 130  # the job's record stays
 
 
 def test_a_file_with_problems_starts_no_job_and_names_every_row(sqlite_app):
