@@ -194,12 +194,17 @@ def _options(options, counts, base, suppressed, row=""):
     ]
 
 
-def build_results(poll, tallies, *, eligible=None, by_tenant=None, now):
+def build_results(poll, tallies, *, eligible=None, by_tenant=None, scoped=False, now):
     """The results dict of the shapes file from aggregated tallies.
 
     ``poll``: the definition dict (id, title, status, opens_at, closes_at, questions).
     ``tallies``: {(question_id, row_id, option_id): count}; ("", "", "") = respondents,
-    (qid, "", "") = respondents of a question.
+    (qid, "", "") = respondents of a question. ``scoped``: the tallies are one tenant's subtree.
+
+    A group of fewer than ``SUPPRESS_BELOW`` people shows no figure at all — not its answers,
+    not how many they are: a question's respondents, its free-text count, a tenant's row of the
+    breakdown and the total of one tenant's subtree are None there (the poll's own total stays:
+    it is public on the results page and reveals no answer).
     """
     per_question = defaultdict(dict)
     for (qid, row, opt), count in tallies.items():
@@ -215,7 +220,7 @@ def build_results(poll, tallies, *, eligible=None, by_tenant=None, now):
             "position": position,
             "text": q["text"],
             "kind": q["kind"],
-            "respondents": base,
+            "respondents": None if suppressed else base,
             "suppressed": suppressed,
             "options": [],
             "mean": None,
@@ -237,11 +242,12 @@ def build_results(poll, tallies, *, eligible=None, by_tenant=None, now):
                 for r in q["rows"]
             ]
         if q["kind"] == "text":
-            item["text_answers"] = base
+            item["text_answers"] = None if suppressed else base
         questions.append(item)
     return {
         "poll": {k: poll[k] for k in ("id", "title", "status", "opens_at", "closes_at")},
-        "respondents": respondents,
+        "respondents": None if scoped and respondents < SUPPRESS_BELOW else respondents,
+        "suppressed": scoped and respondents < SUPPRESS_BELOW,
         "eligible": eligible,
         "generated_at": now.astimezone(VN_TZ).isoformat(),
         "questions": questions,

@@ -86,7 +86,12 @@ class PollResults:
             log.warning("eligible member count unavailable", exc_info=True)
             eligible_members = None
         return domain.build_results(
-            definition, tallies, eligible=eligible_members, by_tenant=by_tenant, now=self.clock.now()
+            definition,
+            tallies,
+            eligible=eligible_members,
+            by_tenant=by_tenant,
+            scoped=scope is not None,
+            now=self.clock.now(),
         )
 
     def text_answers(self, actor, poll_id, args=None):

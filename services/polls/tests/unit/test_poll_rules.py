@@ -150,13 +150,20 @@ def test_results_suppress_questions_and_tenants_under_five_respondents():
     assert results["respondents"] == 6 and single["suppressed"] is False
     assert [(o["count"], o["percent"]) for o in single["options"]] == [(4, 66.7), (2, 33.3)]
     assert results["questions"][2]["mean"] == 3.0
-    assert results["questions"][3] | {"text_answers": 0} == results["questions"][3]  # nobody wrote free text
+    # nobody wrote free text: a group under five shows no count at all
+    assert results["questions"][3]["suppressed"] is True and results["questions"][3]["text_answers"] is None
     assert all(row["suppressed"] and row["respondents"] is None for row in results["by_tenant"])
     assert results["generated_at"].endswith("+07:00")
 
-    few = domain.build_results(poll, Counter({("", "", ""): 3, ("q1", "", ""): 3, ("q1", "", "o1"): 3}), now=now)
-    assert few["questions"][0]["suppressed"] is True
+    few_tallies = Counter({("", "", ""): 3, ("q1", "", ""): 3, ("q1", "", "o1"): 3})
+    few = domain.build_results(poll, few_tallies, now=now)
+    assert few["questions"][0]["suppressed"] is True and few["questions"][0]["respondents"] is None
     assert [o["count"] for o in few["questions"][0]["options"]] == [None, None]
+    assert few["respondents"] == 3 and few["suppressed"] is False  # the poll's own total is public
+    # One federation's subtree (the VGCL's ?tenant=): its total under five is not shown either,
+    # as its row of the breakdown is not.
+    scoped = domain.build_results(poll, few_tallies, scoped=True, now=now)
+    assert scoped["respondents"] is None and scoped["suppressed"] is True
 
 
 def test_the_workflow_moves_draft_open_closed_published_only():

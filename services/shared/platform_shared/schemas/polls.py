@@ -278,12 +278,14 @@ class QuestionResult(Schema):
     position = fields.Integer()
     text = fields.String()
     kind = fields.String()
-    respondents = fields.Integer()
+    respondents = fields.Integer(allow_none=True, metadata={"description": "None when suppressed"})
     suppressed = fields.Boolean(metadata={"description": f"fewer than {SUPPRESS_BELOW} respondents"})
     options = fields.List(fields.Nested(OptionResult))
     mean = fields.Float(allow_none=True, metadata={"description": "rating questions"})
     rows = fields.List(fields.Nested(RowResult), metadata={"description": "matrix questions"})
-    text_answers = fields.Integer(metadata={"description": "free-text answers received"})
+    text_answers = fields.Integer(
+        allow_none=True, metadata={"description": "free-text answers received; None when suppressed"}
+    )
 
 
 class TenantResult(Schema):
@@ -303,7 +305,10 @@ class ResultsPoll(Schema):
 
 class ResultsRead(Schema):
     poll = fields.Nested(ResultsPoll)
-    respondents = fields.Integer()
+    respondents = fields.Integer(
+        allow_none=True, metadata={"description": "None when one tenant's subtree (?tenant=) has a small group"}
+    )
+    suppressed = fields.Boolean(metadata={"description": "the ?tenant= subtree's total is suppressed"})
     eligible = fields.Integer(allow_none=True, metadata={"description": "members eligible (null: unknown)"})
     generated_at = fields.String()
     questions = fields.List(fields.Nested(QuestionResult))
