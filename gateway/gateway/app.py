@@ -125,7 +125,7 @@ def create_app(settings=None, *, rpc=None):
     for blueprint in (*(bp for area in areas for bp in area.blueprints), media.blp, ops.blp):
         api.register_blueprint(blueprint)
     api.documented()
-    web.register(app, settings)  # the pages: portal and console; Vietnamese error pages on page paths
+    web.register(app, settings)  # the pages: portal and workspace; Vietnamese error pages on page paths
 
     @app.before_request
     def _request_id():

@@ -2,7 +2,8 @@
 
 * ``portal/`` — the public portal at Vietnamese addresses (``/``, ``/tin-tuc``, ``/bai-viet/…``,
   ``/hoi-dap``, ``/trung-cau-y-kien``, ``/tim-kiem``, ``/dang-nhap`` …), one blueprint per area;
-* ``pages.py`` — the staff console at ``/quan-tri/``;
+* ``workspace/`` — the staff workspace at ``/quan-tri/…``, one blueprint per kind of work;
+* ``pages.py`` — addresses handed out before the portal (``/activate`` → ``/kich-hoat``);
 * ``session.py`` (cookie sessions, CSRF, the actor), ``render.py`` (validators, 304),
   ``errors.py`` (Vietnamese error pages), ``format.py`` (Vietnamese dates and numbers).
 

@@ -12,6 +12,7 @@ MODULES = (
     "moderation",
     "polls",
     "members",
+    "members_imports",
     "reports",
     "tenants",
     "units",

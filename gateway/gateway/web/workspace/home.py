@@ -1,8 +1,10 @@
 """``/quan-tri/``: the landing page — what is waiting for each of the person's roles (how many,
-and the oldest), with a link to where it is done. The staff console of tenants, units, users
-and staff records moved to ``/quan-tri/quan-ly/``."""
+and the oldest), with a link to where it is done: the article blocks here, and the cards other
+workspace modules register with ``@tile`` (questions, moderation, polls, reports, members,
+accounts). The old single-page console's address ``/quan-tri/quan-ly/`` answers 301 here: its
+pages live on this layer now (issue 15)."""
 
-from flask import Blueprint, redirect, render_template
+from flask import Blueprint, redirect
 
 from gateway.api.common import call
 from gateway.web.render import page
@@ -58,13 +60,8 @@ def landing():
     )
 
 
-@bp.route(f"{BASE}/quan-ly/")
-def console():
-    """The staff console (a single page on /api/v1) for tenants, units, users, staff and media."""
-    return render_template("console.html")
-
-
 @bp.route(BASE)
 @bp.route("/console")
+@bp.route(f"{BASE}/quan-ly/")
 def old_addresses():
     return redirect(f"{BASE}/", code=301)

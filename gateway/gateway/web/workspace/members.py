@@ -209,7 +209,3 @@ def reactivate(member_id):
     call("accounts", "update_user", actor, found["user_id"], {"status": "active"})
     flash(f"Đã mở khóa tài khoản của đoàn viên {found['full_name']}.", "ok")
     return redirect(scoped(tenant, f"{REGISTER}/{member_id}"), code=303)
-
-
-# The import pages register their routes on this blueprint (one registration line in __init__).
-from gateway.web.workspace import members_imports  # noqa: E402, F401

@@ -25,15 +25,17 @@ import base64
 import secrets
 from urllib.parse import quote
 
-from flask import Response, abort, current_app, jsonify, redirect, request
+from flask import Blueprint, Response, abort, current_app, jsonify, redirect, request
 
 from gateway.api.accounts import MEMBER_IMPORT_MAX_BYTES, MEMBER_IMPORT_TIMEOUT
 from gateway.api.common import call
 from gateway.web.portal.common import base_url
 from gateway.web.render import page
-from gateway.web.workspace.members import IMPORTS, NO_STORE, admin_page, bp, chrome
+from gateway.web.workspace.members import IMPORTS, NO_STORE, admin_page, chrome
 from gateway.web.workspace.tenants_scope import TENANT_PARAM, scoped
 from platform_shared.errors import InvalidInput
+
+bp = Blueprint("workspace_member_imports", __name__)
 
 STATE_LABELS = {"pending": "Đang chờ", "running": "Đang nhập", "done": "Đã xong", "failed": "Bị lỗi, đã dừng"}
 SHEET_FORMATS = {"csv": "CSV", "xlsx": "Excel (.xlsx)", "pdf": "PDF – phiếu in cho từng đoàn viên"}
@@ -44,7 +46,7 @@ FILE_LABEL = "Tệp danh sách đoàn viên"
 def _member_file_cap(endpoint, _values):
     """A member file may be far larger than other uploads (``MEMBER_IMPORT_MAX_BYTES``, as the
     API's import). Set before the app's CSRF check reads the form (URL preprocessors run first)."""
-    if endpoint == "workspace_members.upload" and request.method == "POST":
+    if endpoint == "workspace_member_imports.upload" and request.method == "POST":
         request.max_content_length = current_app.config.get("MEMBER_IMPORT_MAX_BYTES", MEMBER_IMPORT_MAX_BYTES)
 
 
