@@ -90,6 +90,9 @@ def test_the_inbox_puts_the_overdue_questions_first_marked_in_words_and_filters_
     found = text(responder.get(f"{INBOX}?q=moi+nhat"))  # without diacritics
     assert newest["tracking_code"] in found and "1 câu hỏi" in found
 
+    # A responder may hand a question to the federation's administrator: accounts names them.
+    assignable = text(responder.get(f"{INBOX}/{newest['id']}"))
+    assert re.search(r'<option value="[^"]+">Nguyễn Thị Hà</option>', assignable)
     assert act(responder, newest["id"], "giao", responder_id="").status_code == 303  # to myself
     mine = text(responder.get(f"{INBOX}?xem=cua-toi"))
     assert newest["tracking_code"] in mine and "Tôi (Lê Thị Thu)" in mine and late["tracking_code"] not in mine

@@ -55,6 +55,15 @@ def require_writer_of_a_tenant(actor):
         raise Forbidden("Chỉ người viết bài của đơn vị được xem danh sách đồng tác giả.", code="WRITER_REQUIRED")
 
 
+def require_answerer_of_a_tenant(actor):
+    """A signed-in person of a tenant who answers its questions (responder, tenant admin)."""
+    require_signed_in(actor)
+    if not actor.tenant_id or not set(actor.roles) & {"responder", "tenant_admin"}:
+        raise Forbidden(
+            "Chỉ cán bộ trả lời câu hỏi của đơn vị được xem danh sách người được giao.", code="ANSWERER_REQUIRED"
+        )
+
+
 def visible_tenants(actor):
     """Platform admins see every tenant; everyone else only their own."""
     if actor.is_platform_admin:

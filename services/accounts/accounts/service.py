@@ -174,16 +174,16 @@ class AccountsService(ServiceOperations):
         return _user.dump(self.app.get_user(Actor.load(actor), user_id))
 
     @rpc(expected_exceptions=transport.EXPECTED)
-    def list_colleagues(self, actor):
-        """``[Colleague]``: the active writers (contributor, editor, tenant admin) of the actor's own
-        tenant, by name — the people a writer may name as co-authors. Callers: the gateway's article
-        form. Raises Unauthorized, Forbidden (``WRITER_REQUIRED``)."""
-        users = self.app.list_colleagues(Actor.load(actor))
+    def list_colleagues(self, actor, args=None):
+        """``[Colleague]``: active people of the actor's own tenant, by name. ``group``: ``writers``
+        (contributor, editor, tenant admin — the co-authors a writer may name; the default) or
+        ``answerers`` (responder, tenant admin — whom a question may be assigned to; asked by the
+        tenant's responders and administrators). Callers: the workspace's article form and
+        question pages. Raises Unauthorized, Forbidden (``WRITER_REQUIRED``,
+        ``ANSWERER_REQUIRED``), InvalidInput (an unknown group)."""
+        roles, users = self.app.list_colleagues(Actor.load(actor), args)
         return api.Colleague(many=True).dump(
-            [
-                {"id": u.id, "full_name": u.full_name, "roles": [r for r in u.roles if r in api.WRITING_ROLES]}
-                for u in users
-            ]
+            [{"id": u.id, "full_name": u.full_name, "roles": [r for r in u.roles if r in roles]} for u in users]
         )
 
     @rpc(expected_exceptions=transport.EXPECTED)

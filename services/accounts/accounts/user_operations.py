@@ -118,11 +118,17 @@ class UserOperations:
             policy.require_may_read_user(actor, user)
             return user
 
-    def list_colleagues(self, actor):
-        """The writers of the actor's own tenant (co-authors of an article), whoever in it writes."""
-        policy.require_writer_of_a_tenant(actor)
+    def list_colleagues(self, actor, args=None):
+        """``(roles, users)``: the people of the actor's own tenant holding one of the group's roles
+        — writers (co-authors of an article) or answerers (a question's assignees)."""
+        group = load(api.ColleagueArgs, args or {})["group"]
+        if group == "answerers":
+            policy.require_answerer_of_a_tenant(actor)
+        else:
+            policy.require_writer_of_a_tenant(actor)
+        roles = api.COLLEAGUE_GROUPS[group]
         with self.sessions.read() as session:
-            return UserStore(session, actor).active_with_roles(api.WRITING_ROLES)
+            return roles, UserStore(session, actor).active_with_roles(roles)
 
     def list_users(self, actor, args):
         args = load(api.UserListArgs, args or {})

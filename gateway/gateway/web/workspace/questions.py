@@ -6,8 +6,8 @@ are counted over (platform administrators edit it).
 Every rule is the feedback service's (the same RPCs as ``/api/v1/questions`` and
 ``/api/v1/holidays``): who sees which question (another federation's is 404), which action the
 status and the role allow (``allowed_actions``), the working days left, the answer's sanitising
-(the editor's HTML). Accounts names the people (``list_users`` for administrators; a responder
-knows only themself); content's ``public_sites`` lists the federations a question can be
+(the editor's HTML). Accounts names the people (``list_colleagues`` of the answerers: the
+tenant's responders and administrators, for either); content's ``public_sites`` lists the federations a question can be
 transferred to (the same list as the portal's ask form).
 
 * ``GET /quan-tri/hoi-dap`` — the inbox, the overdue questions first (``order=overdue_first``):
@@ -141,23 +141,30 @@ def _mine(actor):
 
 def _people(actor, tenant_id=None):
     """``(names by user id, the people a question may be assigned to)``: the active responders and
-    administrators of ``tenant_id`` (the actor's own by default) from accounts, for an
-    administrator of it; a responder knows only themself. Accounts' refusal or absence leaves
-    the actor alone in the list."""
+    administrators of the actor's own tenant (accounts' ``list_colleagues`` of the answerers:
+    one RPC, for its responders and administrators alike), or of ``tenant_id`` for a platform
+    administrator working on another tenant (``list_users``). Accounts' refusal or absence
+    leaves the actor alone in the list; feedback checks whoever is chosen anyway."""
     me = _mine(actor)
     people = [me]
     own = tenant_id is None or tenant_id == actor.get("tenant_id")
-    if has(actor, "platform_admin") or (own and has(actor, "tenant_admin")):
-        args = {"status": "active", "per_page": "100"}
-        if has(actor, "platform_admin"):
-            args["tenant_id"] = tenant_id or actor.get("tenant_id")
-        try:
-            for role in ASSIGNABLE:
-                for user in call("accounts", "list_users", actor, {**args, "role": role}).get("items") or []:
-                    if user["id"] != me["id"] and all(p["id"] != user["id"] for p in people):
-                        people.append({"id": user["id"], "full_name": user["full_name"]})
-        except PlatformError:
-            pass  # the select offers the actor only; the service checks whoever is chosen anyway
+    try:
+        if own:
+            found = call("accounts", "list_colleagues", actor, {"group": "answerers"})
+        elif has(actor, "platform_admin"):
+            args = {"status": "active", "per_page": "100", "tenant_id": tenant_id}
+            found = [
+                user
+                for role in ASSIGNABLE
+                for user in call("accounts", "list_users", actor, {**args, "role": role}).get("items") or []
+            ]
+        else:
+            found = []
+    except PlatformError:
+        found = []
+    for user in found:
+        if user["id"] != me["id"] and all(p["id"] != user["id"] for p in people):
+            people.append({"id": user["id"], "full_name": user["full_name"]})
     return {p["id"]: p["full_name"] for p in people}, people
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from platform_shared import transport  # noqa: F401
 from platform_shared.actor import SYSTEM, Actor
 from platform_shared.contracts import accounts as contracts
-from platform_shared.errors import Forbidden, NotFound, Unauthorized
+from platform_shared.errors import Forbidden, InvalidInput, NotFound, Unauthorized
 from platform_shared.tables import outbox
 from platform_shared.testing.checks import assert_service_runs_on_its_own_database
 
@@ -92,3 +92,21 @@ def test_list_colleagues_names_the_active_writers_of_ones_own_tenant_only(accoun
     assert contributor["user_id"] not in {c["id"] for c in accounts.list_colleagues(other)}
     with pytest.raises(Forbidden):
         accounts.list_colleagues(member)
+
+
+def test_list_colleagues_of_the_answerers_group_names_whom_a_question_may_be_assigned(accounts, api, login):
+    """A responder learns the names of the tenant's responders and administrators (the inbox's
+    assignee select), not its writers; a contributor may not ask for them; an unknown group is
+    bad input."""
+
+    def actor_of(username):
+        me = api.as_(login(username)).get("/api/v1/me").json
+        return {"user_id": me["user"]["id"], "tenant_id": me["tenant"]["id"], "roles": me["user"]["roles"]}
+
+    responder, admin = actor_of("hanoi.responder"), actor_of("hanoi.admin")
+    listed = {c["id"]: c["roles"] for c in accounts.list_colleagues(responder, {"group": "answerers"})}
+    assert listed == {responder["user_id"]: ["responder"], admin["user_id"]: ["tenant_admin"]}
+    with pytest.raises(Forbidden):
+        accounts.list_colleagues(actor_of("hanoi.contributor"), {"group": "answerers"})
+    with pytest.raises(InvalidInput):
+        accounts.list_colleagues(responder, {"group": "everyone"})

@@ -270,14 +270,26 @@ class UserRead(Schema):
 
 
 WRITING_ROLES = ("contributor", "editor", "tenant_admin")
+# The people a question is assigned to (feedback's responders and the tenant's administrators).
+ANSWERING_ROLES = ("responder", "tenant_admin")
+COLLEAGUE_GROUPS = {"writers": WRITING_ROLES, "answerers": ANSWERING_ROLES}
+
+
+class ColleagueArgs(StrictSchema):
+    group = fields.String(
+        load_default="writers",
+        validate=one_of(tuple(COLLEAGUE_GROUPS)),
+        metadata={"description": "writers (co-authors, the default) or answerers (a question's assignees)"},
+    )
 
 
 class Colleague(Schema):
-    """A writer of the caller's own tenant, as a co-author row names them (``list_colleagues``)."""
+    """A colleague of the caller's own tenant, as a co-author row or an assignee select names them
+    (``list_colleagues``)."""
 
     id = fields.UUID(required=True)
     full_name = fields.String(required=True)
-    roles = fields.List(fields.String(), required=True, metadata={"description": "their writing roles"})
+    roles = fields.List(fields.String(), required=True, metadata={"description": "their roles of the group asked"})
 
 
 class Invitation(Schema):
