@@ -7,10 +7,22 @@ served over real HTTP (DESIGN §7a).
 * ``portal`` (per test): accounts with the demo tree, content, media, feedback and polls,
   the outbox relays of accounts, content, feedback and polls (so events flow), and a
   gateway (public cache on) served by a threaded werkzeug server on a free loopback port.
+  ``serve(app)`` (per test) serves another gateway app the same way, for a test whose pages
+  need fewer services; both give a :class:`Portal` (``url(path)``, ``api``, ``login(user)``).
 * ``axe_violations(driver)``: the page's WCAG 2.1 A/AA violations found by the vendored
   axe-core (``vendor/axe.min.js``); ``screenshots(driver, name)``: full-page PNGs at 360 and
   1366 px under ``var/artifacts/screenshots/``. Both are fixtures that return the function
-  (the root conftest is not importable; see ``client_of``).
+  (this conftest, like the root one, is not importable; see ``client_of``).
+* ``browse`` (per test): the steps every test takes, on ``page`` (a :class:`Browse`; its
+  ``driver`` is ``page``): ``open(portal, path)`` opens a page and waits for it to load;
+  ``sign_in(portal, username, then="/quan-tri/")`` signs a demo user in through the sign-in
+  form (cookies cleared first, the demo password of ``"admin"`` or of everyone else) and checks
+  it lands on ``then``; ``click_and_wait(element, confirm=False)`` clicks a link or a button and
+  waits for the next page (accepting the script's confirmation first with ``confirm``);
+  ``button(label, scope=None)`` finds a button by its text in ``<main>`` (or in ``scope``);
+  ``flash()`` is the text of the flash messages; ``fill(field_id, value)`` replaces a field's
+  value; ``loaded()`` waits for the document; ``accessible()`` asserts axe-core finds no
+  serious or critical violation and ``clean(name)`` does that and takes the screenshots.
 
 Nothing here fetches a browser or a driver: Selenium is handed both paths, and Selenium
 Manager (which would download them) is switched off and refused outright.
@@ -162,23 +174,53 @@ class Portal:
             self._tokens[username] = self.api.login(username, password)
         return self._tokens[username]
 
+    def news(self, title, body, *, publish=True):
+        """A news item written by Hà Nội's contributor through /api/v1 and submitted to the news
+        desk; with ``publish``, the desk (laodong.editor) opens, approves and publishes it.
+        Returns the article as its creation answered."""
+        writer = self.api.as_(self.login("hanoi.contributor"))
+        created = writer.post(
+            "/api/v1/articles", json={"section": "news", "genre": "news", "title": title, "body": body}
+        )
+        assert created.status_code == 201, created.json
+        path = f"/api/v1/articles/{created.json['id']}"
+        assert writer.post(f"{path}/submit").status_code == 200
+        if publish:
+            desk = self.api.as_(self.login("laodong.editor"))
+            for action in ("open", "approve", "publish"):
+                assert desk.post(f"{path}/{action}").status_code == 200
+        return created.json
+
 
 @pytest.fixture
-def portal(demo, media_service, content_service, feedback_service, polls_service, relay, make_polls_gateway, client_of):
-    """The whole platform for one test, served by a real HTTP server in a background thread."""
+def serve(demo, client_of):
+    """``serve(app)`` → a :class:`Portal` of that gateway app, served by a real HTTP server in a
+    background thread until the test ends."""
     from werkzeug.serving import make_server
 
+    running = []
+
+    def start(app):
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        thread = threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": 0.1}, name="portal-http", daemon=True
+        )
+        thread.start()
+        running.append((server, thread))
+        return Portal(f"http://127.0.0.1:{server.server_port}", app, client_of(app), demo)
+
+    yield start
+    for server, thread in running:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.fixture
+def portal(demo, media_service, content_service, feedback_service, polls_service, relay, make_polls_gateway, serve):
+    """The whole platform for one test, served by a real HTTP server in a background thread."""
     relay("accounts", "content", "feedback", "polls")
-    app = make_polls_gateway(public_cache_ttl=300)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(
-        target=server.serve_forever, kwargs={"poll_interval": 0.1}, name="portal-http", daemon=True
-    )
-    thread.start()
-    yield Portal(f"http://127.0.0.1:{server.server_port}", app, client_of(app), demo)
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=10)
+    return serve(make_polls_gateway(public_cache_ttl=300))
 
 
 # -- axe-core -------------------------------------------------------------------------------
@@ -299,3 +341,98 @@ def screenshots(driver, name, widths=SCREENSHOT_WIDTHS, max_height=SCREENSHOT_MA
 def screenshots_fixture():
     """``screenshots(driver, name)`` → ``{360: Path, 1366: Path}``."""
     return screenshots
+
+
+# -- the steps of a test --------------------------------------------------------------------
+
+LOAD_TIMEOUT = 20  # seconds for a document to load
+CLICK_TIMEOUT = 30  # seconds for a click to lead to the next page
+
+
+class Browse:
+    """The steps every browser test takes, on one test's browser (``driver``, the ``page``)."""
+
+    def __init__(self, driver):
+        self.driver = driver
+
+    def loaded(self, timeout=LOAD_TIMEOUT):
+        """Wait until the open document has loaded (``document.readyState`` is complete)."""
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        WebDriverWait(self.driver, timeout).until(
+            lambda d: d.execute_script("return document.readyState") == "complete"
+        )
+
+    def open(self, portal, path):
+        """Open ``portal.url(path)`` and wait for it to load."""
+        self.driver.get(portal.url(path))
+        self.loaded()
+
+    def click_and_wait(self, element, *, confirm=False, timeout=CLICK_TIMEOUT):
+        """Click a link or a submit button and wait for the next page to have loaded; with
+        ``confirm``, accept the confirmation the page's script asks first."""
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.support import expected_conditions
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        old = self.driver.find_element(By.TAG_NAME, "html")
+        element.click()
+        if confirm:
+            WebDriverWait(self.driver, 5).until(expected_conditions.alert_is_present())
+            self.driver.switch_to.alert.accept()
+        WebDriverWait(self.driver, timeout).until(expected_conditions.staleness_of(old))
+        self.loaded()
+
+    def button(self, label, scope=None):
+        """The button whose text is ``label``: inside ``scope`` (an element), else in ``<main>``."""
+        from selenium.webdriver.common.by import By
+
+        if scope is None:
+            return self.driver.find_element(By.XPATH, f"//main//button[normalize-space()='{label}']")
+        return scope.find_element(By.XPATH, f".//button[normalize-space()='{label}']")
+
+    def flash(self):
+        """The text of the page's flash messages (``.notice.flash``), one space between them."""
+        from selenium.webdriver.common.by import By
+
+        return " ".join(e.text for e in self.driver.find_elements(By.CSS_SELECTOR, ".notice.flash"))
+
+    def fill(self, field_id, value):
+        """Replace the value of the field with that id by ``value``, typed."""
+        from selenium.webdriver.common.by import By
+
+        field = self.driver.find_element(By.ID, field_id)
+        field.clear()
+        field.send_keys(value)
+
+    def sign_in(self, portal, username, then="/quan-tri/", password=None):
+        """Sign a demo user in through the sign-in form, with no cookie left from before, asked to
+        go on to ``then`` (``None``: the form without ``?tiep=``, and no check of where it lands).
+        The password is the demo one (``"admin"``'s own for ``"admin"``) unless given."""
+        from selenium.webdriver.common.by import By
+
+        self.driver.execute_cdp_cmd("Network.clearBrowserCookies", {})
+        self.open(portal, f"/dang-nhap?tiep={then}" if then else "/dang-nhap")
+        if password is None:
+            password = portal._passwords["admin" if username == "admin" else "demo"]
+        self.driver.find_element(By.ID, "username").send_keys(username)
+        self.driver.find_element(By.ID, "password").send_keys(password)
+        self.click_and_wait(self.button("Đăng nhập"))
+        if then:
+            assert self.driver.current_url.endswith(then), self.driver.current_url
+
+    def accessible(self):
+        """axe-core finds no serious or critical WCAG 2.1 AA violation on the open page."""
+        found = axe_violations(self.driver)
+        assert not found, found.report()
+
+    def clean(self, name):
+        """:meth:`accessible`, then the page photographed (``screenshots(driver, name)``)."""
+        self.accessible()
+        return screenshots(self.driver, name)
+
+
+@pytest.fixture
+def browse(page):
+    """:class:`Browse` on this test's ``page``."""
+    return Browse(page)

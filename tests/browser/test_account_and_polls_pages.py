@@ -6,7 +6,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 from platform_shared.clock import VN_TZ
@@ -16,31 +15,6 @@ pytestmark = pytest.mark.browser
 
 QUESTIONS = POLL_QUESTIONS
 GOOD = {"q1": "o1", "q2": ["o1", "o2"], "q3": 4, "q5": {"r1": "o1", "r2": "o2"}}
-
-
-def loaded(driver):
-    WebDriverWait(driver, 10).until(lambda d: d.execute_script("return document.readyState") == "complete")
-
-
-def click_and_wait(driver, selector):
-    """Click a link or a submit button and wait for the next page to have loaded."""
-    old = driver.find_element(By.TAG_NAME, "html")
-    driver.find_element(*selector).click()
-    WebDriverWait(driver, 15).until(expected_conditions.staleness_of(old))
-    loaded(driver)
-
-
-def no_serious_problems(driver, axe_violations):
-    found = axe_violations(driver)
-    assert not found, found.report()
-
-
-def sign_in(page, portal, username, password, tiep=""):
-    page.get(portal.url("/dang-nhap" + (f"?tiep={tiep}" if tiep else "")))
-    loaded(page)
-    page.find_element(By.ID, "username").send_keys(username)
-    page.find_element(By.ID, "password").send_keys(password)
-    click_and_wait(page, (By.CSS_SELECTOR, "main form button[type=submit]"))
 
 
 def open_poll(api):
@@ -60,46 +34,39 @@ def open_poll(api):
     return created.json
 
 
-def test_signing_in_with_a_wrong_password_then_the_right_one(page, portal, axe_violations, screenshots):
-    sign_in(page, portal, "hanoi.member", "khong-dung-mat-khau")
+def test_signing_in_with_a_wrong_password_then_the_right_one(page, browse, portal):
+    browse.sign_in(portal, "hanoi.member", then=None, password="khong-dung-mat-khau")
     assert "Sai tên đăng nhập hoặc mật khẩu." in page.find_element(By.TAG_NAME, "main").text
     assert page.find_element(By.ID, "username").get_attribute("value") == "hanoi.member"
     assert page.find_element(By.ID, "password").get_attribute("value") == ""
-    no_serious_problems(page, axe_violations)
-    screenshots(page, "account-sign-in-refused")
+    browse.clean("account-sign-in-refused")
 
     page.find_element(By.ID, "password").send_keys(portal._passwords["demo"])
-    click_and_wait(page, (By.CSS_SELECTOR, "main form button[type=submit]"))
+    browse.click_and_wait(page.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
     WebDriverWait(page, 10).until(lambda d: "Đỗ Thị Lan" in d.find_element(By.CLASS_NAME, "user-menu").text)
     cookie = page.get_cookie("congdoan_phien")
     assert cookie["httpOnly"] is True and cookie["sameSite"] == "Lax"
     assert page.execute_script("return document.cookie") == ""  # no script reads the session
 
-    page.get(portal.url("/doi-mat-khau"))
-    loaded(page)
+    browse.open(portal, "/doi-mat-khau")
     assert page.find_element(By.TAG_NAME, "h1").text == "Đổi mật khẩu"
-    no_serious_problems(page, axe_violations)
-    screenshots(page, "account-change-password")
+    browse.clean("account-change-password")
 
 
-def test_a_member_answers_a_poll_and_the_receipt_turns_counted_by_itself(
-    page, portal, axe_violations, screenshots, member_token
-):
+def test_a_member_answers_a_poll_and_the_receipt_turns_counted_by_itself(page, browse, portal, member_token):
     hanoi = portal.api.as_(portal.login("hanoi.admin"))
     poll = open_poll(hanoi)
     path = f"/trung-cau-y-kien/{poll['id']}"
 
-    page.get(portal.url(path))
-    loaded(page)
+    browse.open(portal, path)
     # a poll of the Hà Nội federation: not found for a visitor, whose header offers to sign in and come back
     assert page.find_element(By.TAG_NAME, "h1").text == "Không tìm thấy trang"
-    click_and_wait(page, (By.CLASS_NAME, "sign-in"))
+    browse.click_and_wait(page.find_element(By.CLASS_NAME, "sign-in"))
     page.find_element(By.ID, "username").send_keys("hanoi.member")
     page.find_element(By.ID, "password").send_keys(portal._passwords["demo"])
-    click_and_wait(page, (By.CSS_SELECTOR, "main form button[type=submit]"))
+    browse.click_and_wait(page.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
     assert page.current_url == portal.url(path)
-    no_serious_problems(page, axe_violations)
-    screenshots(page, "polls-form")
+    browse.clean("polls-form")
 
     def choose(name, value):
         page.find_element(By.CSS_SELECTOR, f"input[name='{name}'][value='{value}']").click()
@@ -110,16 +77,15 @@ def test_a_member_answers_a_poll_and_the_receipt_turns_counted_by_itself(
     choose("c3", "4")
     page.find_element(By.ID, "c4").send_keys("Cần thêm nhà trẻ cho con công nhân")
     choose("c5-d1", "o1")  # the second row is forgotten
-    click_and_wait(page, (By.CSS_SELECTOR, "form.poll-form button[type=submit]"))
+    browse.click_and_wait(page.find_element(By.CSS_SELECTOR, "form.poll-form button[type=submit]"))
     problem = page.find_element(By.ID, "loi-cau-5")
     assert problem.text == "Mỗi dòng cần một lựa chọn."
     assert page.find_element(By.ID, "cau-5").get_attribute("aria-describedby") == "loi-cau-5"
     assert page.find_element(By.CSS_SELECTOR, "input[name='c3'][value='4']").is_selected()  # kept
-    no_serious_problems(page, axe_violations)
-    screenshots(page, "polls-form-refused")
+    browse.clean("polls-form-refused")
 
     choose("c5-d2", "o2")
-    click_and_wait(page, (By.CSS_SELECTOR, "form.poll-form button[type=submit]"))
+    browse.click_and_wait(page.find_element(By.CSS_SELECTOR, "form.poll-form button[type=submit]"))
     assert "/bien-nhan/" in page.current_url
     page.execute_script("window.stillTheSamePage = true")
 
@@ -129,8 +95,7 @@ def test_a_member_answers_a_poll_and_the_receipt_turns_counted_by_itself(
     )
     assert page.current_url == receipt_url
     assert page.execute_script("return window.stillTheSamePage === true")  # htmx updated it, no reload
-    no_serious_problems(page, axe_violations)
-    screenshots(page, "polls-receipt")
+    browse.clean("polls-receipt")
 
     for choice in ("o1", "o2", "o3", "o1"):
         sent = portal.api.as_(member_token("LDLD-HN")).post(
@@ -143,18 +108,14 @@ def test_a_member_answers_a_poll_and_the_receipt_turns_counted_by_itself(
     assert hanoi.post(f"/api/v1/polls/{poll['id']}/close").status_code == 200
     assert hanoi.post(f"/api/v1/polls/{poll['id']}/publish").status_code == 200
 
-    page.get(portal.url(path + "/ket-qua"))
-    loaded(page)
+    browse.open(portal, path + "/ket-qua")
     main = page.find_element(By.TAG_NAME, "main").text
     assert "Hài lòng" in main and "60%" in main
     widths = page.execute_script(
         "return Array.from(document.querySelectorAll('.bar-fill')).map(e => e.getBoundingClientRect().width)"
     )
     assert max(widths) > 0  # the CSS classes draw the bars (no inline style under the CSP)
-    no_serious_problems(page, axe_violations)
-    screenshots(page, "polls-results")
+    browse.clean("polls-results")
 
-    page.get(portal.url("/trung-cau-y-kien"))
-    loaded(page)
-    no_serious_problems(page, axe_violations)
-    screenshots(page, "polls-list")
+    browse.open(portal, "/trung-cau-y-kien")
+    browse.clean("polls-list")

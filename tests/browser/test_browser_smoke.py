@@ -4,7 +4,6 @@ checks it, and full-page screenshots are taken at a phone's and a desktop's widt
 import struct
 
 import pytest
-from selenium.webdriver.support.ui import WebDriverWait
 
 pytestmark = pytest.mark.browser
 
@@ -16,15 +15,10 @@ def png_size(path):
     return struct.unpack(">II", data[16:24])
 
 
-def loaded(driver):
-    WebDriverWait(driver, 10).until(lambda d: d.execute_script("return document.readyState") == "complete")
-
-
 def test_the_sign_in_page_opens_in_chromium_is_checked_by_axe_and_photographed(
-    page, portal, axe_violations, screenshots
+    page, browse, portal, axe_violations, screenshots
 ):
-    page.get(portal.url("/dang-nhap"))
-    loaded(page)
+    browse.open(portal, "/dang-nhap")
 
     assert page.title.startswith("Đăng nhập")
     assert page.execute_script("return document.documentElement.lang") == "vi"

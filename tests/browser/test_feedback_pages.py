@@ -24,30 +24,6 @@ COMMENT = "Tin rất vui cho anh chị em công nhân, mong các doanh nghiệp 
 OPINION = "Tôi đề nghị bổ sung quy định đối thoại định kỳ mỗi quý giữa công đoàn và người sử dụng lao động."
 
 
-def loaded(driver):
-    WebDriverWait(driver, 10).until(lambda d: d.execute_script("return document.readyState") == "complete")
-
-
-def click_and_wait(driver, selector):
-    old = driver.find_element(By.TAG_NAME, "html")
-    driver.find_element(*selector).click()
-    WebDriverWait(driver, 15).until(expected_conditions.staleness_of(old))
-    loaded(driver)
-
-
-def no_serious_problems(driver, axe_violations):
-    found = axe_violations(driver)
-    assert not found, found.report()
-
-
-def sign_in(page, portal, username, tiep):
-    page.get(portal.url(f"/dang-nhap?tiep={tiep}"))
-    loaded(page)
-    page.find_element(By.ID, "username").send_keys(username)
-    page.find_element(By.ID, "password").send_keys(portal._passwords["demo"])
-    click_and_wait(page, (By.CSS_SELECTOR, "main form button[type=submit]"))
-
-
 def published_question(portal):
     """A guest's question answered and published on the public Q&A (through the API)."""
     api = portal.api
@@ -74,25 +50,19 @@ def published_question(portal):
     return asked
 
 
-def test_a_guest_asks_a_question_and_keeps_the_tracking_code(page, portal, axe_violations, screenshots):
+def test_a_guest_asks_a_question_and_keeps_the_tracking_code(page, browse, portal):
     asked = published_question(portal)
-    page.get(portal.url("/hoi-dap?q=bao+hiem"))
-    loaded(page)
+    browse.open(portal, "/hoi-dap?q=bao+hiem")
     WebDriverWait(page, 10).until(lambda d: "Chốt sổ" in d.find_element(By.TAG_NAME, "main").text)
-    no_serious_problems(page, axe_violations)
-    screenshots(page, "hoidap-search")
-    click_and_wait(page, (By.CSS_SELECTOR, f"main h2 a[href='/hoi-dap/{asked['id']}']"))
+    browse.clean("hoidap-search")
+    browse.click_and_wait(page.find_element(By.CSS_SELECTOR, f"main h2 a[href='/hoi-dap/{asked['id']}']"))
     assert "bảy ngày làm việc" in page.find_element(By.TAG_NAME, "main").text
-    no_serious_problems(page, axe_violations)
-    screenshots(page, "hoidap-question")
-    page.get(portal.url("/hoi-dap"))
-    loaded(page)
-    no_serious_problems(page, axe_violations)
-    screenshots(page, "hoidap-index")
-    click_and_wait(page, (By.LINK_TEXT, "Gửi câu hỏi cho công đoàn"))
+    browse.clean("hoidap-question")
+    browse.open(portal, "/hoi-dap")
+    browse.clean("hoidap-index")
+    browse.click_and_wait(page.find_element(By.LINK_TEXT, "Gửi câu hỏi cho công đoàn"))
     assert page.current_url.endswith("/hoi-dap/gui-cau-hoi")
-    no_serious_problems(page, axe_violations)
-    screenshots(page, "hoidap-ask")
+    browse.clean("hoidap-ask")
 
     Select(page.find_element(By.ID, "hd-category")).select_by_visible_text("Tiền lương, tiền thưởng")
     Select(page.find_element(By.ID, "hd-tenant")).select_by_visible_text("Liên đoàn Lao động thành phố Hà Nội")
@@ -100,7 +70,7 @@ def test_a_guest_asks_a_question_and_keeps_the_tracking_code(page, portal, axe_v
     page.find_element(By.ID, "hd-body").send_keys(UNACCENTED)
     page.find_element(By.ID, "hd-guest_name").send_keys("Nguyễn Văn Khách")
     page.find_element(By.ID, "hd-guest_phone").send_keys("0912 345 678")
-    click_and_wait(page, (By.CSS_SELECTOR, "main form button[type=submit]"))
+    browse.click_and_wait(page.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
 
     body = page.find_element(By.ID, "hd-body")
     assert body.get_attribute("aria-invalid") == "true" and body.get_attribute("value") == UNACCENTED
@@ -108,26 +78,23 @@ def test_a_guest_asks_a_question_and_keeps_the_tracking_code(page, portal, axe_v
     assert error.text == "Vui lòng sử dụng tiếng Việt có dấu" and "loi-body" in body.get_attribute("aria-describedby")
     focused = page.execute_script("return document.activeElement.className")
     assert focused == "error-summary"  # the summary of the problems is read out first
-    no_serious_problems(page, axe_violations)
-    screenshots(page, "hoidap-ask-refused")
+    browse.clean("hoidap-ask-refused")
 
     body.clear()
     body.send_keys(BODY)
-    click_and_wait(page, (By.CSS_SELECTOR, "main form button[type=submit]"))
+    browse.click_and_wait(page.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
     code = page.find_element(By.CSS_SELECTOR, ".tracking-code").text
     assert re.fullmatch(r"HD-\d{8}-\d{6}-[0-9A-Z]{4}", code) and page.current_url.endswith(f"{code}?moi=1")
     assert "Mã tra cứu của bạn" in page.find_element(By.TAG_NAME, "main").text
-    no_serious_problems(page, axe_violations)
-    screenshots(page, "hoidap-tracking")
+    browse.clean("hoidap-tracking")
 
-    page.get(portal.url("/hoi-dap/tra-cuu"))
-    loaded(page)
+    browse.open(portal, "/hoi-dap/tra-cuu")
     page.find_element(By.ID, "hd-ma").send_keys(code.lower())
-    click_and_wait(page, (By.CSS_SELECTOR, "main form button[type=submit]"))
+    browse.click_and_wait(page.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
     assert page.current_url.endswith(f"/hoi-dap/tra-cuu/{code}") and "Đã tiếp nhận" in page.page_source
 
 
-def test_a_member_comments_under_an_article_and_sends_an_opinion(page, portal, axe_violations, screenshots):
+def test_a_member_comments_under_an_article_and_sends_an_opinion(page, browse, portal):
     api = portal.api
     contributor, desk = api.as_(portal.login("hanoi.contributor")), api.as_(portal.login("laodong.editor"))
     article = contributor.post("/api/v1/articles", json=NEWS).json
@@ -147,39 +114,32 @@ def test_a_member_comments_under_an_article_and_sends_an_opinion(page, portal, a
     )
     path = f"/bai-viet/{article['slug']}"
 
-    page.get(portal.url(path))
-    loaded(page)
+    browse.open(portal, path)
     assert page.find_element(By.LINK_TEXT, "Đăng nhập để bình luận")
-    no_serious_problems(page, axe_violations)
+    browse.accessible()
 
-    sign_in(page, portal, "hanoi.member", path)
+    browse.sign_in(portal, "hanoi.member", path)
     page.find_element(By.ID, "bl-body").send_keys(COMMENT)
-    click_and_wait(page, (By.CSS_SELECTOR, "form.comment-form button[type=submit]"))
+    browse.click_and_wait(page.find_element(By.CSS_SELECTOR, "form.comment-form button[type=submit]"))
     notice = page.find_element(By.CSS_SELECTOR, "#binh-luan .notice[role=status]").text
     assert "đang chờ duyệt" in notice
-    no_serious_problems(page, axe_violations)
-    screenshots(page, "article-comments")
+    browse.clean("article-comments")
 
-    page.get(portal.url(f"/y-kien-doan-vien/{topic['id']}"))
-    loaded(page)
+    browse.open(portal, f"/y-kien-doan-vien/{topic['id']}")
     page.find_element(By.ID, "yk-body").send_keys(OPINION)
-    click_and_wait(page, (By.CSS_SELECTOR, "#gui-y-kien form button[type=submit]"))
+    browse.click_and_wait(page.find_element(By.CSS_SELECTOR, "#gui-y-kien form button[type=submit]"))
     assert "Ý kiến đã được gửi và đang chờ duyệt" in page.find_element(By.ID, "gui-y-kien").text
-    no_serious_problems(page, axe_violations)
-    screenshots(page, "ykien-topic")
-    page.get(portal.url("/y-kien-doan-vien"))
-    loaded(page)
-    no_serious_problems(page, axe_violations)
-    screenshots(page, "ykien-index")
+    browse.clean("ykien-topic")
+    browse.open(portal, "/y-kien-doan-vien")
+    browse.clean("ykien-index")
 
 
-def test_the_ask_form_is_used_with_the_keyboard_alone(page, portal, axe_violations):
+def test_the_ask_form_is_used_with_the_keyboard_alone(page, browse, portal):
     """Tab reaches every field in reading order with a visible focus ring; selects change with the
     arrow keys; Enter sends; the refusal puts the focus on the summary; the tracking page follows."""
     from selenium.webdriver.common.keys import Keys
 
-    page.get(portal.url("/hoi-dap/gui-cau-hoi"))
-    loaded(page)
+    browse.open(portal, "/hoi-dap/gui-cau-hoi")
 
     def focused():
         return page.switch_to.active_element
@@ -223,7 +183,7 @@ def test_the_ask_form_is_used_with_the_keyboard_alone(page, portal, axe_violatio
     old = page.find_element(By.TAG_NAME, "html")
     focused().send_keys(Keys.ENTER)
     WebDriverWait(page, 15).until(expected_conditions.staleness_of(old))
-    loaded(page)
+    browse.loaded()
     assert focused().get_attribute("class") == "error-summary"  # refused: no diacritics
     summary_link = page.find_element(By.CSS_SELECTOR, ".error-summary a")
     summary_link.send_keys(Keys.ENTER)  # the summary's link leads to the field
@@ -233,6 +193,6 @@ def test_the_ask_form_is_used_with_the_keyboard_alone(page, portal, axe_violatio
     body.send_keys(BODY)
     page.find_element(By.ID, "hd-guest_email").send_keys(Keys.ENTER)  # Enter in a text field sends the form
     WebDriverWait(page, 15).until(lambda d: "/hoi-dap/tra-cuu/" in d.current_url)
-    loaded(page)
+    browse.loaded()
     assert "Mã tra cứu của bạn" in page.find_element(By.TAG_NAME, "main").text
-    no_serious_problems(page, axe_violations)
+    browse.accessible()

@@ -11,26 +11,12 @@ from selenium.webdriver.support.ui import WebDriverWait
 pytestmark = pytest.mark.browser
 
 
-def loaded(driver):
-    WebDriverWait(driver, 10).until(lambda d: d.execute_script("return document.readyState") == "complete")
-
-
-def open_page(driver, url):
-    driver.get(url)
-    loaded(driver)
-
-
-def assert_accessible(driver, axe_violations):
-    found = axe_violations(driver)
-    assert not found, found.report()
-
-
 def photo_loaded(driver, alt):
     image = driver.find_element(By.CSS_SELECTOR, f'img[alt="{alt}"]')
     return driver.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0", image)
 
 
-def test_home_then_section_then_an_article_with_its_photos(page, portal, newsroom, axe_violations, screenshots):
+def test_home_then_section_then_an_article_with_its_photos(page, browse, portal, newsroom):
     for n in range(3):
         newsroom.publish(f"Tin hoạt động công đoàn cơ sở số {n + 1}")
     newsroom.publish("Chuyên đề: Thương lượng tập thể trong doanh nghiệp", section="thematic")
@@ -42,51 +28,45 @@ def test_home_then_section_then_an_article_with_its_photos(page, portal, newsroo
         asset_ids=[photo, second],
     )
 
-    open_page(page, portal.url("/"))
+    browse.open(portal, "/")
     assert page.title.startswith("Trang chủ")
     lead = page.find_element(By.CSS_SELECTOR, ".home-news .card-lead")  # the newest item with a photo leads
     assert lead.find_element(By.TAG_NAME, "h3").text == "Công đoàn Hà Nội trao 500 suất quà Tết cho công nhân"
-    assert_accessible(page, axe_violations)
-    screenshots(page, "portal-home")
+    browse.clean("portal-home")
 
     page.find_element(By.CSS_SELECTOR, ".menu-wide").find_element(By.LINK_TEXT, "Tin tức").click()
-    loaded(page)
+    browse.loaded()
     assert page.current_url == portal.url("/tin-tuc")
     assert page.find_element(By.TAG_NAME, "h1").text == "Tin tức – Đa phương tiện"
-    assert_accessible(page, axe_violations)
-    screenshots(page, "portal-section")
+    browse.clean("portal-section")
 
     page.find_element(By.LINK_TEXT, "Công đoàn Hà Nội trao 500 suất quà Tết cho công nhân").click()
-    loaded(page)
+    browse.loaded()
     assert page.current_url == portal.url(f"/bai-viet/{article['slug']}")
     assert page.find_element(By.TAG_NAME, "h1").text == "Công đoàn Hà Nội trao 500 suất quà Tết cho công nhân"
     WebDriverWait(page, 10).until(lambda d: photo_loaded(d, "Nữ công nhân cười nhận túi quà Tết"))
     WebDriverWait(page, 10).until(lambda d: photo_loaded(d, "Hội trường đông công nhân dự lễ"))
     assert "Ảnh: Minh Anh" in page.find_element(By.CSS_SELECTOR, ".lead-photo figcaption").text
     assert page.find_element(By.CSS_SELECTOR, ".kicker a").text == "Tin tức – Đa phương tiện"
-    assert_accessible(page, axe_violations)
-    screenshots(page, "portal-article")
+    browse.clean("portal-article")
 
 
-def test_search_typed_without_diacritics_finds_the_article_written_with_them(
-    page, portal, newsroom, axe_violations, screenshots
-):
+def test_search_typed_without_diacritics_finds_the_article_written_with_them(page, browse, portal, newsroom):
     newsroom.publish("Công đoàn Đà Nẵng hỗ trợ công nhân mất việc làm")
     newsroom.publish("Hội thao truyền thống ngành Điện lực")
-    open_page(page, portal.url("/"))
+    browse.open(portal, "/")
     box = page.find_element(By.ID, "o-tim-kiem")
     box.send_keys("cong doan da nang", Keys.ENTER)
-    loaded(page)
+    browse.loaded()
     assert "/tim-kiem?q=cong+doan+da+nang" in page.current_url
     results = page.find_elements(By.CSS_SELECTOR, ".result h2")
     assert [r.text for r in results] == ["Công đoàn Đà Nẵng hỗ trợ công nhân mất việc làm"]
     marked = [m.text for m in page.find_elements(By.CSS_SELECTOR, ".result h2 mark")]
     assert marked == ["Công", "đoàn", "Đà", "Nẵng", "công"]  # «công nhân» starts with «cong» too
-    assert_accessible(page, axe_violations)
-    screenshots(page, "portal-search")
+    browse.clean("portal-search")
 
 
-def test_a_sub_site_the_library_and_the_404_page_are_accessible(page, portal, newsroom, axe_violations, screenshots):
+def test_a_sub_site_the_library_and_the_404_page_are_accessible(page, browse, portal, newsroom):
     newsroom.publish("Liên đoàn Lao động Hà Nội tổ chức Tháng Công nhân")
     office = portal.api.as_(portal.login("admin"))
     made = office.post(
@@ -106,14 +86,15 @@ def test_a_sub_site_the_library_and_the_404_page_are_accessible(page, portal, ne
         ("/van-ban", "portal-library", "Văn bản chỉ đạo – điều hành"),
         ("/bai-viet/khong-co-bai-nay", "portal-404", "Không tìm thấy trang"),
     ]:
-        open_page(page, portal.url(path))
+        browse.open(portal, path)
         assert page.find_element(By.TAG_NAME, "h1").text.startswith(heading), path
-        assert_accessible(page, axe_violations)
-        screenshots(page, name)
+        browse.clean(name)
 
 
-def test_the_skip_link_is_the_first_stop_of_the_keyboard_and_leads_to_the_content(page, portal, content_service):
-    open_page(page, portal.url("/tin-tuc"))
+def test_the_skip_link_is_the_first_stop_of_the_keyboard_and_leads_to_the_content(
+    page, browse, portal, content_service
+):
+    browse.open(portal, "/tin-tuc")
     page.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
     focused = page.switch_to.active_element
     assert focused.text == "Bỏ qua, đến nội dung chính"

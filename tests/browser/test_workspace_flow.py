@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from platform_shared.clock import VN_TZ
@@ -26,42 +25,6 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
 TITLE = "Ngày hội văn hóa công nhân khu công nghiệp Thăng Long"
 FIXED = "Chương trình còn có hội thao, khám sức khỏe miễn phí và tặng quà cho công nhân khó khăn."
-
-
-def loaded(driver):
-    WebDriverWait(driver, 15).until(lambda d: d.execute_script("return document.readyState") == "complete")
-
-
-def click_and_wait(driver, element):
-    old = driver.find_element(By.TAG_NAME, "html")
-    element.click()
-    WebDriverWait(driver, 20).until(expected_conditions.staleness_of(old))
-    loaded(driver)
-
-
-def button(driver, label, scope=None):
-    return (scope or driver).find_element(By.XPATH, f".//button[normalize-space()='{label}']")
-
-
-def flash(driver):
-    return " ".join(e.text for e in driver.find_elements(By.CSS_SELECTOR, ".notice.flash"))
-
-
-def sign_in(page, portal, username):
-    page.execute_cdp_cmd("Network.clearBrowserCookies", {})
-    page.get(portal.url("/dang-nhap?tiep=/quan-tri/"))
-    loaded(page)
-    page.find_element(By.ID, "username").send_keys(username)
-    page.find_element(By.ID, "password").send_keys(portal._passwords["demo"])
-    click_and_wait(page, button(page, "Đăng nhập"))
-    assert page.current_url.endswith("/quan-tri/"), page.current_url
-
-
-def clean(page, axe_violations, screenshots, name):
-    """axe-core: no serious or critical WCAG 2.1 AA violation; the page photographed."""
-    found = axe_violations(page)
-    assert not found, found.report()
-    screenshots(page, name)
 
 
 def photo_files(tmp_path):
@@ -82,37 +45,16 @@ def newsroom_platform(portal, royalties_service):
     return portal
 
 
-def publish_hanoi_news(portal):
-    """Hà Nội's news item of the week, through /api/v1 (the news desk's rule: ≥ 1 a week)."""
-    writer = portal.api.as_(portal.login("hanoi.contributor"))
-    created = writer.post(
-        "/api/v1/articles",
-        json={
-            "section": "news",
-            "genre": "news",
-            "title": "Liên đoàn Lao động Hà Nội thăm hỏi công nhân",
-            "body": "<p>Công đoàn thành phố tặng quà công nhân có hoàn cảnh khó khăn.</p>",
-        },
-    )
-    assert created.status_code == 201, created.json
-    path = f"/api/v1/articles/{created.json['id']}"
-    assert writer.post(f"{path}/submit").status_code == 200
-    desk = portal.api.as_(portal.login("laodong.editor"))
-    for action in ("open", "approve", "publish"):
-        assert desk.post(f"{path}/{action}").status_code == 200
-
-
 def test_an_article_goes_from_the_writer_through_the_desk_to_the_portal_and_the_pay_desk(
-    page, newsroom_platform, axe_violations, screenshots, tmp_path
+    page, browse, newsroom_platform, tmp_path
 ):
     portal = newsroom_platform
     first, second = photo_files(tmp_path)
 
     # -- the contributor writes -------------------------------------------------------------
-    sign_in(page, portal, "hanoi.contributor")
-    clean(page, axe_violations, screenshots, "ws-home-contributor")
-    page.get(portal.url("/quan-tri/bai-viet/moi"))
-    loaded(page)
+    browse.sign_in(portal, "hanoi.contributor")
+    browse.clean("ws-home-contributor")
+    browse.open(portal, "/quan-tri/bai-viet/moi")
     Select(page.find_element(By.ID, "section")).select_by_value("thematic")
     Select(page.find_element(By.ID, "genre")).select_by_value("article")
     page.find_element(By.ID, "title").send_keys(TITLE)
@@ -144,52 +86,49 @@ def test_an_article_goes_from_the_writer_through_the_desk_to_the_portal_and_the_
         share_box.clear()
         share_box.send_keys(share)
     assert "100" in page.find_element(By.ID, "tong-ti-le").text  # the live sum
-    clean(page, axe_violations, screenshots, "ws-article-form")
-    click_and_wait(page, button(page, "Gửi duyệt"))
-    assert "gửi" in flash(page).lower(), flash(page)
+    browse.clean("ws-article-form")
+    browse.click_and_wait(browse.button("Gửi duyệt"))
+    assert "gửi" in browse.flash().lower(), browse.flash()
     found = portal.api.as_(portal.login("hanoi.contributor")).get("/api/v1/articles", query_string={"mine": "true"})
     article = next(a for a in found.json["items"] if a["title"] == TITLE)
     assert article["status"] == "submitted" and article["photo_count"] == 2
     assert [(a["pen_name"], a["share"]) for a in article["authors"]] == [("Bình An", 60), ("Hà Linh", 40)]
 
     # -- the Propaganda Dept's editor returns it with a comment -------------------------------
-    sign_in(page, portal, "tuyengiao.editor")
-    page.get(portal.url("/quan-tri/bien-tap"))
-    loaded(page)
-    clean(page, axe_violations, screenshots, "ws-desk-queue")
-    click_and_wait(page, page.find_element(By.LINK_TEXT, TITLE))
-    click_and_wait(page, button(page, "Mở để biên tập"))
+    browse.sign_in(portal, "tuyengiao.editor")
+    browse.open(portal, "/quan-tri/bien-tap")
+    browse.clean("ws-desk-queue")
+    browse.click_and_wait(page.find_element(By.LINK_TEXT, TITLE))
+    browse.click_and_wait(browse.button("Mở để biên tập"))
     assert "Bạn đang giữ bài" in page.find_element(By.ID, "khoa-bien-tap").text
     photos = page.find_elements(By.CSS_SELECTOR, "main img[alt^='Công nhân múa hát']")
     assert len(photos) == 2 and all(p.get_property("naturalWidth") > 0 for p in photos)  # the desk sees them
-    clean(page, axe_violations, screenshots, "ws-desk-article")
+    browse.clean("ws-desk-article")
     page.find_element(By.ID, "comment").send_keys("Đề nghị bổ sung các hoạt động khác của ngày hội.")
-    click_and_wait(page, button(page, "Trả lại"))
-    assert flash(page), "the return is confirmed"
+    browse.click_and_wait(browse.button("Trả lại"))
+    assert browse.flash(), "the return is confirmed"
 
     # -- the contributor reads the comment, fixes and resubmits ------------------------------
-    sign_in(page, portal, "hanoi.contributor")
-    page.get(portal.url("/quan-tri/bai-viet"))
-    loaded(page)
+    browse.sign_in(portal, "hanoi.contributor")
+    browse.open(portal, "/quan-tri/bai-viet")
     listing = page.find_element(By.ID, "bai-viet-cua-toi").text
     assert "Đề nghị bổ sung các hoạt động khác" in listing and "Sửa và gửi lại" in listing
-    clean(page, axe_violations, screenshots, "ws-my-articles")
-    click_and_wait(page, page.find_element(By.LINK_TEXT, TITLE))
+    browse.clean("ws-my-articles")
+    browse.click_and_wait(page.find_element(By.LINK_TEXT, TITLE))
     editor = page.find_element(By.CSS_SELECTOR, "#trinh-soan-thao .editor-content")
     editor.click()
     editor.send_keys(" " + FIXED)
-    click_and_wait(page, button(page, "Gửi duyệt"))
-    assert "gửi" in flash(page).lower(), flash(page)
+    browse.click_and_wait(browse.button("Gửi duyệt"))
+    assert "gửi" in browse.flash().lower(), browse.flash()
 
     # -- the editor approves and publishes ------------------------------------------------------
-    sign_in(page, portal, "tuyengiao.editor")
-    page.get(portal.url(f"/quan-tri/bien-tap/{article['id']}"))
-    loaded(page)
+    browse.sign_in(portal, "tuyengiao.editor")
+    browse.open(portal, f"/quan-tri/bien-tap/{article['id']}")
     assert FIXED in page.find_element(By.ID, "noi-dung-bai").find_element(By.XPATH, "..").text
-    click_and_wait(page, button(page, "Mở để biên tập"))
-    click_and_wait(page, button(page, "Duyệt"))
-    click_and_wait(page, button(page, "Đăng"))
-    assert flash(page), "the publication is confirmed"
+    browse.click_and_wait(browse.button("Mở để biên tập"))
+    browse.click_and_wait(browse.button("Duyệt"))
+    browse.click_and_wait(browse.button("Đăng"))
+    assert browse.flash(), "the publication is confirmed"
 
     # -- it is on the portal ---------------------------------------------------------------------
     def on_the_portal():
@@ -197,50 +136,49 @@ def test_an_article_goes_from_the_writer_through_the_desk_to_the_portal_and_the_
         return TITLE in page.find_element(By.TAG_NAME, "main").text
 
     wait_for(on_the_portal, timeout=30, message="the published article on the thematic section")
-    click_and_wait(page, page.find_element(By.LINK_TEXT, TITLE))
+    browse.click_and_wait(page.find_element(By.LINK_TEXT, TITLE))
     body = page.find_element(By.TAG_NAME, "main").text
     assert FIXED in body and "Bình An" in body and "Hà Linh" in body
 
     # -- the royalty officer scores it and pays the month ------------------------------------
-    sign_in(page, portal, "tuyengiao.royalty")
+    browse.sign_in(portal, "tuyengiao.royalty")
 
     def items_arrived():
         page.get(portal.url("/quan-tri/nhuan-but"))
         return TITLE in page.find_element(By.TAG_NAME, "main").text
 
     wait_for(items_arrived, timeout=60, message="royalties to open the published article's items")
-    clean(page, axe_violations, screenshots, "ws-royalties-scoring")
+    browse.clean("ws-royalties-scoring")
     row = page.find_element(By.XPATH, f"//section[starts-with(@id, 'dong-')][contains(., '{TITLE}')]")
     item_id = row.get_attribute("id").removeprefix("dong-")
     box = page.find_element(By.ID, f"coefficient-{item_id}")
     box.send_keys("99")
-    click_and_wait(page, page.find_element(By.CSS_SELECTOR, f"button[name=luu][value='{item_id}']"))
+    browse.click_and_wait(page.find_element(By.CSS_SELECTOR, f"button[name=luu][value='{item_id}']"))
     refusal = page.find_element(By.ID, f"loi-coefficient-{item_id}").text
     assert re.search(r"\d", refusal) and "tối đa" in refusal.lower(), refusal  # the limit, named
     box = page.find_element(By.ID, f"coefficient-{item_id}")
     box.clear()
     box.send_keys("5")
-    click_and_wait(page, page.find_element(By.CSS_SELECTOR, f"button[name=luu][value='{item_id}']"))
-    assert flash(page), "the score is confirmed"
+    browse.click_and_wait(page.find_element(By.CSS_SELECTOR, f"button[name=luu][value='{item_id}']"))
+    assert browse.flash(), "the score is confirmed"
     # every other row of the article (the co-author, the photos) scored in one batch
     for other in page.find_elements(By.CSS_SELECTOR, "input[id^=coefficient-]"):
         other.send_keys("1")
     if page.find_elements(By.CSS_SELECTOR, "input[id^=coefficient-]"):
-        click_and_wait(page, page.find_element(By.ID, "luu-tat-ca"))
+        browse.click_and_wait(page.find_element(By.ID, "luu-tat-ca"))
 
-    page.get(portal.url("/quan-tri/nhuan-but/bang-ke"))
-    loaded(page)
+    browse.open(portal, "/quan-tri/nhuan-but/bang-ke")
     period = page.find_element(By.ID, "period")
     period.clear()
     period.send_keys(datetime.now(VN_TZ).strftime("%Y-%m"))
-    click_and_wait(page, button(page, "Lập bảng kê"))
+    browse.click_and_wait(browse.button("Lập bảng kê"))
     assert (
         "Bình An" in page.find_element(By.ID, "nguoi-nhan").text
         or "Trần Văn Bình" in page.find_element(By.ID, "nguoi-nhan").text
     )
-    clean(page, axe_violations, screenshots, "ws-statement")
-    click_and_wait(page, button(page, "Duyệt bảng kê"))
-    assert flash(page), "the approval is confirmed"
+    browse.clean("ws-statement")
+    browse.click_and_wait(browse.button("Duyệt bảng kê"))
+    assert browse.flash(), "the approval is confirmed"
     href = page.find_element(By.ID, "tai-xlsx").get_attribute("href")
     download = page.execute_async_script(
         """
@@ -259,18 +197,21 @@ def test_an_article_goes_from_the_writer_through_the_desk_to_the_portal_and_the_
     assert "filename*=" in download["disposition"]
 
 
-def test_the_news_desk_sees_hanoi_green_for_the_week(page, newsroom_platform, axe_violations, screenshots):
+def test_the_news_desk_sees_hanoi_green_for_the_week(page, browse, newsroom_platform):
     portal = newsroom_platform
-    publish_hanoi_news(portal)
-    sign_in(page, portal, "laodong.editor")
-    page.get(portal.url("/quan-tri/chi-tieu"))
-    loaded(page)
+    # Hà Nội's news item of the week, through /api/v1 (the news desk's rule: ≥ 1 a week)
+    portal.news(
+        "Liên đoàn Lao động Hà Nội thăm hỏi công nhân",
+        "<p>Công đoàn thành phố tặng quà công nhân có hoàn cảnh khó khăn.</p>",
+    )
+    browse.sign_in(portal, "laodong.editor")
+    browse.open(portal, "/quan-tri/chi-tieu")
     hanoi = page.find_element(By.ID, "dv-LDLD-HN")
     assert hanoi.find_elements(By.CSS_SELECTOR, ".rag.met") and "Đạt" in hanoi.text
-    clean(page, axe_violations, screenshots, "ws-quotas")
+    browse.clean("ws-quotas")
 
 
-def test_a_second_editor_of_the_desk_sees_the_first_ones_lock(page, newsroom_platform, axe_violations, screenshots):
+def test_a_second_editor_of_the_desk_sees_the_first_ones_lock(page, browse, newsroom_platform):
     portal = newsroom_platform
     api = portal.api
     office = api.as_(portal.login("admin"))
@@ -306,23 +247,20 @@ def test_a_second_editor_of_the_desk_sees_the_first_ones_lock(page, newsroom_pla
         api.as_(portal.login("laodong.editor")).post(f"/api/v1/articles/{created.json['id']}/open").status_code == 200
     )
 
-    sign_in(page, portal, "laodong.editor2")
-    page.get(portal.url(f"/quan-tri/bien-tap/{created.json['id']}"))
-    loaded(page)
+    browse.sign_in(portal, "laodong.editor2")
+    browse.open(portal, f"/quan-tri/bien-tap/{created.json['id']}")
     lock = page.find_element(By.ID, "khoa-bien-tap").text
     assert lock.startswith("đang biên tập: Vũ Thị Hồng, đến ") and re.search(r"\d\d:\d\d", lock), lock
-    clean(page, axe_violations, screenshots, "ws-desk-locked")
+    browse.clean("ws-desk-locked")
     approve = page.find_elements(By.XPATH, "//button[normalize-space()='Duyệt']")
     if approve:  # offered while locked: the desk's answer names the holder, nothing changes
-        click_and_wait(page, approve[0])
+        browse.click_and_wait(approve[0])
         assert "Vũ Thị Hồng" in page.find_element(By.ID, "thong-bao-loi").text
     status = api.as_(portal.login("laodong.editor")).get(f"/api/v1/articles/{created.json['id']}").json["status"]
     assert status == "in_review"
 
 
-def test_the_other_workspace_pages_have_no_serious_accessibility_problem(
-    page, newsroom_platform, axe_violations, screenshots
-):
+def test_the_other_workspace_pages_have_no_serious_accessibility_problem(page, browse, newsroom_platform):
     """Every workspace page type the flow above does not open, checked by axe-core as its user sees it."""
     portal = newsroom_platform
     writer = portal.api.as_(portal.login("hanoi.contributor"))
@@ -357,10 +295,9 @@ def test_the_other_workspace_pages_have_no_serious_accessibility_problem(
         ],
     }
     for username, pages in visits.items():
-        sign_in(page, portal, username)
+        browse.sign_in(portal, username)
         for path, name in pages:
-            page.get(portal.url(path))
-            loaded(page)
+            browse.open(portal, path)
             assert page.execute_script("return document.documentElement.lang") == "vi"
             assert page.find_element(By.TAG_NAME, "h1").text, f"{path} has a heading"
-            clean(page, axe_violations, screenshots, name)
+            browse.clean(name)

@@ -12,58 +12,11 @@ from pathlib import Path
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def loaded(driver):
-    WebDriverWait(driver, 15).until(lambda d: d.execute_script("return document.readyState") == "complete")
-
-
-def click_and_wait(driver, element):
-    old = driver.find_element(By.TAG_NAME, "html")
-    element.click()
-    WebDriverWait(driver, 30).until(expected_conditions.staleness_of(old))
-    loaded(driver)
-
-
-def button(driver, label, scope=None):
-    return (scope or driver).find_element(By.XPATH, f".//button[normalize-space()='{label}']")
-
-
-def flash(driver):
-    return " ".join(e.text for e in driver.find_elements(By.CSS_SELECTOR, ".notice.flash"))
-
-
-def open_page(driver, portal, path):
-    driver.get(portal.url(path))
-    loaded(driver)
-
-
-def sign_in(page, portal, username):
-    page.execute_cdp_cmd("Network.clearBrowserCookies", {})
-    open_page(page, portal, "/dang-nhap?tiep=/quan-tri/")
-    page.find_element(By.ID, "username").send_keys(username)
-    page.find_element(By.ID, "password").send_keys(portal._passwords["demo"])
-    click_and_wait(page, button(page, "Đăng nhập"))
-    assert page.current_url.endswith("/quan-tri/"), page.current_url
-
-
-def clean(page, axe_violations, screenshots, name):
-    """axe-core: no serious or critical WCAG 2.1 AA violation; the page photographed."""
-    found = axe_violations(page)
-    assert not found, found.report()
-    screenshots(page, f"library-{name}")
-
-
-def fill(driver, field_id, value):
-    field = driver.find_element(By.ID, field_id)
-    field.clear()
-    field.send_keys(value)
 
 
 def samples():
@@ -74,110 +27,109 @@ def samples():
 
 
 def test_an_administrator_keeps_staff_records_the_library_and_the_sub_sites_menu(
-    page, portal, axe_violations, screenshots, tmp_path
+    page, browse, portal, screenshots, tmp_path
 ):
-    sign_in(page, portal, "hanoi.admin")
+    browse.sign_in(portal, "hanoi.admin")
 
     # -- staff records -------------------------------------------------------------------------
-    open_page(page, portal, "/quan-tri/can-bo")
-    clean(page, axe_violations, screenshots, "staff-list-empty")
-    click_and_wait(page, page.find_element(By.ID, "them-can-bo"))
-    clean(page, axe_violations, screenshots, "staff-form")
-    fill(page, "position", "Chủ tịch Công đoàn cơ sở")
-    fill(page, "phone", "gọi sau")
-    click_and_wait(page, button(page, "Thêm hồ sơ"))
+    browse.open(portal, "/quan-tri/can-bo")
+    browse.clean("library-staff-list-empty")
+    browse.click_and_wait(page.find_element(By.ID, "them-can-bo"))
+    browse.clean("library-staff-form")
+    browse.fill("position", "Chủ tịch Công đoàn cơ sở")
+    browse.fill("phone", "gọi sau")
+    browse.click_and_wait(browse.button("Thêm hồ sơ"))
     assert "Trường này không được để trống." in page.find_element(By.ID, "loi-full_name").text
     assert "Số điện thoại không hợp lệ." in page.find_element(By.ID, "loi-phone").text
     assert page.find_element(By.ID, "position").get_attribute("value") == "Chủ tịch Công đoàn cơ sở"
-    clean(page, axe_violations, screenshots, "staff-form-refused")
-    fill(page, "full_name", "Phạm Thị Hồng")
-    fill(page, "phone", "0912 345 678")
+    browse.clean("library-staff-form-refused")
+    browse.fill("full_name", "Phạm Thị Hồng")
+    browse.fill("phone", "0912 345 678")
     page.execute_script("document.getElementById('term_start').value = '2024-01-15'")
     units = Select(page.find_element(By.ID, "unit_id"))
     units.select_by_value(next(o.get_attribute("value") for o in units.options if "Canon Việt Nam" in o.text))
-    click_and_wait(page, button(page, "Thêm hồ sơ"))
-    assert "Đã thêm hồ sơ «Phạm Thị Hồng» — Chủ tịch Công đoàn cơ sở." in flash(page)
-    open_page(page, portal, "/quan-tri/can-bo")
+    browse.click_and_wait(browse.button("Thêm hồ sơ"))
+    assert "Đã thêm hồ sơ «Phạm Thị Hồng» — Chủ tịch Công đoàn cơ sở." in browse.flash()
+    browse.open(portal, "/quan-tri/can-bo")
     row = page.find_element(By.CSS_SELECTOR, "#bang-can-bo tbody tr")
     assert "Phạm Thị Hồng" in row.text and "Canon" in row.text and "Đương nhiệm" in row.text
-    clean(page, axe_violations, screenshots, "staff-list")
+    browse.clean("library-staff-list")
 
     # -- the media library ---------------------------------------------------------------------
     photo = tmp_path / "le-ky-thoa-uoc.jpg"
     photo.write_bytes(samples().jpeg_with_gps(900, 600, seed=7))
-    open_page(page, portal, "/quan-tri/thu-vien")
-    clean(page, axe_violations, screenshots, "media-grid-empty")
-    click_and_wait(page, page.find_element(By.ID, "tai-tep-len"))
-    clean(page, axe_violations, screenshots, "media-upload")
+    browse.open(portal, "/quan-tri/thu-vien")
+    browse.clean("library-media-grid-empty")
+    browse.click_and_wait(page.find_element(By.ID, "tai-tep-len"))
+    browse.clean("library-media-upload")
     page.find_element(By.ID, "file").send_keys(str(photo))
     WebDriverWait(page, 10).until(lambda d: d.find_element(By.ID, "xem-truoc-tep").is_displayed())
-    fill(page, "caption", "Lễ ký thỏa ước lao động tập thể")
-    fill(page, "alt_text", "Đại diện công đoàn và doanh nghiệp ký thỏa ước")
-    fill(page, "credit_name", "Minh Hà")
-    fill(page, "rights", "© Công đoàn Hà Nội")
+    browse.fill("caption", "Lễ ký thỏa ước lao động tập thể")
+    browse.fill("alt_text", "Đại diện công đoàn và doanh nghiệp ký thỏa ước")
+    browse.fill("credit_name", "Minh Hà")
+    browse.fill("rights", "© Công đoàn Hà Nội")
     page.find_element(By.ID, "nut-tai-len").click()  # the script sends it; the server says where next
     WebDriverWait(page, 60).until(lambda d: d.current_url.endswith("/quan-tri/thu-vien"))
-    loaded(page)
-    assert "Đã tải lên «le-ky-thoa-uoc.jpg»" in flash(page)
+    browse.loaded()
+    assert "Đã tải lên «le-ky-thoa-uoc.jpg»" in browse.flash()
     card = page.find_element(By.CSS_SELECTOR, "#luoi-tep .media-card")
     assert "Lễ ký thỏa ước lao động tập thể" in card.text and "Tác giả: Minh Hà" in card.text
     thumb = card.find_element(By.TAG_NAME, "img")
     WebDriverWait(page, 15).until(lambda d: d.execute_script("return arguments[0].naturalWidth > 0", thumb))
-    clean(page, axe_violations, screenshots, "media-grid")
+    browse.clean("library-media-grid")
 
     fake = tmp_path / "anh-gia.jpg"
     fake.write_bytes(samples().jpeg_header_then_html())
-    click_and_wait(page, page.find_element(By.ID, "tai-tep-len"))
+    browse.click_and_wait(page.find_element(By.ID, "tai-tep-len"))
     page.find_element(By.ID, "file").send_keys(str(fake))
-    fill(page, "caption", "Ảnh không hợp lệ")
+    browse.fill("caption", "Ảnh không hợp lệ")
     page.find_element(By.ID, "nut-tai-len").click()
     message = WebDriverWait(page, 30).until(lambda d: d.find_elements(By.ID, "loi-file") or None)[0]
     assert message.text and page.find_element(By.ID, "file").get_attribute("aria-invalid") == "true"
     assert page.find_element(By.ID, "caption").get_attribute("value") == "Ảnh không hợp lệ"
     assert page.current_url.endswith("/quan-tri/thu-vien/tai-len")
-    clean(page, axe_violations, screenshots, "media-upload-refused")
+    browse.clean("library-media-upload-refused")
 
-    open_page(page, portal, "/quan-tri/thu-vien")
+    browse.open(portal, "/quan-tri/thu-vien")
     assert len(page.find_elements(By.CSS_SELECTOR, "#luoi-tep .media-card")) == 1  # nothing else stored
-    click_and_wait(page, page.find_element(By.PARTIAL_LINK_TEXT, "Sửa thông tin"))
-    clean(page, axe_violations, screenshots, "media-asset")
-    fill(page, "caption", "Lễ ký thỏa ước lao động tập thể năm 2027")
-    click_and_wait(page, button(page, "Lưu thay đổi"))
-    assert "Đã lưu thông tin của «le-ky-thoa-uoc.jpg»." in flash(page)
-    open_page(page, portal, "/quan-tri/thu-vien")
+    browse.click_and_wait(page.find_element(By.PARTIAL_LINK_TEXT, "Sửa thông tin"))
+    browse.clean("library-media-asset")
+    browse.fill("caption", "Lễ ký thỏa ước lao động tập thể năm 2027")
+    browse.click_and_wait(browse.button("Lưu thay đổi"))
+    assert "Đã lưu thông tin của «le-ky-thoa-uoc.jpg»." in browse.flash()
+    browse.open(portal, "/quan-tri/thu-vien")
     assert "Lễ ký thỏa ước lao động tập thể năm 2027" in page.find_element(By.ID, "luoi-tep").text
 
     # -- the sub-site's menu -------------------------------------------------------------------
-    open_page(page, portal, "/don-vi/ha-noi")  # the portal's page, read once before the menu changes
+    browse.open(portal, "/don-vi/ha-noi")  # the portal's page, read once before the menu changes
     assert not page.find_elements(By.CSS_SELECTOR, ".site-menu")
-    open_page(page, portal, "/quan-tri/trang-thanh-phan")
-    clean(page, axe_violations, screenshots, "site-empty")
+    browse.open(portal, "/quan-tri/trang-thanh-phan")
+    browse.clean("library-site-empty")
     for name, key in (("Tin cơ sở", "tin-co-so"), ("Pháp luật lao động", "phap-luat")):
-        click_and_wait(page, page.find_element(By.ID, "them-chuyen-muc"))
-        fill(page, "name", name)
-        fill(page, "key", key)
-        click_and_wait(page, button(page, "Thêm chuyên mục"))
-        assert f"Đã thêm chuyên mục «{name}»" in flash(page)
-    click_and_wait(page, page.find_element(By.ID, "them-chuyen-muc"))
-    fill(page, "name", "Văn hóa")
-    fill(page, "key", "Văn Hóa")
-    click_and_wait(page, button(page, "Thêm chuyên mục"))
+        browse.click_and_wait(page.find_element(By.ID, "them-chuyen-muc"))
+        browse.fill("name", name)
+        browse.fill("key", key)
+        browse.click_and_wait(browse.button("Thêm chuyên mục"))
+        assert f"Đã thêm chuyên mục «{name}»" in browse.flash()
+    browse.click_and_wait(page.find_element(By.ID, "them-chuyen-muc"))
+    browse.fill("name", "Văn hóa")
+    browse.fill("key", "Văn Hóa")
+    browse.click_and_wait(browse.button("Thêm chuyên mục"))
     assert "chữ thường không dấu" in page.find_element(By.ID, "loi-key").text
-    clean(page, axe_violations, screenshots, "site-form-refused")
+    browse.clean("library-site-form-refused")
 
-    open_page(page, portal, "/quan-tri/trang-thanh-phan")
+    browse.open(portal, "/quan-tri/trang-thanh-phan")
     rows = lambda: [r.get_attribute("id") for r in page.find_elements(By.CSS_SELECTOR, "#bang-chuyen-muc tbody tr")]  # noqa: E731
     assert rows() == ["chuyen-muc-phap-luat", "chuyen-muc-tin-co-so"]
-    click_and_wait(
-        page,
+    browse.click_and_wait(
         page.find_element(By.XPATH, "//tr[@id='chuyen-muc-tin-co-so']//button[starts-with(normalize-space(), 'Lên')]"),
     )
-    assert "Đã đưa «Tin cơ sở» lên trên." in flash(page)
+    assert "Đã đưa «Tin cơ sở» lên trên." in browse.flash()
     assert rows() == ["chuyen-muc-tin-co-so", "chuyen-muc-phap-luat"]
-    clean(page, axe_violations, screenshots, "site")
+    browse.clean("library-site")
 
     def portal_menu(driver):
-        open_page(driver, portal, "/don-vi/ha-noi")
+        browse.open(portal, "/don-vi/ha-noi")
         links = driver.find_elements(By.CSS_SELECTOR, ".site-menu a")
         return [re.sub(r".*/don-vi/ha-noi/?", "", a.get_attribute("href")) for a in links] or None
 

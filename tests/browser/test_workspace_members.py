@@ -12,13 +12,11 @@ would start every service for pages that do not use them."""
 import base64
 import re
 import subprocess
-import threading
 from pathlib import Path
 
 import pytest
 from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 pytestmark = pytest.mark.browser
@@ -41,79 +39,41 @@ def member_file(bad=False):
 
 
 @pytest.fixture
-def site(demo, make_gateway):
+def site(demo, make_gateway, serve):
     """accounts with the demo tree and a gateway served over HTTP on a free loopback port."""
-    from werkzeug.serving import make_server
-
-    app = make_gateway()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
-    thread.start()
-    yield {"base": f"http://127.0.0.1:{server.server_port}", "password": demo["demo"]}
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=10)
+    return serve(make_gateway())
 
 
-def loaded(driver):
-    WebDriverWait(driver, 20).until(lambda d: d.execute_script("return document.readyState") == "complete")
-
-
-def click_and_wait(driver, element, timeout=60):
-    old = driver.find_element(By.TAG_NAME, "html")
-    element.click()
-    WebDriverWait(driver, timeout).until(expected_conditions.staleness_of(old))
-    loaded(driver)
-
-
-def button(driver, label):
-    return driver.find_element(By.XPATH, f"//button[normalize-space()='{label}']")
-
-
-def clean(page, axe_violations, screenshots, name):
-    found = axe_violations(page)
-    assert not found, found.report()
-    screenshots(page, name)
-
-
-def test_a_federation_imports_5000_members_and_prints_their_activation_slips(
-    page, site, axe_violations, screenshots, tmp_path
-):
-    url = site["base"]
-    page.get(f"{url}/dang-nhap?tiep=/quan-tri/doan-vien")
-    loaded(page)
-    page.find_element(By.ID, "username").send_keys("hanoi.admin")
-    page.find_element(By.ID, "password").send_keys(site["password"])
-    click_and_wait(page, button(page, "Đăng nhập"))
-    assert page.current_url.endswith("/quan-tri/doan-vien"), page.current_url
+def test_a_federation_imports_5000_members_and_prints_their_activation_slips(page, browse, site, tmp_path):
+    browse.sign_in(site, "hanoi.admin", then="/quan-tri/doan-vien")
     assert "Sổ đoàn viên còn trống" in page.find_element(By.ID, "noi-dung").text
-    clean(page, axe_violations, screenshots, "ws-members-empty")
+    browse.clean("ws-members-empty")
 
     # -- a 5,000-row file with two bad rows: refused, both rows named, nothing applied ----------------
-    click_and_wait(page, page.find_element(By.LINK_TEXT, "Nhập từ tệp CSV, Excel"))
-    clean(page, axe_violations, screenshots, "ws-members-import")
+    browse.click_and_wait(page.find_element(By.LINK_TEXT, "Nhập từ tệp CSV, Excel"))
+    browse.clean("ws-members-import")
     bad = tmp_path / "doan-vien-ha-noi.csv"
     bad.write_text(member_file(bad=True), encoding="utf-8")
     page.find_element(By.ID, "file").send_keys(str(bad))
-    click_and_wait(page, button(page, "Kiểm tra và nhập"))
+    browse.click_and_wait(browse.button("Kiểm tra và nhập"), timeout=60)
     assert "Tệp có 2 lỗi, chưa có đoàn viên nào được nhập" in page.find_element(By.ID, "tom-tat-loi").text
     rows = [
         [cell.text for cell in row.find_elements(By.TAG_NAME, "td")]
         for row in page.find_elements(By.CSS_SELECTOR, "#bang-loi-nhap tbody tr")
     ]
     assert [(r[0], r[1]) for r in rows] == [("1235", "Ngày sinh"), ("4322", "Số điện thoại")], rows
-    clean(page, axe_violations, screenshots, "ws-members-import-refused")
+    browse.clean("ws-members-import-refused")
 
     # -- fixed, applied in the background: the progress bar reaches the end -----------------------------
     good = tmp_path / "doan-vien-ha-noi-da-sua.csv"
     good.write_text(member_file(), encoding="utf-8")
     page.find_element(By.ID, "file").send_keys(str(good))
-    click_and_wait(page, button(page, "Kiểm tra và nhập"))
+    browse.click_and_wait(browse.button("Kiểm tra và nhập"), timeout=60)
     assert "/quan-tri/doan-vien/nhap/" in page.current_url
     job_url = page.current_url
     bar = page.find_element(By.ID, "tien-do-nhap")
     assert bar.get_attribute("max") == "5000"
-    clean(page, axe_violations, screenshots, "ws-members-job-running")
+    browse.clean("ws-members-job-running")
 
     def the_end(driver):
         # The script fills the bar, then loads the page again with the result.
@@ -121,10 +81,10 @@ def test_a_federation_imports_5000_members_and_prints_their_activation_slips(
         return found and driver.find_element(By.ID, "tien-do-nhap").get_attribute("value") == "5000"
 
     WebDriverWait(page, 180, poll_frequency=0.25, ignored_exceptions=(StaleElementReferenceException,)).until(the_end)
-    loaded(page)
+    browse.loaded()
     assert page.find_element(By.ID, "tien-do-chu").text == "Đã xử lý 5.000/5.000 dòng (100%)"
     assert "5.000 đoàn viên mới" in page.find_element(By.ID, "ket-qua").find_element(By.XPATH, "..").text
-    clean(page, axe_violations, screenshots, "ws-members-job-done")
+    browse.clean("ws-members-job-done")
 
     # -- the credentials sheet: a printable PDF, one slip per member ------------------------------------
     href = page.find_element(By.ID, "tai-ma-kich-hoat-pdf").get_attribute("href")
@@ -159,32 +119,31 @@ def test_a_federation_imports_5000_members_and_prints_their_activation_slips(
     assert re.search(r"^Pages:\s+834$", pages, re.M), pages  # 5,000 slips, six to a page
 
     # -- the register: search, edit, lock after asking --------------------------------------------------
-    page.get(f"{url}/quan-tri/doan-vien")
-    loaded(page)
+    browse.open(site, "/quan-tri/doan-vien")
     search = page.find_element(By.ID, "q")
     search.send_keys("Ngọc Ánh")
-    click_and_wait(page, button(page, "Tìm"))
+    browse.click_and_wait(browse.button("Tìm"))
     table = page.find_element(By.ID, "bang-doan-vien").text
     assert FIRST in table and "Chờ kích hoạt" in table
-    clean(page, axe_violations, screenshots, "ws-members-register")
-    click_and_wait(page, page.find_element(By.LINK_TEXT, FIRST))
-    clean(page, axe_violations, screenshots, "ws-members-edit")
+    browse.clean("ws-members-register")
+    browse.click_and_wait(page.find_element(By.LINK_TEXT, FIRST))
+    browse.clean("ws-members-edit")
     phone = page.find_element(By.ID, "phone")
     phone.clear()
     phone.send_keys("12")
-    click_and_wait(page, button(page, "Lưu thông tin"))
+    browse.click_and_wait(browse.button("Lưu thông tin"))
     assert "Số điện thoại không hợp lệ" in page.find_element(By.ID, "loi-phone").text
-    clean(page, axe_violations, screenshots, "ws-members-edit-refused")
+    browse.clean("ws-members-edit-refused")
     phone = page.find_element(By.ID, "phone")
     phone.clear()
     phone.send_keys("0987 654 321")
-    click_and_wait(page, button(page, "Lưu thông tin"))
-    assert "Đã lưu thông tin đoàn viên" in page.find_element(By.CSS_SELECTOR, ".notice.flash").text
+    browse.click_and_wait(browse.button("Lưu thông tin"))
+    assert "Đã lưu thông tin đoàn viên" in browse.flash()
     assert page.find_element(By.ID, "phone").get_attribute("value") == "0987654321"
-    click_and_wait(page, page.find_element(By.PARTIAL_LINK_TEXT, "Khóa tài khoản"))
-    clean(page, axe_violations, screenshots, "ws-members-deactivate")
-    click_and_wait(page, button(page, "Khóa tài khoản"))
-    assert "Đã khóa tài khoản của đoàn viên" in page.find_element(By.CSS_SELECTOR, ".notice.flash").text
+    browse.click_and_wait(page.find_element(By.PARTIAL_LINK_TEXT, "Khóa tài khoản"))
+    browse.clean("ws-members-deactivate")
+    browse.click_and_wait(browse.button("Khóa tài khoản"))
+    assert "Đã khóa tài khoản của đoàn viên" in browse.flash()
     page.get(f"{job_url}")
-    loaded(page)
+    browse.loaded()
     assert page.find_element(By.ID, "tai-ma-kich-hoat-csv")

@@ -16,8 +16,6 @@ from pathlib import Path
 import pytest
 import requests
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.ui import WebDriverWait
 
 from platform_shared.clock import VN_TZ
 
@@ -29,43 +27,6 @@ EVALUATION = (
     "Việc trả lời câu hỏi của công nhân, người lao động còn chậm ở một số công đoàn cơ sở; kỳ tới "
     "sẽ phân công cán bộ trả lời trong 5 ngày làm việc.",
 )
-
-
-def loaded(driver):
-    WebDriverWait(driver, 15).until(lambda d: d.execute_script("return document.readyState") == "complete")
-
-
-def click_and_wait(driver, element):
-    old = driver.find_element(By.TAG_NAME, "html")
-    element.click()
-    WebDriverWait(driver, 30).until(expected_conditions.staleness_of(old))
-    loaded(driver)
-
-
-def button(driver, label):
-    return driver.find_element(By.XPATH, f"//button[normalize-space()='{label}']")
-
-
-def flash(driver):
-    return " ".join(e.text for e in driver.find_elements(By.CSS_SELECTOR, ".notice.flash"))
-
-
-def sign_in(page, portal, username):
-    page.execute_cdp_cmd("Network.clearBrowserCookies", {})
-    page.get(portal.url("/dang-nhap?tiep=/quan-tri/"))
-    loaded(page)
-    page.find_element(By.ID, "username").send_keys(username)
-    password = portal._passwords["admin"] if username == "admin" else portal._passwords["demo"]
-    page.find_element(By.ID, "password").send_keys(password)
-    click_and_wait(page, button(page, "Đăng nhập"))
-    assert page.current_url.endswith("/quan-tri/"), page.current_url
-
-
-def clean(page, axe_violations, screenshots, name):
-    """axe-core: no serious or critical WCAG 2.1 AA violation; the page photographed."""
-    found = axe_violations(page)
-    assert not found, found.report()
-    screenshots(page, name)
 
 
 def card(page, title):
@@ -96,35 +57,21 @@ def read_pdf(path, png_name):
     return " ".join(text.decode("utf-8").split())
 
 
-def submit_news(portal):
-    """Something to count: Hà Nội's contributor sends a news item to the Portal's desk."""
-    writer = portal.api.as_(portal.login("hanoi.contributor"))
-    created = writer.post(
-        "/api/v1/articles",
-        json={
-            "section": "news",
-            "genre": "news",
-            "title": "Công đoàn Thủ đô tổ chức Tháng Công nhân",
-            "body": "<p>Hàng nghìn đoàn viên được thăm hỏi, tặng quà trong Tháng Công nhân.</p>",
-        },
-    )
-    assert created.status_code == 201, created.json
-    assert writer.post(f"/api/v1/articles/{created.json['id']}/submit").status_code == 200
-
-
-def test_a_federation_sends_its_half_year_report_and_the_propaganda_dept_rolls_it_up(
-    page, portal, axe_violations, screenshots, tmp_path
-):
+def test_a_federation_sends_its_half_year_report_and_the_propaganda_dept_rolls_it_up(page, browse, portal, tmp_path):
     today = datetime.now(UTC).astimezone(VN_TZ).date()
     period = f"{today.year}-H{1 if today.month <= 6 else 2}"
     title = f"6 tháng {'đầu' if today.month <= 6 else 'cuối'} năm {today.year}"
-    submit_news(portal)
+    portal.news(  # something to count: Hà Nội's contributor sends a news item to the Portal's desk
+        "Công đoàn Thủ đô tổ chức Tháng Công nhân",
+        "<p>Hàng nghìn đoàn viên được thăm hỏi, tặng quà trong Tháng Công nhân.</p>",
+        publish=False,
+    )
 
     # -- Hà Nội's administrator compiles, evaluates and sends ---------------------------------
-    sign_in(page, portal, "hanoi.admin")
+    browse.sign_in(portal, "hanoi.admin")
     assert "chưa lập" in card(page, "Báo cáo 6 tháng").text
-    clean(page, axe_violations, screenshots, "ws-reports-home-admin")
-    click_and_wait(page, page.find_element(By.CSS_SELECTOR, "nav.ws-nav a[href='/quan-tri/bao-cao']"))
+    browse.clean("ws-reports-home-admin")
+    browse.click_and_wait(page.find_element(By.CSS_SELECTOR, "nav.ws-nav a[href='/quan-tri/bao-cao']"))
     assert page.find_element(By.TAG_NAME, "h1").text == f"Báo cáo {title}"
     assert page.find_element(By.ID, "trang-thai-bao-cao").text == "Chưa gửi (bản nháp)"
     news = page.find_element(By.ID, "so-lieu-thong-tin").text
@@ -133,21 +80,21 @@ def test_a_federation_sends_its_half_year_report_and_the_propaganda_dept_rolls_i
     assert "Đã nhập" in page.find_element(By.ID, "dem-ky-tu").text  # the script counts as one types
     page.find_element(By.ID, "signer_title").send_keys("Chủ tịch")
     page.find_element(By.ID, "signer_name").send_keys("Nguyễn Văn Hùng")
-    clean(page, axe_violations, screenshots, "ws-report-draft")
-    click_and_wait(page, button(page, "Lưu bản nháp"))
-    assert "Đã lưu bản nháp đánh giá" in flash(page)
+    browse.clean("ws-report-draft")
+    browse.click_and_wait(browse.button("Lưu bản nháp"))
+    assert "Đã lưu bản nháp đánh giá" in browse.flash()
     assert page.find_element(By.ID, "evaluation").get_property("value") == "\n".join(EVALUATION)  # paragraphs kept
 
-    click_and_wait(page, button(page, "Gửi báo cáo…"))
+    browse.click_and_wait(browse.button("Gửi báo cáo…"))
     assert page.find_element(By.TAG_NAME, "h1").text == "Xác nhận gửi báo cáo"
     assert EVALUATION[1][:40] in page.find_element(By.ID, "tieu-de-se-gui").find_element(By.XPATH, "..").text
-    clean(page, axe_violations, screenshots, "ws-report-confirm")
-    click_and_wait(page, button(page, "Xác nhận gửi báo cáo"))
-    assert f"Đã gửi báo cáo {title}" in flash(page)
+    browse.clean("ws-report-confirm")
+    browse.click_and_wait(browse.button("Xác nhận gửi báo cáo"))
+    assert f"Đã gửi báo cáo {title}" in browse.flash()
     assert page.find_element(By.ID, "trang-thai-bao-cao").text == "Đã gửi"
     assert page.find_element(By.ID, "gui-luc").text and not page.find_elements(By.ID, "danh-gia")
     assert EVALUATION[0] in page.find_element(By.ID, "da-gui").text
-    clean(page, axe_violations, screenshots, "ws-report-submitted")
+    browse.clean("ws-report-submitted")
 
     answer, pdf = download(page, "tai-pdf", tmp_path)
     assert answer.headers["Content-Type"] == "application/pdf" and pdf.name == f"bao-cao-{period}-LDLD-HN.pdf"
@@ -172,31 +119,28 @@ def test_a_federation_sends_its_half_year_report_and_the_propaganda_dept_rolls_i
     answer, xlsx = download(page, "tai-xlsx", tmp_path)
     assert xlsx.read_bytes()[:4] == b"PK\x03\x04" and "filename*=UTF-8''" in answer.headers["Content-Disposition"]
 
-    page.get(portal.url("/quan-tri/bao-cao?ky=2026-H3"))
-    loaded(page)
+    browse.open(portal, "/quan-tri/bao-cao?ky=2026-H3")
     assert "Kỳ báo cáo không hợp lệ" in page.find_element(By.ID, "loi-ky").text
-    clean(page, axe_violations, screenshots, "ws-report-bad-period")
+    browse.clean("ws-report-bad-period")
 
     # -- the Propaganda Dept sees it submitted and opens the roll-up ---------------------------
-    sign_in(page, portal, "tuyengiao.editor")
+    browse.sign_in(portal, "tuyengiao.editor")
     assert "1 trên 5 đơn vị đã gửi báo cáo" in card(page, "Báo cáo 6 tháng").text
-    click_and_wait(page, page.find_element(By.PARTIAL_LINK_TEXT, "đơn vị đã gửi báo cáo"))
+    browse.click_and_wait(page.find_element(By.PARTIAL_LINK_TEXT, "đơn vị đã gửi báo cáo"))
     assert "Đã gửi" in page.find_element(By.ID, "dv-LDLD-HN").text
-    page.get(portal.url("/quan-tri/bao-cao"))
-    loaded(page)
+    browse.open(portal, "/quan-tri/bao-cao")
     assert page.find_element(By.ID, "so-da-gui").text == "1/5"
     assert "Chưa lập báo cáo" in page.find_element(By.ID, "dv-LDLD-DN").text
-    clean(page, axe_violations, screenshots, "ws-reports-overview")
-    click_and_wait(page, page.find_element(By.LINK_TEXT, "Liên đoàn Lao động thành phố Hà Nội"))
+    browse.clean("ws-reports-overview")
+    browse.click_and_wait(page.find_element(By.LINK_TEXT, "Liên đoàn Lao động thành phố Hà Nội"))
     assert page.find_element(By.ID, "trang-thai-bao-cao").text == "Đã gửi"
     assert EVALUATION[0] in page.find_element(By.ID, "da-gui").text and not page.find_elements(By.ID, "danh-gia")
-    clean(page, axe_violations, screenshots, "ws-report-overseer")
-    page.get(portal.url("/quan-tri/bao-cao"))
-    loaded(page)
-    click_and_wait(page, page.find_element(By.ID, "xem-tong-hop"))
+    browse.clean("ws-report-overseer")
+    browse.open(portal, "/quan-tri/bao-cao")
+    browse.click_and_wait(page.find_element(By.ID, "xem-tong-hop"))
     hanoi = page.find_element(By.ID, "th-LDLD-HN").text
     assert "Đã gửi" in hanoi and "Chưa có số liệu" in page.find_element(By.ID, "th-LDLD-DN").text
-    clean(page, axe_violations, screenshots, "ws-reports-rollup")
+    browse.clean("ws-reports-rollup")
     answer, rollup = download(page, "tai-pdf", tmp_path)
     assert rollup.name == f"tong-hop-bao-cao-{period}.pdf"
     words = read_pdf(rollup, "rollup-pdf")
