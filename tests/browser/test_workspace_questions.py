@@ -108,6 +108,18 @@ def test_a_guests_question_is_answered_in_the_workspace_and_read_on_the_tracking
     assert "Đã lưu ngày nghỉ 20/11/2027" in browse.flash(), browse.flash()
     browse.clean("ws-holidays")
 
+    # -- on a phone the menu starts folded and opens with one tap ---------------------------------
+    page.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride", {"width": 360, "height": 740, "deviceScaleFactor": 1, "mobile": True}
+    )
+    browse.open(portal, "/quan-tri/ngay-nghi?nam=2027")
+    menu = page.find_element(By.CSS_SELECTOR, ".ws-nav-toggle")
+    entry = menu.find_element(By.CSS_SELECTOR, 'a[href="/quan-tri/ngay-nghi"]')
+    assert menu.get_attribute("open") is None and not entry.is_displayed()
+    menu.find_element(By.TAG_NAME, "summary").click()
+    assert entry.is_displayed() and entry.text == "Lịch ngày nghỉ"
+    page.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
     # -- the guest reads the answer --------------------------------------------------------------
     page.execute_cdp_cmd("Network.clearBrowserCookies", {})
     page.get(tracking)
