@@ -24,6 +24,7 @@ CREATING = frozenset(
         "/api/v1/articles/<article_id>/comments",
         "/api/v1/documents",
         "/api/v1/members/import",
+        "/api/v1/members/imports",
         "/api/v1/opinions",
         "/api/v1/opinions/topics",
         "/api/v1/polls",

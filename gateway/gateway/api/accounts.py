@@ -1,5 +1,6 @@
 """Accounts area: auth, me, tenants, units, users, staff, members. Each view: actor, RPC, answer."""
 
+import base64
 import csv
 import io
 import os
@@ -14,6 +15,7 @@ from gateway.api.common import (
     call,
     client_address,
     documented,
+    files,
     forward,
     query_args,
     replies,
@@ -21,7 +23,7 @@ from gateway.api.common import (
 from gateway.auth import ANONYMOUS, current_actor
 from platform_shared.errors import InvalidInput, PayloadTooLarge
 from platform_shared.schemas import accounts as api
-from platform_shared.schemas import page_of
+from platform_shared.schemas import load, page_of
 
 auth = Blueprint("auth", __name__, url_prefix="/api/v1", description="Đăng nhập, kích hoạt, mã truy cập")
 tenants = Blueprint("tenants", __name__, url_prefix="/api/v1/tenants", description="Đơn vị thành viên")
@@ -463,3 +465,199 @@ def import_members(_args):
 def list_members(_args):
     """Sổ đoàn viên của đơn vị (quản trị đơn vị); q tìm theo họ tên hoặc số thẻ."""
     return forward("accounts", "list_members", current_actor(), query_args())
+
+
+@members.route("/summary", methods=["GET"])
+@members.arguments(api.MemberSummaryArgs(), location="query")
+@replies(members, 200, api.MemberSummary)
+@members.doc(security=SECURED)
+@documented(members, 401, 403, 404, 422, 503)
+def member_summary(_args):
+    """Sổ đoàn viên trong nháy mắt: số đoàn viên theo trạng thái tài khoản, số lần nhập đang chạy."""
+    args = load(api.MemberSummaryArgs, query_args())  # an unknown parameter is refused, as elsewhere
+    tenant_id = args.get("tenant_id")
+    return forward("accounts", "summarize_members", current_actor(), str(tenant_id) if tenant_id else None)
+
+
+@members.route("/<member_id>")
+class MemberById(MethodView):
+    @members.alt_response(200, schema=api.MemberRead, success=True)
+    @members.doc(security=SECURED)
+    @documented(members, 401, 403, 404, 503)
+    def get(self, member_id):
+        """Một đoàn viên trong sổ (quản trị đơn vị)."""
+        return forward("accounts", "get_member", current_actor(), member_id)
+
+    @members.arguments(api.MemberUpdate())
+    @members.alt_response(200, schema=api.MemberRead, success=True)
+    @members.doc(security=SECURED)
+    @documented(members, 401, 403, 404, 422, 503)
+    def patch(self, data, member_id):
+        """Sửa hồ sơ đoàn viên; tài khoản theo theo (họ tên, đơn vị, điện thoại, e-mail).
+
+        Số thẻ không đổi. Khóa tài khoản của đoàn viên: ``PATCH /users/{user_id}`` với
+        ``status=deactivated``. Mỗi đoàn viên cần số điện thoại hoặc e-mail; e-mail, số điện thoại
+        và ngày được kiểm tra như khi nhập tệp."""
+        return forward("accounts", "update_member", current_actor(), member_id, data)
+
+
+# -- member import jobs: a file checked whole, then applied in the background ------------------
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_BODIES = ("text/csv", "text/plain", "application/csv")
+MEMBER_FILE_BODY = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["file"],
+                "properties": {"file": {"type": "string", "format": "binary"}},
+            }
+        },
+        "text/csv": {"schema": {"type": "string"}},
+        XLSX: {"schema": {"type": "string", "format": "binary"}},
+    },
+    "description": "Tệp CSV UTF-8 hoặc Excel (.xlsx, trang tính đầu tiên): trong trường «file» "
+    "(multipart/form-data), hoặc chính thân yêu cầu (text/csv; hoặc kiểu của tệp .xlsx). "
+    + "Dòng đầu là tiêu đề; "
+    + MEMBER_COLUMNS_DOC.split("; ", 1)[1],
+}
+SHEET_DOC = (
+    "Bảng mã kích hoạt của lần nhập: CSV (UTF-8 có BOM), XLSX, hoặc PDF (mỗi đoàn viên một phiếu in). "
+    "Chỉ người đã bắt đầu lần nhập tải được, trong 24 giờ (MEMBER_IMPORT_SHEET_TTL_HOURS) sau khi nhập xong."
+)
+
+
+def _uploaded_member_file():
+    """The member file of the request as ``check``/``start_member_import`` take it: its name and
+    its bytes (base64). The accounts service reads it as CSV or XLSX from its bytes."""
+    upload = request.files.get("file")
+    if upload is not None:
+        name, content = upload.filename or "", upload.read()
+    elif request.mimetype in (*CSV_BODIES, XLSX):
+        name, content = "", request.get_data()
+    else:
+        raise InvalidInput.field(
+            "file",
+            "Gửi tệp CSV hoặc Excel (.xlsx) trong trường «file» (multipart/form-data), hoặc gửi chính tệp "
+            "làm thân yêu cầu (text/csv hoặc kiểu .xlsx).",
+        )
+    return {"filename": name[-255:], "content_b64": base64.b64encode(content).decode("ascii")}
+
+
+def _import_options():
+    options = query_args()
+    if "request_key" in options:  # the pages' form key; the API's is the Idempotency-Key header
+        raise InvalidInput.field("request_key", "Trường này không được chấp nhận; dùng tiêu đề Idempotency-Key.")
+    return options
+
+
+def _activation_page():
+    """Where the slips send members: the portal's activation page."""
+    configured = current_app.extensions["settings"].portal_base_url
+    return f"{(configured or request.host_url).rstrip('/')}/kich-hoat"
+
+
+def _member_file(found):
+    return Response(
+        base64.b64decode(found["content_b64"]),
+        headers={
+            "Content-Type": found["content_type"],
+            "Content-Disposition": f'attachment; filename="{found["filename"]}"',
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+@members.route("/imports/check", methods=["POST"])
+@members.arguments(api.MemberImportArgs(), location="query")
+@replies(members, 200, api.MemberImportCheck, description="Tệp hợp lệ: nhập thì sẽ thêm, sửa, giữ nguyên bao nhiêu")
+@members.doc(security=SECURED, requestBody=MEMBER_FILE_BODY)
+@documented(members, 400, 401, 403, 404, 409, 413, 422, 503, schemas={422: ImportErrorSchema})
+def check_member_import(_args):
+    """Kiểm tra một tệp đoàn viên mà không nhập gì (quản trị đơn vị).
+
+    Tệp hợp lệ: 200 nêu số dòng, số đoàn viên sẽ thêm, sửa, giữ nguyên, cấp lại mã. Tệp có lỗi:
+    422 ``IMPORT_INVALID``, ``errors`` liệt kê từng lỗi (dòng, cột, nội dung); tệp không phải CSV
+    hay XLSX: ``errors.file``."""
+    actor = current_actor()
+    _member_upload_cap()
+    upload = _uploaded_member_file()
+    return forward("accounts", "check_member_import", actor, upload, _import_options(), timeout=MEMBER_IMPORT_TIMEOUT)
+
+
+@members.route("/imports")
+class MemberImports(MethodView):
+    @members.arguments(api.MemberImportJobListArgs(), location="query")
+    @members.alt_response(200, schema=page_of(api.MemberImportJobRead), success=True)
+    @members.doc(security=SECURED)
+    @documented(members, 401, 403, 404, 422, 503)
+    def get(self, _args):
+        """Các lần nhập tệp đoàn viên của đơn vị, mới nhất trước (state=open: đang chờ hoặc đang chạy)."""
+        return forward("accounts", "list_member_imports", current_actor(), query_args())
+
+    @members.arguments(api.MemberImportArgs(), location="query")
+    @members.alt_response(
+        202,
+        schema=api.MemberImportJobRead,
+        success=True,
+        description="Tệp hợp lệ, lần nhập đã được ghi nhận (state=pending); theo dõi ở Location",
+        headers={
+            "Location": {
+                "description": "địa chỉ của lần nhập: /api/v1/members/imports/{import_id}",
+                "schema": {"type": "string"},
+            }
+        },
+    )
+    @members.doc(security=SECURED, requestBody=MEMBER_FILE_BODY)
+    @documented(members, 400, 401, 403, 404, 409, 413, 422, 503, schemas={422: ImportErrorSchema})
+    def post(self, _args):
+        """Nhập sổ đoàn viên từ tệp CSV hoặc XLSX như một lần nhập chạy nền (quản trị đơn vị).
+
+        Cả tệp được kiểm tra trước: có lỗi thì 422 ``IMPORT_INVALID`` với mọi lỗi (dòng, cột), không
+        gì được nhập. Tệp hợp lệ: 202 ngay, dịch vụ nhập dần từng lô; ``GET`` địa chỉ ở Location cho
+        biết tiến độ (done_rows/total_rows, state: pending, running, done, failed). Xong thì người
+        bắt đầu lần nhập tải bảng mã kích hoạt ở ``…/sheet``. Gửi lại cùng Idempotency-Key nhận lại
+        đúng lần nhập đầu."""
+        actor = current_actor()
+        _member_upload_cap()
+        upload = _uploaded_member_file()
+        job = call("accounts", "start_member_import", actor, upload, _import_options(), timeout=MEMBER_IMPORT_TIMEOUT)
+        return job, 202, {"Location": f"{members.url_prefix}/imports/{job['id']}"}
+
+
+@members.route("/imports/template", methods=["GET"])
+@members.arguments(api.MemberTemplateQuery(), location="query")
+@files(members, "text/csv", XLSX, description="Tệp mẫu: dòng tiêu đề và hai dòng ví dụ")
+@members.doc(security=SECURED)
+@documented(members, 401, 422, 503)
+def member_import_template(args):
+    """Tệp mẫu để nhập đoàn viên (CSV hoặc XLSX)."""
+    return _member_file(call("accounts", "member_import_template", current_actor(), args["format"]))
+
+
+@members.route("/imports/<import_id>", methods=["GET"])
+@members.alt_response(200, schema=api.MemberImportJobRead, success=True)
+@members.doc(security=SECURED)
+@documented(members, 401, 403, 404, 503)
+def get_member_import(import_id):
+    """Một lần nhập và tiến độ của nó (done_rows/total_rows, percent, state); xong thì kết quả."""
+    return forward("accounts", "get_member_import", current_actor(), import_id)
+
+
+@members.route("/imports/<import_id>/sheet", methods=["GET"])
+@members.arguments(api.MemberSheetQuery(), location="query")
+@files(members, "text/csv", XLSX, "application/pdf", description=SHEET_DOC)
+@members.doc(security=SECURED)
+@documented(members, 401, 403, 404, 409, 422, 503)
+def member_import_sheet(_args, import_id):
+    """Tải bảng mã kích hoạt của một lần nhập đã xong (chỉ người đã bắt đầu lần nhập).
+
+    403 ``SHEET_OWNER_ONLY`` cho người khác; 409 ``IMPORT_NOT_FINISHED`` khi chưa xong,
+    ``SHEET_EXPIRED`` khi đã quá hạn tải, ``SHEET_EMPTY`` khi lần nhập không cấp mã nào."""
+    args = {**query_args(), "activate_url": _activation_page()}
+    found = call(
+        "accounts", "export_member_import_sheet", current_actor(), import_id, args, timeout=MEMBER_IMPORT_TIMEOUT
+    )
+    return _member_file(found)

@@ -549,6 +549,27 @@ class MemberSheetArgs(StrictSchema):
     )
 
 
+class MemberSheetQuery(StrictSchema):
+    """``GET /members/imports/{import_id}/sheet``: the credentials sheet's format (the gateway
+    prints the portal's activation page on it)."""
+
+    format = fields.String(
+        required=True,
+        validate=one_of(("csv", "xlsx", "pdf")),
+        metadata={"description": "csv, xlsx, or pdf (one printable activation slip per member)"},
+    )
+
+
+class MemberTemplateQuery(StrictSchema):
+    """``GET /members/imports/template``: the blank member file's format."""
+
+    format = fields.String(load_default="csv", validate=one_of(MEMBER_FILE_FORMATS))
+
+
+class MemberSummaryArgs(StrictSchema):
+    tenant_id = fields.UUID(metadata={"description": "platform administrators only"})
+
+
 class MemberFile(Schema):
     """A file an accounts RPC hands back (a credentials sheet, the import template)."""
 
