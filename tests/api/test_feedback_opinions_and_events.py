@@ -91,6 +91,7 @@ def test_every_question_event_matches_its_contract_and_carries_nothing_private(a
     asked = api.post("/api/v1/questions", json={**QUESTION, "tenant_id": tenants["LDLD-HN"]}).json
     path = f"/api/v1/questions/{asked['id']}"
     responder, admin = api.as_(login("hanoi.responder")), api.as_(login("hanoi.admin"))
+    assert responder.post(f"{path}/assign", json={}).status_code == 200
     responder.post(f"{path}/answer", json=ANSWER)
     admin.post(f"{path}/approve")
     admin.post(f"{path}/publish", json={})
@@ -99,6 +100,7 @@ def test_every_question_event_matches_its_contract_and_carries_nothing_private(a
         rows = session.execute(select(outbox.c.event_type, outbox.c.payload).order_by(outbox.c.id)).all()
     assert [t for t, _ in rows] == [
         contracts.QUESTION_RECEIVED,
+        contracts.QUESTION_ASSIGNED,
         contracts.QUESTION_ANSWERED,
         contracts.QUESTION_PUBLISHED,
         contracts.QUESTION_UNPUBLISHED,
@@ -110,7 +112,9 @@ def test_every_question_event_matches_its_contract_and_carries_nothing_private(a
         # the phone in any spelling; not a bare "987", which a timestamp's microseconds may hold
         assert "Phan Văn Hùng" not in text and "987654321" not in text and "987 654 321" not in text
     assert contracts.QuestionReceived().load(rows[0][1])["from_member"] is False
-    assert contracts.QuestionAnswered().load(rows[1][1])["on_time"] is True
+    assigned = contracts.QuestionAssigned().load(rows[1][1])
+    assert assigned["assigned_to"] == assigned["assigned_by"] == responder.get("/api/v1/me").json["user"]["id"]
+    assert contracts.QuestionAnswered().load(rows[2][1])["on_time"] is True
 
 
 def test_the_public_qa_is_cached_with_etags_and_cleared_by_a_publication(api, login, make_gateway, tenants, relay):

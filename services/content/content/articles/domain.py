@@ -147,7 +147,7 @@ def unique_slug(base, taken):
 
 
 # The fact each action records (``content.article_<fact>``); other actions record none.
-FACTS = {"submit": "submitted", "publish": "published", "unpublish": "unpublished"}
+FACTS = {"submit": "submitted", "return": "returned", "publish": "published", "unpublish": "unpublished"}
 SCHEDULED_COMMENT = "Đăng tự động theo giờ hẹn"
 
 
@@ -159,7 +159,7 @@ class Step:
     from_status: str
     to_status: str
     comment: str | None = None
-    fact: str | None = None  # submitted, published, unpublished, corrected
+    fact: str | None = None  # submitted, returned, published, unpublished, corrected
     first_publication: bool = False
 
 

@@ -5,6 +5,7 @@ from platform_shared.contracts import content as events
 
 EVENTS = {
     "submitted": events.ARTICLE_SUBMITTED,
+    "returned": events.ARTICLE_RETURNED,
     "published": events.ARTICLE_PUBLISHED,
     "unpublished": events.ARTICLE_UNPUBLISHED,
     "corrected": events.ARTICLE_CORRECTED,
@@ -28,6 +29,13 @@ def payload(step, article, section_key, now, *, previous_revision=None, new_work
     at = now.isoformat()
     if step.fact == "submitted":
         body["submitted_at"] = at
+    elif step.fact == "returned":
+        body |= {
+            "returned_at": at,
+            "comment": step.comment,
+            "authors": article.authors,
+            "created_by": None if article.created_by is None else str(article.created_by),
+        }
     elif step.fact == "published":
         body |= {
             "published_at": at,

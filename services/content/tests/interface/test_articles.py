@@ -279,14 +279,21 @@ def test_two_replicas_publish_a_scheduled_item_once(start_service, content_servi
 
 
 def test_every_article_event_matches_its_contract(contributor, desk, databases):
-    """Contract test of the publisher: submitted, published, corrected, unpublished."""
-    article = published(contributor, desk)
-    path = f"/api/v1/articles/{article['id']}"
+    """Contract test of the publisher: submitted, returned, published, corrected, unpublished."""
+    draft = submitted(contributor)
+    path = f"/api/v1/articles/{draft['id']}"
+    desk.post(f"{path}/open")
+    assert desk.post(f"{path}/return", json={"comment": "Bổ sung ảnh hiện trường."}).status_code == 200
+    contributor.post(f"{path}/submit")
+    for action in ("open", "approve", "publish"):
+        assert desk.post(f"{path}/{action}").status_code == 200
     desk.post(f"{path}/correct", json={"summary": "Tóm tắt mới", "note": "Bổ sung phần tóm tắt.", "new_work": True})
     desk.post(f"{path}/unpublish", json={"reason": "Thông tin cần kiểm tra lại."})
     with databases.sessions("content").transaction() as session:
         rows = session.execute(select(outbox.c.event_type, outbox.c.payload).order_by(outbox.c.id)).all()
     assert [t for t, _ in rows] == [
+        contracts.ARTICLE_SUBMITTED,
+        contracts.ARTICLE_RETURNED,
         contracts.ARTICLE_SUBMITTED,
         contracts.ARTICLE_PUBLISHED,
         contracts.ARTICLE_CORRECTED,
@@ -294,6 +301,12 @@ def test_every_article_event_matches_its_contract(contributor, desk, databases):
     ]
     for event_type, payload in rows:
         loaded = contracts.SCHEMAS[event_type]().load(payload)
-        assert loaded["article_id"] == article["id"] and loaded["schema_version"] == 1
-    corrected = contracts.ArticleCorrected().load(rows[2][1])
+        assert loaded["article_id"] == draft["id"] and loaded["schema_version"] == 1
+    returned = contracts.ArticleReturned().load(rows[1][1])
+    assert (
+        returned["comment"] == "Bổ sung ảnh hiện trường."
+        and returned["created_by"] == contributor.get("/api/v1/me").json["user"]["id"]
+    )
+    assert [a["user_id"] for a in returned["authors"]] == [a["user_id"] for a in draft["authors"]]
+    corrected = contracts.ArticleCorrected().load(rows[4][1])
     assert corrected["new_work"] is True and corrected["revision"] == 2

@@ -102,7 +102,7 @@ def test_a_review_decision_releases_the_lock_and_records_its_comment(action, dat
     item = article("in_review", locked_by=EDITOR, locked_until=NOW + LOCK)
     step = act(item, action, data)
     assert (item.status, item.locked_by, item.locked_until, item.updated_at) == (status, None, None, NOW)
-    assert (step.comment, step.fact) == (comment, None)
+    assert (step.comment, step.fact) == (comment, "returned" if action == "return" else None)
     if action == "reject":
         assert item.reject_reason == "Không phù hợp chuyên mục."
 
@@ -198,6 +198,9 @@ def test_every_fact_of_the_workflow_matches_its_contract():
     for action, data in (
         ("submit", None),
         ("open", None),
+        ("return", {"comment": "Bổ sung ảnh."}),
+        ("submit", None),
+        ("open", None),
         ("approve", None),
         ("publish", None),
         ("unpublish", {"reason": "Cần kiểm tra lại."}),
@@ -210,6 +213,8 @@ def test_every_fact_of_the_workflow_matches_its_contract():
     recorded = [r for r in recorded if r is not None]
     assert [event_type for event_type, _ in recorded] == [
         "content.article_submitted",
+        "content.article_returned",
+        "content.article_submitted",
         "content.article_published",
         "content.article_unpublished",
         "content.article_corrected",
@@ -217,9 +222,11 @@ def test_every_fact_of_the_workflow_matches_its_contract():
     for event_type, payload in recorded:
         envelope = {"event_id": "e", "event_type": event_type, "occurred_at": NOW.isoformat(), "schema_version": 1}
         contracts.check(event_type, payload | envelope)
-    published = dict(recorded[1][1])
+    returned = recorded[1][1]
+    assert returned["comment"] == "Bổ sung ảnh." and returned["authors"] == item.authors
+    published = dict(recorded[3][1])
     assert published["first_publication"] is True and published["revision"] == 1
-    assert recorded[3][1]["revision"] == 2 and recorded[3][1]["previous_revision"] == 1
+    assert recorded[5][1]["revision"] == 2 and recorded[5][1]["previous_revision"] == 1
 
 
 def test_steps_without_a_fact_record_none():

@@ -142,11 +142,19 @@ def apply(question, action, payload, *, actor_id, now, destination=None):
     return Step(action, before, target, note, tuple(facts))
 
 
-def _assign(question, payload, *, actor_id, **_):
+def _assign(question, payload, *, actor_id, now, **_):
+    """To the responder named, or to the actor themselves; the ``question_assigned`` fact tells
+    the notifications service whom to tell."""
     question.assigned_to = payload.get("responder_id") or actor_id
     if question.assigned_to is None:
         raise InvalidInput.field("responder_id", "Cần chọn cán bộ trả lời.", code="RESPONDER_REQUIRED")
-    return None, ()
+    assigned = fact(
+        question,
+        assigned_to=str(question.assigned_to),
+        assigned_by=None if actor_id is None else str(actor_id),
+        assigned_at=now.isoformat(),
+    )
+    return None, ((events.QUESTION_ASSIGNED, assigned),)
 
 
 def _answer(question, payload, *, actor_id, now, **_):
@@ -219,7 +227,11 @@ def escalate(question, parent, now):
     question.overdue_at = now
     question.escalated_to_id = parent.id if parent else None
     note = f"Quá hạn trả lời; chuyển lên {parent.name}" if parent else "Quá hạn trả lời"
-    overdue = fact(question, escalated_to_tenant_id=None if parent is None else str(parent.id))
+    overdue = fact(
+        question,
+        escalated_to_tenant_id=None if parent is None else str(parent.id),
+        assigned_to=None if question.assigned_to is None else str(question.assigned_to),
+    )
     return Step("escalate", question.status, question.status, note, ((events.QUESTION_OVERDUE, overdue),))
 
 

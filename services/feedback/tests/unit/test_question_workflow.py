@@ -99,7 +99,7 @@ def test_a_question_goes_from_received_to_published_recording_each_step():
     assert q.assigned_to == RESPONDER and q.answered_by == RESPONDER
     assert q.answered_at == at(2) and q.approved_at == at(3) and q.published_at == at(4)
     assert [list(recorded(s)) for s in steps] == [
-        [],
+        [events.QUESTION_ASSIGNED],
         [events.QUESTION_ANSWERED],
         [],
         [events.QUESTION_PUBLISHED],
@@ -132,11 +132,14 @@ def test_a_refused_step_changes_nothing():
 
 def test_assigning_defaults_to_oneself_and_needs_someone():
     q = question()
-    domain.apply(q, "assign", {"responder_id": None}, actor_id=RESPONDER, now=at(1))
+    taken = recorded(domain.apply(q, "assign", {"responder_id": None}, actor_id=RESPONDER, now=at(1)))
     assert q.assigned_to == RESPONDER
+    assert taken[events.QUESTION_ASSIGNED]["assigned_to"] == taken[events.QUESTION_ASSIGNED]["assigned_by"]
     other = uuid.uuid4()
-    domain.apply(q, "assign", {"responder_id": other}, actor_id=RESPONDER, now=at(1))
+    given = recorded(domain.apply(q, "assign", {"responder_id": other}, actor_id=RESPONDER, now=at(1)))
     assert q.assigned_to == other
+    assert given[events.QUESTION_ASSIGNED].items() >= {"assigned_to": str(other), "assigned_by": str(RESPONDER)}.items()
+    assert given[events.QUESTION_ASSIGNED]["assigned_at"] == at(1).isoformat()
     with pytest.raises(InvalidInput) as caught:
         domain.apply(question(), "assign", {"responder_id": None}, actor_id=None, now=at(1))
     assert caught.value.code == "RESPONDER_REQUIRED"
@@ -212,9 +215,12 @@ def test_an_overdue_question_is_escalated_to_the_parent_tenant():
     assert (step.action, step.from_status, step.to_status) == ("escalate", "received", "received")
     assert step.note == "Quá hạn trả lời; chuyển lên Tổng Liên đoàn"
     assert recorded(step)[events.QUESTION_OVERDUE]["escalated_to_tenant_id"] == str(TLD)
+    assert recorded(step)[events.QUESTION_OVERDUE]["assigned_to"] is None
     orphan = domain.escalate(question(), None, DUE + timedelta(hours=1))
     assert orphan.note == "Quá hạn trả lời"
     assert recorded(orphan)[events.QUESTION_OVERDUE]["escalated_to_tenant_id"] is None
+    mine = domain.escalate(question("assigned", assigned_to=RESPONDER), None, DUE + timedelta(hours=1))
+    assert recorded(mine)[events.QUESTION_OVERDUE]["assigned_to"] == str(RESPONDER)
 
 
 def test_no_fact_carries_the_askers_contact():

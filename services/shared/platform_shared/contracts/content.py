@@ -5,6 +5,7 @@ from marshmallow import EXCLUDE, Schema, fields
 from platform_shared.contracts import EventSchema
 
 ARTICLE_SUBMITTED = "content.article_submitted"
+ARTICLE_RETURNED = "content.article_returned"
 ARTICLE_PUBLISHED = "content.article_published"
 ARTICLE_UNPUBLISHED = "content.article_unpublished"
 ARTICLE_CORRECTED = "content.article_corrected"
@@ -45,6 +46,16 @@ class _ArticleFact(EventSchema):
 
 class ArticleSubmitted(_ArticleFact):
     submitted_at = fields.String(required=True)
+
+
+class ArticleReturned(_ArticleFact):
+    """The desk returned an article to its writers for changes (schema_version 1). Notifications
+    tell its authors and the person who created it; ``comment`` is the editor's request."""
+
+    returned_at = fields.String(required=True)
+    comment = fields.String(allow_none=True, load_default=None, metadata={"description": "what to change"})
+    authors = fields.List(fields.Nested(Author), required=True)
+    created_by = fields.String(allow_none=True, load_default=None, metadata={"description": "who wrote the draft"})
 
 
 class ArticlePublished(_ArticleFact):
@@ -109,6 +120,7 @@ class DocumentPublished(EventSchema):
 
 SCHEMAS = {
     ARTICLE_SUBMITTED: ArticleSubmitted,
+    ARTICLE_RETURNED: ArticleReturned,
     ARTICLE_PUBLISHED: ArticlePublished,
     ARTICLE_UNPUBLISHED: ArticleUnpublished,
     ARTICLE_CORRECTED: ArticleCorrected,

@@ -9,6 +9,7 @@ from marshmallow import fields
 from platform_shared.contracts import EventSchema
 
 QUESTION_RECEIVED = "feedback.question_received"
+QUESTION_ASSIGNED = "feedback.question_assigned"
 QUESTION_ANSWERED = "feedback.question_answered"
 QUESTION_OVERDUE = "feedback.question_overdue"
 QUESTION_PUBLISHED = "feedback.question_published"
@@ -32,6 +33,15 @@ class QuestionReceived(_QuestionFact):
     from_member = fields.Boolean(required=True)
 
 
+class QuestionAssigned(_QuestionFact):
+    """A question was given to someone to answer (schema_version 1); notifications tell them
+    unless they took it themselves (``assigned_by`` is ``assigned_to``)."""
+
+    assigned_to = fields.String(required=True, metadata={"description": "the user who answers it"})
+    assigned_by = fields.String(allow_none=True, load_default=None)
+    assigned_at = fields.String(required=True)
+
+
 class QuestionAnswered(_QuestionFact):
     """The first answer was written (the deadline clock stops here)."""
 
@@ -40,9 +50,11 @@ class QuestionAnswered(_QuestionFact):
 
 
 class QuestionOverdue(_QuestionFact):
-    """No answer by the deadline; ``escalated_to_tenant_id`` (the parent tenant) now sees it too."""
+    """No answer by the deadline; ``escalated_to_tenant_id`` (the parent tenant) now sees it too.
+    ``assigned_to``: who was to answer it (null when nobody was assigned)."""
 
     escalated_to_tenant_id = fields.String(allow_none=True, load_default=None)
+    assigned_to = fields.String(allow_none=True, load_default=None)
 
 
 class QuestionPublished(_QuestionFact):
@@ -80,6 +92,7 @@ class CommentsChanged(EventSchema):
 
 SCHEMAS = {
     QUESTION_RECEIVED: QuestionReceived,
+    QUESTION_ASSIGNED: QuestionAssigned,
     QUESTION_ANSWERED: QuestionAnswered,
     QUESTION_OVERDUE: QuestionOverdue,
     QUESTION_PUBLISHED: QuestionPublished,
