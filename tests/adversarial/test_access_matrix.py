@@ -90,6 +90,7 @@ BODIES = {
     "POST /api/v1/polls/{poll_id}/text-answers/{answer_id}/moderate": {"status": "hidden"},
     "PATCH /api/v1/reports/semiannual/{report_id}": {"evaluation": "Đánh giá đã bị sửa."},
     "PATCH /api/v1/media/{asset_id}": {"caption": "Chú thích đã bị sửa"},
+    "PATCH /api/v1/members/{member_id}": {"full_name": "Tên Đã Bị Sửa"},
 }
 
 # What a member (or a contributor who is not the author) may rightly do with these objects.
@@ -241,7 +242,32 @@ def world(api, login, content_service, feedback_service, polls_service, royaltie
     ids["report_id"] = _ok(hanoi.get("/api/v1/reports/semiannual", query_string={"period": _period()[0]}))["id"]
 
     ids.update(_royalties(api, login, content_event))
+    ids.update(_members(hanoi))
     return ids
+
+
+MEMBER_FILE = "member_number,full_name,phone\n{number},{name},{phone}\n"
+
+
+def _members(hanoi):
+    """A member of Hà Nội's register and an import job of its administrator, finished (its
+    credentials sheet is its importer's alone)."""
+
+    def upload(path, number, name, phone):
+        text = MEMBER_FILE.format(number=number, name=name, phone=phone)
+        form = {"file": (io.BytesIO(text.encode()), "doan-vien.csv")}
+        return hanoi.post(path, data=form, content_type="multipart/form-data")
+
+    _ok(upload("/api/v1/members/import", "HN-MT-1", "Đỗ Thị Ma Trận", "0912111001"))
+    member_id = hanoi.get("/api/v1/members", query_string={"q": "HN-MT-1"}).json["items"][0]["id"]
+    job = _ok(upload("/api/v1/members/imports", "HN-MT-2", "Vũ Văn Nhập", "0912111002"), (202,))
+    wait_for(
+        lambda: hanoi.get(f"/api/v1/members/imports/{job['id']}").json["state"] == "done",
+        timeout=60,
+        interval=0.25,
+        message="the member import job",
+    )
+    return {"member_id": member_id, "import_id": job["id"]}
 
 
 def _royalties(api, login, content_event):
@@ -306,6 +332,7 @@ def _is_uuid(value):
 PATH_QUERIES = {
     "GET /api/v1/articles/{article_id}/revisions/diff": "?from=1&to=1",
     "GET /api/v1/reports/semiannual/{report_id}/export": "?format=pdf",
+    "GET /api/v1/members/imports/{import_id}/sheet": "?format=csv",
 }
 
 
@@ -343,7 +370,7 @@ def test_every_operation_with_an_object_is_in_the_matrix(document):
     known = set(FIXED) | {
         "tenant_id", "unit_id", "user_id", "staff_id", "article_id", "section_id", "slug", "tenant_slug",
         "document_id", "item_id", "statement_id", "question_id", "tracking_code", "topic_id", "opinion_id", "comment_id",
-        "day", "poll_id", "receipt", "answer_id", "report_id", "asset_id",
+        "day", "poll_id", "receipt", "answer_id", "report_id", "asset_id", "member_id", "import_id",
     }  # fmt: skip
     unknown = [
         (f"{method} {path}", name)
@@ -369,6 +396,8 @@ SNAPSHOT = {
     "tenant_id": "/api/v1/tenants/{}",
     "statement_id": "/api/v1/royalties/statements/{}",
     "item_id": "/api/v1/royalties/items/{}",
+    "member_id": "/api/v1/members/{}",
+    "import_id": "/api/v1/members/imports/{}",
 }
 KEPT = ("title", "name", "full_name", "position", "status", "caption", "body", "evaluation", "state", "roles")
 
@@ -429,7 +458,7 @@ def test_lists_show_no_foreign_or_unpublished_rows(api, login, world, document):
     private_to_members = {
         world[name]
         for name in ("article_id", "asset_id", "question_id", "staff_id", "user_id", "answer_id", "report_id",
-                     "item_id", "statement_id")
+                     "item_id", "statement_id", "member_id", "import_id")
     }  # fmt: skip
     private_to_others = private_to_members | {
         world[name] for name in ("opinion_id", "comment_id", "poll_id", "unit_id", "section_id")

@@ -194,7 +194,12 @@ def test_errors_have_the_shared_shape(document):
 
 
 def test_an_import_says_its_errors_may_be_a_list_of_rows(document):
-    for path in ("/api/v1/tenants/import", "/api/v1/members/import"):
+    for path in (
+        "/api/v1/tenants/import",
+        "/api/v1/members/import",
+        "/api/v1/members/imports/check",
+        "/api/v1/members/imports",
+    ):
         schema = document["paths"][path]["post"]["responses"]["422"]["content"]["application/json"]["schema"]
         errors = resolve(document, schema["$ref"])["properties"]["errors"]
         assert {option["type"] for option in errors["oneOf"]} == {"array", "object"}
@@ -309,3 +314,18 @@ def test_every_json_body_may_be_refused_as_malformed_or_invalid(document):
         if status not in operation["responses"]
     ]
     assert not missing, "\n".join(missing)
+
+
+def test_a_background_import_answers_202_and_where_to_follow_it(document):
+    started = document["paths"]["/api/v1/members/imports"]["post"]["responses"]
+    assert "200" not in started and set(started["202"]["headers"]) == {"Location"}
+    job = resolve(document, started["202"]["content"]["application/json"]["schema"]["$ref"])
+    assert {"id", "state", "total_rows", "done_rows", "percent"} <= set(job["properties"])
+    sheet = document["paths"]["/api/v1/members/imports/{import_id}/sheet"]["get"]
+    assert set(sheet["responses"]["200"]["content"]) == {
+        "text/csv",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/pdf",
+    }
+    (fmt,) = [p for p in sheet["parameters"] if p["name"] == "format"]
+    assert fmt["required"] and fmt["schema"]["enum"] == ["csv", "xlsx", "pdf"]
