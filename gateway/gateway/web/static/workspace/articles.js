@@ -1,4 +1,4 @@
-// Trang quản trị — viết bài: the rich-text editor (pell), the live sum of the authors' shares, photos
+// Trang quản trị — viết bài: the rich-text editor (editor.js), the live sum of the authors' shares, photos
 // by drag and drop with upload progress, the draft kept in the browser and saved periodically.
 // The form works without this file: a textarea of HTML, a plain file input, the buttons.
 (function () {
@@ -9,80 +9,23 @@
   var storageKey = "congdoan:bai-viet:" + form.getAttribute("data-article");
   var NOT_KEPT = { csrf_token: true, photo_file: true, revision: true, status: true, hanh_dong: true };
   var body = document.getElementById("body");
-  var editorContent = null;
 
   // -- the editor ---------------------------------------------------------------------------
 
-  // What the editor shows of HTML it did not make (typed text sent back after a refusal): inert
-  // parsing, no script, no handler, no javascript: link. The server sanitises what is saved.
-  function inertCopy(html) {
-    var holder = document.createElement("template");
-    holder.innerHTML = html;
-    var all = holder.content.querySelectorAll("*");
-    for (var i = 0; i < all.length; i++) {
-      var el = all[i];
-      if (/^(SCRIPT|STYLE|IFRAME|OBJECT|EMBED|LINK|META)$/.test(el.tagName)) { el.remove(); continue; }
-      for (var j = el.attributes.length - 1; j >= 0; j--) {
-        var name = el.attributes[j].name.toLowerCase();
-        var value = el.attributes[j].value;
-        if (name.indexOf("on") === 0 || name === "style" || (/^(href|src)$/.test(name) && /^\s*javascript:/i.test(value))) {
-          el.removeAttribute(el.attributes[j].name);
-        }
-      }
-    }
-    return holder.content;
-  }
+  var editor = window.workspaceEditor
+    ? window.workspaceEditor({
+        holder: document.getElementById("trinh-soan-thao"),
+        field: body,
+        actions: ["bold", "italic", "heading2", "paragraph", "quote", "olist", "ulist", "link"],
+        linkTitle: "Chèn liên kết",
+        toolbarLabel: "Định dạng nội dung",
+        onChange: remember,
+      })
+    : null;
+  var editorContent = editor && editor.content;
 
   function setEditor(html) {
-    if (!editorContent) return;
-    editorContent.replaceChildren(inertCopy(html));
-  }
-
-  var holder = document.getElementById("trinh-soan-thao");
-  if (holder && window.pell && body) {
-    var actions = [
-      { name: "bold", title: "Chữ đậm" },
-      { name: "italic", title: "Chữ nghiêng" },
-      { name: "heading2", title: "Tiêu đề phụ" },
-      { name: "paragraph", title: "Đoạn văn thường" },
-      { name: "quote", title: "Trích dẫn" },
-      { name: "olist", title: "Danh sách đánh số" },
-      { name: "ulist", title: "Danh sách gạch đầu dòng" },
-      {
-        name: "link",
-        icon: "Liên kết",  // pell's own icon is an emoji the system fonts may not have
-        title: "Chèn liên kết",
-        result: function () {
-          var url = window.prompt("Địa chỉ liên kết (bắt đầu bằng https://)");
-          if (url && /^(https?:|mailto:)/i.test(url.trim())) window.pell.exec("createLink", url.trim());
-        },
-      },
-    ];
-    window.pell.init({
-      element: holder,
-      actions: actions,
-      defaultParagraphSeparator: "p",
-      classes: { actionbar: "editor-bar", button: "editor-button", content: "editor-content", selected: "is-on" },
-      onChange: function (html) { body.value = html; remember(); },
-    });
-    editorContent = holder.querySelector(".editor-content");
-    var bar = holder.querySelector(".editor-bar");
-    bar.setAttribute("role", "toolbar");
-    bar.setAttribute("aria-label", "Định dạng nội dung");
-    holder.querySelectorAll(".editor-button").forEach(function (button) {
-      // The accessible name starts with what the button shows (WCAG 2.5.3: "H2 – Tiêu đề phụ").
-      var shown = button.textContent.trim();
-      button.setAttribute("aria-label", /[A-Za-z0-9]/.test(shown) ? shown + " – " + button.title : button.title);
-    });
-    editorContent.setAttribute("role", "textbox");
-    editorContent.setAttribute("aria-multiline", "true");
-    editorContent.setAttribute("aria-labelledby", "nhan-body");
-    if (body.getAttribute("aria-describedby")) editorContent.setAttribute("aria-describedby", body.getAttribute("aria-describedby"));
-    if (body.getAttribute("aria-invalid")) editorContent.setAttribute("aria-invalid", "true");
-    setEditor(body.value);
-    holder.hidden = false;
-    body.hidden = true;
-    document.getElementById("nhan-body").addEventListener("click", function () { editorContent.focus(); });
+    if (editor) editor.set(html);
   }
 
   // -- co-authors and their shares ----------------------------------------------------------------
