@@ -12,7 +12,7 @@ from content.sections.store import SectionStore
 from platform_shared import outbox
 from platform_shared.actor import SYSTEM
 from platform_shared.contracts import content as events
-from platform_shared.errors import NotFound
+from platform_shared.errors import InvalidInput, NotFound
 from platform_shared.schemas import content as api
 from platform_shared.schemas import load
 from platform_shared.views import uuid_or_none
@@ -21,6 +21,7 @@ _RULES = api.QuotaRuleRead(many=True)
 _COMPLIANCE = api.ComplianceRead()
 _WEEKS = api.ComplianceWeeksRead()
 _FIGURES = api.ReportFiguresRead()
+MAX_TENANTS = 1000  # every tenant of the platform (~60 today) in one call
 
 
 class QuotaOperations:
@@ -157,6 +158,24 @@ class QuotaOperations:
                         total += 1
                         met += domain.evaluate(rule, items, label, now)["status"] == "met"
         return _FIGURES.dump({"sections": sections, "quota_weeks": {"total": total, "met": met}})
+
+    def contributors_in_period(self, actor, tenant_ids, start, end):
+        """``{tenant id: [user id]}``: the distinct authors (``created_by``) of the items each tenant
+        first submitted over the Vietnam days ``[start, end)``, counted as ``report_figures`` counts
+        items (origin tenant, first submission; any section). For the grassroots coverage in polls,
+        which asks accounts which grassroots unions these people belong to."""
+        period = load(api.ReportPeriod, {"start": start, "end": end})
+        if not isinstance(tenant_ids, list | tuple) or len(tenant_ids) > MAX_TENANTS:
+            raise InvalidInput.field("tenant_ids", f"Cần một danh sách mã đơn vị (tối đa {MAX_TENANTS}).")
+        try:
+            ids = {uuid.UUID(str(t)) for t in tenant_ids}
+        except (ValueError, TypeError):
+            raise InvalidInput.field("tenant_ids", "Mã đơn vị không hợp lệ.") from None
+        for tenant_id in ids:
+            policy.require_report_reader(actor, tenant_id)
+        with self.sessions.read() as session:
+            found = QuotaStore(session).authors(ids, domain.day_start(period["start"]), domain.day_start(period["end"]))
+        return {str(t): sorted(str(u) for u in users) for t, users in found.items()}
 
     def close_weeks(self, now=None):
         """After a week ends, write one ``content.quota_missed`` per tenant and rule missed (once)."""

@@ -1,6 +1,6 @@
 """RPC methods and timer of the weekly quotas, mixed into ContentService. Thin.
 
-Callers: the gateway (rules, compliance) and the polls service (``report_figures``).
+Callers: the gateway (rules, compliance) and the polls service (``report_figures``, ``contributors_in_period``).
 """
 
 from platform_shared import transport
@@ -36,6 +36,13 @@ class QuotasRpc:
         ``{"sections": [{"section", "name", "submitted", "used"}], "quota_weeks": {"total", "met"}}``
         over the Vietnam days ``[start, end)`` (ISO dates). Raises InvalidInput, NotFound, Forbidden."""
         return self.app.quotas.report_figures(Actor.load(actor), tenant_id, start, end)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def contributors_in_period(self, actor, tenant_ids, start, end):
+        """``{tenant_id: [user_id]}``: distinct authors of the items each tenant first submitted over the
+        Vietnam days ``[start, end)`` (ISO dates). Caller: polls' grassroots coverage, as the system.
+        Raises InvalidInput (dates, ids), Forbidden (not the system, a platform admin or the tenant's admin)."""
+        return self.app.quotas.contributors_in_period(Actor.load(actor), tenant_ids, start, end)
 
     @every("CONTENT_QUOTA_CLOSE_INTERVAL_SECONDS", 3600)
     def close_quota_weeks(self):

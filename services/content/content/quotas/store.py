@@ -85,6 +85,24 @@ class QuotaStore:
         ).all()
         return {key: (submitted, used) for key, submitted, used in rows}
 
+    def authors(self, tenant_ids, start, end):
+        """``{tenant id: {user id}}``: who wrote the items these tenants (as they were then) first
+        submitted in [start, end); items without a known author are left out."""
+        rows = self.session.execute(
+            select(Article.origin_tenant_id, Article.created_by)
+            .where(
+                Article.origin_tenant_id.in_(list(tenant_ids)),
+                Article.first_submitted_at >= start,
+                Article.first_submitted_at < end,
+                Article.created_by.is_not(None),
+            )
+            .distinct()
+        ).all()
+        by_tenant = {tenant_id: set() for tenant_id in tenant_ids}
+        for tenant_id, user_id in rows:
+            by_tenant[tenant_id].add(user_id)
+        return by_tenant
+
     def closed(self, tenant_id, week, rule_id):
         return self.session.get(QuotaClosure, (tenant_id, week, rule_id)) is not None
 

@@ -97,3 +97,28 @@ def test_report_figures_are_for_the_system_and_the_tenants_own_admins(api, login
         with pytest.raises(InvalidInput) as far:  # a range check, not an overflow further on
             content.report_figures(SYSTEM.dump(), ids["LDLD-HN"], start, end)
         assert list(far.value.details["errors"]) == [field]
+
+
+def test_contributors_in_period_are_the_authors_of_the_items_first_submitted_then(api, login, content, databases):
+    """polls' grassroots coverage asks who wrote what each tenant submitted in a half-year."""
+    ids = _tenant_ids(api, login)
+    me = api.as_(login("hanoi.contributor")).get("/api/v1/me").json["user"]["id"]
+    early = _submitted_news(api, login, "Tin tháng trước")
+    _submitted_news(api, login, "Tin tuần này")
+    api.as_(login("hanoi.contributor")).post("/api/v1/articles", json={**NEWS, "title": "Bản nháp chưa gửi"})
+
+    found = content.contributors_in_period(SYSTEM.dump(), [ids["LDLD-HN"], ids["LDLD-DN"]], "2026-07-01", "2027-01-01")
+    assert found == {ids["LDLD-HN"]: [me], ids["LDLD-DN"]: []}  # one author, once; a draft does not count
+    _move_back(databases, early, 400)  # first submitted over a year ago
+    assert content.contributors_in_period(SYSTEM.dump(), [ids["LDLD-HN"]], "2026-07-01", "2027-01-01") == {
+        ids["LDLD-HN"]: [me]
+    }
+    assert content.contributors_in_period(SYSTEM.dump(), [ids["LDLD-HN"]], "2020-01-01", "2020-07-01") == {
+        ids["LDLD-HN"]: []
+    }
+    danang_admin = {"user_id": me, "tenant_id": ids["LDLD-DN"], "roles": ["tenant_admin"]}
+    with pytest.raises(Forbidden):
+        content.contributors_in_period(danang_admin, [ids["LDLD-HN"]], "2026-07-01", "2027-01-01")
+    with pytest.raises(InvalidInput) as bad:
+        content.contributors_in_period(SYSTEM.dump(), ["not-an-id"], "2026-07-01", "2027-01-01")
+    assert list(bad.value.details["errors"]) == ["tenant_ids"]
