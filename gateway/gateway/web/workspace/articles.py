@@ -30,19 +30,17 @@ Stable names for the browser tests (keep them):
 
 import difflib
 import logging
-import re
-import secrets
 from datetime import UTC, datetime
 
-from flask import Blueprint, abort, current_app, flash, g, jsonify, redirect, render_template, request, session
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, session
 
 from gateway.api.common import call
-from gateway.api.media import READ_SIZE, _upload
-from gateway.media_client import MediaUpload
+from gateway.api.media import _upload
 from gateway.web.portal.common import SECTION_BY_KEY, article_path, field_errors, page_number, pages_of
 from gateway.web.portal.reading import photo_view
 from gateway.web.render import page
 from gateway.web.workspace.common import BASE, menu, staff
+from gateway.web.workspace.media_upload import send_to_media
 from platform_shared.errors import Conflict, Forbidden, InvalidInput, NotFound, PlatformError
 from platform_shared.schemas import content as content_api
 from platform_shared.schemas import media as media_api
@@ -279,30 +277,10 @@ def _upload_files(actor, typed):
 
 
 def _send_to_media(actor, storage):
-    settings = current_app.extensions["settings"]
-    boundary = secrets.token_hex(16)
-    name = re.sub(r'["\\\r\n]', "_", storage.filename)[:200]
-    upload = MediaUpload(
-        settings.media_http_url, actor, f"multipart/form-data; boundary={boundary}", g.get("request_id")
-    )
-    try:
-        upload.send(
-            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
-            f"Content-Type: {storage.mimetype or 'application/octet-stream'}\r\n\r\n".encode()
-        )
-        while chunk := storage.stream.read(READ_SIZE):
-            upload.send(chunk)
-        upload.send(f"\r\n--{boundary}--\r\n".encode())
-        relayed = upload.finish()
-    finally:
-        upload.close()
-    if relayed.status >= 400:
-        try:
-            message = relayed.json().get("message")
-        except ValueError:
-            message = None
-        raise InvalidInput.field("photos", message or "Không tải được ảnh lên. Vui lòng thử lại.")
-    return relayed.json()
+    status, body = send_to_media(actor, storage, name_limit=200)
+    if status >= 400:
+        raise InvalidInput.field("photos", body.get("message") or "Không tải được ảnh lên. Vui lòng thử lại.")
+    return body
 
 
 def _form_page(actor, article, typed, *, status=200, errors=None, problem=None, photo_errors=None):

@@ -28,19 +28,16 @@ administrator sees every tenant's files. Another tenant's file is the 404 page.
   by a fresh short-lived link: the page's links never expire.
 """
 
-import re
-import secrets
-
-from flask import Blueprint, abort, current_app, flash, g, jsonify, redirect, request
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, request
 
 from gateway.api.common import call
-from gateway.api.media import READ_SIZE, _upload
+from gateway.api.media import _upload
 from gateway.errors import readable_size
-from gateway.media_client import MediaUpload
 from gateway.web.portal.common import field_errors, page_number, pages_of
 from gateway.web.render import page
 from gateway.web.session import page_actor, visitor
 from gateway.web.workspace.common import BASE, has, menu, staff
+from gateway.web.workspace.media_upload import send_to_media
 from platform_shared.errors import Forbidden, InvalidInput, NotFound, PlatformError, Unavailable
 from platform_shared.schemas.media import KINDS, RENDITION_NAMES
 
@@ -243,39 +240,11 @@ def _refusal(status, body):
 
 
 def _send_to_media(actor, storage, typed):
-    """The file of the form, with its description before it, streamed to media as the API's
-    upload is (one multipart form, ``gateway.media_client``). Raises _Refused."""
-    settings = current_app.extensions["settings"]
-    boundary = secrets.token_hex(16)
-    name = re.sub(r'["\\\r\n]', "_", storage.filename)[:300]  # media judges the name itself
-    upload = MediaUpload(
-        settings.media_http_url, actor, f"multipart/form-data; boundary={boundary}", g.get("request_id")
-    )
-    try:
-        for field, value in typed.items():
-            if value:
-                upload.send(
-                    f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"\r\n\r\n'.encode()
-                    + value.encode()
-                    + b"\r\n"
-                )
-        upload.send(
-            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
-            f"Content-Type: {storage.mimetype or 'application/octet-stream'}\r\n\r\n".encode()
-        )
-        while chunk := storage.stream.read(READ_SIZE):
-            upload.send(chunk)
-        upload.send(f"\r\n--{boundary}--\r\n".encode())
-        relayed = upload.finish()
-    finally:
-        upload.close()
-    if relayed.status >= 400:
-        try:
-            body = relayed.json()
-        except ValueError:
-            body = {}
-        raise _refusal(relayed.status, body)
-    return relayed.json()
+    """The file of the form, with its description before it, stored by media. Raises _Refused."""
+    status, body = send_to_media(actor, storage, typed)
+    if status >= 400:
+        raise _refusal(status, body)
+    return body
 
 
 def _scripted_upload(actor):
