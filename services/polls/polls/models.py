@@ -66,7 +66,11 @@ class PollResponse(Base):
     """A counted response: one per member and poll. Its id is the receipt id."""
 
     __tablename__ = "poll_response"
-    __table_args__ = (UniqueConstraint("poll_id", "member_id"),)
+    __table_args__ = (
+        UniqueConstraint("poll_id", "member_id"),
+        # Who of a tenant answered over some days (the coverage tracker; migration 0007).
+        Index("ix_poll_response_tenant_received", "tenant_id", "received_at", "member_id"),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     poll_id: Mapped[uuid.UUID] = mapped_column(Uuid)

@@ -495,7 +495,7 @@ def report_pdf(report: dict) -> bytes:
     for title, rows in report_sections(report):
         doc.section(title)
         doc.table(("Nội dung", "Số liệu"), rows, widths=(4, 1.3), align=("LEFT", "RIGHT"))
-    doc.section("IV. Đánh giá của đơn vị")
+    doc.section(evaluation_title(report))
     doc.paragraph(report.get("evaluation") or "(Chưa có đánh giá)")
     for item in report.get("includes") or []:
         since = _date(item.get("starts") or item.get("from"))
@@ -645,7 +645,50 @@ def report_sections(report):
     else:
         rows = [("Trưng cầu ý kiến đoàn viên", UNAVAILABLE)]
     sections.append(("III. Trưng cầu ý kiến đoàn viên", rows))
+
+    coverage = figures.get("coverage")
+    if coverage is not None:  # reports submitted before the coverage part have none
+        sections.append((f"IV. {COVERAGE_TITLE}", coverage_rows(coverage)))
     return sections
+
+
+COVERAGE_TITLE = "Phổ cập Cổng thông tin đến công đoàn cơ sở"
+ROMAN = ("I", "II", "III", "IV", "V", "VI")
+
+
+def coverage_rows(coverage):
+    """The grassroots coverage (``polls.coverage``) as (label, value) rows: counts with their shares."""
+    if not coverage.get("available"):
+        return [("Phổ cập Cổng thông tin đến công đoàn cơ sở", UNAVAILABLE)]
+    return [
+        ("Số công đoàn cơ sở đang hoạt động", _count(coverage.get("grassroots"))),
+        ("Công đoàn cơ sở có quản trị viên đã kích hoạt tài khoản",
+         _with_share(coverage.get("with_admin"), coverage.get("with_admin_share"))),
+        ("Công đoàn cơ sở đã có đoàn viên trong sổ đoàn viên",
+         _with_share(coverage.get("with_members"), coverage.get("with_members_share"))),
+        ("Công đoàn cơ sở có tin, bài gửi lên Cổng trong kỳ",
+         _with_share(coverage.get("contributing"), coverage.get("contributing_share"))),
+        ("Số đoàn viên trong sổ đoàn viên", _count(coverage.get("members"))),
+        ("Đoàn viên đã trả lời trưng cầu ý kiến trong kỳ",
+         _with_share(coverage.get("respondents"), coverage.get("respondents_share"))),
+    ]  # fmt: skip
+
+
+def _count(value):
+    """«1.234»: Vietnamese thousands."""
+    return f"{int(value or 0):,}".replace(",", ".")
+
+
+def _with_share(count, share):
+    """«12 (30,0%)», or the count alone when there is nothing to divide by."""
+    if share is None:
+        return _count(count)
+    return f"{_count(count)} ({f'{share:.1f}'.replace('.', ',')}%)"
+
+
+def evaluation_title(report):
+    """The evaluation's heading, numbered after the figures' sections (IV, or V with the coverage)."""
+    return f"{ROMAN[len(report_sections(report))]}. Đánh giá của đơn vị"
 
 
 def report_xlsx(report: dict) -> bytes:
@@ -673,7 +716,7 @@ def report_xlsx(report: dict) -> bytes:
         for label, value in rows:
             sheet.append((label, value))
     sheet.append(())
-    sheet.append(("IV. Đánh giá của đơn vị",))
+    sheet.append((evaluation_title(report),))
     sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
     sheet.append((report.get("evaluation") or "(Chưa có đánh giá)",))
     sheet.cell(row=sheet.max_row, column=1).alignment = Alignment(wrap_text=True, vertical="top")

@@ -4,7 +4,8 @@ Every RPC takes ``actor`` first and returns a schema dump (``platform_shared.sch
 The batch consumer of the responses queue runs inside the service (``ResponseIntake``); a
 timer closes polls whose time is up. The mixins bring the rest: the tenant copy
 (``TenantDirectoryEntrypoints``: the ``accounts.tenant_*`` handlers, the sync timer and RPC),
-the results (``ResultsRpc``) and the semiannual reports (``ReportsRpc``).
+the results (``ResultsRpc``), the semiannual reports (``ReportsRpc``) and the grassroots
+coverage (``CoverageRpc``).
 """
 
 from platform_shared import transport
@@ -17,6 +18,7 @@ from platform_shared.schemas import polls as api
 from platform_shared.tenant_directory.service import TenantDirectoryEntrypoints
 from platform_shared.timers import every
 from platform_shared.views import page
+from polls.coverage.service import CoverageRpc
 from polls.dependencies import PollsDependency, ResponseIntake
 from polls.reports.service import ReportsRpc
 from polls.results.service import ResultsRpc
@@ -27,7 +29,7 @@ _poll, _definition, _stats = api.PollRead(), api.IntakeDefinitionRead(), api.Int
 _summary, _choices = api.PollSummaryRead(), api.AudienceChoicesRead()
 
 
-class PollsService(TenantDirectoryEntrypoints, ResultsRpc, ReportsRpc, ServiceOperations):
+class PollsService(TenantDirectoryEntrypoints, ResultsRpc, ReportsRpc, CoverageRpc, ServiceOperations):
     name = "polls"
 
     db = Database()

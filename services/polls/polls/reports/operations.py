@@ -13,7 +13,11 @@ A report (shape of ``platform_shared.schemas.reports.ReportRead``)::
      "allowed_actions", "includes": [{"tenant_id", "tenant_name", "starts", "ends"}],
      "figures": {"content": {"available", "sections": [...], "quota_weeks": {"total", "met"}},
                  "feedback": {"available", "received", "answered", "answered_on_time", "overdue_open"},
-                 "polls": {"available", "held", "respondents", "eligible", "participation", "items": [...]}}}
+                 "polls": {"available", "held", "respondents", "eligible", "participation", "items": [...]},
+                 "coverage": {"available", "grassroots", "with_admin", "with_admin_share", ...}}}
+
+(``coverage`` — the grassroots coverage, ``polls.coverage`` — is absent from reports submitted
+before it existed.)
 
 Drafts are compiled afresh at every read; submission freezes the figures in the row.
 """
@@ -46,6 +50,7 @@ PART_LABELS = {
     "content": "thông tin, tuyên truyền",
     "feedback": "«Công nhân hỏi – Công đoàn trả lời»",
     "polls": "trưng cầu ý kiến",
+    "coverage": "phủ sóng đến công đoàn cơ sở",
 }
 
 
@@ -77,37 +82,22 @@ class NoSources:
 
 
 class SemiannualReports:
-    def __init__(self, sessions, *, clock, sources=None, settings=Settings()):
+    def __init__(self, sessions, *, clock, sources=None, settings=Settings(), coverage=None):
         self.sessions = sessions
         self.clock = clock
         self.sources = sources or NoSources()
         self.settings = settings
+        # The grassroots coverage part (``polls.coverage``: report_part); None leaves it out.
+        self.coverage = coverage
 
     # -- the directory ------------------------------------------------------------------
 
     def _directory(self, session):
         """Tenants by id (dicts), merges by merged tenant id, and the desk tenant's id."""
-        tenants = {str(t.id): _tenant(t) for t in Tenants(session).all()}
-        merges = {}
-        for t in tenants.values():  # the copy kept from accounts events and syncs
-            if t["merged_into_id"] and t["merged_at"]:
-                merges[t["id"]] = domain.Merge(t["id"], t["merged_into_id"], domain.local_date(t["merged_at"]))
-        for m in Merges(session).all():  # merges this part recorded from accounts.tenant_merged
-            merges[str(m.tenant_id)] = domain.Merge(
-                str(m.tenant_id), str(m.into_tenant_id), domain.local_date(m.merged_at)
-            )
-        desk = next((t["id"] for t in tenants.values() if t["code"] == self.settings.desk_code), None)
-        return tenants, merges, desk
+        return directory(session, self.settings.desk_code)
 
     def _resolve_tenant(self, tenants, actor, value):
-        if value is None:
-            if not actor.tenant_id:
-                raise NotFound.of("tenant", None)
-            value = actor.tenant_id
-        found = tenants.get(str(value)) or next((t for t in tenants.values() if t["code"] == value), None)
-        if found is None:
-            raise NotFound.of("tenant", value)
-        return found
+        return resolve_tenant(tenants, actor, value)
 
     def _reporting(self, tenant):
         return tenant["kind"] in self.settings.reporting_kinds
@@ -231,6 +221,8 @@ class SemiannualReports:
             "feedback": domain.add_feedback(feedback),
             "polls": self._poll_figures(pieces, tenants, members or {}),
         }
+        if self.coverage is not None:
+            figures["coverage"] = self.coverage.report_part(tenant_id, pieces)
         includes = [
             {
                 "tenant_id": p.tenant_id,
@@ -556,6 +548,32 @@ def _sign(row, data):
     for key in ("signer_title", "signer_name"):
         if key in data:
             setattr(row, key, (data[key] or "").strip() or None)
+
+
+def directory(session, desk_code):
+    """Tenants by id (dicts), merges by merged tenant id, and the desk tenant's id (also the
+    grassroots coverage's, ``polls.coverage``)."""
+    tenants = {str(t.id): _tenant(t) for t in Tenants(session).all()}
+    merges = {}
+    for t in tenants.values():  # the copy kept from accounts events and syncs
+        if t["merged_into_id"] and t["merged_at"]:
+            merges[t["id"]] = domain.Merge(t["id"], t["merged_into_id"], domain.local_date(t["merged_at"]))
+    for m in Merges(session).all():  # merges this part recorded from accounts.tenant_merged
+        merges[str(m.tenant_id)] = domain.Merge(str(m.tenant_id), str(m.into_tenant_id), domain.local_date(m.merged_at))
+    desk = next((t["id"] for t in tenants.values() if t["code"] == desk_code), None)
+    return tenants, merges, desk
+
+
+def resolve_tenant(tenants, actor, value):
+    """The tenant named by id or code (default: the actor's), or NotFound."""
+    if value is None:
+        if not actor.tenant_id:
+            raise NotFound.of("tenant", None)
+        value = actor.tenant_id
+    found = tenants.get(str(value)) or next((t for t in tenants.values() if t["code"] == value), None)
+    if found is None:
+        raise NotFound.of("tenant", value)
+    return found
 
 
 def _tenant(t):

@@ -23,6 +23,8 @@ from platform_shared.schemas import polls as polls_api
 from platform_shared.schemas import reports as api
 from platform_shared.timers import every
 from polls import render
+from polls.coverage.operations import GrassrootsCoverage
+from polls.coverage.service import CoverageSources
 from polls.reports.operations import SemiannualReports, Settings
 
 EXPECTED = transport.EXPECTED
@@ -83,9 +85,11 @@ class ReportsRpc:
     report_accounts = ServiceRpc("accounts")
 
     def _reports(self):
-        return SemiannualReports(
-            self.db, clock=Clock(), sources=RpcSources(self), settings=Settings.from_config(self.report_config)
+        clock, settings = Clock(), Settings.from_config(self.report_config)
+        coverage = GrassrootsCoverage(
+            self.db, clock=clock, sources=CoverageSources(self.report_accounts, self.report_content), settings=settings
         )
+        return SemiannualReports(self.db, clock=clock, sources=RpcSources(self), settings=settings, coverage=coverage)
 
     @rpc(expected_exceptions=EXPECTED)
     def get_semiannual_report(self, actor, args=None):

@@ -19,7 +19,7 @@ import base64
 from marshmallow import ValidationError, fields, validates_schema
 
 from platform_shared.clock import VN_TZ
-from platform_shared.schemas import PageArgs, Schema, StrictSchema, Text, in_range, length, one_of
+from platform_shared.schemas import PageArgs, Schema, StrictSchema, Text, in_range, length, one_of, years_pattern
 from platform_shared.text import nfc
 
 KINDS = ("single", "multiple", "rating", "text", "matrix")
@@ -333,6 +333,106 @@ class FileRead(Schema):
     content_b64 = fields.Function(
         lambda file: base64.b64encode(file["content"]).decode("ascii"), metadata={"description": "the bytes, base64"}
     )
+
+
+# -- the grassroots coverage tracker (polls/coverage/) -----------------------------------
+
+COVERAGE_SORTS = ("name", "grassroots", "admin", "members", "contributing", "respondents")
+COVERAGE_ORDERS = ("asc", "desc")
+# A half-year: the years polls' reports parse (2000–2100), as ``schemas.reports.PERIOD_PATTERN``.
+COVERAGE_PERIOD_PATTERN = f"^{years_pattern(2000, 2100)}-H[12]$"
+
+
+def _period_field():
+    return fields.String(
+        validate=length(1, 16),
+        metadata={
+            "description": "2026-H1 (Jan–Jun) or 2026-H2 (Jul–Dec), in Vietnam time; default: the current one",
+            "pattern": COVERAGE_PERIOD_PATTERN,
+        },
+    )
+
+
+class CoverageArgs(StrictSchema):
+    tenant = fields.String(
+        validate=length(1, 64), metadata={"description": "federation id or code (default: the signed-in user's)"}
+    )
+    period = _period_field()
+
+
+class NationalCoverageArgs(StrictSchema):
+    period = _period_field()
+    sort = fields.String(
+        load_default="name",
+        validate=one_of(COVERAGE_SORTS),
+        metadata={"description": "name, grassroots (units), or a share: admin, members, contributing, respondents"},
+    )
+    order = fields.String(
+        validate=one_of(COVERAGE_ORDERS), metadata={"description": "default: asc by name, desc by a figure"}
+    )
+
+
+def _share(what):
+    return fields.Float(allow_none=True, metadata={"description": f"percent of {what}, one decimal; null: none"})
+
+
+class CoverageFigures(Schema):
+    """A federation's coverage of its grassroots unions (CĐCS) in a half-year."""
+
+    available = fields.Boolean(metadata={"description": "false: accounts or content did not answer (note)"})
+    note = fields.String()
+    grassroots = fields.Integer(metadata={"description": "active grassroots units (công đoàn cơ sở)"})
+    with_admin = fields.Integer(metadata={"description": "units with an active user holding unit_admin for it"})
+    with_admin_share = _share("grassroots")
+    with_members = fields.Integer(metadata={"description": "units with ≥ 1 registered member in it or below it"})
+    with_members_share = _share("grassroots")
+    contributing = fields.Integer(
+        metadata={"description": "units whose people (in it or below) wrote an item first submitted in the period"}
+    )
+    contributing_share = _share("grassroots")
+    members = fields.Integer(metadata={"description": "registered members (accounts not deactivated)"})
+    respondents = fields.Integer(metadata={"description": "distinct members who answered a poll in the period"})
+    respondents_share = _share("members")
+
+
+class CoverageIncluded(Schema):
+    tenant_id = fields.String()
+    tenant_name = fields.String()
+    starts = fields.String(metadata={"format": "date", "description": "from this day (the merge day) on"})
+    ends = fields.String(metadata={"format": "date"})
+
+
+class CoverageRead(CoverageFigures):
+    tenant_id = fields.String(metadata={"format": "uuid"})
+    tenant_name = fields.String()
+    tenant_code = fields.String(allow_none=True)
+    period = fields.String()
+    period_label = fields.String()
+    starts = fields.String(metadata={"format": "date", "description": "first day (Vietnam)"})
+    ends = fields.String(metadata={"format": "date", "description": "first day after the period (exclusive)"})
+    compiled_at = fields.String(metadata={"format": "date-time"})
+    includes = fields.List(fields.Nested(CoverageIncluded), metadata={"description": "merged tenants counted"})
+
+
+class NationalCoverageRow(CoverageFigures):
+    tenant_id = fields.String(metadata={"format": "uuid"})
+    tenant_code = fields.String()
+    tenant_name = fields.String()
+
+
+class NationalCoverageRead(Schema):
+    period = fields.String()
+    period_label = fields.String()
+    starts = fields.String(metadata={"format": "date"})
+    ends = fields.String(metadata={"format": "date"})
+    compiled_at = fields.String(metadata={"format": "date-time"})
+    available = fields.Boolean()
+    note = fields.String()
+    sort = fields.String()
+    order = fields.String()
+    totals = fields.Nested(CoverageFigures, metadata={"description": "sums; shares of the sums"})
+    tenants = fields.List(fields.Nested(NationalCoverageRow), metadata={"description": "one row per federation"})
+    total = fields.Integer(metadata={"description": "federations listed"})
 
 
 # -- the answer check -------------------------------------------------------------------

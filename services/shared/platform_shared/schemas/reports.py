@@ -3,6 +3,7 @@
 from marshmallow import Schema, fields
 
 from platform_shared.schemas import Paragraphs, StrictSchema, Text, in_range, length, one_of, years_pattern
+from platform_shared.schemas.polls import CoverageFigures
 
 REPORT_STATUSES = ("draft", "submitted", "merged")
 OVERVIEW_STATUSES = ("submitted", "draft", "not_started", "merged", "not_submitted")
@@ -138,6 +139,9 @@ class Figures(Schema):
     content = fields.Nested(ContentFigures)
     feedback = fields.Nested(FeedbackFigures)
     polls = fields.Nested(PollsFigures)
+    coverage = fields.Nested(
+        CoverageFigures, metadata={"description": "grassroots coverage (absent in reports submitted before it)"}
+    )
 
 
 class Included(Schema):
