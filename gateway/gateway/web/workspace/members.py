@@ -26,14 +26,15 @@ from flask import Blueprint, abort, flash, redirect, request
 from gateway.api.common import call
 from gateway.web.portal.common import field_errors, page_number, pages_of
 from gateway.web.render import page
-from gateway.web.workspace.common import BASE, menu, staff, tile
-from gateway.web.workspace.tenants_scope import acting_tenant, require_admin, scoped, unit_options, unit_tree
+from gateway.web.workspace.common import BASE, tile
+from gateway.web.workspace.tenants_scope import acting_tenant, chrome, scoped, signed_in_admin, unit_options, unit_tree
 from platform_shared.errors import Conflict, InvalidInput
 
 bp = Blueprint("workspace_members", __name__)
 
 REGISTER = f"{BASE}/doan-vien"
 IMPORTS = f"{REGISTER}/nhap"
+AREA = (REGISTER, "Đoàn viên")
 PER_PAGE = 25
 STATUS_LABELS = {"invited": "Chờ kích hoạt", "active": "Đã kích hoạt", "deactivated": "Đã khóa"}
 GENDER_LABELS = {"male": "Nam", "female": "Nữ", "other": "Khác"}
@@ -51,20 +52,8 @@ NO_STORE = {"Cache-Control": "private, no-store"}
 
 def admin_page():
     """The signed-in administrator and the member organisation the page works on."""
-    actor = staff()
-    require_admin(actor)
+    actor = signed_in_admin()
     return actor, acting_tenant(actor)
-
-
-def crumbs(tenant, *more):
-    return [(f"{BASE}/", "Tổng quan"), (scoped(tenant, REGISTER), "Đoàn viên"), *more]
-
-
-def chrome(actor, tenant, *more):
-    """What every page of the area passes to the layout."""
-    last = more[-1][1] if more else "Đoàn viên"
-    trail = crumbs(tenant, *more) if more else [(f"{BASE}/", "Tổng quan"), (None, "Đoàn viên")]
-    return {"menu": menu(actor), "current": REGISTER, "breadcrumbs": trail, "title": last}
 
 
 def units_of(actor, tenant):
@@ -126,7 +115,7 @@ def index():
         base_path=REGISTER,
         imports_path=scoped(tenant, IMPORTS),
         scoped=scoped,
-        **chrome(actor, tenant),
+        **chrome(actor, tenant, AREA),
     )
 
 
@@ -157,7 +146,7 @@ def _member_page(actor, tenant, member, *, status=200, form=None, errors=None):
         path=f"{REGISTER}/{member['id']}",
         scoped=scoped,
         headers=NO_STORE if status != 200 else None,
-        **chrome(actor, tenant, (None, member["full_name"])),
+        **chrome(actor, tenant, AREA, (None, member["full_name"])),
     )
 
 
@@ -190,7 +179,11 @@ def deactivate(member_id):
             path=f"{REGISTER}/{member_id}",
             scoped=scoped,
             **chrome(
-                actor, tenant, (scoped(tenant, f"{REGISTER}/{member_id}"), found["full_name"]), (None, "Khóa tài khoản")
+                actor,
+                tenant,
+                AREA,
+                (scoped(tenant, f"{REGISTER}/{member_id}"), found["full_name"]),
+                (None, "Khóa tài khoản"),
             ),
         )
     try:

@@ -31,8 +31,8 @@ from gateway.api.accounts import MEMBER_IMPORT_MAX_BYTES, MEMBER_IMPORT_TIMEOUT
 from gateway.api.common import call
 from gateway.web.portal.common import base_url
 from gateway.web.render import page
-from gateway.web.workspace.members import IMPORTS, NO_STORE, admin_page, chrome
-from gateway.web.workspace.tenants_scope import TENANT_PARAM, scoped
+from gateway.web.workspace.members import AREA, IMPORTS, NO_STORE, admin_page
+from gateway.web.workspace.tenants_scope import TENANT_PARAM, chrome, scoped
 from platform_shared.errors import InvalidInput
 
 bp = Blueprint("workspace_member_imports", __name__)
@@ -73,7 +73,7 @@ def _upload_page(actor, tenant, *, status=200, errors=None, error_count=0, file_
         imports_path=IMPORTS,
         scoped=scoped,
         headers=NO_STORE,
-        **chrome(actor, tenant, (None, "Nhập từ tệp")),
+        **chrome(actor, tenant, AREA, (None, "Nhập từ tệp")),
     )
 
 
@@ -152,7 +152,7 @@ def job(job_id):
         tenant_query=("" if tenant["own"] else f"?{TENANT_PARAM}={tenant['id']}"),
         scoped=scoped,
         headers=NO_STORE,
-        **chrome(actor, tenant, (scoped(tenant, IMPORTS), "Nhập từ tệp"), (None, found["filename"])),
+        **chrome(actor, tenant, AREA, (scoped(tenant, IMPORTS), "Nhập từ tệp"), (None, found["filename"])),
     )
 
 

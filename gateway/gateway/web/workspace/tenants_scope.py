@@ -1,6 +1,7 @@
-"""What the administrators' pages (member organisations, unit tree, accounts) share: which
-member organisation a page works on, the tenant and unit lists their choosers show, the
-unit tree in the order a person reads it, the one-time activation link.
+"""What the administrators' pages (member organisations, unit tree, accounts, members) share:
+who may open them, which member organisation a page works on, the layout's menu and trail, the
+tenant and unit lists their choosers show, the unit tree in the order a person reads it, the
+one-time activation link.
 
 A platform administrator works on any member organisation: ``?don-vi-thanh-vien=<tenant id>``
 on the unit tree and account pages (the old console's «Quản lý» button); everyone else on
@@ -12,7 +13,7 @@ from flask import request
 
 from gateway.api.common import call
 from gateway.web.portal.common import base_url
-from gateway.web.workspace.common import has
+from gateway.web.workspace.common import BASE, has, menu, staff
 from platform_shared.errors import Forbidden
 from platform_shared.text import fold
 
@@ -28,6 +29,13 @@ def require_admin(actor):
         raise Forbidden("Trang này dành cho quản trị viên của đơn vị. Tài khoản của bạn chưa có vai trò quản trị.")
 
 
+def signed_in_admin():
+    """The signed-in tenant or platform administrator; anyone else gets the 403 page."""
+    actor = staff()
+    require_admin(actor)
+    return actor
+
+
 def require_platform_admin(actor):
     if not has(actor, "platform_admin"):
         raise Forbidden("Trang này dành cho quản trị hệ thống (Văn phòng Tổng Liên đoàn).")
@@ -38,7 +46,12 @@ def acting_tenant(actor):
     administrators) or the person's own; accounts' ``get_tenant`` answers 404 for one the
     person may not see."""
     wanted = (request.values.get(TENANT_PARAM) or "").strip()
-    tenant = call("accounts", "get_tenant", actor, wanted or actor["tenant_id"])
+    return tenant_of(actor, wanted or actor["tenant_id"])
+
+
+def tenant_of(actor, tenant_id):
+    """The member organisation ``tenant_id`` (accounts' ``get_tenant``), ``own`` when it is the person's."""
+    tenant = call("accounts", "get_tenant", actor, tenant_id)
     tenant["own"] = tenant["id"] == actor["tenant_id"]
     return tenant
 
@@ -48,6 +61,17 @@ def scoped(tenant, path):
     if tenant.get("own"):
         return path
     return f"{path}{'&' if '?' in path else '?'}{TENANT_PARAM}={tenant['id']}"
+
+
+def chrome(actor, tenant, area, *more):
+    """What a page of an administrators' area passes to the layout: the menu with ``area``
+    (``(path, label)``) current, the trail «Tổng quan › label › *more*» (the area's own page
+    ends at its label) with the area's link keeping the member organisation chosen, and the
+    title (the trail's last label)."""
+    path, label = area
+    home = (f"{BASE}/", "Tổng quan")
+    trail = [home, (scoped(tenant, path), label), *more] if more else [home, (None, label)]
+    return {"menu": menu(actor), "current": path, "breadcrumbs": trail, "title": trail[-1][1]}
 
 
 def all_pages(actor, method, args):

@@ -28,13 +28,15 @@ from flask import Blueprint, abort, flash, redirect, request
 from gateway.api.common import call
 from gateway.web.portal.common import field_errors, page_number, pages_of
 from gateway.web.render import page
-from gateway.web.workspace.common import BASE, has, menu, staff
+from gateway.web.workspace.common import BASE, has
 from gateway.web.workspace.tenants_scope import (
     TENANT_PARAM,
     acting_tenant,
-    require_admin,
+    chrome,
     scoped,
+    signed_in_admin,
     tenant_choices,
+    tenant_of,
     unit_options,
     unit_tree,
 )
@@ -44,6 +46,7 @@ from platform_shared.schemas.accounts import UNIT_KINDS
 bp = Blueprint("workspace_units", __name__)
 
 TREE = f"{BASE}/don-vi"
+AREA = (TREE, "Cây đơn vị")
 KIND_LABELS = {
     "grassroots": "Công đoàn cơ sở",
     "upper_grassroots": "Công đoàn cấp trên trực tiếp cơ sở",
@@ -57,19 +60,9 @@ FIELDS = {"name": "Tên đơn vị", "code": "Mã", "kind": "Loại", "parent_id
 SEARCH_PER_PAGE = 50
 
 
-def _admin():
-    actor = staff()
-    require_admin(actor)
-    return actor
-
-
-def _crumbs(tenant, *more):
-    return [(f"{BASE}/", "Tổng quan"), (scoped(tenant, TREE), "Cây đơn vị"), *more]
-
-
 @bp.route(TREE)
 def tree():
-    actor = _admin()
+    actor = signed_in_admin()
     tenant = acting_tenant(actor)
     q = (request.args.get("q") or "").strip()
     branch_id = (request.args.get("nhanh") or "").strip() or None
@@ -111,9 +104,7 @@ def tree():
         chooser_action=TREE,
         kinds=KIND_LABELS,
         scoped=scoped,
-        menu=menu(actor),
-        current=TREE,
-        breadcrumbs=_crumbs(tenant, (None, branch["name"])) if branch else _crumbs(tenant)[:1] + [(None, "Cây đơn vị")],
+        **chrome(actor, tenant, AREA, *([(None, branch["name"])] if branch else [])),
     )
 
 
@@ -130,7 +121,6 @@ def _form_page(actor, tenant, status=200, *, unit=None, form, errors=None, probl
     return page(
         "workspace/units_form.html",
         status=status,
-        title=title,
         tenant=tenant,
         unit=unit,
         form=form,
@@ -141,10 +131,8 @@ def _form_page(actor, tenant, status=200, *, unit=None, form, errors=None, probl
         parents=unit_options(roots, leave_out=unit["id"] if unit else None),
         action=scoped(tenant, f"{TREE}/{unit['id']}" if unit else f"{TREE}/moi"),
         scoped=scoped,
-        menu=menu(actor),
-        current=TREE,
-        breadcrumbs=_crumbs(tenant, (None, title)),
         headers={"Cache-Control": "private, no-store"} if status != 200 else None,
+        **chrome(actor, tenant, AREA, (None, title)),
     )
 
 
@@ -163,7 +151,7 @@ def _data(form):
 
 @bp.route(f"{TREE}/moi", methods=["GET", "POST"])
 def create():
-    actor = _admin()
+    actor = signed_in_admin()
     tenant = acting_tenant(actor)
     if request.method == "GET":
         parent_id = (request.args.get("cap-tren") or "").strip()
@@ -188,18 +176,19 @@ def _unit_and_tenant(actor, unit_id):
         unit = call("accounts", "get_unit", actor, unit_id)
     except NotFound:
         abort(404)
-    tenant = call("accounts", "get_tenant", actor, unit["tenant_id"])
-    tenant["own"] = tenant["id"] == actor["tenant_id"]
-    return unit, tenant
+    return unit, tenant_of(actor, unit["tenant_id"])
+
+
+def _form_of(unit):
+    return {name: unit.get(name) or "" for name in FIELDS}
 
 
 @bp.route(f"{TREE}/<unit_id>", methods=["GET", "POST"])
 def edit(unit_id):
-    actor = _admin()
+    actor = signed_in_admin()
     unit, tenant = _unit_and_tenant(actor, unit_id)
     if request.method == "GET":
-        form = {name: unit.get(name) or "" for name in FIELDS}
-        return _form_page(actor, tenant, unit=unit, form=form)
+        return _form_page(actor, tenant, unit=unit, form=_form_of(unit))
     form = _typed()
     try:
         saved = call("accounts", "update_unit", actor, unit["id"], _data(form))
@@ -213,19 +202,16 @@ def edit(unit_id):
 
 @bp.route(f"{TREE}/<unit_id>/trang-thai", methods=["POST"])
 def set_status(unit_id):
-    actor = _admin()
+    actor = signed_in_admin()
     unit, tenant = _unit_and_tenant(actor, unit_id)
     status = request.form.get("status")
     if status not in ("archived", "active"):
-        form = {name: unit.get(name) or "" for name in FIELDS}
-        return _form_page(
-            actor, tenant, 422, unit=unit, form=form, problem="Chọn «Ngừng hoạt động» hoặc «Hoạt động trở lại»."
-        )
+        problem = "Chọn «Ngừng hoạt động» hoặc «Hoạt động trở lại»."
+        return _form_page(actor, tenant, 422, unit=unit, form=_form_of(unit), problem=problem)
     try:
         saved = call("accounts", "update_unit", actor, unit["id"], {"status": status})
     except (InvalidInput, Conflict) as exc:
-        form = {name: unit.get(name) or "" for name in FIELDS}
-        return _form_page(actor, tenant, exc.status, unit=unit, form=form, problem=exc.message)
+        return _form_page(actor, tenant, exc.status, unit=unit, form=_form_of(unit), problem=exc.message)
     done = "ngừng hoạt động" if status == "archived" else "hoạt động trở lại"
     flash(f"Đơn vị «{saved['name']}» đã {done}.", "ok")
     return redirect(scoped(tenant, f"{TREE}/{saved['id']}"), code=303)

@@ -31,14 +31,16 @@ from flask import Blueprint, abort, flash, redirect, request
 from gateway.api.common import call
 from gateway.web.portal.common import field_errors, page_number, pages_of
 from gateway.web.render import page
-from gateway.web.workspace.common import BASE, ROLE_LABELS, block, has, menu, staff, tile
+from gateway.web.workspace.common import BASE, ROLE_LABELS, block, has, tile
 from gateway.web.workspace.tenants_scope import (
     TENANT_PARAM,
     acting_tenant,
     activation_link,
-    require_admin,
+    chrome,
     scoped,
+    signed_in_admin,
     tenant_choices,
+    tenant_of,
     unit_options,
     unit_tree,
 )
@@ -48,6 +50,7 @@ from platform_shared.errors import Conflict, Forbidden, InvalidInput, NotFound
 bp = Blueprint("workspace_users", __name__)
 
 ACCOUNTS = f"{BASE}/tai-khoan"
+AREA = (ACCOUNTS, "Tài khoản và vai trò")
 PER_PAGE = 20
 STATUS_LABELS = {"invited": "Chờ kích hoạt", "active": "Đang hoạt động", "deactivated": "Đã khóa"}
 FIELDS = {
@@ -58,16 +61,6 @@ FIELDS = {
     "roles": "Vai trò",
 }
 NO_STORE = {"Cache-Control": "private, no-store"}
-
-
-def _admin():
-    actor = staff()
-    require_admin(actor)
-    return actor
-
-
-def _crumbs(tenant, *more):
-    return [(f"{BASE}/", "Tổng quan"), (scoped(tenant, ACCOUNTS), "Tài khoản và vai trò"), *more]
 
 
 def grantable(actor):
@@ -86,7 +79,7 @@ def _waiting(actor):
 
 @bp.route(ACCOUNTS)
 def index():
-    actor = _admin()
+    actor = signed_in_admin()
     tenant = acting_tenant(actor)
     number = page_number()
     chosen = {name: (request.args.get(name) or "").strip() for name in ("q", "vai-tro", "trang-thai")}
@@ -121,9 +114,7 @@ def index():
         chooser_action=ACCOUNTS,
         scoped=scoped,
         me=actor["user_id"],
-        menu=menu(actor),
-        current=ACCOUNTS,
-        breadcrumbs=[(f"{BASE}/", "Tổng quan"), (None, "Tài khoản và vai trò")],
+        **chrome(actor, tenant, AREA),
     )
 
 
@@ -147,7 +138,6 @@ def _form_page(actor, tenant, status=200, *, user=None, form, errors=None, probl
     return page(
         "workspace/users_form.html",
         status=status,
-        title=title,
         tenant=tenant,
         user=user,
         form=form,
@@ -162,10 +152,8 @@ def _form_page(actor, tenant, status=200, *, user=None, form, errors=None, probl
         action=scoped(tenant, f"{ACCOUNTS}/{user['id']}" if user else f"{ACCOUNTS}/moi"),
         scoped=scoped,
         is_me=bool(user) and user["id"] == actor["user_id"],
-        menu=menu(actor),
-        current=ACCOUNTS,
-        breadcrumbs=_crumbs(tenant, (None, title)),
         headers=NO_STORE if status != 200 else None,
+        **chrome(actor, tenant, AREA, (None, title)),
     )
 
 
@@ -185,7 +173,7 @@ def _refused(exc):
 
 @bp.route(f"{ACCOUNTS}/moi", methods=["GET", "POST"])
 def invite():
-    actor = _admin()
+    actor = signed_in_admin()
     tenant = acting_tenant(actor)
     if request.method == "GET":
         wanted = request.args.get("vai-tro")
@@ -225,10 +213,8 @@ def _activation_page(actor, tenant, invitation, verb):
         link=activation_link(invitation["activation_token"]),
         expires_at=invitation["expires_at"],
         scoped=scoped,
-        menu=menu(actor),
-        current=ACCOUNTS,
-        breadcrumbs=_crumbs(tenant, (None, "Đường link kích hoạt")),
         headers=NO_STORE,
+        **chrome(actor, tenant, AREA, (None, "Đường link kích hoạt")),
     )
 
 
@@ -240,9 +226,7 @@ def _user_and_tenant(actor, user_id):
         user = call("accounts", "get_user", actor, user_id)
     except NotFound:
         abort(404)
-    tenant = call("accounts", "get_tenant", actor, user["tenant_id"])
-    tenant["own"] = tenant["id"] == actor["tenant_id"]
-    return user, tenant
+    return user, tenant_of(actor, user["tenant_id"])
 
 
 def _form_of(user):
@@ -257,7 +241,7 @@ def _form_of(user):
 
 @bp.route(f"{ACCOUNTS}/<user_id>", methods=["GET", "POST"])
 def account(user_id):
-    actor = _admin()
+    actor = signed_in_admin()
     user, tenant = _user_and_tenant(actor, user_id)
     if request.method == "GET":
         return _form_page(actor, tenant, user=user, form=_form_of(user))
@@ -297,7 +281,7 @@ def _action_refused(actor, user, tenant, exc):
 
 @bp.route(f"{ACCOUNTS}/<user_id>/khoa", methods=["POST"])
 def deactivate(user_id):
-    actor = _admin()
+    actor = signed_in_admin()
     user, tenant = _user_and_tenant(actor, user_id)
     try:
         saved = call("accounts", "update_user", actor, user["id"], {"status": "deactivated"})
@@ -309,7 +293,7 @@ def deactivate(user_id):
 
 @bp.route(f"{ACCOUNTS}/<user_id>/mo-khoa", methods=["POST"])
 def reactivate(user_id):
-    actor = _admin()
+    actor = signed_in_admin()
     user, tenant = _user_and_tenant(actor, user_id)
     try:
         saved = call("accounts", "update_user", actor, user["id"], {"status": "active"})
@@ -322,7 +306,7 @@ def reactivate(user_id):
 
 @bp.route(f"{ACCOUNTS}/<user_id>/ma-kich-hoat", methods=["POST"])
 def reissue(user_id):
-    actor = _admin()
+    actor = signed_in_admin()
     user, tenant = _user_and_tenant(actor, user_id)
     try:
         invitation = call("accounts", "reissue_activation", actor, user["id"])
