@@ -364,6 +364,16 @@ def feedback_rpc(feedback_service):
         yield proxy
 
 
+# -- notifications -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def notifications_service(start_service, demo):
+    """The notifications service with accounts running and the demo people in it (it asks accounts
+    whom to tell when it handles an event)."""
+    return start_service("notifications")
+
+
 # -- polls -----------------------------------------------------------------------------
 
 

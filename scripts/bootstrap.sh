@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 PYTHON=${PYTHON:-python3}
 PACKAGES=(services/shared services/accounts services/content services/media services/feedback
-          services/polls services/royalties gateway)
+          services/polls services/royalties services/notifications gateway)
 stamp=.venv/.installed
 want=$(cat constraints.txt requirements-dev.txt "${PACKAGES[@]/%//pyproject.toml}" | sha256sum | cut -c1-16)
 

@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 VAR = Path(os.environ.get("PLATFORM_VAR") or ROOT / "var").resolve()
 BIN = ROOT / ".venv" / "bin"
-SERVICES = ("accounts", "content", "media", "feedback", "polls", "royalties")
+SERVICES = ("accounts", "content", "media", "feedback", "polls", "royalties", "notifications")
 
 
 def step(message):

@@ -12,7 +12,7 @@
 # role can reach its own database only.
 set -euo pipefail
 
-SERVICES=(accounts content media feedback polls royalties)
+SERVICES=(accounts content media feedback polls royalties notifications)
 
 for service in "${SERVICES[@]}"; do
   var="${service^^}_DB_PASSWORD"

@@ -41,5 +41,5 @@ class Settings:
     # canonical links, RSS and sitemaps (default: the address the request came to).
     web_session_secret: str | None = field(default_factory=lambda: _env("WEB_SESSION_SECRET"))
     portal_base_url: str | None = field(default_factory=lambda: _env("PORTAL_BASE_URL"))
-    services: tuple = ("accounts", "content", "media", "feedback", "polls", "royalties")
+    services: tuple = ("accounts", "content", "media", "feedback", "polls", "royalties", "notifications")
     log_level: str = field(default_factory=lambda: _env("LOG_LEVEL", "INFO"))

@@ -1,6 +1,7 @@
 """content → its consumers: media (which photos turn public), royalties (the items of a
 publication, their withdrawal and a correction counted as new work), feedback (comments hidden
-with an unpublished article), and the gateway's public cache (which facts clear it).
+with an unpublished article), notifications (a missed quota, an article returned or published),
+and the gateway's public cache (which facts clear it).
 
 One row per handler, with the fields it reads; ``platform_shared.testing.contracts`` says how
 they are checked against what content is bound to send. When a handler starts reading
@@ -55,6 +56,32 @@ CONSUMERS = {
         events.ARTICLE_UNPUBLISHED,
         events.ArticleUnpublished().load,
         {"needs": ("event_id", "article_id")},
+    ),
+    # notifications.domain: who is told (authors, the draft's writer, the tenant's people) and the text
+    ("notifications", "handle_quota_missed"): (
+        events.QUOTA_MISSED,
+        events.QuotaMissed().load,
+        {"needs": ("event_id", "tenant_id", "week", "required", "submitted")},
+    ),
+    ("notifications", "handle_article_returned"): (
+        events.ARTICLE_RETURNED,
+        events.ArticleReturned().load,
+        {"needs": ("event_id", "article_id", "title", "authors[].user_id"), "tolerates": ("comment", "created_by")},
+    ),
+    ("notifications", "handle_article_published"): (
+        events.ARTICLE_PUBLISHED,
+        events.ArticlePublished().load,
+        {
+            "needs": (
+                "event_id",
+                "article_id",
+                "title",
+                "site",
+                "published_at",
+                "first_publication",
+                "authors[].user_id",
+            )
+        },
     ),
 }
 

@@ -25,7 +25,7 @@ DOCKERFILE = DEPLOY / "Dockerfile"
 K8S = DEPLOY / "kubernetes"
 SECRET_TEMPLATES = K8S / "secrets.example.yaml"
 
-SERVICES = ("accounts", "content", "media", "feedback", "polls", "royalties")
+SERVICES = ("accounts", "content", "media", "feedback", "polls", "royalties", "notifications")
 IMAGE = "congdoan-platform"  # the image name the Kubernetes manifests use
 PLACEHOLDER = re.compile(r"^change-me")
 SECRET_NAME = re.compile(r"PASSWORD|SECRET", re.IGNORECASE)

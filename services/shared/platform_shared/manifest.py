@@ -14,7 +14,7 @@ from pathlib import Path
 from platform_shared.config import load_config
 from platform_shared.logs import logging_config
 
-ORDER = ("accounts", "content", "media", "feedback", "polls", "royalties")
+ORDER = ("accounts", "content", "media", "feedback", "polls", "royalties", "notifications")
 
 
 @dataclass(frozen=True)

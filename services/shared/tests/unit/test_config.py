@@ -32,5 +32,13 @@ def test_service_database_urls_come_from_their_own_variables(monkeypatch):
     assert by_name["polls"].config()["DATABASE_URL"] == "sqlite:///var/polls.db"
 
 
-def test_all_six_services_are_installed():
-    assert [m.name for m in manifests()] == ["accounts", "content", "media", "feedback", "polls", "royalties"]
+def test_every_service_is_installed_in_platform_order():
+    assert [m.name for m in manifests()] == [
+        "accounts",
+        "content",
+        "media",
+        "feedback",
+        "polls",
+        "royalties",
+        "notifications",
+    ]
