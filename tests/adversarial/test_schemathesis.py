@@ -103,6 +103,8 @@ REFUSED_BY_RULES = {
     "GET /api/v1/public/articles": (["422"], "a section that exists"),
     "GET /api/v1/public/documents": (["422"], "at most 12 words in q (QUERY_TOO_LONG)"),
     "GET /api/v1/quotas/compliance": (["422"], "week 53 of a year that has 52"),
+    "PATCH /api/v1/sections/{section_id}": (["422"], "move one place, or a menu_order, not both"),
+    "PATCH /api/v1/comments/settings": (["422"], "a section content knows (UNKNOWN_SECTION)"),
     "POST /api/v1/documents": (["422"], "recipients, or all tenants"),
     "POST /api/v1/royalties/rates": (["422"], "what each kind of rate needs"),
     "POST /api/v1/royalties/items/{item_id}/score": (["422"], "at most two decimal places"),
