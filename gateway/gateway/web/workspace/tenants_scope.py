@@ -9,12 +9,12 @@ their own. The id goes to accounts as the RPC's ``tenant_id`` and accounts decid
 tenant's id is its 404).
 """
 
-from flask import request
+from flask import abort, request
 
 from gateway.api.common import call
 from gateway.web.portal.common import base_url
 from gateway.web.workspace.common import BASE, has, menu, staff
-from platform_shared.errors import Forbidden
+from platform_shared.errors import Forbidden, NotFound
 from platform_shared.text import fold
 
 TENANT_PARAM = "don-vi-thanh-vien"
@@ -54,6 +54,16 @@ def tenant_of(actor, tenant_id):
     tenant = call("accounts", "get_tenant", actor, tenant_id)
     tenant["own"] = tenant["id"] == actor["tenant_id"]
     return tenant
+
+
+def record_and_tenant(actor, method, record_id):
+    """``(record, its member organisation)``: an accounts record (``method``: ``get_unit``,
+    ``get_user``) and ``tenant_of`` it; a record the person may not see is the 404 page."""
+    try:
+        record = call("accounts", method, actor, record_id)
+    except NotFound:
+        abort(404)
+    return record, tenant_of(actor, record["tenant_id"])
 
 
 def scoped(tenant, path):

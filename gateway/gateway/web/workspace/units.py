@@ -33,10 +33,10 @@ from gateway.web.workspace.tenants_scope import (
     TENANT_PARAM,
     acting_tenant,
     chrome,
+    record_and_tenant,
     scoped,
     signed_in_admin,
     tenant_choices,
-    tenant_of,
     unit_options,
     unit_tree,
 )
@@ -171,14 +171,6 @@ def create():
     return redirect(scoped(tenant, TREE) + f"#don-vi-{created['id']}", code=303)
 
 
-def _unit_and_tenant(actor, unit_id):
-    try:
-        unit = call("accounts", "get_unit", actor, unit_id)
-    except NotFound:
-        abort(404)
-    return unit, tenant_of(actor, unit["tenant_id"])
-
-
 def _form_of(unit):
     return {name: unit.get(name) or "" for name in FIELDS}
 
@@ -186,7 +178,7 @@ def _form_of(unit):
 @bp.route(f"{TREE}/<unit_id>", methods=["GET", "POST"])
 def edit(unit_id):
     actor = signed_in_admin()
-    unit, tenant = _unit_and_tenant(actor, unit_id)
+    unit, tenant = record_and_tenant(actor, "get_unit", unit_id)
     if request.method == "GET":
         return _form_page(actor, tenant, unit=unit, form=_form_of(unit))
     form = _typed()
@@ -203,7 +195,7 @@ def edit(unit_id):
 @bp.route(f"{TREE}/<unit_id>/trang-thai", methods=["POST"])
 def set_status(unit_id):
     actor = signed_in_admin()
-    unit, tenant = _unit_and_tenant(actor, unit_id)
+    unit, tenant = record_and_tenant(actor, "get_unit", unit_id)
     status = request.form.get("status")
     if status not in ("archived", "active"):
         problem = "Chọn «Ngừng hoạt động» hoặc «Hoạt động trở lại»."

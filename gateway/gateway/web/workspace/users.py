@@ -26,7 +26,7 @@ Stable names for tests: forms ``form-tai-khoan`` (invitation and edit: ``full_na
 activation link ``lien-ket-kich-hoat``.
 """
 
-from flask import Blueprint, abort, flash, redirect, request
+from flask import Blueprint, flash, redirect, request
 
 from gateway.api.common import call
 from gateway.web.portal.common import field_errors, page_number, pages_of
@@ -37,15 +37,15 @@ from gateway.web.workspace.tenants_scope import (
     acting_tenant,
     activation_link,
     chrome,
+    record_and_tenant,
     scoped,
     signed_in_admin,
     tenant_choices,
-    tenant_of,
     unit_options,
     unit_tree,
 )
 from platform_shared.actor import ROLES
-from platform_shared.errors import Conflict, Forbidden, InvalidInput, NotFound
+from platform_shared.errors import Conflict, Forbidden, InvalidInput
 
 bp = Blueprint("workspace_users", __name__)
 
@@ -221,14 +221,6 @@ def _activation_page(actor, tenant, invitation, verb):
 # -- one account --------------------------------------------------------------------------------
 
 
-def _user_and_tenant(actor, user_id):
-    try:
-        user = call("accounts", "get_user", actor, user_id)
-    except NotFound:
-        abort(404)
-    return user, tenant_of(actor, user["tenant_id"])
-
-
 def _form_of(user):
     return {
         "full_name": user["full_name"],
@@ -242,7 +234,7 @@ def _form_of(user):
 @bp.route(f"{ACCOUNTS}/<user_id>", methods=["GET", "POST"])
 def account(user_id):
     actor = signed_in_admin()
-    user, tenant = _user_and_tenant(actor, user_id)
+    user, tenant = record_and_tenant(actor, "get_user", user_id)
     if request.method == "GET":
         return _form_page(actor, tenant, user=user, form=_form_of(user))
     form = _typed()
@@ -282,7 +274,7 @@ def _action_refused(actor, user, tenant, exc):
 @bp.route(f"{ACCOUNTS}/<user_id>/khoa", methods=["POST"])
 def deactivate(user_id):
     actor = signed_in_admin()
-    user, tenant = _user_and_tenant(actor, user_id)
+    user, tenant = record_and_tenant(actor, "get_user", user_id)
     try:
         saved = call("accounts", "update_user", actor, user["id"], {"status": "deactivated"})
     except (Conflict, InvalidInput) as exc:
@@ -294,7 +286,7 @@ def deactivate(user_id):
 @bp.route(f"{ACCOUNTS}/<user_id>/mo-khoa", methods=["POST"])
 def reactivate(user_id):
     actor = signed_in_admin()
-    user, tenant = _user_and_tenant(actor, user_id)
+    user, tenant = record_and_tenant(actor, "get_user", user_id)
     try:
         saved = call("accounts", "update_user", actor, user["id"], {"status": "active"})
     except (Conflict, InvalidInput) as exc:
@@ -307,7 +299,7 @@ def reactivate(user_id):
 @bp.route(f"{ACCOUNTS}/<user_id>/ma-kich-hoat", methods=["POST"])
 def reissue(user_id):
     actor = signed_in_admin()
-    user, tenant = _user_and_tenant(actor, user_id)
+    user, tenant = record_and_tenant(actor, "get_user", user_id)
     try:
         invitation = call("accounts", "reissue_activation", actor, user["id"])
     except (Conflict, InvalidInput) as exc:
