@@ -28,6 +28,7 @@ UNIT_KIND_LABELS = {
 ROLE_LABELS = {
     "platform_admin": "Quản trị hệ thống",
     "tenant_admin": "Quản trị đơn vị",
+    "unit_admin": "Quản trị công đoàn cơ sở",
     "editor": "Biên tập viên",
     "contributor": "Cộng tác viên",
     "responder": "Cán bộ trả lời",

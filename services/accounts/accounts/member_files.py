@@ -7,6 +7,7 @@ typed: a date cell is a date, a whole number has no ``.0``, and a phone number t
 as a number (so lost its leading zero: 912345678) gets the zero back.
 """
 
+import csv
 import io
 import zipfile
 from datetime import date, datetime
@@ -59,7 +60,42 @@ def read_member_file(content, *, max_rows, today):
     return rules.parse_member_csv(text, max_rows=max_rows, today=today), "csv"
 
 
-def _xlsx_table(content):
+def read_table(content, *, is_phone=None, nothing=None, empty="Tệp rỗng: hãy điền tệp mẫu rồi tải lên lại."):
+    """``(header, [(row number, [cell text, ...])], "csv" | "xlsx")`` of an uploaded table — a
+    UTF-8 CSV or a workbook's first sheet, read as ``read_member_file`` reads a member file — for
+    other files of rows (the unit administrators' registrations). ``is_phone(header)``: the
+    columns whose numbers Excel may have stripped of their leading zero; ``nothing``: what an
+    error's message says was left undone. Raises ``InvalidInput`` (``IMPORT_INVALID``) naming
+    ``file``, or row 1 for an empty file."""
+    if not isinstance(content, bytes | bytearray):
+        raise file_problem(NOT_A_TABLE)
+    if not content.strip():
+        errors = rules.ImportErrors(nothing) if nothing else rules.ImportErrors()
+        errors.add(1, None, empty)
+        errors.raise_if_any()
+    if content.startswith(XLSX_MAGIC):
+        header, rows = _xlsx_table(bytes(content), is_phone=is_phone, nothing=nothing)
+        return header, rows, "xlsx"
+    if content.startswith(OLE_MAGIC):
+        raise file_problem("Tệp Excel 97-2003 (.xls) chưa được hỗ trợ; hãy lưu dạng .xlsx hoặc «CSV UTF-8».")
+    try:
+        text = bytes(content).decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise file_problem(
+            "Tệp không phải CSV UTF-8 hay Excel (.xlsx). Trong Excel chọn «Lưu thành» → «CSV UTF-8» hoặc "
+            "«Excel Workbook (.xlsx)» rồi tải lên lại."
+        ) from None
+    if "\x00" in text:
+        raise file_problem(NOT_A_TABLE)
+    try:
+        found = list(csv.reader(io.StringIO(text)))
+    except csv.Error as exc:
+        raise file_problem(f"Tệp CSV không đọc được: {exc}.") from None
+    header = found[0] if found else []
+    return header, list(enumerate(found[1:], start=2)), "csv"
+
+
+def _xlsx_table(content, *, is_phone=None, nothing=None):
     """The header and the numbered rows of a workbook's first sheet, every cell as text."""
     from openpyxl import load_workbook
 
@@ -83,7 +119,8 @@ def _xlsx_table(content):
             header = [cell_text(v) for v in next(cells, ())]
             while header and not header[-1].strip():
                 header.pop()
-            phone = {i for i, h in enumerate(header) if rules.header_column(h) == "phone"}
+            is_phone = is_phone or (lambda h: rules.header_column(h) == "phone")
+            phone = {i for i, h in enumerate(header) if is_phone(h)}
             rows = []
             for number, values in enumerate(cells, start=2):
                 texts = [cell_text(v, phone=i in phone) for i, v in enumerate(values)]
@@ -98,7 +135,7 @@ def _xlsx_table(content):
     finally:
         book.close()
     if not header and not any(any(v.strip() for v in values) for _, values in rows):
-        errors = rules.ImportErrors()
+        errors = rules.ImportErrors(nothing) if nothing else rules.ImportErrors()
         errors.add(1, None, "Tệp rỗng: trang tính đầu tiên không có dữ liệu.")
         errors.raise_if_any()
     return header, rows

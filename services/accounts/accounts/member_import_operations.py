@@ -73,7 +73,7 @@ class MemberImportOperations:
         except (binascii.Error, ValueError):
             raise file_problem("Tệp gửi lên không đọc được; hãy chọn lại tệp và gửi lại.") from None
         with self.sessions.read() as session:
-            tenant = self._admin_tenant(session, actor, options["tenant_id"])
+            tenant = self._admin_tenant(session, actor, options["tenant_id"], branch=True)
         today = self.clock.now().astimezone(VN_TZ).date()
         # Parsing a large workbook takes seconds: a real thread, not the service's event loop.
         read = functools.partial(read_member_file, max_rows=self.settings.member_import_max_rows, today=today)
@@ -112,13 +112,14 @@ class MemberImportOperations:
         job_id = uuid.uuid4()
         sealer = jobs.Sealer.of_signer(self.signer)
         with self.sessions.transaction() as session:
-            tenant = self._admin_tenant(session, actor, tenant.id)
+            tenant = self._admin_tenant(session, actor, tenant.id, branch=True)
             plan, _ = self._checked_plan(MemberStore(session, actor), tenant, parsed, reissue=options["reissue"])
             unit_ids = {row.row: rules.unit_id_of(row, plan.units) for row in parsed.rows if row.unit_code}
             rows = self.offload(_job_rows, job_id, parsed.rows, unit_ids, tenant.slug, sealer.for_job(job_id))
             job = MemberImport(
                 id=job_id,
                 tenant_id=tenant.id,
+                unit_id=policy.branch_root(actor),
                 created_by=created_by,
                 request_key=key,
                 filename=filename,
@@ -154,7 +155,7 @@ class MemberImportOperations:
         """A job of the actor's tenant with its progress (tenant admins; platform admins: any)."""
         with self.sessions.read() as session:
             job = MemberImportStore(session, actor).get(job_id)
-            policy.require_admin_of(actor, job.tenant_id)
+            policy.require_branch_admin_of(actor, job.tenant_id)
             return self._job_view(actor, job)
 
     def list_member_imports(self, actor, args=None):
@@ -162,7 +163,7 @@ class MemberImportOperations:
         args = load(api.MemberImportJobListArgs, args or {})
         with self.sessions.read() as session:
             tenant_id = policy.acting_tenant(actor, args.pop("tenant_id", None))
-            policy.require_admin_of(actor, tenant_id)
+            policy.require_branch_admin_of(actor, tenant_id)
             items, total = MemberImportStore(session, actor).list(tenant_id=tenant_id, **args)
             return [self._job_view(actor, job) for job in items], total, args
 
@@ -194,7 +195,7 @@ class MemberImportOperations:
         with self.sessions.read() as session:
             store = MemberImportStore(session, actor)
             job = store.get(job_id)
-            policy.require_admin_of(actor, job.tenant_id)
+            policy.require_branch_admin_of(actor, job.tenant_id)
             if job.created_by is None or str(job.created_by) != actor.user_id:
                 raise Forbidden(
                     "Chỉ người đã nhập tệp này tải được bảng mã kích hoạt của lần nhập.", code="SHEET_OWNER_ONLY"
@@ -341,6 +342,14 @@ class MemberImportOperations:
         store = MemberStore(session, SYSTEM)
         by_number = {r.number: r for r in rows}
         existing = store.existing(tenant.id, list(by_number))
+        outside = []
+        if job.unit_id is not None:
+            # A unit administrator's job: a number registered outside its branch since the check is left alone.
+            branch = JobQueue(session).branch_unit_ids(tenant.id, job.unit_id)
+            outside = [n for n, m in existing.items() if m.unit_id not in branch]
+            rows = [r for r in rows if r.number not in outside]
+            for number in outside:
+                del existing[number]
         unit_ids = {r.row: r.unit_id for r in rows if r.unit_id}
         plan = rules.plan_resolved(
             [jobs.member_row(r) for r in rows], unit_ids, existing, list(job.carried), reissue=job.reissue
@@ -348,6 +357,17 @@ class MemberImportOperations:
         taken = store.usernames_taken([by_number[r.number].username for r in plan.create])
         outcomes = {r.id: {"id": r.id, "outcome": jobs.UNCHANGED, "issued": False} for r in rows}
         users, roles, register, tokens, problems = [], [], [], [], []
+        for number in outside:
+            stored = by_number[number]
+            outcomes[stored.id] = {"id": stored.id, "outcome": jobs.SKIPPED, "issued": False}
+            problems.append(
+                {
+                    "row": stored.row,
+                    "column": None,
+                    "message": f"Số thẻ «{number}» đã được đăng ký ở một đơn vị ngoài nhánh của bạn; dòng này "
+                    "không được nhập.",
+                }
+            )
 
         def token(stored, user_id):
             tokens.append(
@@ -405,7 +425,7 @@ class MemberImportOperations:
             updated=len(plan.update),
             unchanged=len(plan.unchanged),
             reissued=len(plan.reissue),
-            skipped=len(plan.create) - created,
+            skipped=len(plan.create) - created + len(outside),
         )
         return tally, problems
 

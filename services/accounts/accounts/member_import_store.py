@@ -7,13 +7,17 @@ from sqlalchemy import delete, select, update
 from accounts import policy
 from accounts.member_imports import DONE, FAILED, OPEN
 from accounts.models import MemberImport, MemberImportRow, Unit
+from accounts.store import _Branch
 from platform_shared.database import as_uuid, bulk_insert, bulk_update
 from platform_shared.errors import NotFound
 
 
-class MemberImportStore:
+class MemberImportStore(_Branch):
     def __init__(self, session, actor):
         self.session, self.actor = session, actor
+
+    def _visible(self):
+        return policy.visible_member_imports(self.actor, self.branch_path())
 
     def add(self, job, rows):
         """A new job and its checked rows (dicts of ``MemberImportRow`` columns)."""
@@ -28,11 +32,9 @@ class MemberImportStore:
         ).one_or_none()
 
     def get(self, job_id):
-        """A job of the actor's tenant (any for platform admins), or NotFound."""
+        """A job of the actor's tenant (any for platform admins; a unit administrator's branch), or NotFound."""
         job = self.session.scalars(
-            select(MemberImport).where(
-                policy.own_tenant_rows(self.actor, MemberImport), MemberImport.id == as_uuid(job_id, "member_import")
-            )
+            select(MemberImport).where(self._visible(), MemberImport.id == as_uuid(job_id, "member_import"))
         ).one_or_none()
         if job is None:
             raise NotFound.of("member_import", job_id)
@@ -42,9 +44,7 @@ class MemberImportStore:
         """A tenant's jobs, newest first, and how many there are."""
         from sqlalchemy import func
 
-        stmt = select(MemberImport).where(
-            policy.own_tenant_rows(self.actor, MemberImport), MemberImport.tenant_id == tenant_id
-        )
+        stmt = select(MemberImport).where(self._visible(), MemberImport.tenant_id == tenant_id)
         if state == "open":
             stmt = stmt.where(MemberImport.state.in_(OPEN))
         elif state:
@@ -103,6 +103,16 @@ class JobQueue:
 
     def job(self, job_id):
         return self.session.get(MemberImport, job_id)
+
+    def branch_unit_ids(self, tenant_id, root_id):
+        """The ids of the units under ``root_id`` (itself included) as the tree is now: a unit
+        administrator's job applies rows of its branch only."""
+        path = self.session.scalar(select(Unit.path).where(Unit.id == root_id, Unit.tenant_id == tenant_id))
+        if path is None:
+            return set()
+        return set(
+            self.session.scalars(select(Unit.id).where(Unit.tenant_id == tenant_id, Unit.path.startswith(path))).all()
+        )
 
     def rows(self, job_id, first, stop):
         return self.session.scalars(

@@ -32,7 +32,7 @@ class MemberOperations:
         options = load(api.MemberImportArgs, options or {})
         now = self.clock.now()
         with self.sessions.transaction() as session:
-            tenant = self._admin_tenant(session, actor, options["tenant_id"])
+            tenant = self._admin_tenant(session, actor, options["tenant_id"], branch=True)
             if not isinstance(csv_text, str):
                 raise InvalidInput.field("file", "Tệp nhập phải là văn bản CSV UTF-8.", code="IMPORT_INVALID")
             parsed = rules.parse_member_csv(
@@ -108,9 +108,16 @@ class MemberOperations:
     def _checked_plan(self, store, tenant, parsed, *, reissue):
         """The import plan of a parsed file against the tenant's register (``plan.units``: unit
         code → (id, status)) and the user name of each new member; ``InvalidInput`` naming the row
-        and column of every unit that is not the tenant's and every user name already taken."""
+        and column of every unit that is not the tenant's and every user name already taken.
+
+        A unit administrator's file stays in its branch: every row names a unit of it (``units``
+        holds no other code), and a member number registered in another unit of the tenant is
+        refused on its row, as the unit code of a unit outside the branch is."""
         units = store.unit_codes(tenant.id)
         existing = store.existing(tenant.id, [r.number for r in parsed.rows])
+        branch = store.branch_unit_ids()
+        if branch is not None:
+            _check_branch_rows(parsed, existing, branch, units)
         plan = rules.plan_members(parsed, existing, units, reissue=reissue)
         plan.units = units
         usernames = {row.number: rules.member_username(row.number, tenant.slug) for row in plan.create}
@@ -132,7 +139,7 @@ class MemberOperations:
         args = load(api.MemberListArgs, args or {})
         with self.sessions.read() as session:
             tenant_id = policy.acting_tenant(actor, args.pop("tenant_id", None))
-            policy.require_admin_of(actor, tenant_id)
+            policy.require_branch_admin_of(actor, tenant_id)
             TenantStore(session, actor).get(tenant_id)
             items, total = MemberStore(session, actor).list(tenant_id=tenant_id, **args)
             return [_member_row(m, username, status) for m, username, status in items], total, args
@@ -155,7 +162,7 @@ class MemberOperations:
         """One register row of the actor's tenant (tenant admins; platform admins: any)."""
         with self.sessions.read() as session:
             member, username, status = MemberStore(session, actor).get(member_id)
-            policy.require_admin_of(actor, member.tenant_id)
+            policy.require_branch_admin_of(actor, member.tenant_id)
             return _member_row(member, username, status)
 
     def update_member(self, actor, member_id, data):
@@ -166,10 +173,12 @@ class MemberOperations:
         with self.sessions.transaction() as session:
             store = MemberStore(session, actor)
             member, username, status = store.get(member_id, for_update=True)
-            policy.require_admin_of(actor, member.tenant_id)
+            policy.require_branch_admin_of(actor, member.tenant_id)
             fields = ("full_name", "birth_date", "gender", "phone", "email", "unit_id", "joined_on")
             values = {f: data.get(f, getattr(member, f)) for f in fields}
             values = rules.check_member_fields(values, today=now.astimezone(VN_TZ).date())
+            if values["unit_id"] is None and store.branch_root() is not None:
+                raise InvalidInput.field("unit_id", "Chọn đơn vị của đoàn viên trong nhánh đơn vị bạn quản trị.")
             if "unit_id" in data and data["unit_id"] is not None and data["unit_id"] != member.unit_id:
                 try:
                     unit = UnitStore(session, actor).get(data["unit_id"], tenant_id=member.tenant_id)
@@ -192,7 +201,7 @@ class MemberOperations:
         """A tenant's register at a glance: members by account status, open import jobs."""
         with self.sessions.read() as session:
             tenant_id = policy.acting_tenant(actor, tenant_id)
-            policy.require_admin_of(actor, tenant_id)
+            policy.require_branch_admin_of(actor, tenant_id)
             TenantStore(session, actor).get(tenant_id)
             counts = MemberStore(session, actor).status_counts(tenant_id)
             open_jobs, total = MemberImportStore(session, actor).list(
@@ -207,6 +216,39 @@ class MemberOperations:
             "open_imports": total,
             "running_import_id": open_jobs[0].id if open_jobs else None,
         }
+
+
+def _check_branch_rows(parsed, existing, branch, units):
+    """A unit administrator's file: every row names a unit of its branch (``units`` has no other
+    code) and no number belongs to a member registered outside the branch — every such row named
+    at once, with the file's unknown units."""
+    errors = rules.ImportErrors()
+    column = parsed.names.get("unit_code")
+    if column is None:
+        errors.add(
+            1,
+            rules.LABELS["unit_code"],
+            f"Thiếu cột «{rules.LABELS['unit_code']}»: mỗi đoàn viên bạn nhập phải thuộc một đơn vị "
+            "trong nhánh bạn quản trị.",
+        )
+        errors.raise_if_any()
+    for row in parsed.rows:
+        current = existing.get(row.number)
+        if not row.unit_code:
+            errors.add(row.row, column, "Cần mã một đơn vị trong nhánh đơn vị bạn quản trị.")
+        if current is not None and current.unit_id not in branch:
+            errors.add(
+                row.row,
+                parsed.names["member_number"],
+                f"Số thẻ «{row.number}» là của một đoàn viên ngoài nhánh đơn vị bạn quản trị; "
+                "liên hệ quản trị viên của Liên đoàn.",
+            )
+    try:
+        rules.resolve_units(parsed, units)
+    except InvalidInput as exc:
+        errors.items += exc.details["errors"]
+    errors.items.sort(key=lambda e: e["row"])
+    errors.raise_if_any()
 
 
 def new_member_rows(tenant_id, user_id, unit_id, username, row, now):

@@ -101,10 +101,12 @@ class MemberPlan:
 
 
 class ImportErrors:
-    """Problems of one file, each with its row and column, raised together."""
+    """Problems of one file, each with its row and column, raised together. ``nothing``: what the
+    message says was left undone (another file than a member file names its own)."""
 
-    def __init__(self):
+    def __init__(self, nothing="chưa có đoàn viên nào được nhập hay thay đổi"):
         self.items = []
+        self.nothing = nothing
 
     def add(self, row, column, message):
         self.items.append({"row": row, "column": column, "message": message})
@@ -117,7 +119,7 @@ class ImportErrors:
         reported = self.items[:MAX_REPORTED_ERRORS]
         more = f" (danh sách chỉ nêu {MAX_REPORTED_ERRORS} lỗi đầu)" if len(self.items) > MAX_REPORTED_ERRORS else ""
         raise InvalidInput(
-            f"Tệp có {len(self.items)} lỗi{more}, chưa có đoàn viên nào được nhập hay thay đổi. "
+            f"Tệp có {len(self.items)} lỗi{more}, {self.nothing}. "
             f"Lỗi đầu tiên ở {where}: {first['message']} Sửa tệp rồi nhập lại.",
             code="IMPORT_INVALID",
             details={"errors": reported, "error_count": len(self.items)},

@@ -97,6 +97,11 @@ class User(Base):
     def roles(self):
         return sorted(r.role for r in self.role_rows)
 
+    @property
+    def admin_unit_id(self):
+        """The unit this user administers as ``unit_admin``, or None."""
+        return next((r.unit_id for r in self.role_rows if r.role == "unit_admin"), None)
+
 
 class UserRole(Base):
     __tablename__ = "user_role"
@@ -106,6 +111,8 @@ class UserRole(Base):
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("app_user.id"), primary_key=True)
     role: Mapped[str] = mapped_column(String(32), primary_key=True)
     tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenant.id"), index=True)
+    # The unit a ``unit_admin`` administers (with everything under it); null for every other role.
+    unit_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("unit.id"), index=True)
 
 
 class ActivationToken(Base):
@@ -228,6 +235,8 @@ class MemberImport(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
     tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenant.id"))
+    # The unit its importer administers (a unit administrator's job stays in that branch); null: tenant-wide.
+    unit_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     created_by: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     request_key: Mapped[str | None] = mapped_column(String(64))
     filename: Mapped[str] = mapped_column(String(255))

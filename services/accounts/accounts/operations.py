@@ -19,6 +19,7 @@ from accounts.signin_operations import SignInOperations
 from accounts.staff_operations import StaffOperations
 from accounts.store import TenantStore
 from accounts.tenant_operations import TenantOperations
+from accounts.unit_admin_operations import UnitAdminOperations
 from accounts.unit_operations import UnitOperations
 from accounts.user_operations import UserOperations
 from platform_shared.errors import Conflict
@@ -69,6 +70,7 @@ class Accounts(
     SessionOperations,
     TenantOperations,
     UnitOperations,
+    UnitAdminOperations,
     UserOperations,
     StaffOperations,
     MemberOperations,
@@ -84,10 +86,15 @@ class Accounts(
 
     # -- shared by the aggregates ---------------------------------------------------
 
-    def _admin_tenant(self, session, actor, requested):
+    def _admin_tenant(self, session, actor, requested, *, branch=False):
+        """The active tenant an administrator acts in. ``branch``: a unit administrator may too
+        (the work is then bounded by its branch: the stores and the use case see to it)."""
         tenant_id = policy.acting_tenant(actor, requested)
         tenant = TenantStore(session, actor).get(tenant_id)
-        policy.require_admin_of(actor, tenant.id)
+        if branch:
+            policy.require_branch_admin_of(actor, tenant.id)
+        else:
+            policy.require_admin_of(actor, tenant.id)
         if tenant.status != "active":
             raise Conflict("Đơn vị không còn hoạt động (đã hợp nhất hoặc tạm dừng).", code="TENANT_INACTIVE")
         return tenant
@@ -101,10 +108,11 @@ class Accounts(
 
     @classmethod
     def _administered_listing_tenant(cls, actor, requested):
-        """The tenant of an administrators' list (users, staff): its admin's, or None (all) for platform admins."""
+        """The tenant of an administrators' list (users, staff): its admin's (a unit administrator's:
+        its branch, which the store keeps to), or None (all) for platform admins."""
         tenant_id = cls._listing_tenant(actor, requested)
         if tenant_id is not None:
-            policy.require_admin_of(actor, tenant_id)
+            policy.require_branch_admin_of(actor, tenant_id)
         else:
             policy.require_platform_admin(actor)
         return tenant_id

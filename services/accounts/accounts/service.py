@@ -152,6 +152,16 @@ class AccountsService(ServiceOperations):
         """Units of the actor's tenant (a subtree with ``root_id``), in tree order."""
         return _page(_unit, self.app.list_units(Actor.load(actor), args))
 
+    @rpc(expected_exceptions=transport.EXPECTED)
+    def import_unit_admins(self, actor, upload, options=None):
+        """A registrations file (``MemberFileUpload``: CSV UTF-8 or XLSX; columns unit_code,
+        full_name, email, phone, roles) → invited accounts holding ``unit_admin`` bound to each
+        row's unit, with one-time activation tokens (``UnitAdminImportResult``); all or nothing.
+        ``options``: ``dry_run`` (check only, nothing written), ``tenant_id`` (platform admins).
+        Callers: the API and the workspace's page. Raises InvalidInput (``IMPORT_INVALID``: every
+        row and column), Forbidden (not an administrator), NotFound (another tenant), Conflict."""
+        return api.UnitAdminImportResult().dump(self.app.import_unit_admins(Actor.load(actor), upload, options))
+
     # -- users -------------------------------------------------------------------
 
     @rpc(expected_exceptions=transport.EXPECTED)

@@ -88,6 +88,7 @@ class SignInOperations:
             roles=user.roles,
             now=now,
             session_version=user.session_version,
+            unit_id=user.admin_unit_id if "unit_admin" in user.roles else None,
         )
         return {
             "access_token": access,

@@ -65,8 +65,9 @@ class Signer:
             keys.append(jwk)
         return {"keys": keys}
 
-    def access_token(self, *, user_id, tenant_id, roles, now, session_version=1):
-        """``sv`` is the user's session version: a token below the current one is refused."""
+    def access_token(self, *, user_id, tenant_id, roles, now, session_version=1, unit_id=None):
+        """``sv`` is the user's session version: a token below the current one is refused.
+        ``unit``: the unit a unit administrator administers (only in its tokens)."""
         claims = {
             "iss": self.issuer,
             "aud": self.audience,
@@ -80,6 +81,8 @@ class Signer:
             "exp": int((now + timedelta(seconds=self.access_ttl)).timestamp()),
             "jti": uuid.uuid4().hex,
         }
+        if unit_id is not None:
+            claims["unit"] = str(unit_id)
         return jwt.encode(
             claims,
             self.keys[self.current_kid],

@@ -1,6 +1,7 @@
 """Use cases of personnel records (staff): create, edit, read, list by term.
 
-Mixed into ``operations.Accounts``.
+Mixed into ``operations.Accounts``. A unit administrator keeps the records of its branch: each
+with a unit of it (required), linked only to an account of it.
 """
 
 from accounts import policy
@@ -17,8 +18,8 @@ class StaffOperations:
         data = load(api.StaffCreate, data)
         now = self.clock.now()
         with self.sessions.transaction() as session:
-            tenant = self._admin_tenant(session, actor, data.pop("tenant_id"))
-            self._check_staff_links(session, actor, tenant.id, data)
+            tenant = self._admin_tenant(session, actor, data.pop("tenant_id"), branch=True)
+            self._check_staff_links(session, actor, tenant.id, data, creating=True)
             return StaffStore(session, actor).add(
                 StaffRecord(tenant_id=tenant.id, status="active", created_at=now, updated_at=now, **data)
             )
@@ -27,7 +28,7 @@ class StaffOperations:
         data = load(api.StaffUpdate, data)
         with self.sessions.transaction() as session:
             record = StaffStore(session, actor).get(staff_id)
-            policy.require_admin_of(actor, record.tenant_id)
+            policy.require_branch_admin_of(actor, record.tenant_id)
             self._check_staff_links(session, actor, record.tenant_id, data)
             start = data.get("term_start", record.term_start)
             end = data.get("term_end", record.term_end)
@@ -53,9 +54,12 @@ class StaffOperations:
             items, total = StaffStore(session, actor).list(tenant_id=tenant_id, today=today, **args)
             return items, total, args
 
-    def _check_staff_links(self, session, actor, tenant_id, data):
+    def _check_staff_links(self, session, actor, tenant_id, data, *, creating=False):
+        units = UnitStore(session, actor)
+        if units.branch_root() is not None and (creating or "unit_id" in data) and not data.get("unit_id"):
+            raise InvalidInput.field("unit_id", "Chọn đơn vị công tác trong nhánh đơn vị bạn quản trị.")
         if data.get("unit_id"):
-            UnitStore(session, actor).get(data["unit_id"], tenant_id=tenant_id)
+            units.get(data["unit_id"], tenant_id=tenant_id)
         if data.get("user_id"):
             user = UserStore(session, actor).get(data["user_id"])
             if user.tenant_id != tenant_id:

@@ -7,7 +7,7 @@ import checks) and is never handed an actor's input unfiltered.
 
 from datetime import date
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, or_, select, true, update
 from sqlalchemy.orm import joinedload
 
 from accounts import policy
@@ -26,6 +26,40 @@ from accounts.models import (
 )
 from platform_shared.database import as_uuid, bulk_insert, bulk_update, paginate
 from platform_shared.errors import NotFound
+
+
+class _Branch:
+    """What a store built with a unit administrator knows of its branch: the root unit's id and
+    path (read once per store), and the filters of ``policy`` built from them."""
+
+    _root_path = None
+    _root_read = False
+
+    def branch_root(self):
+        """The actor's branch root (a UUID), or None when its rights are its tenant's."""
+        return policy.branch_root(self.actor)
+
+    def branch_path(self):
+        if not self._root_read:
+            root = self.branch_root()
+            if root is not None:
+                self._root_path = self.session.scalar(
+                    select(Unit.path).where(Unit.id == root, Unit.tenant_id == as_uuid(self.actor.tenant_id, "tenant"))
+                )
+            self._root_read = True
+        return self._root_path
+
+    def branch_unit_ids(self):
+        """The ids of the branch's units (a set), or None for an actor whose rights are its tenant's."""
+        if self.branch_root() is None:
+            return None
+        return set(self.session.scalars(policy.branch_unit_ids(self.actor, self.branch_path())).all())
+
+    def _in_branch(self, make):
+        """``make(actor, root path)`` for a unit administrator, or no filter."""
+        if self.branch_root() is None:
+            return true()
+        return make(self.actor, self.branch_path())
 
 
 def _search(column_a, column_b, q):
@@ -208,12 +242,12 @@ class SystemStore:
         return users, tenants
 
 
-class UnitStore:
+class UnitStore(_Branch):
     def __init__(self, session, actor):
         self.session, self.actor = session, actor
 
     def _visible(self):
-        return select(Unit).where(policy.own_tenant_rows(self.actor, Unit))
+        return select(Unit).where(policy.own_tenant_rows(self.actor, Unit), self._in_branch(policy.branch_units))
 
     def get(self, unit_id, *, tenant_id=None):
         stmt = self._visible().where(Unit.id == as_uuid(unit_id, "unit"))
@@ -238,6 +272,15 @@ class UnitStore:
             stmt = stmt.where(_search(Unit.name, func.coalesce(Unit.code, ""), q))
         return paginate(self.session, stmt.order_by(Unit.path), page, per_page)
 
+    def coded(self, tenant_id, codes):
+        """The units of the tenant the actor sees whose code is among ``codes``."""
+        found = []
+        for chunk in _chunks(codes):
+            found += self.session.scalars(
+                self._visible().where(Unit.tenant_id == tenant_id, Unit.code.in_(chunk))
+            ).all()
+        return found
+
     def code_taken(self, tenant_id, code, except_id=None):
         stmt = select(Unit.id).where(Unit.tenant_id == tenant_id, Unit.code == code)
         if except_id is not None:
@@ -259,12 +302,12 @@ class UnitStore:
         return unit
 
 
-class UserStore:
+class UserStore(_Branch):
     def __init__(self, session, actor):
         self.session, self.actor = session, actor
 
     def _visible(self):
-        return select(User).where(policy.own_tenant_rows(self.actor, User))
+        return select(User).where(policy.own_tenant_rows(self.actor, User), self._in_branch(policy.branch_users))
 
     def get(self, user_id):
         stmt = self._visible().where(User.id == as_uuid(user_id, "user")).options(joinedload(User.role_rows))
@@ -305,12 +348,15 @@ class UserStore:
         return self.session.scalars(stmt).unique().all()
 
 
-class StaffStore:
+class StaffStore(_Branch):
     def __init__(self, session, actor):
         self.session, self.actor = session, actor
 
     def _visible(self):
-        return select(StaffRecord).where(policy.own_tenant_rows(self.actor, StaffRecord))
+        return select(StaffRecord).where(
+            policy.own_tenant_rows(self.actor, StaffRecord),
+            self._in_branch(lambda actor, path: policy.branch_rows(actor, path, StaffRecord)),
+        )
 
     def get(self, staff_id):
         record = self.session.scalars(self._visible().where(StaffRecord.id == as_uuid(staff_id, "staff"))).one_or_none()
@@ -350,11 +396,17 @@ def _chunks(items, size=_CHUNK):
         yield items[start : start + size]
 
 
-class MemberStore:
-    """The member register of one tenant at a time; bulk statements for imports."""
+class MemberStore(_Branch):
+    """The member register of one tenant at a time; bulk statements for imports. Built with a
+    unit administrator, its reads (``list``, ``get``, ``status_counts``, ``unit_codes``) keep to
+    the branch; the import's lookups by number (``existing``) see the tenant's whole register, and
+    the import refuses the numbers registered outside the branch."""
 
     def __init__(self, session, actor):
         self.session, self.actor = session, actor
+
+    def _branch_members(self):
+        return self._in_branch(lambda actor, path: policy.branch_rows(actor, path, Member))
 
     def existing(self, tenant_id, numbers):
         """Registered members of the tenant among ``numbers``: number → ExistingMember."""
@@ -381,9 +433,11 @@ class MemberStore:
         return found
 
     def unit_codes(self, tenant_id):
-        """Unit code → (id, status) for the tenant's coded units."""
+        """Unit code → (id, status) for the tenant's coded units (a unit administrator's branch only)."""
         rows = self.session.execute(
-            select(Unit.code, Unit.id, Unit.status).where(Unit.tenant_id == tenant_id, Unit.code.is_not(None))
+            select(Unit.code, Unit.id, Unit.status).where(
+                Unit.tenant_id == tenant_id, Unit.code.is_not(None), self._in_branch(policy.branch_units)
+            )
         ).all()
         return {r.code: (r.id, r.status) for r in rows}
 
@@ -426,7 +480,7 @@ class MemberStore:
         stmt = (
             select(Member, User.username, User.status)
             .join(User, User.id == Member.user_id)
-            .where(policy.own_tenant_rows(self.actor, Member), Member.tenant_id == tenant_id)
+            .where(policy.own_tenant_rows(self.actor, Member), Member.tenant_id == tenant_id, self._branch_members())
         )
         if q:
             like = f"%{q.lower()}%"
@@ -456,7 +510,11 @@ class MemberStore:
         stmt = (
             select(Member, User.username, User.status)
             .join(User, User.id == Member.user_id)
-            .where(policy.own_tenant_rows(self.actor, Member), Member.id == as_uuid(member_id, "member"))
+            .where(
+                policy.own_tenant_rows(self.actor, Member),
+                self._branch_members(),
+                Member.id == as_uuid(member_id, "member"),
+            )
         )
         if for_update:
             stmt = stmt.with_for_update(of=Member)
@@ -471,7 +529,7 @@ class MemberStore:
             select(User.status, func.count())
             .select_from(Member)
             .join(User, User.id == Member.user_id)
-            .where(policy.own_tenant_rows(self.actor, Member), Member.tenant_id == tenant_id)
+            .where(policy.own_tenant_rows(self.actor, Member), Member.tenant_id == tenant_id, self._branch_members())
             .group_by(User.status)
         ).all()
         return {status: n for status, n in rows}

@@ -1,6 +1,9 @@
 """Use cases of units (the grassroots tree of a tenant): create, rename, move a branch, list.
 
-Mixed into ``operations.Accounts``.
+Mixed into ``operations.Accounts``. A unit administrator works inside its branch: its store
+finds nothing else (404); it adds units under a unit of the branch, renames, re-codes, moves
+units within the branch and archives them, but never moves or archives its own unit (that is
+the tenant administrators' — the unit's place in the tree is above the branch).
 """
 
 import uuid
@@ -8,7 +11,7 @@ import uuid
 from accounts import domain, policy
 from accounts.models import Unit
 from accounts.store import UnitStore
-from platform_shared.errors import Conflict, InvalidInput
+from platform_shared.errors import Conflict, Forbidden, InvalidInput
 from platform_shared.schemas import accounts as api
 from platform_shared.schemas import load
 
@@ -18,9 +21,11 @@ class UnitOperations:
         data = load(api.UnitCreate, data)
         now = self.clock.now()
         with self.sessions.transaction() as session:
-            tenant = self._admin_tenant(session, actor, data.pop("tenant_id"))
+            tenant = self._admin_tenant(session, actor, data.pop("tenant_id"), branch=True)
             units = UnitStore(session, actor)
             parent = units.get(data["parent_id"], tenant_id=tenant.id) if data["parent_id"] else None
+            if parent is None and units.branch_root() is not None:
+                raise InvalidInput.field("parent_id", _IN_YOUR_BRANCH)
             if parent is not None and parent.status != "active":
                 raise InvalidInput.field("parent_id", "Đơn vị cấp trên đã ngừng hoạt động.")
             if data["code"] and units.code_taken(tenant.id, data["code"]):
@@ -47,9 +52,14 @@ class UnitOperations:
         with self.sessions.transaction() as session:
             units = UnitStore(session, actor)
             unit = units.get(unit_id)
-            policy.require_admin_of(actor, unit.tenant_id)
+            policy.require_branch_admin_of(actor, unit.tenant_id)
+            root = units.branch_root()
+            if unit.id == root:
+                _check_own_unit_change(unit, data)
             if "parent_id" in data and data["parent_id"] != unit.parent_id:
                 parent = units.get(data["parent_id"], tenant_id=unit.tenant_id) if data["parent_id"] else None
+                if parent is None and root is not None:
+                    raise InvalidInput.field("parent_id", _IN_YOUR_BRANCH)
                 domain.check_unit_move(unit, parent)
                 units.move_branch(
                     unit,
@@ -84,3 +94,18 @@ class UnitOperations:
             root = units.get(root_id) if root_id else None
             items, total = units.list(tenant_id=tenant_id, root=root, **args)
             return items, total, args
+
+
+_IN_YOUR_BRANCH = "Chọn đơn vị cấp trên trong nhánh đơn vị bạn quản trị."
+
+
+def _check_own_unit_change(unit, data):
+    """A unit administrator renames its own unit but does not move or archive it."""
+    moved = "parent_id" in data and data["parent_id"] != unit.parent_id
+    archived = "status" in data and data["status"] != unit.status
+    if moved or archived:
+        raise Forbidden(
+            "Bạn không chuyển hay cho ngừng hoạt động được chính đơn vị mình quản trị; "
+            "việc này do quản trị viên của Liên đoàn làm.",
+            code="OWN_UNIT_LOCKED",
+        )

@@ -13,23 +13,27 @@ from accounts.passwords import digest, new_secret
 from accounts.store import SystemStore, UnitStore, UserStore
 from platform_shared import outbox
 from platform_shared.contracts import accounts as events
-from platform_shared.errors import Conflict
+from platform_shared.errors import Conflict, Forbidden, InvalidInput
 from platform_shared.schemas import accounts as api
 from platform_shared.schemas import load
 
 
 class UserOperations:
     def invite_user(self, actor, data):
-        """Create an invited account with a one-time activation token for its owner."""
+        """Create an invited account with a one-time activation token for its owner. A unit
+        administrator invites into its branch only (``policy.branch_grant_problem``); the role
+        ``unit_admin`` is bound to the account's unit (``unit_id``, required with it)."""
         data = load(api.UserInvite, data)
         now = self.clock.now()
         with self.sessions.transaction() as session:
-            tenant = self._admin_tenant(session, actor, data["tenant_id"])
+            tenant = self._admin_tenant(session, actor, data["tenant_id"], branch=True)
             username = domain.normalize_username(data["username"] or data["email"])
             if SystemStore(session).usernames_taken({username}):
                 raise Conflict.taken("username", username, "Tên đăng nhập", "USERNAME_TAKEN")
             roles = domain.check_roles(actor, data["roles"], tenant.kind)
-            unit = UnitStore(session, actor).get(data["unit_id"], tenant_id=tenant.id) if data["unit_id"] else None
+            units = UnitStore(session, actor)
+            unit = units.get(data["unit_id"], tenant_id=tenant.id) if data["unit_id"] else None
+            _check_grant(units, actor, roles, unit)
             user = self._new_user(
                 session,
                 tenant,
@@ -48,8 +52,10 @@ class UserOperations:
         """A fresh activation token for an invited user; earlier ones stop working."""
         now = self.clock.now()
         with self.sessions.transaction() as session:
-            user = UserStore(session, actor).get(user_id)
-            policy.require_admin_of(actor, user.tenant_id)
+            users = UserStore(session, actor)
+            user = users.get(user_id)
+            policy.require_branch_admin_of(actor, user.tenant_id)
+            policy.require_may_manage_user(actor, user, users.branch_root())
             if user.status != "invited":
                 raise Conflict("Tài khoản đã được kích hoạt hoặc đã bị khóa.", code="NOT_INVITED")
             SystemStore(session).revoke_open_activations(user.id, now)
@@ -62,26 +68,41 @@ class UserOperations:
         data = load(api.UserUpdate, data)
         now = self.clock.now()
         with self.sessions.transaction() as session:
-            user = UserStore(session, actor).get(user_id)
-            policy.require_admin_of(actor, user.tenant_id)
+            users, units = UserStore(session, actor), UnitStore(session, actor)
+            user = users.get(user_id)
+            policy.require_branch_admin_of(actor, user.tenant_id)
+            root = users.branch_root()
+            policy.require_may_manage_user(actor, user, root)
             is_self = str(user.id) == actor.user_id
             system = SystemStore(session)
             ended = None
+            unit = user.unit_id
+            if "unit_id" in data:
+                unit = units.get(data["unit_id"], tenant_id=user.tenant_id).id if data["unit_id"] else None
+                if unit is None and root is not None:
+                    raise InvalidInput.field("unit_id", _UNIT_IN_YOUR_BRANCH)
+                user.unit_id = unit
+            roles = user.roles
             if "roles" in data:
                 tenant = system.tenant(user.tenant_id)
                 roles = domain.check_roles(
                     actor, data["roles"], tenant.kind, current=user.roles, target_is_self=is_self
                 )
-                if set(roles) != set(user.roles):
-                    ended = "roles_changed"  # tokens name the old roles; the next refresh the new ones
-                user.role_rows = [UserRole(user_id=user.id, role=r, tenant_id=user.tenant_id) for r in roles]
-            if "unit_id" in data:
-                unit = (
-                    UnitStore(session, actor).get(data["unit_id"], tenant_id=user.tenant_id)
-                    if data["unit_id"]
-                    else None
-                )
-                user.unit_id = unit.id if unit else None
+            # The role unit_admin is bound to the account's unit: granted with it, moved with it.
+            bound, wanted = user.admin_unit_id, None
+            if "unit_admin" in roles:
+                wanted = unit if ("unit_id" in data or bound is None) else bound
+            if "roles" in data or wanted != bound:
+                target = wanted if "unit_admin" in roles else unit
+                _check_grant(units, actor, roles, units.get(target) if target else None)
+            if "roles" in data and set(roles) != set(user.roles):
+                ended = "roles_changed"  # tokens name the old roles; the next refresh the new ones
+                user.role_rows = _role_rows(user.id, user.tenant_id, roles, wanted)
+            elif wanted != bound:
+                ended = "roles_changed"  # tokens name the unit administered
+                for row in user.role_rows:
+                    if row.role == "unit_admin":
+                        row.unit_id = wanted
             for key in ("full_name", "phone"):
                 if key in data:
                     setattr(user, key, data[key])
@@ -149,7 +170,7 @@ class UserOperations:
             status="invited",
             created_at=now,
         )
-        user.role_rows = [UserRole(user_id=user.id, role=r, tenant_id=tenant.id) for r in sorted(set(roles))]
+        user.role_rows = _role_rows(user.id, tenant.id, roles, unit_id)
         session.add(user)
         session.flush()
         outbox.add(
@@ -177,3 +198,30 @@ class UserOperations:
             )
         )
         return secret, expires
+
+
+_UNIT_IN_YOUR_BRANCH = "Chọn một đơn vị trong nhánh đơn vị bạn quản trị."
+
+
+def _role_rows(user_id, tenant_id, roles, admin_unit_id):
+    """The role rows of an account; ``unit_admin`` bound to ``admin_unit_id``."""
+    return [
+        UserRole(user_id=user_id, role=r, tenant_id=tenant_id, unit_id=admin_unit_id if r == "unit_admin" else None)
+        for r in sorted(set(roles))
+    ]
+
+
+def _check_grant(units, actor, roles, unit):
+    """``unit_admin`` needs a unit; a unit administrator gives only what its branch allows, to a
+    person of a unit in its branch (``units`` already finds no other)."""
+    root = units.branch_root()
+    if root is not None:
+        if unit is None:
+            raise InvalidInput.field("unit_id", _UNIT_IN_YOUR_BRANCH)
+        problem = policy.branch_grant_problem(actor, roles, root_id=root, unit_id=unit.id)
+        if problem:
+            raise Forbidden(problem, code="ROLE_NOT_GRANTABLE")
+    if "unit_admin" in roles and unit is None:
+        raise InvalidInput.field(
+            "unit_id", "Quản trị công đoàn cơ sở quản trị một đơn vị: chọn đơn vị đó ở «Đơn vị công tác»."
+        )

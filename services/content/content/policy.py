@@ -179,8 +179,10 @@ ARTICLES = {
         "update": AUTHORED_WORK,
         "submit": AUTHORED,
     },
-    # Roles that do not write read what their tenant published, nothing else.
+    # Roles that do not write read what their tenant published, nothing else. A unit
+    # administrator administers its branch in accounts only: here it is a reader.
     "member": _READER,
+    "unit_admin": _READER,
     "responder": _READER,
     "moderator": _READER,
     "royalty_officer": _READER,

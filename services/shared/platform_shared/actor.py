@@ -5,6 +5,9 @@ from dataclasses import dataclass, field
 ROLES = (
     "platform_admin",
     "tenant_admin",
+    # Administers one unit of its tenant (a grassroots union, CĐCS) and everything under it, in
+    # accounts only: bound to ``Actor.unit_id``. Other services give it no right of its tenant.
+    "unit_admin",
     "editor",
     "contributor",
     "responder",
@@ -21,6 +24,8 @@ class Actor:
     tenant_id: str | None
     roles: frozenset = field(default_factory=frozenset)
     system: bool = False
+    # The unit a ``unit_admin`` is bound to (the token's ``unit`` claim); None for everyone else.
+    unit_id: str | None = None
 
     @classmethod
     def load(cls, data):
@@ -37,6 +42,7 @@ class Actor:
             user_id=_opt_str(data.get("user_id")),
             tenant_id=_opt_str(data.get("tenant_id")),
             roles=frozenset(data.get("roles") or ()),
+            unit_id=_opt_str(data.get("unit_id")),
         )
 
     @classmethod
@@ -46,7 +52,10 @@ class Actor:
     def dump(self):
         if self.system:
             return {"system": True, "user_id": None, "tenant_id": None, "roles": []}
-        return {"user_id": self.user_id, "tenant_id": self.tenant_id, "roles": sorted(self.roles)}
+        dumped = {"user_id": self.user_id, "tenant_id": self.tenant_id, "roles": sorted(self.roles)}
+        if self.unit_id is not None:
+            dumped["unit_id"] = self.unit_id
+        return dumped
 
     @property
     def authenticated(self):

@@ -146,4 +146,12 @@ class TokenVerifier:
 
 
 def actor_from_claims(claims):
-    return Actor(user_id=str(claims["sub"]), tenant_id=str(claims["tenant_id"]), roles=frozenset(claims["roles"]))
+    """The actor of verified claims; ``unit`` (a unit administrator's unit) is optional, so tokens
+    issued before it existed stay valid."""
+    unit = claims.get("unit")
+    return Actor(
+        user_id=str(claims["sub"]),
+        tenant_id=str(claims["tenant_id"]),
+        roles=frozenset(claims["roles"]),
+        unit_id=str(unit) if unit else None,
+    )

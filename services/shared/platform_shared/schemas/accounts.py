@@ -224,6 +224,48 @@ class UnitListArgs(PageArgs):
     q = Text(validate=length(1, 100))
 
 
+class UnitAdminImportArgs(StrictSchema):
+    dry_run = fields.Boolean(
+        load_default=False,
+        metadata={"description": "check the file and say what it would create; nothing is written"},
+    )
+    tenant_id = fields.UUID(
+        load_default=None, allow_none=True, metadata={"description": "platform administrators only"}
+    )
+
+
+class UnitAdminPlanned(Schema):
+    """A row of a registrations file: the account it creates (``import_unit_admins``)."""
+
+    row = fields.Integer(required=True, metadata={"description": "line of the file (the header is line 1)"})
+    unit_id = fields.UUID(required=True)
+    unit_code = fields.String(required=True)
+    unit_name = fields.String(required=True)
+    full_name = fields.String(required=True)
+    email = fields.String(required=True, metadata={"description": "also the user name"})
+    phone = fields.String(allow_none=True)
+    roles = fields.List(fields.String(), required=True)
+
+
+class UnitAdminCredential(Schema):
+    row = fields.Integer(required=True)
+    unit_code = fields.String(required=True)
+    unit_name = fields.String(required=True)
+    full_name = fields.String(required=True)
+    username = fields.String(required=True)
+    activation_token = fields.String(required=True, metadata={"description": "shown once; only its SHA-256 is kept"})
+    expires_at = fields.DateTime(required=True)
+
+
+class UnitAdminImportResult(Schema):
+    dry_run = fields.Boolean(required=True, metadata={"description": "true: only checked, nothing created"})
+    filename = fields.String(required=True)
+    format = fields.String(required=True, metadata={"description": "csv or xlsx"})
+    planned = fields.List(fields.Nested(UnitAdminPlanned), required=True)
+    created = fields.Integer(required=True)
+    credentials = fields.List(fields.Nested(UnitAdminCredential), required=True)
+
+
 # -- users --------------------------------------------------------------------
 
 
@@ -262,6 +304,10 @@ class UserRead(Schema):
     phone = fields.String(allow_none=True)
     unit_id = fields.UUID(allow_none=True)
     roles = fields.List(fields.String(), required=True)
+    admin_unit_id = fields.UUID(
+        allow_none=True,
+        metadata={"description": "the unit a unit_admin administers, with everything under it (null otherwise)"},
+    )
     status = fields.String(required=True)
     created_at = fields.DateTime(required=True)
     activated_at = fields.DateTime(allow_none=True)
