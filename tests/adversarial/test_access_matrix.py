@@ -165,7 +165,17 @@ def _ok(response, status=(200, 201)):
 
 
 @pytest.fixture
-def world(api, login, content_service, feedback_service, polls_service, royalties_service, member_token, content_event):
+def world(
+    api,
+    login,
+    content_service,
+    feedback_service,
+    polls_service,
+    royalties_service,
+    notifications_service,
+    member_token,
+    content_event,
+):
     """Hà Nội's objects, one of each kind, made by the people who own them."""
     office, hanoi = api.as_(login("admin")), api.as_(login("hanoi.admin"))
     desk = api.as_(login("laodong.editor"))
@@ -243,7 +253,21 @@ def world(api, login, content_service, feedback_service, polls_service, royaltie
 
     ids.update(_royalties(api, login, content_event))
     ids.update(_members(hanoi))
+    ids["notification_id"] = _notification(hanoi, hn["id"], content_event)
     return ids
+
+
+def _notification(hanoi, tenant_id, content_event):
+    """A notification of Hà Nội's administrator (a missed quota week: its contributor, who attacks,
+    gets one of their own)."""
+    from platform_shared.testing.contracts import example
+
+    content_event(example("content.quota_missed", tenant_id=tenant_id, week="2026-W48", required=1, submitted=0))
+    found = wait_for(
+        lambda: [n for n in hanoi.get("/api/v1/notifications").json["items"] if n["kind"] == "quota_missed"],
+        message="the administrator's notification",
+    )
+    return found[0]["id"]
 
 
 MEMBER_FILE = "member_number,full_name,phone\n{number},{name},{phone}\n"
@@ -371,6 +395,7 @@ def test_every_operation_with_an_object_is_in_the_matrix(document):
         "tenant_id", "unit_id", "user_id", "staff_id", "article_id", "section_id", "slug", "tenant_slug",
         "document_id", "item_id", "statement_id", "question_id", "tracking_code", "topic_id", "opinion_id", "comment_id",
         "day", "poll_id", "receipt", "answer_id", "report_id", "asset_id", "member_id", "import_id",
+        "notification_id",
     }  # fmt: skip
     unknown = [
         (f"{method} {path}", name)
@@ -437,6 +462,8 @@ def test_nobody_gets_another_tenants_object_or_what_their_role_does_not_allow(ap
                 wrong.append(f"{key:70} {who:30} {response.status_code} {detail} (allowed {sorted(allowed)})")
     assert wrong == [], f"{len(wrong)} of {tried} answers break the policy:\n" + "\n".join(wrong)
     assert _snapshot(api, login, world) == before, "a refused call changed something"
+    unread = api.as_(login("hanoi.admin")).get("/api/v1/notifications", query_string={"unread": "true"}).json
+    assert world["notification_id"] in {n["id"] for n in unread["items"]}, "someone else marked it read"
 
 
 # Query arguments a list needs; everything else is left to its defaults.
@@ -458,7 +485,7 @@ def test_lists_show_no_foreign_or_unpublished_rows(api, login, world, document):
     private_to_members = {
         world[name]
         for name in ("article_id", "asset_id", "question_id", "staff_id", "user_id", "answer_id", "report_id",
-                     "item_id", "statement_id", "member_id", "import_id")
+                     "item_id", "statement_id", "member_id", "import_id", "notification_id")
     }  # fmt: skip
     private_to_others = private_to_members | {
         world[name] for name in ("opinion_id", "comment_id", "poll_id", "unit_id", "section_id")
