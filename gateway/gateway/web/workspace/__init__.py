@@ -20,6 +20,7 @@ MODULES = (
     "personnel",
     "media",
     "site",
+    "notifications",
 )
 
 

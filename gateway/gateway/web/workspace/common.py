@@ -10,6 +10,7 @@ import os
 
 from flask import g, session
 
+from gateway.api.common import call
 from gateway.web.portal.common import signed_in_actor
 from platform_shared.errors import Forbidden, PlatformError
 
@@ -163,6 +164,13 @@ class Unavailable:
 
     def __bool__(self):
         return False
+
+
+def notification_count(actor):
+    """The person's unread notifications for the header (one ``count_unread`` call), or None when
+    the notifications service does not answer: the header then shows the link without a number."""
+    found = block(lambda: call("notifications", "count_unread", actor))
+    return found["unread"] if found else None
 
 
 def block(load):
