@@ -11,6 +11,7 @@ share is here.
 from dataclasses import dataclass
 
 from accounts import policy
+from accounts.coverage import CoverageOperations
 from accounts.member_import_operations import MemberImportOperations
 from accounts.member_operations import MemberOperations
 from accounts.password_operations import PasswordOperations
@@ -75,6 +76,7 @@ class Accounts(
     StaffOperations,
     MemberOperations,
     MemberImportOperations,
+    CoverageOperations,
 ):
     def __init__(self, sessions, *, signer, passwords, settings, clock, offload=_inline):
         self.sessions = sessions

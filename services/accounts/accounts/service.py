@@ -248,6 +248,15 @@ class AccountsService(ServiceOperations):
         return self.app.count_members(Actor.load(actor), tenant_ids)
 
     @rpc(expected_exceptions=transport.EXPECTED)
+    def grassroots_coverage(self, actor, tenant_ids, authors=None):
+        """``{tenant_id: {grassroots, with_admin, with_members, contributing, members}}``: how far each
+        tenant's grassroots unions are reached (``accounts/coverage.py``); ``authors`` ``{tenant_id:
+        [user_id]}`` are the people whose items count for it. Called by polls as the system actor;
+        platform admins for any tenant, tenant admins for their own. Raises InvalidInput, NotFound,
+        Forbidden. A mapping by tenant id (an internal RPC, not a shape of the API)."""
+        return self.app.grassroots_coverage(Actor.load(actor), tenant_ids, authors)
+
+    @rpc(expected_exceptions=transport.EXPECTED)
     def get_member(self, actor, member_id):
         """One register row of the actor's tenant. Raises NotFound (another tenant), Forbidden."""
         return _member.dump(self.app.get_member(Actor.load(actor), member_id))
