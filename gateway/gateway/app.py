@@ -118,10 +118,10 @@ def create_app(settings=None, *, rpc=None):
     )
     errors.register(app)
 
-    from gateway.api import accounts, content, feedback, media, notifications, ops, polls, reports, royalties
+    from gateway.api import accounts, content, coverage, feedback, media, notifications, ops, polls, reports, royalties
     from gateway.web import setup as web
 
-    areas = (accounts, content, royalties, feedback, polls, reports, notifications)
+    areas = (accounts, content, royalties, feedback, polls, reports, coverage, notifications)
     for blueprint in (*(bp for area in areas for bp in area.blueprints), media.blp, ops.blp):
         api.register_blueprint(blueprint)
     api.documented()

@@ -14,6 +14,7 @@ MODULES = (
     "members",
     "members_imports",
     "reports",
+    "coverage",
     "tenants",
     "units",
     "users",
