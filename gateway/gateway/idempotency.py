@@ -36,6 +36,7 @@ CREATING = frozenset(
         "/api/v1/tenants",
         "/api/v1/tenants/import",
         "/api/v1/units",
+        "/api/v1/units/admins/import",
         "/api/v1/users",
     }
 )

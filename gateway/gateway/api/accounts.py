@@ -295,6 +295,68 @@ class UnitById(MethodView):
         return forward("accounts", "update_unit", current_actor(), unit_id, data)
 
 
+# The unit administrators' registrations: a federation appoints its grassroots unions' administrators.
+UNIT_ADMIN_CREDENTIAL_COLUMNS = (
+    "row",
+    "unit_code",
+    "unit_name",
+    "full_name",
+    "username",
+    "activation_token",
+    "expires_at",
+)
+UNIT_ADMINS_TIMEOUT = 120
+UNIT_ADMINS_BODY = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["file"],
+                "properties": {"file": {"type": "string", "format": "binary"}},
+            }
+        },
+        "text/csv": {"schema": {"type": "string"}},
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+            "schema": {"type": "string", "format": "binary"}
+        },
+    },
+    "description": "Tệp CSV UTF-8 hoặc Excel (.xlsx, trang tính đầu tiên) trong trường «file» hoặc làm thân yêu "
+    "cầu; dòng đầu là tiêu đề, tiếng Việt hoặc tiếng Anh: «Mã đơn vị» (unit_code, bắt buộc: mã một đơn vị "
+    "của Liên đoàn), «Họ và tên» (full_name, bắt buộc), «E-mail» (email, bắt buộc: tên đăng nhập), «Số điện "
+    "thoại» (phone), «Vai trò» (roles: thêm «Đoàn viên», «Cộng tác viên», cách nhau bằng dấu chấm phẩy; vai "
+    "trò Quản trị công đoàn cơ sở luôn được cấp). Tối đa 5.000 dòng.",
+}
+
+
+@units.route("/admins/import", methods=["POST"])
+@units.arguments(api.UnitAdminImportArgs(), location="query")
+@units.alt_response(
+    200,
+    schema=api.UnitAdminImportResult,
+    success=True,
+    description="JSON; hoặc bảng mã kích hoạt dạng CSV khi Accept: text/csv",
+)
+@replies(units, 200, BINARY, content_type="text/csv")
+@units.doc(security=SECURED, requestBody=UNIT_ADMINS_BODY)
+@documented(units, 400, 401, 403, 404, 409, 413, 422, 503, schemas={422: ImportErrorSchema})
+def import_unit_admins(_args):
+    """Nhập danh sách quản trị công đoàn cơ sở từ tệp: tạo tài khoản kèm mã kích hoạt dùng một lần.
+
+    Quản trị đơn vị cấp cho mọi đơn vị của Liên đoàn mình; quản trị công đoàn cơ sở cho các đơn vị
+    cấp dưới của đơn vị mình. ``dry_run=true``: chỉ kiểm tra, nêu các tài khoản sẽ tạo, không ghi
+    gì. Tệp có lỗi: 422 ``IMPORT_INVALID``, ``errors`` nêu từng lỗi (dòng, cột) — mã đơn vị không có
+    trong Liên đoàn (kể cả mã của Liên đoàn khác), vai trò không được cấp, e-mail trùng hoặc đã dùng
+    — và không gì được tạo. Mỗi tài khoản giữ vai trò ``unit_admin`` gắn với đơn vị của dòng; mã
+    kích hoạt chỉ trả về một lần."""
+    actor = current_actor()
+    upload = _uploaded_member_file()
+    result = call("accounts", "import_unit_admins", actor, upload, query_args(), timeout=UNIT_ADMINS_TIMEOUT)
+    if request.accept_mimetypes.best_match(["application/json", "text/csv"]) == "text/csv" and not result["dry_run"]:
+        return _sheet_csv(result["credentials"], UNIT_ADMIN_CREDENTIAL_COLUMNS, "ma-kich-hoat-quan-tri-co-so.csv")
+    return result
+
+
 # -- users --------------------------------------------------------------------------
 
 

@@ -45,12 +45,16 @@ USERS = [
     ("hanoi.responder", "LDLD-HN", "Lê Thị Thu", ["responder"]),
     ("hanoi.moderator", "LDLD-HN", "Phạm Quang Minh", ["moderator"]),
     ("hanoi.member", "LDLD-HN", "Đỗ Thị Lan", ["member"]),
+    ("canon.admin", "LDLD-HN", "Lý Thị Hoa", ["unit_admin"]),
     ("danang.admin", "LDLD-DN", "Hoàng Văn Nam", ["tenant_admin"]),
     ("laodong.editor", "BLD", "Vũ Thị Hồng", ["editor"]),
     ("laodong.royalty", "BLD", "Ngô Văn Tài", ["royalty_officer"]),
     ("tuyengiao.editor", "BTG", "Đặng Thị Mai", ["editor"]),
     ("tuyengiao.royalty", "BTG", "Bùi Văn Khánh", ["royalty_officer"]),
 ]
+
+# Where a demo user works: a unit administrator administers this unit and everything under it.
+USER_UNITS = {"canon.admin": "CDCS-CANON"}
 
 
 def _generate_password():
@@ -147,6 +151,7 @@ def seed(app, credentials_path, *, admin_password=None, demo_password=None, log=
                     "email": f"{username}@demo.congdoan.vn",
                     "full_name": full_name,
                     "roles": roles,
+                    "unit_id": str(unit_ids[USER_UNITS[username]]) if username in USER_UNITS else None,
                 },
             )
             app.activate(SYSTEM, invitation["activation_token"], password)
