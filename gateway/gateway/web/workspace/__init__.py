@@ -17,6 +17,7 @@ MODULES = (
     "coverage",
     "tenants",
     "units",
+    "unit_admins",
     "users",
     "personnel",
     "media",

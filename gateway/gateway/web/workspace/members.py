@@ -63,7 +63,7 @@ def units_of(actor, tenant):
     return unit_options(roots), {u["id"]: u["name"] for u in units}
 
 
-@tile("Đoàn viên", "tenant_admin")
+@tile("Đoàn viên", "tenant_admin", "unit_admin")
 def _register_card(actor):
     summary = call("accounts", "summarize_members", actor)
     lines = [

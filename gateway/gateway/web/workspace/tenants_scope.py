@@ -24,13 +24,14 @@ MAX_PAGES = 30  # 3,000 units or tenants on one page; a bigger tree is read bran
 
 def require_admin(actor):
     """The administrators' pages show nothing to others. A convenience for the page only (the
-    lists are readable by a tenant's staff); every change is refused by accounts itself."""
-    if not has(actor, "tenant_admin", "platform_admin"):
+    lists are readable by a tenant's staff); every change is refused by accounts itself. A unit
+    administrator (``unit_admin``) opens them too: accounts shows it its branch only."""
+    if not has(actor, "tenant_admin", "platform_admin", "unit_admin"):
         raise Forbidden("Trang này dành cho quản trị viên của đơn vị. Tài khoản của bạn chưa có vai trò quản trị.")
 
 
 def signed_in_admin():
-    """The signed-in tenant or platform administrator; anyone else gets the 403 page."""
+    """The signed-in tenant, unit or platform administrator; anyone else gets the 403 page."""
     actor = staff()
     require_admin(actor)
     return actor

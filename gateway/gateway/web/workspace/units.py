@@ -113,6 +113,16 @@ def _chooser(actor):
     return tenant_choices(actor) if has(actor, "platform_admin") else None
 
 
+def _branch_admin(actor):
+    """A unit administrator (its rights bounded by its unit's branch), not a tenant-wide one."""
+    return has(actor, "unit_admin") and not has(actor, "tenant_admin", "platform_admin")
+
+
+def _own_unit(actor, unit):
+    """The unit a unit administrator administers: its place in the tree is not its to change."""
+    return bool(unit) and _branch_admin(actor) and unit["id"] == actor.get("unit_id")
+
+
 def _form_page(actor, tenant, status=200, *, unit=None, form, errors=None, problem=None, roots=None):
     errors = dict(errors or {})
     if roots is None:
@@ -129,6 +139,8 @@ def _form_page(actor, tenant, status=200, *, unit=None, form, errors=None, probl
         fields=FIELDS,
         kinds=KIND_LABELS,
         parents=unit_options(roots, leave_out=unit["id"] if unit else None),
+        own_unit=_own_unit(actor, unit),
+        top_level=not _branch_admin(actor),
         action=scoped(tenant, f"{TREE}/{unit['id']}" if unit else f"{TREE}/moi"),
         scoped=scoped,
         headers={"Cache-Control": "private, no-store"} if status != 200 else None,
@@ -157,6 +169,8 @@ def create():
         parent_id = (request.args.get("cap-tren") or "").strip()
         roots, units, _ = unit_tree(actor, tenant["id"])
         parent = next((u for u in units if u["id"] == parent_id), None)
+        if parent is None and _branch_admin(actor):  # a unit administrator adds under its branch
+            parent = next((u for u in units if u["id"] == actor.get("unit_id")), None)
         form = {"name": "", "code": "", "parent_id": parent["id"] if parent else ""}
         form["kind"] = CHILD_KIND.get(parent["kind"], "grassroots") if parent else "grassroots"
         return _form_page(actor, tenant, form=form, roots=roots)
@@ -182,8 +196,11 @@ def edit(unit_id):
     if request.method == "GET":
         return _form_page(actor, tenant, unit=unit, form=_form_of(unit))
     form = _typed()
+    data = _data(form)
+    if _own_unit(actor, unit):  # its form has no «Trực thuộc»: the unit stays where it is
+        data.pop("parent_id")
     try:
-        saved = call("accounts", "update_unit", actor, unit["id"], _data(form))
+        saved = call("accounts", "update_unit", actor, unit["id"], data)
     except InvalidInput as exc:
         return _form_page(actor, tenant, 422, unit=unit, form=form, errors=field_errors(exc, known=FIELDS))
     except Conflict as exc:

@@ -63,13 +63,19 @@ FIELDS = {
 NO_STORE = {"Cache-Control": "private, no-store"}
 
 
+# What a unit administrator grants in its branch (accounts' ``policy.BRANCH_GRANTABLE``).
+BRANCH_ROLES = ("unit_admin", "contributor", "member")
+
+
 def grantable(actor):
     """The roles the page offers: every role, quản trị hệ thống only to a platform administrator
-    (what the old console offered; accounts decides)."""
+    (what the old console offered), a unit administrator's three to it (accounts decides)."""
+    if has(actor, "unit_admin") and not has(actor, "tenant_admin", "platform_admin"):
+        return [r for r in ROLES if r in BRANCH_ROLES]
     return [r for r in ROLES if r != "platform_admin" or has(actor, "platform_admin")]
 
 
-@tile("Tài khoản", "tenant_admin", "platform_admin")
+@tile("Tài khoản", "tenant_admin", "unit_admin", "platform_admin")
 def _waiting(actor):
     invited = call(
         "accounts", "list_users", actor, {"tenant_id": actor["tenant_id"], "status": "invited", "per_page": "1"}
