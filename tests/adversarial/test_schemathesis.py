@@ -117,6 +117,8 @@ REFUSED_BY_RULES = {
     "GET /api/v1/reports/semiannual/overview": (["422"], "a half-year that has begun (PERIOD_NOT_STARTED)"),
     "GET /api/v1/reports/semiannual/rollup": (["422"], "a half-year that has begun (PERIOD_NOT_STARTED)"),
     "GET /api/v1/reports/semiannual/rollup/export": (["422"], "a half-year that has begun (PERIOD_NOT_STARTED)"),
+    "GET /api/v1/coverage": (["422"], "a half-year that has begun (PERIOD_NOT_STARTED)"),
+    "GET /api/v1/coverage/national": (["422"], "a half-year that has begun (PERIOD_NOT_STARTED)"),
 }
 ACCEPTED = ["2xx", "3xx", "401", "403", "404", "409", "429"]
 
