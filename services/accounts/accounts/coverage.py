@@ -82,14 +82,15 @@ class CoverageStore:
         return {str(unit_id) for (unit_id,) in rows}
 
     def member_unit_paths(self, tenant_ids):
-        """Paths of the units holding at least one registered, not deactivated member."""
-        return self.session.scalars(
-            select(Unit.path)
-            .join(Member, Member.unit_id == Unit.id)
+        """Paths of the units holding at least one registered, not deactivated member: one probe of
+        ``ix_member_unit_id`` per unit that stops at the first member, not a pass over 10⁶ members."""
+        registered = (
+            select(Member.id)
             .join(User, User.id == Member.user_id)
-            .where(Member.tenant_id.in_(tenant_ids), User.status != "deactivated")
-            .distinct()
-        ).all()
+            .where(Member.unit_id == Unit.id, User.status != "deactivated")
+            .exists()
+        )
+        return self.session.scalars(select(Unit.path).where(Unit.tenant_id.in_(tenant_ids), registered)).all()
 
     def members(self, tenant_ids):
         """``{tenant id: registered members whose account is not deactivated}``."""
