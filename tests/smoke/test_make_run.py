@@ -40,7 +40,7 @@ def platform(rabbit_config, tmp_path):
         ADMIN_PASSWORD="Van-phong-TLD-2026",
         DEMO_PASSWORD="Demo-cong-doan-2026",
     )
-    for name in ("ACCOUNTS", "CONTENT", "MEDIA", "FEEDBACK", "POLLS", "ROYALTIES"):
+    for name in ("ACCOUNTS", "CONTENT", "MEDIA", "FEEDBACK", "POLLS", "ROYALTIES", "NOTIFICATIONS"):
         env.pop(f"{name}_DATABASE_URL", None)
     proc = subprocess.Popen(
         ["make", "run"],
