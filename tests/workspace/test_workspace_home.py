@@ -70,3 +70,14 @@ def test_the_report_menu_entry_shows_for_the_propaganda_dept_editors_only(staff_
     bld = staff_as("laodong.editor").get("/quan-tri/").get_data(as_text=True)
     assert 'href="/quan-tri/bao-cao"' in btg
     assert 'href="/quan-tri/bao-cao"' not in bld
+
+
+def test_a_grassroots_unions_administrator_sees_only_the_work_of_its_own_branch(staff_as):
+    """A unit administrator's menu: its unit tree, members, accounts and staff records — not the
+    federation's questions, polls, reports or organisations, which no service grants it."""
+    html = staff_as("canon.admin").get("/quan-tri/").get_data(as_text=True)
+    for path in ("/quan-tri/don-vi", "/quan-tri/doan-vien", "/quan-tri/tai-khoan", "/quan-tri/can-bo"):
+        assert f'href="{path}"' in html, path
+    for path in ("/quan-tri/hoi-dap", "/quan-tri/trung-cau", "/quan-tri/bao-cao", "/quan-tri/don-vi-thanh-vien"):
+        assert f'href="{path}"' not in html, path
+    assert "Quản trị công đoàn cơ sở" in html  # its role, named in Vietnamese

@@ -21,6 +21,7 @@ BASE = "/quan-tri"
 ROLE_LABELS = {
     "platform_admin": "Quản trị hệ thống",
     "tenant_admin": "Quản trị đơn vị",
+    "unit_admin": "Quản trị công đoàn cơ sở",
     "editor": "Biên tập viên",
     "contributor": "Cộng tác viên",
     "responder": "Cán bộ trả lời",
@@ -48,7 +49,7 @@ def report_overseer(actor):
 
 # The menu: groups of (path, label, roles that see it — or a test of the roles), in order.
 MENU = (
-    (None, ((f"{BASE}/", "Tổng quan", STAFF_ROLES),)),
+    (None, ((f"{BASE}/", "Tổng quan", STAFF_ROLES), (f"{BASE}/thong-bao", "Thông báo", STAFF_ROLES))),
     (
         "Tin bài",
         (
@@ -85,16 +86,22 @@ MENU = (
                 "Báo cáo 6 tháng",
                 lambda roles: bool(roles & {"tenant_admin", "platform_admin"}) or _report_overseer(roles),
             ),
+            (
+                f"{BASE}/pho-cap",
+                "Phổ cập đến CĐCS",
+                lambda roles: bool(roles & {"tenant_admin", "platform_admin"}) or _report_overseer(roles),
+            ),
         ),
     ),
     (
         "Tổ chức và tài khoản",
         (
             (f"{BASE}/don-vi-thanh-vien", "Đơn vị thành viên", {"platform_admin"}),
-            (f"{BASE}/don-vi", "Cây đơn vị", {"tenant_admin", "platform_admin"}),
-            (f"{BASE}/doan-vien", "Đoàn viên", {"tenant_admin", "platform_admin"}),
-            (f"{BASE}/tai-khoan", "Tài khoản và vai trò", {"tenant_admin", "platform_admin"}),
-            (f"{BASE}/can-bo", "Hồ sơ cán bộ", {"tenant_admin", "platform_admin"}),
+            (f"{BASE}/don-vi", "Cây đơn vị", {"tenant_admin", "unit_admin", "platform_admin"}),
+            (f"{BASE}/don-vi/quan-tri-co-so", "Quản trị công đoàn cơ sở", {"tenant_admin", "platform_admin"}),
+            (f"{BASE}/doan-vien", "Đoàn viên", {"tenant_admin", "unit_admin", "platform_admin"}),
+            (f"{BASE}/tai-khoan", "Tài khoản và vai trò", {"tenant_admin", "unit_admin", "platform_admin"}),
+            (f"{BASE}/can-bo", "Hồ sơ cán bộ", {"tenant_admin", "unit_admin", "platform_admin"}),
         ),
     ),
 )
