@@ -7,6 +7,8 @@ real object of Hà Nội's federation (the first tenant) by four people who must
 * a member of Hà Nội — 403 where they may see the object but not act, 404 where they may not
   see it (never a 2xx, except the few things members do, listed in ``MEMBERS_MAY``);
 * a contributor of Hà Nội who did not write the article — refused like a member;
+* the administrator of another grassroots union of Hà Nội (``unit_admin`` of CĐCS Canon) —
+  refused like a member: its rights are its own branch's, in accounts only;
 * an anonymous caller — 401 on every operation that needs a token; the public operations
   answer only what is public (a draft's slug is 404).
 
@@ -34,11 +36,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "services" / "media
 import samples  # noqa: E402
 
 METHODS = ("get", "post", "patch", "put", "delete")
-ATTACKERS = ("another tenant's admin", "member", "contributor, not the author", "anonymous")
+ATTACKERS = (
+    "another tenant's admin",
+    "member",
+    "contributor, not the author",
+    "a grassroots union's admin, beside",
+    "anonymous",
+)
 LOGINS = {
     "another tenant's admin": "danang.admin",
     "member": "hanoi.member",
     "contributor, not the author": "hanoi.contributor",
+    # CĐCS Canon's unit_admin: Hà Nội's objects are not of its branch (the world's units and
+    # members are elsewhere in the tree), and no other service gives it a federation's right.
+    "a grassroots union's admin, beside": "canon.admin",
 }
 
 NEWS = {
