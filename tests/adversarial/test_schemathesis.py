@@ -43,7 +43,9 @@ def media_backend(tmp_path):
 
 
 @pytest.fixture
-def gateway(make_polls_gateway, content_service, feedback_service, polls_service, royalties_service):
+def gateway(
+    make_polls_gateway, content_service, feedback_service, polls_service, royalties_service, notifications_service
+):
     return make_polls_gateway()
 
 
@@ -90,6 +92,8 @@ REFUSED_BY_RULES = {
     "POST /api/v1/auth/password": (["422"], "the current password; a new one the password policy accepts"),
     "POST /api/v1/tenants/import": (["422"], "the rows of the CSV file"),
     "POST /api/v1/members/import": (["422"], "the rows of the CSV file"),
+    "POST /api/v1/units/admins/import": (["422"], "the rows of the CSV or XLSX file"),
+    "POST /api/v1/users": (["422"], "a unit for a unit administrator (unit_admin is bound to one)"),
     "POST /api/v1/members/imports/check": (["422"], "the rows of the CSV or XLSX file"),
     "POST /api/v1/members/imports": (["422"], "the rows of the CSV or XLSX file"),
     "PATCH /api/v1/members/{member_id}": (["422"], "a phone or e-mail the register accepts, a unit of one's own"),
