@@ -306,27 +306,37 @@ UNIT_ADMIN_CREDENTIAL_COLUMNS = (
     "expires_at",
 )
 UNIT_ADMINS_TIMEOUT = 120
-UNIT_ADMINS_BODY = {
-    "required": True,
-    "content": {
-        "multipart/form-data": {
-            "schema": {
-                "type": "object",
-                "required": ["file"],
-                "properties": {"file": {"type": "string", "format": "binary"}},
-            }
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_BODIES = ("text/csv", "text/plain", "application/csv")
+
+
+def _spreadsheet_body(description):
+    """The request body of a file import (registrations, members): a CSV or XLSX file in the
+    multipart field «file», or the file itself as the body — as ``_uploaded_member_file`` reads it."""
+    return {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {"file": {"type": "string", "format": "binary"}},
+                }
+            },
+            "text/csv": {"schema": {"type": "string"}},
+            XLSX: {"schema": {"type": "string", "format": "binary"}},
         },
-        "text/csv": {"schema": {"type": "string"}},
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
-            "schema": {"type": "string", "format": "binary"}
-        },
-    },
-    "description": "Tệp CSV UTF-8 hoặc Excel (.xlsx, trang tính đầu tiên) trong trường «file» hoặc làm thân yêu "
+        "description": description,
+    }
+
+
+UNIT_ADMINS_BODY = _spreadsheet_body(
+    "Tệp CSV UTF-8 hoặc Excel (.xlsx, trang tính đầu tiên) trong trường «file» hoặc làm thân yêu "
     "cầu; dòng đầu là tiêu đề, tiếng Việt hoặc tiếng Anh: «Mã đơn vị» (unit_code, bắt buộc: mã một đơn vị "
     "của Liên đoàn), «Họ và tên» (full_name, bắt buộc), «E-mail» (email, bắt buộc: tên đăng nhập), «Số điện "
     "thoại» (phone), «Vai trò» (roles: thêm «Đoàn viên», «Cộng tác viên», cách nhau bằng dấu chấm phẩy; vai "
-    "trò Quản trị công đoàn cơ sở luôn được cấp). Tối đa 5.000 dòng.",
-}
+    "trò Quản trị công đoàn cơ sở luôn được cấp). Tối đa 5.000 dòng."
+)
 
 
 @units.route("/admins/import", methods=["POST"])
@@ -565,26 +575,12 @@ class MemberById(MethodView):
 
 # -- member import jobs: a file checked whole, then applied in the background ------------------
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CSV_BODIES = ("text/csv", "text/plain", "application/csv")
-MEMBER_FILE_BODY = {
-    "required": True,
-    "content": {
-        "multipart/form-data": {
-            "schema": {
-                "type": "object",
-                "required": ["file"],
-                "properties": {"file": {"type": "string", "format": "binary"}},
-            }
-        },
-        "text/csv": {"schema": {"type": "string"}},
-        XLSX: {"schema": {"type": "string", "format": "binary"}},
-    },
-    "description": "Tệp CSV UTF-8 hoặc Excel (.xlsx, trang tính đầu tiên): trong trường «file» "
+MEMBER_FILE_BODY = _spreadsheet_body(
+    "Tệp CSV UTF-8 hoặc Excel (.xlsx, trang tính đầu tiên): trong trường «file» "
     "(multipart/form-data), hoặc chính thân yêu cầu (text/csv; hoặc kiểu của tệp .xlsx). "
     + "Dòng đầu là tiêu đề; "
-    + MEMBER_COLUMNS_DOC.split("; ", 1)[1],
-}
+    + MEMBER_COLUMNS_DOC.split("; ", 1)[1]
+)
 SHEET_DOC = (
     "Bảng mã kích hoạt của lần nhập: CSV (UTF-8 có BOM), XLSX, hoặc PDF (mỗi đoàn viên một phiếu in). "
     "Chỉ người đã bắt đầu lần nhập tải được, trong 24 giờ (MEMBER_IMPORT_SHEET_TTL_HOURS) sau khi nhập xong."
