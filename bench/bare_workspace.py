@@ -33,8 +33,8 @@ before it measures anything.
 import os
 from types import SimpleNamespace
 
-from flask import Flask, abort, request
-from sqlalchemy import select
+from flask import Flask, abort, g, request
+from sqlalchemy import select, text
 
 from accounts.models import Tenant, User
 from content import policy as content_policy
@@ -87,6 +87,19 @@ def _sessions(name):
 
 
 accounts_db, content_db = _sessions("ACCOUNTS"), _sessions("CONTENT")
+notifications_db = _sessions("NOTIFICATIONS")
+
+
+@app.template_global("unread_notifications")
+def unread_notifications():
+    """The header's unread count, as the gateway shows it: one query of the person's unread rows."""
+    user_id = g.get("bench_user_id")
+    if user_id is None:
+        return None
+    with notifications_db.read() as session:
+        return session.execute(
+            text("SELECT count(*) FROM notification WHERE user_id = :u AND read_at IS NULL"), {"u": user_id}
+        ).scalar_one()
 
 
 def _directory(session):
@@ -109,6 +122,7 @@ def signed_in():
         roles = user.roles
         actor = {"user_id": str(user.id), "tenant_id": str(user.tenant_id), "roles": roles}
         visitor = {"name": user.full_name, "tenant": tenant_name, "roles": roles}
+    g.bench_user_id = user.id
     return actor, visitor
 
 

@@ -63,7 +63,7 @@ from common import (
     write_results,
 )
 
-DBS = {name: f"{PG}/cdp_bench_{name}" for name in ("content", "media")}
+DBS = {name: f"{PG}/cdp_bench_{name}" for name in ("content", "media", "notifications")}
 REPEATS = int(os.environ.get("BENCH_REPEATS", "3"))
 ARTICLES = int(os.environ.get("BENCH_WORKSPACE_ARTICLES", "1000"))
 WITH_PHOTOS = 8
@@ -199,6 +199,8 @@ def main():
         CONTENT_DATABASE_URL=DBS["content"],
         BENCH_CONTENT_DATABASE_URL=DBS["content"],
         BENCH_ACCOUNTS_DATABASE_URL=DB_URL,
+        NOTIFICATIONS_DATABASE_URL=DBS["notifications"],
+        BENCH_NOTIFICATIONS_DATABASE_URL=DBS["notifications"],
         MEDIA_STORAGE="filesystem",
         MEDIA_FS_ROOT=media_root,
         MEDIA_URL_SIGNING_KEY="bench-" + os.urandom(16).hex(),
@@ -209,11 +211,12 @@ def main():
         CONTENT_TENANT_SYNC_INTERVAL_SECONDS="86400",
     )
     started = time.monotonic()
-    say("Scenario 8 — workspace pages: fresh databases; accounts, content, media")
-    prepare_databases(env, ("accounts", "content", "media"))
+    say("Scenario 8 — workspace pages: fresh databases; accounts, content, media, notifications")
+    prepare_databases(env, ("accounts", "content", "media", "notifications"))
     with Processes() as procs:
         gw_port, bare_port = free_port(), free_port()
-        for service in ("accounts", "content", "media"):
+        # notifications answers every workspace page's unread count in the header
+        for service in ("accounts", "content", "media", "notifications"):
             procs.start(BIN / "platform", "run", service, env=env)
         procs.start(BIN / "gunicorn", *GUNICORN, "-b", f"127.0.0.1:{gw_port}", "gateway.wsgi:app", env=env)
         procs.start(
