@@ -1,19 +1,121 @@
-"""A nameko timer whose interval is a setting, not a constant in the code."""
+"""A nameko timer whose interval is a setting, and whose tick runs on one replica at a time.
+
+``@every("CONTENT_PUBLISH_INTERVAL_SECONDS", 15)``: the interval comes from config at start.
+Every replica's timer fires; before spawning the tick's worker the timer tries the
+service's PostgreSQL advisory lock for this timer (``platform_shared.singleton``, keyed by
+service name and method name). The replica that gets it runs the tick, holding the lock
+until the worker ends; the others skip that tick (outcome ``skipped``) and try again at
+their next. On SQLite (the embedded default, one process) every tick runs.
+
+The rule for what a tick does: it must be idempotent by state all the same — the lock can
+be lost mid-tick with its connection, and a test's ``entrypoint_hook`` calls the method
+directly. ``singleton=False`` is for per-replica work (caches, local files).
+"""
+
+import collections
+import logging
 
 from nameko.timer import Timer
 
+from platform_shared.singleton import TickLock
+
+log = logging.getLogger("platform.timers")
+
+
+def record_timer_run(service, timer, outcome):
+    """Hook for metrics: one tick of ``service``'s ``timer`` ran or was skipped (``"ran"`` | ``"skipped"``).
+
+    Passed on to ``platform_shared.metrics.timer_run`` when that module is installed."""
+    try:
+        from platform_shared.metrics import timer_run
+    except ImportError:
+        return
+    try:
+        timer_run(service, timer, outcome)
+    except Exception:  # metrics never stop a timer
+        log.debug("timer metric failed", exc_info=True)
+
 
 class ConfiguredTimer(Timer):
-    """``@every("MEDIA_SWEEP_INTERVAL_SECONDS", 3600)`` — the interval comes from config at start."""
+    """``@every("MEDIA_SWEEP_INTERVAL_SECONDS", 3600)`` — the interval comes from config at start;
+    one replica at a time runs a tick unless ``singleton=False``. ``outcomes`` counts this
+    replica's ticks by outcome (``ran``, ``skipped``)."""
 
-    def __init__(self, config_key, default, **kwargs):
+    def __init__(self, config_key, default, *, singleton=True, **kwargs):
         self.config_key = config_key
         self.default = default
+        self.singleton = singleton
+        self.outcomes = collections.Counter()
+        self._tick_lock = None
+        self._lease = None
         super().__init__(interval=default, **kwargs)
 
     def setup(self):
         self.interval = float(self.container.config.get(self.config_key, self.default))
+        if self.singleton:
+            self._tick_lock = self._make_lock()
         super().setup()
+
+    def _make_lock(self):
+        from platform_shared.dependencies import Database
+
+        database = next((d for d in self.container.dependencies if isinstance(d, Database)), None)
+        if database is None:  # no database: nothing shared to coordinate on
+            return None
+        return _LazyTickLock(database, self.container.service_name, self.method_name)
+
+    def handle_timer_tick(self):
+        if self._tick_lock is not None:
+            try:
+                self._lease = self._tick_lock.acquire()
+            except Exception:
+                log.warning(
+                    "timer %s.%s skipped: its lock could not be taken", self.container.service_name, self.method_name
+                )
+                self._lease = None
+                self._skip()
+                return
+            if self._lease is None:  # another replica runs this tick
+                self._skip()
+                return
+        try:
+            super().handle_timer_tick()
+        except BaseException:
+            self._release()
+            raise
+
+    def handle_result(self, worker_ctx, result, exc_info):
+        self._release()
+        self._count("ran")
+        return super().handle_result(worker_ctx, result, exc_info)
+
+    def _skip(self):
+        self._count("skipped")
+        self.worker_complete.send()  # the loop waits for it before the next interval
+
+    def _release(self):
+        lease, self._lease = self._lease, None
+        if lease is not None:
+            lease.release()
+
+    def _count(self, outcome):
+        self.outcomes[outcome] += 1
+        record_timer_run(self.container.service_name, self.method_name, outcome)
+
+    def kill(self):
+        super().kill()
+        self._release()
+
+
+class _LazyTickLock:
+    """The ``TickLock`` on the ``Database`` dependency's engine, found at each tick (nameko
+    sets extensions up concurrently: the engine may not exist yet when the timer is set up)."""
+
+    def __init__(self, database, service, job):
+        self._database, self.service, self.job = database, service, job
+
+    def acquire(self):
+        return TickLock(self._database.sessions.engine, self.service, self.job).acquire()
 
 
 every = ConfiguredTimer.decorator
