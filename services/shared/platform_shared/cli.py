@@ -3,7 +3,7 @@
     platform createdb [SERVICE...] [--recreate]   create the PostgreSQL databases
     platform migrate  [SERVICE...] [--no-queues]  alembic upgrade + declare event queues
     platform run SERVICE                          run one nameko service until Ctrl-C / SIGTERM
-    platform relay    [SERVICE...]                run the outbox relays until Ctrl-C
+    platform relay    [SERVICE...]                run the outbox relays until Ctrl-C (METRICS_PORT: metrics)
     platform parked list SERVICE                  events a handler gave up on
     platform parked replay SERVICE ID             put one back on its queue
     platform check    [SERVICE...]                validate configuration, print the effective values
@@ -96,6 +96,7 @@ def cmd_run(args):
 
 
 def cmd_relay(args):
+    from platform_shared import metrics
     from platform_shared.database import make_engine
     from platform_shared.relay import Relay, run_relays
 
@@ -105,6 +106,11 @@ def cmd_relay(args):
         url = require(config, "DATABASE_URL", m.database_env)
         amqp_uri = require(config, "AMQP_URI", "AMQP_URI")
         relays.append(Relay(m.name, make_engine(url, pool_size=2), amqp_uri))
+    port = metrics.configured_port()
+    if port is not None:  # one endpoint for the process, one series per service it relays
+        metrics.serve(port, metrics.configured_address())
+        for relay in relays:
+            relay.export_metrics()
     log.info("relaying outboxes of %s", ", ".join(r.service for r in relays))
     run_relays(relays)
 

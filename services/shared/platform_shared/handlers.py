@@ -19,7 +19,7 @@ import traceback
 import eventlet
 from nameko.events import EventHandler
 
-from platform_shared import broker, parking, retry
+from platform_shared import broker, metrics, parking, retry
 from platform_shared.dependencies import sessions_of
 
 log = logging.getLogger(__name__)
@@ -79,6 +79,7 @@ class ReliableEventHandler(EventHandler):
                 content_type=message.content_type,
                 content_encoding=message.content_encoding,
             )
+            metrics.handler_delivery(self.container.service_name, self.method_name, "retry")
             return
         with sessions_of(self.container).transaction() as session:
             parked_id = parking.park(
@@ -90,6 +91,7 @@ class ReliableEventHandler(EventHandler):
                 error=error,
                 attempts=attempts,
             )
+        metrics.handler_delivery(self.container.service_name, self.method_name, "parked")
         log.error("handler %s gave up after %d attempts; event parked as #%s", self.method_name, attempts, parked_id)
 
 

@@ -9,6 +9,7 @@ changes nothing, and a handler that failed half-way is retried in full.
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from platform_shared import metrics
 from platform_shared.clock import utcnow
 from platform_shared.tables import inbox
 
@@ -28,4 +29,7 @@ def seen(session, handler, event_id, *, now=None):
         .values(handler=handler, event_id=str(event_id), processed_at=now or utcnow())
         .on_conflict_do_nothing(index_elements=["handler", "event_id"])
     )
-    return result.rowcount == 0
+    if result.rowcount == 0:
+        metrics.note_duplicate()  # counted as a duplicate delivery by the handler's telemetry
+        return True
+    return False

@@ -120,3 +120,8 @@ def create_idempotency_table_v1(op):
         sa.PrimaryKeyConstraint("scope", "key", name="pk_idempotency_key"),
     )
     op.create_index("ix_idempotency_key_expires_at", "idempotency_key", ["expires_at"])
+
+
+def add_outbox_headers_v1(op):
+    """Add ``outbox.headers`` (the request id and traceparent the relay sends as message headers)."""
+    op.add_column("outbox", sa.Column("headers", JSONType, nullable=True))

@@ -1,4 +1,5 @@
-"""RPCs every service has: ``ping`` for readiness, parked-event listing and replay.
+"""RPCs every service has: ``ping`` for readiness, parked-event listing and replay; and the
+request context and telemetry (metrics, traces: ``platform_shared.telemetry``) of every worker.
 
 Mixed into each service class (nameko collects inherited entrypoints). Needs the
 service to have a ``db = Database()`` attribute.
@@ -12,6 +13,7 @@ from platform_shared.actor import Actor
 from platform_shared.context import RequestContext
 from platform_shared.errors import Forbidden
 from platform_shared.rpc import rpc
+from platform_shared.telemetry import Telemetry
 
 
 def _require_platform_admin(actor):
@@ -22,6 +24,7 @@ def _require_platform_admin(actor):
 class ServiceOperations:
     config = Config()
     request = RequestContext()
+    telemetry = Telemetry()
 
     @rpc
     def ping(self):

@@ -4,14 +4,20 @@
 the relay (``platform_shared.relay``) publishes committed rows afterwards. A crash
 between commit and publish only delays the event; a rollback removes it together
 with the change. Business code never publishes to the broker itself.
+
+The row also keeps the context of the request that caused the fact — its request id and,
+when traces are exported, its ``traceparent`` — in ``headers``, outside the payload's
+contract; the relay sends them as the message headers ``nameko.request_id`` and
+``nameko.traceparent``, which nameko gives the consuming handler as context data.
 """
 
 import uuid
 
 from sqlalchemy import text
 
-from platform_shared import contracts
+from platform_shared import contracts, tracing
 from platform_shared.clock import utcnow
+from platform_shared.logs import request_id_var
 from platform_shared.tables import outbox
 
 
@@ -42,12 +48,26 @@ def add(session, event_type, payload, *, aggregate_id=None, now=None, contract=T
             aggregate_id=None if aggregate_id is None else str(aggregate_id),
             payload=body,
             created_at=occurred,
+            headers=context_headers(),
         )
     )
     if session.get_bind().dialect.name == "postgresql":
         # Wakes a listening relay at commit; a rollback drops the notification too.
         session.execute(text("SELECT pg_notify(:c, '')"), {"c": channel_for(service)})
     return body["event_id"]
+
+
+def context_headers():
+    """The current request's context to carry with a fact: ``{"request_id", "traceparent"}`` or None."""
+    headers = {}
+    rid = request_id_var.get()
+    if rid:
+        headers["request_id"] = rid
+    if tracing.tracer() is not None:
+        traceparent = tracing.traceparent_of()
+        if traceparent:
+            headers[tracing.HEADER] = traceparent
+    return headers or None
 
 
 def channel_for(service):

@@ -12,9 +12,16 @@ at any point re-sends at most the rows in flight (consumers de-duplicate by
 (``platform_shared.retry``, up to 30 s) and resumes from the first unsent row, so order
 is kept for every aggregate. Publishing goes through the toolkit's ``ConfirmedPublisher``
 (kombu, publisher confirms).
+Each message carries ``nameko.event_id`` and the context stored with its row (``headers``:
+``nameko.request_id``, ``nameko.traceparent``), which nameko hands the handler as context data.
 Published ``mandatory``: an event no queue is bound to is logged and recorded in
 ``last_error`` — consumers' queues are declared at migration time
 (``platform migrate``), so that only happens for events nobody subscribes to.
+
+Metrics (``platform_shared.metrics``): ``platform_outbox_published_total{service}`` as rows go
+out; ``export_metrics()`` makes ``platform_outbox_backlog`` and
+``platform_outbox_oldest_age_seconds`` read the outbox when scraped (``platform relay`` calls
+it when ``METRICS_PORT`` is set).
 
 No nameko and no eventlet here: the relay is a plain process.
 """
@@ -27,10 +34,10 @@ import time
 import zlib
 
 from kombu import Exchange
+from sqlalchemy import func, update
 from sqlalchemy import select as sql_select
-from sqlalchemy import update
 
-from platform_shared import retry
+from platform_shared import metrics, retry
 from platform_shared.clock import utcnow
 from platform_shared.messaging import ConfirmedPublisher
 from platform_shared.outbox import channel_for
@@ -59,19 +66,21 @@ class Relay:
             # One attempt: a failure goes back to the loop, which backs off and starts again
             # from the first unsent row.
             self._publisher = ConfirmedPublisher(self.amqp_uri, declare=[exchange], attempts=1)
+        headers = {f"nameko.{key}": value for key, value in (row.headers or {}).items()}
+        headers["nameko.event_id"] = row.event_id
         return self._publisher.publish(
             json.dumps(row.payload, ensure_ascii=False),
             exchange=f"{self.service}.events",
             routing_key=row.event_type,
             message_id=row.event_id,
-            headers={"nameko.event_id": row.event_id},
+            headers=headers,
         )
 
     def publish_pending(self):
         """Publish up to one batch of unsent rows in order; returns how many went out."""
         with self.engine.connect() as conn:
             rows = conn.execute(
-                sql_select(outbox.c.id, outbox.c.event_id, outbox.c.event_type, outbox.c.payload)
+                sql_select(outbox.c.id, outbox.c.event_id, outbox.c.event_type, outbox.c.payload, outbox.c.headers)
                 .where(outbox.c.published_at.is_(None))
                 .order_by(outbox.c.id)
                 .limit(self.batch_size)
@@ -88,9 +97,34 @@ class Relay:
                 note = "unroutable: no queue is bound for this event type"
                 log.info("event %s (%s) has no subscriber queue", row.event_id, row.event_type)
             self._mark_sent(row.id, note)
+            metrics.outbox_published(self.service, 1)
             sent += 1
         self.published += sent
         return sent
+
+    # -- metrics --------------------------------------------------------------
+
+    def backlog(self):
+        """(unsent rows, age in seconds of the oldest of them — 0 when none)."""
+        oldest = (
+            sql_select(outbox.c.created_at)
+            .where(outbox.c.published_at.is_(None))
+            .order_by(outbox.c.id)
+            .limit(1)
+            .scalar_subquery()
+        )
+        with self.engine.connect() as conn:
+            count, created = conn.execute(
+                sql_select(func.count(), oldest).select_from(outbox).where(outbox.c.published_at.is_(None))
+            ).one()
+        age = 0.0 if created is None else max(0.0, (utcnow() - created).total_seconds())
+        return count, age
+
+    def export_metrics(self):
+        """Read the backlog gauges from this relay's outbox when scraped (one query for both)."""
+        sampler = _Sampler(self.backlog, max_age=1.0)
+        metrics.sample(metrics.OUTBOX_BACKLOG, self.service, lambda: sampler.get()[0])
+        metrics.sample(metrics.OUTBOX_OLDEST_AGE, self.service, lambda: sampler.get()[1])
 
     def _mark_sent(self, row_id, note=None):
         with self.engine.begin() as conn:
@@ -155,6 +189,23 @@ class Relay:
         except Exception:
             self._reset_broker()
             raise
+
+
+class _Sampler:
+    """The last value of ``read()``, read again when older than ``max_age`` seconds (a scrape reads
+    several gauges of one query)."""
+
+    def __init__(self, read, max_age):
+        self.read, self.max_age = read, max_age
+        self._value, self._at = None, None
+        self._lock = threading.Lock()
+
+    def get(self):
+        with self._lock:
+            now = time.monotonic()
+            if self._at is None or now - self._at > self.max_age:
+                self._value, self._at = self.read(), now  # a failed read is tried again next time
+            return self._value
 
 
 class _Coordinator:

@@ -23,6 +23,9 @@ outbox = Table(
     Column("published_at", UTCDateTime(), nullable=True),
     Column("attempts", Integer, nullable=False, server_default=text("0")),
     Column("last_error", Text, nullable=True),
+    # Context the relay sends as message headers (``nameko.<key>``), outside the payload's
+    # contract: the request id, the W3C traceparent. Added by ``migrations.add_outbox_headers_v1``.
+    Column("headers", JSONType, nullable=True),
     UniqueConstraint("event_id"),
     Index(
         "ix_outbox_pending",
