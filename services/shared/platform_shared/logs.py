@@ -62,7 +62,7 @@ def logging_config(service, level="INFO"):
                 "filters": ["request_id"],
             },
         },
-        "root": {"level": level, "handlers": ["stderr"]},
+        "root": {"level": str(level).upper(), "handlers": ["stderr"]},
         "loggers": {
             "amqp": {"level": "WARNING"},
             "kombu": {"level": "WARNING"},
