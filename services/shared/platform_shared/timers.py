@@ -65,38 +65,41 @@ class ConfiguredTimer(Timer):
         return _LazyTickLock(database, self.container.service_name, self.method_name)
 
     def handle_timer_tick(self):
+        lease = None
         if self._tick_lock is not None:
             try:
-                self._lease = self._tick_lock.acquire()
+                lease = self._tick_lock.acquire()
             except Exception:
                 log.warning(
-                    "timer %s.%s skipped: its lock could not be taken", self.container.service_name, self.method_name
+                    "timer %s.%s skipped: its lock could not be taken",
+                    self.container.service_name,
+                    self.method_name,
+                    exc_info=True,
                 )
-                self._lease = None
-                self._skip()
+            if lease is None:  # another replica runs this tick (or the database is away)
+                self._count("skipped")
+                self.worker_complete.send()  # the loop waits for it before the next interval
                 return
-            if self._lease is None:  # another replica runs this tick
-                self._skip()
-                return
+        self._lease = lease
+
+        def finished(worker_ctx, result, exc_info):
+            # This tick's own result handler: the lease ends with this worker, not with another
+            # worker of the method (a test's ``entrypoint_hook`` uses ``handle_result``).
+            self._release(lease)
+            self._count("ran")
+            return self.handle_result(worker_ctx, result, exc_info)
+
         try:
-            super().handle_timer_tick()
+            self.container.spawn_worker(self, (), {}, handle_result=finished)
         except BaseException:
-            self._release()
+            self._release(lease)
             raise
 
-    def handle_result(self, worker_ctx, result, exc_info):
-        self._release()
-        self._count("ran")
-        return super().handle_result(worker_ctx, result, exc_info)
-
-    def _skip(self):
-        self._count("skipped")
-        self.worker_complete.send()  # the loop waits for it before the next interval
-
-    def _release(self):
-        lease, self._lease = self._lease, None
+    def _release(self, lease):
         if lease is not None:
             lease.release()
+        if self._lease is lease:
+            self._lease = None
 
     def _count(self, outcome):
         self.outcomes[outcome] += 1
@@ -104,7 +107,7 @@ class ConfiguredTimer(Timer):
 
     def kill(self):
         super().kill()
-        self._release()
+        self._release(self._lease)
 
 
 class _LazyTickLock:

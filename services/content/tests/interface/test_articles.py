@@ -12,6 +12,7 @@ from sqlalchemy import select, text
 from platform_shared.contracts import content as contracts
 from platform_shared.tables import outbox
 from platform_shared.testing.waiting import wait_for
+from platform_shared.testing.workers import start_worker
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "media" / "tests"))
 import samples  # noqa: E402
@@ -250,9 +251,11 @@ def test_a_tenants_own_site_sections_are_published_by_its_own_editors(api, login
 
 
 def test_two_replicas_publish_a_scheduled_item_once(start_service, content_service, contributor, desk, databases):
-    start_service("content", CONTENT_PUBLISH_INTERVAL_SECONDS=0.1)  # a second replica on the same database
+    """Both replicas' timers fire while the items come due (``@every`` lets one run a tick at a
+    time): each item is published once, with one ``content.article_published`` fact."""
+    replica = start_service("content", CONTENT_PUBLISH_INTERVAL_SECONDS=0.05)  # on the same database
     ids = []
-    for n in range(4):
+    for n in range(8):
         article = submitted(contributor, title=f"Bài hẹn giờ số {n + 1} của Công đoàn Hà Nội")
         path = f"/api/v1/articles/{article['id']}"
         desk.post(f"{path}/open")
@@ -260,7 +263,7 @@ def test_two_replicas_publish_a_scheduled_item_once(start_service, content_servi
         at = (datetime.now(UTC) + timedelta(hours=1)).isoformat()  # far enough ahead for any machine
         assert desk.post(f"{path}/schedule", json={"publish_at": at}).status_code == 200
         ids.append(article["id"])
-    with databases.sessions("content").transaction() as session:  # the hour comes for all four at once
+    with databases.sessions("content").transaction() as session:  # the hour comes for all of them at once
         session.execute(
             text("UPDATE article SET publish_at = :now WHERE id = ANY(CAST(:ids AS uuid[]))"),
             {"now": datetime.now(UTC), "ids": ids},
@@ -269,6 +272,49 @@ def test_two_replicas_publish_a_scheduled_item_once(start_service, content_servi
         lambda: all(contributor.get(f"/api/v1/articles/{i}").json["status"] == "published" for i in ids),
         message="the scheduled items to be published",
     )
+    replica.stop(), content_service.stop()  # every tick begun has ended
+    with databases.sessions("content").transaction() as session:
+        events = (
+            session.execute(select(outbox.c.payload).where(outbox.c.event_type == contracts.ARTICLE_PUBLISHED))
+            .scalars()
+            .all()
+        )
+        steps = session.execute(
+            text(
+                "SELECT article_id::text, count(*) FROM article_activity"
+                " WHERE action = 'publish' AND article_id = ANY(CAST(:ids AS uuid[])) GROUP BY article_id"
+            ),
+            {"ids": ids},
+        ).all()
+    assert sorted(e["article_id"] for e in events) == sorted(ids)
+    assert sorted(steps) == sorted((i, 1) for i in ids)
+
+
+def test_overlapping_publication_ticks_publish_each_item_once(
+    start_service, content_service, contributor, desk, databases
+):
+    """The lock aside (a lost connection, a direct call): ticks that overlap still publish each
+    due item once — the rows are taken ``FOR UPDATE SKIP LOCKED`` while still scheduled."""
+    replica = start_service("content", CONTENT_PUBLISH_INTERVAL_SECONDS=3600)
+    ids = []
+    for n in range(6):
+        article = submitted(contributor, title=f"Bài hẹn giờ chồng nhịp số {n + 1}")
+        path = f"/api/v1/articles/{article['id']}"
+        desk.post(f"{path}/open")
+        desk.post(f"{path}/approve")
+        at = (datetime.now(UTC) + timedelta(hours=1)).isoformat()
+        assert desk.post(f"{path}/schedule", json={"publish_at": at}).status_code == 200
+        ids.append(article["id"])
+    content_service.stop()  # its own timer out of the way: only the direct calls below publish
+    with databases.sessions("content").transaction() as session:
+        session.execute(
+            text("UPDATE article SET publish_at = :now WHERE id = ANY(CAST(:ids AS uuid[]))"),
+            {"now": datetime.now(UTC), "ids": ids},
+        )
+
+    ticks = [start_worker(replica, "publish_scheduled") for _ in range(6)]  # six at once, none holding the lock
+    published_by = [tick.wait() for tick in ticks]
+    assert sorted(i for run in published_by for i in run) == sorted(ids)
     with databases.sessions("content").transaction() as session:
         events = (
             session.execute(select(outbox.c.payload).where(outbox.c.event_type == contracts.ARTICLE_PUBLISHED))
