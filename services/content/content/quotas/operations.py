@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from content import policy
 from content.quotas import domain
-from content.quotas.models import QuotaClosure
 from content.quotas.store import QuotaStore
 from content.sections.store import SectionStore
 from platform_shared import outbox
@@ -187,19 +186,16 @@ class QuotaOperations:
             store = QuotaStore(session)
             for item in result["items"]:
                 tenant_id = uuid.UUID(item["tenant_id"])
-                if store.closed(tenant_id, previous, item["rule"]):
-                    continue
-                store.close(
-                    QuotaClosure(
-                        tenant_id=tenant_id,
-                        week=previous,
-                        rule_id=item["rule"],
-                        status=item["status"],
-                        submitted=item["submitted"],
-                        required=item["required"],
-                        closed_at=now,
-                    )
-                )
+                if not store.close(
+                    tenant_id=tenant_id,
+                    week=previous,
+                    rule_id=item["rule"],
+                    status=item["status"],
+                    submitted=item["submitted"],
+                    required=item["required"],
+                    closed_at=now,
+                ):
+                    continue  # closed before, or by an overlapping tick
                 if item["status"] == "missed":
                     outbox.add(
                         session,

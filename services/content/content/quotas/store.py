@@ -6,6 +6,7 @@ from content.articles.models import Article
 from content.quotas import domain
 from content.quotas.models import QuotaClosure, QuotaRule
 from content.sections.models import Section
+from platform_shared.database import dialect_insert
 
 
 class QuotaStore:
@@ -103,8 +104,13 @@ class QuotaStore:
             by_tenant[tenant_id].add(user_id)
         return by_tenant
 
-    def closed(self, tenant_id, week, rule_id):
-        return self.session.get(QuotaClosure, (tenant_id, week, rule_id)) is not None
-
-    def close(self, closure):
-        self.session.add(closure)
+    def close(self, **closure):
+        """Record a week closed for a tenant and rule; False when it already was. The key decides
+        (``ON CONFLICT DO NOTHING``): of two overlapping ticks, the second waits for the first's
+        commit and then writes nothing, so the week's fact is written once."""
+        result = self.session.execute(
+            dialect_insert(self.session, QuotaClosure)
+            .values(**closure)
+            .on_conflict_do_nothing(index_elements=["tenant_id", "week", "rule_id"])
+        )
+        return result.rowcount == 1

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from platform_shared.contracts import content as contracts
 from platform_shared.tables import outbox
 from platform_shared.testing.waiting import wait_for
+from platform_shared.testing.workers import start_worker
 
 NEWS = {
     "section": "news",
@@ -172,6 +173,24 @@ def test_closing_a_week_writes_one_missed_fact_per_tenant_and_rule(content_servi
     assert len(facts) == 7
     for fact in facts:
         assert contracts.QuotaMissed().load(fact)["week"] == first["week"]
+
+
+def test_two_replicas_closing_the_week_at_once_write_each_missed_fact_once(start_service, content_service, databases):
+    """Ticks of two replicas that overlap (the lock aside): the closed week's key decides, the
+    later tick writes nothing and does not fail."""
+    replica = start_service("content", CONTENT_QUOTA_CLOSE_INTERVAL_SECONDS=3600)
+    ticks = [start_worker(c, "close_quota_weeks") for c in (content_service, replica) * 3]
+    closed = [tick.wait() for tick in ticks]  # none raises
+    assert len({c["week"] for c in closed}) == 1
+    with databases.sessions("content").transaction() as session:
+        facts = (
+            session.execute(select(outbox.c.payload).where(outbox.c.event_type == contracts.QUOTA_MISSED))
+            .scalars()
+            .all()
+        )
+    assert len(facts) == 7
+    assert len({(f["tenant_id"], f["rule"]) for f in facts}) == 7
+    assert sorted(t for c in closed for t in c["missed"]) == sorted(f["tenant_id"] for f in facts)
 
 
 def test_after_a_merge_items_follow_the_surviving_tenant_and_the_old_slug_still_answers(
