@@ -45,7 +45,7 @@ from kombu.utils import json
 from nameko.exceptions import IncorrectSignature, UnknownService, UnserializableValueError, serialize
 from nameko.rpc import MethodProxy, Rpc, RpcConsumer, RpcProxy
 
-from platform_shared import deadlines, transport  # noqa: F401  (transport registers the shared errors)
+from platform_shared import deadlines, metrics, transport  # noqa: F401  (transport registers the shared errors)
 from platform_shared.clock import utcnow
 from platform_shared.context import current_worker
 from platform_shared.database import before_commit
@@ -198,6 +198,7 @@ class PlatformRpc(Rpc):
         late = deadlines.lateness((message.headers or {}).get(f"nameko.{deadlines.HEADER}"))
         if late is not None:
             _dropped(self.container.service_name, self.method_name, late, "on arrival")
+            metrics.rpc_served(self.container.service_name, self.method_name, "error")  # no worker ran
             self.rpc_consumer.queue_consumer.ack_message(message)
             return
         super().handle_message(body, message)

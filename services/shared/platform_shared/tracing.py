@@ -107,3 +107,11 @@ def finish(span, error=None):
         span.record_exception(error)
         span.set_status(Status(StatusCode.ERROR, type(error).__name__))
     span.end()
+
+
+def tag_current(request_id):
+    """Put the request id on the current span (the gateway's request span)."""
+    if request_id:
+        from opentelemetry import trace
+
+        trace.get_current_span().set_attribute(REQUEST_ID, request_id)
