@@ -6,6 +6,8 @@ runs ``docker compose config`` skips where the compose plugin is not installed.
 """
 
 import base64
+import copy
+import functools
 import os
 import re
 import shutil
@@ -29,6 +31,7 @@ SERVICES = ("accounts", "content", "media", "feedback", "polls", "royalties", "n
 IMAGE = "congdoan-platform"  # the image name the Kubernetes manifests use
 PLACEHOLDER = re.compile(r"^change-me")
 SECRET_NAME = re.compile(r"PASSWORD|SECRET", re.IGNORECASE)
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 COMMON_ENV = {"AMQP_URI", "RPC_TIMEOUT", "LOG_LEVEL"}
 SERVICE_ENV = {
@@ -56,6 +59,8 @@ GATEWAY_ENV = COMMON_ENV | {
 }
 # The media service's internal HTTP port (nameko web server): the gateway only.
 MEDIA_HTTP_PORT = 8010
+# Every platform process serves Prometheus metrics there (METRICS_PORT).
+METRICS_PORT = 9100
 MEDIA_CONFIG = ROOT / "services" / "media" / "config.yml"
 
 
@@ -86,9 +91,15 @@ def yaml_files():
     return sorted(p for p in DEPLOY.rglob("*") if p.suffix in (".yml", ".yaml"))
 
 
-def load_all(path):
+@functools.cache
+def _parsed(path):
     with open(path, encoding="utf-8") as fh:
-        return [doc for doc in yaml.safe_load_all(fh) if doc is not None]
+        return [doc for doc in yaml.load_all(fh, Loader=_YAML_LOADER) if doc is not None]
+
+
+def load_all(path):
+    """The documents of a YAML file (parsed once per run; each caller gets its own copy)."""
+    return copy.deepcopy(_parsed(Path(path).resolve()))
 
 
 # ------------------------------------------------------------------ every file
@@ -549,7 +560,7 @@ def test_each_service_has_a_deployment_with_its_migration():
     workloads = [spec for _, spec in pod_specs()]
     for service in SERVICES:
         deployment = deployments[service]
-        assert deployment["spec"]["replicas"] == 2
+        assert "replicas" not in deployment["spec"], f"{service}: its HorizontalPodAutoscaler sets the count"
         spec = deployment["spec"]["template"]["spec"]
         assert [c["command"] for c in spec["containers"]] == [["platform", "run", service]]
         migrations = [
@@ -564,13 +575,22 @@ def test_each_service_has_a_deployment_with_its_migration():
         )
 
 
-def test_each_service_has_one_relay():
+def test_each_service_has_two_relays_one_of_which_may_be_evicted():
+    """One publishes (it holds the advisory lock), the other stands by; a drain keeps one."""
     deployments = of_kind("Deployment")
+    budgets = list(of_kind("PodDisruptionBudget").values())
     for service in SERVICES:
         relay = deployments[f"relay-{service}"]
-        assert relay["spec"]["replicas"] == 1
-        (container,) = relay["spec"]["template"]["spec"]["containers"]
+        assert relay["spec"]["replicas"] == 2
+        pod = relay["spec"]["template"]
+        (container,) = pod["spec"]["containers"]
         assert container["command"] == ["platform", "relay", service]
+        matching = [b for b in budgets if selects(b["spec"]["selector"], pod["metadata"]["labels"])]
+        assert len(matching) == 1, f"relay-{service}"
+        assert matching[0]["spec"] == {"minAvailable": 1, "selector": relay["spec"]["selector"]}
+        (spread,) = pod["spec"]["topologySpreadConstraints"]
+        assert spread["topologyKey"] == "kubernetes.io/hostname"
+        assert spread["labelSelector"] == relay["spec"]["selector"]
 
 
 def test_platform_containers_have_the_environment_they_need():
@@ -687,7 +707,7 @@ def test_gateway_probes_service_and_ingress():
         "gateway.wsgi:app",
     ]
     ports = {p["name"]: p["containerPort"] for p in container["ports"]}
-    assert ports == {"http": 8000}
+    assert ports == {"http": 8000, "metrics": METRICS_PORT}
     assert container["readinessProbe"]["httpGet"] == {"path": "/readyz", "port": "http"}
     assert container["livenessProbe"]["httpGet"] == {"path": "/healthz", "port": "http"}
     config = of_kind("ConfigMap")["platform-config"]["data"]
@@ -923,9 +943,10 @@ def test_k8s_media_binds_its_http_port_on_every_interface():
     env = env_of(container)
     assert host_port(env["MEDIA_HTTP_ADDRESS"]) == ("0.0.0.0", MEDIA_HTTP_PORT)
     ports = {p["name"]: p["containerPort"] for p in container["ports"]}
-    assert ports == {"http": MEDIA_HTTP_PORT}
+    assert ports == {"http": MEDIA_HTTP_PORT, "metrics": METRICS_PORT}
+    # ready when the port the gateway streams to is open, not merely the metrics one
     assert container["readinessProbe"]["tcpSocket"]["port"] == "http"
-    assert "hostPort" not in container["ports"][0] and not media_pod()["spec"].get("hostNetwork")
+    assert not any("hostPort" in p for p in container["ports"]) and not media_pod()["spec"].get("hostNetwork")
 
 
 def test_k8s_media_spools_uploads_to_a_big_enough_empty_dir():
@@ -983,16 +1004,26 @@ def test_k8s_network_policy_admits_only_the_gateway_to_media():
         for rule in rules:
             sources, ports = rule.get("from"), rule.get("ports")
             assert sources, "a rule without `from` admits every source"
-            assert ports and all(
-                p.get("port") == MEDIA_HTTP_PORT and p.get("protocol", "TCP") == "TCP" for p in ports
-            ), "only the media HTTP port"
+            assert ports, "a rule without `ports` admits every port"
+            if not any(p.get("port") == MEDIA_HTTP_PORT for p in ports):
+                # Prometheus: the metrics port alone, never 8010
+                assert all(p.get("port") == METRICS_PORT and p.get("protocol", "TCP") == "TCP" for p in ports)
+                assert all(s.get("podSelector", {}).get("matchLabels") for s in sources), "a named scraper only"
+                continue
+            assert all(p.get("port") == MEDIA_HTTP_PORT and p.get("protocol", "TCP") == "TCP" for p in ports), (
+                "only the media HTTP port"
+            )
             for source in sources:
                 assert set(source) == {"podSelector"}, "pods of this namespace only (no ipBlock / namespaceSelector)"
                 assert source["podSelector"].get("matchLabels"), "an empty podSelector admits every pod"
                 assert selects(source["podSelector"], gateway_labels)
                 assert not any(selects(source["podSelector"], labels) for labels in others)
     admitted_gateway = any(
-        selects(s["podSelector"], gateway_labels) for p in policies for r in p["spec"]["ingress"] for s in r["from"]
+        selects(s["podSelector"], gateway_labels)
+        for p in policies
+        for r in p["spec"]["ingress"]
+        for s in r["from"]
+        if any(port.get("port") == MEDIA_HTTP_PORT for port in r["ports"])
     )
     assert admitted_gateway
     # the policy selects the media service pods, not its relay or anything else
@@ -1071,3 +1102,289 @@ def test_no_file_in_deploy_contains_a_real_secret():
             assert password in ("VAR", "***") or password.startswith(("<", "change-me")), (
                 f"{path}: a URL embeds the password {password!r}"
             )
+
+
+# ------------------------------------------------- kubernetes: the API's schemas
+#
+# kubernetes-validate ships the JSON schemas made from the Kubernetes OpenAPI
+# documents inside the package (kubernetes_validate/kubernetes-json-schema/, one
+# folder per minor version) and resolves their $refs from that folder through a
+# `referencing` Registry that has no retriever: it never opens a network
+# connection. Strict mode refuses any field the schema does not name.
+#
+# Operator resources (RabbitmqCluster, Vhost, User, Permission of the RabbitMQ
+# operators; Cluster and Database of CloudNativePG) have no schema there, and no
+# PyPI or npm package ships their CRDs' schemas (the only candidate, npm's
+# @cdk8s-kit/crds, holds generated TypeScript constructs for postgresql.cnpg.io, no
+# schema, and nothing for rabbitmq.com). They keep the structural checks above and
+# the field allow-lists below, copied by hand from the operators' API references.
+
+# The oldest Kubernetes these manifests claim (autoscaling/v2, policy/v1, the
+# kubernetes.io/metadata.name namespace label are all older), and the newest the
+# package knows.
+K8S_VERSIONS = ("1.30", "latest")
+OPERATOR_KINDS = {
+    ("rabbitmq.com/v1beta1", "RabbitmqCluster"),
+    ("rabbitmq.com/v1beta1", "Vhost"),
+    ("rabbitmq.com/v1beta1", "User"),
+    ("rabbitmq.com/v1beta1", "Permission"),
+    ("postgresql.cnpg.io/v1", "Cluster"),
+    ("postgresql.cnpg.io/v1", "Database"),
+}
+OPERATOR_SPEC_FIELDS = {
+    "RabbitmqCluster": {
+        "replicas",
+        "image",
+        "imagePullSecrets",
+        "service",
+        "persistence",
+        "resources",
+        "rabbitmq",
+        "affinity",
+        "tolerations",
+        "override",
+        "tls",
+        "secretBackend",
+        "terminationGracePeriodSeconds",
+        "skipPostDeployScripts",
+        "delayStartSeconds",
+        "autoEnableAllFeatureFlags",
+    },
+    "Vhost": {"name", "defaultQueueType", "tracing", "tags", "rabbitmqClusterReference", "deletionPolicy"},
+    "User": {"tags", "importCredentialsSecret", "rabbitmqClusterReference"},
+    "Permission": {"vhost", "user", "userReference", "permissions", "rabbitmqClusterReference"},
+    "Cluster": {
+        "instances",
+        "imageName",
+        "imageCatalogRef",
+        "imagePullPolicy",
+        "primaryUpdateStrategy",
+        "primaryUpdateMethod",
+        "storage",
+        "walStorage",
+        "resources",
+        "postgresql",
+        "managed",
+        "bootstrap",
+        "backup",
+        "monitoring",
+        "affinity",
+        "superuserSecret",
+        "enableSuperuserAccess",
+        "description",
+        "inheritedMetadata",
+        "startDelay",
+        "stopDelay",
+        "switchoverDelay",
+        "maxSyncReplicas",
+        "minSyncReplicas",
+        "logLevel",
+        "plugins",
+        "topologySpreadConstraints",
+        "priorityClassName",
+    },
+    "Database": {
+        "cluster",
+        "name",
+        "owner",
+        "ensure",
+        "databaseReclaimPolicy",
+        "template",
+        "encoding",
+        "locale",
+        "localeProvider",
+        "lcCollate",
+        "lcCtype",
+        "icuLocale",
+        "icuRules",
+        "builtinLocale",
+        "collationVersion",
+        "isTemplate",
+        "allowConnections",
+        "connectionLimit",
+        "tablespace",
+        "extensions",
+        "schemas",
+    },
+}
+# Kinds the namespace of the kustomization does not apply to.
+CLUSTER_SCOPED = {"Namespace", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition"}
+
+
+def rendered_docs():
+    """What ``kubectl apply -k deploy/kubernetes`` would send, as far as these manifests
+    use kustomize: the namespace, the common labels (metadata only: the kustomization's
+    ``labels`` sets no selectors) and the image of the platform containers."""
+    (top,) = load_all(K8S / "kustomization.yaml")
+    labels = {k: v for entry in top.get("labels", []) for k, v in entry["pairs"].items()}
+    images = {i["name"]: f"{i.get('newName', i['name'])}:{i['newTag']}" for i in top.get("images", [])}
+    docs = []
+    for doc in k8s_docs():
+        doc = copy.deepcopy(doc)
+        meta = doc["metadata"]
+        meta["labels"] = {**meta.get("labels", {}), **labels}
+        if doc["kind"] not in CLUSTER_SCOPED:
+            meta["namespace"] = top["namespace"]
+        if "template" in doc.get("spec", {}):
+            for container in all_containers(doc["spec"]["template"]["spec"]):
+                container["image"] = images.get(container["image"], container["image"])
+        docs.append(doc)
+    return docs
+
+
+def _doc_id(doc):
+    return f"{doc['kind']}/{doc['metadata']['name']}"
+
+
+@pytest.fixture(scope="module")
+def kubernetes_validate():
+    return pytest.importorskip("kubernetes_validate", reason="pip install -c constraints.txt kubernetes-validate")
+
+
+def test_rendering_applies_namespace_labels_and_image():
+    docs = rendered_docs()
+    assert all(d["metadata"]["labels"]["app.kubernetes.io/part-of"] == "congdoan" for d in docs)
+    assert all(d["metadata"].get("namespace") == "congdoan" for d in docs if d["kind"] != "Namespace")
+    images = {
+        c["image"]
+        for d in docs
+        if "template" in d.get("spec", {})
+        for c in all_containers(d["spec"]["template"]["spec"])
+    }
+    assert IMAGE not in images and "registry.example.org/congdoan/congdoan-platform:0.1.0" in images
+
+
+@pytest.mark.parametrize("version", K8S_VERSIONS)
+@pytest.mark.parametrize(
+    "doc", [d for d in rendered_docs() if (d["apiVersion"], d["kind"]) not in OPERATOR_KINDS], ids=_doc_id
+)
+def test_every_manifest_matches_the_kubernetes_schema(doc, version, kubernetes_validate):
+    """Operator resources are left out: no shipped CRD schema (see the comment above)."""
+    if version == "latest":
+        version = kubernetes_validate.latest_version()
+    try:
+        kubernetes_validate.validate(doc, version, strict=True)
+    except kubernetes_validate.ValidationError as error:
+        where = ".".join(str(p) for p in error.path)
+        pytest.fail(f"{_doc_id(doc)} against Kubernetes {version}: {where}: {error.message}")
+
+
+def test_only_operator_resources_lack_a_kubernetes_schema(kubernetes_validate):
+    """A misspelt apiVersion or kind of a built-in resource would otherwise pass as unknown."""
+    unknown = set()
+    for doc in rendered_docs():
+        try:
+            kubernetes_validate.validate(doc, kubernetes_validate.latest_version(), strict=True)
+        except kubernetes_validate.SchemaNotFoundError:
+            unknown.add((doc["apiVersion"], doc["kind"]))
+    assert unknown == OPERATOR_KINDS
+
+
+def test_the_schema_check_refuses_a_misspelt_field(kubernetes_validate):
+    doc = copy.deepcopy(of_kind("HorizontalPodAutoscaler")["content"])
+    doc["spec"]["minReplica"] = doc["spec"].pop("minReplicas")
+    with pytest.raises(kubernetes_validate.ValidationError):
+        kubernetes_validate.validate(doc, kubernetes_validate.latest_version(), strict=True)
+
+
+def test_operator_resources_use_fields_their_operators_know():
+    seen = set()
+    for doc in k8s_docs():
+        if (doc["apiVersion"], doc["kind"]) in OPERATOR_KINDS:
+            seen.add(doc["kind"])
+            assert set(doc) <= {"apiVersion", "kind", "metadata", "spec"}, _doc_id(doc)
+            unknown = set(doc["spec"]) - OPERATOR_SPEC_FIELDS[doc["kind"]]
+            assert not unknown, f"{_doc_id(doc)}: unknown spec fields {sorted(unknown)}"
+    assert seen == {kind for _, kind in OPERATOR_KINDS}
+
+
+# ------------------------------------------- kubernetes: scaling and metrics
+
+
+def autoscaler_of(deployment):
+    (hpa,) = [
+        h
+        for h in of_kind("HorizontalPodAutoscaler").values()
+        if h["spec"]["scaleTargetRef"] == {"apiVersion": "apps/v1", "kind": "Deployment", "name": deployment}
+    ]
+    return hpa
+
+
+def test_services_and_gateway_scale_with_a_cpu_autoscaler():
+    deployments = of_kind("Deployment")
+    for name in SERVICES + ("gateway",):
+        hpa = autoscaler_of(name)
+        assert hpa["apiVersion"] == "autoscaling/v2"
+        assert hpa["spec"]["minReplicas"] >= 2, f"{name}: one pod is no redundancy"
+        assert hpa["spec"]["maxReplicas"] > hpa["spec"]["minReplicas"]
+        (metric,) = hpa["spec"]["metrics"]
+        assert metric["type"] == "Resource" and metric["resource"]["name"] == "cpu"
+        assert 0 < metric["resource"]["target"]["averageUtilization"] <= 90
+        deployment = deployments[name]
+        assert "replicas" not in deployment["spec"], f"{name}: a re-apply would reset the autoscaler's count"
+        for container in deployment["spec"]["template"]["spec"]["containers"]:
+            assert "cpu" in container["resources"]["requests"], "utilisation is measured against the request"
+    assert set(of_kind("HorizontalPodAutoscaler")) == set(SERVICES) | {"gateway"}
+
+
+def test_postgres_connections_cover_the_autoscalers_ceiling():
+    """Every service pod at the autoscaler's ceiling, plus the rollout's surge pod, with
+    its pool full (pool + overflow, platform_shared.database.make_engine), and every
+    relay (pool 2 + overflow 2 + the advisory-lock connection, platform_shared.cli)."""
+    from platform_shared.manifest import platform_defaults
+
+    (cluster,) = of_kind("Cluster").values()
+    max_connections = int(cluster["spec"]["postgresql"]["parameters"]["max_connections"])
+    deployments = of_kind("Deployment")
+    needed = 0
+    for service in SERVICES:
+        for _, container in platform_containers():
+            assert f"{service.upper()}_DATABASE_POOL_SIZE" not in env_of(container), "update this budget"
+        pool = platform_defaults(service)["DATABASE_POOL_SIZE"]
+        surge = deployments[service]["spec"]["strategy"]["rollingUpdate"]["maxSurge"]
+        needed += (autoscaler_of(service)["spec"]["maxReplicas"] + surge) * 2 * pool
+        relay = deployments[f"relay-{service}"]["spec"]
+        needed += (relay["replicas"] + relay["strategy"]["rollingUpdate"]["maxSurge"]) * (2 * 2 + 1)
+    assert needed <= max_connections * 0.9, f"{needed} connections at the ceiling, max_connections {max_connections}"
+
+
+def metrics_containers():
+    """The long-running platform containers: services, relays, the gateway."""
+    deployments = of_kind("Deployment")
+    for name in SERVICES + tuple(f"relay-{s}" for s in SERVICES) + ("gateway",):
+        pod = deployments[name]["spec"]["template"]
+        (container,) = pod["spec"]["containers"]
+        yield name, pod, container
+
+
+def test_platform_processes_serve_metrics_that_prometheus_scrapes():
+    for name, pod, container in metrics_containers():
+        env = env_of(container)
+        assert env["METRICS_PORT"] == str(METRICS_PORT), name
+        assert env["METRICS_ADDRESS"] == "0.0.0.0", f"{name}: the kubelet and Prometheus come from outside the pod"
+        ports = {p["name"]: p["containerPort"] for p in container["ports"]}
+        assert ports["metrics"] == METRICS_PORT, name
+        annotations = pod["metadata"]["annotations"]
+        assert annotations["prometheus.io/scrape"] == "true", name
+        assert annotations["prometheus.io/port"] == str(METRICS_PORT)
+        assert annotations["prometheus.io/path"] == "/metrics"
+    for _, container in platform_containers():
+        if container["command"][:2] == ["platform", "migrate"]:
+            assert "METRICS_PORT" not in env_of(container), "a migration serves nothing"
+
+
+def test_services_without_http_are_probed_through_the_metrics_port():
+    metrics_probe = {"path": "/metrics", "port": "metrics"}
+    for name, _, container in metrics_containers():
+        if name.startswith("relay-"):
+            # the standby relay is idle by design; a crash is restarted by the kubelet
+            assert "readinessProbe" not in container and "livenessProbe" not in container, name
+            continue
+        if name == "gateway":
+            # its public port keeps /readyz and /healthz (test_gateway_probes_service_and_ingress)
+            continue
+        assert container["livenessProbe"]["httpGet"] == metrics_probe, name
+        if name == "media":
+            assert container["readinessProbe"]["tcpSocket"] == {"port": "http"}
+        else:
+            assert container["readinessProbe"]["httpGet"] == metrics_probe, name
