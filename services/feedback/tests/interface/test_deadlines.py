@@ -6,7 +6,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from feedback.operations import Feedback
 from platform_shared.actor import SYSTEM, Actor
@@ -15,6 +15,7 @@ from platform_shared.contracts import feedback as contracts
 from platform_shared.errors import Forbidden
 from platform_shared.tables import outbox
 from platform_shared.testing.waiting import wait_for
+from platform_shared.testing.workers import start_worker
 
 TLD, HN, DN = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
 QUESTION = {
@@ -199,6 +200,60 @@ def test_the_timer_escalates_overdue_questions(app, clock, start_service, databa
     start_service("feedback", FEEDBACK_ESCALATION_INTERVAL_SECONDS=0.2, FEEDBACK_TENANT_SYNC_INTERVAL_SECONDS=3600)
     wait_for(lambda: events_of(databases, contracts.QUESTION_OVERDUE), message="the overdue fact")
     assert app.questions.get_question(staff(TLD), asked["id"])["escalated_to_id"] == str(TLD)
+
+
+def asked_from_many(app, count):
+    """``count`` questions to Hà Nội, each from its own asker and address (asking is limited per both)."""
+    return [
+        app.questions.ask(
+            Actor.anonymous(),
+            {**QUESTION, "tenant_id": str(HN), "guest": {"name": "Trần Thị Hoa", "email": f"hoa{n}@example.vn"}},
+            f"203.0.113.{n + 10}",
+        )["id"]
+        for n in range(count)
+    ]
+
+
+def escalations(databases):
+    """``{question_id: how many escalate steps}`` and the overdue facts' question ids."""
+    facts = sorted(f["question_id"] for f in events_of(databases, contracts.QUESTION_OVERDUE))
+    with databases.sessions("feedback").read() as session:
+        steps = session.execute(
+            text("SELECT question_id::text, count(*) FROM question_activity WHERE action = 'escalate' GROUP BY 1")
+        ).all()
+    return dict(steps), facts
+
+
+def test_two_replicas_escalate_each_overdue_question_once(app, start_service, databases):
+    """Both replicas' timers fire while questions are overdue (``@every`` lets one run a tick at
+    a time): one escalation and one ``feedback.question_overdue`` per question and deadline."""
+    ids = asked_from_many(app, 8)  # received on 13/2/2026, long overdue by the real clock
+    replicas = [
+        start_service("feedback", FEEDBACK_ESCALATION_INTERVAL_SECONDS=0.02, FEEDBACK_TENANT_SYNC_INTERVAL_SECONDS=3600)
+        for _ in range(2)
+    ]
+    wait_for(lambda: len(escalations(databases)[1]) >= len(ids), message="every question escalated")
+    for replica in replicas:
+        replica.stop()  # every tick begun has ended
+    steps, facts = escalations(databases)
+    assert facts == sorted(ids)
+    assert steps == {i: 1 for i in ids}
+
+
+def test_overlapping_escalation_ticks_escalate_each_question_once(app, start_service, databases):
+    """The lock aside (a lost connection, a direct call): overlapping ticks of two replicas take
+    each overdue question once (``FOR UPDATE SKIP LOCKED`` of those not yet flagged)."""
+    ids = asked_from_many(app, 8)
+    replicas = [
+        start_service("feedback", FEEDBACK_ESCALATION_INTERVAL_SECONDS=3600, FEEDBACK_TENANT_SYNC_INTERVAL_SECONDS=3600)
+        for _ in range(2)
+    ]
+    ticks = [start_worker(r, "escalate_overdue") for r in replicas * 3]
+    flagged = [i for tick in ticks for i in tick.wait()]
+    assert sorted(flagged) == sorted(ids)
+    steps, facts = escalations(databases)
+    assert facts == sorted(ids)
+    assert steps == {i: 1 for i in ids}
 
 
 def test_a_holiday_added_by_a_platform_admin_moves_later_deadlines(app):
