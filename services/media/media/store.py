@@ -82,14 +82,22 @@ class AssetStore:
         ).one_or_none()
 
     def unreferenced_before(self, cutoff, limit=200):
+        """Stored assets older than ``cutoff`` that nothing uses, locked (other sweeps skip them)."""
         active = select(AssetReference.asset_id).where(AssetReference.released_at.is_(None))
-        return self.session.scalars(
+        found = self.session.scalars(
             select(Asset)
             .where(Asset.status == "stored", Asset.created_at < cutoff, Asset.id.not_in(active))
             .order_by(Asset.created_at)
             .limit(limit)
             .with_for_update(skip_locked=True)
         ).all()
+        if not found:
+            return found
+        # ``mark_referenced`` locks the asset but does not change its row, so a reference it
+        # committed after the statement above began is not re-checked by the lock: asked again,
+        # now that the rows are ours (a new statement sees every commit before the lock).
+        used = set(self.session.scalars(active.where(AssetReference.asset_id.in_([a.id for a in found]))).all())
+        return [a for a in found if a.id not in used]
 
     def removed_before(self, cutoff, limit=200):
         return self.session.scalars(
