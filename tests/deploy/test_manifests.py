@@ -1119,10 +1119,10 @@ def test_no_file_in_deploy_contains_a_real_secret():
 # schema, and nothing for rabbitmq.com). They keep the structural checks above and
 # the field allow-lists below, copied by hand from the operators' API references.
 
-# The oldest Kubernetes these manifests claim (autoscaling/v2, policy/v1, the
+# The oldest Kubernetes these manifests claim (deploy/README.md; autoscaling/v2, policy/v1, the
 # kubernetes.io/metadata.name namespace label are all older), and the newest the
 # package knows.
-K8S_VERSIONS = ("1.30", "latest")
+K8S_VERSIONS = ("1.27", "latest")
 OPERATOR_KINDS = {
     ("rabbitmq.com/v1beta1", "RabbitmqCluster"),
     ("rabbitmq.com/v1beta1", "Vhost"),
