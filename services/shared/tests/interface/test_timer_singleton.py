@@ -3,6 +3,7 @@ PostgreSQL test database, and ``@every`` timers of two containers sharing that d
 
 import eventlet
 import pytest
+from prometheus_client import REGISTRY
 from sqlalchemy import text
 
 from platform_shared.database import make_engine
@@ -107,11 +108,19 @@ def timer(container, method):
     return next(e for e in container.entrypoints if isinstance(e, ConfiguredTimer) and e.method_name == method)
 
 
+def counted(outcome):
+    """``platform_timer_runs_total`` of the shared tick with ``outcome`` (the metric is process-wide)."""
+    labels = {"service": "ticking", "timer": "shared_tick", "outcome": outcome}
+    return REGISTRY.get_sample_value("platform_timer_runs_total", labels) or 0
+
+
 def test_a_timer_skips_its_tick_while_another_replica_holds_its_key(ticking, other_holder):
+    skipped_before = counted("skipped")
     other_holder("ticking", "shared_tick")
     container = ticking()
     shared = timer(container, "shared_tick")
     wait_for(lambda: shared.outcomes["skipped"] >= 3, message="three skipped ticks")
+    assert counted("skipped") - skipped_before >= 3
     wait_for(lambda: TICKS["local"] >= 3, message="the per-replica timer to run meanwhile")
     assert TICKS["shared"] == 0 and shared.outcomes["ran"] == 0
 
