@@ -2,6 +2,7 @@
 
 import logging
 import re
+import time
 import uuid
 
 from flask import Flask, Request, g, request
@@ -15,11 +16,13 @@ from gateway.intake import ReceiptSigner
 from gateway.public_cache import PublicCache
 from gateway.rpc import RpcPool
 from gateway.settings import Settings
-from platform_shared import logs
+from platform_shared import logs, metrics, tracing
 from platform_shared.schemas import ErrorSchema
 
 log = logging.getLogger("gateway")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+# The methods counted by name; anything else a client invents is "OTHER" (bounded labels).
+_METHODS = {m: m for m in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")}
 
 
 class PlatformApi(Api):
@@ -127,6 +130,8 @@ def create_app(settings=None, *, rpc=None):
     api.documented()
     web.register(app, settings)  # the pages: portal and workspace; Vietnamese error pages on page paths
 
+    _instrument(app)
+
     @app.before_request
     def _request_id():
         incoming = request.headers.get("X-Request-ID", "")
@@ -155,3 +160,32 @@ def create_app(settings=None, *, rpc=None):
         return response
 
     return app
+
+
+def _instrument(app):
+    """Count every request in ``platform_http_requests_total`` / ``platform_http_request_duration_seconds``
+    by its route pattern (the Flask rule, ``<unmatched>`` when none matched: a 404, a 405), and
+    trace it with OpenTelemetry when ``OTEL_EXPORTER_OTLP_ENDPOINT`` is set. The metrics are served
+    on their own port (``gunicorn.conf.py``, ``METRICS_PORT``), never on this app's."""
+    if tracing.configure("gateway") is not None:
+        from opentelemetry.instrumentation.flask import FlaskInstrumentor
+
+        FlaskInstrumentor().instrument_app(app, tracer_provider=tracing.provider())
+
+    def started():
+        g.metrics_started = time.perf_counter()
+
+    def counted(response):
+        rule = request.url_rule
+        route = metrics.UNMATCHED_ROUTE if rule is None else rule.rule
+        method = _METHODS.get(request.method, "OTHER")
+        started = g.get("metrics_started")
+        elapsed = 0.0 if started is None else time.perf_counter() - started
+        metrics.http_request(route, method, response.status_code, elapsed)
+        if tracing.tracer() is not None:
+            tracing.tag_current(g.get("request_id"))
+        return response
+
+    # First before every other hook, last after every other (after_request runs in reverse order).
+    app.before_request_funcs.setdefault(None, []).insert(0, started)
+    app.after_request(counted)

@@ -15,6 +15,7 @@ request (DESIGN §3.4, §9). So each gunicorn worker keeps:
   lost is opened again and the message sent once more; still no confirm within
   ``confirm_timeout`` (or a nack, a return) is a 503 — the member sends again; if a copy
   did reach the queue, the later one is recorded as a duplicate and never counted.
+  Each confirmed response counts in ``platform_poll_intake_accepted_total``.
 
 Receipts are signed tokens (itsdangerous): ``base64url(receipt id | poll id | member id) .
 signature``. A valid receipt the consumer has not reached yet is ``accepted``; a forged
@@ -34,6 +35,7 @@ from itsdangerous import BadData, Signer
 from itsdangerous.encoding import base64_decode, base64_encode
 from kombu import Queue
 
+from platform_shared import metrics
 from platform_shared.contracts.polls import RESPONSES_QUEUE
 from platform_shared.errors import ConfigurationError, Unavailable
 from platform_shared.messaging import ConfirmedPublisher, EventListener
@@ -184,6 +186,7 @@ class PollIntake:
         if not queued:
             log.warning("response returned by the broker: the queue %s does not exist", self.queue)
             raise _not_queued()
+        metrics.poll_intake_accepted()
         return self.receipts.sign(receipt_id, poll_uuid, member_uuid)
 
     def close(self):

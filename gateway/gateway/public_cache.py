@@ -19,6 +19,10 @@ While the listener is not connected (broker restart), nothing is served from the
 correctness first. Entries also expire after ``ttl`` seconds as a safety net, and the
 least recently used go first past ``max_entries`` (a cachetools ``TTLCache``). The
 listener is the messaging toolkit's ``EventListener`` (kombu's ``ConsumerMixin``).
+
+Each lookup of an enabled cache is counted in ``platform_cache_requests_total{cache,result}``:
+``cache="public"`` for the kept answers and data (``lookup``, ``fetch``), ``cache="pages"`` for
+the rendered pages (``page_lookup``); a lookup while the listener is away is a miss.
 """
 
 import hashlib
@@ -27,6 +31,7 @@ import threading
 
 from cachetools import TTLCache
 
+from platform_shared import metrics
 from platform_shared.messaging import EventListener
 
 log = logging.getLogger("gateway.cache")
@@ -117,12 +122,15 @@ class PublicCache:
             return None
         self.listener.ensure_started()
         if not self.connected:
+            metrics.cache_request("public", False)
             return None
         with self._lock:  # cachetools caches are not thread-safe (a lookup reorders them)
             entry = self._entries.get((topic, key))
         if entry is None or entry.generation != self.generations[topic]:
+            metrics.cache_request("public", False)
             return None
         self.hits += 1
+        metrics.cache_request("public", True)
         return entry
 
     def generation_now(self, topic="content"):
@@ -152,12 +160,15 @@ class PublicCache:
             return None
         self.listener.ensure_started()
         if not self.connected:
+            metrics.cache_request("pages", False)
             return None
         with self._lock:
             found = self._pages.get(key)
         if found is None or any(self.generations.get(t) != g for t, g in found.generations.items()):
+            metrics.cache_request("pages", False)
             return None
         self.page_hits += 1
+        metrics.cache_request("pages", True)
         return found
 
     def page_store(self, key, rendered):

@@ -20,6 +20,13 @@ Wire format (nameko 2.x): exchange ``nameko-rpc`` (topic), routing key
 ``<service>.<method>``, JSON body ``{"args": [...], "kwargs": {...}}``,
 ``reply_to`` = the routing key of the reply queue, ``correlation_id``; context in
 headers ``nameko.<key>``. Reply body ``{"result": ..., "error": {exc_path, exc_args, ...}}``.
+
+Every call counts in ``platform_rpc_client_calls_total{target,method,outcome}`` and
+``platform_rpc_client_duration_seconds``: ``ok``; ``error`` — the service answered with an
+error, whichever (its own ``platform_rpc_calls_total`` tells expected ones apart);
+``timeout`` — no answer in time; ``unavailable`` — no such service running, or no broker.
+With traces exported (``platform_shared.tracing``) each call is a client span whose
+``traceparent`` goes in the ``nameko.traceparent`` header.
 """
 
 import json
@@ -30,6 +37,7 @@ import uuid
 
 import amqp
 
+from platform_shared import metrics, tracing
 from platform_shared.errors import ALL_ERRORS, Unavailable
 from platform_shared.messaging import BROKER_ERRORS, TRANSIENT, LeanPublisher
 
@@ -102,8 +110,35 @@ class RpcClient:
         self._returned.add(message.properties.get("correlation_id"))
 
     def call(self, service, method, args=(), kwargs=None, *, timeout=10.0, context=None, raw=False):
-        corr = uuid.uuid4().hex
+        started = time.perf_counter()
         headers = {f"nameko.{k}": v for k, v in (context or {}).items() if v is not None}
+        span = None
+        if tracing.tracer() is not None:
+            span = tracing.start(f"{service}.{method}", "client", request_id=headers.get("nameko.request_id"))
+            headers["nameko.traceparent"] = tracing.traceparent_of(span)
+        outcome, error = "error", None
+        try:
+            try:
+                body = self._exchange(service, method, args, kwargs, timeout, headers)
+            except Unavailable as exc:
+                outcome = "timeout" if exc.code == "SERVICE_TIMEOUT" else "unavailable"
+                raise
+            result = self._answer(body, service, method, raw)  # raises the service's error, if any
+            outcome = "ok"
+            return result
+        except Exception as exc:
+            # A shared error answered by the service (NotFound, InvalidInput…) is an answer, not a
+            # failure of the call's span; everything else is.
+            error = None if outcome == "error" and isinstance(exc, ALL_ERRORS) else exc
+            raise
+        finally:
+            metrics.rpc_called(service, method, outcome, time.perf_counter() - started)
+            if span is not None:
+                tracing.finish(span, error)
+
+    def _exchange(self, service, method, args, kwargs, timeout, headers):
+        """Publish the request and wait for its reply's body; ``Unavailable`` when none comes."""
+        corr = uuid.uuid4().hex
         headers.setdefault("nameko.call_id_stack", [f"gateway.{method}.{corr}"])
         # The absolute deadline (DESIGN 7b): a service drops the request once it has passed, even
         # if the message reached it in time (a frozen process holds prefetched messages).
@@ -121,13 +156,16 @@ class RpcClient:
         self._pending.add(corr)
         try:
             self.link.publish(message, RPC_EXCHANGE, f"{service}.{method}", mandatory=True)
-            body = self._wait(corr, time.monotonic() + timeout, service, method, timeout)
+            return self._wait(corr, time.monotonic() + timeout, service, method, timeout)
         except BROKER_ERRORS as exc:
             self.link.broken()  # the next call connects again
             raise _broker_unavailable() from exc
         finally:
             self._pending.discard(corr)
             self._returned.discard(corr)
+
+    @staticmethod
+    def _answer(body, service, method, raw):
         if isinstance(body, (bytes, bytearray)):
             body = body.decode("utf-8")
         if raw and body.startswith(_OK_PREFIX) and body.endswith(_OK_SUFFIX):

@@ -29,13 +29,26 @@ from platform_shared.tables import parked_event
 _parked_sources = {}  # service name -> the Telemetry whose database answers its parked gauge
 
 
+def _green_server(port, addr, registry):
+    """The metrics endpoint as a green thread of the service's hub. prometheus-client's own
+    server is a thread whose ``select`` blocks the whole process under eventlet (seen in
+    ``make cluster``: no replica ever started consuming with METRICS_PORT set)."""
+    import eventlet
+    import eventlet.wsgi
+    from prometheus_client import REGISTRY, make_wsgi_app
+
+    sock = eventlet.listen((addr, port))
+    app = make_wsgi_app(registry or REGISTRY)
+    return eventlet.spawn(eventlet.wsgi.server, sock, app, log_output=False, log=None)
+
+
 class Telemetry(DependencyProvider):
     def setup(self):
         self.service = self.container.service_name
         config = self.container.config
         port = metrics.configured_port(config)
         if port is not None:
-            metrics.serve(port, metrics.configured_address(config))
+            metrics.serve(port, metrics.configured_address(config), starter=_green_server)
             _parked_sources[self.service] = self
             metrics.sample(metrics.EVENTS_PARKED, self.service, self._parked)
         tracing.configure(self.service)
@@ -79,27 +92,28 @@ class Telemetry(DependencyProvider):
     def worker_result(self, worker_ctx, result=None, exc_info=None):
         entrypoint = worker_ctx.entrypoint
         started = getattr(worker_ctx, "_platform_started", None)
+        failure = None if exc_info is None else exc_info[1]
         if isinstance(entrypoint, Rpc):
             method = entrypoint.method_name
             if result is DROPPED:
                 metrics.rpc_served(self.service, method, "error")
             else:
-                if exc_info is None:
+                if failure is None:
                     outcome = "ok"
-                elif isinstance(exc_info[1], entrypoint.expected_exceptions):
+                elif isinstance(failure, entrypoint.expected_exceptions):
                     outcome = "expected_error"
+                    failure = None  # the answer (a 404, a 422), not a failure of the span
                 else:
                     outcome = "error"
-                metrics.rpc_served(
-                    self.service, method, outcome, None if started is None else time.perf_counter() - started
-                )
+                elapsed = None if started is None else time.perf_counter() - started
+                metrics.rpc_served(self.service, method, outcome, elapsed)
         elif isinstance(entrypoint, EventHandler):
             duplicate = metrics.take_duplicate()
-            if exc_info is None:  # a failure is counted as retry or parked by the handler extension
+            if failure is None:  # a failure is counted as retry or parked by the handler extension
                 metrics.handler_delivery(self.service, entrypoint.method_name, "duplicate" if duplicate else "ok")
         traced = getattr(worker_ctx, "_platform_span", None)
         if traced is not None:
             span, token = traced
             worker_ctx._platform_span = None
             tracing.deactivate(token)
-            tracing.finish(span, exc_info[1] if exc_info is not None else None)
+            tracing.finish(span, failure)
