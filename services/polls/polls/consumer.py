@@ -10,18 +10,24 @@ shared kit's backoff (``retry.keep_running``; the connection is the messaging
 toolkit's, kombu). The consume loop itself stays on the raw py-amqp channel: one
 callback and one multiple ack per batch, no kombu message objects on a path that
 counts thousands of responses a second.
+
+Metrics: ``platform_poll_intake_counted_total`` grows by the responses each committed batch
+counted; ``platform_poll_intake_queue_depth`` is the queue's ready messages from a passive
+declare, at most every ``DEPTH_EVERY`` seconds.
 """
 
 import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from platform_shared import messaging, retry
+from platform_shared import messaging, metrics, retry
 from platform_shared.clock import Clock
 from platform_shared.contracts.polls import RESPONSES_QUEUE
 from polls import intake
 
 log = logging.getLogger("polls.intake")
+
+DEPTH_EVERY = 5.0
 
 
 def declare_queue(channel, name=RESPONSES_QUEUE):
@@ -54,6 +60,7 @@ class BatchConsumer:
         self.totals = {"counted": 0, "duplicate": 0, "rejected": 0, "redelivered": 0, "batches": 0}
         self._conn = None
         self._pending = []
+        self._depth_due = 0.0
 
     def stop(self):
         self.stopping = True
@@ -96,6 +103,7 @@ class BatchConsumer:
         inflight = None
         try:
             while not self.stopping:
+                self._sample_depth(channel)
                 deadline = time.monotonic() + self.max_wait
                 while len(self._pending) < self.batch_size and not self.stopping:
                     if inflight is not None and inflight[0].done():
@@ -107,6 +115,7 @@ class BatchConsumer:
                             break  # a write in flight: keep filling the next batch until it is done
                         deadline = time.monotonic() + (self.max_wait if inflight else 1.0)
                         raw.heartbeat_tick()
+                        self._sample_depth(channel)
                         continue
                     try:
                         raw.drain_events(timeout=remaining)
@@ -122,6 +131,14 @@ class BatchConsumer:
                 self._settle(channel, inflight)
         finally:
             writer.shutdown(wait=True)
+
+    def _sample_depth(self, channel):
+        now = time.monotonic()
+        if now < self._depth_due:
+            return
+        self._depth_due = now + DEPTH_EVERY
+        _, ready, _ = channel.queue_declare(self.queue, passive=True)
+        metrics.poll_intake_queue_depth(ready)
 
     def _on_message(self, message):
         self._pending.append(message)
@@ -152,6 +169,7 @@ class BatchConsumer:
             self.totals[key] = self.totals.get(key, 0) + n
         self.totals["batches"] += 1
         channel.basic_ack(last_tag, multiple=True)
+        metrics.poll_intake_counted(outcome.get("counted", 0))
 
     def forget_rules(self):
         self.rules.clear()
