@@ -10,7 +10,7 @@ The names are a contract (dashboards and alert rules in ``deploy/`` use them):
                                                             unavailable
 ``platform_rpc_client_duration_seconds{target,method}``     their round trip (histogram)
 ``platform_http_requests_total{route,method,status}``       the gateway's requests; ``route`` is the
-                                                            Flask rule (``/api/v1/articles/<uuid:id>``)
+                                                            Flask rule (``/api/v1/articles/<article_id>``)
                                                             or ``<unmatched>``
 ``platform_http_request_duration_seconds{route,method}``    (histogram)
 ``platform_handler_deliveries_total{service,handler,outcome}``  ok | duplicate | retry | parked
@@ -265,12 +265,18 @@ def configured_address(config=None):
     return (config or {}).get("METRICS_ADDRESS") or os.environ.get("METRICS_ADDRESS") or "127.0.0.1"
 
 
-def serve(port, addr="127.0.0.1", registry=None):
-    """Start the metrics endpoint (any path answers the metrics) once per process and port."""
+def serve(port, addr="127.0.0.1", registry=None, starter=None):
+    """Start the metrics endpoint (any path answers the metrics) once per process and port.
+
+    ``starter(port, addr, registry)`` replaces prometheus-client's threaded server where a
+    thread would not do: a nameko process (eventlet) passes a green server (``telemetry``)."""
     with _servers_lock:
         if port in _servers:
             return False
-        kwargs = {} if registry is None else {"registry": registry}
-        _servers[port] = start_http_server(port, addr=addr, **kwargs)
+        if starter is not None:
+            _servers[port] = starter(port, addr, registry)
+        else:
+            kwargs = {} if registry is None else {"registry": registry}
+            _servers[port] = start_http_server(port, addr=addr, **kwargs)
     log.info("metrics on http://%s:%d/metrics", addr, port)
     return True
