@@ -10,7 +10,9 @@ own methods.
 
 ``ServiceRpc("accounts")`` is a drop-in for ``RpcProxy``: every call waits at most
 ``RPC_TIMEOUT`` seconds (config, default 10) and a stopped or unknown service
-raises ``Unavailable`` instead of hanging the worker.
+raises ``Unavailable`` instead of hanging the worker. Its calls count in
+``platform_rpc_client_calls_total`` like the gateway's (and are client spans when traces
+are exported).
 
 Deadlines (DESIGN 7b, ``platform_shared.deadlines``): every call carries its caller's
 absolute deadline (``nameko.deadline``); ``ServiceRpc`` sends the sooner of its own
@@ -45,12 +47,12 @@ from kombu.utils import json
 from nameko.exceptions import IncorrectSignature, UnknownService, UnserializableValueError, serialize
 from nameko.rpc import MethodProxy, Rpc, RpcConsumer, RpcProxy
 
-from platform_shared import deadlines, metrics, transport  # noqa: F401  (transport registers the shared errors)
+from platform_shared import deadlines, metrics, tracing, transport  # noqa: F401  (transport registers the shared errors)
 from platform_shared.clock import utcnow
 from platform_shared.context import current_worker
 from platform_shared.database import before_commit
 from platform_shared.dependencies import sessions_of
-from platform_shared.errors import ConfigurationError, Unavailable
+from platform_shared.errors import ALL_ERRORS, ConfigurationError, Unavailable
 from platform_shared.idempotency import CONTEXT_KEYS, Claim, IdempotencyStore
 from platform_shared.messaging import TRANSIENT, LeanPublisher
 
@@ -246,6 +248,7 @@ class _MethodProxy(MethodProxy):
     """nameko's method proxy sending ``deadline`` and never the caller's Idempotency-Key."""
 
     deadline = None
+    traceparent = None
 
     def get_message_headers(self, worker_ctx):
         headers = super().get_message_headers(worker_ctx)
@@ -253,6 +256,8 @@ class _MethodProxy(MethodProxy):
             headers.pop(f"{self.header_prefix}.{key}", None)
         if self.deadline is not None:
             headers[f"{self.header_prefix}.{deadlines.HEADER}"] = self.deadline
+        if self.traceparent is not None:  # the call's own client span, child of the worker's
+            headers[f"{self.header_prefix}.{tracing.HEADER}"] = self.traceparent
         return headers
 
 
@@ -263,6 +268,30 @@ class _TimedMethod:
         self._timeout = timeout
 
     def __call__(self, *args, **kwargs):
+        service, method = self._proxy.service_name, self._proxy.method_name
+        started = time.perf_counter()
+        span = None
+        if tracing.tracer() is not None:
+            data = self._proxy.worker_ctx.data
+            span = tracing.start(f"{service}.{method}", "client", request_id=data.get("request_id"))
+            self._proxy.traceparent = tracing.traceparent_of(span)
+        outcome, error = "error", None
+        self._no_answer = None
+        try:
+            result = self._call(args, kwargs)
+            outcome = "ok"
+            return result
+        except Exception as exc:
+            outcome = self._no_answer or "error"  # "timeout", "unavailable": set where raised
+            # A shared error the service answered (NotFound…) is an answer, not a failed span.
+            error = exc if self._no_answer or not isinstance(exc, ALL_ERRORS) else None
+            raise
+        finally:
+            metrics.rpc_called(service, method, outcome, time.perf_counter() - started)
+            if span is not None:
+                tracing.finish(span, error)
+
+    def _call(self, args, kwargs):
         target = f"{self._proxy.service_name}.{self._proxy.method_name}"
         now = time.time()
         deadline = deadlines.for_call(self._timeout, self._proxy.worker_ctx.data.get(deadlines.HEADER), now)
@@ -273,6 +302,7 @@ class _TimedMethod:
             reply = self._proxy.call_async(*args, **kwargs)
             return reply.result()
         except UnknownService:
+            self._no_answer = "unavailable"
             raise Unavailable(
                 f"Dịch vụ {self._proxy.service_name} chưa chạy.",
                 code="SERVICE_UNAVAILABLE",
@@ -283,6 +313,7 @@ class _TimedMethod:
                 raise
             if reply is not None:
                 self._forget(reply)
+            self._no_answer = "timeout"
             raise Unavailable(
                 f"Dịch vụ {self._proxy.service_name} không trả lời trong {self._timeout:g} giây ({target}).",
                 code="SERVICE_TIMEOUT",

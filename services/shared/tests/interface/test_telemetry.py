@@ -20,10 +20,12 @@ from sqlalchemy import select
 
 from platform_shared import outbox, tracing
 from platform_shared.broker import event_exchange
-from platform_shared.errors import Forbidden
+from platform_shared.errors import Forbidden, Unavailable
 from platform_shared.operations import ServiceOperations
 from platform_shared.relay import Relay
+from platform_shared.rpc import ServiceRpc, rpc
 from platform_shared.tables import outbox as outbox_table
+from platform_shared.telemetry import Telemetry
 from platform_shared.testing.waiting import wait_for
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -288,3 +290,50 @@ def test_the_relay_sends_the_request_id_as_a_message_header(publisher, rabbit_co
         message = wait_for(lambda: queue.get(no_ack=True), message="the published event")
     assert message.headers["nameko.request_id"] == "rid-relay-0001"
     assert message.headers["nameko.event_id"] == message.payload["event_id"]
+
+
+# -- one service calling another ----------------------------------------------------------------
+
+
+class Caller:
+    """Calls the probe, and a service that was never deployed, through ``ServiceRpc``."""
+
+    name = "telemetry_caller"
+    telemetry = Telemetry()
+    probe = ServiceRpc("probe", timeout=2)
+    ghost = ServiceRpc("never_deployed", timeout=2)
+
+    @rpc
+    def ask_probe(self):
+        return self.probe.quick()
+
+    @rpc
+    def ask_ghost(self):
+        try:
+            return self.ghost.quick()
+        except Unavailable as exc:
+            return exc.code
+
+
+def test_a_service_counts_the_calls_it_makes_and_they_continue_its_trace(
+    spans, probe, container_factory, rabbit_config
+):
+    def made(target, outcome):
+        return sample("platform_rpc_client_calls_total", target=target, method="quick", outcome=outcome)
+
+    container_factory(Caller, rabbit_config).start()
+    before = made("probe", "ok"), made("never_deployed", "unavailable")
+    context = {"request_id": "rid-onward-0001"}
+    with ClusterRpcProxy({"AMQP_URI": rabbit_config["AMQP_URI"]}, context_data=context, timeout=10) as cluster:
+        assert cluster.telemetry_caller.ask_probe() == 42
+        assert cluster.telemetry_caller.ask_ghost() == "SERVICE_UNAVAILABLE"
+    assert made("probe", "ok") == before[0] + 1
+    assert made("never_deployed", "unavailable") == before[1] + 1
+
+    finished = spans.get_finished_spans()
+    (asked,) = [s for s in finished if s.name == "telemetry_caller.ask_probe"]
+    (called,) = [s for s in finished if s.name == "probe.quick" and s.kind.name == "CLIENT"]
+    (served,) = [s for s in finished if s.name == "probe.quick" and s.kind.name == "SERVER"]
+    assert called.parent.span_id == asked.context.span_id
+    assert served.parent.span_id == called.context.span_id
+    assert {s.attributes[tracing.REQUEST_ID] for s in (asked, called, served)} == {"rid-onward-0001"}

@@ -139,3 +139,27 @@ def test_every_name_of_the_contract_is_exported():
         "platform_timer_runs_total",
     ):
         assert f"# TYPE {name} " in exposition, name
+
+
+def test_the_code_defines_exactly_the_metrics_of_deploy_prometheus_metrics_yml():
+    """The dashboards and alert rules are written against ``deploy/prometheus/metrics.yml``."""
+    from pathlib import Path
+
+    import yaml
+    from prometheus_client.metrics import MetricWrapperBase
+
+    listed = yaml.safe_load(
+        (Path(__file__).resolve().parents[4] / "deploy" / "prometheus" / "metrics.yml").read_text(encoding="utf-8")
+    )["metrics"]
+    metrics.poll_intake_accepted()
+    metrics.poll_intake_counted(1)
+    metrics.poll_intake_queue_depth(0)
+    defined = [m for m in vars(metrics).values() if isinstance(m, MetricWrapperBase)] + list(metrics._lazy.values())
+
+    def exposed(metric):
+        (family,) = metric.describe()
+        return family.name + ("_total" if family.type == "counter" else ""), family.type
+
+    assert sorted(exposed(m) for m in defined) == sorted((m["name"], m["type"]) for m in listed)
+    labels = {exposed(m)[0]: list(m._labelnames) for m in defined}
+    assert labels == {m["name"]: m["labels"] for m in listed}
