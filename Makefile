@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 PYTEST_ARGS ?=
 
-.PHONY: help venv run test test-slow test-unit test-fast lint bench clean
+.PHONY: help venv run test test-slow test-unit test-fast lint bench cluster cluster-test clean
 
 help:
 	@echo "make run    start the whole platform locally (SQLite, demo data) and print the URL"
@@ -12,6 +12,8 @@ help:
 	@echo "make test-unit  the unit layer alone: no broker, database or network needed"
 	@echo "make lint   ruff"
 	@echo "make bench  benchmarks, each beside a baseline measured in the same run"
+	@echo "make cluster       the platform as replicas: 3 RabbitMQ nodes, 2 of every service, HAProxy (Ctrl-C stops)"
+	@echo "make cluster-test  the cluster under load while replicas, broker nodes, a relay, a gateway and a database fail"
 
 venv:
 	@scripts/bootstrap.sh
@@ -48,6 +50,19 @@ bench: venv
 	@scripts/ensure-rabbitmq.sh
 	@scripts/ensure-postgres.sh
 	@.venv/bin/python bench/run.py
+
+# The platform as a cluster on this machine (deploy/README.md, "Cluster on one machine"): three
+# RabbitMQ nodes of its own with quorum queues, PostgreSQL per service, two replicas of every
+# service, two relays per service, two gateways behind HAProxy; everything under var/cluster.
+cluster: venv
+	@scripts/ensure-cluster-tools.sh
+	@.venv/bin/python scripts/cluster/cluster.py
+
+# Faults injected into that cluster under load; prints the table and writes var/cluster/faults-report.md.
+# Exits 1 when something was lost or doubled or a recovery target was missed. `.ci/run` calls it.
+cluster-test: venv
+	@scripts/ensure-cluster-tools.sh
+	@.venv/bin/python scripts/cluster/faults.py
 
 clean:
 	rm -rf var .pytest_cache
