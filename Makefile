@@ -26,6 +26,7 @@ test: venv
 	@scripts/ensure-rabbitmq.sh --management
 	@scripts/ensure-postgres.sh
 	@scripts/ensure-browser.sh
+	@scripts/ensure-promtool.sh
 	@.venv/bin/python -m platform_shared.testing.createdbs --recreate
 	.venv/bin/pytest -m "not slow" $(PYTEST_ARGS)
 
