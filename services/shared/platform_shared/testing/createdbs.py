@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 from platform_shared.manifest import manifests
-from platform_shared.testing.plugin import test_database_url
+from platform_shared.testing.plugin import TEST_DATABASE_SETTINGS, test_database_url
 
 
 def main(argv=None):
@@ -24,6 +24,7 @@ def main(argv=None):
                 conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
             if not conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname=:d"), {"d": url.database}).first():
                 conn.execute(sa.text(f"CREATE DATABASE \"{url.database}\" ENCODING 'UTF8' TEMPLATE template0"))
+            conn.execute(sa.text(TEST_DATABASE_SETTINGS.format(database=url.database)))
         admin.dispose()
         print(f"test database {url.database} ready")
 

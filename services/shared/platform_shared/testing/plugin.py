@@ -104,6 +104,12 @@ class Databases:
             factory.dispose()
 
 
+# A test database need not outlive a crash of the machine: a commit does not wait for its WAL
+# to reach the disk (~0.5-1.3 ms less per commit here, hundreds of commits a test). What another
+# connection sees is unchanged: a committed transaction is visible at once, as with the default.
+TEST_DATABASE_SETTINGS = 'ALTER DATABASE "{database}" SET synchronous_commit = off'
+
+
 def _ensure_database(url):
     import sqlalchemy as sa
     from sqlalchemy.engine import make_url
@@ -113,6 +119,7 @@ def _ensure_database(url):
     with admin.connect() as conn:
         if not conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname=:d"), {"d": target.database}).first():
             conn.execute(sa.text(f"CREATE DATABASE \"{target.database}\" ENCODING 'UTF8' TEMPLATE template0"))
+        conn.execute(sa.text(TEST_DATABASE_SETTINGS.format(database=target.database)))
     admin.dispose()
 
 
