@@ -55,6 +55,65 @@ def test_database_url(service):
     return f"{TEST_POSTGRES_URL}/cdp_test_{_checkout_tag()}_{service}"
 
 
+# The tables of public by their foreign keys: {order} ASC puts each after those it points to (a
+# self-reference is checked at the end of its statement), DESC before; and whether each has a
+# GENERATED ALWAYS identity column.
+_TABLES_BY_REFERENCES = """
+WITH RECURSIVE
+    tables AS (
+        SELECT c.oid, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND c.relname <> 'alembic_version'
+    ),
+    depth (oid, level) AS (
+        SELECT oid, 0 FROM tables
+        UNION ALL
+        SELECT f.conrelid, d.level + 1 FROM depth d
+        JOIN pg_constraint f ON f.contype = 'f' AND f.confrelid = d.oid AND f.conrelid <> f.confrelid
+        WHERE d.level < 50
+    )
+SELECT t.relname, EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = t.oid AND a.attidentity = 'a')
+FROM tables t JOIN depth d ON d.oid = t.oid
+GROUP BY t.oid, t.relname ORDER BY max(d.level) {order}, t.relname
+"""
+
+# Emptying a database before each test, server-side in one DO block (one round trip a database,
+# seven before every test). Only the tables holding rows are touched, with DELETE in the order of
+# their references (rows pointing to others first): TRUNCATE makes new files for each table and
+# its indexes, 50-95 ms for the demo's seven tables against 2-3 ms to delete their rows. A cycle
+# of references that DELETE cannot untie is truncated instead. Every sequence restarts (one left
+# alone by a table keeps its position otherwise): the state TRUNCATE ... RESTART IDENTITY of every
+# table gave.
+_EMPTY_DATABASE = (
+    """
+DO $$
+DECLARE
+    found_table record;
+    holding text[] := '{}';
+    found boolean;
+BEGIN
+    FOR found_table IN """
+    + _TABLES_BY_REFERENCES.format(order="DESC")
+    + """
+    LOOP
+        EXECUTE format('SELECT EXISTS (SELECT 1 FROM public.%I)', found_table.relname) INTO found;
+        IF found THEN
+            holding := holding || format('public.%I', found_table.relname);
+        END IF;
+    END LOOP;
+    BEGIN
+        FOR i IN 1 .. coalesce(cardinality(holding), 0) LOOP
+            EXECUTE 'DELETE FROM ' || holding[i];
+        END LOOP;
+    EXCEPTION WHEN foreign_key_violation THEN
+        EXECUTE 'TRUNCATE ' || array_to_string(holding, ', ') || ' CASCADE';
+    END;
+    PERFORM setval(s.seqrelid, s.seqstart, false) FROM pg_sequence s;
+END
+$$
+"""
+)
+
+
 class Databases:
     """The services' test databases: URLs, session factories, and emptying between tests."""
 
@@ -73,31 +132,13 @@ class Databases:
         return self._factories[service]
 
     def empty_all(self):
+        """Every table but ``alembic_version`` empty, every sequence at its start: one statement
+        per database (a DO block), so the round trips do not grow with the tables."""
         import sqlalchemy as sa
 
         for service in self.urls:
-            engine = self.sessions(service).engine
-            with engine.begin() as conn:
-                tables = [
-                    r[0]
-                    for r in conn.execute(
-                        sa.text(
-                            "SELECT tablename FROM pg_tables WHERE schemaname='public' AND tablename <> 'alembic_version'"
-                        )
-                    )
-                ]
-                # TRUNCATE costs file work per table (~0.19 s for every table of the six databases
-                # before each test); most tests touch a few, so empty only the tables holding rows,
-                # and restart every sequence in one statement (a table emptied by a delete keeps its
-                # sequence advanced) — the same state as truncating them all, in ~0.01 s.
-                if tables:
-                    probe = " UNION ALL ".join(f"SELECT '{t}' WHERE EXISTS (SELECT 1 FROM \"{t}\")" for t in tables)
-                    tables = [r[0] for r in conn.execute(sa.text(probe))]
-                if tables:
-                    conn.execute(
-                        sa.text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
-                    )
-                conn.execute(sa.text("SELECT setval(s.seqrelid, s.seqstart, false) FROM pg_sequence s"))
+            with self.sessions(service).engine.connect() as conn:
+                conn.execution_options(isolation_level="AUTOCOMMIT").execute(sa.text(_EMPTY_DATABASE))
 
     def dispose(self):
         for factory in self._factories.values():
