@@ -129,6 +129,30 @@ def _ping_when_idle(engine):
             raise exc.DisconnectionError() from error
 
 
+def outage(error):
+    """``Unavailable`` (503, "try again") when ``error`` is the database being away — refused,
+    restarting, the connection cut — else None. A request that met a restart then tells its
+    caller to try again instead of failing as a bug (500); the pool has already dropped the
+    dead connections (SQLAlchemy invalidates it on a disconnect), so the next one reconnects."""
+    from sqlalchemy import exc
+
+    from platform_shared.errors import Unavailable
+
+    if isinstance(error, exc.DBAPIError) and (
+        error.connection_invalidated or isinstance(error, (exc.OperationalError, exc.InterfaceError))
+    ):
+        return Unavailable(
+            "Cơ sở dữ liệu của dịch vụ đang tạm gián đoạn. Vui lòng thử lại sau ít giây.",
+            code="DATABASE_UNAVAILABLE",
+        )
+    if isinstance(error, exc.DisconnectionError):
+        return Unavailable(
+            "Cơ sở dữ liệu của dịch vụ đang tạm gián đoạn. Vui lòng thử lại sau ít giây.",
+            code="DATABASE_UNAVAILABLE",
+        )
+    return None
+
+
 before_commit = contextvars.ContextVar("before_commit", default=None)
 """``fn(session)`` run in every ``transaction()`` that wrote, right before it commits; set for one
 worker (the idempotency record of the request it serves, see ``platform_shared.idempotency``)."""

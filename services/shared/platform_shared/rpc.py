@@ -50,7 +50,7 @@ from nameko.rpc import MethodProxy, Rpc, RpcConsumer, RpcProxy
 from platform_shared import deadlines, metrics, tracing, transport  # noqa: F401  (transport registers the shared errors)
 from platform_shared.clock import utcnow
 from platform_shared.context import current_worker
-from platform_shared.database import before_commit
+from platform_shared.database import before_commit, outage
 from platform_shared.dependencies import sessions_of
 from platform_shared.errors import ALL_ERRORS, ConfigurationError, Unavailable
 from platform_shared.idempotency import CONTEXT_KEYS, Claim, IdempotencyStore
@@ -165,6 +165,9 @@ class _RpcConsumer(RpcConsumer):
         if result is DROPPED:  # the caller has gone: nothing to answer
             self.queue_consumer.ack_message(message)
             return None, None
+        if exc_info is not None and (unavailable := outage(exc_info[1])) is not None:
+            log.warning("%s answered 503: %s", message.delivery_info.get("routing_key"), exc_info[1])
+            exc_info = (type(unavailable), unavailable, None)
         error = serialize(exc_info[1]) if exc_info is not None else None
         try:
             body = json.dumps({"result": result, "error": error})
