@@ -225,7 +225,12 @@ class Load:
                 "category": "wages_bonuses",
                 "title": f"Công ty chậm trả lương tháng {rng.randint(1, 12)} — câu hỏi {seed}-{n}",
                 "body": "Công ty tôi chậm trả lương, công đoàn có thể giúp người lao động như thế nào?",
-                "guest": {"name": "Nguyễn Văn Khách", "phone": "0912 345 678", "email": "khach@example.vn"},
+                # A different worker each time (the service limits questions per contact).
+                "guest": {
+                    "name": f"Người lao động {seed}-{n}",
+                    "phone": f"09{seed % 10}{n:07d}",
+                    "email": f"nld-{seed}-{n}@example.vn",
+                },
             }
             response = self._until_done(
                 session,

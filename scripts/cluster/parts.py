@@ -372,7 +372,11 @@ def programs():
             extra = {"METRICS_PORT": str(metrics_port("relay", index, replica))}
             result.append((f"relay-{service}-{replica}", [BIN / "platform", "relay", service], extra))
     for replica, port in enumerate(GATEWAY_PORTS, start=1):
-        extra = {"GATEWAY_PORT": str(port), "METRICS_PORT": str(metrics_port("gateway", 0, replica))}
+        extra = {
+            "GATEWAY_PORT": str(port),
+            "METRICS_PORT": str(metrics_port("gateway", 0, replica)),
+            "TRUSTED_PROXIES": "1",  # HAProxy adds X-Forwarded-For: the client's address, not its own
+        }
         argv = [BIN / "gunicorn", "-c", ROOT / "gateway/gateway/gunicorn.conf.py", "gateway.wsgi:app"]
         result.append((f"gateway-{replica}", argv, extra))
     return result
@@ -390,6 +394,7 @@ class Supervisor:
         lines = [
             "[supervisord]",
             "nodaemon=true",
+            "silent=true",
             f"logfile={VAR / 'supervisord.log'}",
             "logfile_maxbytes=5MB",
             f"pidfile={VAR / 'supervisord.pid'}",
@@ -509,6 +514,7 @@ frontend portal
 
 backend gateways
     balance leastconn
+    option forwardfor
     option httpchk GET /readyz
     http-check expect status 200
     default-server inter 1s fastinter 500ms fall 3 rise 2
