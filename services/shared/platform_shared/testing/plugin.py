@@ -85,6 +85,8 @@ def test_database_url(service):
     return f"{TEST_POSTGRES_URL}/cdp_test_{_checkout_tag()}_{service}"
 
 
+_TABLES = "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
+
 # The tables of public by their foreign keys: {order} ASC puts each after those it points to (a
 # self-reference is checked at the end of its statement), DESC before; and whether each has a
 # GENERATED ALWAYS identity column.
@@ -105,6 +107,7 @@ SELECT t.relname, EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = t.oid 
 FROM tables t JOIN depth d ON d.oid = t.oid
 GROUP BY t.oid, t.relname ORDER BY max(d.level) {order}, t.relname
 """
+_TABLES_IN_INSERT_ORDER = _TABLES_BY_REFERENCES.format(order="ASC")
 
 # Emptying a database before each test, server-side in one DO block (one round trip a database,
 # seven before every test). Only the tables holding rows are touched, with DELETE in the order of
@@ -144,6 +147,25 @@ $$
 )
 
 
+def _holding_rows(conn):
+    import sqlalchemy as sa
+
+    tables = conn.execute(sa.text(_TABLES)).scalars().all()
+    return (
+        bool(tables)
+        and conn.execute(
+            sa.text("SELECT " + " OR ".join(f'EXISTS (SELECT 1 FROM public."{t}")' for t in tables))
+        ).scalar()
+    )
+
+
+_INSERTABLE_COLUMNS = """
+SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute
+WHERE attrelid = CAST(:table AS regclass) AND attnum > 0 AND NOT attisdropped AND attgenerated = ''
+ORDER BY attnum
+"""
+
+
 class Databases:
     """The services' test databases: URLs, session factories, and emptying between tests."""
 
@@ -169,6 +191,57 @@ class Databases:
         for service in self.urls:
             with self.sessions(service).engine.connect() as conn:
                 conn.execution_options(isolation_level="AUTOCOMMIT").execute(sa.text(_EMPTY_DATABASE))
+
+    def snapshot(self, service):
+        """The rows of the service's database and where its sequences stand, for :meth:`restore`:
+        a fixture that builds the same rows before many tests builds them once and restores them."""
+        import sqlalchemy as sa
+
+        with self.sessions(service).engine.connect() as conn:
+            tables = []
+            for name, identity in conn.execute(sa.text(_TABLES_IN_INSERT_ORDER)):
+                columns = conn.execute(sa.text(_INSERTABLE_COLUMNS), {"table": f'public."{name}"'}).all()
+                # Each value as its text (what COPY writes): a SQL NULL stays apart from a JSON null.
+                values = ", ".join(f'"{column}"::text' for column, _ in columns)
+                rows = conn.execute(sa.text(f'SELECT json_agg(ARRAY[{values}])::text FROM public."{name}"')).scalar()
+                if rows is not None:
+                    tables.append((name, identity, columns, rows))
+            sequences = [
+                (name, *conn.execute(sa.text(f"SELECT last_value, is_called FROM {name}")).one())
+                for name in conn.execute(sa.text("SELECT seqrelid::regclass::text FROM pg_sequence")).scalars()
+            ]
+        return {"tables": tables, "sequences": sequences}
+
+    def holds_no_row(self, service):
+        """True when no table of the service's database (but ``alembic_version``) holds a row."""
+        with self.sessions(service).engine.connect() as conn:
+            return not _holding_rows(conn)
+
+    def restore(self, service, snapshot):
+        """Put a :meth:`snapshot`'s rows back into the service's database, in one transaction, if
+        no table holds a row (as after emptying); False, and nothing done, if one does."""
+        import sqlalchemy as sa
+
+        with self.sessions(service).engine.begin() as conn:
+            if _holding_rows(conn):
+                return False
+            for name, identity, columns, rows in snapshot["tables"]:
+                listed = ", ".join(f'"{column}"' for column, _ in columns)
+                values = ", ".join(f"CAST(r->>{i} AS {kind})" for i, (_, kind) in enumerate(columns))
+                overriding = "OVERRIDING SYSTEM VALUE " if identity else ""
+                conn.execute(
+                    sa.text(
+                        f'INSERT INTO public."{name}" ({listed}) {overriding}'
+                        f"SELECT {values} FROM json_array_elements(CAST(:rows AS json)) r"
+                    ),
+                    {"rows": rows},
+                )
+            for name, last_value, is_called in snapshot["sequences"]:
+                conn.execute(
+                    sa.text("SELECT setval(:name, :value, :called)"),
+                    {"name": name, "value": last_value, "called": is_called},
+                )
+        return True
 
     def dispose(self):
         for factory in self._factories.values():
