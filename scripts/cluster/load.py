@@ -56,6 +56,10 @@ class Tally:
             self.records.append(record)
 
 
+def _in_seconds(seconds):
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + seconds))
+
+
 def _code(response):
     try:
         return response.json().get("code")
@@ -196,13 +200,12 @@ class Load:
             ]
             scheduled = n % 3 == 0
             if scheduled:
-                at = time.time() + rng.uniform(5, 15)
-                steps.append(
-                    (self.editor, "schedule", {"publish_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(at))})
-                )
+                # The time is taken when the step is sent: the steps before may have waited out a fault.
+                steps.append((self.editor, "schedule", lambda: {"publish_at": _in_seconds(rng.uniform(10, 20))}))
             else:
                 steps.append((self.editor, "publish", {}))
             for token, action, data in steps:
+                data = data() if callable(data) else data
                 # A transition already made answers 409 on a retry: the step is done.
                 done = self._until_done(
                     session, "article", "POST", f"{path}/{action}", (200, 409), token=token, json=data
