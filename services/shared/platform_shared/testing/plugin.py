@@ -88,8 +88,9 @@ def test_database_url(service):
 _TABLES = "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
 
 # The tables of public by their foreign keys: {order} ASC puts each after those it points to (a
-# self-reference is checked at the end of its statement), DESC before; and whether each has a
-# GENERATED ALWAYS identity column.
+# self-reference is checked at the end of its statement), DESC before; whether each has a
+# GENERATED ALWAYS identity column, and whether a trigger of its own guards its rows from DELETE
+# (royalties' append-only ledger).
 _TABLES_BY_REFERENCES = """
 WITH RECURSIVE
     tables AS (
@@ -103,7 +104,10 @@ WITH RECURSIVE
         JOIN pg_constraint f ON f.contype = 'f' AND f.confrelid = d.oid AND f.conrelid <> f.confrelid
         WHERE d.level < 50
     )
-SELECT t.relname, EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = t.oid AND a.attidentity = 'a')
+SELECT
+    t.relname,
+    EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = t.oid AND a.attidentity = 'a') AS identity,
+    EXISTS (SELECT 1 FROM pg_trigger g WHERE g.tgrelid = t.oid AND NOT g.tgisinternal AND g.tgtype & 8 <> 0) AS guarded
 FROM tables t JOIN depth d ON d.oid = t.oid
 GROUP BY t.oid, t.relname ORDER BY max(d.level) {order}, t.relname
 """
@@ -112,16 +116,17 @@ _TABLES_IN_INSERT_ORDER = _TABLES_BY_REFERENCES.format(order="ASC")
 # Emptying a database before each test, server-side in one DO block (one round trip a database,
 # seven before every test). Only the tables holding rows are touched, with DELETE in the order of
 # their references (rows pointing to others first): TRUNCATE makes new files for each table and
-# its indexes, 50-95 ms for the demo's seven tables against 2-3 ms to delete their rows. A cycle
-# of references that DELETE cannot untie is truncated instead. Every sequence restarts (one left
-# alone by a table keeps its position otherwise): the state TRUNCATE ... RESTART IDENTITY of every
-# table gave.
+# its indexes, 50-95 ms for the demo's seven tables against 2-3 ms to delete their rows. A table
+# whose trigger refuses DELETE (an append-only ledger), and a cycle of references that DELETE
+# cannot untie, are truncated as before. Every sequence restarts (one left alone by a table keeps
+# its position otherwise): the state TRUNCATE ... RESTART IDENTITY of every table gave.
 _EMPTY_DATABASE = (
     """
 DO $$
 DECLARE
     found_table record;
     holding text[] := '{}';
+    guarded text[] := '{}';
     found boolean;
 BEGIN
     FOR found_table IN """
@@ -129,10 +134,15 @@ BEGIN
     + """
     LOOP
         EXECUTE format('SELECT EXISTS (SELECT 1 FROM public.%I)', found_table.relname) INTO found;
-        IF found THEN
+        IF found AND found_table.guarded THEN
+            guarded := guarded || format('public.%I', found_table.relname);
+        ELSIF found THEN
             holding := holding || format('public.%I', found_table.relname);
         END IF;
     END LOOP;
+    IF cardinality(guarded) > 0 THEN
+        EXECUTE 'TRUNCATE ' || array_to_string(guarded, ', ') || ' CASCADE';
+    END IF;
     BEGIN
         FOR i IN 1 .. coalesce(cardinality(holding), 0) LOOP
             EXECUTE 'DELETE FROM ' || holding[i];
@@ -199,7 +209,7 @@ class Databases:
 
         with self.sessions(service).engine.connect() as conn:
             tables = []
-            for name, identity in conn.execute(sa.text(_TABLES_IN_INSERT_ORDER)):
+            for name, identity, _ in conn.execute(sa.text(_TABLES_IN_INSERT_ORDER)):
                 columns = conn.execute(sa.text(_INSERTABLE_COLUMNS), {"table": f'public."{name}"'}).all()
                 # Each value as its text (what COPY writes): a SQL NULL stays apart from a JSON null.
                 values = ", ".join(f'"{column}"::text' for column, _ in columns)
