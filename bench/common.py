@@ -20,8 +20,12 @@ from urllib.parse import urljoin
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
 PG = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432")
-DB_URL = f"{PG}/cdp_bench_accounts"
-MEDIA_DB_URL = f"{PG}/cdp_bench_media"
+# Two benchmark runs at once (two checkouts, two people) each set their own BENCH_TAG: the
+# databases are cdp_bench<tag>_<service> and the vhost congdoan_bench<tag>.
+TAG = os.environ.get("BENCH_TAG", "")
+BENCH_DB = f"cdp_bench{TAG}"
+DB_URL = f"{PG}/{BENCH_DB}_accounts"
+MEDIA_DB_URL = f"{PG}/{BENCH_DB}_media"
 GUNICORN = ["-w", "2", "-k", "gthread", "--threads", "8", "--log-level", "warning"]
 ADMIN_PASSWORD = "Bench-admin-2026!"
 
@@ -72,7 +76,7 @@ def request_json(url, body=None, token=None):
 
 def bench_vhost():
     """A vhost of the benchmark's own, so no other running instance shares its queues."""
-    name = "congdoan_bench"
+    name = f"congdoan_bench{TAG}"
     api = os.environ.get("RABBITMQ_API", "http://127.0.0.1:15672")
     auth = base64.b64encode(b"guest:guest").decode()
     try:

@@ -25,6 +25,7 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
 
 from common import (
+    BENCH_DB,
     BIN,
     GUNICORN,
     PG,
@@ -41,7 +42,7 @@ from common import (
 )
 
 ITEMS = int(os.environ.get("BENCH_ITEMS", "10000"))
-CONTENT_DB_URL = f"{PG}/cdp_bench_content"
+CONTENT_DB_URL = f"{PG}/{BENCH_DB}_content"
 QUERIES = [
     "cong doan",
     "công đoàn",

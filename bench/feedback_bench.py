@@ -18,6 +18,7 @@ import os
 import tempfile
 
 from common import (
+    BENCH_DB,
     BIN,
     GUNICORN,
     PG,
@@ -34,7 +35,7 @@ from common import (
     write_results,
 )
 
-FEEDBACK_DB_URL = f"{PG}/cdp_bench_feedback"
+FEEDBACK_DB_URL = f"{PG}/{BENCH_DB}_feedback"
 QUESTION = {
     "category": "wages_bonuses",
     "title": "Công ty trả lương chậm hai tháng",

@@ -32,6 +32,7 @@ from datetime import UTC, datetime, timedelta
 
 import amqp
 from common import (
+    BENCH_DB,
     BIN,
     GUNICORN,
     PG,
@@ -48,7 +49,7 @@ from common import (
 
 from platform_shared.testing.samples import POLL_QUESTIONS
 
-POLLS_DB_URL = f"{PG}/cdp_bench_polls"
+POLLS_DB_URL = f"{PG}/{BENCH_DB}_polls"
 BACKLOG = int(os.environ.get("BENCH_POLLS_BACKLOG", "100000"))
 TOKENS = int(os.environ.get("BENCH_POLLS_TOKENS", "2000"))
 PACED_SECONDS = float(os.environ.get("BENCH_POLLS_PACED_SECONDS", "10"))

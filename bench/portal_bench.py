@@ -42,6 +42,7 @@ import urllib.request
 from datetime import UTC, datetime, timedelta
 
 from common import (
+    BENCH_DB,
     BIN,
     DEMO_PASSWORD,
     GUNICORN,
@@ -64,7 +65,7 @@ from common import (
     write_results,
 )
 
-DBS = {name: f"{PG}/cdp_bench_{name}" for name in ("content", "media", "feedback", "polls")}
+DBS = {name: f"{PG}/{BENCH_DB}_{name}" for name in ("content", "media", "feedback", "polls")}
 REPEATS = int(os.environ.get("BENCH_REPEATS", "3"))
 TARGETS = {"ratio": 1.0, "p99_ms": 50.0, "html_kb": 60, "first_visit_kb": 400}
 

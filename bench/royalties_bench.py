@@ -26,10 +26,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import BIN, PG, Processes, base_env, say, write_results  # noqa: E402
+from common import BENCH_DB, BIN, PG, Processes, base_env, say, write_results  # noqa: E402
 
 EVENTS = int(os.environ.get("BENCH_ROYALTY_EVENTS", "2000"))
-ROYALTIES_DB_URL = f"{PG}/cdp_bench_royalties"
+ROYALTIES_DB_URL = f"{PG}/{BENCH_DB}_royalties"
 NOOP_SERVICE = "bench_royalties_noop"
 ROYALTIES_QUEUE = "evt-content-content.article_published--royalties.handle_article_published"
 NOOP_QUEUE = f"evt-content-content.article_published--{NOOP_SERVICE}.handle_article_published"

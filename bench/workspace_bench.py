@@ -41,6 +41,7 @@ from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlencode
 
 from common import (
+    BENCH_DB,
     BIN,
     DB_URL,
     DEMO_PASSWORD,
@@ -63,7 +64,7 @@ from common import (
     write_results,
 )
 
-DBS = {name: f"{PG}/cdp_bench_{name}" for name in ("content", "media", "notifications")}
+DBS = {name: f"{PG}/{BENCH_DB}_{name}" for name in ("content", "media", "notifications")}
 REPEATS = int(os.environ.get("BENCH_REPEATS", "3"))
 ARTICLES = int(os.environ.get("BENCH_WORKSPACE_ARTICLES", "1000"))
 WITH_PHOTOS = 8

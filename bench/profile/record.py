@@ -50,6 +50,7 @@ BENCH = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BENCH))
 
 from common import (  # noqa: E402
+    BENCH_DB,
     BIN,
     DB_URL,
     GUNICORN,
@@ -175,7 +176,7 @@ def components(master, service_pid):
     groups = {"gateway": lambda: [master, *gunicorn_workers(master)]}
     if service_pid:
         groups["service"] = lambda: [service_pid]
-    groups["postgres (cdp_bench_*)"] = lambda: _pids(lambda c: c.startswith("postgres: ") and " cdp_bench_" in c)
+    groups["postgres (cdp_bench_*)"] = lambda: _pids(lambda c: c.startswith("postgres: ") and f" {BENCH_DB}_" in c)
     groups["rabbitmq (shared)"] = lambda: _pids(lambda c: "beam.smp" in c and "rabbit" in c)
     return groups
 
@@ -459,7 +460,7 @@ def intake_path():
                 response.read()
 
         respond()  # the definition cached, the publisher connected
-        counted(vhost, "cdp_bench_polls", respond, "intake (no statement log here: polls' DB is not on the path)")
+        counted(vhost, f"{BENCH_DB}_polls", respond, "intake (no statement log here: polls' DB is not on the path)")
         subprocess.run(["wrk", "-t", "2", "-c", "16", "-d", "3s", "-s", script, url], capture_output=True)  # warm
         for c in (1, 16):
             purge(uri)
