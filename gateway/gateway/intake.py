@@ -9,11 +9,12 @@ request (DESIGN §3.4, §9). So each gunicorn worker keeps:
   toolkit's ``EventListener`` on ``polls.events``, like ``public_cache``). While the
   listener is not connected nothing is served from the cache: every request asks the
   service (correctness first);
-* a publisher per thread (the toolkit's ``ConfirmedPublisher``, kombu): a response is
-  published persistent and ``mandatory`` to the durable queue ``polls.responses`` and
-  the request is answered ``202`` only once the broker confirms it. A connection found
-  lost is opened again and the message sent once more; still no confirm within
-  ``confirm_timeout`` (or a nack, a return) is a 503 — the member sends again; if a copy
+* one publisher for all its threads (``gateway.confirms.ConfirmPipeline``: one channel
+  owned by an I/O thread, many publishes unconfirmed at once — the broker confirms them
+  together): a response is published persistent and ``mandatory`` to the durable queue
+  ``polls.responses`` and the request is answered ``202`` only once the broker confirms
+  *that* message. A nack, a connection lost before the confirm, no confirm within
+  ``confirm_timeout``, or a return (no queue) is a 503 — the member sends again; if a copy
   did reach the queue, the later one is recorded as a duplicate and never counted.
   Each confirmed response counts in ``platform_poll_intake_accepted_total``.
 
@@ -33,12 +34,12 @@ from datetime import UTC, datetime
 from cachetools import TTLCache
 from itsdangerous import BadData, Signer
 from itsdangerous.encoding import base64_decode, base64_encode
-from kombu import Queue
 
+from gateway.confirms import ConfirmPipeline
 from platform_shared import metrics
 from platform_shared.contracts.polls import RESPONSES_QUEUE
 from platform_shared.errors import ConfigurationError, Unavailable
-from platform_shared.messaging import ConfirmedPublisher, EventListener
+from platform_shared.messaging import EventListener
 
 log = logging.getLogger("gateway.intake")
 
@@ -143,26 +144,10 @@ class PollIntake:
         self.confirm_timeout = confirm_timeout
         self.definitions = DefinitionCache(amqp_uri, fetch, ttl=ttl, enabled=ttl > 0)
         self.receipts = ReceiptSigner(secret)
-        self._local = threading.local()
-        self._all = []
-        self._lock = threading.Lock()
+        self.publisher = ConfirmPipeline(amqp_uri, declare_queues=[queue], confirm_timeout=confirm_timeout)
 
     def definition(self, poll_id):
         return self.definitions.get(poll_id)
-
-    def _publisher(self):
-        publisher = getattr(self._local, "publisher", None)
-        if publisher is None:
-            publisher = ConfirmedPublisher(
-                self.amqp_uri,
-                declare=[Queue(self.queue, durable=True, auto_delete=False)],
-                confirm_timeout=self.confirm_timeout,
-                attempts=2,
-            )
-            self._local.publisher = publisher
-            with self._lock:
-                self._all.append(publisher)
-        return publisher
 
     def submit(self, poll_id, actor, answers, now=None):
         """Queue one checked response; the signed receipt once the broker has confirmed it."""
@@ -179,7 +164,7 @@ class PollIntake:
             ensure_ascii=False,
         )
         try:
-            queued = self._publisher().publish(body, routing_key=self.queue)
+            queued = self.publisher.publish(body, routing_key=self.queue, message_id=str(receipt_id))
         except Exception as exc:
             log.warning("response not confirmed by the broker: %s", exc)
             raise _not_queued() from exc
@@ -191,10 +176,7 @@ class PollIntake:
 
     def close(self):
         self.definitions.close()
-        with self._lock:
-            for publisher in self._all:
-                publisher.close()
-            self._all.clear()
+        self.publisher.close()
 
 
 def _not_queued():

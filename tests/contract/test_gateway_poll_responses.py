@@ -16,9 +16,12 @@ class KeptMessages:
     def __init__(self):
         self.bodies = []
 
-    def publish(self, body, routing_key):
+    def publish(self, body, *, routing_key, **properties):
         self.bodies.append((routing_key, body))
         return True
+
+    def close(self):
+        pass
 
 
 @pytest.fixture
@@ -27,7 +30,7 @@ def intake(monkeypatch):
 
     intake = PollIntake("amqp://guest:guest@127.0.0.1:1//", fetch=None, secret="contract-test-key")
     kept = KeptMessages()
-    monkeypatch.setattr(intake, "_publisher", lambda: kept)
+    monkeypatch.setattr(intake, "publisher", kept)
     yield intake, kept
     intake.close()
 

@@ -1,0 +1,156 @@
+"""The gateway's confirmed publisher (``gateway.confirms.ConfirmPipeline``) against a real
+RabbitMQ: many publishes in flight on one channel, each caller told the fate of its own
+message — confirmed, refused (nack), returned, or lost with the connection."""
+
+import uuid
+
+import amqp
+import eventlet
+import pytest
+
+from gateway.confirms import ConfirmPipeline, NotConfirmed
+from platform_shared.broker import amqp_params
+from platform_shared.testing.tcpproxy import TcpProxy
+from platform_shared.testing.waiting import wait_for
+
+
+@pytest.fixture
+def broker(rabbit_config):
+    conn = amqp.Connection(**amqp_params(rabbit_config["AMQP_URI"]))
+    conn.connect()
+    yield conn.channel()
+    conn.close()
+
+
+@pytest.fixture
+def pipelines():
+    made = []
+
+    def make(uri, **options):
+        pipeline = ConfirmPipeline(uri, **options)
+        made.append(pipeline)
+        return pipeline
+
+    yield make
+    for pipeline in made:
+        pipeline.close()
+
+
+def bodies_in(channel, queue):
+    found = []
+    while (message := channel.basic_get(queue, no_ack=True)) is not None:
+        found.append(message.body.decode() if isinstance(message.body, bytes) else message.body)
+    return found
+
+
+def publish_all(pipeline, bodies, queue):
+    """Every body from its own green thread at once; body → True / False / the exception."""
+    outcomes = {}
+
+    def one(body):
+        try:
+            outcomes[body] = pipeline.publish(body, routing_key=queue)
+        except NotConfirmed as exc:
+            outcomes[body] = exc
+
+    pool = eventlet.GreenPool(len(bodies))
+    for body in bodies:
+        pool.spawn_n(one, body)
+    pool.waitall()
+    return outcomes
+
+
+def test_concurrent_publishes_share_one_connection_and_each_learns_its_own_messages_fate(
+    rabbit_config, broker, pipelines
+):
+    # A queue that takes 10 messages and refuses (nacks) the rest: which 10 depends on the
+    # order they reach the broker, so each caller must be answered for its own delivery tag.
+    queue = f"limited-{uuid.uuid4().hex[:8]}"
+    broker.queue_declare(
+        queue, durable=True, auto_delete=False, arguments={"x-max-length": 10, "x-overflow": "reject-publish"}
+    )
+    pipeline = pipelines(rabbit_config["AMQP_URI"], confirm_timeout=10)
+
+    outcomes = publish_all(pipeline, [f"response {i}" for i in range(40)], queue)
+
+    confirmed = {body for body, outcome in outcomes.items() if outcome is True}
+    refused = [outcome for outcome in outcomes.values() if isinstance(outcome, NotConfirmed)]
+    assert len(confirmed) == 10 and len(refused) == 30
+    assert all("nack" in str(exc) for exc in refused)
+    assert set(bodies_in(broker, queue)) == confirmed
+    assert pipeline.connections == 1 and pipeline.most_in_flight > 1  # one channel, confirms gathered
+
+
+def test_a_message_no_queue_takes_is_answered_false_and_its_neighbours_true(rabbit_config, broker, pipelines):
+    queue = f"responses-{uuid.uuid4().hex[:8]}"
+    pipeline = pipelines(rabbit_config["AMQP_URI"], declare_queues=[queue], confirm_timeout=10)
+    outcomes = {}
+
+    def one(body, routing_key):
+        outcomes[body] = pipeline.publish(body, routing_key=routing_key)
+
+    pool = eventlet.GreenPool(30)
+    for i in range(30):
+        pool.spawn_n(one, f"m{i}", "no-such-queue" if i % 10 == 3 else queue)
+    pool.waitall()
+
+    assert {body for body, ok in outcomes.items() if not ok} == {"m3", "m13", "m23"}
+    assert sorted(bodies_in(broker, queue)) == sorted(body for body, ok in outcomes.items() if ok)
+
+
+def test_a_connection_lost_with_publishes_in_flight_answers_them_not_confirmed_and_loses_no_confirmed_one(
+    rabbit_config, broker, pipelines
+):
+    queue = f"responses-{uuid.uuid4().hex[:8]}"
+    broker.queue_declare(queue, durable=True, auto_delete=False)
+    proxy = TcpProxy()
+    pipeline = pipelines(proxy.uri(rabbit_config["AMQP_URI"]), confirm_timeout=3)
+    outcomes, sent = {}, [0]
+
+    def sender(n):
+        for i in range(400):
+            body = f"s{n}-{i}"
+            try:
+                outcomes[body] = pipeline.publish(body, routing_key=queue)
+            except NotConfirmed as exc:
+                outcomes[body] = exc
+            sent[0] += 1
+
+    pool = eventlet.GreenPool(16)
+    for n in range(16):
+        pool.spawn_n(sender, n)
+    wait_for(lambda: sent[0] >= 300, message="publishes flowing before the cut")
+    proxy.cut()
+    wait_for(lambda: sum(isinstance(o, NotConfirmed) for o in outcomes.values()) >= 20, message="refusals")
+    proxy.restore()
+    pool.waitall()
+    proxy.close()
+
+    confirmed = {body for body, outcome in outcomes.items() if outcome is True}
+    lost = {body for body, outcome in outcomes.items() if isinstance(outcome, NotConfirmed)}
+    assert lost and confirmed and len(confirmed) + len(lost) == 16 * 400
+    stored = set(bodies_in(broker, queue))
+    assert confirmed <= stored  # no 202 without its message in the queue
+    assert stored <= confirmed | lost  # (a message whose confirm was lost may be there: the consumer de-duplicates)
+    assert pipeline.connections >= 2  # and it came back by itself
+
+
+def test_a_broker_that_stops_answering_is_not_waited_for_beyond_the_confirm_timeout(rabbit_config, broker, pipelines):
+    queue = f"responses-{uuid.uuid4().hex[:8]}"
+    proxy = TcpProxy()
+    pipeline = pipelines(proxy.uri(rabbit_config["AMQP_URI"]), declare_queues=[queue], confirm_timeout=1)
+    assert pipeline.publish("before", routing_key=queue) is True
+    proxy.pause()
+    with pytest.raises(NotConfirmed):
+        pipeline.publish("stalled", routing_key=queue)
+    proxy.resume()
+    wait_for(lambda: _publishes(pipeline, queue), message="a new connection once the link moves again")
+    proxy.close()
+    assert pipeline.connections >= 2
+
+
+def _publishes(pipeline, queue):
+    try:
+        return pipeline.publish("after", routing_key=queue) is True
+    except NotConfirmed:
+        return False
