@@ -10,7 +10,7 @@ from datetime import timedelta
 from accounts import domain, policy
 from accounts.models import RefreshToken
 from accounts.passwords import common_passwords, digest, new_secret
-from accounts.store import SystemStore, TenantStore, UserStore
+from accounts.store import SystemStore, UserStore
 from platform_shared.errors import BadRequest, Forbidden, InvalidInput, RateLimited, Unauthorized
 
 
@@ -161,9 +161,7 @@ class SignInOperations:
     def me(self, actor):
         policy.require_signed_in(actor)
         with self.sessions.read() as session:
-            user = UserStore(session, actor).get(actor.user_id)
-            tenant = TenantStore(session, actor).get(user.tenant_id)
-            return user, tenant
+            return UserStore(session, actor).me()
 
 
 def _throttle_keys(username, client_address):

@@ -249,23 +249,30 @@ class SessionFactory:
         self.engine.dispose()
 
 
-def paginate(session, stmt, page, per_page, *, large=False):
+def paginate(session, stmt, page, per_page, *, large=False, mapped=False):
     """One page of ``stmt`` (a ``select`` of an entity) and the total number of rows.
 
     Small tables (tenants, units, a tenant's users): one round trip, the total rides
     along as ``count(*) OVER ()``. ``large=True`` (the public article lists) counts in
     a query of its own, so the page itself can stop after ``per_page`` rows of an
-    index instead of sorting every match to number them.
+    index instead of sorting every match to number them. ``mapped=True``: ``stmt``
+    selects plain columns (Core) and the items are dicts of them, no ORM entity loaded.
     """
     from sqlalchemy import func, select
 
     if large:
         total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-        items = session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).all() if total else []
-        return items, total
+        page_stmt = stmt.limit(per_page).offset((page - 1) * per_page)
+        if not total:
+            return [], total
+        if mapped:
+            return [dict(row) for row in session.execute(page_stmt).mappings()], total
+        return session.scalars(page_stmt).all(), total
     rows = session.execute(
         stmt.add_columns(func.count().over().label("_total")).limit(per_page).offset((page - 1) * per_page)
     ).all()
+    if rows and mapped:
+        return [{key: value for key, value in row._mapping.items() if key != "_total"} for row in rows], rows[0][-1]
     if rows:
         return [row[0] for row in rows], rows[0][-1]
     total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
