@@ -10,11 +10,19 @@ their next. On SQLite (the embedded default, one process) every tick runs.
 The rule for what a tick does: it must be idempotent by state all the same — the lock can
 be lost mid-tick with its connection, and a test's ``entrypoint_hook`` calls the method
 directly. ``singleton=False`` is for per-replica work (caches, local files).
+
+``Wake("apply_member_imports")`` (a dependency) lets a worker have the timer tick now on its
+replica instead of at the next interval — for work that was just queued (an import job started),
+so the interval can be long and an idle service stays quiet.
 """
 
 import collections
 import logging
+import time
 
+from eventlet import Timeout
+from eventlet.event import Event
+from nameko.extensions import DependencyProvider
 from nameko.timer import Timer
 
 from platform_shared import metrics
@@ -44,7 +52,38 @@ class ConfiguredTimer(Timer):
         self.outcomes = collections.Counter()
         self._tick_lock = None
         self._lease = None
+        self._alarm = Event()  # "wake" (tick now) or "stop"
         super().__init__(interval=default, **kwargs)
+
+    def wake(self):
+        """Tick now, or right after the tick running now (it may have looked before the new work
+        was there); the interval counts again from that tick."""
+        if not self._alarm.ready():
+            self._alarm.send("wake")
+
+    def stop(self):
+        if self._alarm.ready():
+            self._alarm.reset()
+        self._alarm.send("stop")
+        self.gt.wait()
+
+    def _run(self):
+        """nameko's loop (a tick every ``interval``, or as soon as the previous one ended if it took
+        longer), which a ``wake()`` also ends early."""
+        sleep = 0 if self.eager else self.interval
+        while True:
+            reason = None
+            with Timeout(sleep, exception=False):
+                reason = self._alarm.wait()
+            if reason == "stop":
+                break
+            if reason == "wake":
+                self._alarm.reset()
+            started = time.monotonic()
+            self.handle_timer_tick()
+            self.worker_complete.wait()
+            self.worker_complete.reset()
+            sleep = max(0.0, self.interval - (time.monotonic() - started))
 
     def setup(self):
         self.interval = float(self.container.config.get(self.config_key, self.default))
@@ -115,6 +154,27 @@ class _LazyTickLock:
 
     def acquire(self):
         return TickLock(self._database.sessions.engine, self.service, self.job).acquire()
+
+
+class Wake(DependencyProvider):
+    """``wake_imports = Wake("apply_member_imports")``: ``self.wake_imports()`` has this replica's
+    ``@every`` timer of that method tick now (``ConfiguredTimer.wake``)."""
+
+    def __init__(self, method_name):
+        self.method_name = method_name
+        self._timer = None
+
+    def _wake(self):
+        if self._timer is None:  # found at first use: extensions are set up concurrently
+            self._timer = next(
+                ep
+                for ep in self.container.entrypoints
+                if isinstance(ep, ConfiguredTimer) and ep.method_name == self.method_name
+            )
+        self._timer.wake()
+
+    def get_dependency(self, worker_ctx):
+        return self._wake
 
 
 every = ConfiguredTimer.decorator

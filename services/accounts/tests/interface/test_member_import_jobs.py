@@ -284,3 +284,28 @@ def test_a_job_applies_every_row_once_when_its_service_is_killed_midway(accounts
     # A copy of the database: hashes and sealed copies, never a token as the sheet shows it.
     dump = plain_text_of_every_table(sessions.engine)
     assert not [t for t in tokens.values() if t in dump]
+
+
+def test_a_started_job_is_applied_at_once_and_to_its_end_without_waiting_for_the_timer(start_service):
+    """The timer comes by once an hour here: starting the job wakes it, and a tick that applied a
+    batch (one per tick here) is followed by the next at once, until the job is done."""
+    container = start_service(
+        "accounts", MEMBER_IMPORT_BATCH_ROWS=50, MEMBER_IMPORT_TICK_SECONDS=0, MEMBER_IMPORT_INTERVAL_SECONDS=3600
+    )
+    with ServiceRpcProxy("accounts", {"AMQP_URI": container.config["AMQP_URI"]}, timeout=30) as accounts:
+        system = SYSTEM.dump()
+        tld = accounts.create_tenant(
+            system, {"code": "TLD", "name": "Tổng Liên đoàn", "kind": "confederation", "parent_id": None}
+        )
+        hn = accounts.create_tenant(
+            system, {"code": "HN", "name": "Hà Nội", "kind": "provincial_federation", "parent_id": tld["id"]}
+        )
+        accounts.create_unit(system, {"tenant_id": hn["id"], "name": "Công đoàn cơ sở A", "code": "CDCS-A"})
+        admin = accounts.invite_user(
+            system,
+            {"tenant_id": hn["id"], "email": "admin@ha-noi.vn", "full_name": "Quản trị", "roles": ["tenant_admin"]},
+        )["user"]
+        actor = Actor(admin["id"], hn["id"], frozenset({"tenant_admin"})).dump()
+        job = accounts.start_member_import(actor, member_file(180), {})
+        wait_for(lambda: accounts.get_member_import(actor, job["id"])["state"] == "done", timeout=60)
+        assert accounts.get_member_import(actor, job["id"])["created"] == 180
