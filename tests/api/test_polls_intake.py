@@ -159,3 +159,57 @@ def test_no_confirmed_response_is_lost_or_counted_twice_when_the_broker_goes_awa
     assert results["respondents"] == 40
     assert sum(o["count"] for o in results["questions"][0]["options"]) == 40
     assert results["questions"][0]["options"][1]["count"] == len([i for i in range(40) if i % 3 == 0])
+
+
+def test_concurrent_responses_share_one_connection_and_a_refused_one_is_a_503_never_counted(
+    start_service, demo, make_polls_gateway, login, member_token, client_of, rabbit_config, rabbit_manager
+):
+    # The queue takes 6 messages and the broker refuses (nacks) the rest: which ones depends on the
+    # order they reach it, so each request must be answered for its own message.
+    _start_polls(start_service, POLLS_INTAKE_ENABLED=False)
+    vhost = rabbit_config["vhost"]
+    conn = amqp.Connection(**amqp_params(rabbit_config["AMQP_URI"]))
+    conn.connect()
+    conn.channel().queue_declare(RESPONSES_QUEUE, durable=True, auto_delete=False)
+    conn.close()
+    rabbit_manager._put(
+        "policies",
+        vhost,
+        "six-responses",
+        json={
+            "pattern": "^polls\\.responses$",
+            "apply-to": "queues",
+            "definition": {"max-length": 6, "overflow": "reject-publish"},
+        },
+    )
+    wait_for(lambda: rabbit_manager.get_queue(vhost, RESPONSES_QUEUE).get("policy") == "six-responses")
+    app = make_polls_gateway()
+    api = client_of(app)
+    poll = open_poll(api.as_(login("hanoi.admin")))
+    members = [api.as_(member_token("LDLD-HN")) for _ in range(18)]
+    # The poll's definition cached first (an answer refused before queueing): only the queue can refuse now.
+    assert members[0].post(f"/api/v1/polls/{poll['id']}/responses", json={"answers": {"q1": "o9"}}).status_code == 422
+    answers = {}
+
+    def answer(index):
+        answers[index] = members[index].post(f"/api/v1/polls/{poll['id']}/responses", json={"answers": GOOD})
+
+    pool = eventlet.GreenPool(18)
+    for index in range(18):
+        pool.spawn_n(answer, index)
+    pool.waitall()
+
+    accepted = {i: r.json["receipt"] for i, r in answers.items() if r.status_code == 202}
+    refused = [r for r in answers.values() if r.status_code != 202]
+    assert len(accepted) == 6 and len(refused) == 12
+    assert all(r.status_code == 503 and r.json["code"] == "RESPONSE_NOT_QUEUED" for r in refused)
+    publisher = app.extensions["polls_intake"].publisher
+    assert publisher.connections == 1 and publisher.most_in_flight > 1  # one channel, confirms gathered
+
+    rabbit_manager._delete("policies", vhost, "six-responses")
+    _start_polls(start_service)  # a replica with the consumer: counts what the queue holds
+    assert {i: settled(members[i], receipt)["status"] for i, receipt in accepted.items()} == dict.fromkeys(
+        accepted, "counted"
+    )
+    wait_for(lambda: _queue_empty(rabbit_config), message="the queue to be drained")
+    assert _results(rabbit_config, poll["id"])["respondents"] == 6
