@@ -37,8 +37,9 @@ def reads(client, asset_id):
     )
 
 
-def test_the_desk_reads_the_photos_of_what_it_reviews_until_they_leave_the_article(api, login, content_service):
+def test_the_desk_reads_the_photos_of_what_it_reviews_until_they_leave_the_article(api, login, content_service, relay):
     contributor = api.as_(login("hanoi.contributor"))
+    relay("media")  # the photos' renditions are made by media's worker after the upload
     desk, other_desk = api.as_(login("laodong.editor")), api.as_(login("tuyengiao.editor"))
     other_federation = api.as_(login("danang.admin"))
     photo = upload(
@@ -50,6 +51,7 @@ def test_the_desk_reads_the_photos_of_what_it_reviews_until_they_leave_the_artic
         credit_name="Minh An",
     )
     unused = upload(contributor, samples.jpeg_with_gps(seed=22), "chua-dung.jpg")
+    photo, unused = samples.ready(contributor, photo), samples.ready(contributor, unused)
     article = contributor.post(
         "/api/v1/articles",
         json={

@@ -38,17 +38,17 @@ def upload(client, data, filename="anh.jpg", **fields):
 
 
 @pytest.fixture
-def library(api, login, media_service):
+def library(api, login, media_service, relay):
     """Hà Nội's library: a photo no article uses yet and one a published article shows."""
     contributor = api.as_(login("hanoi.contributor"))
+    relay("media")  # the photos' renditions are made by media's worker after the upload
     draft = upload(contributor, samples.jpeg_with_gps(seed=1), "nhap.jpg", caption="Ảnh chưa đăng")
     published = upload(contributor, samples.jpeg_with_gps(seed=2), "da-dang.jpg", caption="Ảnh đã đăng")
     assert (draft.status_code, published.status_code) == (201, 201), (draft.json, published.json)
+    draft, published = samples.ready(contributor, draft.json), samples.ready(contributor, published.json)
     with ServiceRpcProxy("media", {"AMQP_URI": media_service.config["AMQP_URI"]}, timeout=10) as media:
-        media.mark_referenced(
-            SYSTEM.dump(), [published.json["id"]], {"kind": "article", "id": "a-1", "published": True}
-        )
-    return {"draft": draft.json, "published": published.json}
+        media.mark_referenced(SYSTEM.dump(), [published["id"]], {"kind": "article", "id": "a-1", "published": True})
+    return {"draft": draft, "published": published}
 
 
 # -- who may do what -------------------------------------------------------------------------

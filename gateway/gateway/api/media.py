@@ -37,8 +37,10 @@ class Media(MethodView):
     def post(self):
         """Tải lên ảnh (JPEG, PNG, WebP), video (MP4, WebM) hoặc tài liệu (PDF, DOCX).
 
-        Loại tệp được xác định theo nội dung. Ảnh được mã hóa lại, bỏ EXIF/GPS, và có
-        bản thu nhỏ (320 px) và bản vừa (1024 px)."""
+        Loại tệp được xác định theo nội dung. Ảnh được bỏ EXIF/GPS (JPEG: giữ nguyên điểm ảnh,
+        chỉ giữ hướng xoay), rồi trả lời ngay; bản thu nhỏ (320 px) và bản vừa (1024 px) được
+        tạo ngay sau đó: `rendition_status` là `pending` và `renditions_pending` kể tên các bản
+        còn chờ cho đến khi có (trong lúc chờ, hiển thị bản gốc)."""
         return _upload(current_actor())
 
 

@@ -16,7 +16,11 @@ class Asset(Base):
 
     ``renditions`` maps a rendition name to ``{key, size, sha256, content_type,
     width, height}``. ``sha256`` is of the bytes as uploaded (one tenant uploading
-    the same file twice gets the same asset back).
+    the same file twice gets the same asset back). A photo is stored with its clean
+    original (and ``medium`` when the original is not larger: the same object); the
+    media worker adds the others after the upload is answered — ``rendition_status``
+    is ``pending`` until then, ``ready`` after (``failed``: the original could not be
+    decoded; the original stands in for every rendition).
     """
 
     __tablename__ = "asset"
@@ -43,6 +47,7 @@ class Asset(Base):
     width: Mapped[int | None] = mapped_column(Integer)
     height: Mapped[int | None] = mapped_column(Integer)
     renditions: Mapped[dict] = mapped_column(JSONType)
+    rendition_status: Mapped[str] = mapped_column(String(16), server_default=text("'ready'"))
     caption: Mapped[str | None] = mapped_column(Text)
     alt_text: Mapped[str | None] = mapped_column(String(500))
     credit_user_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)

@@ -3,8 +3,10 @@
 Uploads are spooled to a temporary file while they arrive (never held whole in
 memory): the kind is read from the first bytes, the size cap is checked as bytes
 come in (the upload is refused the moment it passes), the SHA-256 is computed on
-the way. Only a file that passed every check reaches storage, so a refused
-upload leaves nothing behind.
+the way. Bytes the tenant already has are answered as the existing asset at once,
+before any image work. Only a file that passed every check reaches storage, so a
+refused upload leaves nothing behind. A photo's renditions are made after the
+upload is answered (``make_renditions``, from ``media.asset_stored``).
 """
 
 import hashlib
@@ -112,19 +114,24 @@ class Media:
             fmt, size, digest = self._spool(form, spool)
             meta = self._metadata(form.finish())
             name, kind, content_type = fmt
-            if kind == "document":
-                inspection.check_document(fmt, spool.name)
-            encoded = None
-            if kind == "image":
-                encoded = self.offload(imaging.process, spool.name, name, max_pixels=self.settings.max_image_pixels)
+            # The digest is known once the body is spooled: known bytes are answered before
+            # any check or image work on them (they passed those when first stored).
             with self.sessions.read() as session:
                 existing = AssetStore(session, actor).by_hash(tenant_id, digest)
             if existing is not None:
                 return self._fresh(actor, existing.id), False
+            if kind == "document":
+                inspection.check_document(fmt, spool.name)
+            encoded = None
+            if kind == "image":
+                # The bomb, format and structure checks, and the EXIF/GPS strip: nothing is
+                # stored before they pass. No rendition here (the worker makes them).
+                encoded = self.offload(imaging.clean, spool.name, name, max_pixels=self.settings.max_image_pixels)
             asset_id = uuid.uuid4()
             renditions = self._store(tenant_id, asset_id, spool, size, digest, content_type, encoded)
         now = self.clock.now()
         original = renditions["original"]
+        pending = kind == "image" and any(n not in renditions for n, _ in imaging.RENDITIONS)
         asset = Asset(
             id=asset_id,
             tenant_id=tenant_id,
@@ -137,10 +144,12 @@ class Media:
             width=original.get("width"),
             height=original.get("height"),
             renditions=renditions,
+            rendition_status="pending" if pending else "ready",
             status="stored",
             uploaded_by=uuid.UUID(actor.user_id) if actor.user_id else None,
             created_at=now,
             updated_at=now,
+            references=[],  # a new asset: nothing uses it yet (and the answer is made from this row)
             **meta,
         )
         try:
@@ -157,7 +166,7 @@ class Media:
                 raise
             return self._fresh(actor, existing.id), False
         log.info("asset stored", extra={"asset_id": str(asset_id), "kind": kind, "bytes": size})
-        return self._fresh(actor, asset_id), True
+        return asset, True  # as committed: no second read for the answer (sessions keep it loaded)
 
     def _spool(self, stream, spool):
         head = b""
@@ -199,18 +208,14 @@ class Media:
                 stored.append(key)
                 renditions["original"] = {"key": key, "size": size, "content_type": content_type, "sha256": digest}
             else:
-                for item in encoded:
-                    key = object_key(tenant_id, asset_id, item.name)
-                    self.storage.put(key, item.data, item.content_type, length=len(item.data))
-                    stored.append(key)
-                    renditions[item.name] = {
-                        "key": key,
-                        "size": len(item.data),
-                        "content_type": item.content_type,
-                        "width": item.width,
-                        "height": item.height,
-                        "sha256": hashlib.sha256(item.data).hexdigest(),
-                    }
+                key = object_key(tenant_id, asset_id, encoded.name)
+                self.storage.put(key, encoded.data, encoded.content_type, length=len(encoded.data))
+                stored.append(key)
+                renditions["original"] = _rendition(key, encoded)
+                # A rendition that would not be smaller than the original is the original
+                # itself (same object): no second full-size encode, no second put.
+                for name in imaging.reuses_original(encoded.width, encoded.height):
+                    renditions[name] = dict(renditions["original"])
         except Exception:
             for key in stored:
                 try:
@@ -221,11 +226,58 @@ class Media:
         return renditions
 
     def _delete_objects(self, renditions):
-        for rendition in renditions.values():
+        for key in dict.fromkeys(r["key"] for r in renditions.values()):  # a reused original once
             try:
-                self.storage.delete(rendition["key"])
+                self.storage.delete(key)
             except Exception:
-                log.warning("could not remove %s", rendition["key"], exc_info=True)
+                log.warning("could not remove %s", key, exc_info=True)
+
+    # -- renditions (the media worker) ----------------------------------------------------
+
+    def make_renditions(self, handler, event_id, asset_id):
+        """From ``media.asset_stored``: make and store the photo's missing renditions, then mark
+        them ready. Once per asset: a redelivered event (the inbox) or an asset whose renditions
+        are no longer pending changes nothing. Object keys are fixed by the asset and the
+        rendition, so a crash between the puts and the commit is repaired by the redelivery
+        writing the same objects again. Returns the names of the renditions added.
+
+        An original that cannot be decoded (it passed the upload's checks, so this is rare)
+        marks the renditions ``failed``: retrying would fail the same way; the original
+        stands in for them."""
+        with self.sessions.read() as session:
+            asset = AssetStore(session, SYSTEM).any(asset_id)
+            if asset is None or asset.kind != "image" or asset.rendition_status != "pending":
+                return []
+            tenant_id, fmt, original = asset.tenant_id, asset.format, asset.renditions["original"]
+            missing = [name for name, _ in imaging.RENDITIONS if name not in asset.renditions]
+        handle, _ = self.storage.open(original["key"])
+        try:
+            data = handle.read()
+        finally:
+            handle.close()
+        status = "ready"
+        try:
+            encoded = self.offload(imaging.renditions, data, fmt, missing, max_pixels=self.settings.max_image_pixels)
+        except InvalidInput as exc:
+            log.error("renditions of asset %s cannot be made: %s", asset_id, exc)
+            encoded, status = [], "failed"
+        made = {}
+        for item in encoded:
+            key = object_key(tenant_id, uuid.UUID(str(asset_id)), item.name)
+            self.storage.put(key, item.data, item.content_type, length=len(item.data))
+            made[item.name] = _rendition(key, item)
+        with self.sessions.transaction() as session:
+            if inbox.seen(session, handler, event_id):
+                return []
+            asset = AssetStore(session, SYSTEM).any(asset_id, for_update=True)
+            if asset is None or asset.rendition_status != "pending":
+                if asset is None:  # removed meanwhile: its purge would not know these objects
+                    self._delete_objects(made)
+                return []
+            asset.renditions = {**asset.renditions, **made}
+            asset.rendition_status = status
+        log.info("renditions stored", extra={"asset_id": str(asset_id), "renditions": sorted(made)})
+        return sorted(made)
 
     def _metadata(self, data):
         return self._credit(load(_METADATA, _given(data)))
@@ -297,12 +349,12 @@ class Media:
                 asset = found.get(uuid.UUID(ident))
                 if asset is None or asset.status != "stored" or not asset.public:
                     continue
-                out.append(
-                    {
-                        **{name: getattr(asset, name) for name in _PUBLIC_COLUMNS},
-                        "renditions": self.urls(asset, public_only=True),
-                    }
-                )
+                renditions = self.urls(asset, public_only=True)
+                if not renditions:
+                    # A photo published in the second its renditions are being made: the public
+                    # never gets the full-size original, so it shows once they exist.
+                    continue
+                out.append({**{name: getattr(asset, name) for name in _PUBLIC_COLUMNS}, "renditions": renditions})
             return out
 
     def view(self, actor, asset, **extra):
@@ -315,6 +367,8 @@ class Media:
             "public": asset.public,
             "referenced": bool(asset.active_references),
             "renditions": self.urls(asset, public_only=not policy.may_read_privately(actor, asset)),
+            "rendition_status": asset.rendition_status,
+            "renditions_pending": pending_renditions(asset),
             **extra,
         }
         if not policy.sees_uploader(actor, asset):
@@ -350,23 +404,31 @@ class Media:
         ``headers``: Cache-Control, and how the bytes may be shown (``delivery.headers``)."""
         with self.sessions.read() as session:
             asset = AssetStore(session, actor).any(asset_id)
-        if asset is None or rendition not in asset.renditions:
+        if asset is None:
             raise NotFound.of("asset", asset_id)
-        if policy.publicly_readable(asset, rendition):
+        private = policy.may_read_privately(actor, asset)
+        served = rendition if rendition in asset.renditions else _stand_in(asset, rendition, private)
+        if served is None:
+            raise NotFound.of("asset", asset_id)
+        if policy.publicly_readable(asset, rendition) and policy.publicly_readable(asset, served):
             cache = "public, max-age=86400"
-        elif policy.may_read_privately(actor, asset) or self.storage.signature_valid(
-            asset.renditions[rendition]["key"], expires, signature
+        elif private or (
+            served == rendition and self.storage.signature_valid(asset.renditions[rendition]["key"], expires, signature)
         ):
             cache = "private, max-age=300"
         else:
             raise NotFound.of("asset", asset_id)
-        info = asset.renditions[rendition]
+        if served != rendition:
+            # A stand-in while the rendition is being made: not to be kept, so the real one
+            # replaces it at the next look (its ETag differs).
+            cache = cache.split(",")[0] + ", no-cache"
+        info = asset.renditions[served]
         try:
             handle, size = self.storage.open(info["key"])
         except NotStored:
-            log.error("asset %s rendition %s is missing from storage", asset.id, rendition)
+            log.error("asset %s rendition %s is missing from storage", asset.id, served)
             raise NotFound.of("asset", asset_id) from None
-        return handle, size, info, {"Cache-Control": cache, **delivery.headers(asset, rendition)}
+        return handle, size, info, {"Cache-Control": cache, **delivery.headers(asset, served)}
 
     # -- for other services ---------------------------------------------------------------
 
@@ -509,6 +571,38 @@ class Media:
         for asset in purged:
             log.info("asset files purged", extra={"asset_id": str(asset.id), "tenant_id": str(asset.tenant_id)})
         return {"removed": [str(a.id) for a in removed], "purged": [str(a.id) for a in purged]}
+
+
+def pending_renditions(asset):
+    """The renditions of a photo still to come from the media worker (none once ready or failed)."""
+    if asset.kind != "image" or asset.rendition_status != "pending":
+        return []
+    return [name for name, _ in imaging.RENDITIONS if name not in asset.renditions]
+
+
+# What stands in for a rendition the worker has not made yet: the next larger one the reader
+# may see (the public never gets the original of a photo: ``policy.PUBLIC_RENDITIONS``).
+_STAND_INS = {"thumb": ("medium", "original"), "medium": ("original",)}
+
+
+def _stand_in(asset, rendition, private):
+    if asset.kind != "image":  # a photo's pending (or failed) rendition, nothing else
+        return None
+    for name in _STAND_INS.get(rendition, ()):
+        if name in asset.renditions and (private or policy.publicly_readable(asset, name)):
+            return name
+    return None
+
+
+def _rendition(key, item):
+    return {
+        "key": key,
+        "size": len(item.data),
+        "content_type": item.content_type,
+        "width": item.width,
+        "height": item.height,
+        "sha256": hashlib.sha256(item.data).hexdigest(),
+    }
 
 
 def _stored_event(asset):

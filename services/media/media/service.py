@@ -20,6 +20,7 @@ from media.forms import UploadForm
 from platform_shared import transport
 from platform_shared.actor import SYSTEM, Actor
 from platform_shared.contracts import content as content_events
+from platform_shared.contracts import media as media_events
 from platform_shared.dependencies import Database
 from platform_shared.errors import InvalidInput, NotFound, PlatformError
 from platform_shared.handlers import handle_event
@@ -125,6 +126,15 @@ class MediaService(ServiceOperations):
         self.app.follow_publication(
             "handle_document_published", event["event_id"], event["asset_ids"], "document", event["document_id"], True
         )
+
+    @handle_event("media", media_events.ASSET_STORED)
+    def handle_asset_stored(self, payload):
+        """The media worker: a stored photo gets its missing renditions (``medium``, ``thumb``)
+        after its upload was answered. Once per asset (``Media.make_renditions``)."""
+        event = media_events.AssetStored().load(payload)
+        if event["kind"] != "image":
+            return []
+        return self.app.make_renditions("handle_asset_stored", event["event_id"], event["asset_id"])
 
     def _follow(self, payload, handler, *, published):
         event = content_events.SCHEMAS[payload.get("event_type", "")]().load(payload)

@@ -66,13 +66,16 @@ class AssetStore:
             select(Asset).where(Asset.tenant_id == tenant_id, Asset.sha256 == sha256, Asset.status == "stored")
         ).one_or_none()
 
-    def any(self, asset_id):
+    def any(self, asset_id, *, for_update=False):
         """A stored asset whatever its tenant — for public reads, which then check publication."""
         try:
             ident = as_uuid(asset_id, "asset")
         except NotFound:
             return None
-        return self.session.scalars(select(Asset).where(Asset.id == ident, Asset.status == "stored")).one_or_none()
+        stmt = select(Asset).where(Asset.id == ident, Asset.status == "stored")
+        if for_update:
+            stmt = stmt.with_for_update()
+        return self.session.scalars(stmt).one_or_none()
 
     def reference(self, asset, kind, ref_id):
         return self.session.scalars(

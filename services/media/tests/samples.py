@@ -2,6 +2,7 @@
 
 import io
 import struct
+import time
 import zipfile
 import zlib
 
@@ -24,6 +25,48 @@ def jpeg_with_gps(width=1600, height=1200, color=(180, 20, 20), orientation=None
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", exif=exif, quality=90)
     return buffer.getvalue()
+
+
+def jpeg_claiming(width, height):
+    """A small JPEG whose frame header claims ``width`` × ``height`` pixels (a bomb by its header)."""
+    data = jpeg_with_gps(100, 80)
+    sof = data.index(b"\xff\xc0")
+    return data[: sof + 5] + height.to_bytes(2, "big") + width.to_bytes(2, "big") + data[sof + 9 :]
+
+
+def jpeg_of_endless_scans(scans=101):
+    """A JPEG whose one scan is repeated ``scans`` times: each makes a decoder go over the image again."""
+    data = jpeg_with_gps(64, 64)
+    sos = data.index(b"\xff\xda")
+    return data[:sos] + data[sos:-2] * scans + b"\xff\xd9"
+
+
+def jpeg_polyglot():
+    """A real photo that is also a web page: a script in a comment and HTML after its end."""
+    image = Image.new("RGB", (400, 300), (200, 30, 30))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", comment=b"<script>alert(document.cookie)</script>", exif=_camera_exif())
+    return buffer.getvalue() + b"<html><body><script>alert('polyglot')</script></body></html>"
+
+
+def _camera_exif():
+    exif = Image.Exif()
+    exif[ExifTags.Base.Make] = "Canon"
+    exif[ExifTags.IFD.GPSInfo] = GPS
+    return exif
+
+
+def ready(client, asset, timeout=30):
+    """The asset (``GET /api/v1/media/{id}`` as ``client`` sees it) once the media worker has made
+    its renditions. The media relay must run (``relay("media")``): the worker is fed by it."""
+    deadline = time.monotonic() + timeout
+    while True:
+        seen = client.get(f"/api/v1/media/{asset['id']}").json
+        if seen.get("rendition_status") != "pending":
+            return seen
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the renditions are still pending after {timeout} s: {seen}")
+        time.sleep(0.05)
 
 
 def png(width=640, height=480, alpha=False):

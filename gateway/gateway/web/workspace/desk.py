@@ -192,7 +192,8 @@ def _photos(actor, article):
             photos.append({"id": asset_id, "missing": True})
             continue
         renditions = asset.get("renditions") or {}
-        thumb = renditions.get("thumb") or renditions.get("medium") or {}
+        # The original stands in while the thumb and medium are being made (``renditions_pending``).
+        thumb = renditions.get("thumb") or renditions.get("medium") or renditions.get("original") or {}
         photos.append(
             {
                 "id": asset["id"],

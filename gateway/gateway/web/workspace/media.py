@@ -74,7 +74,13 @@ def _crumbs(*more):
 def _card(asset, actor):
     """What the grid shows of a file."""
     renditions = asset.get("renditions") or {}
-    thumb = renditions.get("thumb") or renditions.get("medium") if asset.get("kind") == "image" else None
+    # A photo's thumb and medium are made just after the upload (``renditions_pending``):
+    # meanwhile the original stands in for them.
+    thumb = (
+        renditions.get("thumb") or renditions.get("medium") or renditions.get("original")
+        if asset.get("kind") == "image"
+        else None
+    )
     facts = [KIND_LABELS.get(asset.get("kind"), asset.get("kind")), (asset.get("format") or "").upper()]
     facts.append(readable_size(asset.get("size") or 0))
     if asset.get("width") and asset.get("height"):
@@ -281,7 +287,11 @@ def _asset_page(actor, asset, *, status=200, form=None, errors=None):
     errors = dict(errors or {})
     card = _card(asset, actor)
     renditions = asset.get("renditions") or {}
-    preview = (renditions.get("medium") or renditions.get("thumb")) if asset.get("kind") == "image" else None
+    preview = (
+        (renditions.get("medium") or renditions.get("thumb") or renditions.get("original"))
+        if asset.get("kind") == "image"
+        else None
+    )
     form = form or _as_form(asset)
     credits = _credits(actor)
     if form.get("credit_user_id") and form["credit_user_id"] not in {c[0] for c in credits}:

@@ -34,6 +34,7 @@ def test_a_news_item_goes_from_a_federation_through_the_desk_to_the_portal(
     hanoi_admin = api.as_(login("hanoi.admin"))
     me = contributor.get("/api/v1/me").json["user"]
 
+    relay("media")  # the photo's thumb and medium are made by media's worker after the upload
     photo = contributor.post(
         "/api/v1/media",
         content_type="multipart/form-data",

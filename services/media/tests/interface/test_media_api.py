@@ -40,11 +40,12 @@ def fetch(api, url):
     return response.status_code, response.content
 
 
-def test_a_contributor_uploads_a_credited_photo_and_sees_its_thumbnail(api, login, contributor, databases):
+def test_a_contributor_uploads_a_credited_photo_and_sees_its_thumbnail(api, login, contributor, databases, relay):
     me = contributor.get("/api/v1/me").json["user"]
+    photo = samples.jpeg_with_gps()
     created = upload(
         contributor,
-        samples.jpeg_with_gps(),
+        photo,
         filename="Đại hội CĐCS May 10.jpg",
         caption="Đại hội Công đoàn cơ sở Tổng công ty May 10",
         credit_user_id=me["id"],
@@ -54,14 +55,21 @@ def test_a_contributor_uploads_a_credited_photo_and_sees_its_thumbnail(api, logi
     assert (asset["kind"], asset["format"], asset["width"], asset["height"]) == ("image", "jpeg", 1600, 1200)
     assert asset["credit_user_id"] == me["id"] and asset["credit_name"] == "Trần Văn Bình"  # from accounts
     assert asset["filename"] == "Đại hội CĐCS May 10.jpg"
-    assert set(asset["renditions"]) == {"original", "medium", "thumb"}
+    # Answered once the clean original is stored; the worker makes the rest after the answer.
+    assert list(asset["renditions"]) == ["original"]
+    assert (asset["rendition_status"], asset["renditions_pending"]) == ("pending", ["medium", "thumb"])
 
+    relay("media")  # media.asset_stored reaches the media worker
+    asset = samples.ready(contributor, asset)
+    assert (asset["rendition_status"], asset["renditions_pending"]) == ("ready", [])
+    assert set(asset["renditions"]) == {"original", "medium", "thumb"}
     status, thumb = fetch(api, asset["renditions"]["thumb"]["url"])
     assert status == 200 and max(Image.open(io.BytesIO(thumb)).size) == 320
     status, original = fetch(api, asset["renditions"]["original"]["url"])
     assert status == 200
     stored = Image.open(io.BytesIO(original))
     assert not stored.getexif().get_ifd(ExifTags.IFD.GPSInfo) and b"Canon" not in original
+    assert stored.tobytes() == Image.open(io.BytesIO(photo)).tobytes()  # not re-encoded: the same pixels
 
     with databases.sessions("media").transaction() as session:
         (event,) = (
@@ -79,7 +87,7 @@ def test_the_same_file_twice_returns_the_existing_asset(contributor, media_stora
     again = upload(contributor, data, filename="ten-khac.jpg")
     assert (first.status_code, again.status_code) == (201, 200)
     assert again.json["id"] == first.json["id"] and again.json["duplicate"] is True
-    assert len(media_storage.keys()) == 3
+    assert [key.split("/")[1] for key in media_storage.keys()] == [first.json["id"]]  # its original only
 
 
 def form(*parts, boundary="order-test-boundary"):
@@ -220,6 +228,10 @@ HOSTILE = [
     pytest.param(lambda: b"", "empty.jpg", "EMPTY_FILE", 422, id="empty file"),
     pytest.param(lambda: b"GIF89a" + bytes(100), "a.gif", "UNSUPPORTED_FILE_TYPE", 422, id="gif"),
     pytest.param(samples.png, "../../etc/passwd.png", "INVALID_FILE_NAME", 422, id="file name with ../"),
+    pytest.param(
+        lambda: samples.jpeg_claiming(10000, 7000), "bom.jpg", "IMAGE_TOO_LARGE", 422, id="jpeg claiming 70 Mpx"
+    ),
+    pytest.param(samples.jpeg_of_endless_scans, "quet.jpg", "INVALID_IMAGE", 422, id="jpeg of 101 scans"),
 ]
 
 
@@ -308,8 +320,9 @@ def test_another_tenant_reaches_nothing(api, login, contributor, media_storage):
     assert other.get("/api/v1/media/not-a-uuid").status_code == 404
 
 
-def test_a_published_asset_is_public_through_its_public_renditions_only(api, contributor, media_service):
-    asset = upload(contributor, samples.jpeg_with_gps()).json
+def test_a_published_asset_is_public_through_its_public_renditions_only(api, contributor, media_service, relay):
+    relay("media")
+    asset = samples.ready(contributor, upload(contributor, samples.jpeg_with_gps()).json)
     with ServiceRpcProxy("media", {"AMQP_URI": media_service.config["AMQP_URI"]}, timeout=10) as media:
         media.mark_referenced(SYSTEM.dump(), [asset["id"]], {"kind": "article", "id": "a-1", "published": True})
     thumb = api.get(f"/api/v1/media/{asset['id']}/content?rendition=thumb")
@@ -367,7 +380,9 @@ def test_other_services_check_mark_and_release_assets(contributor, api, login, m
             media.mark_referenced(hanoi_actor, [mine["id"]], {"kind": "Bad Kind!", "id": "x"})
 
 
-def test_the_desk_reviewing_an_article_reads_its_photo_until_the_article_lets_it_go(api, contributor, media_service):
+def test_the_desk_reviewing_an_article_reads_its_photo_until_the_article_lets_it_go(
+    api, contributor, media_service, relay
+):
     """content marks an article's photo with the desk of its section once submitted: that desk's
     editors read the photo (metadata and renditions) by its id, nothing else of the library, and
     not after the photo is released."""
@@ -377,7 +392,8 @@ def test_the_desk_reviewing_an_article_reads_its_photo_until_the_article_lets_it
 
     photo = upload(contributor, samples.jpeg_with_gps(seed=11), caption="Trao quà Tết", alt_text="Công nhân nhận quà")
     kept = upload(contributor, samples.png()).json  # in the library, used by nothing the desk reviews
-    photo = photo.json
+    relay("media")
+    photo = samples.ready(contributor, photo.json)
     desk = str(uuid.uuid4())
     editor = {"user_id": str(uuid.uuid4()), "tenant_id": desk, "roles": ["editor"]}
     other_desk = {"user_id": str(uuid.uuid4()), "tenant_id": str(uuid.uuid4()), "roles": ["editor"]}
@@ -412,3 +428,89 @@ def test_the_desk_reviewing_an_article_reads_its_photo_until_the_article_lets_it
         with pytest.raises(NotFound):
             media.get_asset(editor, photo["id"])
         assert media.get_asset(hanoi, photo["id"])["caption"] == "Trao quà Tết"
+
+
+# -- the media worker: renditions after the answer ---------------------------------------------
+
+
+def read_object(storage, key):
+    handle, _ = storage.open(key)
+    try:
+        return handle.read()
+    finally:
+        handle.close()
+
+
+def asset_stored_payload(databases, asset_id):
+    with databases.sessions("media").transaction() as session:
+        rows = session.execute(select(outbox.c.payload).where(outbox.c.event_type == contracts.ASSET_STORED))
+        return next(p for p in rows.scalars() if p["asset_id"] == asset_id)
+
+
+def test_renditions_are_made_once_whatever_is_delivered_twice(contributor, media_service, media_storage, databases):
+    """The worker fed the same event twice (a redelivery), after a crash had left a half-written
+    rendition behind: the renditions are written once, over the leftover, and then nothing changes."""
+    from nameko.testing.services import entrypoint_hook
+
+    asset = upload(contributor, samples.jpeg_with_gps(seed=21)).json
+    payload = asset_stored_payload(databases, asset["id"])
+    media_storage.put(f"{asset['tenant_id']}/{asset['id']}/thumb", b"half written", "image/jpeg")  # the crash
+
+    with entrypoint_hook(media_service, "handle_asset_stored") as handle:
+        assert handle(payload) == ["medium", "thumb"]
+    ready = contributor.get(f"/api/v1/media/{asset['id']}").json
+    assert ready["rendition_status"] == "ready" and set(ready["renditions"]) == {"original", "medium", "thumb"}
+    keys = media_storage.keys()
+    assert sorted(k.rsplit("/", 1)[1] for k in keys) == ["medium", "original", "thumb"]
+    thumb = read_object(media_storage, f"{asset['tenant_id']}/{asset['id']}/thumb")
+    assert max(Image.open(io.BytesIO(thumb)).size) == 320  # the leftover was replaced
+
+    with entrypoint_hook(media_service, "handle_asset_stored") as handle:
+        assert handle(payload) == []  # the redelivery changes nothing
+    again = contributor.get(f"/api/v1/media/{asset['id']}").json
+    assert {n: r["size"] for n, r in again["renditions"].items()} == {
+        n: r["size"] for n, r in ready["renditions"].items()
+    }
+    assert media_storage.keys() == keys
+
+
+def test_a_photo_no_larger_than_the_medium_size_is_its_own_medium(contributor, media_storage, relay):
+    asset = upload(contributor, samples.jpeg_with_gps(800, 600, seed=5)).json
+    assert set(asset["renditions"]) == {"original", "medium"} and asset["renditions_pending"] == ["thumb"]
+    assert asset["renditions"]["medium"]["size"] == asset["renditions"]["original"]["size"]
+    relay("media")
+    seen = samples.ready(contributor, asset)
+    assert (seen["renditions"]["thumb"]["width"], seen["renditions"]["thumb"]["height"]) == (320, 240)
+    assert sorted(k.rsplit("/", 1)[1] for k in media_storage.keys()) == ["original", "thumb"]  # one full-size object
+
+
+def test_a_photo_that_is_also_a_web_page_is_stored_as_a_photo_only(api, contributor, media_storage):
+    data = samples.jpeg_polyglot()
+    asset = upload(contributor, data, filename="anh.jpg").json
+    (key,) = media_storage.keys()
+    stored = read_object(media_storage, key)
+    for needle in (b"<script>", b"<html>", b"Canon"):
+        assert needle not in stored
+    assert stored.endswith(b"\xff\xd9") and asset["renditions"]["original"]["size"] == len(stored)
+    assert Image.open(io.BytesIO(stored)).tobytes() == Image.open(io.BytesIO(data)).tobytes()
+
+
+def test_while_its_renditions_are_made_the_original_stands_in_for_who_may_see_it(api, contributor, media_service):
+    """No worker runs here: the renditions stay pending. Staff asking for the thumb get the
+    original, not to be cached; the public, for a published photo, gets the medium when the
+    original is small enough to be it — never the full-size original."""
+    big = upload(contributor, samples.jpeg_with_gps(1600, 1200, seed=31)).json
+    small = upload(contributor, samples.jpeg_with_gps(800, 600, seed=32)).json
+    stand_in = contributor.get(f"/api/v1/media/{big['id']}/content?rendition=thumb")
+    assert stand_in.status_code == 200 and stand_in.headers["Cache-Control"] == "private, no-cache"
+    assert Image.open(io.BytesIO(stand_in.data)).size == (1600, 1200)
+
+    with ServiceRpcProxy("media", {"AMQP_URI": media_service.config["AMQP_URI"]}, timeout=10) as media:
+        media.mark_referenced(
+            SYSTEM.dump(), [big["id"], small["id"]], {"kind": "article", "id": "a-9", "published": True}
+        )
+    assert api.get(f"/api/v1/media/{big['id']}/content?rendition=thumb").status_code == 404
+    assert api.get(f"/api/v1/media/{big['id']}/content?rendition=medium").status_code == 404
+    public = api.get(f"/api/v1/media/{small['id']}/content?rendition=thumb")
+    assert public.status_code == 200 and public.headers["Cache-Control"] == "public, no-cache"
+    assert Image.open(io.BytesIO(public.data)).size == (800, 600)

@@ -79,8 +79,9 @@ def test_a_document_named_like_a_web_page_downloads_as_what_it_is(contributor, m
     assert_sandboxed_attachment(response.headers, "trang.html.docx")
 
 
-def test_a_published_photo_stays_inline_and_is_never_sniffed(contributor, media_service, media_http_address):
-    photo = upload(contributor, samples.png(), "Đại hội.png")
+def test_a_published_photo_stays_inline_and_is_never_sniffed(contributor, media_service, media_http_address, relay):
+    relay("media")
+    photo = samples.ready(contributor, upload(contributor, samples.png(), "Đại hội.png"))
     publish(media_service, photo)
     response = direct(media_http_address, photo, "thumb")  # anonymous, as the public reads it
     assert response.status_code == 200 and response.headers["Content-Type"] == "image/png"

@@ -9,7 +9,8 @@ ASSET_REMOVED = "media.asset_removed"
 
 
 class AssetStored(EventSchema):
-    """A new asset is stored and ready. Royalties keep ``credit_*`` to pay photographers."""
+    """A new asset is stored (its original; a photo's other renditions are made by the media
+    service's own handler of this event). Royalties keep ``credit_*`` to pay photographers."""
 
     asset_id = fields.String(required=True)
     tenant_id = fields.String(required=True)

@@ -73,7 +73,23 @@ class AssetRead(Schema):
     uploaded_by = fields.UUID(allow_none=True)
     created_at = fields.DateTime(required=True)
     updated_at = fields.DateTime(required=True)
-    renditions = fields.Dict(keys=fields.String(), values=fields.Nested(Rendition), required=True)
+    renditions = fields.Dict(
+        keys=fields.String(),
+        values=fields.Nested(Rendition),
+        required=True,
+        metadata={
+            "description": "the renditions that exist now; a photo's medium and thumb come shortly after the upload"
+        },
+    )
+    rendition_status = fields.String(
+        metadata={
+            "description": "pending: the media worker is making the photo's renditions (show the original meanwhile); "
+            "ready; failed: the original stands in for them"
+        }
+    )
+    renditions_pending = fields.List(
+        fields.String(), metadata={"description": "names of the renditions still to come (empty once ready)"}
+    )
     duplicate = fields.Boolean(metadata={"description": "true when this upload matched an existing asset"})
 
 
