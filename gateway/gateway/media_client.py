@@ -11,6 +11,7 @@ file), the gateway stops reading the client and relays that answer at once.
 import http.client
 import json
 import select
+import socket
 import threading
 from urllib.parse import quote, urlencode, urlsplit
 
@@ -51,6 +52,9 @@ class MediaUpload:
             if request_id:
                 self.conn.putheader("X-Request-ID", request_id)
             self.conn.endheaders()
+            # The form goes out in pieces as it arrives; without this the last small piece (the
+            # chunked body's end) can wait for the media service's delayed ACK (Nagle).
+            self.conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         except OSError:
             self.conn.close()
             raise _unavailable() from None
