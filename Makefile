@@ -8,6 +8,7 @@ PYTEST_ARGS ?=
 help:
 	@echo "make run    start the whole platform locally (SQLite, demo data) and print the URL"
 	@echo "make test   install, start RabbitMQ + PostgreSQL, install Chromium when missing, run the whole suite"
+	@echo "            (two pytest processes side by side; TEST_PROCESSES=1 for one, PYTEST_ARGS=path for a part)"
 	@echo "make test-slow  the long scenarios (make run as a process, API fuzzing); .ci/run runs them too"
 	@echo "make test-unit  the unit layer alone: no broker, database or network needed"
 	@echo "make lint   ruff"
@@ -27,8 +28,7 @@ test: venv
 	@scripts/ensure-postgres.sh
 	@scripts/ensure-browser.sh
 	@scripts/ensure-promtool.sh
-	@.venv/bin/python -m platform_shared.testing.createdbs --recreate
-	.venv/bin/pytest -m "not slow" $(PYTEST_ARGS)
+	.venv/bin/python scripts/run-tests.py -m "not slow" $(PYTEST_ARGS)
 
 # The long scenarios (marker `slow`): `make run` as a new user runs it, the generated-request
 # fuzzing of every API operation. `.ci/run` runs them after `make test`.
