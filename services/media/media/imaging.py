@@ -243,9 +243,11 @@ def renditions(data, fmt, names, *, max_pixels):
     out = []
     with _Opened(io.BytesIO(data), fmt, max_pixels) as image:
         # One decode for all of them. ``thumbnail`` before ``load`` lets the JPEG decoder scale
-        # down while it decodes (``draft``): a 1024 px medium of a 4000 px photo decodes at 1/2
-        # of its size, a lone 320 px thumb of a 980 px one at 1/2 too.
-        image.thumbnail((wanted[0][1], wanted[0][1]), Image.Resampling.LANCZOS)
+        # down while it decodes (``draft``, libjpeg's scaled IDCT) to the smallest 1/2, 1/4, 1/8
+        # of the photo not below the size wanted; LANCZOS does the rest. ``reducing_gap=1.0``
+        # (Pillow's default 2.0 keeps twice the size before LANCZOS): 13 ms instead of 21 for
+        # the thumb of a 980 px photo, 29 instead of 77 for both renditions of a 2048 px one.
+        image.thumbnail((wanted[0][1], wanted[0][1]), Image.Resampling.LANCZOS, reducing_gap=1.0)
         current = _normalise_mode(ImageOps.exif_transpose(image), fmt)
         for name, size in wanted:
             if max(current.size) > size:
