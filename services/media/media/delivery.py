@@ -1,9 +1,10 @@
 """How bytes leave the media service: the headers of a rendition. No nameko here.
 
-A photo is re-encoded by us and shown inline. Everything else — a PDF, a Word file,
-a video — comes as the client sent it, so it may carry active content (a PDF's
-``OpenAction`` JavaScript, a polyglot that is also HTML). It is served as an
-attachment, under a sandboxing Content-Security-Policy, and never sniffed:
+A photo is cleaned by us (a JPEG rebuilt from its image segments, others re-encoded) and
+shown inline. Everything else — a PDF, a Word file, a video — comes as the client sent it,
+so it may carry active content (a PDF's ``OpenAction`` JavaScript, a polyglot that is also
+HTML). It is served as an attachment, under a sandboxing Content-Security-Policy, and never
+sniffed:
 
 * ``Content-Disposition: attachment; filename="…"; filename*=UTF-8''…`` — the name
   the person gave, with the extension of what the bytes really are (a PDF named

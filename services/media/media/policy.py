@@ -25,7 +25,7 @@ The one exception for another tenant: **the desk reviewing an item**. When somet
 uses an asset is under a desk's review — content marks an article's reference with the
 ``reviewer_tenant_id`` of its central section's desk once it is submitted — the editors of
 that tenant read the asset while the reference is active (``reviews``): its metadata
-(without who uploaded it) and every rendition, the original included (re-encoded without
+(without who uploaded it) and every rendition, the original included (stripped of
 EXIF/GPS; a newspaper's desk judges and prints from it). Nothing else: the asset is not in
 their library list, they may not describe it (403) or attach it, and once the item lets the
 asset go (``release``) it is 404 to them again. Another desk, and any other role, still 404.
