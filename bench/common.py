@@ -53,6 +53,24 @@ def ensure_wrk():
     )
 
 
+def process_tree(pid):
+    """``pid`` and its children (a gunicorn master and its workers)."""
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    return [pid, *(int(p) for p in children.read_text().split())] if children.exists() else [pid]
+
+
+def cpu_seconds(pids):
+    """CPU time (user + system) the processes ``pids`` have used so far; a process gone counts 0."""
+    ticks = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def wait_http(url, timeout=60):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
