@@ -133,7 +133,14 @@ def test_make_run_serves_the_platform_and_ctrl_c_stops_it(platform):
         data={"caption": "Đại hội Công đoàn Than", "credit_name": "Đinh Thị Yến"},
     )
     assert uploaded.status_code == 201, uploaded.text
-    thumb = requests.get(url + uploaded.json()["renditions"]["thumb"]["url"], timeout=10)
+    # The thumb is made by media's worker just after the answer (the relay feeds it).
+    deadline = time.monotonic() + 30
+    while (seen := requests.get(f"{url}/api/v1/media/{uploaded.json()['id']}", headers=qn_headers, timeout=10).json())[
+        "rendition_status"
+    ] == "pending":
+        assert time.monotonic() < deadline, "the photo's renditions were not made"
+        time.sleep(0.2)
+    thumb = requests.get(url + seen["renditions"]["thumb"]["url"], timeout=10)
     assert thumb.status_code == 200 and thumb.headers["Content-Type"] == "image/jpeg"
     assert max(Image.open(io.BytesIO(thumb.content)).size) == 320
 
