@@ -17,7 +17,7 @@ class RateLimits:
 
     def check(self, keys, now):
         """Count the request against every ``(key, limit, seconds)``; 429 with Retry-After when over one."""
-        with self.sessions.read() as session:
+        with self.sessions.autocommit() as session:
             counters = Counters(session)
             wait = max([counters.hit(key, now, limit=limit, seconds=seconds) for key, limit, seconds in keys])
         if wait:

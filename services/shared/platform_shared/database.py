@@ -215,6 +215,9 @@ class SessionFactory:
         # an engine of their own, autocommit and read-only from connect (see _read_engine_for).
         self.read_engine = _read_engine_for(engine)
         self._reader = sessionmaker(bind=self.read_engine, expire_on_commit=False, autoflush=False)
+        self._autocommit = sessionmaker(
+            bind=engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False, autoflush=False
+        )
 
     @contextlib.contextmanager
     def read(self):
@@ -222,6 +225,18 @@ class SessionFactory:
         write — the database refuses one (PostgreSQL: read-only transaction; SQLite: query_only),
         except on an in-memory SQLite database, whose one connection reads share with writes."""
         session = self._reader()
+        try:
+            yield session
+        finally:
+            session.close()
+
+    @contextlib.contextmanager
+    def autocommit(self):
+        """A session whose every statement commits on its own, on the writers' connections: for
+        a write that must stand whatever the request does next (a rate-limit counter counts the
+        refused and the failed attempts too). Not for business changes: they go in ``transaction``
+        with their outbox row."""
+        session = self._autocommit()
         try:
             yield session
         finally:

@@ -116,7 +116,7 @@ class QuestionOperations:
         sequence row is the hottest row of intake and must not stay locked for a whole
         transaction. A rolled-back question leaves a gap in the day's numbers, nothing worse."""
         day = local_day(now)
-        with self.sessions.read() as session:
+        with self.sessions.autocommit() as session:
             return domain.tracking_code(day, Sequences(session).next(day))
 
     def track(self, code, client_address=None):

@@ -270,7 +270,7 @@ def test_rate_counters_count_every_attempt_in_a_fixed_window(databases):
     start = datetime(2026, 11, 26, 3, 0, tzinfo=UTC)
 
     def hit(seconds_later):
-        with sessions.read() as session:
+        with sessions.autocommit() as session:
             return Counters(session).hit("k", start + timedelta(seconds=seconds_later), limit=2, seconds=60)
 
     assert [hit(0), hit(10), hit(20), hit(30)] == [0, 0, 40, 30]
