@@ -154,3 +154,19 @@ def _publishes(pipeline, queue):
         return pipeline.publish("after", routing_key=queue) is True
     except NotConfirmed:
         return False
+
+
+def test_a_broker_node_that_is_down_is_passed_over_for_the_next_in_the_list(pipelines, broker, rabbit_config):
+    """A cluster's nodes are given as ``amqp://a;amqp://b``: with the first refusing connections,
+    the publish goes through the second (it used to try only the first, for as long as it was down)."""
+    import socket
+
+    with socket.socket() as probe:  # a port nobody listens on: connections to it are refused
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    queue = f"confirms-failover-{uuid.uuid4().hex[:8]}"
+    broker.queue_declare(queue, durable=True, auto_delete=False)
+    down = f"amqp://guest:guest@127.0.0.1:{closed_port}//"
+    pipeline = pipelines(f"{down};{rabbit_config['AMQP_URI']}", declare_queues=(queue,))
+    assert pipeline.publish("after the first node", routing_key=queue) is True
+    assert bodies_in(broker, queue) == ["after the first node"]
