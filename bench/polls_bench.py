@@ -157,6 +157,33 @@ end
 # -- 2. paced p99 -----------------------------------------------------------------------------
 
 
+def open_loop(total, rate, workers, worker):
+    """Runs ``worker(slots)`` in ``workers`` threads at once; ``slots`` yields ``(n, scheduled)``
+    for requests 0..total-1, shared by the threads, each at its scheduled time (``rate``/s from
+    half a second on), so a slow answer never delays the next request's start."""
+    lock, next_index = threading.Lock(), [0]
+    start = time.monotonic() + 0.5
+
+    def slots():
+        while True:
+            with lock:
+                n = next_index[0]
+                next_index[0] += 1
+            if n >= total:
+                return
+            scheduled = start + n / rate
+            delay = scheduled - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+            yield n, scheduled
+
+    threads = [threading.Thread(target=worker, args=(slots(),)) for _ in range(workers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+
 def paced(port, poll_id, tokens, rate, seconds, rng):
     """Open loop at ``rate`` req/s: latency from each request's scheduled start (no coordinated omission)."""
     bodies = [json.dumps({"answers": answers(rng)}).encode() for _ in range(50)]
@@ -164,21 +191,10 @@ def paced(port, poll_id, tokens, rate, seconds, rng):
     workers = 32
     latencies, errors, waits = [], [], []
     lock = threading.Lock()
-    start = time.monotonic() + 0.5
-    next_index = [0]
 
-    def worker():
+    def worker(slots):
         sock = None
-        while True:
-            with lock:
-                n = next_index[0]
-                next_index[0] += 1
-            if n >= total:
-                break
-            scheduled = start + n / rate
-            delay = scheduled - time.monotonic()
-            if delay > 0:
-                time.sleep(delay)
+        for n, scheduled in slots:
             body = bodies[n % len(bodies)]
             request = (
                 f"POST /api/v1/polls/{poll_id}/responses HTTP/1.1\r\nHost: 127.0.0.1\r\n"
@@ -209,11 +225,7 @@ def paced(port, poll_id, tokens, rate, seconds, rng):
                     errors.append(0)
                 sock = None
 
-    threads = [threading.Thread(target=worker) for _ in range(workers)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    open_loop(total, rate, workers, worker)
     latencies.sort()
     waits.sort()
 
@@ -235,23 +247,13 @@ def paced_raw(uri, body, rate, seconds, workers=32):
     """The baseline of figure 2: raw confirmed publishes of ``body`` at ``rate``/s, open loop, one
     py-amqp connection per generator thread; the p99 from each publish's scheduled time."""
     total = int(rate * seconds)
-    latencies, lock, next_index = [], threading.Lock(), [0]
-    start = time.monotonic() + 0.5
+    latencies, lock = [], threading.Lock()
 
-    def worker():
+    def worker(slots):
         conn = _amqp(uri)
         channel = conn.channel()
         channel.confirm_select()
-        while True:
-            with lock:
-                n = next_index[0]
-                next_index[0] += 1
-            if n >= total:
-                break
-            scheduled = start + n / rate
-            delay = scheduled - time.monotonic()
-            if delay > 0:
-                time.sleep(delay)
+        for _, scheduled in slots:
             message = amqp.Message(body, content_type="application/json", delivery_mode=2)
             channel.basic_publish_confirm(message, exchange="", routing_key=QUEUE, mandatory=True)
             done = time.monotonic()
@@ -259,11 +261,7 @@ def paced_raw(uri, body, rate, seconds, workers=32):
                 latencies.append(done - scheduled)
         conn.close()
 
-    threads = [threading.Thread(target=worker) for _ in range(workers)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    open_loop(total, rate, workers, worker)
     latencies.sort()
     return {
         "rate": rate,
