@@ -46,12 +46,15 @@ def common_passwords():
     return frozenset(p.lower() for p in FREQUENCY_LISTS["passwords"]) | frozenset(VIETNAMESE_COMMON)
 
 
-@functools.lru_cache(maxsize=8)
-def _dummy_hash(time_cost, memory_kib, parallelism):
-    hasher = PasswordHasher(
+def _hasher(time_cost, memory_kib, parallelism):
+    return PasswordHasher(
         time_cost=time_cost, memory_cost=memory_kib, parallelism=parallelism, hash_len=32, salt_len=16, type=Type.ID
     )
-    return hasher.hash(secrets.token_urlsafe(16))
+
+
+@functools.lru_cache(maxsize=8)
+def _dummy_hash(time_cost, memory_kib, parallelism):
+    return _hasher(time_cost, memory_kib, parallelism).hash(secrets.token_urlsafe(16))
 
 
 class Passwords:
@@ -61,14 +64,7 @@ class Passwords:
             raise ValueError(
                 f"Argon2id parameters below OWASP minimum (m>={OWASP_MIN_MEMORY_KIB} KiB, t>={OWASP_MIN_TIME_COST})"
             )
-        self._hasher = PasswordHasher(
-            time_cost=time_cost,
-            memory_cost=memory_kib,
-            parallelism=parallelism,
-            hash_len=32,
-            salt_len=16,
-            type=Type.ID,
-        )
+        self._hasher = _hasher(time_cost, memory_kib, parallelism)
         # Verified against when the user does not exist, so timing does not reveal it. One per
         # parameter set and process: a hash costs as much as a login, and the service (and each
         # test's container) builds a Passwords at every start.
