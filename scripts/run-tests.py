@@ -20,7 +20,6 @@ Arguments naming paths (``scripts/run-tests.py services/polls``) run one process
 """
 
 import configparser
-import hashlib
 import os
 import selectors
 import signal
@@ -92,11 +91,11 @@ def check_parts():
 
 
 def checkout_tag():
-    """The same tag the platform's pytest plugin derives for this checkout."""
-    tag = os.environ.get("TEST_DATABASE_TAG")
-    if tag:
-        return tag
-    return hashlib.sha1(str(ROOT).encode()).hexdigest()[:6]
+    """The tag the platform's pytest plugin gives this checkout's test databases (its own code,
+    so the two cannot disagree)."""
+    from platform_shared.testing.plugin import _checkout_tag
+
+    return _checkout_tag()
 
 
 def names_paths(args):
