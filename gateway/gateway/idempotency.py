@@ -11,6 +11,7 @@ one place.
 
 import hashlib
 import re
+import uuid
 
 from flask import g, request
 
@@ -84,7 +85,8 @@ def _body():
 
 def rpc_context(args):
     """The RPC context of this request: its id and, on a keyed creating POST, the key, the caller
-    (``args[0]``, the actor) and the request's fingerprint."""
+    (``args[0]``, the actor), the request's fingerprint and a new id for this RPC message (a
+    replica that receives it again after another died with it takes the key over)."""
     context = {"request_id": g.get("request_id")}
     key = request.headers.get(HEADER)
     if key is None or not _creating():
@@ -98,6 +100,7 @@ def rpc_context(args):
         idempotency_key=idempotency.check_key(key),
         idempotency_caller=actor.get("user_id") or idempotency.ANONYMOUS,
         idempotency_fingerprint=g.idempotency_fingerprint,
+        idempotency_attempt=uuid.uuid4().hex,
     )
     return context
 

@@ -8,8 +8,11 @@ the caller and ``service.method`` and drives :class:`IdempotencyStore`:
 1. :meth:`IdempotencyStore.begin`, in a short transaction of its own: a new key is recorded
    ``running`` (leased until the caller's deadline); a key seen before answers its stored
    response (same request, done), 422 ``IDEMPOTENCY_KEY_REUSED`` (another request), 409
-   ``REQUEST_IN_PROGRESS`` (still running), or is taken over (its lease ran out: the first
-   attempt died or its caller gave up).
+   ``REQUEST_IN_PROGRESS`` (still running), or is taken over: its lease ran out (the first
+   attempt died or its caller gave up), or it is held by an earlier delivery of this very RPC
+   message (same ``attempt``: the replica working on it died or lost its broker connection and
+   the broker gave the message to another — the caller is still waiting for this answer, so a
+   409 would fail the request that is the key's first use).
 2. :meth:`IdempotencyStore.mark`, **inside every write transaction of the work**, right
    before it commits (``database.before_commit``, set by the glue): the row becomes
    ``committed`` only if this attempt still owns it, else the work rolls back. The key and
@@ -58,8 +61,10 @@ PURGE_EVERY_SECONDS = 600.0
 RUNNING, COMMITTED, DONE = "running", "committed", "done"
 ANONYMOUS = "anonymous"
 
-CONTEXT_KEYS = ("idempotency_key", "idempotency_caller", "idempotency_fingerprint")
-"""The RPC context (``nameko.<key>`` headers) the gateway sends with a keyed creating request."""
+CONTEXT_KEYS = ("idempotency_key", "idempotency_caller", "idempotency_fingerprint", "idempotency_attempt")
+"""The RPC context (``nameko.<key>`` headers) the gateway sends with a keyed creating request;
+``idempotency_attempt`` names the RPC message (new for each call the gateway makes, the same when
+the broker delivers that message again)."""
 
 _KEY = re.compile(r"[\x21-\x7e]{1,255}")
 
@@ -114,12 +119,14 @@ def already_done():
 
 @dataclass(frozen=True)
 class Claim:
-    """One attempt at a keyed request. ``scope``: the caller and the operation."""
+    """One attempt at a keyed request. ``scope``: the caller and the operation; ``attempt``: the
+    RPC message (the same on every delivery of it), ``owner``: this delivery."""
 
     scope: str
     key: str
     fingerprint: str
     lease_until: datetime
+    attempt: str | None = None
     owner: str = field(default_factory=lambda: uuid.uuid4().hex)
 
     @property
@@ -143,10 +150,12 @@ class Claim:
             return None
 
     @classmethod
-    def of(cls, *, caller, operation, key, fingerprint, now, deadline=None):
-        """``deadline``: the caller's, epoch seconds (the attempt holds the key until then)."""
+    def of(cls, *, caller, operation, key, fingerprint, now, deadline=None, attempt=None):
+        """``deadline``: the caller's, epoch seconds (the attempt holds the key until then);
+        ``attempt``: the RPC message's id, when the caller sent one."""
         lease = datetime.fromtimestamp(deadline, now.tzinfo) if deadline else now + DEFAULT_LEASE
-        return cls(f"{caller or ANONYMOUS} {operation}"[:300], check_key(key), str(fingerprint)[:64], lease)
+        scope = f"{caller or ANONYMOUS} {operation}"[:300]
+        return cls(scope, check_key(key), str(fingerprint)[:64], lease, str(attempt)[:32] if attempt else None)
 
 
 @dataclass(frozen=True)
@@ -184,6 +193,7 @@ class IdempotencyStore:
                         "key": claim.stored_key,
                         "fingerprint": claim.fingerprint,
                         "owner": claim.owner,
+                        "attempt": claim.attempt,
                         "state": RUNNING,
                         "lease_until": claim.lease_until,
                         "created_at": now,
@@ -202,12 +212,15 @@ class IdempotencyStore:
                     return Replay(response)
                 if row.state == COMMITTED:
                     raise already_done()
-                if row.lease_until > now:
+                redelivered = claim.attempt is not None and row.attempt == claim.attempt
+                if row.lease_until > now and not redelivered:
                     raise in_progress()
+                # Taken over: if the earlier delivery still runs, its mark() finds another owner
+                # and its work rolls back, so the thing is created once either way.
                 session.execute(
                     update(table)
                     .where(self._where(claim), table.c.owner == row.owner)
-                    .values(owner=claim.owner, lease_until=claim.lease_until)
+                    .values(owner=claim.owner, attempt=claim.attempt, lease_until=claim.lease_until)
                 )
                 return None
         raise in_progress()

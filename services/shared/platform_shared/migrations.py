@@ -122,6 +122,11 @@ def create_idempotency_table_v1(op):
     op.create_index("ix_idempotency_key_expires_at", "idempotency_key", ["expires_at"])
 
 
+def add_idempotency_attempt_v1(op):
+    """Add ``idempotency_key.attempt`` (the RPC message holding the key: a redelivery of it takes the key over)."""
+    op.add_column("idempotency_key", sa.Column("attempt", sa.String(32), nullable=True))
+
+
 def add_outbox_headers_v1(op):
     """Add ``outbox.headers`` (the request id and traceparent the relay sends as message headers)."""
     op.add_column("outbox", sa.Column("headers", JSONType, nullable=True))

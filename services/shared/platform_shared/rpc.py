@@ -98,6 +98,7 @@ def _idempotent(worker, work):
         fingerprint=data.get("idempotency_fingerprint") or "",
         now=now,
         deadline=deadlines.parse(data.get(deadlines.HEADER)),
+        attempt=data.get("idempotency_attempt"),
     )
     store = IdempotencyStore(sessions_of(worker.container))
     replay = store.begin(claim, now)

@@ -63,7 +63,8 @@ parked_event = Table(
 
 # Idempotency-Key records of creating requests (``platform_shared.idempotency``): a repeat
 # answers the first result. ``key`` is the client key's SHA-256, ``response`` is sealed with it. Created by each service's migration with
-# ``platform_shared.migrations.create_idempotency_table_v1``.
+# ``platform_shared.migrations.create_idempotency_table_v1``; ``attempt`` (the RPC message holding the key) by
+# ``add_idempotency_attempt_v1``.
 idempotency_key = Table(
     "idempotency_key",
     metadata,
@@ -71,6 +72,7 @@ idempotency_key = Table(
     Column("key", String(255), primary_key=True),
     Column("fingerprint", String(64), nullable=False),
     Column("owner", String(32), nullable=False),
+    Column("attempt", String(32), nullable=True),
     Column("state", String(10), nullable=False),
     Column("response", Text, nullable=True),
     Column("lease_until", UTCDateTime(), nullable=False),

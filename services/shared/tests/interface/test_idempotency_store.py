@@ -26,7 +26,7 @@ def sessions(request, databases):
     factory.dispose()
 
 
-def claim(key="k-1", body="a", caller="user-1", lease=timedelta(seconds=10)):
+def claim(key="k-1", body="a", caller="user-1", lease=timedelta(seconds=10), attempt=None):
     fingerprint = idempotency.fingerprint("POST", "/api/v1/questions", body.encode())
     return Claim.of(
         caller=caller,
@@ -35,6 +35,7 @@ def claim(key="k-1", body="a", caller="user-1", lease=timedelta(seconds=10)):
         fingerprint=fingerprint,
         now=NOW,
         deadline=(NOW + lease).timestamp(),
+        attempt=attempt,
     )
 
 
@@ -108,6 +109,35 @@ def test_an_attempt_whose_lease_ran_out_is_taken_over_and_cannot_commit_any_more
         do_work(sessions, store, first, "late")  # the first attempt wakes up: its work rolls back
     do_work(sessions, store, second, "e-2")
     assert created(sessions) == ["e-2"]
+
+
+def test_a_redelivery_of_the_same_rpc_message_takes_its_running_key_over(sessions):
+    """The replica working on the message died (or lost the broker) and the broker gave the
+    message to another: same attempt, lease not over. The earlier delivery, if it still runs,
+    can no longer commit; another request with the key (a new attempt) is still told to wait."""
+    store, first = IdempotencyStore(sessions), claim(attempt="m-1", lease=timedelta(minutes=1))
+    store.begin(first, NOW)
+    again = claim(attempt="m-1", lease=timedelta(minutes=1))
+    assert store.begin(again, NOW + timedelta(seconds=1)) is None
+    with pytest.raises(Conflict) as running:
+        store.begin(claim(attempt="m-2"), NOW + timedelta(seconds=2))
+    assert running.value.code == "REQUEST_IN_PROGRESS"
+    with pytest.raises(Conflict):
+        do_work(sessions, store, first, "first")
+    do_work(sessions, store, again, "again")
+    store.finish(again, '{"id": "q-1"}')
+    assert created(sessions) == ["again"]
+    assert store.begin(claim(attempt="m-3"), NOW + timedelta(seconds=3)) == Replay('{"id": "q-1"}')
+
+
+def test_a_redelivery_after_the_work_committed_does_not_do_it_again(sessions):
+    store, first = IdempotencyStore(sessions), claim(attempt="m-1")
+    store.begin(first, NOW)
+    do_work(sessions, store, first, "e-1")  # committed, then the replica died before answering
+    with pytest.raises(Conflict) as done:
+        store.begin(claim(attempt="m-1"), NOW + timedelta(seconds=1))
+    assert done.value.code == "REQUEST_ALREADY_DONE"
+    assert created(sessions) == ["e-1"]
 
 
 def test_work_committed_but_never_answered_is_not_done_twice(sessions):

@@ -1,0 +1,24 @@
+"""Royalties: idempotency_key.attempt — the RPC message holding a key (a redelivery of it takes the key over).
+
+Revision ID: 0006
+Revises: 0005
+Create Date: 2026-12-03
+"""
+
+from alembic import op
+
+from platform_shared.migrations import add_idempotency_attempt_v1
+
+revision = "0006"
+down_revision = "0005"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    add_idempotency_attempt_v1(op)
+
+
+def downgrade():
+    with op.batch_alter_table("idempotency_key") as batch:
+        batch.drop_column("attempt")
