@@ -1329,7 +1329,8 @@ def test_services_and_gateway_scale_with_a_cpu_autoscaler():
 
 def test_postgres_connections_cover_the_autoscalers_ceiling():
     """Every service pod at the autoscaler's ceiling, plus the rollout's surge pod, with
-    its pool full (pool + overflow, platform_shared.database.make_engine), and every
+    its pools full (writers: pool + overflow; readers: pool, no overflow —
+    platform_shared.database.make_engine and _read_engine_for), and every
     relay (pool 2 + overflow 2 + the advisory-lock connection, platform_shared.cli)."""
     from platform_shared.manifest import platform_defaults
 
@@ -1342,7 +1343,7 @@ def test_postgres_connections_cover_the_autoscalers_ceiling():
             assert f"{service.upper()}_DATABASE_POOL_SIZE" not in env_of(container), "update this budget"
         pool = platform_defaults(service)["DATABASE_POOL_SIZE"]
         surge = deployments[service]["spec"]["strategy"]["rollingUpdate"]["maxSurge"]
-        needed += (autoscaler_of(service)["spec"]["maxReplicas"] + surge) * 2 * pool
+        needed += (autoscaler_of(service)["spec"]["maxReplicas"] + surge) * 3 * pool
         relay = deployments[f"relay-{service}"]["spec"]
         needed += (relay["replicas"] + relay["strategy"]["rollingUpdate"]["maxSurge"]) * (2 * 2 + 1)
     assert needed <= max_connections * 0.9, f"{needed} connections at the ceiling, max_connections {max_connections}"

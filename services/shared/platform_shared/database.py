@@ -77,7 +77,7 @@ def new_id():
     return uuid.uuid4()
 
 
-def make_engine(url, *, pool_size=10, echo=False, reader=False):
+def make_engine(url, *, pool_size=10, max_overflow=None, echo=False, reader=False):
     """An engine tuned per backend; SQLite gets foreign keys and WAL.
 
     ``reader=True``: the engine of ``SessionFactory.read()`` — every connection in autocommit
@@ -109,7 +109,8 @@ def make_engine(url, *, pool_size=10, echo=False, reader=False):
         parsed = make_url(url)
         options = " ".join(filter(None, (parsed.query.get("options"), "-c default_transaction_read_only=on")))
         kwargs = {"isolation_level": "AUTOCOMMIT", "connect_args": {"options": options}}
-    engine = create_engine(url, echo=echo, pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800, **kwargs)
+    overflow = pool_size if max_overflow is None else max_overflow
+    engine = create_engine(url, echo=echo, pool_size=pool_size, max_overflow=overflow, pool_recycle=1800, **kwargs)
     _ping_when_idle(engine)
     return engine
 
@@ -123,11 +124,17 @@ def _read_engine_for(engine):
     round trip per read, in every service (issue 18's profile: 1 of /me's 3 statements, 4-10 %
     of the accounts service's CPU). Connections that are autocommit from birth need no reset.
     An in-memory SQLite database lives in its one connection: there reads share it, as before.
+
+    Its pool is the writers' size with no overflow: a worker holds one read session at a time, so
+    ``max_workers`` (= the pool size by default) bounds what reads need; the overflow is kept for
+    the writers, whose workers may nest a transaction. Per process that is pool × 3 connections at
+    most (deploy/README.md's connection budget, recomputed by tests/deploy).
     """
     if isinstance(engine.pool, StaticPool):
         return engine.execution_options(isolation_level="AUTOCOMMIT")
     size = engine.pool.size() if hasattr(engine.pool, "size") else 5
-    return make_engine(engine.url.render_as_string(hide_password=False), pool_size=size, echo=engine.echo, reader=True)
+    url = engine.url.render_as_string(hide_password=False)
+    return make_engine(url, pool_size=size, max_overflow=0, echo=engine.echo, reader=True)
 
 
 IDLE_PING_SECONDS = 10.0
