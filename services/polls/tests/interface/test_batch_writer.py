@@ -23,8 +23,23 @@ ADMIN = Actor(user_id=str(uuid.uuid4()), tenant_id=HN, roles=frozenset({"platfor
 
 @pytest.fixture
 def app(tmp_path):
-    url = f"sqlite:///{tmp_path / 'polls.db'}"
-    upgrade(MANIFEST.migrations_dir, url)
+    return _app(f"sqlite:///{tmp_path / 'polls.db'}")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def either_app(request, tmp_path):
+    """The embedded SQLite database and PostgreSQL (the writer's JSON-rows path)."""
+    if request.param == "sqlite":
+        app = _app(f"sqlite:///{tmp_path / 'polls.db'}")
+    else:
+        app = _app(request.getfixturevalue("databases").url("polls"), migrate=False)
+    yield app
+    app.sessions.dispose()
+
+
+def _app(url, migrate=True):
+    if migrate:
+        upgrade(MANIFEST.migrations_dir, url)
     app = PollsApp(SessionFactory(make_engine(url)), clock=FrozenClock(NOW))
     app.sync_tenants(
         [
@@ -113,6 +128,44 @@ def test_what_the_gateway_should_not_have_let_through_is_rejected_with_the_reaso
     assert "không thuộc đối tượng" in reasons["outsider"]["reason"]
     assert "q1" in reasons["wrong"]["reason"]
     assert results.results(ADMIN, poll["id"])["respondents"] == 0
+
+
+def test_identical_answers_are_checked_once_yet_every_member_is_counted_with_their_text(either_app):
+    app = either_app
+    results = PollResults(app.sessions, clock=app.clock)
+    poll = app.transition(ADMIN, app.create_poll(ADMIN, POLL)["id"], "open")
+    rules = intake.RulesCache()  # one cache over both batches, as the consumer keeps it
+    same = {"q1": "o1", "q2": "Cần thêm nhà trẻ"}
+    first = [message(poll["id"], answers=dict(same)) for _ in range(4)] + [
+        message(poll["id"], answers={"q1": "o2"}) for _ in range(5)
+    ]
+    wrong = [message(poll["id"], answers={"q1": "o9"}) for _ in range(2)]  # the same mistake twice
+    second = [message(poll["id"], answers=dict(same)) for _ in range(2)] + [message(poll["id"], tenant=DN, answers=same)]
+    with app.sessions.transaction() as session:
+        assert intake.record_batch(session, first + wrong, now=NOW, rules=rules) == {"counted": 9, "rejected": 2}
+    with app.sessions.transaction() as session:
+        assert intake.record_batch(session, second, now=NOW, rules=rules) == {"counted": 2, "rejected": 1}
+
+    counts = results.results(ADMIN, poll["id"])
+    assert counts["respondents"] == 11
+    assert [o["count"] for o in counts["questions"][0]["options"]] == [6, 5]
+    texts, total, _ = results.text_answers(ADMIN, poll["id"], {"status": "pending", "per_page": 50})
+    assert total == 6 and {t["text"] for t in texts} == {"Cần thêm nhà trẻ"}
+    member = Actor(user_id=wrong[1]["member_id"], tenant_id=HN, roles=frozenset({"member"}))
+    refused = results.get_receipt(member, wrong[1]["receipt"])
+    assert refused["status"] == "rejected" and "q1" in refused["reason"]
+
+
+POLL = {
+    "title": "Phiếu thử",
+    "opens_at": (NOW - timedelta(hours=1)).isoformat(),
+    "closes_at": (NOW + timedelta(hours=1)).isoformat(),
+    "audience": {"tenant_ids": [HN]},
+    "questions": [
+        {"text": "Một", "kind": "single", "options": [{"label": "A"}, {"label": "B"}]},
+        {"text": "Tự do", "kind": "text", "required": False},
+    ],
+}
 
 
 def test_a_receipt_is_told_only_to_its_member(app, results, poll):

@@ -1,0 +1,88 @@
+"""The buffered AMQP frame reader: frames cut out of large reads, nothing lost to a timeout."""
+
+import struct
+
+import pytest
+from amqp.exceptions import UnexpectedFrame
+from amqp.transport import TCPTransport
+
+from platform_shared import framereader
+
+
+def frame(kind, channel, payload):
+    return struct.pack(">BHI", kind, channel, len(payload)) + payload + b"\xce"
+
+
+class FakeTransport(TCPTransport):
+    """A TCP transport with no socket: ``recv`` hands out scripted chunks (or raises them)."""
+
+    def __init__(self, chunks, read_ahead=b""):  # no socket, no connect
+        self.chunks = list(chunks)
+        self.asked = []
+        self._read_buffer = read_ahead
+        self.connected = True
+
+    def _quick_recv(self, size):
+        self.asked.append(size)
+        chunk = self.chunks.pop(0)
+        if isinstance(chunk, BaseException):
+            raise chunk
+        return chunk
+
+
+class FakeConnection:
+    def __init__(self, transport):
+        self.transport = transport
+        self.frames = []
+
+    def on_inbound_frame(self, frame):
+        self.frames.append(frame)
+        return True
+
+
+def reader_of(chunks, read_ahead=b""):
+    connection = FakeConnection(FakeTransport(chunks, read_ahead))
+    assert framereader.buffer_reads(connection, chunk=4096)
+    return connection, connection.transport.read_frame
+
+
+def test_many_frames_come_from_one_read_and_are_dispatched_without_the_socket():
+    stream = frame(1, 1, b"deliver") + frame(2, 1, b"header") + frame(3, 1, b"body")
+    connection, read_frame = reader_of([stream])
+    assert read_frame() == (1, 1, b"deliver")
+    assert framereader.drain_buffered(connection) == 2
+    assert connection.frames == [(2, 1, b"header"), (3, 1, b"body")]
+    assert connection.transport.asked == [4096]  # one recv of a whole chunk for the three frames
+
+
+def test_a_frame_split_across_reads_and_a_timeout_in_the_middle_lose_nothing():
+    whole = frame(3, 2, b"x" * 100)
+    connection, read_frame = reader_of([whole[:5], TimeoutError(), whole[5:50], whole[50:] + whole[:3]], b"")
+    with pytest.raises(TimeoutError):
+        read_frame()
+    assert framereader.drain_buffered(connection) == 0  # half a frame is not a frame
+    assert read_frame() == (3, 2, b"x" * 100)
+    assert not framereader.FrameReader.whole_frame(connection.transport.frame_reader)
+
+
+def test_what_py_amqp_had_read_ahead_is_read_first():
+    connection, read_frame = reader_of([], read_ahead=frame(8, 0, b""))
+    assert read_frame() == (8, 0, b"")  # a heartbeat, with no socket read
+
+
+def test_a_bad_frame_end_and_a_closed_socket_are_errors():
+    _, read_frame = reader_of([frame(1, 1, b"abc")[:-1] + b"\x00"])
+    with pytest.raises(UnexpectedFrame):
+        read_frame()
+    connection, read_frame = reader_of([b""])
+    with pytest.raises(OSError):
+        read_frame()
+    assert connection.transport.connected is False
+
+
+def test_only_plain_tcp_transports_are_changed():
+    class Other:
+        transport = object()
+
+    assert framereader.buffer_reads(Other()) is False
+    assert framereader.drain_buffered(Other()) == 0
