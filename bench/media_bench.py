@@ -11,8 +11,9 @@
   photo at a time, for the scenario's 980 px photos (``thumb`` made, ``medium`` is
   the original) and for 2048 px ones (both made); and how long the last renditions
   of a sequential batch take after its last 201 (the worker's backlog);
-* the CPU each process spends per photo (gateway, media service with its worker, relay,
-  S3 server), renditions included, beside the S3 server's CPU for a raw put;
+* the CPU each process spends per photo (gateway and media service: the request path; the
+  media worker, ``platform run media worker``: the renditions; relay, S3 server), beside the
+  S3 server's CPU for a raw put;
 * the gateway's peak memory (RSS of the gunicorn master and workers, sampled every
   20 ms) while a 500 MB video is uploaded, against its idle RSS just before.
 
@@ -212,7 +213,8 @@ def main():
         )
         _wait_port(s3_port)
         procs.start(BIN / "platform", "run", "accounts", env=env)
-        media = procs.start(BIN / "platform", "run", "media", env=env)
+        media = procs.start(BIN / "platform", "run", "media", env=env)  # the upload's request path
+        worker = procs.start(BIN / "platform", "run", "media", "worker", env=env)  # renditions, a process of its own
         relay = procs.start(BIN / "platform", "relay", "media", env=env)  # media.asset_stored → the media worker
         gateway = procs.start(
             BIN / "gunicorn", *GUNICORN, "-b", f"127.0.0.1:{gateway_port}", "gateway.wsgi:app", env=env
@@ -247,7 +249,8 @@ def main():
 
             post(batch[0])  # warm the path once (not counted: the photo is then a duplicate)
             wait_ready("127.0.0.1", gateway_port, token, answered[0]["id"])
-            groups = {"gateway": gunicorn_pids(gateway.pid), "media": [media.pid], "relay": [relay.pid]}
+            groups = {"gateway": gunicorn_pids(gateway.pid), "media": [media.pid], "media worker": [worker.pid]}
+            groups["relay"] = [relay.pid]
             groups["s3 server"] = [moto.pid]
             s3_before = cpu_ms(groups["s3 server"])
             baseline = timed(put, batch[1:], workers)
@@ -296,12 +299,14 @@ def main():
                 f"through the gateway vs {r['baseline_mb_s']:.2f} MB/s raw put → ratio {r['ratio']:.2f} "
                 f"(target ≥ 0.3); last renditions ready {r['renditions_done_after_last_201_s']:.2f} s after the last 201"
             )
-        c, raw_cpu = results[1]["cpu_ms_per_photo"], results[1]["raw_put_s3_server_cpu_ms"]
-        print(
-            f"  CPU per photo, 1 client, renditions included: {c['total']:.0f} ms ("
-            + ", ".join(f"{n} {v:.0f}" for n, v in c.items() if n != "total")
-            + f") vs {raw_cpu:.0f} ms of the S3 server for a raw put"
-        )
+        for workers, r in results.items():
+            c, raw_cpu = r["cpu_ms_per_photo"], r["raw_put_s3_server_cpu_ms"]
+            print(
+                f"  CPU per photo, {workers} client(s), renditions included: {c['total']:.0f} ms ("
+                + ", ".join(f"{n} {v:.0f}" for n, v in c.items() if n != "total")
+                + f"; request path: gateway + media {c['gateway'] + c['media']:.0f}) vs {raw_cpu:.0f} ms of the S3"
+                " server for a raw put"
+            )
         for name, d in ready.items():
             print(
                 f"  renditions ready after the 201, {name}, one upload at a time: p50 {d['p50_s']:.2f} s, "

@@ -28,6 +28,9 @@ K8S = DEPLOY / "kubernetes"
 SECRET_TEMPLATES = K8S / "secrets.example.yaml"
 
 SERVICES = ("accounts", "content", "media", "feedback", "polls", "royalties", "notifications")
+# Other process types of a service (``platform run SERVICE PROCESS``), by the name of their
+# compose service and Kubernetes Deployment.
+PROCESSES = {"media-worker": ("media", "worker")}
 IMAGE = "congdoan-platform"  # the image name the Kubernetes manifests use
 PLACEHOLDER = re.compile(r"^change-me")
 SECRET_NAME = re.compile(r"PASSWORD|SECRET", re.IGNORECASE)
@@ -48,6 +51,8 @@ SERVICE_ENV = {
         "MEDIA_TMP_DIR",
     },
 }
+# The media worker reads and writes MinIO, but has no HTTP port and spools nothing.
+PROCESS_ENV = {("media", "worker"): SERVICE_ENV["media"] - {"MEDIA_HTTP_ADDRESS", "MEDIA_TMP_DIR"}}
 GATEWAY_ENV = COMMON_ENV | {
     "TOKEN_ISSUER",
     "TOKEN_AUDIENCE",
@@ -73,6 +78,8 @@ def required_env(command):
     match list(command):
         case ["platform", "run", service]:
             return COMMON_ENV | {database_env(service)} | SERVICE_ENV.get(service, set())
+        case ["platform", "run", service, process]:
+            return COMMON_ENV | {database_env(service)} | PROCESS_ENV[(service, process)]
         case ["platform", ("relay" | "migrate"), *services]:
             return {"AMQP_URI"} | {database_env(s) for s in services or SERVICES}
         case ["gunicorn", *_]:
@@ -83,7 +90,10 @@ def required_env(command):
 
 
 def covered_services(command):
-    """The services a ``platform migrate``/``relay`` command covers (all by default)."""
+    """The services a ``platform migrate``/``relay`` command covers (all by default); the one
+    a ``platform run SERVICE [PROCESS]`` runs."""
+    if command[:2] == ["platform", "run"]:
+        return {command[2]}
     return set(command[2:]) or set(SERVICES)
 
 
@@ -338,6 +348,8 @@ def test_compose_platform_containers_have_the_environment_they_need():
 def test_compose_runs_each_service_its_relay_and_the_migrations():
     runs = {cmd[2] for cmd in by_command(("platform", "run")).values()}
     assert runs == set(SERVICES)
+    processes = {name: tuple(cmd[2:]) for name, cmd in by_command(("platform", "run")).items() if len(cmd) > 3}
+    assert processes == PROCESSES
     relayed = [s for cmd in by_command(("platform", "relay")).values() for s in covered_services(cmd)]
     assert sorted(relayed) == sorted(SERVICES), "exactly one relay per service"
     migrated = set().union(*map(covered_services, by_command(("platform", "migrate")).values()))
@@ -573,6 +585,13 @@ def test_each_service_has_a_deployment_with_its_migration():
         assert any(c in spec.get("initContainers", []) for c in migrations), (
             f"{service}'s migration must run before it starts (init container)"
         )
+    for name, (service, process) in PROCESSES.items():
+        deployment = deployments[name]
+        assert "replicas" not in deployment["spec"], f"{name}: its HorizontalPodAutoscaler sets the count"
+        spec = deployment["spec"]["template"]["spec"]
+        assert [c["command"] for c in spec["containers"]] == [["platform", "run", service, process]]
+        # its queues are declared by its service's migration: either pod may start first
+        assert [c["command"] for c in spec["initContainers"]] == [["platform", "migrate", service]], name
 
 
 def test_each_service_has_two_relays_one_of_which_may_be_evicted():
@@ -688,7 +707,7 @@ def selects(selector, labels):
 def test_services_and_gateway_have_disruption_budgets():
     deployments = of_kind("Deployment")
     budgets = list(of_kind("PodDisruptionBudget").values())
-    for name in SERVICES + ("gateway",):
+    for name in SERVICES + tuple(PROCESSES) + ("gateway",):
         labels = deployments[name]["spec"]["template"]["metadata"]["labels"]
         matching = [b for b in budgets if selects(b["spec"]["selector"], labels)]
         assert len(matching) == 1, name
@@ -1312,7 +1331,7 @@ def autoscaler_of(deployment):
 
 def test_services_and_gateway_scale_with_a_cpu_autoscaler():
     deployments = of_kind("Deployment")
-    for name in SERVICES + ("gateway",):
+    for name in SERVICES + tuple(PROCESSES) + ("gateway",):
         hpa = autoscaler_of(name)
         assert hpa["apiVersion"] == "autoscaling/v2"
         assert hpa["spec"]["minReplicas"] >= 2, f"{name}: one pod is no redundancy"
@@ -1324,7 +1343,7 @@ def test_services_and_gateway_scale_with_a_cpu_autoscaler():
         assert "replicas" not in deployment["spec"], f"{name}: a re-apply would reset the autoscaler's count"
         for container in deployment["spec"]["template"]["spec"]["containers"]:
             assert "cpu" in container["resources"]["requests"], "utilisation is measured against the request"
-    assert set(of_kind("HorizontalPodAutoscaler")) == set(SERVICES) | {"gateway"}
+    assert set(of_kind("HorizontalPodAutoscaler")) == set(SERVICES) | set(PROCESSES) | {"gateway"}
 
 
 def test_postgres_connections_cover_the_autoscalers_ceiling():
@@ -1338,9 +1357,19 @@ def test_postgres_connections_cover_the_autoscalers_ceiling():
     max_connections = int(cluster["spec"]["postgresql"]["parameters"]["max_connections"])
     deployments = of_kind("Deployment")
     needed = 0
+    for name, (service, _) in PROCESSES.items():  # a process type may set its own (smaller) pool
+        (container,) = deployments[name]["spec"]["template"]["spec"]["containers"]
+        pool = int(
+            env_of(container).get(
+                f"{service.upper()}_DATABASE_POOL_SIZE", platform_defaults(service)["DATABASE_POOL_SIZE"]
+            )
+        )
+        surge = deployments[name]["spec"]["strategy"]["rollingUpdate"]["maxSurge"]
+        needed += (autoscaler_of(name)["spec"]["maxReplicas"] + surge) * 3 * pool
     for service in SERVICES:
-        for _, container in platform_containers():
-            assert f"{service.upper()}_DATABASE_POOL_SIZE" not in env_of(container), "update this budget"
+        for name, container in platform_containers():
+            if name not in PROCESSES:
+                assert f"{service.upper()}_DATABASE_POOL_SIZE" not in env_of(container), "update this budget"
         pool = platform_defaults(service)["DATABASE_POOL_SIZE"]
         surge = deployments[service]["spec"]["strategy"]["rollingUpdate"]["maxSurge"]
         needed += (autoscaler_of(service)["spec"]["maxReplicas"] + surge) * 3 * pool
@@ -1350,9 +1379,9 @@ def test_postgres_connections_cover_the_autoscalers_ceiling():
 
 
 def metrics_containers():
-    """The long-running platform containers: services, relays, the gateway."""
+    """The long-running platform containers: services, their other processes, relays, the gateway."""
     deployments = of_kind("Deployment")
-    for name in SERVICES + tuple(f"relay-{s}" for s in SERVICES) + ("gateway",):
+    for name in SERVICES + tuple(PROCESSES) + tuple(f"relay-{s}" for s in SERVICES) + ("gateway",):
         pod = deployments[name]["spec"]["template"]
         (container,) = pod["spec"]["containers"]
         yield name, pod, container

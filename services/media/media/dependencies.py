@@ -1,5 +1,8 @@
 """nameko dependencies of the media service: the storage backend and the use cases."""
 
+import logging
+import os
+
 from nameko.extensions import DependencyProvider
 
 from media.operations import Media, Settings
@@ -33,6 +36,24 @@ def make_storage(config):
         raise ConfigurationError(f"MEDIA_STORAGE must be 'filesystem' or 's3', not {backend!r}")
     storage.ensure_bucket()  # the bucket (or folder) is created at start when missing
     return storage
+
+
+log = logging.getLogger("media")
+
+
+class BackgroundPriority(DependencyProvider):
+    """Lowers the process's CPU priority once, at start, to ``MEDIA_WORKER_NICE`` (absolute nice
+    value; 0 leaves it). For the media worker: where it shares a machine with the processes that
+    answer uploads (make run, one compose host), making renditions takes only the CPU uploads
+    leave, and they wait in the worker's queue meanwhile. The image threads (``in_thread``) are
+    started later by this thread and inherit it."""
+
+    def setup(self):
+        wanted = int(self.container.config.get("MEDIA_WORKER_NICE") or 0)
+        current = os.getpriority(os.PRIO_PROCESS, 0)
+        if wanted > current:
+            os.setpriority(os.PRIO_PROCESS, 0, min(wanted, 19))
+            log.info("media worker at nice %d", min(wanted, 19))
 
 
 def _flag(value):

@@ -7,6 +7,9 @@ Two doors:
   ``GET /content/<asset_id>/<rendition>`` (it streams one out). The gateway passes
   the actor in ``X-Platform-Actor``: this port must only be reachable by the
   gateway, as the broker is (see deploy/).
+
+A photo's renditions are not made here: ``media.asset_stored`` goes to the media worker,
+a process of its own (``media.worker``, ``platform run media worker``).
 """
 
 import json
@@ -20,7 +23,6 @@ from media.forms import UploadForm
 from platform_shared import transport
 from platform_shared.actor import SYSTEM, Actor
 from platform_shared.contracts import content as content_events
-from platform_shared.contracts import media as media_events
 from platform_shared.dependencies import Database
 from platform_shared.errors import InvalidInput, NotFound, PlatformError
 from platform_shared.handlers import handle_event
@@ -126,15 +128,6 @@ class MediaService(ServiceOperations):
         self.app.follow_publication(
             "handle_document_published", event["event_id"], event["asset_ids"], "document", event["document_id"], True
         )
-
-    @handle_event("media", media_events.ASSET_STORED)
-    def handle_asset_stored(self, payload):
-        """The media worker: a stored photo gets its missing renditions (``medium``, ``thumb``)
-        after its upload was answered. Once per asset (``Media.make_renditions``)."""
-        event = media_events.AssetStored().load(payload)
-        if event["kind"] != "image":
-            return []
-        return self.app.make_renditions("handle_asset_stored", event["event_id"], event["asset_id"])
 
     def _follow(self, payload, handler, *, published):
         event = content_events.SCHEMAS[payload.get("event_type", "")]().load(payload)

@@ -2,7 +2,8 @@
 
     platform createdb [SERVICE...] [--recreate]   create the PostgreSQL databases
     platform migrate  [SERVICE...] [--no-queues]  alembic upgrade + declare event queues
-    platform run SERVICE                          run one nameko service until Ctrl-C / SIGTERM
+    platform run SERVICE [PROCESS]                run one nameko service (or another process type of
+                                                  it, e.g. ``media worker``) until Ctrl-C / SIGTERM
     platform relay    [SERVICE...]                run the outbox relays until Ctrl-C (METRICS_PORT: metrics)
     platform parked list SERVICE                  events a handler gave up on
     platform parked replay SERVICE ID             put one back on its queue
@@ -66,9 +67,9 @@ def cmd_migrate(args):
         if not args.no_queues:
             from platform_shared.queues import declare_event_queues
 
-            names = declare_event_queues(m.load_class(), config)
-            for name in names:
-                print(f"{m.name}: queue {name} declared")
+            for service_cls in m.classes():  # the event queues of its other processes too
+                for name in declare_event_queues(service_cls, config):
+                    print(f"{m.name}: queue {name} declared")
 
 
 def cmd_run(args):
@@ -92,7 +93,7 @@ def cmd_run(args):
     config = m.config()
     require(config, "DATABASE_URL", m.database_env)
     logging.config.dictConfig(config["LOGGING"])
-    run([m.load_class()], config)
+    run([m.load_class(args.process)], config)
 
 
 def cmd_relay(args):
@@ -163,6 +164,7 @@ def main(argv=None):
     p.set_defaults(fn=cmd_migrate)
     p = sub.add_parser("run")
     p.add_argument("service")
+    p.add_argument("process", nargs="?", help="another process type of the service (e.g. media's worker)")
     p.set_defaults(fn=cmd_run)
     p = sub.add_parser("relay")
     p.add_argument("services", nargs="*")

@@ -22,6 +22,10 @@ class ServiceManifest:
     name: str
     service_class: str  # "accounts.service:AccountsService"
     root: Path  # the service folder: config.yml, migrations/
+    # Other process types of the service, by name: ``(("worker", "media.worker:MediaWorker"),)``
+    # runs as ``platform run media worker``. Each is a nameko service class of its own (its
+    # own name, so its own queues) on the service's config and database.
+    processes: tuple = ()
 
     @property
     def config_path(self):
@@ -35,9 +39,21 @@ class ServiceManifest:
     def database_env(self):
         return f"{self.name.upper()}_DATABASE_URL"
 
-    def load_class(self):
-        module, _, attr = self.service_class.partition(":")
+    def load_class(self, process=None):
+        """The service class, or that of the process type ``process``."""
+        if process is None:
+            path = self.service_class
+        else:
+            path = dict(self.processes).get(process)
+            if path is None:
+                known = ", ".join(name for name, _ in self.processes) or "none"
+                raise SystemExit(f"{self.name} has no process {process!r}; its processes: {known}")
+        module, _, attr = path.partition(":")
         return getattr(importlib.import_module(module), attr)
+
+    def classes(self):
+        """Every nameko class of the service: the service's, then its other processes'."""
+        return [self.load_class()] + [self.load_class(name) for name, _ in self.processes]
 
     def config(self, **overrides):
         """Platform defaults, then the service's config.yml, then ``overrides``."""

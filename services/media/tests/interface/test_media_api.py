@@ -447,7 +447,7 @@ def asset_stored_payload(databases, asset_id):
         return next(p for p in rows.scalars() if p["asset_id"] == asset_id)
 
 
-def test_renditions_are_made_once_whatever_is_delivered_twice(contributor, media_service, media_storage, databases):
+def test_renditions_are_made_once_whatever_is_delivered_twice(contributor, media_worker, media_storage, databases):
     """The worker fed the same event twice (a redelivery), after a crash had left a half-written
     rendition behind: the renditions are written once, over the leftover, and then nothing changes."""
     from nameko.testing.services import entrypoint_hook
@@ -456,7 +456,7 @@ def test_renditions_are_made_once_whatever_is_delivered_twice(contributor, media
     payload = asset_stored_payload(databases, asset["id"])
     media_storage.put(f"{asset['tenant_id']}/{asset['id']}/thumb", b"half written", "image/jpeg")  # the crash
 
-    with entrypoint_hook(media_service, "handle_asset_stored") as handle:
+    with entrypoint_hook(media_worker, "handle_asset_stored") as handle:
         assert handle(payload) == ["medium", "thumb"]
     ready = contributor.get(f"/api/v1/media/{asset['id']}").json
     assert ready["rendition_status"] == "ready" and set(ready["renditions"]) == {"original", "medium", "thumb"}
@@ -465,7 +465,7 @@ def test_renditions_are_made_once_whatever_is_delivered_twice(contributor, media
     thumb = read_object(media_storage, f"{asset['tenant_id']}/{asset['id']}/thumb")
     assert max(Image.open(io.BytesIO(thumb)).size) == 320  # the leftover was replaced
 
-    with entrypoint_hook(media_service, "handle_asset_stored") as handle:
+    with entrypoint_hook(media_worker, "handle_asset_stored") as handle:
         assert handle(payload) == []  # the redelivery changes nothing
     again = contributor.get(f"/api/v1/media/{asset['id']}").json
     assert {n: r["size"] for n, r in again["renditions"].items()} == {
