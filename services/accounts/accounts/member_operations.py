@@ -192,8 +192,12 @@ class MemberOperations:
                 setattr(member, name, value)
             member.updated_at = now
             user = SystemStore(session).user(member.user_id)
-            user.full_name, user.unit_id = values["full_name"], values["unit_id"]
-            user.phone, user.email = values["phone"], values["email"] or ""
+            account = {"full_name": values["full_name"], "unit_id": values["unit_id"]}
+            account.update(phone=values["phone"], email=values["email"] or "")
+            changed = [k for k, v in account.items() if getattr(user, k) != v]
+            for name, value in account.items():
+                setattr(user, name, value)
+            self._user_updated(session, user, changed, now)
             session.flush()
             return _member_row(member, username, status)
 

@@ -34,6 +34,19 @@ class SessionOperations:
             now=now,
         )
 
+    def _user_updated(self, session, user, changed, now):
+        """``accounts.user_updated`` when ``changed`` names a field of ``UserRead`` (nothing otherwise):
+        the gateway's cached ``GET /me`` of the user is dropped in every process."""
+        if not changed:
+            return
+        outbox.add(
+            session,
+            events.USER_UPDATED,
+            {"user_id": str(user.id), "tenant_id": str(user.tenant_id), "changed": sorted(set(changed))},
+            aggregate_id=user.id,
+            now=now,
+        )
+
     def _end_tenant_sessions(self, session, tenant, now, reason):
         """Access tokens naming ``tenant`` issued until ``now`` stop being accepted."""
         tenant.sessions_revoked_at = now

@@ -50,7 +50,8 @@ class SignInOperations:
                     error = Forbidden("Đơn vị của bạn đang bị tạm dừng trên hệ thống.", code="TENANT_SUSPENDED")
                 else:
                     system.save_throttle(keys[0], None)
-                    user.last_login_at = now
+                    user.last_login_at = now  # shown by GET /me: the gateway's cached answer is dropped
+                    self._user_updated(session, user, ["last_login_at"], now)
                     if self.passwords.needs_rehash(user.password_hash):
                         user.password_hash = self.offload(self.passwords.hash, password)
                     return self._issue(session, user, now, family_id=uuid.uuid4(), started_at=now)

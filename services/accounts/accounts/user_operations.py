@@ -74,6 +74,7 @@ class UserOperations:
             root = users.branch_root()
             policy.require_may_manage_user(actor, user, root)
             is_self = str(user.id) == actor.user_id
+            before = _shown(user)
             system = SystemStore(session)
             ended = None
             unit = user.unit_id
@@ -130,6 +131,8 @@ class UserOperations:
             if ended:
                 self._end_user_sessions(session, user, now, ended)
             session.flush()
+            after = _shown(user)
+            self._user_updated(session, user, [k for k in after if after[k] != before[k]], now)
             return user
 
     def get_user(self, actor, user_id):
@@ -225,3 +228,17 @@ def _check_grant(units, actor, roles, unit):
         raise InvalidInput.field(
             "unit_id", "Quản trị công đoàn cơ sở quản trị một đơn vị: chọn đơn vị đó ở «Đơn vị công tác»."
         )
+
+
+def _shown(user):
+    """What ``UserRead`` shows of ``user`` that ``update_user`` may change (``user_updated`` names
+    the fields that differ)."""
+    return {
+        "full_name": user.full_name,
+        "phone": user.phone,
+        "unit_id": user.unit_id,
+        "status": user.status,
+        "deactivated_at": user.deactivated_at,
+        "roles": sorted(user.roles),
+        "admin_unit_id": user.admin_unit_id,
+    }

@@ -24,8 +24,8 @@ def test_the_accounts_service_runs_on_its_own_database(start_service, databases)
 
 
 def test_every_event_the_service_publishes_matches_its_contract(accounts, databases):
-    """Contract test: tenant_created, tenant_updated, tenant_merged, user_created, user_deactivated,
-    members_imported."""
+    """Contract test: tenant_created, tenant_updated, tenant_merged, user_created, user_updated,
+    user_deactivated, user_sessions_revoked, tenant_sessions_revoked, members_imported."""
     system = SYSTEM.dump()
     tld = accounts.create_tenant(
         system, {"code": "TLD", "name": "Tổng Liên đoàn", "kind": "confederation", "parent_id": None}
@@ -55,6 +55,32 @@ def test_every_event_the_service_publishes_matches_its_contract(accounts, databa
         loaded = contracts.SCHEMAS[event_type]().load(payload)
         assert loaded["event_type"] == event_type and loaded["schema_version"] == 1
         assert len(loaded["event_id"]) == 36
+
+
+def test_a_change_of_what_an_account_shows_publishes_user_updated_naming_the_fields(accounts, databases):
+    """The gateway drops its cached GET /me of the user on it (issue 18); a change of nothing is no fact."""
+    system = SYSTEM.dump()
+    tld = accounts.create_tenant(
+        system, {"code": "TLD", "name": "Tổng Liên đoàn", "kind": "confederation", "parent_id": None}
+    )
+    tenant = accounts.create_tenant(
+        system, {"code": "C1", "name": "Liên đoàn C", "kind": "provincial_federation", "parent_id": tld["id"]}
+    )
+    invited = accounts.invite_user(
+        system, {"tenant_id": tenant["id"], "email": "c@x.vn", "full_name": "Người C", "roles": ["member"]}
+    )
+    user_id = invited["user"]["id"]
+    accounts.update_user(system, user_id, {"full_name": "Người Cê", "phone": "0912345678"})
+    accounts.update_user(system, user_id, {"full_name": "Người Cê"})  # the same: nothing changed
+    accounts.update_user(system, user_id, {"roles": ["member", "contributor"]})
+
+    with databases.sessions("accounts").transaction() as session:
+        rows = session.execute(
+            select(outbox.c.payload).where(outbox.c.event_type == contracts.USER_UPDATED).order_by(outbox.c.id)
+        ).all()
+    facts = [contracts.UserUpdated().load(payload) for (payload,) in rows]
+    assert [(f["user_id"], f["tenant_id"]) for f in facts] == [(user_id, tenant["id"])] * 2
+    assert [f["changed"] for f in facts] == [["full_name", "phone"], ["roles"]]
 
 
 def test_errors_cross_rpc_as_the_shared_classes(accounts):

@@ -9,6 +9,7 @@ TENANT_UPDATED = "accounts.tenant_updated"
 TENANT_MERGED = "accounts.tenant_merged"
 USER_CREATED = "accounts.user_created"
 USER_DEACTIVATED = "accounts.user_deactivated"
+USER_UPDATED = "accounts.user_updated"
 USER_SESSIONS_REVOKED = "accounts.user_sessions_revoked"
 TENANT_SESSIONS_REVOKED = "accounts.tenant_sessions_revoked"
 MEMBERS_IMPORTED = "accounts.members_imported"
@@ -65,6 +66,22 @@ class UserDeactivated(EventSchema):
     deactivated_at = fields.String(required=True)
 
 
+class UserUpdated(EventSchema):
+    """What an account shows of itself changed (``UserRead``: name, phone, e-mail, unit, roles,
+    status, the last sign-in), named in ``changed``. Carries no values: a consumer that keeps a
+    copy asks ``accounts.get_user``. The gateway drops its cached ``GET /me`` of ``user_id``.
+
+    Published by ``update_user`` and ``update_member`` when the account changed (a deactivation
+    also publishes ``user_deactivated``, new roles ``user_sessions_revoked``) and by a sign-in
+    (``changed: ["last_login_at"]``). A member import changes accounts in bulk and publishes
+    ``members_imported`` once instead.
+    """
+
+    user_id = fields.String(required=True)
+    tenant_id = fields.String(required=True)
+    changed = fields.List(fields.String(), required=True)
+
+
 class UserSessionsRevoked(EventSchema):
     """Every session of ``user_id`` ended: access tokens whose ``sv`` claim is below
     ``session_version`` are no longer accepted (the gateway keeps the minimum per user).
@@ -114,6 +131,7 @@ SCHEMAS = {
     TENANT_MERGED: TenantMerged,
     USER_CREATED: UserCreated,
     USER_DEACTIVATED: UserDeactivated,
+    USER_UPDATED: UserUpdated,
     USER_SESSIONS_REVOKED: UserSessionsRevoked,
     TENANT_SESSIONS_REVOKED: TenantSessionsRevoked,
     MEMBERS_IMPORTED: MembersImported,
