@@ -13,7 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from gateway import errors, json_body
 from gateway.auth import make_session_watch, make_verifier
 from gateway.intake import ReceiptSigner
-from gateway.public_cache import PublicCache
+from gateway.public_cache import ACCOUNTS_TOPICS, PublicCache
 from gateway.rpc import RpcPool
 from gateway.settings import Settings
 from platform_shared import logs, metrics, tracing
@@ -106,7 +106,11 @@ def create_app(settings=None, *, rpc=None):
     app.extensions["verifier"] = make_verifier(pool, settings)
     app.extensions["sessions"] = make_session_watch(pool, settings)
     app.extensions["public_cache"] = PublicCache(
-        settings.amqp_uri, ttl=settings.public_cache_ttl, enabled=settings.public_cache_ttl > 0
+        settings.amqp_uri,
+        ttl=settings.public_cache_ttl,
+        enabled=settings.public_cache_ttl > 0,
+        private=ACCOUNTS_TOPICS if settings.accounts_cache_ttl > 0 else None,
+        private_ttl=settings.accounts_cache_ttl,
     )
 
     api = PlatformApi(

@@ -30,6 +30,9 @@ class Settings:
         default_factory=lambda: int(_env("MAX_MEDIA_UPLOAD_BYTES", str(1024 * 1024 * 1024 + 1024 * 1024)))
     )
     public_cache_ttl: float = field(default_factory=lambda: float(_env("PUBLIC_CACHE_TTL_SECONDS", "300")))
+    # GET /me and GET /tenants kept in the gateway (public_cache's private topics), dropped by
+    # accounts' facts; the safety expiry of an entry, 0 turns it off (every request an RPC).
+    accounts_cache_ttl: float = field(default_factory=lambda: float(_env("ACCOUNTS_CACHE_TTL_SECONDS", "300")))
     # Poll responses (gateway.intake): the broker they are queued on (default AMQP_URI), the key
     # that signs receipts (the same in every gateway process), the definition cache's lifetime.
     polls_intake_amqp_uri: str | None = field(default_factory=lambda: _env("POLLS_INTAKE_AMQP_URI"))

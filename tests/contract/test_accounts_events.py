@@ -68,3 +68,29 @@ def test_the_gateway_reads_only_what_accounts_sends_of_ended_sessions(event_type
     payload = example(event_type)
     assert_consumer_reads(payload, schema().load, consumer="gateway.sessions", **reads)
     assert RevocationTable(960).apply_event(payload)
+
+
+# The gateway's cache of GET /me and GET /tenants (gateway.public_cache, issue 18): a user fact
+# drops that user's entry by its user_id; the tenant facts renew the topics whatever they carry.
+GATEWAY_CACHE_USER_FACTS = (events.USER_UPDATED, events.USER_DEACTIVATED, events.USER_SESSIONS_REVOKED)
+
+
+def test_the_gateway_cache_listens_to_the_facts_that_change_me_and_the_tenant_lists():
+    from gateway.public_cache import ACCOUNTS_TOPICS, KEYED
+
+    heard = {fact for _, facts in ACCOUNTS_TOPICS.values() for fact in facts} | set(KEYED)
+    assert heard <= set(events.SCHEMAS)
+    assert {exchange for exchange, _ in ACCOUNTS_TOPICS.values()} == {"accounts.events"}
+    assert set(KEYED) == set(GATEWAY_CACHE_USER_FACTS)
+    assert {events.TENANT_UPDATED, events.TENANT_MERGED} <= set(ACCOUNTS_TOPICS["me"][1])
+    assert {events.TENANT_CREATED, events.TENANT_UPDATED, events.TENANT_MERGED} <= set(ACCOUNTS_TOPICS["tenants"][1])
+
+
+@pytest.mark.parametrize("event_type", sorted(GATEWAY_CACHE_USER_FACTS))
+def test_the_gateway_cache_reads_only_what_accounts_sends_of_a_user(event_type):
+    from gateway.public_cache import KEYED
+
+    topic, key = KEYED[event_type]
+    payload = example(event_type)
+    schema = events.SCHEMAS[event_type]
+    assert_consumer_reads(payload, schema().load, consumer="gateway.public_cache", needs=("event_type", key))

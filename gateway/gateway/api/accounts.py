@@ -12,11 +12,13 @@ from gateway.api.common import (
     BINARY,
     Blueprint,
     ImportErrorSchema,
+    cached,
     call,
     client_address,
     documented,
     files,
     forward,
+    private_answer,
     query_args,
     replies,
 )
@@ -130,11 +132,15 @@ def jwks():
 
 @auth.route("/me", methods=["GET"])
 @auth.alt_response(200, schema=api.Me, success=True)
+@cached(auth)
 @auth.doc(security=SECURED)
 @documented(auth, 401, 503)
 def me():
-    """Tài khoản đang đăng nhập và đơn vị của nó."""
-    return forward("accounts", "get_me", current_actor())
+    """Tài khoản đang đăng nhập và đơn vị của nó (kèm ETag; If-None-Match khớp: 304)."""
+    # The token is checked on every request (current_actor: signature, age, ended sessions); the
+    # answer is the account's and its tenant's, kept per user and the token's tenant.
+    actor = current_actor()
+    return private_answer("me", actor["user_id"], "accounts", "get_me", actor, scope=actor["tenant_id"])
 
 
 # -- tenants --------------------------------------------------------------------
@@ -144,11 +150,14 @@ def me():
 class Tenants(MethodView):
     @tenants.arguments(api.TenantListArgs(), location="query")
     @tenants.alt_response(200, schema=page_of(api.TenantRead), success=True)
+    @cached(tenants)
     @tenants.doc(security=SECURED)
     @documented(tenants, 401, 422, 503)
     def get(self, _args):
-        """Danh sách đơn vị (quản trị hệ thống: tất cả; người khác: đơn vị của mình)."""
-        return forward("accounts", "list_tenants", current_actor(), query_args())
+        """Danh sách đơn vị (quản trị hệ thống: tất cả; người khác: đơn vị của mình); kèm ETag."""
+        actor, args = current_actor(), query_args()
+        key = (_tenants_seen_by(actor), tuple(sorted(args.items())))
+        return private_answer("tenants", key, "accounts", "list_tenants", actor, args)
 
     @tenants.arguments(api.TenantCreate())
     @tenants.alt_response(201, schema=api.TenantRead, success=True)
@@ -157,6 +166,13 @@ class Tenants(MethodView):
     def post(self, data):
         """Tạo đơn vị thành viên (quản trị hệ thống)."""
         return forward("accounts", "create_tenant", current_actor(), data, status=201)
+
+
+def _tenants_seen_by(actor):
+    """Which tenants ``list_tenants`` shows ``actor`` — accounts' ``policy.visible_tenants``: every
+    tenant to a platform admin, one's own to anyone else. The cached lists are shared by the
+    actors with the same answer; when that policy changes, this key changes with it."""
+    return "*" if "platform_admin" in actor["roles"] else f"tenant:{actor['tenant_id']}"
 
 
 @tenants.route("/<tenant_id>")

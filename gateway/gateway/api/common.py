@@ -1,9 +1,11 @@
 """Helpers shared by the API blueprints: the RPC calls, the blueprint class, error docs."""
 
 import functools
+import json
 from decimal import Decimal
 
 import flask_smorest
+import jwt
 from apispec.ext.marshmallow.common import resolve_schema_cls
 from flask import Response, current_app, request
 from marshmallow import fields
@@ -29,19 +31,81 @@ ERRORS = {
 
 def call(service, method, *args, timeout=None, **kwargs):
     """RPC on the request's behalf, with its request id (and Idempotency-Key) in the message headers."""
-    return current_app.extensions["rpc"].call(
+    result = current_app.extensions["rpc"].call(
         service, method, *args, timeout=timeout, context=rpc_context(args), **kwargs
     )
+    if service == "accounts" and method in ACCOUNTS_WRITES:
+        ACCOUNTS_WRITES[method](current_app.extensions["public_cache"], args, result)
+    return result
 
 
 def forward(service, method, *args, status=200, timeout=None):
     """RPC whose result is the response body as it is (no decoding and re-encoding)."""
-    body = current_app.extensions["rpc"].call(
-        service, method, *args, timeout=timeout, context=rpc_context(args), raw=True
-    )
+    body = call(service, method, *args, timeout=timeout, raw=True)
     if isinstance(body, RawJson):
         return Response(body, status=status, mimetype="application/json")
     return body, status
+
+
+def private_answer(topic, key, service, method, *args, scope=None):
+    """A signed-in reader's answer from the gateway's cache of private topics (``public_cache``:
+    ``me``, ``tenants``) while fresh, else the RPC's JSON kept there; an ``ETag`` either way and
+    304 to a matching ``If-None-Match``. ``key`` and ``scope`` must name everything the answer
+    depends on besides the facts that renew the topic: another reader must never match them."""
+
+    def load():
+        body = call(service, method, *args, raw=True)
+        return body if isinstance(body, RawJson) else current_app.json.dumps(body)
+
+    entry = current_app.extensions["public_cache"].answer(topic, key, load, scope)
+    # The browser may keep it but must ask again (a fact may have changed it); no shared cache may.
+    headers = {"ETag": entry.etag, "Cache-Control": "private, no-cache", "Vary": "Authorization"}
+    if entry.etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
+        return Response(status=304, headers=headers)
+    return Response(entry.body, status=200, mimetype="application/json", headers=headers)
+
+
+# -- read-your-writes: accounts' writes made through this process drop what they change at once ------
+# (``GET /me``, ``GET /tenants`` in ``public_cache``); the other gateway processes drop it when
+# accounts' fact reaches them (outbox → relay → broker: well under a second when all run).
+
+
+def _drop_user(cache, args, _result):
+    cache.drop("me", str(args[1]))  # update_user(actor, user_id, data)
+
+
+def _drop_own(cache, args, _result):
+    cache.drop("me", str((args[0] or {}).get("user_id")))  # the actor's own account
+
+
+def _drop_signed_in(cache, _args, result):
+    """A sign-in changes the account's last sign-in time (the token's subject is the account)."""
+    try:
+        pair = json.loads(result) if isinstance(result, str) else result
+        cache.drop("me", str(jwt.decode(pair["access_token"], options={"verify_signature": False})["sub"]))
+    except (ValueError, KeyError, TypeError, jwt.PyJWTError):
+        cache.invalidate("me")
+
+
+def _renew(*topics):
+    def renew(cache, _args, _result):
+        for topic in topics:
+            cache.invalidate(topic)
+
+    return renew
+
+
+ACCOUNTS_WRITES = {
+    "update_user": _drop_user,
+    "change_password": _drop_own,
+    "login": _drop_signed_in,
+    "update_member": _renew("me"),  # the member's account follows the register
+    "import_members": _renew("me"),
+    "create_tenant": _renew("tenants"),
+    "import_tenants": _renew("tenants"),
+    "update_tenant": _renew("tenants", "me"),
+    "merge_tenant": _renew("tenants", "me"),
+}
 
 
 class BoundedParser(FlaskParser):
