@@ -117,7 +117,7 @@ def _judge(rules, item):
     return checked[0], None
 
 
-MEMO_SIZE = 50_000
+MEMO_SIZE = 10_000  # per definition, which the RulesCache renews every few seconds: a few MB at most
 
 
 def _checked(rules, answers):
