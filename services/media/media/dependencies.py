@@ -75,5 +75,36 @@ class MediaApp(DependencyProvider):
 
     def get_dependency(self, worker_ctx):
         return Media(
-            sessions_of(self.container), self.storage, settings=self.settings, clock=self.clock, offload=in_thread
+            sessions_of(self.container),
+            self.storage,
+            settings=self.settings,
+            clock=self.clock,
+            offload=in_thread,
+            spawn=green,
         )
+
+
+class _Green:
+    """A call running in a green thread of the service's hub; ``wait()`` gives its result or raises
+    its error (caught in the green thread, so the hub does not print it as unhandled)."""
+
+    def __init__(self, fn, *args, **kwargs):
+        import eventlet
+
+        self._thread = eventlet.spawn(_outcome, fn, args, kwargs)
+
+    def wait(self):
+        result, error = self._thread.wait()
+        if error is not None:
+            raise error
+        return result
+
+
+def _outcome(fn, args, kwargs):
+    try:
+        return fn(*args, **kwargs), None
+    except Exception as exc:
+        return None, exc
+
+
+green = _Green

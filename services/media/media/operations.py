@@ -69,6 +69,21 @@ def _inline(fn, *args, **kwargs):
     return fn(*args, **kwargs)
 
 
+class Done:
+    """The outcome of a call, kept to be taken later: ``wait()`` returns its result or raises its error."""
+
+    def __init__(self, fn, *args, **kwargs):
+        try:
+            self._result, self._error = fn(*args, **kwargs), None
+        except Exception as exc:
+            self._result, self._error = None, exc
+
+    def wait(self):
+        if self._error is not None:
+            raise self._error
+        return self._result
+
+
 _VIEW_COLUMNS = (
     *("id", "tenant_id", "kind", "format", "content_type", "filename", "size", "sha256", "width", "height"),
     *("caption", "alt_text", "credit_user_id", "credit_name", "source", "rights", "status", "uploaded_by"),
@@ -83,12 +98,13 @@ _REFERENCE = api.Reference()
 
 
 class Media:
-    def __init__(self, sessions, storage, *, settings, clock, offload=_inline, find_user=None):
+    def __init__(self, sessions, storage, *, settings, clock, offload=_inline, spawn=Done, find_user=None):
         self.sessions = sessions
         self.storage = storage
         self.settings = settings
         self.clock = clock
-        self.offload = offload
+        self.offload = offload  # a CPU-heavy call, off the hub
+        self.spawn = spawn  # a call that runs meanwhile: ``spawn(fn, *args).wait()`` (inline by default)
         self.find_user = find_user  # user id -> full name, or None when no such user
 
     # -- upload -------------------------------------------------------------------
@@ -128,7 +144,13 @@ class Media:
                 # stored before they pass. No rendition here (the worker makes them).
                 encoded = self.offload(imaging.clean, spool.name, name, max_pixels=self.settings.max_image_pixels)
             asset_id = uuid.uuid4()
-            renditions = self._store(tenant_id, asset_id, spool, size, digest, content_type, encoded)
+            if encoded is None:
+                renditions, stored = self._store(tenant_id, asset_id, spool, size, digest, content_type), None
+            else:
+                # A photo is in memory by now: its put runs while the row and its fact are
+                # written, and the commit waits for the put (no row names an object not stored).
+                renditions = _photo_renditions(tenant_id, asset_id, encoded)
+                stored = self.spawn(self._put_original, renditions["original"]["key"], encoded)
         now = self.clock.now()
         original = renditions["original"]
         pending = kind == "image" and any(n not in renditions for n, _ in imaging.RENDITIONS)
@@ -157,14 +179,22 @@ class Media:
                 session.add(asset)
                 session.flush()
                 outbox.add(session, events.ASSET_STORED, _stored_event(asset), aggregate_id=asset.id, now=now)
+                if stored is not None:
+                    stored.wait()  # a failed put raises here: nothing is committed
         except IntegrityError:
             # The same bytes arrived twice at once; the other upload won.
+            self._settle(stored)
             self._delete_objects(renditions)
             with self.sessions.read() as session:
                 existing = AssetStore(session, actor).by_hash(tenant_id, digest)
             if existing is None:
                 raise
             return self._fresh(actor, existing.id), False
+        except BaseException:
+            if stored is not None:  # what the put may have written goes with the row not written
+                self._settle(stored)
+                self._delete_objects(renditions)
+            raise
         log.info("asset stored", extra={"asset_id": str(asset_id), "kind": kind, "bytes": size})
         return asset, True  # as committed: no second read for the answer (sessions keep it loaded)
 
@@ -198,32 +228,29 @@ class Media:
         spool.flush()
         return fmt, size, digest.hexdigest()
 
-    def _store(self, tenant_id, asset_id, spool, size, digest, content_type, encoded):
-        renditions, stored = {}, []
+    def _store(self, tenant_id, asset_id, spool, size, digest, content_type):
+        """A video's or a document's original, streamed from the spool, before its row is written."""
+        key = object_key(tenant_id, asset_id, "original")
+        spool.seek(0)
         try:
-            if encoded is None:
-                key = object_key(tenant_id, asset_id, "original")
-                spool.seek(0)
-                self.storage.put(key, spool, content_type, length=size)
-                stored.append(key)
-                renditions["original"] = {"key": key, "size": size, "content_type": content_type, "sha256": digest}
-            else:
-                key = object_key(tenant_id, asset_id, encoded.name)
-                self.storage.put(key, encoded.data, encoded.content_type, length=len(encoded.data))
-                stored.append(key)
-                renditions["original"] = _rendition(key, encoded)
-                # A rendition that would not be smaller than the original is the original
-                # itself (same object): no second full-size encode, no second put.
-                for name in imaging.reuses_original(encoded.width, encoded.height):
-                    renditions[name] = dict(renditions["original"])
+            self.storage.put(key, spool, content_type, length=size)
         except Exception:
-            for key in stored:
-                try:
-                    self.storage.delete(key)
-                except Exception:
-                    log.warning("could not remove %s after a failed upload", key, exc_info=True)
+            self._delete_objects({"original": {"key": key}})  # a put cut short may have left a part
             raise
-        return renditions
+        return {"original": {"key": key, "size": size, "content_type": content_type, "sha256": digest}}
+
+    def _put_original(self, key, encoded):
+        self.storage.put(key, encoded.data, encoded.content_type, length=len(encoded.data))
+
+    @staticmethod
+    def _settle(pending):
+        """Let a put still running end (its error, if any, is not this caller's to raise)."""
+        if pending is None:
+            return
+        try:
+            pending.wait()
+        except Exception:
+            log.debug("the put of an upload that was not stored failed", exc_info=True)
 
     def _delete_objects(self, renditions):
         for key in dict.fromkeys(r["key"] for r in renditions.values()):  # a reused original once
@@ -592,6 +619,13 @@ def _stand_in(asset, rendition, private):
         if name in asset.renditions and (private or policy.publicly_readable(asset, name)):
             return name
     return None
+
+
+def _photo_renditions(tenant_id, asset_id, encoded):
+    """A clean photo's renditions as its row names them: the original, and the renditions it
+    stands in for — those that would not be smaller (same object: no second encode, no second put)."""
+    original = _rendition(object_key(tenant_id, asset_id, encoded.name), encoded)
+    return {"original": original, **{n: dict(original) for n in imaging.reuses_original(encoded.width, encoded.height)}}
 
 
 def _rendition(key, item):
