@@ -57,8 +57,10 @@ def media_http_address():
 def make_gateway(rabbit_config, media_http_address):
     """``make_gateway(**settings)``: a gateway app bound to this test's vhost and media port.
 
-    Its public cache is off unless asked for (``public_cache_ttl=300``): only a test that
-    runs the relays can see the cache's invalidations."""
+    Its public cache and its cache of ``/me`` and ``/tenants`` are off unless asked for
+    (``public_cache_ttl=300``, ``accounts_cache_ttl=300``): only a test that runs the relays
+    can see the invalidations that come by event (a write through another app, or straight to
+    a service)."""
     from gateway.app import create_app
     from gateway.settings import Settings
 
@@ -71,6 +73,7 @@ def make_gateway(rabbit_config, media_http_address):
             "readiness_timeout": 1,
             "media_http_url": f"http://{media_http_address}",
             "public_cache_ttl": 0,
+            "accounts_cache_ttl": 0,
             "polls_receipt_secret": "test-receipts-key",  # the gateway does not start without one
             **overrides,
         }

@@ -347,6 +347,7 @@ def platform_env():
             "MEDIA_URL_SIGNING_KEY": secret_file(VAR / "media-signing-key"),
             "POLLS_RECEIPT_SECRET": secret_file(VAR / "polls-receipt-key"),
             "PUBLIC_CACHE_TTL_SECONDS": "300",
+            "ACCOUNTS_CACHE_TTL_SECONDS": "300",
             "PYTHONUNBUFFERED": "1",
             "LOG_LEVEL": os.environ.get("LOG_LEVEL", "WARNING"),
         }
