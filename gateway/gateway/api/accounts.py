@@ -156,7 +156,7 @@ class Tenants(MethodView):
     def get(self, _args):
         """Danh sách đơn vị (quản trị hệ thống: tất cả; người khác: đơn vị của mình); kèm ETag."""
         actor, args = current_actor(), query_args()
-        key = (_tenants_seen_by(actor), tuple(sorted(args.items())))
+        key = (_actor_key(actor), tuple(sorted(args.items())))
         return private_answer("tenants", key, "accounts", "list_tenants", actor, args)
 
     @tenants.arguments(api.TenantCreate())
@@ -168,11 +168,11 @@ class Tenants(MethodView):
         return forward("accounts", "create_tenant", current_actor(), data, status=201)
 
 
-def _tenants_seen_by(actor):
-    """Which tenants ``list_tenants`` shows ``actor`` — accounts' ``policy.visible_tenants``: every
-    tenant to a platform admin, one's own to anyone else. The cached lists are shared by the
-    actors with the same answer; when that policy changes, this key changes with it."""
-    return "*" if "platform_admin" in actor["roles"] else f"tenant:{actor['tenant_id']}"
+def _actor_key(actor):
+    """The actor as a cache key: every field ``list_tenants`` is given. Kept per actor rather than
+    per what accounts' policy lets it see, so the cache needs no copy of that policy (an admin's
+    list is read by few people; a role change comes with a new token, hence a new key)."""
+    return (actor["user_id"], actor["tenant_id"], tuple(actor["roles"]), actor.get("unit_id"))
 
 
 @tenants.route("/<tenant_id>")
