@@ -253,7 +253,18 @@ def media_settings(media_backend, media_http_address):
 
 
 @pytest.fixture
-def media_service(start_service, media_settings, accounts_service):
+def media_worker(start_service, media_settings):
+    """The media worker (``platform run media worker``): a photo's renditions from
+    ``media.asset_stored``, once the media relay publishes it (``relay("media")``)."""
+    from media.worker import MediaWorker
+
+    # In the test process: the run keeps its CPU priority.
+    return start_service("media", service_cls=MediaWorker, MEDIA_WORKER_NICE=0, **media_settings)
+
+
+@pytest.fixture
+def media_service(start_service, media_settings, accounts_service, media_worker):
+    """The media service with its worker, as production runs them (two processes; here two containers)."""
     return start_service("media", **media_settings)
 
 

@@ -368,6 +368,9 @@ def programs():
             if service == "media":
                 extra["MEDIA_HTTP_ADDRESS"] = f"127.0.0.1:{MEDIA_PORTS[replica - 1]}"
             result.append((f"{service}-{replica}", [BIN / "platform", "run", service], extra))
+    for replica in range(1, REPLICAS + 1):  # media's second process type: the renditions
+        extra = {"METRICS_PORT": str(metrics_port("worker", 0, replica))}
+        result.append((f"media-worker-{replica}", [BIN / "platform", "run", "media", "worker"], extra))
     for index, service in enumerate(SERVICES):
         for replica in range(1, REPLICAS + 1):
             extra = {"METRICS_PORT": str(metrics_port("relay", index, replica))}

@@ -60,9 +60,9 @@ METRICS_BASE = _BASE + 3500  # 9200: metrics ports, one per process (see metrics
 
 
 def metrics_port(kind, index, replica):
-    """A metrics port per process: services 92x0+r, relays 93x0+r, gateways 9290+r."""
-    offset = {"service": 0, "relay": 100, "gateway": 90}[kind]
-    return METRICS_BASE + offset + (index * 10 if kind != "gateway" else 0) + replica
+    """A metrics port per process: services 92x0+r, relays 93x0+r, media workers 9280+r, gateways 9290+r."""
+    offset = {"service": 0, "relay": 100, "worker": 80, "gateway": 90}[kind]
+    return METRICS_BASE + offset + (index * 10 if kind in ("service", "relay") else 0) + replica
 
 
 def amqp_uri():

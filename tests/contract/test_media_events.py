@@ -3,7 +3,6 @@ handler is media's own worker (``handle_asset_stored``: a photo's renditions aft
 answered). What media writes is checked against the contract, from the function that builds the
 outbox row, so a field renamed on one side only fails here, not the worker at run time."""
 
-import inspect
 import uuid
 from datetime import UTC, datetime
 
@@ -21,26 +20,8 @@ CONSUMERS = {
 }
 
 
-def process_handlers_of(publisher):
-    """Like ``handlers_of``, for the services' other process types (``ServiceManifest.processes``:
-    media's worker), which ``handlers_of`` does not look at yet."""
-    from nameko.events import EventHandler
-
-    from platform_shared.manifest import manifests
-
-    found = {}
-    for manifest in manifests():
-        for process, _ in manifest.processes:
-            for name, method in inspect.getmembers(manifest.load_class(process), inspect.isfunction):
-                for entrypoint in getattr(method, "nameko_entrypoints", ()):
-                    if isinstance(entrypoint, EventHandler) and entrypoint.source_service == publisher:
-                        found[(manifest.name, name)] = entrypoint.event_type
-    return found
-
-
 def test_every_handler_of_media_events_is_in_the_table():
-    found = {**handlers_of("media"), **process_handlers_of("media")}
-    assert found == {handler: row[0] for handler, row in CONSUMERS.items()}
+    assert handlers_of("media") == {handler: row[0] for handler, row in CONSUMERS.items()}
 
 
 def test_the_facts_have_contracts_of_their_own():

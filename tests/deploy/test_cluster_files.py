@@ -27,7 +27,12 @@ def var(tmp_path, monkeypatch):
 
 def test_two_replicas_of_every_service_two_relays_each_and_two_gateways():
     names = Counter(name.rsplit("-", 1)[0] for name, _, _ in parts.programs())
-    expected = {**{s: 2 for s in topology.SERVICES}, **{f"relay-{s}": 2 for s in topology.SERVICES}, "gateway": 2}
+    expected = {
+        **{s: 2 for s in topology.SERVICES},
+        **{f"relay-{s}": 2 for s in topology.SERVICES},
+        "media-worker": 2,
+        "gateway": 2,
+    }
     assert dict(names) == expected
 
 

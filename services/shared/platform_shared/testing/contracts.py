@@ -127,8 +127,9 @@ def handlers_of(publisher):
 
     found = {}
     for manifest in manifests():
-        for name, method in inspect.getmembers(manifest.load_class(), inspect.isfunction):
-            for entrypoint in getattr(method, "nameko_entrypoints", ()):
-                if isinstance(entrypoint, EventHandler) and entrypoint.source_service == publisher:
-                    found[(manifest.name, name)] = entrypoint.event_type
+        for service_cls in manifest.classes():  # its other processes' too (media's worker)
+            for name, method in inspect.getmembers(service_cls, inspect.isfunction):
+                for entrypoint in getattr(method, "nameko_entrypoints", ()):
+                    if isinstance(entrypoint, EventHandler) and entrypoint.source_service == publisher:
+                        found[(manifest.name, name)] = entrypoint.event_type
     return found
