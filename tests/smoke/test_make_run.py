@@ -188,14 +188,14 @@ def test_make_run_serves_the_platform_and_ctrl_c_stops_it(platform):
 
     # a service dies (kill -9): the rest keep answering, the supervisor starts it again
     ctl = [str(ROOT / ".venv/bin/supervisorctl"), "-c", str(var / "supervisord.conf")]
-    polls_pid = int(subprocess.check_output([*ctl, "pid", "polls"], text=True).strip())
+    polls_pid = int(subprocess.check_output([*ctl, "pid", "platform:polls"], text=True).strip())
     os.kill(polls_pid, signal.SIGKILL)
     assert requests.get(f"{url}/api/v1/me", headers=qn_headers, timeout=10).status_code == 200
     assert requests.get(f"{url}/healthz", timeout=10).status_code == 200
     deadline = time.monotonic() + 90
     while True:
         assert time.monotonic() < deadline, "the killed polls service was not restarted:\n" + "".join(lines[-40:])
-        restarted = subprocess.run([*ctl, "pid", "polls"], capture_output=True, text=True).stdout.strip()
+        restarted = subprocess.run([*ctl, "pid", "platform:polls"], capture_output=True, text=True).stdout.strip()
         if restarted.isdigit() and int(restarted) not in (0, polls_pid):
             ready = requests.get(f"{url}/readyz", timeout=10)
             if ready.status_code == 200:
@@ -215,3 +215,18 @@ def test_make_run_serves_the_platform_and_ctrl_c_stops_it(platform):
         time.sleep(0.5)
     else:
         pytest.fail("some processes of make run survived Ctrl-C")
+    # supervisord's programs run in process groups of their own: none of them may outlive it
+    assert not processes_of(var), f"services left running after Ctrl-C: {processes_of(var)}"
+
+
+def processes_of(var):
+    """The pids of the processes supervisord started for this run (its socket in their environment)."""
+    marker = f"SUPERVISOR_SERVER_URL=unix://{var.resolve() / 'supervisor.sock'}".encode()
+    found = []
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            if marker in (entry / "environ").read_bytes().split(b"\0"):
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
