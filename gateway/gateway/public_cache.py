@@ -199,12 +199,12 @@ class PublicCache:
         if topic not in self.live:
             return None
         self.listener.ensure_started()
+        label = "accounts" if topic in self.private else "public"
         if not self.connected:
-            metrics.cache_request("accounts" if topic in self.private else "public", False)
+            metrics.cache_request(label, False)
             return None
         with self._lock:  # cachetools caches are not thread-safe (a lookup reorders them)
             entry = self._entries[topic].get(key)
-        label = "accounts" if topic in self.private else "public"
         if entry is None or entry.generation != self.generations[topic] or entry.scope != scope:
             metrics.cache_request(label, False)
             return None

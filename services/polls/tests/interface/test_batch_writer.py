@@ -55,22 +55,21 @@ def results(app):
     return PollResults(app.sessions, clock=app.clock)
 
 
+POLL = {
+    "title": "Phiếu thử",
+    "opens_at": (NOW - timedelta(hours=1)).isoformat(),
+    "closes_at": (NOW + timedelta(hours=1)).isoformat(),
+    "audience": {"tenant_ids": [HN]},
+    "questions": [
+        {"text": "Một", "kind": "single", "options": [{"label": "A"}, {"label": "B"}]},
+        {"text": "Tự do", "kind": "text", "required": False},
+    ],
+}
+
+
 @pytest.fixture
 def poll(app):
-    created = app.create_poll(
-        ADMIN,
-        {
-            "title": "Phiếu thử",
-            "opens_at": (NOW - timedelta(hours=1)).isoformat(),
-            "closes_at": (NOW + timedelta(hours=1)).isoformat(),
-            "audience": {"tenant_ids": [HN]},
-            "questions": [
-                {"text": "Một", "kind": "single", "options": [{"label": "A"}, {"label": "B"}]},
-                {"text": "Tự do", "kind": "text", "required": False},
-            ],
-        },
-    )
-    return app.transition(ADMIN, created["id"], "open")
+    return app.transition(ADMIN, app.create_poll(ADMIN, POLL)["id"], "open")
 
 
 def message(poll_id, member=None, tenant=HN, answers=None, receipt=None, at=NOW):
@@ -140,7 +139,9 @@ def test_identical_answers_are_checked_once_yet_every_member_is_counted_with_the
         message(poll["id"], answers={"q1": "o2"}) for _ in range(5)
     ]
     wrong = [message(poll["id"], answers={"q1": "o9"}) for _ in range(2)]  # the same mistake twice
-    second = [message(poll["id"], answers=dict(same)) for _ in range(2)] + [message(poll["id"], tenant=DN, answers=same)]
+    second = [message(poll["id"], answers=dict(same)) for _ in range(2)] + [
+        message(poll["id"], tenant=DN, answers=same)
+    ]
     with app.sessions.transaction() as session:
         assert intake.record_batch(session, first + wrong, now=NOW, rules=rules) == {"counted": 9, "rejected": 2}
     with app.sessions.transaction() as session:
@@ -154,18 +155,6 @@ def test_identical_answers_are_checked_once_yet_every_member_is_counted_with_the
     member = Actor(user_id=wrong[1]["member_id"], tenant_id=HN, roles=frozenset({"member"}))
     refused = results.get_receipt(member, wrong[1]["receipt"])
     assert refused["status"] == "rejected" and "q1" in refused["reason"]
-
-
-POLL = {
-    "title": "Phiếu thử",
-    "opens_at": (NOW - timedelta(hours=1)).isoformat(),
-    "closes_at": (NOW + timedelta(hours=1)).isoformat(),
-    "audience": {"tenant_ids": [HN]},
-    "questions": [
-        {"text": "Một", "kind": "single", "options": [{"label": "A"}, {"label": "B"}]},
-        {"text": "Tự do", "kind": "text", "required": False},
-    ],
-}
 
 
 def test_a_receipt_is_told_only_to_its_member(app, results, poll):
