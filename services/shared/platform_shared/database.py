@@ -199,10 +199,16 @@ worker (the idempotency record of the request it serves, see ``platform_shared.i
 
 def _note_write(state):
     if not state.is_select:
-        state.session.info["wrote"] = True
+        mark_written(state.session)
 
 
 def _note_flush(session, _context):
+    mark_written(session)
+
+
+def mark_written(session):
+    """Count ``session``'s transaction as one that wrote, for a write that SQLAlchemy sees as a
+    SELECT (``WITH ... INSERT ... RETURNING`` read by a ``SELECT``): ``before_commit`` then runs."""
     session.info["wrote"] = True
 
 

@@ -3,7 +3,7 @@
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from platform_shared.database import as_uuid, dialect_insert
 from platform_shared.views import parse_time as _time
@@ -84,14 +84,18 @@ class TenantDirectory:
             current = row.merged_into_id
         return current
 
-    def upsert(self, values):
-        """Insert or update one tenant in one statement (an event and a sync may race); the row after."""
+    def upsert(self, values, *, keep_merged=False):
+        """Insert or update one tenant in one statement (an event and a sync may race); the row after.
+
+        With ``keep_merged``, a row that is merged when the statement runs stays merged: the check
+        is in the statement itself, so a merge committed by another handler while this one waited
+        for the row's lock is seen (a check on the row read before would miss it)."""
         statement = dialect_insert(self.session, self.model).values(**values)
-        self.session.execute(
-            statement.on_conflict_do_update(
-                index_elements=["id"], set_={k: statement.excluded[k] for k in values if k != "id"}
-            )
-        )
+        updates = {k: statement.excluded[k] for k in values if k != "id"}
+        if keep_merged and "status" in updates:
+            current = self.model.__table__.c.status
+            updates["status"] = case((current == "merged", current), else_=statement.excluded.status)
+        self.session.execute(statement.on_conflict_do_update(index_elements=["id"], set_=updates))
         return self.session.get(self.model, values["id"], populate_existing=True)
 
     def apply(self, payload, *, now, status=None):
@@ -100,6 +104,10 @@ class TenantDirectory:
         snapshot = None
         if before is not None:
             snapshot = {"name": before.name, "slug": before.slug, "parent_id": before.parent_id}
+        # A merge is final in accounts. Handlers run side by side, so a tenant_created or
+        # tenant_updated published before the merge can be applied after it, or while the merge's
+        # transaction commits (seen when a relay starts on a backlog); it must not make the merged
+        # tenant active again: ``keep_merged`` decides in the statement, after the row's lock.
         row = self.upsert(
             {
                 "id": uuid.UUID(payload["tenant_id"]),
@@ -110,7 +118,8 @@ class TenantDirectory:
                 "parent_id": _uuid(payload.get("parent_id")),
                 "status": status or payload.get("status") or "active",
                 "updated_at": now,
-            }
+            },
+            keep_merged=True,
         )
         return TenantChange(snapshot, row)
 
@@ -119,9 +128,12 @@ class TenantDirectory:
         merged, into = uuid.UUID(payload["tenant_id"]), uuid.UUID(payload["into_tenant_id"])
         row = self.get(merged)
         if row is None:
-            # Known only from this event: a placeholder until the sync brings its real code and name.
+            # Known only from this event: a placeholder until the sync brings its real code and name
+            # (inserted only if still absent: a tenant_created committed meanwhile keeps its names).
             placeholder = {"code": f"merged-{merged.hex[:12]}", "name": "—", "status": "merged", "updated_at": now}
-            row = self.upsert({"id": merged} | placeholder)
+            statement = dialect_insert(self.session, self.model).values(id=merged, **placeholder)
+            self.session.execute(statement.on_conflict_do_nothing(index_elements=["id"]))
+            row = self.session.get(self.model, merged, populate_existing=True)
         row.status, row.merged_into_id = "merged", into
         row.merged_at = _time(payload.get("merged_at")) or now
         return row

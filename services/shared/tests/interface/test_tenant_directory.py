@@ -96,6 +96,18 @@ def test_a_merge_marks_the_tenant_and_merges_are_followed_to_the_survivor(sessio
         assert tenants.surviving_id(uuid.UUID(int=99)) == uuid.UUID(int=99)  # unknown here: itself
 
 
+def test_a_tenant_event_older_than_the_merge_applied_after_it_leaves_the_tenant_merged(sessions):
+    app = App(sessions)
+    with sessions.transaction() as session:
+        app.apply_tenant(session, _event(HAIPHONG, code="HP", slug="hai-phong", name="LĐLĐ Hải Phòng"))
+        app.merge_tenant(session, {"tenant_id": str(HAIPHONG), "into_tenant_id": str(HANOI)})
+    with sessions.transaction() as session:  # its tenant_created, handled late by another worker
+        app.apply_tenant(session, _event(HAIPHONG, code="HP", slug="hai-phong", name="LĐLĐ Hải Phòng"))
+    with sessions.read() as session:
+        row = TenantDirectory(session, ScratchTenant).get(HAIPHONG)
+        assert (row.status, row.merged_into_id) == ("merged", HANOI)
+
+
 def test_a_merge_of_a_tenant_never_seen_still_records_where_it_went(sessions):
     app = App(sessions)
     with sessions.transaction() as session:
@@ -176,3 +188,73 @@ def test_align_brings_an_old_narrow_copy_to_the_shared_columns(databases):
             assert conn.execute(sa.text("SELECT name FROM old_tenant")).scalar() == "Hà Nội"
             conn.execute(sa.text("DROP TABLE old_tenant"))
         engine.dispose()
+
+
+@pytest.fixture
+def two_sessions(databases):
+    """PostgreSQL with room for two transactions at once (the races below need a row lock)."""
+    factory = SessionFactory(make_engine(databases.url("accounts"), pool_size=3))
+    Base.metadata.drop_all(factory.engine)
+    Base.metadata.create_all(factory.engine)
+    yield factory
+    Base.metadata.drop_all(factory.engine)
+    factory.dispose()
+
+
+def _while_blocked(factory, first, second):
+    """Run ``first(session)`` in a transaction left open, then ``second`` in another transaction on
+    a thread until it waits for the first's lock; commit the first, let the second finish."""
+    import threading
+
+    from platform_shared.testing.waiting import wait_for
+
+    errors = []
+
+    def run_second():
+        try:
+            with factory.transaction() as session:
+                second(session)
+        except Exception as exc:  # reported by the test, not lost in the thread
+            errors.append(exc)
+
+    with factory.transaction() as session:
+        first(session)
+        session.flush()
+        thread = threading.Thread(target=run_second)
+        thread.start()
+        with factory.engine.connect() as watcher:
+            wait_for(
+                lambda: watcher.execute(
+                    sa.text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
+                ).scalar(),
+                message="the second transaction to wait for the first one's lock",
+            )
+    thread.join(timeout=10)
+    assert not thread.is_alive() and not errors, errors
+
+
+def test_a_tenant_event_applied_while_the_merge_commits_leaves_the_tenant_merged(two_sessions):
+    app = App(two_sessions)
+    with two_sessions.transaction() as session:
+        app.apply_tenant(session, _event(HAIPHONG, code="HP", slug="hai-phong", name="LĐLĐ Hải Phòng"))
+    _while_blocked(
+        two_sessions,
+        lambda s: app.merge_tenant(s, {"tenant_id": str(HAIPHONG), "into_tenant_id": str(HANOI)}),
+        # its tenant_updated, read the row as active before the merge committed
+        lambda s: app.apply_tenant(s, _event(HAIPHONG, code="HP", slug="hai-phong", name="LĐLĐ TP Hải Phòng")),
+    )
+    with two_sessions.read() as session:
+        row = TenantDirectory(session, ScratchTenant).get(HAIPHONG)
+        assert (row.status, row.merged_into_id, row.name) == ("merged", HANOI, "LĐLĐ TP Hải Phòng")
+
+
+def test_a_merge_applied_while_the_tenant_created_commits_keeps_the_tenants_names(two_sessions):
+    app = App(two_sessions)
+    _while_blocked(
+        two_sessions,
+        lambda s: app.apply_tenant(s, _event(HAIPHONG, code="HP", slug="hai-phong", name="LĐLĐ Hải Phòng")),
+        lambda s: app.merge_tenant(s, {"tenant_id": str(HAIPHONG), "into_tenant_id": str(HANOI)}),
+    )
+    with two_sessions.read() as session:
+        row = TenantDirectory(session, ScratchTenant).get(HAIPHONG)
+        assert (row.status, row.merged_into_id, row.code, row.name) == ("merged", HANOI, "HP", "LĐLĐ Hải Phòng")

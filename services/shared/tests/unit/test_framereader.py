@@ -86,3 +86,72 @@ def test_only_plain_tcp_transports_are_changed():
 
     assert framereader.buffer_reads(Other()) is False
     assert framereader.drain_buffered(Other()) == 0
+
+
+def deliver(tag, redelivered=False, consumer_tag=b"ctag"):
+    args = bytes([len(consumer_tag)]) + consumer_tag + struct.pack(">QB", tag, 1 if redelivered else 0)
+    return struct.pack(">HH", 60, 60) + args + b"\x00" + b"\x0fpolls.responses"  # exchange "", routing key
+
+
+def header(size):
+    return struct.pack(">HHQH", 60, 0, size, 0)
+
+
+class CountingConnection:
+    """py-amqp's side: what its own frame handler would have been given."""
+
+    bytes_recv = 0
+
+    def __init__(self):
+        self.frames = []
+
+    def on_inbound_frame(self, frame):
+        self.frames.append(frame)
+        return True
+
+
+def direct(channel_id=1):
+    connection, got = CountingConnection(), []
+    framereader.deliver_directly(connection, channel_id, lambda *delivery: got.append(delivery))
+    return connection, got
+
+
+def test_a_delivery_goes_straight_to_the_callback_and_everything_else_to_py_amqp():
+    connection, got = direct()
+    handle = connection.on_inbound_frame
+    assert handle((1, 1, deliver(7, redelivered=True))) is False  # a message begun is not a method done
+    assert handle((2, 1, header(5))) is False
+    assert handle((3, 1, b"hello")) is True
+    assert got == [(7, True, b"hello")]
+    qos_ok = struct.pack(">HH", 60, 11)
+    assert handle((1, 1, qos_ok)) is True  # basic.qos-ok: py-amqp's
+    assert handle((1, 2, deliver(8))) is True  # another channel: py-amqp's too
+    assert handle((8, 0, b"")) is True  # a heartbeat
+    assert [f[1:] for f in connection.frames] == [(1, qos_ok), (2, deliver(8)), (0, b"")]
+    assert connection.bytes_recv == 3  # the heartbeat check sees the delivery's frames arrive
+
+
+def test_a_body_in_several_frames_and_an_empty_body_are_whole_messages():
+    connection, got = direct()
+    handle = connection.on_inbound_frame
+    handle((1, 1, deliver(1)))
+    handle((2, 1, header(6)))
+    assert handle((3, 1, b"abc")) is False
+    assert handle((3, 1, b"def")) is True
+    handle((1, 1, deliver(2)))
+    assert handle((2, 1, header(0))) is True  # no body frame follows an empty body
+    assert got == [(1, False, b"abcdef"), (2, False, b"")]
+
+
+def test_a_frame_out_of_order_inside_a_delivery_is_an_error():
+    connection, _ = direct()
+    handle = connection.on_inbound_frame
+    handle((1, 1, deliver(1)))
+    with pytest.raises(UnexpectedFrame):
+        handle((3, 1, b"body before its header"))
+    connection, _ = direct()
+    handle = connection.on_inbound_frame
+    handle((1, 1, deliver(1)))
+    handle((2, 1, header(4)))
+    with pytest.raises(UnexpectedFrame):
+        handle((1, 1, deliver(2)))
