@@ -3,14 +3,13 @@
 import logging
 import re
 import time
-import uuid
 
 from flask import Flask, Request, g, request
 from flask.json.provider import DefaultJSONProvider
 from flask_smorest import Api
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from gateway import errors, json_body
+from gateway import errors, ids, json_body
 from gateway.auth import make_session_watch, make_verifier
 from gateway.intake import ReceiptSigner
 from gateway.public_cache import ACCOUNTS_TOPICS, PublicCache
@@ -77,6 +76,22 @@ PAGE_POLICY = (
 )
 # Everything else (JSON, files): nothing in it may run or load anything.
 DATA_POLICY = "default-src 'none'; frame-ancestors 'none'; sandbox"
+SECURITY_HEADERS = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "strict-origin-when-cross-origin"),
+)
+HSTS = ("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+
+
+def request_id_of(environ):
+    """The request's id: the client's ``X-Request-ID`` when it is well formed, else a new one;
+    kept in the environ, so every part of the gateway that answers the request uses the same."""
+    found = environ.get("platform.request_id")
+    if found is None:
+        incoming = environ.get("HTTP_X_REQUEST_ID", "")
+        found = environ["platform.request_id"] = incoming if _REQUEST_ID.match(incoming) else ids.uuid4().hex
+    return found
 
 
 def create_app(settings=None, *, rpc=None):
@@ -97,6 +112,18 @@ def create_app(settings=None, *, rpc=None):
     )
     app.json.ensure_ascii = False
     app.json.sort_keys = False
+    # Poll responses skip Flask's request machinery (see LeanResponses: why) unless traces are
+    # exported: then every request goes through Flask, whose instrumentation makes the spans.
+    if settings.polls_lean_path and tracing.configure("gateway") is None:
+        from gateway.api.polls import LeanResponses
+
+        app.wsgi_app = LeanResponses(
+            app,
+            app.wsgi_app,
+            headers=[*SECURITY_HEADERS, ("Content-Security-Policy", DATA_POLICY)],
+            hsts=HSTS,
+            request_id=request_id_of,
+        )
     if settings.trusted_proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies)
 
@@ -138,8 +165,7 @@ def create_app(settings=None, *, rpc=None):
 
     @app.before_request
     def _request_id():
-        incoming = request.headers.get("X-Request-ID", "")
-        g.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        g.request_id = request_id_of(request.environ)
         logs.request_id_var.set(g.request_id)
 
     @app.before_request
@@ -152,13 +178,12 @@ def create_app(settings=None, *, rpc=None):
     @app.after_request
     def _stamp(response):
         response.headers["X-Request-ID"] = g.get("request_id", "")
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        for name, value in SECURITY_HEADERS:
+            response.headers.setdefault(name, value)
         html = response.mimetype == "text/html"
         response.headers.setdefault("Content-Security-Policy", PAGE_POLICY if html else DATA_POLICY)
         if request.is_secure:  # TLS here or, with TRUSTED_PROXIES, at the proxy in front
-            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+            response.headers.setdefault(*HSTS)
         if request.path.startswith("/api/"):
             response.headers.setdefault("Cache-Control", "no-store")
         return response

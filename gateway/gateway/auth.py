@@ -35,17 +35,22 @@ def current_actor(required=True):
     if "platform.actor" in request.environ:
         actor = request.environ["platform.actor"]
     else:
-        header = request.headers.get("Authorization", "")
-        actor = None
-        if header:
-            scheme, _, token = header.partition(" ")
-            if scheme.lower() != "bearer" or not token.strip():
-                raise Unauthorized("Tiêu đề Authorization phải có dạng «Bearer <mã truy cập>».", code="TOKEN_MALFORMED")
-            claims = current_app.extensions["verifier"].verify(token.strip())
-            # Too old, or its session ended (deactivation, new roles): 401 although exp is good.
-            current_app.extensions["sessions"].check(claims)
-            actor = actor_from_claims(claims).dump()
+        actor = actor_of_header(request.headers.get("Authorization", ""), current_app.extensions)
         request.environ["platform.actor"] = actor
     if actor is None and required:
         raise Unauthorized("Bạn cần đăng nhập.", code="LOGIN_REQUIRED")
     return actor or ANONYMOUS
+
+
+def actor_of_header(header, extensions):
+    """The actor of an ``Authorization`` header (None when there is none): the token verified and
+    its session checked with the app's ``extensions``. Raises ``Unauthorized``, ``Unavailable``."""
+    if not header:
+        return None
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("Tiêu đề Authorization phải có dạng «Bearer <mã truy cập>».", code="TOKEN_MALFORMED")
+    claims = extensions["verifier"].verify(token.strip())
+    # Too old, or its session ended (deactivation, new roles): 401 although exp is good.
+    extensions["sessions"].check(claims)
+    return actor_from_claims(claims).dump()

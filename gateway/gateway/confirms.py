@@ -8,12 +8,15 @@ channel carrying every thread's publishes lets it answer many messages with one 
 one connection per process replaces eight, while each request still waits for *its* message.
 
 How (no I/O thread of its own): the request threads share one py-amqp channel in confirm
-mode. A publish is written by the request thread itself under ``_write_lock`` and numbered
-with the channel's delivery tag (1, 2, 3... after ``confirm.select``). Then the thread waits
+mode. A publish is numbered with the channel's delivery tag (1, 2, 3... after
+``confirm.select``) and written by a request thread under ``_write_lock``; while others are in
+flight its frames are queued in that order instead, and whichever thread holds the writing
+sends every queued one in one ``send`` (no thread waits for another's write: threads queued
+behind the write lock were 8–12 % of the gateway's samples at sixteen connections). Then the thread waits
 for its confirm; the first waiter that finds no one reading becomes the *reader*: it reads
-the connection (``drain_events``) and settles every message an ack or nack names — one tag,
-or every tag up to it (``multiple``) — until its own message is settled, then wakes the
-oldest waiter still unsettled to read next. At one request at a time the request thread
+the connection (``_AckFrames``: acks cut out of the buffer, anything else to py-amqp) and
+settles every message an ack or nack names — one tag, or every tag up to it (``multiple``) —
+until its own message is settled, then wakes the oldest waiter still unsettled to read next. At one request at a time the request thread
 reads its own confirm, as a plain ``basic_publish_confirm`` would; under load one thread
 reads for all. (A dedicated I/O thread was measured first: two extra hand-offs of the GIL
 per request — to the I/O thread and back — made the 16-connection figure 20 % worse on
@@ -21,9 +24,15 @@ this 2-core machine, 460 against 582 responses/s in the same run.)
 
 Reading and writing the same connection from two threads is safe here because each side
 has one owner at a time (``_write_lock``, ``_read_lock``) and they share nothing in
-py-amqp but the socket: the publish goes through ``send_method`` (``basic_publish`` would
+py-amqp but the socket: the publish is written as frames packed here (``publish_frames``,
+py-amqp's bytes; ``send_method`` for any other message — never ``basic_publish``, which would
 first *read* the socket when the broker may send ``connection.blocked``), and the socket's
 timeout is set once and never switched (``drain_events(timeout=None)``).
+
+Frames are read through ``platform_shared.framereader`` (one ``recv`` for whatever arrived,
+the acks cut out of that buffer; py-amqp's own reader makes three per frame): syscalls per
+vote 13.5 → 10.8 at one connection, receives 1.6 → 0.9 at sixteen (strace, bench/polls_bench
+figure 1). So the idle check below looks at that buffer before it asks the socket.
 
 Answers: ack → True; ack of a message the broker returned first (``mandatory``, no queue
 bound) → False; nack → ``NotConfirmed``; the connection lost, or no confirm within
@@ -35,6 +44,7 @@ refused at once for a short backoff (a quick 503 the member can retry, not a wai
 
 import logging
 import select
+import struct
 import threading
 import time
 import uuid
@@ -42,7 +52,7 @@ import uuid
 import amqp
 from amqp import spec
 
-from platform_shared import messaging, retry
+from platform_shared import framereader, messaging, retry
 
 log = logging.getLogger("gateway.confirms")
 
@@ -57,10 +67,14 @@ class NotConfirmed(Exception):
 
 
 class _Item:
-    __slots__ = ("event", "done", "ok", "error", "key", "returned", "generation")
+    __slots__ = ("wake", "done", "ok", "error", "key", "returned", "generation")
 
     def __init__(self, key):
-        self.event = threading.Event()  # set when settled, and to hand the reading over
+        # Released when settled, and to hand the reading over; the waiter's acquire takes it back.
+        # (A bare lock: threading.Event's condition cost each request ~20 % of the GIL's time at
+        # sixteen connections, most of it in Condition.notify.)
+        self.wake = threading.Lock()
+        self.wake.acquire()
         self.done = False
         self.ok = self.error = None
         self.key = key
@@ -87,8 +101,9 @@ class ConfirmPipeline:
         self._read_lock = threading.Lock()  # the one reader of the connection
         self._lock = threading.Lock()  # the in-flight tables (short holds only)
         self._inflight = {}  # delivery tag → _Item, in publish order
+        self._queued = []  # frames of numbered publishes not written yet, in their order
         self._by_key = {}  # message_id → _Item, to find a returned message
-        self._conn = self._channel = None
+        self._conn = self._channel = self._raw = self._frames = None
         self._generation = 0  # which connection an item went out on
         self._next_tag = 1
         self._failures = 0
@@ -105,10 +120,16 @@ class ConfirmPipeline:
             raise NotConfirmed("the publisher is closed")
         properties.setdefault("content_type", "application/json")
         properties.setdefault("content_encoding", "utf-8")
-        key = properties.setdefault("message_id", uuid.uuid4().hex)
+        if "message_id" not in properties:  # (not setdefault: its argument, a uuid4, would cost a getrandom)
+            properties["message_id"] = uuid.uuid4().hex
+        key = properties["message_id"]
         item = _Item(key)
         deadline = time.monotonic() + self.confirm_timeout
-        self._send(item, amqp.Message(body, delivery_mode=PERSISTENT, **properties), exchange, routing_key)
+        if isinstance(body, bytes) and len(properties) == 3:  # the usual message: its frames packed here
+            message = (body, properties["content_type"], properties["content_encoding"], key)
+        else:
+            message = _message(body, properties)
+        self._send(item, message, exchange, routing_key)
         self._wait(item, deadline)
         if item.error is not None:
             raise item.error
@@ -122,6 +143,8 @@ class ConfirmPipeline:
     # -- writing -------------------------------------------------------------------------------
 
     def _send(self, item, message, exchange, routing_key):
+        if isinstance(message, tuple) and self._queue(item, message, exchange, routing_key):
+            return
         with self._write_lock:
             if self._channel is not None and not self._inflight:
                 self._check_idle_connection()
@@ -132,12 +155,70 @@ class ConfirmPipeline:
                 item.generation = self._generation
                 self._inflight[tag] = self._by_key[item.key] = item  # before the write: a failed write fails it
                 self.most_in_flight = max(self.most_in_flight, len(self._inflight))
+                earlier, self._queued = self._queued, []  # numbered before this one: written first
             try:
+                raw = self._raw
+                if earlier:
+                    raw.transport.write(b"".join(earlier))
+                    raw.bytes_sent += 1
+                if isinstance(message, tuple):
+                    frames = publish_frames(self._channel.channel_id, exchange, routing_key, *message, raw.frame_max)
+                    if frames is not None:
+                        raw.transport.write(frames)
+                        raw.bytes_sent += 1  # (py-amqp's heartbeat bookkeeping, as its frame writer does)
+                        return
+                    body, content_type, content_encoding, key = message  # over one frame: py-amqp's writer
+                    message = _message(
+                        body, {"content_type": content_type, "content_encoding": content_encoding, "message_id": key}
+                    )
                 # basic_publish's frames without its preliminary read of the socket (see the module's notes)
                 self._channel.send_method(spec.Basic.Publish, "Bssbb", (0, exchange, routing_key, True, False), message)
             except Exception as exc:
                 log.warning("publishing connection lost: %s", exc)
                 self._drop(NotConfirmed(f"connection lost while publishing: {exc}"))
+        self._write_queued_if_free()
+
+    def _queue(self, item, message, exchange, routing_key):
+        """While publishes are in flight on a live connection: this one's frames numbered and
+        queued, written by whichever thread holds the writing (this one, if it is free) — many
+        publishes in one ``send``, and no thread waits for another's write. False: the usual way."""
+        raw, channel = self._raw, self._channel
+        if raw is None or channel is None or not self._inflight:
+            return False  # (nothing in flight: the idle connection is checked first, under _write_lock)
+        frames = publish_frames(channel.channel_id, exchange, routing_key, *message, raw.frame_max)
+        if frames is None:
+            return False
+        with self._lock:
+            if self._raw is not raw or not self._inflight:
+                return False
+            tag, self._next_tag = self._next_tag, self._next_tag + 1
+            item.generation = self._generation
+            self._inflight[tag] = self._by_key[item.key] = item  # before the write: a failed write fails it
+            self.most_in_flight = max(self.most_in_flight, len(self._inflight))
+            self._queued.append(frames)
+        self._write_queued_if_free()
+        return True
+
+    def _write_queued_if_free(self):
+        while self._queued and self._write_lock.acquire(blocking=False):
+            try:
+                self._write_queued()
+            finally:
+                self._write_lock.release()
+            # Frames queued while this thread wrote found the writing taken: they are seen here.
+
+    def _write_queued(self):
+        """Write every queued publish, in their order, in one ``send`` (``_write_lock`` held)."""
+        with self._lock:
+            queued, self._queued, raw = self._queued, [], self._raw
+        if not queued:
+            return
+        try:
+            raw.transport.write(b"".join(queued))
+            raw.bytes_sent += 1
+        except Exception as exc:
+            log.warning("publishing connection lost: %s", exc)
+            self._drop(NotConfirmed(f"connection lost while publishing: {exc}"))
 
     def _connect(self):
         if self._closed:
@@ -160,6 +241,9 @@ class ConfirmPipeline:
                 channel.events["basic_nack"].add(self._on_nack)
                 channel.events["basic_return"].add(self._on_return)
                 raw.transport.sock.settimeout(READ_SLICE)  # once: never switched while two threads use it
+                # One recv for every frame waiting, not three per frame (header, payload, end octet):
+                # the confirms of many publishes come together.
+                buffered = framereader.buffer_reads(raw)
             except Exception:
                 messaging.close(conn)
                 raise
@@ -170,15 +254,19 @@ class ConfirmPipeline:
             raise NotConfirmed(f"broker unreachable: {exc}") from exc
         self._failures = 0
         self._conn, self._channel = conn, channel
+        self._raw = raw
+        self._frames = _AckFrames(raw, channel.channel_id, self._on_ack) if buffered else None
         self._generation += 1
         self._next_tag = 1  # delivery tags start at 1 on each channel put in confirm mode
         self.connections += 1
 
     def _check_idle_connection(self):
         """Nothing in flight, so no one reads: whatever arrived since (a close, EOF) is read now."""
-        raw = self._conn.connection
+        raw = self._raw
+        reader = getattr(raw.transport, "frame_reader", None)
         try:
-            if not select.select([raw.transport.sock], [], [], 0)[0]:
+            buffered = reader is not None and reader.whole_frame()  # already read with the last acks
+            if not buffered and not select.select([raw.transport.sock], [], [], 0)[0]:
                 return
             if not self._read_lock.acquire(blocking=False):
                 return  # a reader is finishing: it will see it
@@ -194,11 +282,11 @@ class ConfirmPipeline:
 
     def _drop(self, error):
         """Forget the connection (``_write_lock`` held); every message in flight gets ``error``."""
-        with self._lock:
-            inflight, self._inflight, self._by_key = self._inflight, {}, {}
+        with self._lock:  # (with the tables: a publish is queued only on the connection still current)
+            inflight, self._inflight, self._by_key, self._queued = self._inflight, {}, {}, []
+            conn, self._conn, self._channel, self._raw, self._frames = self._conn, None, None, None, None
         for item in inflight.values():
             _settle(item, None, error)
-        conn, self._conn, self._channel = self._conn, None, None
         messaging.close(conn)
 
     # -- waiting and reading ---------------------------------------------------------------------
@@ -216,17 +304,16 @@ class ConfirmPipeline:
                     self._read_lock.release()
                 self._hand_over()
             else:
-                item.event.wait(min(remaining, FALLBACK_WAKE))
-                item.event.clear()  # (a settle sets ``done`` before the event: nothing is lost)
+                item.wake.acquire(timeout=min(remaining, FALLBACK_WAKE))  # (``done`` is set before the wake)
 
     def _read_until(self, item, deadline):
-        conn, generation = self._conn, item.generation
-        if conn is None or generation != self._generation:
+        raw, frames, generation = self._raw, self._frames, item.generation
+        if raw is None or generation != self._generation:
             return  # its connection is gone: it was settled when it was dropped
-        raw = conn.connection
+        read = raw.drain_events if frames is None else frames.read
         while not item.done and time.monotonic() < deadline:
             try:
-                raw.drain_events(timeout=None)  # at most READ_SLICE: the socket's own timeout
+                read(timeout=None)  # at most READ_SLICE: the socket's own timeout
             except TimeoutError:
                 continue
             except Exception as exc:
@@ -234,6 +321,7 @@ class ConfirmPipeline:
                     if self._generation == generation and self._conn is not None:
                         log.warning("publishing connection lost: %s", exc)
                         self._drop(NotConfirmed(f"connection lost before the broker confirmed: {exc}"))
+                self._write_queued_if_free()  # (queued while this thread held the writing)
                 return
 
     def _hand_over(self):
@@ -241,7 +329,7 @@ class ConfirmPipeline:
         with self._lock:
             waiting = next((i for i in self._inflight.values() if not i.done), None)
         if waiting is not None:
-            waiting.event.set()
+            _wake(waiting)
 
     def _overdue(self, item):
         with self._write_lock:
@@ -251,11 +339,12 @@ class ConfirmPipeline:
                 # No confirm within confirm_timeout: the broker (or the link) is stuck; start afresh.
                 log.warning("no confirm within %s s: reconnecting", self.confirm_timeout)
                 self._drop(NotConfirmed(f"no confirm within {self.confirm_timeout} s"))
+        self._write_queued_if_free()  # (queued while this thread held the writing)
         if not item.done:
-            item.event.wait(1.0)  # taken by an ack being settled this very moment
+            item.wake.acquire(timeout=1.0)  # taken by an ack being settled this very moment
             _settle(item, None, NotConfirmed(f"no confirm within {self.confirm_timeout} s"))
 
-    # -- the broker's answers (called by the reader, inside drain_events) ----------------------
+    # -- the broker's answers (called by the reader, inside _AckFrames.read or drain_events) ----
 
     def _on_return(self, exc, exchange, routing_key, message):
         # The broker sends basic.return before the ack of the same message.
@@ -287,9 +376,106 @@ class ConfirmPipeline:
         return items
 
 
+_ACK = struct.pack(">HH", 60, 80)  # basic.ack
+_ACK_ARGUMENTS = struct.Struct(">QB")  # delivery-tag, then the octet of bits (multiple is bit 0)
+
+
+class _AckFrames:
+    """The reader's loop over a buffered connection (``framereader.buffer_reads``): each
+    ``basic.ack`` of the publishing channel is cut out with ``struct`` and settled at once; every
+    other frame (a nack, a return, a close, a heartbeat) goes to py-amqp as ``drain_events``
+    would pass it.
+
+    Why: py-amqp's way to an ack — ``drain_events``, ``blocking_read``, ``having_timeout``, the
+    frame handler, ``on_inbound_method``, ``dispatch_method`` (a ``KeyError`` raised and caught),
+    the generic argument reader, the channel's event callbacks — was ~6 % of the gateway
+    workers' GIL time at sixteen connections (issue 18); here it is one ``struct`` unpack.
+    (An ack never splits a return's frames: content frames follow their method without
+    interleaving, so py-amqp's per-channel state is never mid-message when one is cut out.)"""
+
+    def __init__(self, raw, channel_id, on_ack):
+        self.raw = raw
+        self.reader = raw.transport.frame_reader
+        self.inner = raw.on_inbound_frame
+        self.channel_id = channel_id
+        self.on_ack = on_ack
+
+    def read(self, timeout=None):
+        """One frame (a ``recv`` under the socket's own timeout when none is buffered), then every
+        whole frame already received; raises what the socket raises."""
+        reader, on_frame = self.reader, self.on_frame
+        on_frame(reader.read_frame())
+        while reader.whole_frame():
+            on_frame(reader.read_frame())
+
+    def on_frame(self, frame):
+        frame_type, channel, payload = frame
+        if frame_type == 1 and channel == self.channel_id and payload[:4] == _ACK:
+            self.raw.bytes_recv += 1  # (py-amqp's heartbeat bookkeeping, as its frame handler does)
+            tag, bits = _ACK_ARGUMENTS.unpack_from(payload, 4)
+            self.on_ack(tag, bits & 1)
+        else:
+            self.inner(frame)
+
+
+def _message(body, properties):
+    return amqp.Message(body, delivery_mode=PERSISTENT, **properties)
+
+
 def _settle(item, ok, error):
     if item.done:
         return
     item.ok, item.error = ok, error
-    item.done = True  # before the event: a waiter that clears the event still sees it
-    item.event.set()
+    item.done = True  # before the wake: a waiter woken for another reason still sees it
+    _wake(item)
+
+
+def _wake(item):
+    try:
+        item.wake.release()
+    except RuntimeError:
+        pass  # released already: the waiter has a wake coming
+
+
+# -- the frames of a publish, packed with struct --------------------------------------------------
+# py-amqp's generic writer (argument and property tables serialised field by field) was ~10 % of
+# the workers' GIL time on the vote path; a publish here always has the same shape.
+
+_FRAME = struct.Struct(">BHI")
+_PUBLISH_METHODS = {}  # (channel, exchange, routing key) → the whole method frame
+_HEADER_PREFIX = struct.Struct(">HHQH")  # class, weight, body size, property flags
+# content_type, content_encoding, delivery_mode, message_id
+_FLAGS = 0x8000 | 0x4000 | 0x1000 | 0x0080
+
+
+def _shortstr(text):
+    raw = text.encode("utf-8")
+    if len(raw) > 255:
+        raise ValueError("shortstr over 255 bytes")
+    return bytes((len(raw),)) + raw
+
+
+def publish_frames(channel_id, exchange, routing_key, body, content_type, content_encoding, message_id, frame_max):
+    """The bytes of ``basic.publish`` (mandatory) + content header + body, exactly as py-amqp's
+    frame writer makes them for a persistent message with these properties; None when the body
+    needs more than one frame (py-amqp's writer then does it)."""
+    key = (channel_id, exchange, routing_key)
+    method = _PUBLISH_METHODS.get(key)
+    if method is None:
+        payload = struct.pack(">HHH", 60, 40, 0) + _shortstr(exchange) + _shortstr(routing_key) + b"\x01"
+        method = _PUBLISH_METHODS[key] = _FRAME.pack(1, channel_id, len(payload)) + payload + b"\xce"
+        if len(_PUBLISH_METHODS) > 1000:
+            _PUBLISH_METHODS.clear()
+    header = (
+        _HEADER_PREFIX.pack(60, 0, len(body), _FLAGS)
+        + _shortstr(content_type)
+        + _shortstr(content_encoding)
+        + b"\x02"  # delivery_mode: persistent
+        + _shortstr(message_id)
+    )
+    if len(method) + len(header) + len(body) + 16 > frame_max - 8:
+        return None
+    frames = [method, _FRAME.pack(2, channel_id, len(header)), header, b"\xce"]
+    if body:  # (no body frame for an empty body, as py-amqp)
+        frames += (_FRAME.pack(3, channel_id, len(body)), body, b"\xce")
+    return b"".join(frames)

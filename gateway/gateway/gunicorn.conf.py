@@ -12,10 +12,15 @@ import os
 import shutil
 import tempfile
 
+from gateway.worker import chosen_class
+
 # GATEWAY_PORT first: process managers such as honcho rewrite PORT for each process.
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('GATEWAY_PORT') or os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("GATEWAY_WORKERS", "2"))
-worker_class = "gthread"
+# gateway.worker's gthread whose threads keep serving their kept-alive connection (issue 18: gthread
+# hands every kept-alive connection back to its main loop between requests); GATEWAY_WORKER=gthread
+# goes back to gunicorn's own.
+worker_class = chosen_class()
 threads = int(os.environ.get("GATEWAY_THREADS", "8"))
 keepalive = 5
 timeout = 60

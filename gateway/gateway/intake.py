@@ -35,6 +35,7 @@ from cachetools import TTLCache
 from itsdangerous import BadData, Signer
 from itsdangerous.encoding import base64_decode, base64_encode
 
+from gateway import ids
 from gateway.confirms import ConfirmPipeline
 from platform_shared import metrics
 from platform_shared.contracts.polls import RESPONSES_QUEUE
@@ -164,7 +165,7 @@ class PollIntake:
 
     def submit(self, poll_id, actor, answers, now=None):
         """Queue one checked response; the signed receipt once the broker has confirmed it."""
-        receipt_id, poll_uuid, member_uuid = uuid.uuid4(), uuid.UUID(poll_id), uuid.UUID(actor["user_id"])
+        receipt_id, poll_uuid, member_uuid = ids.uuid4(), uuid.UUID(poll_id), uuid.UUID(actor["user_id"])
         body = orjson.dumps(  # UTF-8 bytes; ~100x the standard encoder on this message
             {
                 "receipt": str(receipt_id),

@@ -1,9 +1,10 @@
 """Streams bytes between the gateway and the media service's internal HTTP port.
 
 Files do not travel on the message bus: an upload — the client's multipart form, as it
-sent it — is forwarded chunk by chunk as it arrives (chunked transfer encoding) to
-``POST /uploads`` of the media service, which reads the form; a download is relayed the
-other way. Neither is ever held whole in memory. If the media service answers before
+sent it — is forwarded chunk by chunk as it arrives to ``POST /uploads`` of the media
+service, which reads the form; a download is relayed the other way. The form goes with the
+client's own ``Content-Length`` when it gave one (browsers always do), else in chunked
+transfer encoding. Neither is ever held whole in memory. If the media service answers before
 the body is complete (a file over its cap, a type it refuses, a bad field before the
 file), the gateway stops reading the client and relays that answer at once.
 """
@@ -41,12 +42,19 @@ class Relayed:
 class MediaUpload:
     """One upload form being forwarded; ``send()`` each chunk, then ``finish()``, then ``close()``."""
 
-    def __init__(self, base_url, actor, content_type, request_id, timeout=120):
+    def __init__(self, base_url, actor, content_type, request_id, timeout=120, length=None):
         parts = urlsplit(base_url)
         self.conn = http.client.HTTPConnection(parts.hostname, parts.port or 80, timeout=timeout)
+        # With the form's length known, each piece goes as it came (no chunk framing, no copy of
+        # it), and the media service reads a plain body: eventlet's chunked reader takes a line
+        # read and a second buffer per chunk.
+        self.chunked = length is None
         try:
             self.conn.putrequest("POST", "/uploads", skip_accept_encoding=True)
-            self.conn.putheader("Transfer-Encoding", "chunked")
+            if self.chunked:
+                self.conn.putheader("Transfer-Encoding", "chunked")
+            else:
+                self.conn.putheader("Content-Length", str(length))
             self.conn.putheader("Content-Type", content_type)
             self.conn.putheader("X-Platform-Actor", json.dumps(actor))
             if request_id:
@@ -72,17 +80,21 @@ class MediaUpload:
         if not data or self.answered_early():
             return
         try:
-            self.conn.send(b"%x\r\n%s\r\n" % (len(data), data))
+            if self.chunked:
+                self.conn.send(b"%x\r\n%s\r\n" % (len(data), data))
+            else:
+                self.conn.send(data)
         except OSError:
             self.early = self._response()
 
     def finish(self):
         if self.early is not None:
             return self.early
-        try:
-            self.conn.send(b"0\r\n\r\n")
-        except OSError:
-            pass
+        if self.chunked:
+            try:
+                self.conn.send(b"0\r\n\r\n")
+            except OSError:
+                pass
         return self._response()
 
     def close(self):

@@ -39,6 +39,11 @@ class Settings:
     polls_receipt_secret: str | None = field(default_factory=lambda: _env("POLLS_RECEIPT_SECRET"))
     polls_definition_ttl: float = field(default_factory=lambda: float(_env("POLLS_DEFINITION_TTL_SECONDS", "30")))
     polls_confirm_timeout: float = field(default_factory=lambda: float(_env("POLLS_CONFIRM_TIMEOUT_SECONDS", "5")))
+    # A response is accepted without Flask's request machinery (gateway.api.polls.LeanResponses);
+    # false: through Flask like every other request (same answers; the bench compares the two).
+    polls_lean_path: bool = field(
+        default_factory=lambda: _env("POLLS_LEAN_PATH", "true").strip().lower() not in ("0", "false", "no", "off")
+    )
     # Web pages (gateway.web): the key that signs page-session cookies (default: derived from
     # POLLS_RECEIPT_SECRET; the same in every process) and the portal's public address, used in
     # canonical links, RSS and sitemaps (default: the address the request came to).

@@ -14,16 +14,21 @@ Responses never cost an RPC: they are checked here against the cached definition
 """
 
 import base64
+import io
+import re
 import threading
+import time
 import uuid
 
 import orjson
 from flask import Response, current_app, jsonify, request
 from flask.views import MethodView
 
+from gateway import json_body
 from gateway.api.common import Blueprint, call, documented, files, forward, query_args, replies
-from gateway.auth import current_actor
+from gateway.auth import actor_of_header, current_actor
 from gateway.intake import PollIntake
+from platform_shared import logs, metrics
 from platform_shared.actor import SYSTEM
 from platform_shared.clock import VN_TZ, utcnow
 from platform_shared.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -57,15 +62,16 @@ RESPONSE_BODY = {
 }
 
 
-def intake():
+def intake(app=None):
     """The worker's response intake (created on first use, closed with the app's resources)."""
-    found = current_app.extensions.get("polls_intake")
+    extensions = (app or current_app).extensions
+    found = extensions.get("polls_intake")
     if found is None:
         with _create_lock:
-            found = current_app.extensions.get("polls_intake")
+            found = extensions.get("polls_intake")
             if found is None:
-                settings = current_app.extensions["settings"]
-                pool = current_app.extensions["rpc"]
+                settings = extensions["settings"]
+                pool = extensions["rpc"]
                 found = PollIntake(
                     getattr(settings, "polls_intake_amqp_uri", None) or settings.amqp_uri,
                     lambda poll_id: pool.call("polls", "intake_definition", SYSTEM.dump(), poll_id),
@@ -73,7 +79,7 @@ def intake():
                     ttl=getattr(settings, "polls_definition_ttl", 30.0),
                     confirm_timeout=getattr(settings, "polls_confirm_timeout", 5.0),
                 )
-                current_app.extensions["polls_intake"] = found
+                extensions["polls_intake"] = found
     return found
 
 
@@ -82,6 +88,9 @@ def _not_found():
 
 
 def _signed_in():
+    failed = request.environ.pop(LEAN_FAILURE, None)
+    if failed is not None:
+        raise failed  # met by LeanResponses: answered here the usual way, never tried twice
     current_actor()
 
 
@@ -163,22 +172,31 @@ for _action, _doc in ACTIONS.items():
 def respond(poll_id):
     """Gửi câu trả lời (mỗi đoàn viên một lần). 202 kèm biên nhận sau khi hàng đợi xác nhận đã lưu."""
     actor, now = current_actor(), utcnow()
-    definition = answerable(actor, poll_id, now)
+    receipt = accept(actor, poll_id, request.get_json(silent=True), now)
+    return Response(_accepted(receipt, poll_id), 202, mimetype="application/json")
+
+
+def accept(actor, poll_id, body, now, app=None):
+    """The receipt of ``body`` (the parsed request) queued as ``actor``'s response: what
+    ``respond`` and ``LeanResponses`` do. Raises as :func:`answerable` and :func:`queue_response`,
+    and InvalidInput for a body that is not ``{"answers": ...}``."""
+    definition = answerable(actor, poll_id, now, app)
     # The hot path: no schema library, the one check that matters (check_answers) names the questions.
-    body = request.get_json(silent=True)
     if not isinstance(body, dict) or set(body) != {"answers"}:
         raise InvalidInput.field("answers", 'Gửi {"answers": {mã câu hỏi: câu trả lời}}.', code="VALIDATION_ERROR")
-    receipt = queue_response(actor, poll_id, definition, body["answers"], now)
+    return queue_response(actor, poll_id, definition, body["answers"], now, app)
+
+
+def _accepted(receipt, poll_id):
     # orjson: the standard encoder behind jsonify cost more than building this small answer
-    answer = orjson.dumps({"receipt": receipt, "status": "accepted", "poll_id": poll_id})
-    return Response(answer, 202, mimetype="application/json")
+    return orjson.dumps({"receipt": receipt, "status": "accepted", "poll_id": poll_id})
 
 
 # The one intake path of a response: this API and the portal's poll page (gateway.web.portal.polls)
 # both go through answerable() then queue_response().
 
 
-def answerable(actor, poll_id, now):
+def answerable(actor, poll_id, now, app=None):
     """The cached definition of a poll ``actor`` may answer at ``now``.
 
     Raises Forbidden (not a member), NotFound (unknown, draft, not eligible), Conflict
@@ -189,7 +207,7 @@ def answerable(actor, poll_id, now):
         uuid.UUID(poll_id)
     except ValueError:
         raise _not_found() from None
-    definition = intake().definition(poll_id)
+    definition = intake(app).definition(poll_id)
     eligible = definition["_eligible"]
     if definition["status"] == "draft" or (eligible is not None and actor["tenant_id"] not in eligible):
         raise _not_found()
@@ -208,7 +226,7 @@ def answerable(actor, poll_id, now):
     return definition
 
 
-def queue_response(actor, poll_id, definition, answers, now):
+def queue_response(actor, poll_id, definition, answers, now, app=None):
     """Check ``answers`` against ``definition`` (from :func:`answerable`) and queue them: the
     signed receipt. Raises InvalidInput (``errors``: one ``answers.<question id>`` per wrong
     question), Unavailable (the broker did not confirm)."""
@@ -216,11 +234,95 @@ def queue_response(actor, poll_id, definition, answers, now):
         answers = api.check_answers(definition["questions"], answers)
     except api.AnswerProblem as problem:
         raise InvalidInput(problem.message, code="INVALID_ANSWERS", details={"errors": problem.errors}) from None
-    return intake().submit(poll_id, actor, answers, now=now)
+    return intake(app).submit(poll_id, actor, answers, now=now)
 
 
 def _shown(moment):
     return moment.astimezone(VN_TZ).strftime("%H:%M ngày %d/%m/%Y")
+
+
+# -- the lean path of a response ------------------------------------------------------------
+
+RESPONSES_RULE = "/api/v1/polls/<poll_id>/responses"
+_RESPONSES_PATH = re.compile(r"/api/v1/polls/([^/]+)/responses")
+LEAN_FAILURE = "gateway.polls.lean_failure"
+
+
+class LeanResponses:
+    """WSGI in front of Flask: ``POST /api/v1/polls/{id}/responses`` accepted without Flask's
+    request machinery, the same checks in the same order, the same 202 and headers.
+
+    Why: a vote is the one request that comes by the million in a national poll, and Flask's
+    request context, hooks, session, routing, response object and the blueprint's nine view
+    wrappers cost more gateway CPU than the vote itself (issue 18, bench/polls_bench.py figures 1
+    and 2; docs/performance/issue-18-profile.md §3: every request verifies a token, checks
+    answers, publishes, waits for a confirm and signs a receipt — the rest is dispatch).
+
+    How it stays the same path: the body is parsed by ``json_body.loads`` (Flask's parser here),
+    the actor comes from ``actor_of_header`` and is cached in the environ exactly as
+    ``current_actor`` caches it, then ``accept`` (the view's own function) runs. Anything this
+    path does not take as it is (another content type, no length, no token, a body over the
+    limit) goes to Flask untouched. Any exception goes to Flask too, with the body put back and
+    the exception kept in the environ: the polls blueprint's first hook raises it, so the error
+    is answered by the app's handlers (same status, code, Vietnamese message, headers, metrics,
+    request id) and nothing is tried twice — not the broker, not the polls service. The 202's
+    headers are the app's (``headers``, ``hsts``: create_app passes its own) and it is counted in
+    ``platform_http_requests_total`` under the Flask rule. Not installed when OpenTelemetry traces
+    requests (its Flask instrumentation would not see these), or with ``POLLS_LEAN_PATH=false``.
+    """
+
+    def __init__(self, app, wsgi_app, *, headers, hsts, request_id):
+        self.app = app
+        self.wsgi_app = wsgi_app
+        self.headers = tuple(headers)
+        self.hsts = hsts
+        self.request_id = request_id
+        self.max_length = app.config["MAX_CONTENT_LENGTH"]
+
+    def __call__(self, environ, start_response):
+        if environ.get("REQUEST_METHOD") == "POST":
+            found = _RESPONSES_PATH.fullmatch(environ.get("PATH_INFO", ""))
+            if found is not None:
+                answer = self._answer(found.group(1), environ, start_response)
+                if answer is not None:
+                    return answer
+        return self.wsgi_app(environ, start_response)
+
+    def _answer(self, poll_id, environ, start_response):
+        started = time.perf_counter()
+        logs.request_id_var.set(self.request_id(environ))  # the same id if Flask answers after all
+        length = environ.get("CONTENT_LENGTH", "")
+        header = environ.get("HTTP_AUTHORIZATION", "")
+        mimetype = environ.get("CONTENT_TYPE", "").partition(";")[0].strip().lower()
+        if not (header and mimetype == "application/json" and length.isdigit()):
+            return None
+        if not 0 < int(length) <= (self.max_length or int(length)):
+            return None
+        body = environ["wsgi.input"].read(int(length))
+        environ["wsgi.input"] = io.BytesIO(body)  # for Flask, if it answers after all
+        if len(body) != int(length) or not body.strip():
+            return None
+        # The order of Flask's path: the body (app hook), the actor (blueprint hook), the view.
+        try:
+            document = json_body.loads(body)
+            actor = environ["platform.actor"] = actor_of_header(header, self.app.extensions)
+            receipt = accept(actor, poll_id, document, utcnow(), self.app)
+        except Exception as exc:
+            environ[LEAN_FAILURE] = exc
+            return None
+        answer = _accepted(receipt, poll_id)
+        headers = [
+            ("Content-Type", "application/json"),
+            ("Content-Length", str(len(answer))),
+            ("X-Request-ID", self.request_id(environ)),
+            *self.headers,
+        ]
+        if environ.get("wsgi.url_scheme") == "https":
+            headers.append(self.hsts)
+        headers.append(("Cache-Control", "no-store"))
+        metrics.http_request(RESPONSES_RULE, "POST", 202, time.perf_counter() - started)
+        start_response("202 ACCEPTED", headers)
+        return [answer]
 
 
 @polls.route("/receipts/<receipt>", methods=["GET"])

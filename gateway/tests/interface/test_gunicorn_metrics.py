@@ -2,7 +2,6 @@
 master serves their sum on the metrics port; the public port serves no metrics."""
 
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -13,6 +12,7 @@ from pathlib import Path
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from platform_shared.testing.processes import stop
 from platform_shared.testing.waiting import wait_for
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -63,12 +63,7 @@ def gunicorn(rabbit_config, tmp_path):
             wait_for(lambda: get(public, "/healthz")[0] == 200, timeout=60, message="the gateway to answer")
             yield public, metrics
         finally:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
+            stop(proc)
 
 
 def healthz_count(port):

@@ -1,0 +1,212 @@
+"""The gateway's gunicorn worker (gateway.worker.KeepAliveThreadWorker) in a real gunicorn process:
+a kept-alive connection stays on its thread, yet ``threads`` bounds the threads, no idle client
+keeps one from others, idle connections close after ``keepalive`` seconds, a stop answers the
+request in flight. The app (worker_app.py) answers ``<pid>:<thread id>``."""
+
+import http.client
+import runpy
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from platform_shared.testing.processes import stop
+from platform_shared.testing.waiting import wait_for
+
+ROOT = Path(__file__).resolve().parents[3]
+HERE = Path(__file__).resolve().parent
+WORKER = "gateway.worker.KeepAliveThreadWorker"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    def __init__(self, port, proc):
+        self.port, self.proc = port, proc
+
+    def connection(self, timeout=10):
+        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+
+    def workers(self):
+        children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children")
+        return children.read_text().split() if children.exists() else []
+
+
+def ask(conn, path="/"):
+    conn.request("GET", path)
+    response = conn.getresponse()
+    return response.status, response.read().decode(), response.getheader("Connection")
+
+
+def answered(port):
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+        try:
+            return ask(conn)[0] == 200
+        finally:
+            conn.close()
+    except OSError:
+        return False
+
+
+@pytest.fixture
+def serve(tmp_path):
+    started = []
+
+    def start(*options, workers=1, threads=2, keepalive=5, worker_class=WORKER):
+        port = free_port()
+        command = [
+            str(Path(sys.executable).parent / "gunicorn"),
+            *("-w", str(workers), "-k", worker_class, "--threads", str(threads), "--keep-alive", str(keepalive)),
+            *("-b", f"127.0.0.1:{port}", "--pythonpath", str(HERE), "--graceful-timeout", "10", *options),
+            "worker_app:app",
+        ]
+        log = (tmp_path / f"gunicorn-{port}.log").open("wb")
+        proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log)
+        started.append((proc, log))
+        server = Server(port, proc)
+        wait_for(lambda: answered(port), timeout=30, message="gunicorn to answer")
+        wait_for(lambda: len(server.workers()) == workers, timeout=30, message="every worker to start")
+        return server
+
+    yield start
+    for proc, log in started:
+        stop(proc)
+        log.close()
+
+
+def test_a_kept_alive_connection_is_served_by_its_own_thread_request_after_request(serve):
+    server = serve(threads=4)
+    first, second = server.connection(), server.connection()
+    served = {"first": set(), "second": set()}
+    for _ in range(20):  # interleaved: under gthread each goes to whichever thread is free (this fails)
+        status, who, connection = ask(first)
+        assert (status, connection) == (200, "keep-alive")
+        served["first"].add(who)
+        status, who, _ = ask(second)
+        assert status == 200
+        served["second"].add(who)
+    assert len(served["first"]) == 1 and len(served["second"]) == 1
+    assert served["first"] != served["second"]
+
+
+def send(conn, method, path, body):
+    conn.request(method, path, body=body, headers={"Content-Type": "application/octet-stream"})
+    response = conn.getresponse()
+    return response.status, response.read().decode(), response.getheader("Connection")
+
+
+@pytest.mark.parametrize("read", [0, 5, 4096])  # none of the body, part of it, all of it
+def test_the_next_request_on_a_kept_alive_connection_starts_after_the_body_however_much_the_app_read(serve, read):
+    server = serve(threads=2)
+    conn = server.connection()
+    body = b"x" * 4096
+    for _ in range(3):
+        status, who, connection = send(conn, "POST", f"/unread?{read}", body)
+        assert (status, connection) == (200, "keep-alive")
+        assert ask(conn)[:2] == (200, who)  # parsed from its own first byte, on the same thread
+
+
+def test_more_connections_than_threads_are_all_answered_while_idle_ones_hold_every_thread(serve):
+    server = serve(threads=2, keepalive=60)
+    idle = [server.connection() for _ in range(2)]
+    for conn in idle:
+        assert ask(conn)[0] == 200  # both threads now wait on these two idle connections
+    late = [server.connection(timeout=10) for _ in range(4)]
+    for _ in range(3):
+        for conn in late:
+            assert ask(conn)[0] == 200  # not 60 s later: an idle connection was given back
+    for conn in idle:
+        assert ask(conn)[0] == 200  # and the given-back ones are still served
+
+
+def test_connections_spread_over_the_workers_while_each_has_a_thread_free(serve):
+    server = serve(workers=2, threads=2)
+    conns = [server.connection() for _ in range(4)]
+    pids = [ask(conn)[1].split(":")[0] for conn in conns]
+    assert sorted(pids.count(pid) for pid in set(pids)) == [2, 2]
+
+
+def test_a_burst_of_connections_beyond_every_thread_waits_one_pause_not_one_per_connection(serve):
+    server = serve(workers=2, threads=1, worker_class="worker_app.LongPauseWorker")
+    held = [server.connection() for _ in range(2)]
+    assert {ask(conn)[1].split(":")[0] for conn in held} == set(server.workers())  # both workers full
+    burst = [server.connection(timeout=5) for _ in range(6)]
+    answers = [None] * len(burst)
+
+    def one(i):
+        try:
+            answers[i] = ask(burst[i])[0]
+        except OSError as exc:  # a timeout: still waiting for its accept
+            answers[i] = exc
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(len(burst))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert answers == [200] * len(burst)  # 3 per worker: a 2 s pause each would leave the last at 6 s
+
+
+def test_an_idle_kept_alive_connection_is_closed_after_keepalive_seconds(serve):
+    server = serve(keepalive=1)
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+        sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        answer = b""
+        while not answer.endswith(b"\r\n\r\n") and b"\r\n\r\n" not in answer:
+            answer += sock.recv(4096)
+        assert answer.startswith(b"HTTP/1.1 200")
+        started = time.monotonic()
+        while sock.recv(4096):  # the rest of the answer, then the server's close
+            pass
+        assert time.monotonic() - started < 8  # closed by the server, not by our 10 s timeout
+
+
+def test_a_stop_answers_the_request_in_flight_and_closes_idle_connections(serve):
+    server = serve(threads=2, keepalive=30)
+    idle = server.connection()
+    assert ask(idle)[0] == 200
+    slow = server.connection(timeout=15)
+    slow.request("GET", "/slow?1.5")
+    time.sleep(0.5)  # the slow request is being served
+    server.proc.send_signal(signal.SIGTERM)
+    response = slow.getresponse()
+    assert response.status == 200
+    response.read()
+    server.proc.wait(timeout=20)  # the idle kept-alive connection did not hold the stop for 30 s
+    with pytest.raises((http.client.HTTPException, OSError)):
+        ask(idle)
+
+
+def test_max_requests_closes_the_connection_and_the_worker_is_replaced(serve):
+    server = serve("--max-requests", "5", threads=2)
+    conn = server.connection()
+    first = server.workers()
+    answers = [ask(conn)]
+    while answers[-1][2] != "close" and len(answers) < 5:  # (the start-up check was one request)
+        answers.append(ask(conn))
+    assert [status for status, _, _ in answers] == [200] * len(answers)
+    assert answers[-1][2] == "close"
+    wait_for(lambda: server.workers() and server.workers() != first, timeout=30, message="a new worker")
+    fresh = server.connection()
+    assert ask(fresh)[0] == 200
+
+
+@pytest.mark.parametrize(("setting", "expected"), [(None, WORKER), ("gthread", "gthread")])
+def test_the_gateway_runs_this_worker_unless_told_gthread(monkeypatch, setting, expected):
+    if setting is None:
+        monkeypatch.delenv("GATEWAY_WORKER", raising=False)
+    else:
+        monkeypatch.setenv("GATEWAY_WORKER", setting)
+    monkeypatch.delenv("METRICS_PORT", raising=False)
+    settings = runpy.run_path(str(ROOT / "gateway/gateway/gunicorn.conf.py"))
+    assert settings["worker_class"] == expected
