@@ -93,8 +93,11 @@ class BatchConsumer:
         channel = self._conn.default_channel
         raw = channel.connection  # py-amqp's own: a lost connection raises here, never reopens quietly
         framereader.buffer_reads(raw)  # 64 KiB reads, not three recv calls per frame (see framereader)
+        # A delivery goes from its frames straight to _on_delivery as (tag, redelivered, body bytes):
+        # no py-amqp dispatch or Message per response (see framereader).
+        framereader.deliver_directly(raw, channel.channel_id, self._on_delivery)
         declare_queue(channel, self.queue)
-        channel.auto_decode = False  # the body stays bytes: orjson reads them, no str made per message
+        channel.auto_decode = False  # (the callback below, never reached while deliveries go direct)
         channel.basic_qos(0, self.batch_size * 2, False)
         channel.basic_consume(self.queue, callback=self._on_message)
         self.connected = True
@@ -129,7 +132,7 @@ class BatchConsumer:
                     items = self._parse(batch)
                     if inflight is not None:
                         self._settle(channel, inflight)
-                    inflight = (writer.submit(self._write, items), batch[-1].delivery_tag)
+                    inflight = (writer.submit(self._write, items), batch[-1][0])
             if inflight is not None:
                 self._settle(channel, inflight)
         finally:
@@ -143,13 +146,17 @@ class BatchConsumer:
         _, ready, _ = channel.queue_declare(self.queue, passive=True)
         metrics.poll_intake_queue_depth(ready)
 
+    def _on_delivery(self, delivery_tag, redelivered, body):
+        self._pending.append((delivery_tag, redelivered, body))
+
     def _on_message(self, message):
-        self._pending.append(message)
+        self._on_delivery(message.delivery_tag, bool(message.delivery_info.get("redelivered")), message.body)
 
     def _parse(self, batch):
         items, unreadable = [], 0
-        for message in batch:
-            item = intake.parse(message.body, bool(message.delivery_info.get("redelivered")))
+        parse = intake.parse
+        for _, redelivered, body in batch:
+            item = parse(body, redelivered)
             if item is None:
                 unreadable += 1
             else:

@@ -22,12 +22,14 @@ import threading
 import uuid
 from collections import Counter
 from datetime import datetime
+from itertools import chain
+from operator import itemgetter
 
 import orjson
 from cachetools import TTLCache
 from sqlalchemy import select, text
 
-from platform_shared.database import bulk_insert, dialect_insert
+from platform_shared.database import BULK_CHUNK, bulk_insert, dialect_insert
 from platform_shared.errors import NotFound
 from platform_shared.schemas.polls import AnswerProblem, check_answers
 from polls import domain
@@ -113,7 +115,7 @@ def _judge(rules, item):
     checked = _checked(rules, item["answers"])
     if checked[0] is None:
         return None, checked[1]
-    item["_cells"], item["_texts"] = checked[1], checked[2]
+    item["_cells"], item["_texts"], item["_json"] = checked[1], checked[2], checked[3]
     return checked[0], None
 
 
@@ -121,7 +123,7 @@ MEMO_SIZE = 10_000  # per definition, which the RulesCache renews every few seco
 
 
 def _checked(rules, answers):
-    """``(kept answers, tally cells, free-text answers)`` or ``(None, reason)`` for ``answers``.
+    """``(kept answers, tally cells, free-text answers, kept answers as JSON)`` or ``(None, reason)``.
 
     Memoised per poll definition by the answers' JSON: members answer the same choices over and
     over, and checking and tallying them was ~40 % of the writer's CPU on the drain (issue 18).
@@ -145,7 +147,12 @@ def _checked(rules, answers):
         cells = Counter()
         domain.tally_response(cells, None, rules["questions"], kept)
         texts = tuple((q["id"], kept[q["id"]]) for q in rules["questions"] if q["kind"] == "text" and q["id"] in kept)
-        hit = (kept, tuple((q, r, o, n) for (_, q, r, o), n in cells.items()), texts)
+        # The stored answers written once as JSON: every response with them puts the same text into
+        # the rows' document instead of encoding the dict again (see _insert_responses).
+        # Cells as one (question, row, option) per count, so a batch's tallies are summed by
+        # Counter's C loop over every response's cells (see _add_tallies).
+        keys = tuple(cell[1:] for cell, n in cells.items() for _ in range(n))
+        hit = (kept, keys, texts, orjson.Fragment(orjson.dumps(kept)))
     if key is not None:
         memo[key] = hit
     return hit
@@ -154,11 +161,29 @@ def _checked(rules, answers):
 _CANONICAL = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
+_canonical = _CANONICAL.match
+
+
 def _id(value):
     """A canonical UUID string (the gateway writes them so; anything else is normalised or refused)."""
-    if _CANONICAL.match(value):
+    if _canonical(value):
         return value
     return str(uuid.UUID(value))
+
+
+_KNOWN = {}  # poll and tenant ids seen already (a few, met in every message): canonical form
+KNOWN_SIZE = 10_000
+
+
+def _known_id(value):
+    """``_id`` for the ids that repeat (polls, tenants): a dict lookup instead of a regex each time."""
+    known = _KNOWN.get(value)
+    if known is None:
+        known = _id(value)
+        if len(_KNOWN) >= KNOWN_SIZE:
+            _KNOWN.clear()
+        _KNOWN[value] = known
+    return known
 
 
 def _uuids(values):
@@ -174,9 +199,9 @@ def parse(body, redelivered=True):
         item = orjson.loads(body)
         item["_redelivered"] = redelivered
         item["_receipt"] = _id(item["receipt"])
-        item["_poll"] = _id(item["poll_id"])
+        item["_poll"] = _known_id(item["poll_id"])
         item["_member"] = _id(item["member_id"])
-        item["_tenant"] = _id(item["tenant_id"])
+        item["_tenant"] = _known_id(item["tenant_id"])
         item["_at"] = datetime.fromisoformat(item["received_at"])
         if item["_at"].tzinfo is None:
             return None
@@ -262,18 +287,21 @@ def record_batch(session, items, *, now, rules):
 
 
 def _add_tallies(session, counted):
-    # Members of one tenant who gave the same answers share their cells: added up once.
-    same, cells_of = Counter(), {}
+    # The responses of each poll and tenant, then their cells counted in one C loop per group
+    # (a Python loop over every response's cells was ~8 % of the writer's CPU; answer sets are
+    # mostly distinct within a batch, so grouping equal ones first saved little).
+    groups = {}
     for i in counted:
-        cells = i["_cells"]
-        cells_of[id(cells)] = cells  # one tuple per distinct answer (the memo's): counted by identity
-        same[(i["_poll"], i["_tenant"], id(cells))] += 1
-    tallies = Counter()
-    for (poll_id, tenant_id, cells), members in same.items():
-        for q, r, o, n in cells_of[cells]:
-            tallies[(poll_id, tenant_id, q, r, o)] += n * members
+        key = (i["_poll"], i["_tenant"])
+        cells = groups.get(key)
+        if cells is None:
+            groups[key] = [i["_cells"]]
+        else:
+            cells.append(i["_cells"])
     rows = sorted(  # a fixed order, so two consumers updating the same rows cannot deadlock
-        (*key, n) for key, n in tallies.items()
+        (poll_id, tenant_id, q, r, o, n)
+        for (poll_id, tenant_id), cells in groups.items()
+        for (q, r, o), n in Counter(chain.from_iterable(cells)).items()
     )
     if _postgres(session):
         columns = list(zip(*rows, strict=True))
@@ -307,28 +335,69 @@ def _postgres(session):
     return session.get_bind().dialect.name == "postgresql"
 
 
+_RESPONSE_COLUMNS = ("id", "poll_id", "member_id", "tenant_id", "answers", "received_at", "counted_at")
+_INSERT_RESPONSES = text(  # PostgreSQL: the batch as one JSON document, as platform_shared.database.bulk_insert
+    f"INSERT INTO poll_response ({', '.join(_RESPONSE_COLUMNS)}) SELECT {', '.join(_RESPONSE_COLUMNS)} "
+    "FROM json_to_recordset(CAST(:rows AS json)) AS r(id uuid, poll_id uuid, member_id uuid, tenant_id uuid, "
+    "answers jsonb, received_at timestamptz, counted_at timestamptz) "
+    "ON CONFLICT DO NOTHING RETURNING id::text"  # text: compared with the receipts as they are, no UUID made
+)
+# In one order, so two consumers inserting the same members (a redelivered batch beside a fresh
+# one) wait for each other instead of deadlocking (~1 s and a redelivery each time).
+_MEMBER_ORDER = itemgetter("_poll", "_member")
+
+
+# What datetime.isoformat() writes with an offset (the gateway's form): such a received_at goes to
+# PostgreSQL as it came (parsed there to the same instant), not parsed and written again (~1 µs).
+_ISO = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{6})?[+-][0-9]{2}:[0-9]{2}"
+).fullmatch
+
+
+def _as_text(item):
+    received = item["received_at"]
+    return received if _ISO(received) else item["_at"].isoformat()
+
+
 def _insert_responses(session, accepted, now):
     """Insert what is new; the receipt ids actually inserted (a conflict on the receipt or on
     ``(poll_id, member_id)`` inserts nothing)."""
-    # PostgreSQL takes the rows as one JSON document (bulk_insert): times as text, written here
-    # rather than one call back per value from the encoder (~10 % of the writer's CPU).
-    as_text = _postgres(session)
-    counted_at = now.isoformat() if as_text else now
-    rows = [
-        {
-            "id": i["_receipt"],
-            "poll_id": i["_poll"],
-            "member_id": i["_member"],
-            "tenant_id": i["_tenant"],
-            "answers": i["_answers"],
-            "received_at": i["_at"].isoformat() if as_text else i["_at"],
-            "counted_at": counted_at,
-        }
-        # in one order, so two consumers inserting the same members (a redelivered batch beside a
-        # fresh one) wait for each other instead of deadlocking (~1 s and a redelivery each time)
-        for i in sorted(accepted, key=lambda i: (str(i["_poll"]), str(i["_member"])))
-    ]
-    return {str(r) for r in bulk_insert(session, PollResponse.__table__, rows, skip_conflicts=True, returning="id")}
+    accepted = sorted(accepted, key=_MEMBER_ORDER)
+    if not _postgres(session):
+        rows = [
+            {
+                "id": i["_receipt"],
+                "poll_id": i["_poll"],
+                "member_id": i["_member"],
+                "tenant_id": i["_tenant"],
+                "answers": i["_answers"],
+                "received_at": i["_at"],
+                "counted_at": now,
+            }
+            for i in accepted
+        ]
+        return {str(r) for r in bulk_insert(session, PollResponse.__table__, rows, skip_conflicts=True, returning="id")}
+    # Written here rather than through bulk_insert: times as text, the answers as the memo's JSON
+    # fragment (encoded once per distinct answer set), receipts back as text (issue 18: ~10 % of the
+    # writer's CPU went to encoding the same answers again and to UUID objects made and unmade).
+    counted_at, inserted = now.isoformat(), set()
+    for start in range(0, len(accepted), BULK_CHUNK):
+        document = orjson.dumps(
+            [
+                {
+                    "id": i["_receipt"],
+                    "poll_id": i["_poll"],
+                    "member_id": i["_member"],
+                    "tenant_id": i["_tenant"],
+                    "answers": i["_json"],
+                    "received_at": _as_text(i),
+                    "counted_at": counted_at,
+                }
+                for i in accepted[start : start + BULK_CHUNK]
+            ]
+        ).decode()
+        inserted.update(session.execute(_INSERT_RESPONSES, {"rows": document}).scalars())
+    return inserted
 
 
 def _outcome(item, status, reason, now):

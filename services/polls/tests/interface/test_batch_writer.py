@@ -6,6 +6,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from platform_shared.actor import Actor
 from platform_shared.clock import FrozenClock
@@ -13,6 +14,7 @@ from platform_shared.database import SessionFactory, make_engine
 from platform_shared.migrations import upgrade
 from polls import intake
 from polls.manifest import MANIFEST
+from polls.models import PollResponse
 from polls.operations import PollsApp
 from polls.results.operations import PollResults
 
@@ -155,6 +157,42 @@ def test_identical_answers_are_checked_once_yet_every_member_is_counted_with_the
     member = Actor(user_id=wrong[1]["member_id"], tenant_id=HN, roles=frozenset({"member"}))
     refused = results.get_receipt(member, wrong[1]["receipt"])
     assert refused["status"] == "rejected" and "q1" in refused["reason"]
+
+
+def test_a_mixed_batch_counts_the_good_ones_once_and_stores_what_was_checked(either_app):
+    """One batch with a duplicate, a bad message and a second copy of a receipt: the good ones are
+    counted once, with the answers as checked (the blank optional answer left out) and the time as
+    sent, whichever ISO form the message used."""
+    app = either_app
+    results = PollResults(app.sessions, clock=app.clock)
+    poll = app.transition(ADMIN, app.create_poll(ADMIN, POLL)["id"], "open")
+    member = str(uuid.uuid4())
+    good = message(poll["id"], member, answers={"q1": "o2", "q2": ""})
+    zulu = intake.parse(json.dumps({**json.loads(_body(message(poll["id"]))), "received_at": "2026-12-01T02:30:00Z"}))
+    batch = [
+        good,
+        message(poll["id"], member),  # the same member again: a duplicate
+        message(poll["id"], answers={"q1": "o9"}),  # the gateway should not have let it through
+        intake.parse(_body(good), redelivered=False),  # the same receipt twice in one batch
+        zulu,
+    ]
+    with app.sessions.transaction() as session:
+        outcome = intake.record_batch(session, batch, now=NOW, rules=intake.RulesCache())
+    assert outcome == {"counted": 2, "duplicate": 1, "rejected": 1, "redelivered": 1}
+
+    with app.sessions.read() as session:
+        stored = {
+            str(r.id): r
+            for r in session.scalars(select(PollResponse).where(PollResponse.poll_id == uuid.UUID(poll["id"])))
+        }
+    assert set(stored) == {good["receipt"], zulu["receipt"]}
+    assert stored[good["receipt"]].answers == {"q1": "o2"}
+    assert stored[good["receipt"]].received_at == NOW
+    assert stored[zulu["receipt"]].received_at == datetime(2026, 12, 1, 2, 30, tzinfo=UTC)
+    counts = results.results(ADMIN, poll["id"])
+    assert counts["respondents"] == 2
+    texts, total, _ = results.text_answers(ADMIN, poll["id"], {"status": "pending"})
+    assert total == 0  # the blank free-text answer is not a text to moderate
 
 
 def test_a_receipt_is_told_only_to_its_member(app, results, poll):
