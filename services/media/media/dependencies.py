@@ -86,12 +86,17 @@ class MediaApp(DependencyProvider):
 
 class _Green:
     """A call running in a green thread of the service's hub; ``wait()`` gives its result or raises
-    its error (caught in the green thread, so the hub does not print it as unhandled)."""
+    its error (caught in the green thread, so the hub does not print it as unhandled).
+
+    The call starts at once: it runs until its first wait (a query sent, the first bytes of a put
+    on the wire) before the caller goes on. Left to the hub it would start only when the caller
+    next waits — after the caller's own CPU work (measured: a photo's put began 3-4 ms later)."""
 
     def __init__(self, fn, *args, **kwargs):
         import eventlet
 
         self._thread = eventlet.spawn(_outcome, fn, args, kwargs)
+        eventlet.sleep(0)
 
     def wait(self):
         result, error = self._thread.wait()

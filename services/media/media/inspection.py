@@ -1,9 +1,10 @@
 """What an uploaded file is, decided from its bytes — never from its name or declared type.
 
-Pure functions over the first bytes of a file (``sniff``) or a file on disk
+Pure functions over the first bytes of a file (``sniff``) or a whole file, on disk or in memory
 (``check_document``, ``check_filename``). No nameko, no storage.
 """
 
+import os
 import re
 import unicodedata
 import zipfile
@@ -59,26 +60,33 @@ def refuse_type(field="file"):
     )
 
 
-def check_document(fmt, path):
-    """A PDF must end like one; a DOCX must be a Word package, not any ZIP."""
+def check_document(fmt, source):
+    """A PDF must end like one; a DOCX must be a Word package, not any ZIP. ``source``: the path
+    of the file, or the file itself (binary, seekable)."""
     if fmt == PDF:
-        with open(path, "rb") as fh:
-            fh.seek(0, 2)
-            size = fh.tell()
-            fh.seek(max(0, size - 2048))
-            tail = fh.read()
+        if isinstance(source, (str, os.PathLike)):
+            with open(source, "rb") as fh:
+                tail = _tail(fh)
+        else:
+            tail = _tail(source)
         if b"%%EOF" not in tail:
             raise InvalidInput.field(
                 "file", "Tệp PDF không hoàn chỉnh (thiếu phần kết thúc). Hãy xuất lại tệp.", code="CORRUPT_FILE"
             )
     elif fmt == DOCX:
         try:
-            with zipfile.ZipFile(path) as archive:
+            with zipfile.ZipFile(source) as archive:
                 names = set(archive.namelist())
         except (zipfile.BadZipFile, OSError):
             raise InvalidInput.field("file", "Tệp nén bị hỏng hoặc không đầy đủ.", code="CORRUPT_FILE") from None
         if "[Content_Types].xml" not in names or "word/document.xml" not in names:
             raise refuse_type()
+
+
+def _tail(fh, size=2048):
+    fh.seek(0, 2)
+    fh.seek(max(0, fh.tell() - size))
+    return fh.read()
 
 
 _PATH = re.compile(r"[/\\]")

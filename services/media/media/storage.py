@@ -207,7 +207,13 @@ class S3Storage:
 
 
 class _Body:
-    """A minio response as a file object that returns its connection to the pool on close."""
+    """A minio response as a file object that returns its connection to the pool on close.
+
+    A body read to its end has already given its connection back, kept alive (urllib3 releases
+    it once the response is complete), so ``close`` closes nothing: the media worker's next read
+    reuses it on a server that keeps connections, as MinIO does. A body left before its end
+    (a reader gone in the middle of a video) closes its connection: the bytes left unread must
+    not be taken for the next answer (tests/interface/test_s3_connections.py)."""
 
     def __init__(self, response):
         self._response = response

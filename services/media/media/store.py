@@ -2,7 +2,7 @@
 
 import re
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 
 from media import policy
 from media.models import Asset, AssetReference
@@ -61,21 +61,49 @@ class AssetStore:
             )
         return paginate(self.session, stmt.order_by(Asset.created_at.desc(), Asset.id), page, per_page)
 
-    def by_hash(self, tenant_id, sha256):
-        return self.session.scalars(
-            select(Asset).where(Asset.tenant_id == tenant_id, Asset.sha256 == sha256, Asset.status == "stored")
+    def id_by_hash(self, tenant_id, sha256):
+        """The id of the tenant's stored asset with these bytes, or None: one column, no entity loaded."""
+        return self.session.scalar(
+            select(Asset.id).where(Asset.tenant_id == tenant_id, Asset.sha256 == sha256, Asset.status == "stored")
+        )
+
+    def pending_photo(self, asset_id):
+        """``(tenant_id, format, renditions)`` of a stored photo whose renditions are pending, else None.
+        Columns only (the media worker's read: no entity, no references loaded)."""
+        try:
+            ident = as_uuid(asset_id, "asset")
+        except NotFound:
+            return None
+        return self.session.execute(
+            select(Asset.tenant_id, Asset.format, Asset.renditions).where(
+                Asset.id == ident, Asset.status == "stored", Asset.kind == "image", Asset.rendition_status == "pending"
+            )
         ).one_or_none()
 
-    def any(self, asset_id, *, for_update=False):
+    def lock_renditions(self, asset_id):
+        """``(renditions, rendition_status)`` of a stored asset, its row locked until the transaction
+        ends; None when it is not stored (removed meanwhile). Columns only."""
+        return self.session.execute(
+            select(Asset.renditions, Asset.rendition_status)
+            .where(Asset.id == as_uuid(asset_id, "asset"), Asset.status == "stored")
+            .with_for_update()
+        ).one_or_none()
+
+    def set_renditions(self, asset_id, renditions, status):
+        """The asset's renditions and their status, written with no entity loaded."""
+        self.session.execute(
+            update(Asset.__table__)
+            .where(Asset.__table__.c.id == as_uuid(asset_id, "asset"))
+            .values(renditions=renditions, rendition_status=status)
+        )
+
+    def any(self, asset_id):
         """A stored asset whatever its tenant — for public reads, which then check publication."""
         try:
             ident = as_uuid(asset_id, "asset")
         except NotFound:
             return None
-        stmt = select(Asset).where(Asset.id == ident, Asset.status == "stored")
-        if for_update:
-            stmt = stmt.with_for_update()
-        return self.session.scalars(stmt).one_or_none()
+        return self.session.scalars(select(Asset).where(Asset.id == ident, Asset.status == "stored")).one_or_none()
 
     def reference(self, asset, kind, ref_id):
         return self.session.scalars(

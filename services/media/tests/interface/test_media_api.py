@@ -148,6 +148,30 @@ def test_metadata_counts_the_same_wherever_it_comes_in_the_form(contributor, dat
     )
 
 
+def test_a_form_sent_with_or_without_a_content_length_is_stored_the_same(api, login, contributor, media_storage):
+    """The gateway forwards a form of known length as it came, one of unknown length (a chunked
+    client) in chunked encoding: the media service reads both to the same asset."""
+    token = login("hanoi.contributor")["access_token"]
+    answers = []
+    for seed, length in ((11, True), (12, False)):
+        body, content_type = form(("caption", "Ảnh"), ("file", ("anh.jpg", samples.jpeg_with_gps(seed=seed))))
+        answers.append(
+            api.client.post(
+                "/api/v1/media",
+                input_stream=io.BytesIO(body),
+                content_length=len(body) if length else None,
+                content_type=content_type,
+                headers={"Authorization": f"Bearer {token}"},
+                environ_overrides={}
+                if length
+                else {"wsgi.input_terminated": True},  # as gunicorn says of a chunked body
+            )
+        )
+    assert [a.status_code for a in answers] == [201, 201], [a.json for a in answers]
+    assert [a.json["caption"] for a in answers] == ["Ảnh", "Ảnh"]
+    assert sorted(k.split("/")[1] for k in media_storage.keys()) == sorted(a.json["id"] for a in answers)
+
+
 @pytest.mark.parametrize("order", ["fields before the file", "fields after the file"])
 @pytest.mark.parametrize(
     "field, value",

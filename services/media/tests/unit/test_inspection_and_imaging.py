@@ -196,3 +196,21 @@ def test_a_pdf_without_its_end_is_refused(tmp_path):
     path.write_bytes(samples.pdf()[:-8])
     with pytest.raises(InvalidInput):
         inspection.check_document(inspection.PDF, str(path))
+
+
+def test_documents_are_checked_from_a_file_in_memory_as_from_one_on_disk():
+    inspection.check_document(inspection.PDF, io.BytesIO(samples.pdf()))
+    inspection.check_document(inspection.DOCX, io.BytesIO(samples.docx()))
+    with pytest.raises(InvalidInput):
+        inspection.check_document(inspection.PDF, io.BytesIO(samples.pdf()[:-50]))
+    with pytest.raises(InvalidInput):
+        inspection.check_document(inspection.DOCX, io.BytesIO(samples.zip_file()))
+
+
+def test_a_photo_is_cleaned_from_its_bytes_as_from_its_file(tmp_path):
+    data = samples.jpeg_with_gps(seed=3)
+    path = tmp_path / "anh.jpg"
+    path.write_bytes(data)
+    from_bytes = imaging.clean(data, "jpeg", max_pixels=60_000_000)
+    assert from_bytes == imaging.clean(str(path), "jpeg", max_pixels=60_000_000)
+    assert imaging.clean(samples.png(), "png", max_pixels=60_000_000).content_type == "image/png"
