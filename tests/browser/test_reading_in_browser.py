@@ -6,6 +6,7 @@ violations) and photographed at 360 px and 1366 px."""
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 pytestmark = pytest.mark.browser
@@ -34,14 +35,12 @@ def test_home_then_section_then_an_article_with_its_photos(page, browse, portal,
     assert lead.find_element(By.TAG_NAME, "h3").text == "Công đoàn Hà Nội trao 500 suất quà Tết cho công nhân"
     browse.clean("portal-home")
 
-    page.find_element(By.CSS_SELECTOR, ".menu-wide").find_element(By.LINK_TEXT, "Tin tức").click()
-    browse.loaded()
+    browse.click_and_wait(page.find_element(By.CSS_SELECTOR, ".menu-wide").find_element(By.LINK_TEXT, "Tin tức"))
     assert page.current_url == portal.url("/tin-tuc")
     assert page.find_element(By.TAG_NAME, "h1").text == "Tin tức – Đa phương tiện"
     browse.clean("portal-section")
 
-    page.find_element(By.LINK_TEXT, "Công đoàn Hà Nội trao 500 suất quà Tết cho công nhân").click()
-    browse.loaded()
+    browse.click_and_wait(page.find_element(By.LINK_TEXT, "Công đoàn Hà Nội trao 500 suất quà Tết cho công nhân"))
     assert page.current_url == portal.url(f"/bai-viet/{article['slug']}")
     assert page.find_element(By.TAG_NAME, "h1").text == "Công đoàn Hà Nội trao 500 suất quà Tết cho công nhân"
     WebDriverWait(page, 10).until(lambda d: photo_loaded(d, "Nữ công nhân cười nhận túi quà Tết"))
@@ -56,7 +55,10 @@ def test_search_typed_without_diacritics_finds_the_article_written_with_them(pag
     newsroom.publish("Hội thao truyền thống ngành Điện lực")
     browse.open(portal, "/")
     box = page.find_element(By.ID, "o-tim-kiem")
+    old = page.find_element(By.TAG_NAME, "html")
     box.send_keys("cong doan da nang", Keys.ENTER)
+    # the home page is still "complete" until the search page replaces it: wait for that first
+    WebDriverWait(page, 15).until(expected_conditions.staleness_of(old))
     browse.loaded()
     assert "/tim-kiem?q=cong+doan+da+nang" in page.current_url
     results = page.find_elements(By.CSS_SELECTOR, ".result h2")

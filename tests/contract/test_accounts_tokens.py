@@ -184,3 +184,53 @@ def test_the_gateway_compares_the_session_version_and_issue_time_accounts_signs(
     with pytest.raises(Unauthorized) as refused:
         table.check(claims)
     assert refused.value.code == "SESSION_REVOKED"
+
+
+SEGMENTS = [
+    b"eyJhbGciOiJFZERTQSJ9",  # plain
+    b"QQ",  # "A": length 2
+    b"QUI",  # "AB": length 3
+    b"QR",  # non-canonical trailing bits of "A"
+    b"QUJ",  # non-canonical trailing bits of "AB"
+    b"QQ==",  # padded (accepted by the library)
+    b"QUI=",
+    b"QQ=",  # wrong padding
+    b"Q===",
+    b"QUJD=",
+    b"Q",  # a length no base64 has
+    b"QUJDR",
+    b"!!!!",  # not the alphabet (GHSA-hxm8-2xgr-2p9m)
+    b"QU+D",  # standard base64, not base64url
+    b"QU/D",
+    b"QU\nD",
+    b"",
+]
+
+
+@pytest.mark.parametrize("segment", SEGMENTS)
+def test_the_verifier_decodes_each_segment_exactly_as_pyjwt_does(segment):
+    from jwt.api_jws import PyJWS
+
+    from platform_shared.tokens import _Segments
+
+    def outcome(decode):
+        try:
+            return decode(segment, "payload")
+        except jwt.DecodeError as exc:
+            return ("refused", str(exc))
+
+    assert outcome(_Segments._decode_base64url_segment) == outcome(PyJWS._decode_base64url_segment)
+
+
+def test_a_token_with_a_character_outside_the_alphabet_is_refused(keys):
+    signer = signer_for(keys)
+    verifier = verifier_for(signer)
+    good = token(signer)
+    head, payload, signature = good.split(".")
+    for bad in (
+        f"{head}.{payload}.!{signature[1:]}",
+        f"{head}.{payload[:-1]}!.{signature}",
+        f"{head}=.{payload}.{signature}",
+    ):
+        assert code_of(verifier, bad) in ("TOKEN_MALFORMED", "TOKEN_INVALID")
+    assert verifier.verify(good)["sub"] == "u1"

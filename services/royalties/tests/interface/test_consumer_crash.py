@@ -16,6 +16,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from platform_shared.testing.processes import stop
 from platform_shared.testing.waiting import queue_settled, wait_for
 
 EVENTS = 400
@@ -113,12 +114,7 @@ def test_a_consumer_killed_mid_batch_leaves_rows_equal_to_distinct_events(
             message="the restarted consumer to finish the batch",
         )
     finally:
-        second.send_signal(signal.SIGTERM)
-        try:
-            second.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            second.kill()
-            second.wait(timeout=10)
+        stop(second)
 
     distinct_ids = EVENTS + len(range(0, EVENTS, 10))  # the facts and their replays under new ids
     assert _count(databases, "SELECT count(*) FROM royalty_item") == len(facts)
