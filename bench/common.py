@@ -17,6 +17,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin
 
+from gateway import worker as gateway_worker
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
 PG = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432")
@@ -26,7 +28,8 @@ TAG = os.environ.get("BENCH_TAG", "")
 BENCH_DB = f"cdp_bench{TAG}"
 DB_URL = f"{PG}/{BENCH_DB}_accounts"
 MEDIA_DB_URL = f"{PG}/{BENCH_DB}_media"
-GUNICORN = ["-w", "2", "-k", "gthread", "--threads", "8", "--log-level", "warning"]
+# The gateway's worker class as gateway/gateway/gunicorn.conf.py chooses it (GATEWAY_WORKER=gthread: gunicorn's own).
+GUNICORN = ["-w", "2", "-k", gateway_worker.chosen_class(), "--threads", "8", "--log-level", "warning"]
 ADMIN_PASSWORD = "Bench-admin-2026!"
 
 

@@ -5,7 +5,8 @@
   cache (``PUBLIC_CACHE_TTL_SECONDS=300``), rendering the Jinja templates, ETag — against a
   bare Flask app rendering the same templates from the same rows read with SQLAlchemy on every
   request (bench/bare_portal.py: what it does and does not do is written there), both under
-  gunicorn ``-w 2 -k gthread --threads 8``, wrk on loopback at 1 and 16 connections, median of
+  gunicorn ``-w 2 --threads 8``
+  with the gateway's worker class (``GATEWAY_WORKER=gthread``: gunicorn's own), wrk on loopback at 1 and 16 connections, median of
   interleaved repeats (each figure's own median, p99 included); req/s, p50, p99 and the ratio
   portal/bare; beside the home page, the ceiling: its bytes answered from memory by the same
   Flask under the same gunicorn (``/ceiling`` of the bare app), what a cache of whole pages could

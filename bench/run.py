@@ -3,7 +3,8 @@
 Scenario 1 (accounts): ``GET /api/v1/me`` and ``GET /api/v1/tenants`` through
 gateway → RPC → accounts → PostgreSQL, against a bare Flask + SQLAlchemy app
 (bench/bare_app.py) running the same queries on the same database, both under
-gunicorn ``-w 2 -k gthread --threads 8``, loaded by wrk on loopback at 1 and 16
+gunicorn ``-w 2 --threads 8``
+with the gateway's worker class (``GATEWAY_WORKER=gthread``: gunicorn's own), loaded by wrk on loopback at 1 and 16
 connections; median of interleaved repeats. The gateway is measured twice in the same run: with its
 cache of these two answers (issue 18) and without it (``ACCOUNTS_CACHE_TTL_SECONDS=0``, every request
 an RPC), each as a ratio to the same baseline. Beside the throughput, the CPU each side spent per

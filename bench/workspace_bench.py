@@ -8,7 +8,8 @@
   signing in through ``/dang-nhap`` with the form's CSRF token; token check, RPCs, templates,
   ETag) — against a bare Flask app rendering the same templates from the same rows read with
   the services' store modules on every request (bench/bare_workspace.py: what it does and does
-  not do is written there), both under gunicorn ``-w 2 -k gthread --threads 8``, wrk on loopback
+  not do is written there), both under gunicorn ``-w 2 --threads 8``
+  with the gateway's worker class (``GATEWAY_WORKER=gthread``: gunicorn's own), wrk on loopback
   at 1 and 16 connections, median of interleaved repeats (each figure's own median); req/s, p50,
   p95, p99 and the ratio gateway/bare;
 * what a first visit loads (the HTML, its CSS, scripts, icon and images, each once, with the

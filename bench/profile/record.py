@@ -3,7 +3,8 @@
     .venv/bin/python bench/profile/record.py [me|tenants|intake|media]...   (all four without a name)
 
 Each path is started the way its ``make bench`` scenario starts it (bench/common.py: gunicorn
-``-w 2 -k gthread --threads 8``, the services against the benchmark's PostgreSQL databases and
+``-w 2 --threads 8``
+with the gateway's worker class (``GATEWAY_WORKER=gthread``: gunicorn's own), the services against the benchmark's PostgreSQL databases and
 RabbitMQ vhost). For each path and connection count the script
 
 * runs wrk once with no profiler attached: requests/s, p50, p99, and the CPU time each process
