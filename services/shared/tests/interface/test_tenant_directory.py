@@ -222,13 +222,18 @@ def _while_blocked(factory, first, second):
         session.flush()
         thread = threading.Thread(target=run_second)
         thread.start()
-        with factory.engine.connect() as watcher:
+        # Each look in a transaction of its own: PostgreSQL keeps one picture of pg_stat_activity
+        # per transaction, so a watcher that first looked before the second began to wait would
+        # never see it wait (this test failed so about one run in two).
+        with factory.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as watcher:
+            waiting = sa.text(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )  # this database's backends only: the other suite beside this one has its own
             wait_for(
-                lambda: watcher.execute(
-                    sa.text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
-                ).scalar(),
+                lambda: errors or not thread.is_alive() or watcher.execute(waiting).scalar(),
                 message="the second transaction to wait for the first one's lock",
             )
+            assert not errors and thread.is_alive(), f"the second transaction did not wait: {errors}"
     thread.join(timeout=10)
     assert not thread.is_alive() and not errors, errors
 
