@@ -40,49 +40,25 @@ class ApiClient:
 
 
 @pytest.fixture(scope="session")
-def vhost_pipeline(request, rabbit_manager):
-    """nameko's pipeline of test vhosts (one per test, made ahead, deleted behind), with a
-    deletion that counts a vhost already gone as deleted.
+def rabbit_manager(request):
+    """nameko's client of RabbitMQ's management API, for which a vhost already gone counts as
+    deleted.
 
-    nameko's own retries a failed DELETE; when the first one timed out or failed after RabbitMQ
-    had removed the vhost (its management API under a full suite's load), every retry answered
-    404 and the pipeline's deleting thread died: no later vhost was deleted and the last test of
-    the session errored at teardown (seen in CI)."""
-    import random
-    import socket
-    import string
-    from collections.abc import Iterable
-    from urllib.parse import urlparse
+    nameko's vhost pipeline retries a failed DELETE of a test's vhost; when the first one failed
+    after RabbitMQ had removed the vhost (its management API under a full suite's load), every
+    retry answered 404 and the pipeline's deleting thread died: no later vhost was deleted and
+    the last test of the session errored at teardown (seen in CI)."""
+    from nameko.testing.rabbit import Client, HTTPError
 
-    from kombu.pools import connections
-    from nameko.testing.utils import ResourcePipeline
-    from nameko.utils.retry import retry
-    from requests.exceptions import HTTPError
+    class TestClient(Client):
+        def delete_vhost(self, vhost):
+            try:
+                return super().delete_vhost(vhost)
+            except HTTPError as exc:
+                if exc.response is None or exc.response.status_code != 404:
+                    raise
 
-    username = urlparse(request.config.getoption("RABBIT_AMQP_URI")).username
-
-    def create():
-        vhost = "nameko_test_" + "".join(random.choice(string.ascii_lowercase) for _ in range(10))
-        rabbit_manager.create_vhost(vhost)
-        rabbit_manager.set_vhost_permissions(vhost, username, ".*", ".*", ".*")
-        return vhost
-
-    @retry(for_exceptions=(HTTPError, socket.timeout), delay=1, max_attempts=9)
-    def delete(vhost):
-        try:
-            rabbit_manager.delete_vhost(vhost)
-        except HTTPError as exc:
-            if exc.response is None or exc.response.status_code != 404:
-                raise
-
-    def destroy(vhost):
-        delete(vhost)
-        for key, pool in list(connections.items()):  # this vhost's pooled connections go too
-            if isinstance(key, Iterable) and key[4] == vhost:  # kombu's HashedSeq of the URI's parts
-                pool.force_close_all()
-
-    with ResourcePipeline(create, destroy).run() as vhosts:
-        yield vhosts
+    return TestClient(request.config.getoption("RABBIT_API_URI"))
 
 
 def free_port():
