@@ -150,32 +150,31 @@ class ConfirmPipeline:
                 self._check_idle_connection()
             if self._channel is None:
                 self._connect()
+            frames = None
+            if isinstance(message, tuple):
+                frames = publish_frames(self._channel.channel_id, exchange, routing_key, *message, self._raw.frame_max)
+                if frames is None:  # over one frame: py-amqp's writer
+                    body, content_type, content_encoding, key = message
+                    message = _message(
+                        body, {"content_type": content_type, "content_encoding": content_encoding, "message_id": key}
+                    )
             with self._lock:
                 tag, self._next_tag = self._next_tag, self._next_tag + 1
                 item.generation = self._generation
                 self._inflight[tag] = self._by_key[item.key] = item  # before the write: a failed write fails it
                 self.most_in_flight = max(self.most_in_flight, len(self._inflight))
-                earlier, self._queued = self._queued, []  # numbered before this one: written first
-            try:
-                raw = self._raw
-                if earlier:
-                    raw.transport.write(b"".join(earlier))
-                    raw.bytes_sent += 1
-                if isinstance(message, tuple):
-                    frames = publish_frames(self._channel.channel_id, exchange, routing_key, *message, raw.frame_max)
-                    if frames is not None:
-                        raw.transport.write(frames)
-                        raw.bytes_sent += 1  # (py-amqp's heartbeat bookkeeping, as its frame writer does)
-                        return
-                    body, content_type, content_encoding, key = message  # over one frame: py-amqp's writer
-                    message = _message(
-                        body, {"content_type": content_type, "content_encoding": content_encoding, "message_id": key}
+                if frames is not None:
+                    self._queued.append(frames)  # after those numbered before it: one send for all, in order
+            # The one writer of packed frames: every queued publish, this one's too when packed.
+            if self._write_queued() and frames is None:
+                try:
+                    # basic_publish's frames without its preliminary read of the socket (see the module's notes)
+                    self._channel.send_method(
+                        spec.Basic.Publish, "Bssbb", (0, exchange, routing_key, True, False), message
                     )
-                # basic_publish's frames without its preliminary read of the socket (see the module's notes)
-                self._channel.send_method(spec.Basic.Publish, "Bssbb", (0, exchange, routing_key, True, False), message)
-            except Exception as exc:
-                log.warning("publishing connection lost: %s", exc)
-                self._drop(NotConfirmed(f"connection lost while publishing: {exc}"))
+                except Exception as exc:
+                    log.warning("publishing connection lost: %s", exc)
+                    self._drop(NotConfirmed(f"connection lost while publishing: {exc}"))
         self._write_queued_if_free()
 
     def _queue(self, item, message, exchange, routing_key):
@@ -208,17 +207,20 @@ class ConfirmPipeline:
             # Frames queued while this thread wrote found the writing taken: they are seen here.
 
     def _write_queued(self):
-        """Write every queued publish, in their order, in one ``send`` (``_write_lock`` held)."""
+        """Write every queued publish, in their order, in one ``send`` (``_write_lock`` held).
+        False when the connection was lost (every message in flight then failed), else True."""
         with self._lock:
             queued, self._queued, raw = self._queued, [], self._raw
         if not queued:
-            return
+            return raw is not None
         try:
             raw.transport.write(b"".join(queued))
-            raw.bytes_sent += 1
+            raw.bytes_sent += 1  # (py-amqp's heartbeat bookkeeping, as its frame writer does)
         except Exception as exc:
             log.warning("publishing connection lost: %s", exc)
             self._drop(NotConfirmed(f"connection lost while publishing: {exc}"))
+            return False
+        return True
 
     def _connect(self):
         if self._closed:

@@ -84,6 +84,20 @@ def test_concurrent_publishes_share_one_connection_and_each_learns_its_own_messa
     assert pipeline.connections == 1 and pipeline.most_in_flight > 1  # one channel, confirms gathered
 
 
+def test_bodies_over_one_frame_among_queued_ones_arrive_whole_and_confirmed(rabbit_config, broker, pipelines):
+    # A body over one frame goes through py-amqp's writer, after the packed publishes numbered
+    # before it have been written: every message arrives whole and each caller is answered.
+    queue = f"mixed-{uuid.uuid4().hex[:8]}"
+    pipeline = pipelines(rabbit_config["AMQP_URI"], declare_queues=[queue], confirm_timeout=10)
+    bodies = [f"{i:03d}".encode() * (100_000 if i % 5 == 0 else 1) for i in range(40)]  # 300 kB: three frames
+
+    outcomes = publish_all(pipeline, bodies, queue)
+
+    assert set(outcomes.values()) == {True}
+    assert sorted(body.encode() for body in bodies_in(broker, queue)) == sorted(bodies)
+    assert pipeline.connections == 1
+
+
 def test_a_message_no_queue_takes_is_answered_false_and_its_neighbours_true(rabbit_config, broker, pipelines):
     queue = f"responses-{uuid.uuid4().hex[:8]}"
     pipeline = pipelines(rabbit_config["AMQP_URI"], declare_queues=[queue], confirm_timeout=10)
