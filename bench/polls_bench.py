@@ -12,10 +12,11 @@ who a member is). Figures, each beside a baseline measured in the same run:
    connections. Target ratio ≥ 0.6 (issue 18). The polls service's consumer is off during
    this phase, so nothing else competes for the two cores.
 2. **p99 of the 202 path at half of its saturation rate** (the 16-connection figure): an
-   open-loop paced load generator, latency measured from each request's scheduled time.
-   Printed beside it: the p99 of the time a request waited for a free connection of the
-   generator itself (if that is large, the generator, not the gateway, made the tail).
-   Target ≤ 25 ms.
+   open-loop paced load generator (32 connections over ``BENCH_POLLS_GENERATOR_PROCESSES``
+   processes, default 4), latency measured from each request's scheduled time, beside a raw
+   confirmed publish from the same generator at the same rate. Printed beside each: the p99 of
+   the time a request waited for its generator to send it (if that is large, the generator, not
+   the gateway or the broker, made the tail). Target ≤ 25 ms.
 3. **counted/s** — a backlog of N queued responses (distinct members) drained by
    ``BENCH_POLLS_CONSUMERS`` polls processes (default 2: two replicas, each with its batch
    consumer, competing on the queue — the unique keys make that safe) into PostgreSQL,
@@ -32,6 +33,7 @@ who a member is). Figures, each beside a baseline measured in the same run:
 """
 
 import json
+import multiprocessing
 import os
 import random
 import socket
@@ -39,6 +41,7 @@ import tempfile
 import threading
 import time
 import uuid
+from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import amqp
@@ -67,6 +70,9 @@ TOKENS = int(os.environ.get("BENCH_POLLS_TOKENS", "2000"))
 PACED_SECONDS = float(os.environ.get("BENCH_POLLS_PACED_SECONDS", "10"))
 CONSUMERS = int(os.environ.get("BENCH_POLLS_CONSUMERS", "2"))
 THREADS = os.environ.get("BENCH_POLLS_THREADS", "")
+# Figure 2's generator: its 32 connections spread over this many processes (see ``spread``).
+GENERATOR_PROCESSES = int(os.environ.get("BENCH_POLLS_GENERATOR_PROCESSES", "4"))
+WARM_UP = 1.5  # s before the clock starts: each generator process opens its connections
 QUEUE = "polls.responses"
 QUESTIONS = POLL_QUESTIONS
 
@@ -114,17 +120,21 @@ def purge(uri):
 
 
 def raw_confirmed_publish(uri, body, connections, seconds):
-    """Publishes/s of ``body`` with a confirm each, ``connections`` threads with a connection each."""
+    """Publishes/s of ``body`` with a confirm each, ``connections`` threads with a connection each;
+    beside it the p50 and p99 of one publish (the broker's own tail, to read wrk's beside)."""
     counts = [0] * connections
+    times = [[] for _ in range(connections)]
     stop = time.monotonic() + seconds
 
     def worker(i):
         conn = _amqp(uri)
         channel = conn.channel()
         channel.confirm_select()
-        while time.monotonic() < stop:
+        mine = times[i]
+        while (began := time.monotonic()) < stop:
             message = amqp.Message(body, content_type="application/json", delivery_mode=2)
             channel.basic_publish_confirm(message, exchange="", routing_key=QUEUE, mandatory=True)
+            mine.append(time.monotonic() - began)
             counts[i] += 1
         conn.close()
 
@@ -134,7 +144,9 @@ def raw_confirmed_publish(uri, body, connections, seconds):
         t.start()
     for t in threads:
         t.join()
-    return {"rps": sum(counts) / (time.monotonic() - started)}
+    rps = sum(counts) / (time.monotonic() - started)
+    latencies = sorted(x for mine in times for x in mine)
+    return {"rps": rps, "p50_ms": _percentile(latencies, 0.5), "p99_ms": _percentile(latencies, 0.99)}
 
 
 def lua_responses(poll_id, tokens, rng):
@@ -158,18 +170,18 @@ end
 # -- 2. paced p99 -----------------------------------------------------------------------------
 
 
-def open_loop(total, rate, workers, worker, lead=0.5):
+def open_loop(total, rate, workers, worker, *, start, part=0, parts=1):
     """Runs ``worker(slots)`` in ``workers`` threads at once; ``slots`` yields ``(n, scheduled)``
-    for requests 0..total-1, shared by the threads, each at its scheduled time (``rate``/s from
-    ``lead`` seconds on), so a slow answer never delays the next request's start."""
-    lock, next_index = threading.Lock(), [0]
-    start = time.monotonic() + lead
+    for the requests ``part``, ``part + parts``, ... below ``total``, shared by the threads, each
+    at its scheduled time (``rate``/s from the monotonic time ``start`` on), so a slow answer
+    never delays the next request's start."""
+    lock, next_index = threading.Lock(), [part]
 
     def slots():
         while True:
             with lock:
                 n = next_index[0]
-                next_index[0] += 1
+                next_index[0] += parts
             if n >= total:
                 return
             scheduled = start + n / rate
@@ -185,9 +197,45 @@ def open_loop(total, rate, workers, worker, lead=0.5):
         t.join()
 
 
+def spread(job, args, total, rate, *, connections=32, processes=None, lead=6.0):
+    """The open loop of figure 2 run by ``processes`` generator processes, ``connections`` in
+    all: ``job(args, total, rate, start, part, parts, connections)`` in each (a function of this
+    module), every process taking every ``parts``-th request of one schedule. The records of
+    all of them, merged: ``latencies`` and ``waits`` (s, sorted), ``errors``.
+
+    Why processes: 32 generator threads in one interpreter took turns on its GIL, and on a fast
+    day (1,730 req/s) a request waited 54 ms at p99 for its own generator to send it — most of
+    the 68 ms p99 then measured (4 December 2026). Each process opens its connections before
+    ``start`` (the monotonic clock is the machine's, the same in every process); one that is not
+    ready by then stops the figure rather than count its own start-up as the platform's tail."""
+    processes = processes or GENERATOR_PROCESSES
+    start = time.monotonic() + lead
+    with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = [
+            pool.submit(job, args, total, rate, start, part, processes, connections // processes)
+            for part in range(processes)
+        ]
+        parts = [future.result() for future in futures]
+    late = max(part["ready"] for part in parts) - start
+    if late > 0:
+        raise RuntimeError(f"a generator process was ready {late:.1f} s after the clock started: raise the lead")
+    return {
+        "latencies": sorted(x for part in parts for x in part["latencies"]),
+        "waits": sorted(x for part in parts for x in part["waits"]),
+        "errors": sum(part["errors"] for part in parts),
+    }
+
+
+def _percentile(values, p):
+    return 1000 * values[min(len(values) - 1, int(p * len(values)))] if values else float("nan")
+
+
 def _read_response(reader):
     """Status of one HTTP/1.1 response read off ``reader`` (its body read and dropped)."""
-    status = int(reader.readline().split()[1])
+    line = reader.readline()
+    if not line:
+        raise ConnectionResetError("the gateway closed the connection")
+    status = int(line.split()[1])
     length = 0
     while True:
         line = reader.readline()
@@ -202,20 +250,39 @@ def _read_response(reader):
 def paced(port, poll_id, tokens, rate, seconds, rng):
     """Open loop at ``rate`` req/s: latency from each request's scheduled start (no coordinated omission).
 
-    Each of the generator's 32 connections is opened and answered once (``GET /healthz``)
-    before the clock starts, as a steady population of clients' kept-alive connections would
-    be: opened inside the measured window, a connection beyond the gateway's 16 threads waits
-    for a full worker's accept pause (gateway.worker: up to 50 ms, once per burst; when the
-    pause was once per connection, one 10 s run at 544/s had 16 of its slowest 55 requests
-    waiting 49, 98, 145 … 392 ms, p99 27.0 ms with them, 22.0 without). A connection lost later
-    is opened again inside the window and counted as it comes."""
+    The generator's 32 connections (``spread``: over its processes) are each opened and answered
+    once (``GET /healthz``) before the clock starts, as a steady population of clients'
+    kept-alive connections would be: opened inside the measured window, a connection beyond the
+    gateway's 16 threads waits for a full worker's accept pause (gateway.worker: up to 50 ms,
+    once per burst; when the pause was once per connection, one 10 s run at 544/s had 16 of its
+    slowest 55 requests waiting 49, 98, 145 … 392 ms, p99 27.0 ms with them, 22.0 without). A
+    connection lost later is opened again inside the window and counted as it comes."""
     bodies = [json.dumps({"answers": answers(rng)}).encode() for _ in range(50)]
     total = int(rate * seconds)
-    workers = 32
-    latencies, errors, waits = [], [], []
+    got = spread(_paced_http, (port, poll_id, tokens, bodies), total, rate)
+    latencies = got["latencies"]
+    return {
+        "rate": rate,
+        "sent": total,
+        "ok": len(latencies),
+        "errors": got["errors"],
+        "p50_ms": _percentile(latencies, 0.5),
+        "p99_ms": _percentile(latencies, 0.99),
+        "generator_wait_p99_ms": _percentile(got["waits"], 0.99),
+        "generator_processes": GENERATOR_PROCESSES,
+    }
+
+
+def _paced_http(args, total, rate, start, part, parts, connections):
+    """One generator process of ``paced``: ``connections`` threads, a kept-alive connection each."""
+    port, poll_id, tokens, bodies = args
+    latencies, waits, errors, ready = [], [], [], []
     lock = threading.Lock()
 
     def worker(slots):
+        # Opened just before the clock starts: a connection idle for the gateway's keep-alive
+        # (5 s) while the other processes start would be closed by then.
+        time.sleep(max(0.0, start - WARM_UP - time.monotonic()))
         try:
             sock = socket.create_connection(("127.0.0.1", port))
             reader = sock.makefile("rb")
@@ -223,6 +290,8 @@ def paced(port, poll_id, tokens, rate, seconds, rng):
             _read_response(reader)
         except OSError:
             sock = None
+        with lock:
+            ready.append(time.monotonic())
         for n, scheduled in slots:
             body = bodies[n % len(bodies)]
             request = (
@@ -246,50 +315,50 @@ def paced(port, poll_id, tokens, rate, seconds, rng):
                     errors.append(0)
                 sock = None
 
-    open_loop(total, rate, workers, worker, lead=2.0)  # time for the 32 connections to be opened and answered
-    latencies.sort()
-    waits.sort()
+    open_loop(total, rate, connections, worker, start=start, part=part, parts=parts)
+    return {"latencies": latencies, "waits": waits, "errors": len(errors), "ready": max(ready)}
 
-    def pct(p, values=latencies):
-        return 1000 * values[min(len(values) - 1, int(p * len(values)))] if values else float("nan")
 
+def paced_raw(uri, body, rate, seconds):
+    """The baseline of figure 2: raw confirmed publishes of ``body`` at ``rate``/s, open loop, from
+    the same generator processes and threads as ``paced``, one py-amqp connection per thread,
+    opened before the clock starts; the p99 from each publish's scheduled time."""
+    total = int(rate * seconds)
+    got = spread(_paced_publish, (uri, body), total, rate)
+    latencies = got["latencies"]
     return {
         "rate": rate,
-        "sent": total,
-        "ok": len(latencies),
-        "errors": len(errors),
-        "p50_ms": pct(0.5),
-        "p99_ms": pct(0.99),
-        "generator_wait_p99_ms": pct(0.99, waits),
+        "p50_ms": _percentile(latencies, 0.5),
+        "p99_ms": _percentile(latencies, 0.99),
+        "generator_wait_p99_ms": _percentile(got["waits"], 0.99),
     }
 
 
-def paced_raw(uri, body, rate, seconds, workers=32):
-    """The baseline of figure 2: raw confirmed publishes of ``body`` at ``rate``/s, open loop, one
-    py-amqp connection per generator thread, opened before the clock starts (as paced()'s are);
-    the p99 from each publish's scheduled time."""
-    total = int(rate * seconds)
-    latencies, lock = [], threading.Lock()
+def _paced_publish(args, total, rate, start, part, parts, connections):
+    """One generator process of ``paced_raw``."""
+    uri, body = args
+    latencies, waits, ready = [], [], []
+    lock = threading.Lock()
 
     def worker(slots):
+        time.sleep(max(0.0, start - WARM_UP - time.monotonic()))
         conn = _amqp(uri)
         channel = conn.channel()
         channel.confirm_select()
+        with lock:
+            ready.append(time.monotonic())
         for _, scheduled in slots:
             message = amqp.Message(body, content_type="application/json", delivery_mode=2)
+            sent = time.monotonic()
             channel.basic_publish_confirm(message, exchange="", routing_key=QUEUE, mandatory=True)
             done = time.monotonic()
             with lock:
                 latencies.append(done - scheduled)
+                waits.append(max(0.0, sent - scheduled))
         conn.close()
 
-    open_loop(total, rate, workers, worker, lead=2.0)  # the 32 connections opened before the clock starts
-    latencies.sort()
-    return {
-        "rate": rate,
-        "p50_ms": 1000 * latencies[len(latencies) // 2],
-        "p99_ms": 1000 * latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))],
-    }
+    open_loop(total, rate, connections, worker, start=start, part=part, parts=parts)
+    return {"latencies": latencies, "waits": waits, "errors": 0, "ready": max(ready)}
 
 
 # -- 3. counted/s and the drain ------------------------------------------------------------------
@@ -571,7 +640,7 @@ def http_figures(url, port, uri, poll, tokens, script, sample, rng, gateway_pid)
         g, r = accepted[c]["gateway"], accepted[c]["raw"]
         print(
             f"  c={c:<3d} gateway {g['rps']:7.0f} 202/s (p50 {g['p50_ms']:.2f} ms, p99 {g['p99_ms']:.2f} ms) | "
-            f"raw confirmed publish {r['rps']:7.0f}/s | ratio {g['rps'] / r['rps']:.2f} | "
+            f"raw confirmed publish {r['rps']:7.0f}/s (p99 {r['p99_ms']:.2f} ms) | ratio {g['rps'] / r['rps']:.2f} | "
             f"gateway CPU {g['cpu_ms']:.2f} ms per response",
             flush=True,
         )
@@ -583,12 +652,15 @@ def http_figures(url, port, uri, poll, tokens, script, sample, rng, gateway_pid)
     # confirms with a broker-side p99 of 5.9-77 ms (median of 5 runs 21.6) against 5.7-24.5 (7.9) empty.
     purge(uri)
     half = paced(port, poll["id"], tokens, saturation / 2, PACED_SECONDS, rng)
-    # The same rate of raw confirmed publishes, right after: how much of the tail is the broker's.
+    # The same rate of raw confirmed publishes, right after, on the queue emptied again: how much
+    # of the tail is the broker's.
+    purge(uri)
     half["raw"] = paced_raw(uri, sample, saturation / 2, PACED_SECONDS)
     print(
         f"  {half['ok']}/{half['sent']} answered 202, p50 {half['p50_ms']:.1f} ms, p99 {half['p99_ms']:.1f} ms "
         f"(the generator's own wait p99 {half['generator_wait_p99_ms']:.1f} ms) | raw confirmed publish at the "
-        f"same rate: p50 {half['raw']['p50_ms']:.1f} ms, p99 {half['raw']['p99_ms']:.1f} ms",
+        f"same rate: p50 {half['raw']['p50_ms']:.1f} ms, p99 {half['raw']['p99_ms']:.1f} ms (its generator's wait "
+        f"p99 {half['raw']['generator_wait_p99_ms']:.1f} ms)",
         flush=True,
     )
 
