@@ -12,8 +12,8 @@ who a member is). Figures, each beside a baseline measured in the same run:
    connections. Target ratio ≥ 0.6 (issue 18). The polls service's consumer is off during
    this phase, so nothing else competes for the two cores.
 2. **p99 of the 202 path at half of its saturation rate** (the 16-connection figure): an
-   open-loop paced load generator (32 connections over ``BENCH_POLLS_GENERATOR_PROCESSES``
-   processes, default 4), latency measured from each request's scheduled time, beside a raw
+   open-loop paced load generator (32 connections in ``BENCH_POLLS_GENERATOR_PROCESSES``
+   processes, default 1: see ``spread``), latency measured from each request's scheduled time, beside a raw
    confirmed publish from the same generator at the same rate. Printed beside each: the p99 of
    the time a request waited for its generator to send it (if that is large, the generator, not
    the gateway or the broker, made the tail). Target ≤ 25 ms.
@@ -71,7 +71,7 @@ PACED_SECONDS = float(os.environ.get("BENCH_POLLS_PACED_SECONDS", "10"))
 CONSUMERS = int(os.environ.get("BENCH_POLLS_CONSUMERS", "2"))
 THREADS = os.environ.get("BENCH_POLLS_THREADS", "")
 # Figure 2's generator: its 32 connections spread over this many processes (see ``spread``).
-GENERATOR_PROCESSES = int(os.environ.get("BENCH_POLLS_GENERATOR_PROCESSES", "4"))
+GENERATOR_PROCESSES = int(os.environ.get("BENCH_POLLS_GENERATOR_PROCESSES", "1"))
 WARM_UP = 1.5  # s before the clock starts: each generator process opens its connections
 QUEUE = "polls.responses"
 QUESTIONS = POLL_QUESTIONS
@@ -203,11 +203,19 @@ def spread(job, args, total, rate, *, connections=32, processes=None, lead=6.0):
     module), every process taking every ``parts``-th request of one schedule. The records of
     all of them, merged: ``latencies`` and ``waits`` (s, sorted), ``errors``.
 
-    Why processes: 32 generator threads in one interpreter took turns on its GIL, and on a fast
-    day (1,730 req/s) a request waited 54 ms at p99 for its own generator to send it — most of
-    the 68 ms p99 then measured (4 December 2026). Each process opens its connections before
-    ``start`` (the monotonic clock is the machine's, the same in every process); one that is not
-    ready by then stops the figure rather than count its own start-up as the platform's tail."""
+    Why it can be several: 32 generator threads in one interpreter take turns on its GIL, and on
+    a fast day (1,730 req/s, 4 December 2026) a request waited 54 ms at p99 for its generator to
+    send it. Why it is one by default: each process's requests go out only on its own
+    connections, so four processes are four pools of 8 — a request waits whenever its pool's 8
+    are all waiting for answers, where one pool of 32 would have had one free. Measured the same
+    day against the gateway: four processes p99 35–106 ms (their own wait 17–81 ms) at
+    1,380–1,890 req/s, one process 21–32 ms (wait 3 ms) at 1,290–1,510 req/s; against the broker
+    alone, where answers come at once, four did better only at 2,600/s (wait p99 3–4 against
+    7–15 ms). Real members bring a connection each, which one shared pool is nearer to.
+
+    Each process opens its connections just before ``start`` (the monotonic clock is the
+    machine's, the same in every process); one that is not ready by then stops the figure rather
+    than count its own start-up as the platform's tail."""
     processes = processes or GENERATOR_PROCESSES
     start = time.monotonic() + lead
     with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn")) as pool:
