@@ -102,7 +102,16 @@ def test_an_article_goes_from_the_writer_through_the_desk_to_the_portal_and_the_
     browse.click_and_wait(browse.button("Mở để biên tập"))
     assert "Bạn đang giữ bài" in page.find_element(By.ID, "khoa-bien-tap").text
     photos = page.find_elements(By.CSS_SELECTOR, "main img[alt^='Công nhân múa hát']")
-    assert len(photos) == 2 and all(p.get_property("naturalWidth") > 0 for p in photos)  # the desk sees them
+    assert len(photos) == 2
+    # The desk sees them. They load lazily (loading="lazy": after the page's load event, as they
+    # come near the view), so they are waited for, as test_workspace_library waits for its thumb.
+    for photo in photos:
+        page.execute_script("arguments[0].scrollIntoView({block: 'center'})", photo)
+    WebDriverWait(page, 20).until(
+        lambda d: all(
+            d.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0", p) for p in photos
+        )
+    )
     browse.clean("ws-desk-article")
     page.find_element(By.ID, "comment").send_keys("Đề nghị bổ sung các hoạt động khác của ngày hội.")
     browse.click_and_wait(browse.button("Trả lại"))
