@@ -349,6 +349,26 @@ LOAD_TIMEOUT = 20  # seconds for a document to load
 CLICK_TIMEOUT = 30  # seconds for a click to lead to the next page
 
 
+def _gone(element):
+    """``expected_conditions.staleness_of``, with chromedriver's mid-navigation answer about the
+    old page's node ("Node with given id does not belong to the document", an "unknown error"
+    rather than a stale element; it failed a sign-in in CI once) taken as "look again"."""
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+
+    def gone(_driver):
+        try:
+            element.is_enabled()
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as exc:
+            if "does not belong to the document" in str(exc):
+                return False
+            raise
+        return False
+
+    return gone
+
+
 class Browse:
     """The steps every browser test takes, on one test's browser (``driver``, the ``page``)."""
 
@@ -380,7 +400,7 @@ class Browse:
         if confirm:
             WebDriverWait(self.driver, 5).until(expected_conditions.alert_is_present())
             self.driver.switch_to.alert.accept()
-        WebDriverWait(self.driver, timeout).until(expected_conditions.staleness_of(old))
+        WebDriverWait(self.driver, timeout).until(_gone(old))
         self.loaded()
 
     def button(self, label, scope=None):
