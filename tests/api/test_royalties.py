@@ -96,7 +96,9 @@ def test_the_desk_scores_states_approves_exports_and_pays_a_month(people, conten
     sheet = load_workbook(io.BytesIO(xlsx.data))["Bảng kê"]
     assert (None, "Tổng cộng", 2, 2_223_000, 222_300, 2_000_700) in list(sheet.iter_rows(values_only=True))
 
-    paid_on = NOW.astimezone(VN_TZ).date().isoformat()
+    # Today as it is now, not at import: the module's NOW may be yesterday in Vietnam by the time the
+    # statement is approved (PAID_BEFORE_APPROVAL when a run crossed midnight, UTC+7).
+    paid_on = datetime.now(UTC).astimezone(VN_TZ).date().isoformat()
     paid = officer.post(
         f"/api/v1/royalties/statements/{statement['id']}/pay", json={"paid_on": paid_on, "reference": "UNC 2026/118"}
     )

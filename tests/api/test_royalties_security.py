@@ -238,7 +238,7 @@ def test_bad_numbers_and_text_are_refused_naming_the_field_and_change_nothing(pe
     draft = officer.post("/api/v1/royalties/statements", json={"period": _month(AT)}).json
     officer.post(f"/api/v1/royalties/statements/{draft['id']}/approve")
     pay = f"/api/v1/royalties/statements/{draft['id']}/pay"
-    today = NOW.astimezone(VN_TZ).date().isoformat()
+    today = datetime.now(UTC).astimezone(VN_TZ).date().isoformat()  # after the approval: not the import's NOW
     for reference in ("UNC\x00118", "UNC\ud800", "\x1b[31mUNC", "", "x" * 121):
         body = json.dumps({"paid_on": today, "reference": reference})  # ASCII: a lone surrogate travels as \ud800
         _refused(officer.post(pay, data=body, content_type="application/json"), "reference")
