@@ -400,8 +400,27 @@ class Browse:
         if confirm:
             WebDriverWait(self.driver, 5).until(expected_conditions.alert_is_present())
             self.driver.switch_to.alert.accept()
+        self.next_page(old, timeout=timeout)
+
+    def next_page(self, old, *, timeout=CLICK_TIMEOUT):
+        """Wait until the page whose ``<html>`` element is ``old`` has been replaced (the old one is
+        still "complete" until then) and the new one has loaded."""
+        from selenium.webdriver.support.ui import WebDriverWait
+
         WebDriverWait(self.driver, timeout).until(_gone(old))
         self.loaded()
+
+    def images_loaded(self, images, *, timeout=LOAD_TIMEOUT):
+        """Wait until every ``<img>`` of ``images`` shows a picture (``complete``, a natural width):
+        one that is broken, or never loads, fails the test by timeout."""
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        WebDriverWait(self.driver, timeout).until(
+            lambda d: all(
+                d.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0", image)
+                for image in images
+            )
+        )
 
     def button(self, label, scope=None):
         """The button whose text is ``label``: inside ``scope`` (an element), else in ``<main>``."""

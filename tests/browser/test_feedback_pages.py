@@ -7,7 +7,6 @@ import re
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 pytestmark = pytest.mark.browser
@@ -182,8 +181,7 @@ def test_the_ask_form_is_used_with_the_keyboard_alone(page, browse, portal):
     assert focused().text == "Gửi câu hỏi"
     old = page.find_element(By.TAG_NAME, "html")
     focused().send_keys(Keys.ENTER)
-    WebDriverWait(page, 15).until(expected_conditions.staleness_of(old))
-    browse.loaded()
+    browse.next_page(old, timeout=15)
     assert focused().get_attribute("class") == "error-summary"  # refused: no diacritics
     summary_link = page.find_element(By.CSS_SELECTOR, ".error-summary a")
     summary_link.send_keys(Keys.ENTER)  # the summary's link leads to the field

@@ -6,15 +6,9 @@ violations) and photographed at 360 px and 1366 px."""
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 pytestmark = pytest.mark.browser
-
-
-def photo_loaded(driver, alt):
-    image = driver.find_element(By.CSS_SELECTOR, f'img[alt="{alt}"]')
-    return driver.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0", image)
 
 
 def test_home_then_section_then_an_article_with_its_photos(page, browse, portal, newsroom):
@@ -43,8 +37,11 @@ def test_home_then_section_then_an_article_with_its_photos(page, browse, portal,
     browse.click_and_wait(page.find_element(By.LINK_TEXT, "Công đoàn Hà Nội trao 500 suất quà Tết cho công nhân"))
     assert page.current_url == portal.url(f"/bai-viet/{article['slug']}")
     assert page.find_element(By.TAG_NAME, "h1").text == "Công đoàn Hà Nội trao 500 suất quà Tết cho công nhân"
-    WebDriverWait(page, 10).until(lambda d: photo_loaded(d, "Nữ công nhân cười nhận túi quà Tết"))
-    WebDriverWait(page, 10).until(lambda d: photo_loaded(d, "Hội trường đông công nhân dự lễ"))
+    photos = [
+        page.find_element(By.CSS_SELECTOR, f'img[alt="{alt}"]')
+        for alt in ("Nữ công nhân cười nhận túi quà Tết", "Hội trường đông công nhân dự lễ")
+    ]
+    browse.images_loaded(photos, timeout=10)
     assert "Ảnh: Minh Anh" in page.find_element(By.CSS_SELECTOR, ".lead-photo figcaption").text
     assert page.find_element(By.CSS_SELECTOR, ".kicker a").text == "Tin tức – Đa phương tiện"
     browse.clean("portal-article")
@@ -57,9 +54,7 @@ def test_search_typed_without_diacritics_finds_the_article_written_with_them(pag
     box = page.find_element(By.ID, "o-tim-kiem")
     old = page.find_element(By.TAG_NAME, "html")
     box.send_keys("cong doan da nang", Keys.ENTER)
-    # the home page is still "complete" until the search page replaces it: wait for that first
-    WebDriverWait(page, 15).until(expected_conditions.staleness_of(old))
-    browse.loaded()
+    browse.next_page(old, timeout=15)
     assert "/tim-kiem?q=cong+doan+da+nang" in page.current_url
     results = page.find_elements(By.CSS_SELECTOR, ".result h2")
     assert [r.text for r in results] == ["Công đoàn Đà Nẵng hỗ trợ công nhân mất việc làm"]

@@ -104,14 +104,10 @@ def test_an_article_goes_from_the_writer_through_the_desk_to_the_portal_and_the_
     photos = page.find_elements(By.CSS_SELECTOR, "main img[alt^='Công nhân múa hát']")
     assert len(photos) == 2
     # The desk sees them. They load lazily (loading="lazy": after the page's load event, as they
-    # come near the view), so they are waited for, as test_workspace_library waits for its thumb.
+    # come near the view), so they are waited for.
     for photo in photos:
         page.execute_script("arguments[0].scrollIntoView({block: 'center'})", photo)
-    WebDriverWait(page, 20).until(
-        lambda d: all(
-            d.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0", p) for p in photos
-        )
-    )
+    browse.images_loaded(photos, timeout=20)
     browse.clean("ws-desk-article")
     page.find_element(By.ID, "comment").send_keys("Đề nghị bổ sung các hoạt động khác của ngày hội.")
     browse.click_and_wait(browse.button("Trả lại"))

@@ -75,7 +75,7 @@ def test_an_administrator_keeps_staff_records_the_library_and_the_sub_sites_menu
     card = page.find_element(By.CSS_SELECTOR, "#luoi-tep .media-card")
     assert "Lễ ký thỏa ước lao động tập thể" in card.text and "Tác giả: Minh Hà" in card.text
     thumb = card.find_element(By.TAG_NAME, "img")
-    WebDriverWait(page, 15).until(lambda d: d.execute_script("return arguments[0].naturalWidth > 0", thumb))
+    browse.images_loaded([thumb], timeout=15)
     browse.clean("library-media-grid")
 
     fake = tmp_path / "anh-gia.jpg"
