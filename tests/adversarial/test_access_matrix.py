@@ -193,7 +193,6 @@ def world(
     tenants = {t["code"]: t for t in office.get("/api/v1/tenants?per_page=100").json["items"]}
     hn, dn = tenants["LDLD-HN"], tenants["LDLD-DN"]
     ids = {"tenant_id": hn["id"], "danang": dn["id"], "tenant_slug": hn.get("slug") or hn["code"].lower()}
-    ids["today"] = datetime.now(UTC).astimezone(VN_TZ).date().isoformat()
     ids["tomorrow"] = (datetime.now(UTC) + timedelta(days=1)).astimezone(VN_TZ).isoformat(timespec="seconds")
     ids["hanoi_responder"] = hanoi.get("/api/v1/users", query_string={"role": "responder"}).json["items"][0]["id"]
 
@@ -263,6 +262,9 @@ def world(
     ids["report_id"] = _ok(hanoi.get("/api/v1/reports/semiannual", query_string={"period": _period()[0]}))["id"]
 
     ids.update(_royalties(api, login, content_event))
+    # The payment day, taken after the statement's approval: taken before it, a run crossing
+    # midnight in Vietnam (17:00 UTC) would pay "before the approval" (422 PAID_BEFORE_APPROVAL).
+    ids["today"] = datetime.now(UTC).astimezone(VN_TZ).date().isoformat()
     ids.update(_members(hanoi))
     ids["notification_id"] = _notification(hanoi, hn["id"], content_event)
     return ids
