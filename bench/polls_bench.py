@@ -12,11 +12,13 @@ who a member is). Figures, each beside a baseline measured in the same run:
    connections. Target ratio ≥ 0.6 (issue 18). The polls service's consumer is off during
    this phase, so nothing else competes for the two cores.
 2. **p99 of the 202 path at half of its saturation rate** (the 16-connection figure): an
-   open-loop paced load generator (32 connections in ``BENCH_POLLS_GENERATOR_PROCESSES``
-   processes, default 1: see ``spread``), latency measured from each request's scheduled time, beside a raw
+   open-loop paced load generator (``BENCH_POLLS_GENERATOR_CONNECTIONS`` connections, default 32,
+   in ``BENCH_POLLS_GENERATOR_PROCESSES`` processes, default 1: see ``spread``), latency measured from each request's scheduled time, beside a raw
    confirmed publish from the same generator at the same rate. Printed beside each: the p99 of
    the time a request waited for its generator to send it (if that is large, the generator, not
-   the gateway or the broker, made the tail). Target ≤ 25 ms.
+   the gateway or the broker, made the tail), and how the gateway's two workers shared the
+   generator's connections mid-run (``gateway_connections``: more than ``threads`` on one worker
+   means its connections take turns on its threads). Target ≤ 25 ms.
 3. **counted/s** — a backlog of N queued responses (distinct members) drained by
    ``BENCH_POLLS_CONSUMERS`` polls processes (default 2: two replicas, each with its batch
    consumer, competing on the queue — the unique keys make that safe) into PostgreSQL,
@@ -32,11 +34,14 @@ who a member is). Figures, each beside a baseline measured in the same run:
    polls database's backends; from /proc), which says where the drain's time goes.
 """
 
+import collections
 import json
 import multiprocessing
 import os
 import random
+import re
 import socket
+import subprocess
 import tempfile
 import threading
 import time
@@ -72,6 +77,7 @@ CONSUMERS = int(os.environ.get("BENCH_POLLS_CONSUMERS", "2"))
 THREADS = os.environ.get("BENCH_POLLS_THREADS", "")
 # Figure 2's generator: its 32 connections spread over this many processes (see ``spread``).
 GENERATOR_PROCESSES = int(os.environ.get("BENCH_POLLS_GENERATOR_PROCESSES", "1"))
+GENERATOR_CONNECTIONS = int(os.environ.get("BENCH_POLLS_GENERATOR_CONNECTIONS", "32"))
 WARM_UP = 1.5  # s before the clock starts: each generator process opens its connections
 QUEUE = "polls.responses"
 QUESTIONS = POLL_QUESTIONS
@@ -197,7 +203,7 @@ def open_loop(total, rate, workers, worker, *, start, part=0, parts=1):
         t.join()
 
 
-def spread(job, args, total, rate, *, connections=32, processes=None, lead=6.0):
+def spread(job, args, total, rate, *, connections=None, processes=None, lead=6.0):
     """The open loop of figure 2 run by ``processes`` generator processes, ``connections`` in
     all: ``job(args, total, rate, start, part, parts, connections)`` in each (a function of this
     module), every process taking every ``parts``-th request of one schedule. The records of
@@ -217,6 +223,7 @@ def spread(job, args, total, rate, *, connections=32, processes=None, lead=6.0):
     machine's, the same in every process); one that is not ready by then stops the figure rather
     than count its own start-up as the platform's tail."""
     processes = processes or GENERATOR_PROCESSES
+    connections = connections or GENERATOR_CONNECTIONS
     start = time.monotonic() + lead
     with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn")) as pool:
         futures = [
@@ -267,7 +274,11 @@ def paced(port, poll_id, tokens, rate, seconds, rng):
     connection lost later is opened again inside the window and counted as it comes."""
     bodies = [json.dumps({"answers": answers(rng)}).encode() for _ in range(50)]
     total = int(rate * seconds)
+    split = {}
+    probe = threading.Timer(6.0 + seconds / 2, lambda: split.update(shares=_connections_per_process(port)))
+    probe.start()  # (``spread``'s lead is 6 s: mid-run)
     got = spread(_paced_http, (port, poll_id, tokens, bodies), total, rate)
+    probe.join()
     latencies = got["latencies"]
     return {
         "rate": rate,
@@ -278,7 +289,23 @@ def paced(port, poll_id, tokens, rate, seconds, rng):
         "p99_ms": _percentile(latencies, 0.99),
         "generator_wait_p99_ms": _percentile(got["waits"], 0.99),
         "generator_processes": GENERATOR_PROCESSES,
+        "generator_connections": GENERATOR_CONNECTIONS,
+        "gateway_connections": split.get("shares"),
     }
+
+
+def _connections_per_process(port):
+    """How many established connections each process listening on ``port`` holds, fewest first
+    (``ss``; None where it is missing). The gateway's workers accept from one socket: a worker
+    with all its threads taken pauses its accepts (gateway.worker), yet a burst of connections
+    can still leave one worker with most of them (8 / 24 seen on 4 December 2026)."""
+    try:
+        out = subprocess.run(
+            ["ss", "-tnpH", "state", "established", f"( sport = :{port} )"], capture_output=True, text=True, timeout=5
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return sorted(collections.Counter(re.findall(r"pid=(\d+)", out)).values())
 
 
 def _paced_http(args, total, rate, start, part, parts, connections):
@@ -666,7 +693,8 @@ def http_figures(url, port, uri, poll, tokens, script, sample, rng, gateway_pid)
     half["raw"] = paced_raw(uri, sample, saturation / 2, PACED_SECONDS)
     print(
         f"  {half['ok']}/{half['sent']} answered 202, p50 {half['p50_ms']:.1f} ms, p99 {half['p99_ms']:.1f} ms "
-        f"(the generator's own wait p99 {half['generator_wait_p99_ms']:.1f} ms) | raw confirmed publish at the "
+        f"(the generator's own wait p99 {half['generator_wait_p99_ms']:.1f} ms; {half['generator_connections']} "
+        f"connections, per gateway worker {half['gateway_connections']}) | raw confirmed publish at the "
         f"same rate: p50 {half['raw']['p50_ms']:.1f} ms, p99 {half['raw']['p99_ms']:.1f} ms (its generator's wait "
         f"p99 {half['raw']['generator_wait_p99_ms']:.1f} ms)",
         flush=True,
