@@ -43,8 +43,9 @@ def bodies_in(channel, queue):
     return found
 
 
-def publish_all(pipeline, bodies, queue):
-    """Every body from its own green thread at once; body → True / False / the exception."""
+def start_all(pipeline, bodies, queue):
+    """Every body from its own green thread at once: the pool, and body → True / False / the
+    exception as each is answered."""
     outcomes = {}
 
     def one(body):
@@ -56,6 +57,12 @@ def publish_all(pipeline, bodies, queue):
     pool = eventlet.GreenPool(len(bodies))
     for body in bodies:
         pool.spawn_n(one, body)
+    return pool, outcomes
+
+
+def publish_all(pipeline, bodies, queue):
+    """``start_all``, waited for: body → True / False / the exception."""
+    pool, outcomes = start_all(pipeline, bodies, queue)
     pool.waitall()
     return outcomes
 
@@ -78,21 +85,12 @@ def test_concurrent_publishes_share_one_connection_and_each_learns_its_own_messa
     # (left to the scheduler, a loaded machine could see each answered before the next was sent).
     proxy.pause()
     bodies = [f"response {i}" for i in range(40)]
-    outcomes = {}
-
-    def one(body):
-        try:
-            outcomes[body] = pipeline.publish(body if kind is str else body.encode(), routing_key=queue)
-        except NotConfirmed as exc:
-            outcomes[body] = exc
-
-    pool = eventlet.GreenPool(len(bodies))
-    for body in bodies:
-        pool.spawn_n(one, body)
+    pool, outcomes = start_all(pipeline, [body if kind is str else body.encode() for body in bodies], queue)
     wait_for(lambda: pipeline.most_in_flight == 40, timeout=8, message="all 40 publishes in flight")
     proxy.resume()
     pool.waitall()
     proxy.close()
+    outcomes = {body if isinstance(body, str) else body.decode(): outcome for body, outcome in outcomes.items()}
 
     confirmed = {body for body, outcome in outcomes.items() if outcome is True}
     refused = [outcome for outcome in outcomes.values() if isinstance(outcome, NotConfirmed)]
