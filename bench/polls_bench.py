@@ -84,6 +84,7 @@ GENERATOR_PROCESSES = int(os.environ.get("BENCH_POLLS_GENERATOR_PROCESSES", "1")
 # ... and its connections: as many as the gateway's threads, as figure 1's wrk at c=16 (see figure 2).
 GENERATOR_CONNECTIONS = int(os.environ.get("BENCH_POLLS_GENERATOR_CONNECTIONS", "16"))
 WARM_UP = 1.5  # s before the clock starts: each generator process opens its connections
+LEAD = 6.0  # s from figure 2's call to its clock's start: the generator processes start meanwhile
 QUEUE = "polls.responses"
 QUESTIONS = POLL_QUESTIONS
 
@@ -208,7 +209,7 @@ def open_loop(total, rate, workers, worker, *, start, part=0, parts=1):
         t.join()
 
 
-def spread(job, args, total, rate, *, connections, processes=None, lead=6.0):
+def spread(job, args, total, rate, *, connections, processes=None, lead=LEAD):
     """The open loop of figure 2 run by ``processes`` generator processes, ``connections`` in
     all: ``job(args, total, rate, start, part, parts, connections)`` in each (a function of this
     module), every process taking every ``parts``-th request of one schedule. The records of
@@ -279,8 +280,8 @@ def paced(port, poll_id, tokens, rate, seconds, rng, connections):
     bodies = [json.dumps({"answers": answers(rng)}).encode() for _ in range(50)]
     total = int(rate * seconds)
     split = {}
-    probe = threading.Timer(6.0 + seconds / 2, lambda: split.update(shares=_connections_per_process(port)))
-    probe.start()  # (``spread``'s lead is 6 s: mid-run)
+    probe = threading.Timer(LEAD + seconds / 2, lambda: split.update(shares=_connections_per_process(port)))
+    probe.start()  # mid-run
     got = spread(_paced_http, (port, poll_id, tokens, bodies), total, rate, connections=connections)
     probe.join()
     latencies = got["latencies"]
@@ -718,7 +719,6 @@ def half_saturation(port, uri, poll, tokens, sample, rng, rate, connections):
         f"p99 {half['raw']['generator_wait_p99_ms']:.1f} ms)",
         flush=True,
     )
-    purge(uri)
     return half
 
 
