@@ -58,6 +58,7 @@ from common import (  # noqa: E402
     ROOT,
     Processes,
     base_env,
+    ensure_wrk,
     free_port,
     login,
     prepare_databases,
@@ -548,6 +549,7 @@ def media_path():
 
 def main(argv):
     chosen = argv[1:] or ["me", "tenants", "intake", "media"]
+    ensure_wrk()  # before anything starts, as bench/run.py does (a new machine has none)
     accounts = [n for n in chosen if n in ("me", "tenants")]
     if accounts:
         accounts_paths(accounts)
