@@ -29,10 +29,15 @@ Connections beyond ``threads`` would take turns on the threads at gthread's cost
 wake per turn), and the workers of one gunicorn accept from one socket, whichever wakes first
 — 16 connections came 13 to one worker and 3 to the other. So a worker holding ``threads``
 connections stops accepting for ``ACCEPT_DEFER`` (50 ms): a worker with a thread free takes
-the next ones meanwhile; when every worker is full, each takes every connection waiting at the
-end of its pause, all at once (one pause per burst, not one per connection: 32 connections
-opened together waited 49, 98 ... 392 ms for their first answer that way). One worker alone
-never pauses.
+the next ones meanwhile; when every worker is full, each takes its share of the connections
+waiting at the end of its pause, all at once (one pause per burst, not one per connection: 32
+connections opened together waited 49, 98 ... 392 ms for their first answer that way). Its
+share: the connections of every worker and those waiting, divided evenly (``_Shares``: each
+worker's count in memory shared from the master; the accept queue's length from the listening
+socket's ``TCP_INFO``). Taking every waiting connection instead left one worker with 18-24 of a
+burst of 32 on 2 × 8 threads, and that worker carried ~70 % of the load (issue 18). Where the
+queue's length is not known (not TCP on Linux), or nothing was taken from it since this
+worker's last pause, it takes them all, as before. One worker alone never pauses.
 
 Measured (no-op app, ``-w 2 --threads 8``, wrk, CPU of master and workers per request):
 c=1 0.29 → 0.11 ms, c=16 0.11–0.12 → 0.09 ms; poll responses (bench/polls_bench.py figure 1,
@@ -55,9 +60,12 @@ Everything else is gthread's own code (accept, parsing, the request, heartbeat, 
 
 import collections
 import errno
+import math
+import mmap
 import os
 import select
 import socket
+import struct
 import threading
 import time
 
@@ -69,6 +77,7 @@ from gunicorn.workers import gthread
 _READABLE = select.POLLIN | select.POLLPRI | select.POLLHUP | select.POLLERR
 # A worker with a thread per connection already leaves new ones to the other workers this long.
 ACCEPT_DEFER = 0.05
+_TCP_INFO = struct.Struct("=8B6I")  # struct tcp_info's head: 8 bytes, then rto ... unacked, sacked
 
 
 class KeepAliveThreadWorker(gthread.ThreadWorker):
@@ -83,16 +92,25 @@ class KeepAliveThreadWorker(gthread.ThreadWorker):
         self._lock = threading.Lock()
         self._local = threading.local()
         self._full_since = None  # when this worker last had (or took) its ``threads``-th connection
+        self._left_waiting = None  # connections left in the accept queue at the end of the last pause
+        # Made here, in the master, before the first worker forks: every worker shares it.
+        cls = type(self)
+        if cls._shares is None:
+            cls._shares = _Shares(4 * max(1, self.cfg.workers))
+
+    _shares = None
 
     def init_process(self):
         settle_config(self.cfg)
         wsgi.Response = OneSendResponse  # (wsgi.create's default; this process serves only this worker)
+        self._shares.claim(self.age, os.getpid())
         super().init_process()
 
     # -- the main thread --------------------------------------------------------------------
 
     def accept(self, listener):
         super().accept(listener)
+        self._shares.publish(self.nr_conns)
         if self._defers() and self.nr_conns >= self.cfg.threads and self._full_since is None:
             self._full_since = time.monotonic()
             super().set_accept_enabled(False)
@@ -103,7 +121,7 @@ class KeepAliveThreadWorker(gthread.ThreadWorker):
             if self._full_since is None:
                 self._full_since = now
             elif now >= self._full_since + self.accept_pause:
-                self._take_waiting()  # every connection that waited through the pause, at once
+                self._take_share()  # of the connections that waited through the pause, at once
                 self._full_since = time.monotonic()
             enabled = False  # meanwhile another worker with a thread free takes them
         elif enabled:
@@ -113,19 +131,37 @@ class KeepAliveThreadWorker(gthread.ThreadWorker):
     def _defers(self):
         return self.cfg.workers > 1 and self.alive
 
-    def _take_waiting(self):
+    def _take_share(self):
         for listener in self.sockets:
+            waiting = waiting_connections(listener)
+            share = self._share(waiting)
             listener.setblocking(False)
-            while self.nr_conns < self.worker_connections:
+            taken = 0
+            while self.nr_conns < self.worker_connections and (share is None or taken < share):
                 before = self.nr_conns
                 super().accept(listener)  # gthread's: one connection, or none waiting
                 if self.nr_conns == before:
                     break
+                taken += 1
+            self._left_waiting = None if waiting is None else max(0, waiting - taken)
+        self._shares.publish(self.nr_conns)
+
+    def _share(self, waiting):
+        """How many of the ``waiting`` connections this worker takes now (None: every one):
+        enough to hold an even share of all the workers' connections and the waiting ones."""
+        if waiting is None or (self._left_waiting and waiting >= self._left_waiting):
+            return None  # the queue not known, or no one took any since this worker's last pause
+        others = self._shares.others()
+        if others is None:
+            return None
+        total = sum(others) + self.nr_conns + waiting
+        return max(0, math.ceil(total / (len(others) + 1)) - self.nr_conns)
 
     def wait_for_and_dispatch_events(self, timeout):
         if self._full_since is not None and not self._accepting:
             timeout = min(timeout, max(0.0, self._full_since + self.accept_pause - time.monotonic()) + 0.001)
         super().wait_for_and_dispatch_events(timeout)
+        self._shares.publish(self.nr_conns)  # (connections closed meanwhile too)
 
     def enqueue_req(self, conn):
         if type(conn.sock) is socket.socket:  # a new connection: its socket skips needless mode switches
@@ -249,6 +285,75 @@ class KeepAliveThreadWorker(gthread.ThreadWorker):
         # From a signal handler too: no lock (the interrupted main thread may hold it).
         for wake_write in list(self._lingering):
             _poke(wake_write)
+
+
+class _Shares:
+    """Each worker's count of connections, where its siblings read it: an anonymous shared
+    mapping made in the master before the first fork (so every worker inherits the same one),
+    one slot of ``(pid, connections)`` per worker. A worker writes its own slot and reads the
+    others of live processes; a slot whose process is gone counts for nothing and is taken by
+    the next worker that needs one. Only a heuristic reads it: a stale count makes a share less
+    even, never a connection lost."""
+
+    _SLOT = struct.Struct("=qq")
+
+    def __init__(self, slots):
+        self.slots = slots
+        self._map = mmap.mmap(-1, slots * self._SLOT.size)
+        self._index = None  # this process's slot (set in the worker, after the fork)
+        self._pid = None
+
+    def claim(self, age, pid):
+        """This worker's slot: the one its age names (workers started together have ages in a
+        row, so they never meet there), else the next one free or of a process gone."""
+        self._index, self._pid = None, pid
+        for step in range(self.slots):
+            index = (age + step) % self.slots
+            owner, _ = self._SLOT.unpack_from(self._map, index * self._SLOT.size)
+            if owner in (0, pid) or not _alive(owner):
+                self._index = index
+                self.publish(0)
+                return index
+        return None  # more workers than slots: this one takes every waiting connection, as before
+
+    def publish(self, connections):
+        if self._index is not None:
+            self._SLOT.pack_into(self._map, self._index * self._SLOT.size, self._pid, connections)
+
+    def others(self):
+        """The connection counts of the other live workers; None when this one has no slot."""
+        if self._index is None:
+            return None
+        counts = []
+        for index in range(self.slots):
+            if index != self._index:
+                owner, connections = self._SLOT.unpack_from(self._map, index * self._SLOT.size)
+                if owner and owner != self._pid and _alive(owner):
+                    counts.append(connections)
+        return counts
+
+
+def waiting_connections(listener):
+    """Connections in ``listener``'s accept queue: on Linux a listening TCP socket's ``TCP_INFO``
+    gives the queue's length as ``tcpi_unacked``. None where it is not known (another system, a
+    UNIX socket)."""
+    try:
+        info = listener.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, _TCP_INFO.size)
+    except (AttributeError, OSError):
+        return None
+    if len(info) < _TCP_INFO.size:
+        return None
+    return _TCP_INFO.unpack(info)[12]
+
+
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 class _ClientSocket(socket.socket):

@@ -3,6 +3,7 @@ a kept-alive connection stays on its thread, yet ``threads`` bounds the threads,
 keeps one from others, idle connections close after ``keepalive`` seconds, a stop answers the
 request in flight. The app (worker_app.py) answers ``<pid>:<thread id>``."""
 
+import collections
 import http.client
 import runpy
 import signal
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from gateway.worker import waiting_connections
 from platform_shared.testing.processes import stop
 from platform_shared.testing.waiting import wait_for
 
@@ -155,6 +157,48 @@ def test_a_burst_of_connections_beyond_every_thread_waits_one_pause_not_one_per_
     for thread in threads:
         thread.join()
     assert answers == [200] * len(burst)  # 3 per worker: a 2 s pause each would leave the last at 6 s
+
+
+def test_a_burst_beyond_every_thread_is_shared_evenly_by_the_workers(serve):
+    # Each worker holds one connection on its one thread and pauses its accepts for 2 s; six
+    # more queue meanwhile. The first worker whose pause ends takes its share (3), not all six.
+    server = serve(workers=2, threads=1, worker_class="worker_app.LongPauseWorker")
+    held = [server.connection() for _ in range(2)]
+    assert {ask(conn)[1].split(":")[0] for conn in held} == set(server.workers())  # both workers full
+    burst = [server.connection(timeout=10) for _ in range(6)]
+    for conn in burst:
+        conn.connect()  # in the accept queue now, before either pause ends
+    served_by = [None] * len(burst)
+
+    def one(i):
+        status, body, _ = ask(burst[i])
+        served_by[i] = body.split(":")[0] if status == 200 else status
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(len(burst))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # A kept-alive connection stays with the worker that accepted it: ask each one again.
+    for conn in held:
+        served_by.append(ask(conn)[1].split(":")[0])
+    assert collections.Counter(served_by) == {pid: 4 for pid in server.workers()}
+
+
+def test_the_accept_queue_length_is_read_from_the_listening_socket():
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(16)
+        clients = [socket.create_connection(listener.getsockname()) for _ in range(3)]
+        try:
+            wait_for(lambda: waiting_connections(listener) == 3, timeout=5, message="three queued connections")
+            listener.accept()[0].close()
+            assert waiting_connections(listener) == 2
+        finally:
+            for client in clients:
+                client.close()
+    with socket.socket(socket.AF_UNIX) as unix:
+        assert waiting_connections(unix) is None  # not known: the worker takes every waiting one
 
 
 def test_an_idle_kept_alive_connection_is_closed_after_keepalive_seconds(serve):
