@@ -39,6 +39,8 @@ def check_depth(text, limit=MAX_DEPTH):
     """Refuse nesting deeper than ``limit``: each pass removes the innermost pairs (one level,
     at C speed), so a body within the limit is all gone after ``limit`` passes; what is left is
     too deep or unbalanced, and is counted bracket by bracket."""
+    if text.count("[") + text.count("{") <= limit:
+        return  # no deeper than its opening brackets, wherever they are (a vote: 0.2 us, not 3)
     skeleton = _NOT_BRACKETS.sub("", _STRINGS.sub("", text))
     rest = skeleton
     for _ in range(limit):
@@ -80,6 +82,9 @@ def _constant(name):  # NaN, Infinity, -Infinity: not JSON
     raise _too_large()
 
 
+_DECODER = json.JSONDecoder(parse_int=_integer, parse_float=_real, parse_constant=_constant)
+
+
 def loads(data, **kwargs):
     """``json.loads`` with bounded nesting and numbers; raises ``BodyRefused`` for any bad body."""
     if isinstance(data, bytes | bytearray):
@@ -89,6 +94,8 @@ def loads(data, **kwargs):
             raise invalid() from None
     check_depth(data)
     try:
+        if not kwargs:  # (json.loads builds a decoder per call when given hooks: 4 us of a vote's 9)
+            return _DECODER.decode(data)
         return json.loads(data, parse_int=_integer, parse_float=_real, parse_constant=_constant, **kwargs)
     except BodyRefused:
         raise

@@ -50,6 +50,8 @@ def test_bodies_within_the_bounds_parse_as_before():
     assert json_body.loads(deep_enough) is not None
     assert json_body.loads('{"a": "[[[[{{{{", "b": ["]]]"], "c": "\\"["}') == {"a": "[[[[{{{{", "b": ["]]]"], "c": '"['}
     assert json_body.loads("[" + "9" * 40 + ", -1.5e10, 0.25]") == [int("9" * 40), -1.5e10, 0.25]
+    # More brackets than the limit, nearly all inside a string: counted only where they nest.
+    assert json_body.loads('{"a": "' + "[{" * 100 + '", "b": [[1]]}') == {"a": "[{" * 100, "b": [[1]]}
     assert json_body.loads(b'{"t\xc3\xaan": "C\xc3\xb4ng \xc4\x91o\xc3\xa0n"}') == {"tên": "Công đoàn"}
 
 
