@@ -12,6 +12,8 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 import pytest
@@ -199,6 +201,19 @@ def test_the_accept_queue_length_is_read_from_the_listening_socket():
                 client.close()
     with socket.socket(socket.AF_UNIX) as unix:
         assert waiting_connections(unix) is None  # not known: the worker takes every waiting one
+
+
+def test_each_answer_carries_the_date_of_its_second(serve):
+    server = serve()
+    conn = server.connection()
+    for _ in range(3):
+        before = datetime.now(UTC).replace(microsecond=0)
+        conn.request("GET", "/")
+        response = conn.getresponse()
+        response.read()
+        after = datetime.now(UTC)
+        assert before <= parsedate_to_datetime(response.getheader("Date")) <= after
+        time.sleep(0.6)  # the next one may fall in another second: its own date, not this one's
 
 
 def test_an_idle_kept_alive_connection_is_closed_after_keepalive_seconds(serve):
