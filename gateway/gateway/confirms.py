@@ -214,7 +214,7 @@ class ConfirmPipeline:
         if not queued:
             return raw is not None
         try:
-            raw.transport.write(b"".join(queued))
+            framereader.write_directly(raw.transport, b"".join(queued))
             raw.bytes_sent += 1  # (py-amqp's heartbeat bookkeeping, as its frame writer does)
         except Exception as exc:
             log.warning("publishing connection lost: %s", exc)
@@ -245,7 +245,7 @@ class ConfirmPipeline:
                 raw.transport.sock.settimeout(READ_SLICE)  # once: never switched while two threads use it
                 # One recv for every frame waiting, not three per frame (header, payload, end octet):
                 # the confirms of many publishes come together.
-                buffered = framereader.buffer_reads(raw)
+                buffered = framereader.buffer_reads(raw, direct=True)  # (threads, and a socket timeout)
             except Exception:
                 messaging.close(conn)
                 raise

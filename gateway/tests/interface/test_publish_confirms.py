@@ -2,6 +2,9 @@
 RabbitMQ: many publishes in flight on one channel, each caller told the fate of its own
 message — confirmed, refused (nack), returned, or lost with the connection."""
 
+import json
+import subprocess
+import sys
 import uuid
 
 import amqp
@@ -225,3 +228,59 @@ def test_confirms_are_read_with_one_receive_for_all_their_frames(rabbit_config, 
     for i in range(20):
         assert pipeline.publish(f"m{i}", routing_key=queue) is True
     assert receives[0] <= 20 + 2  # one per ack (three each before)
+
+
+# The gateway's processes are not monkey-patched: their pipeline reads and writes the
+# socket's descriptor directly (framereader.read_directly / write_directly). This test process
+# is (nameko's plugin), so its sockets are green and take the other way: the gateway's way is
+# run in a fresh interpreter.
+THREADED = r"""
+import json, sys, threading
+from platform_shared import framereader
+
+calls = {"read": 0, "write": 0}
+read, write = framereader._read_fd, framereader._write_fd
+
+def counted_read(fd, size):
+    calls["read"] += 1
+    return read(fd, size)
+
+def counted_write(fd, data):
+    calls["write"] += 1
+    return write(fd, data)
+
+framereader._read_fd, framereader._write_fd = counted_read, counted_write
+from gateway.confirms import ConfirmPipeline
+
+uri, queue = sys.argv[1], sys.argv[2]
+pipeline = ConfirmPipeline(uri, declare_queues=[queue])
+outcomes = [None] * 40
+
+def one(i):
+    outcomes[i] = pipeline.publish(f"vote {i}".encode(), routing_key=queue)  # bytes, as the intake sends
+
+threads = [threading.Thread(target=one, args=(i,)) for i in range(40)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+most = pipeline.most_in_flight
+pipeline.close()
+print(json.dumps({"outcomes": outcomes, "most_in_flight": most, **calls}))
+"""
+
+
+def test_in_os_threads_publishes_go_straight_to_the_descriptor_and_every_one_is_confirmed(rabbit_config, broker):
+    queue = f"responses-{uuid.uuid4().hex[:8]}"
+    done = subprocess.run(
+        [sys.executable, "-c", THREADED, rabbit_config["AMQP_URI"], queue],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert report["outcomes"] == [True] * 40
+    assert report["read"] > 0 and report["write"] > 0  # the direct way was taken, both ways
+    assert sorted(bodies_in(broker, queue)) == sorted(f"vote {i}" for i in range(40))

@@ -29,6 +29,13 @@ per-channel state stays "expecting a method". Any transport (TLS too).
 import errno
 import struct
 
+try:  # the system calls themselves: eventlet's monkey-patching makes os.read wait for data
+    from posix import read as _read_fd
+    from posix import write as _write_fd
+except ImportError:  # pragma: no cover (not a POSIX system)
+    from os import read as _read_fd
+    from os import write as _write_fd
+
 from amqp.exceptions import UnexpectedFrame
 from amqp.transport import TCPTransport
 
@@ -42,14 +49,20 @@ _TAG = struct.Struct(">QB")  # delivery-tag, then the octet of bits (redelivered
 _BODY_SIZE = struct.Struct(">Q")  # in a content header, after class-id and weight
 
 
-def buffer_reads(connection, chunk=CHUNK):
+def buffer_reads(connection, chunk=CHUNK, *, direct=False):
     """Make ``connection`` (py-amqp's, connected) read its socket ``chunk`` bytes at a time.
+
+    ``direct``: for a connection read by OS threads (not green ones) whose socket has a timeout.
+    Python's ``recv`` on such a socket always polls first, then receives: two system calls,
+    each letting another thread take the interpreter. A direct read tries the descriptor first
+    (``read(2)``; a socket with a timeout has a non-blocking descriptor) and waits through the
+    socket's own ``recv`` only when nothing is there yet (``read_directly``).
 
     Returns True when installed (a plain TCP transport), else False."""
     transport = connection.transport
     if not isinstance(transport, TCPTransport):  # TLS (SSLTransport) reads through its own layer
         return False
-    reader = FrameReader(transport, chunk)
+    reader = FrameReader(transport, chunk, direct=direct)
     transport.read_frame = reader.read_frame
     transport.frame_reader = reader
     return True
@@ -74,9 +87,10 @@ class FrameReader:
     is taken only when it is whole, so a timeout or an error in ``recv`` loses nothing: the next
     call starts from the same place, as py-amqp's own reader does."""
 
-    def __init__(self, transport, chunk=CHUNK):
+    def __init__(self, transport, chunk=CHUNK, *, direct=False):
         self.transport = transport
         self.chunk = chunk
+        self.direct = direct
         self.buffer = bytes(transport._read_buffer)  # what py-amqp had read ahead already
         self.position = 0
         transport._read_buffer = b""
@@ -108,7 +122,9 @@ class FrameReader:
         transport = self.transport
         while True:
             try:
-                data = transport._quick_recv(size)
+                data = read_directly(transport.sock, size) if self.direct else None
+                if data is None:
+                    data = transport._quick_recv(size)  # (waits up to the socket's timeout)
             except TimeoutError:
                 raise
             except OSError as exc:
@@ -121,6 +137,46 @@ class FrameReader:
                 transport.connected = False
                 raise OSError("Server unexpectedly closed connection")
             return data
+
+
+def read_directly(sock, size):
+    """Up to ``size`` bytes already received on ``sock``, in one system call; None when none are
+    there yet, or when ``sock`` is not a plain socket with a timeout (whose descriptor Python
+    keeps non-blocking: a read of it never waits). ``b""``: the peer closed the connection."""
+    if not _plain(sock) or not sock.gettimeout():
+        return None
+    try:
+        return _read_fd(sock.fileno(), size)
+    except BlockingIOError:
+        return None
+
+
+def _plain(sock):
+    """The standard library's own socket class: not TLS, not a green socket (eventlet's, which
+    a monkey-patched process's ``socket.socket`` names), whose waits go through its hub."""
+    kind = type(sock)
+    return kind.__module__ == "socket" and kind.__qualname__ == "socket"
+
+
+def write_directly(transport, data):
+    """``transport.write(data)`` (py-amqp's), with the first ``send`` straight to the descriptor
+    when the socket has a timeout: Python's ``sendall`` on such a socket polls before each send
+    (two system calls where the kernel takes the frames at once, as it almost always does).
+    What the kernel did not take goes on through ``transport.write``, which waits for room."""
+    sock = transport.sock
+    if _plain(sock) and sock.gettimeout():
+        try:
+            sent = _write_fd(sock.fileno(), data)
+        except BlockingIOError:
+            sent = 0
+        except OSError as exc:
+            if exc.errno not in _UNAVAILABLE:
+                transport.connected = False  # (as py-amqp's write does)
+            raise
+        if sent == len(data):
+            return
+        data = memoryview(data)[sent:]
+    transport.write(data)
 
 
 def deliver_directly(connection, channel_id, on_delivery):

@@ -155,3 +155,102 @@ def test_a_frame_out_of_order_inside_a_delivery_is_an_error():
     handle((2, 1, header(4)))
     with pytest.raises(UnexpectedFrame):
         handle((1, 1, deliver(2)))
+
+
+# -- direct reads and writes (the gateway's confirm pipeline: OS threads, a socket timeout) -------
+
+
+def _stdlib_socket_module():
+    try:  # the test process is monkey-patched by nameko's plugin: the standard library's own
+        from eventlet.patcher import original
+
+        return original("socket")
+    except ImportError:  # pragma: no cover (eventlet is always installed here)
+        import socket
+
+        return socket
+
+
+def _pair(timeout):
+    a, b = _stdlib_socket_module().socketpair()
+    a.settimeout(timeout)
+    return a, b
+
+
+class Recorder:
+    """py-amqp's transport as write_directly sees it: a socket, ``write`` (here recorded, not
+    sent) and ``connected``."""
+
+    def __init__(self, sock):
+        self.sock, self.written, self.connected = sock, [], True
+
+    def write(self, data):
+        self.written.append(bytes(data))
+
+
+def test_a_direct_read_takes_what_has_arrived_and_never_waits_for_more():
+    a, b = _pair(timeout=30)
+    with a, b:
+        assert framereader.read_directly(a, 100) is None  # nothing yet: None at once, not a 30 s wait
+        b.sendall(b"frames")
+        assert framereader.read_directly(a, 100) == b"frames"
+        b.close()
+        assert framereader.read_directly(a, 100) == b""  # the peer closed
+
+
+def test_only_a_plain_socket_with_a_timeout_is_read_directly():
+    blocking, peer = _pair(timeout=None)
+    with blocking, peer:
+        peer.sendall(b"x")
+        assert framereader.read_directly(blocking, 100) is None  # its descriptor may block: left alone
+
+    class Wrapped(_stdlib_socket_module().socket):  # TLS and green sockets are other classes
+        pass
+
+    with Wrapped() as other:
+        other.settimeout(1)
+        assert framereader.read_directly(other, 100) is None
+
+
+def test_a_direct_write_sends_what_the_kernel_takes_and_hands_the_rest_to_the_transport():
+    a, b = _pair(timeout=30)
+    with a, b:
+        small = Recorder(a)
+        framereader.write_directly(small, b"publish frames")
+        assert small.written == []  # all of it in one send
+        assert b.recv(100) == b"publish frames"
+
+        data = bytes(range(256)) * 16384  # 4 MiB: more than the socket pair holds unread
+        big = Recorder(a)
+        framereader.write_directly(big, data)
+        b.setblocking(False)
+        received = b""
+        while True:
+            try:
+                chunk = b.recv(1 << 20)
+            except BlockingIOError:
+                break
+            if not chunk:
+                break
+            received += chunk
+        assert len(big.written) == 1 and 0 < len(received) < len(data)
+        assert received + big.written[0] == data  # what the kernel took, then the rest, in order
+
+
+def test_a_direct_write_to_a_closed_peer_raises_and_marks_the_transport_disconnected():
+    a, b = _pair(timeout=30)
+    with a:
+        b.close()
+        transport = Recorder(a)
+        with pytest.raises(OSError):
+            framereader.write_directly(transport, b"x" * 100)
+            framereader.write_directly(transport, b"x" * 100)  # (the first may be taken before the reset)
+        assert transport.connected is False and transport.written == []
+
+
+def test_a_socket_without_a_timeout_is_written_through_the_transport():
+    a, b = _pair(timeout=None)
+    with a, b:
+        transport = Recorder(a)
+        framereader.write_directly(transport, b"frames")
+        assert transport.written == [b"frames"]
