@@ -20,8 +20,9 @@ who a member is). Figures, each beside a baseline measured in the same run:
    send it (if that is large, the generator, not the gateway or the broker, made the tail), and
    how the gateway's two workers shared the generator's connections mid-run. Then the same rate
    on twice the connections, shown, not the figure: half of them beyond the threads take turns
-   on them, and a burst of 32 can leave one worker with 24 (stop 33,
-   docs/performance/issue-18-profile.md), so "half of saturation" is more than half there.
+   on them (before stop 34 a burst of 32 could also leave one worker with 24; now each worker
+   takes an even share, docs/performance/issue-18-profile.md), so "half of saturation" is more
+   than half there.
    Target ≤ 25 ms.
 3. **counted/s** — a backlog of N queued responses (distinct members) drained by
    ``BENCH_POLLS_CONSUMERS`` polls processes (default 2: two replicas, each with its batch
@@ -302,8 +303,8 @@ def paced(port, poll_id, tokens, rate, seconds, rng, connections):
 def _connections_per_process(port):
     """How many established connections each process listening on ``port`` holds, fewest first
     (``ss``; None where it is missing). The gateway's workers accept from one socket: a worker
-    with all its threads taken pauses its accepts (gateway.worker), yet a burst of connections
-    can still leave one worker with most of them (8 / 24 seen on 4 December 2026)."""
+    with all its threads taken pauses its accepts, then takes an even share of those waiting
+    (gateway.worker): this shows the share did hold (before stop 34, 8 / 24 was seen)."""
     try:
         out = subprocess.run(
             ["ss", "-tnpH", "state", "established", f"( sport = :{port} )"], capture_output=True, text=True, timeout=5
@@ -692,8 +693,8 @@ def http_figures(url, port, uri, poll, tokens, script, sample, rng, gateway_pid)
     )
     half = half_saturation(port, uri, poll, tokens, sample, rng, saturation / 2, GENERATOR_CONNECTIONS)
     # Beside it, the same rate over twice the connections: half of them beyond the gateway's threads,
-    # taking turns on them, and the workers' share of a burst of connections is uneven (stop 33:
-    # 8 / 24 of 32 at worst) — not the figure (figure 1 measures the saturation on 16), but shown.
+    # taking turns on them (the workers now share them evenly; stop 33 saw 8 / 24 of 32 before
+    # that) — not the figure (figure 1 measures the saturation on 16), but shown.
     half["beyond_threads"] = half_saturation(
         port, uri, poll, tokens, sample, rng, saturation / 2, 2 * GENERATOR_CONNECTIONS
     )
