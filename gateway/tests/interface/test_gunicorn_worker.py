@@ -4,7 +4,9 @@ keeps one from others, idle connections close after ``keepalive`` seconds, a sto
 request in flight. The app (worker_app.py) answers ``<pid>:<thread id>``."""
 
 import collections
+import hashlib
 import http.client
+import random
 import runpy
 import signal
 import socket
@@ -201,6 +203,66 @@ def test_the_accept_queue_length_is_read_from_the_listening_socket():
                 client.close()
     with socket.socket(socket.AF_UNIX) as unix:
         assert waiting_connections(unix) is None  # not known: the worker takes every waiting one
+
+
+def _answers(sock):
+    """Every answer on ``sock`` until the server closes it: ``[(status line, headers, body)]``."""
+    data = b""
+    while chunk := sock.recv(65536):
+        data += chunk
+    out = []
+    while data:
+        head, _, data = data.partition(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        headers = {k.lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:])}
+        length = int(headers["content-length"])
+        out.append((lines[0], headers, data[:length].decode()))
+        data = data[length:]
+    return out
+
+
+def _post_head(path, length, close=False):
+    return (
+        f"POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\n"
+        f"Content-Length: {length}\r\n{'Connection: close' + chr(13) + chr(10) if close else ''}\r\n"
+    ).encode()
+
+
+@pytest.mark.parametrize("buffer", [7, 65536])  # smaller than what came with the head; larger than a piece
+def test_a_body_read_with_readinto_comes_whole_and_in_order_and_the_request_after_it_is_served(serve, buffer):
+    server = serve(threads=2)
+    body = random.randbytes(300_000)
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+        # The head with the body's first bytes (the parser reads them ahead), the rest in pieces,
+        # the last one with a whole second request behind it (pipelined: it must not be eaten).
+        sock.sendall(_post_head(f"/readinto?{buffer}", len(body)) + body[:1000])
+        for start in range(1000, 290_000, 48_000):
+            time.sleep(0.01)
+            sock.sendall(body[start : min(start + 48_000, 290_000)])
+        sock.sendall(body[290_000:] + b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        first, second = _answers(sock)
+    assert first[0].startswith("HTTP/1.1 200") and first[1]["connection"] == "keep-alive"
+    assert first[2] == f"readinto {len(body)} {hashlib.sha256(body).hexdigest()}"
+    assert second[0].startswith("HTTP/1.1 200") and ":" in second[2]  # pid:thread of the same worker
+
+
+def test_gunicorns_own_worker_gives_a_body_without_readinto_and_the_same_bytes_come(serve):
+    server = serve(threads=2, worker_class="gthread")
+    body = random.randbytes(100_000)
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+        sock.sendall(_post_head("/readinto?65536", len(body), close=True) + body)
+        (answer,) = _answers(sock)
+    assert answer[2] == f"read {len(body)} {hashlib.sha256(body).hexdigest()}"
+
+
+def test_a_body_cut_short_by_the_client_ends_the_read_and_the_connection(serve):
+    server = serve(threads=2)
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+        sock.sendall(_post_head("/readinto?4096", 10_000) + b"y" * 6_000)
+        sock.shutdown(socket.SHUT_WR)  # no more bytes will come
+        (answer,) = _answers(sock)  # then the server closes: the rest of the body is unknown
+    assert answer[2] == f"readinto 6000 {hashlib.sha256(b'y' * 6_000).hexdigest()}"
+    assert answered(server.port)  # the worker goes on serving others
 
 
 def test_each_answer_carries_the_date_of_its_second(serve):

@@ -1,6 +1,9 @@
 """A WSGI app for test_gunicorn_worker: answers which process and thread served the request;
-``/slow?<seconds>`` sleeps first; ``/unread?<n>`` reads only ``n`` bytes of the body."""
+``/slow?<seconds>`` sleeps first; ``/unread?<n>`` reads only ``n`` bytes of the body;
+``/readinto?<n>`` reads the body with ``readinto`` into a buffer of ``n`` bytes (``read`` where
+the body has no ``readinto``) and answers ``<readinto or read> <bytes> <sha256>``."""
 
+import hashlib
 import os
 import threading
 import time
@@ -9,6 +12,8 @@ from gateway.worker import KeepAliveThreadWorker
 
 
 def app(environ, start_response):
+    if environ["PATH_INFO"] == "/readinto":
+        return _readinto(environ, start_response)
     if environ["PATH_INFO"] == "/unread":
         environ["wsgi.input"].read(int(environ.get("QUERY_STRING") or 0))  # the rest left on the socket
     else:
@@ -16,6 +21,27 @@ def app(environ, start_response):
     if environ["PATH_INFO"] == "/slow":
         time.sleep(float(environ.get("QUERY_STRING") or 1))
     body = f"{os.getpid()}:{threading.get_ident()}".encode()
+    start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
+    return [body]
+
+
+def _readinto(environ, start_response):
+    stream = environ["wsgi.input"]
+    buffer = bytearray(int(environ.get("QUERY_STRING") or 65536))
+    digest, size = hashlib.sha256(), 0
+    how = "readinto" if hasattr(stream, "readinto") else "read"
+    while True:
+        if how == "readinto":
+            n = stream.readinto(buffer)
+            data = memoryview(buffer)[:n]
+        else:
+            data = stream.read(len(buffer))
+            n = len(data)
+        if not n:
+            break
+        digest.update(data)
+        size += n
+    body = f"{how} {size} {digest.hexdigest()}".encode()
     start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
     return [body]
 
