@@ -228,7 +228,14 @@ def _post_head(path, length, close=False):
     ).encode()
 
 
-@pytest.mark.parametrize("buffer", [7, 65536])  # smaller than what came with the head; larger than a piece
+@pytest.mark.parametrize(
+    "buffer",
+    [
+        "7",  # smaller than what came with the head
+        "65536",  # larger than a piece
+        "65536,1500",  # its first 1,500 bytes with read() (gunicorn's buffering), then readinto
+    ],
+)
 def test_a_body_read_with_readinto_comes_whole_and_in_order_and_the_request_after_it_is_served(serve, buffer):
     server = serve(threads=2)
     body = random.randbytes(300_000)

@@ -1,7 +1,8 @@
 """A WSGI app for test_gunicorn_worker: answers which process and thread served the request;
 ``/slow?<seconds>`` sleeps first; ``/unread?<n>`` reads only ``n`` bytes of the body;
 ``/readinto?<n>`` reads the body with ``readinto`` into a buffer of ``n`` bytes (``read`` where
-the body has no ``readinto``) and answers ``<readinto or read> <bytes> <sha256>``."""
+the body has no ``readinto``; ``?<n>,<k>``: its first ``k`` bytes with ``read`` before) and
+answers ``<readinto or read> <bytes> <sha256>``."""
 
 import hashlib
 import os
@@ -27,9 +28,14 @@ def app(environ, start_response):
 
 def _readinto(environ, start_response):
     stream = environ["wsgi.input"]
-    buffer = bytearray(int(environ.get("QUERY_STRING") or 65536))
+    size, _, first = (environ.get("QUERY_STRING") or "65536").partition(",")
+    buffer = bytearray(int(size))
     digest, size = hashlib.sha256(), 0
     how = "readinto" if hasattr(stream, "readinto") else "read"
+    if first:  # ``<n>,<k>``: the first k bytes with read(), then on with readinto
+        data = stream.read(int(first))
+        digest.update(data)
+        size += len(data)
     while True:
         if how == "readinto":
             n = stream.readinto(buffer)
