@@ -430,7 +430,12 @@ def _read_directly(req):
     can also be read with ``readinto``. Any other body (chunked, none, a reader of another kind)
     is left as gunicorn made it."""
     body = req.body
-    if type(body) is Body and type(body.reader) is LengthReader and type(body.reader.unreader) is SocketUnreader:
+    if (
+        type(body) is Body
+        and type(body.reader) is LengthReader
+        and body.reader.length  # (gunicorn gives a request with no body one of length 0: left alone)
+        and type(body.reader.unreader) is SocketUnreader
+    ):
         req.body = DirectBody(body.reader)
 
 
@@ -453,26 +458,18 @@ class DirectBody(Body):
         if not len(view):
             return 0
         if self.buf.tell():  # left by read() or readline()
-            data = self.buf.getvalue()
-            n = min(len(view), len(data))
-            view[:n] = data[:n]
-            self.buf = io.BytesIO()
-            self.buf.write(data[n:])
+            n, self.buf = _take(self.buf, view)
             return n
         reader = self.reader
         if reader.length <= 0:
             return 0
         unreader = reader.unreader
-        want = min(len(view), reader.length)
+        view = view[: reader.length]
         if unreader.buf.getbuffer().nbytes:  # read ahead with the head: this body's start, maybe more
-            data = unreader.buf.getvalue()
-            n = min(want, len(data))
-            view[:n] = data[:n]
-            unreader.buf = io.BytesIO()
-            unreader.buf.write(data[n:])  # past the body: the next request's, for the parser
+            n, unreader.buf = _take(unreader.buf, view)  # past the body: the next request's, kept for the parser
         else:
             try:
-                n = unreader.sock.recv_into(view[:want])
+                n = unreader.sock.recv_into(view)
             except Exception:
                 self.failed = True
                 raise
@@ -481,6 +478,17 @@ class DirectBody(Body):
                 return 0
         reader.length -= n
         return n
+
+
+def _take(held, view):
+    """As many bytes as ``view`` holds from the ``BytesIO`` ``held``, copied into it: how many, and
+    a ``BytesIO`` of the rest (written, so positioned at its end, as gunicorn keeps its buffers)."""
+    data = held.getvalue()
+    n = min(len(view), len(data))
+    view[:n] = data[:n]
+    rest = io.BytesIO()
+    rest.write(data[n:])
+    return n, rest
 
 
 _DATE = (0, "")  # (the second, its Date header): one tuple, so a thread reads both or neither
