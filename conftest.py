@@ -280,8 +280,11 @@ def media_worker(start_service, media_settings):
     ``media.asset_stored``, once the media relay publishes it (``relay("media")``)."""
     from media.worker import MediaWorker
 
-    # In the test process: the run keeps its CPU priority.
-    return start_service("media", service_cls=MediaWorker, MEDIA_WORKER_NICE=0, **media_settings)
+    # In the test process: the run keeps its CPU priority, and its real threads (shared with the
+    # media service's, in this process) are not put at idle priority.
+    return start_service(
+        "media", service_cls=MediaWorker, MEDIA_WORKER_NICE=0, MEDIA_WORKER_IDLE_IMAGES=False, **media_settings
+    )
 
 
 @pytest.fixture

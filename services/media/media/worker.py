@@ -7,7 +7,8 @@ and encoding a photo and reading its original back from storage no longer share 
 CPU or the storage client of the process that answers uploads. The image work itself runs in
 a real thread (``in_thread``), so the worker's own hub keeps its broker heartbeats. Where it
 shares a machine with the upload's processes it runs at a lower CPU priority
-(``MEDIA_WORKER_NICE``, default 10).
+(``MEDIA_WORKER_NICE``, default 10), and its image threads at Linux's idle priority
+(``MEDIA_WORKER_IDLE_IMAGES``, default on): a photo's renditions wait while uploads need the CPU.
 
 Its nameko name is its own (``media_worker``), and so is its event queue
 (``evt-media-media.asset_stored--media_worker.handle_asset_stored``); the inbox records
@@ -25,7 +26,7 @@ class MediaWorker(ServiceOperations):
     name = "media_worker"
 
     db = Database()
-    app = MediaApp()
+    app = MediaApp(background=True)  # its image work at idle priority (MEDIA_WORKER_IDLE_IMAGES)
     priority = BackgroundPriority()  # MEDIA_WORKER_NICE
 
     @handle_event("media", media_events.ASSET_STORED)

@@ -2,6 +2,7 @@
 
 import os
 
+import pytest
 from nameko.events import EventHandler
 
 from media.manifest import MANIFEST
@@ -48,3 +49,71 @@ def test_the_worker_lowers_its_own_cpu_priority_once_at_start():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert int(out) == max(7, os.getpriority(os.PRIO_PROCESS, 0))
+
+
+def _child(code):
+    """What ``code`` prints, run in a child process (the test run's own threads keep their policy)."""
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+
+
+@pytest.mark.skipif(not hasattr(os, "SCHED_IDLE"), reason="SCHED_IDLE is Linux's")
+def test_the_workers_image_work_runs_at_idle_priority_and_its_hub_does_not():
+    out = _child(
+        "import os, threading\n"
+        "from media.dependencies import in_idle_thread\n"
+        "def work(x):\n"
+        "    return os.sched_getscheduler(0), threading.get_ident(), x * 2\n"
+        "policy, ident, doubled = in_idle_thread(work, 21)\n"
+        "again, _, _ = in_idle_thread(work, 1)\n"
+        "print(policy == os.SCHED_IDLE, again == os.SCHED_IDLE, ident != threading.get_ident(), doubled,\n"
+        "      os.sched_getscheduler(0) == os.SCHED_OTHER)\n"
+    )
+    # The call ran in another thread, under SCHED_IDLE, and gave its result; the calling thread
+    # (the worker's hub: heartbeats, S3, the database) kept its policy.
+    assert out == ["True", "True", "True", "42", "True"]
+
+
+@pytest.mark.skipif(not hasattr(os, "SCHED_IDLE"), reason="SCHED_IDLE is Linux's")
+def test_an_error_of_the_image_work_reaches_the_caller():
+    out = _child(
+        "from media.dependencies import in_idle_thread\n"
+        "from platform_shared.errors import InvalidInput\n"
+        "def bad():\n"
+        "    raise InvalidInput('ảnh hỏng', code='INVALID_IMAGE')\n"
+        "try:\n"
+        "    in_idle_thread(bad)\n"
+        "except InvalidInput as exc:\n"
+        "    print(exc.code)\n"
+    )
+    assert out == ["INVALID_IMAGE"]
+
+
+@pytest.mark.parametrize(
+    ("background", "setting", "idle"),
+    [
+        (True, None, True),  # the worker, by default
+        (True, True, True),
+        (True, "false", False),  # MEDIA_WORKER_IDLE_IMAGES=false
+        (False, None, False),  # the media service: a PNG's cleaning is on the upload's request path
+        (False, True, False),
+    ],
+)
+def test_only_the_worker_puts_its_image_work_at_idle_priority(monkeypatch, background, setting, idle):
+    from types import SimpleNamespace
+
+    import media.dependencies as deps
+
+    monkeypatch.setattr(deps, "make_storage", lambda config: None)  # no S3 for this
+    app = deps.MediaApp(background=background)
+    config = {} if setting is None else {"MEDIA_WORKER_IDLE_IMAGES": setting}
+    app.container = SimpleNamespace(config=config)
+    app.setup()
+    assert app.offload is (deps.in_idle_thread if idle else deps.in_thread)
+
+
+def test_the_worker_and_the_service_declare_their_media_app_as_such():
+    assert MediaWorker.app.background is True
+    assert MediaService.app.background is False
