@@ -1,0 +1,145 @@
+"""Where a photo upload's throughput goes (issue 18): long runs, with the media worker and without it.
+
+    .venv/bin/python bench/profile/media_sustained.py            # 120 photos a phase, two passes
+    PHOTOS=200 PASSES=1 MEDIA_WORKER_IDLE_IMAGES=false .venv/bin/python bench/profile/media_sustained.py
+
+``make bench`` (scenario 2) times rounds of 23 photos, about a second each: right for a figure
+beside its baseline, too short to see how the processes share the machine. This script starts
+the same processes the same way (bench/media_bench.py) and, for 1 and for 4 clients, runs three
+phases of ``PHOTOS`` fresh 1 MB photos each, one after the other:
+
+* ``raw``: ``put_object`` of the photos to the same S3 server (the scenario's baseline);
+* ``uploads``: the photos through the gateway, the media relay and worker running as in
+  production (the renditions are made meanwhile);
+* ``worker held``: the same with the media worker stopped (``SIGSTOP``) for the phase and let go
+  after it — the upload's request path alone, its renditions made afterwards.
+
+Each phase prints MB/s, how busy the machine was (of 200 % on two cores, from ``/proc/stat``)
+and the CPU each process spent per photo during the phase (a worker's backlog finished after it
+is not counted: this is how the processes shared the machine, not what a photo costs; the
+scenario's figure has that). Settings of the processes come from the environment
+(``MEDIA_WORKER_NICE``, ``MEDIA_WORKER_IDLE_IMAGES``...). The machine may be shared: compare
+phases of one run, not runs of different days.
+"""
+
+import io
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import uuid
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BENCH))
+
+import media_bench as scenario  # noqa: E402
+from common import BIN, GUNICORN, Processes, base_env, free_port, login, prepare_databases, say, wait_http  # noqa: E402
+
+PHOTOS = int(os.environ.get("PHOTOS", "120"))
+PASSES = int(os.environ.get("PASSES", "2"))
+
+
+def machine_ticks():
+    """(all ticks, idle + iowait ticks) of the whole machine so far."""
+    with open("/proc/stat") as fh:
+        values = [int(v) for v in fh.readline().split()[1:]]
+    return sum(values), values[3] + values[4]
+
+
+def phase(name, fn, batch, clients, groups, worker=None):
+    """Run ``fn`` over ``batch`` with ``clients`` at once; print its rate, the machine's load, CPU per photo."""
+    if worker is not None:
+        worker.send_signal(signal.SIGSTOP)
+    try:
+        before = {group: scenario.cpu_ms(pids) for group, pids in groups.items()}
+        ticks, idle = machine_ticks()
+        seconds = scenario.timed(fn, batch, clients)
+        ticks_after, idle_after = machine_ticks()
+        after = {group: scenario.cpu_ms(pids) for group, pids in groups.items()}
+    finally:
+        if worker is not None:
+            worker.send_signal(signal.SIGCONT)
+    busy = 200 * (1 - (idle_after - idle) / max(ticks_after - ticks, 1))
+    megabytes = sum(len(p) for p in batch) / 1e6
+    cpu = ", ".join(f"{group} {(after[group] - before[group]) / len(batch):.1f}" for group in groups)
+    print(
+        f"  {clients} client(s), {name:12s} {megabytes / seconds:6.1f} MB/s   machine busy {busy:3.0f} %   "
+        f"CPU ms per photo: {cpu}",
+        flush=True,
+    )
+    return megabytes / seconds
+
+
+def main():
+    s3_port, media_port, gateway_port = free_port(), free_port(), free_port()
+    env = base_env(
+        MEDIA_STORAGE="s3",
+        MEDIA_S3_ENDPOINT=f"127.0.0.1:{s3_port}",
+        MEDIA_S3_ACCESS_KEY="bench",
+        MEDIA_S3_SECRET_KEY="bench-secret",
+        MEDIA_S3_BUCKET="bench-media",
+        MEDIA_HTTP_ADDRESS=f"127.0.0.1:{media_port}",
+        MEDIA_HTTP_URL=f"http://127.0.0.1:{media_port}",
+        MEDIA_TMP_DIR=tempfile.gettempdir(),
+    )
+    say(f"media, sustained: {PHOTOS} photos a phase, {PASSES} pass(es)")
+    prepare_databases(env, ("accounts", "media"))
+    with Processes() as procs:
+        moto = procs.start(
+            sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", s3_port, env=env, stdout=subprocess.DEVNULL
+        )
+        scenario._wait_port(s3_port)
+        procs.start(BIN / "platform", "run", "accounts", env=env)
+        media = procs.start(BIN / "platform", "run", "media", env=env)
+        worker = procs.start(BIN / "platform", "run", "media", "worker", env=env)
+        relay = procs.start(BIN / "platform", "relay", "media", env=env)
+        gateway = procs.start(
+            BIN / "gunicorn", *GUNICORN, "-b", f"127.0.0.1:{gateway_port}", "gateway.wsgi:app", env=env
+        )
+        wait_http(f"http://127.0.0.1:{gateway_port}/healthz")
+        scenario._wait_port(media_port)
+        token = login(f"http://127.0.0.1:{gateway_port}", "hanoi.contributor", "Bench-demo-2026!")["access_token"]
+
+        from minio import Minio
+
+        raw = Minio(
+            f"127.0.0.1:{s3_port}", access_key="bench", secret_key="bench-secret", secure=False, region="us-east-1"
+        )
+        if not raw.bucket_exists("bench-raw"):
+            raw.make_bucket("bench-raw")
+        groups = scenario.procs_of(gateway, media, worker, relay, moto)
+        answered = []
+
+        def put(data):
+            raw.put_object("bench-raw", f"raw/{uuid.uuid4()}", io.BytesIO(data), len(data), content_type="image/jpeg")
+
+        def post(data):
+            answered.append(
+                scenario.multipart_upload("127.0.0.1", gateway_port, token, "anh.jpg", "image/jpeg", [data], len(data))
+            )
+
+        def settle():
+            """Until the worker's backlog is done: every answered photo's renditions ready."""
+            for asset in answered:
+                scenario.wait_ready("127.0.0.1", gateway_port, token, asset["id"])
+            answered.clear()
+
+        post(scenario.photos(1)[0])
+        settle()
+        for _ in range(PASSES):
+            for clients in (1, 4):
+                rates = {}
+                for name, fn, held in (("raw", put, None), ("uploads", post, None), ("worker held", post, worker)):
+                    rates[name] = phase(name, fn, scenario.photos(PHOTOS), clients, groups, held)
+                    settle()
+                print(
+                    f"  {clients} client(s): uploads ÷ raw {rates['uploads'] / rates['raw']:.2f}, "
+                    f"with the worker held {rates['worker held'] / rates['raw']:.2f}",
+                    flush=True,
+                )
+
+
+if __name__ == "__main__":
+    main()
