@@ -73,9 +73,16 @@ def in_idle_thread(fn, *args, **kwargs):
     return in_thread(_as_idle, fn, args, kwargs)
 
 
+_idle_refused = []  # the error, once the system refused the policy (a sandbox may): not asked again
+
+
 def _as_idle(fn, args, kwargs):
-    if IDLE_POLICY is not None and os.sched_getscheduler(0) != IDLE_POLICY:
-        os.sched_setscheduler(0, IDLE_POLICY, os.sched_param(0))  # 0: this thread, not the process
+    if IDLE_POLICY is not None and not _idle_refused and os.sched_getscheduler(0) != IDLE_POLICY:
+        try:
+            os.sched_setscheduler(0, IDLE_POLICY, os.sched_param(0))  # 0: this thread, not the process
+        except OSError as exc:  # the renditions are still made, at the process's nice
+            _idle_refused.append(exc)
+            log.warning("SCHED_IDLE refused for the media worker's image threads (%s): they keep its nice", exc)
     return fn(*args, **kwargs)
 
 

@@ -117,3 +117,27 @@ def test_only_the_worker_puts_its_image_work_at_idle_priority(monkeypatch, backg
 def test_the_worker_and_the_service_declare_their_media_app_as_such():
     assert MediaWorker.app.background is True
     assert MediaService.app.background is False
+
+
+def test_a_system_that_refuses_the_idle_policy_still_gets_its_renditions(monkeypatch, caplog):
+    """A sandbox may refuse sched_setscheduler: the image work runs anyway, at the process's nice,
+    and the refusal is logged once, not asked again for every photo."""
+    import media.dependencies as deps
+
+    asked = []
+
+    def refuse(pid, policy, param):
+        asked.append(policy)
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(deps, "IDLE_POLICY", 5)
+    monkeypatch.setattr(deps, "_idle_refused", [])
+    monkeypatch.setattr(deps.os, "sched_getscheduler", lambda pid: 0)
+    monkeypatch.setattr(deps.os, "sched_setscheduler", refuse)
+    with caplog.at_level("WARNING", logger="media"):
+        assert deps._as_idle(lambda x: x + 1, (1,), {}) == 2
+        assert deps._as_idle(lambda x: x + 1, (2,), {}) == 3
+    assert asked == [5]
+    assert [r.getMessage() for r in caplog.records if "SCHED_IDLE" in r.getMessage()] == [
+        "SCHED_IDLE refused for the media worker's image threads ([Errno 1] Operation not permitted): they keep its nice"
+    ]
