@@ -199,43 +199,11 @@ def timed(fn, items, workers):
 
 
 def main():
-    s3_port, media_port, gateway_port = free_port(), free_port(), free_port()
-    bucket = "bench-media"
-    env = base_env(
-        MEDIA_STORAGE="s3",
-        MEDIA_S3_ENDPOINT=f"127.0.0.1:{s3_port}",
-        MEDIA_S3_ACCESS_KEY="bench",
-        MEDIA_S3_SECRET_KEY="bench-secret",
-        MEDIA_S3_BUCKET=bucket,
-        MEDIA_HTTP_ADDRESS=f"127.0.0.1:{media_port}",
-        MEDIA_HTTP_URL=f"http://127.0.0.1:{media_port}",
-        MEDIA_TMP_DIR=tempfile.gettempdir(),
-    )
     say("Scenario 2 — media: fresh databases, S3 server, media service, gateway")
-    prepare_databases(env, ("accounts", "media"))
     with Processes() as procs:
-        moto = procs.start(
-            sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", s3_port, env=env, stdout=subprocess.DEVNULL
-        )
-        _wait_port(s3_port)
-        procs.start(BIN / "platform", "run", "accounts", env=env)
-        media = procs.start(BIN / "platform", "run", "media", env=env)  # the upload's request path
-        worker = procs.start(BIN / "platform", "run", "media", "worker", env=env)  # renditions, a process of its own
-        relay = procs.start(BIN / "platform", "relay", "media", env=env)  # media.asset_stored → the media worker
-        gateway = procs.start(
-            BIN / "gunicorn", *GUNICORN, "-b", f"127.0.0.1:{gateway_port}", "gateway.wsgi:app", env=env
-        )
-        wait_http(f"http://127.0.0.1:{gateway_port}/healthz")
-        _wait_port(media_port)
-        token = login(f"http://127.0.0.1:{gateway_port}", "hanoi.contributor", "Bench-demo-2026!")["access_token"]
-
-        from minio import Minio
-
-        raw = Minio(
-            f"127.0.0.1:{s3_port}", access_key="bench", secret_key="bench-secret", secure=False, region="us-east-1"
-        )
-        if not raw.bucket_exists("bench-raw"):
-            raw.make_bucket("bench-raw")
+        platform = start_platform(procs)
+        moto, media, worker, relay, gateway = (platform[k] for k in ("moto", "media", "worker", "relay", "gateway"))
+        gateway_port, token, raw = platform["gateway_port"], platform["token"], platform["raw"]
 
         results = {}
         for workers in (1, 4):
@@ -289,6 +257,57 @@ def main():
             f"at {memory['mb_s']:.0f} MB/s"
         )
         write_results("media", {"photos": results, "renditions_ready": ready, "video_memory": memory})
+
+
+def start_platform(procs, *, worker=True):
+    """The scenario's processes, started in ``procs`` on fresh databases and free ports: moto's S3
+    server, accounts, the media service (with its worker and relay unless ``worker=False``) and
+    the gateway, the way production runs them. A dict of the processes (``moto``, ``media``,
+    ``worker``, ``relay``, ``gateway``; None for those not started), the ports, the demo
+    contributor's ``token``, and ``raw``: a ``minio`` client of the same S3 server with the bucket
+    ``bench-raw`` (the baseline's)."""
+    s3_port, media_port, gateway_port = free_port(), free_port(), free_port()
+    env = base_env(
+        MEDIA_STORAGE="s3",
+        MEDIA_S3_ENDPOINT=f"127.0.0.1:{s3_port}",
+        MEDIA_S3_ACCESS_KEY="bench",
+        MEDIA_S3_SECRET_KEY="bench-secret",
+        MEDIA_S3_BUCKET="bench-media",
+        MEDIA_HTTP_ADDRESS=f"127.0.0.1:{media_port}",
+        MEDIA_HTTP_URL=f"http://127.0.0.1:{media_port}",
+        MEDIA_TMP_DIR=tempfile.gettempdir(),
+    )
+    prepare_databases(env, ("accounts", "media"))
+    moto = procs.start(
+        sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", s3_port, env=env, stdout=subprocess.DEVNULL
+    )
+    _wait_port(s3_port)
+    procs.start(BIN / "platform", "run", "accounts", env=env)
+    media = procs.start(BIN / "platform", "run", "media", env=env)  # the upload's request path
+    found = {"moto": moto, "media": media, "worker": None, "relay": None}
+    if worker:
+        found["worker"] = procs.start(BIN / "platform", "run", "media", "worker", env=env)  # renditions
+        found["relay"] = procs.start(BIN / "platform", "relay", "media", env=env)  # media.asset_stored → worker
+    found["gateway"] = procs.start(
+        BIN / "gunicorn", *GUNICORN, "-b", f"127.0.0.1:{gateway_port}", "gateway.wsgi:app", env=env
+    )
+    wait_http(f"http://127.0.0.1:{gateway_port}/healthz")
+    _wait_port(media_port)
+    token = login(f"http://127.0.0.1:{gateway_port}", "hanoi.contributor", "Bench-demo-2026!")["access_token"]
+
+    from minio import Minio
+
+    raw = Minio(f"127.0.0.1:{s3_port}", access_key="bench", secret_key="bench-secret", secure=False, region="us-east-1")
+    if not raw.bucket_exists("bench-raw"):
+        raw.make_bucket("bench-raw")
+    return {
+        **found,
+        "s3_port": s3_port,
+        "media_port": media_port,
+        "gateway_port": gateway_port,
+        "token": token,
+        "raw": raw,
+    }
 
 
 def procs_of(gateway, media, worker, relay, moto):

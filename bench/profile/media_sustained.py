@@ -25,9 +25,7 @@ phases of one run, not runs of different days.
 import io
 import os
 import signal
-import subprocess
 import sys
-import tempfile
 import uuid
 from pathlib import Path
 
@@ -35,7 +33,7 @@ BENCH = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BENCH))
 
 import media_bench as scenario  # noqa: E402
-from common import BIN, GUNICORN, Processes, base_env, free_port, login, prepare_databases, say, wait_http  # noqa: E402
+from common import Processes, say  # noqa: E402
 
 PHOTOS = int(os.environ.get("PHOTOS", "120"))
 PASSES = int(os.environ.get("PASSES", "2"))
@@ -73,43 +71,16 @@ def phase(name, fn, batch, clients, groups, worker=None):
 
 
 def main():
-    s3_port, media_port, gateway_port = free_port(), free_port(), free_port()
-    env = base_env(
-        MEDIA_STORAGE="s3",
-        MEDIA_S3_ENDPOINT=f"127.0.0.1:{s3_port}",
-        MEDIA_S3_ACCESS_KEY="bench",
-        MEDIA_S3_SECRET_KEY="bench-secret",
-        MEDIA_S3_BUCKET="bench-media",
-        MEDIA_HTTP_ADDRESS=f"127.0.0.1:{media_port}",
-        MEDIA_HTTP_URL=f"http://127.0.0.1:{media_port}",
-        MEDIA_TMP_DIR=tempfile.gettempdir(),
-    )
     say(f"media, sustained: {PHOTOS} photos a phase, {PASSES} pass(es)")
-    prepare_databases(env, ("accounts", "media"))
     with Processes() as procs:
-        moto = procs.start(
-            sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", s3_port, env=env, stdout=subprocess.DEVNULL
+        platform = scenario.start_platform(procs)
+        worker, gateway_port, token, raw = (
+            platform["worker"],
+            platform["gateway_port"],
+            platform["token"],
+            platform["raw"],
         )
-        scenario._wait_port(s3_port)
-        procs.start(BIN / "platform", "run", "accounts", env=env)
-        media = procs.start(BIN / "platform", "run", "media", env=env)
-        worker = procs.start(BIN / "platform", "run", "media", "worker", env=env)
-        relay = procs.start(BIN / "platform", "relay", "media", env=env)
-        gateway = procs.start(
-            BIN / "gunicorn", *GUNICORN, "-b", f"127.0.0.1:{gateway_port}", "gateway.wsgi:app", env=env
-        )
-        wait_http(f"http://127.0.0.1:{gateway_port}/healthz")
-        scenario._wait_port(media_port)
-        token = login(f"http://127.0.0.1:{gateway_port}", "hanoi.contributor", "Bench-demo-2026!")["access_token"]
-
-        from minio import Minio
-
-        raw = Minio(
-            f"127.0.0.1:{s3_port}", access_key="bench", secret_key="bench-secret", secure=False, region="us-east-1"
-        )
-        if not raw.bucket_exists("bench-raw"):
-            raw.make_bucket("bench-raw")
-        groups = scenario.procs_of(gateway, media, worker, relay, moto)
+        groups = scenario.procs_of(*(platform[k] for k in ("gateway", "media", "worker", "relay", "moto")))
         answered = []
 
         def put(data):

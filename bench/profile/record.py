@@ -470,44 +470,15 @@ def intake_path():
 
 
 def media_path():
-    from media_bench import _wait_port, multipart_upload, photos
+    from media_bench import multipart_upload, photos, start_platform
 
-    s3_port, media_port, gateway_port = free_port(), free_port(), free_port()
-    env = base_env(
-        MEDIA_STORAGE="s3",
-        MEDIA_S3_ENDPOINT=f"127.0.0.1:{s3_port}",
-        MEDIA_S3_ACCESS_KEY="bench",
-        MEDIA_S3_SECRET_KEY="bench-secret",
-        MEDIA_S3_BUCKET="bench-media",
-        MEDIA_HTTP_ADDRESS=f"127.0.0.1:{media_port}",
-        MEDIA_HTTP_URL=f"http://127.0.0.1:{media_port}",
-        MEDIA_TMP_DIR=tempfile.gettempdir(),
-    )
-    say("media: fresh databases, S3 server (moto), media service, gateway")
-    prepare_databases(env, ("accounts", "media"))
+    say("media: fresh databases, S3 server (moto), media service, gateway (no media worker)")
     with Processes() as procs:
-        moto = procs.start(
-            sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", s3_port, env=env, stdout=subprocess.DEVNULL
-        )
-        _wait_port(s3_port)
-        procs.start(BIN / "platform", "run", "accounts", env=env)
-        media = procs.start(BIN / "platform", "run", "media", env=env)
-        gateway = procs.start(
-            BIN / "gunicorn", *GUNICORN, "-b", f"127.0.0.1:{gateway_port}", "gateway.wsgi:app", env=env
-        )
-        wait_http(f"http://127.0.0.1:{gateway_port}/healthz")
-        _wait_port(media_port)
-        token = login(f"http://127.0.0.1:{gateway_port}", "hanoi.contributor", "Bench-demo-2026!")["access_token"]
+        platform = start_platform(procs, worker=False)
+        moto, media, gateway = platform["moto"], platform["media"], platform["gateway"]
+        gateway_port, token, raw = platform["gateway_port"], platform["token"], platform["raw"]
         batch = photos(int(os.environ.get("BENCH_PHOTOS", "24")))
         multipart_upload("127.0.0.1", gateway_port, token, "anh.jpg", "image/jpeg", [batch[0]], len(batch[0]))
-
-        from minio import Minio
-
-        raw = Minio(
-            f"127.0.0.1:{s3_port}", access_key="bench", secret_key="bench-secret", secure=False, region="us-east-1"
-        )
-        if not raw.bucket_exists("bench-raw"):
-            raw.make_bucket("bench-raw")
         started = time.perf_counter()
         for data in batch[1:]:
             raw.put_object("bench-raw", f"raw/{uuid.uuid4()}", io.BytesIO(data), len(data))
