@@ -14,7 +14,7 @@ phases of ``PHOTOS`` fresh 1 MB photos each, one after the other:
 * ``worker held``: the same with the media worker stopped (``SIGSTOP``) for the phase and let go
   after it — the upload's request path alone, its renditions made afterwards.
 
-Each phase prints MB/s, how busy the machine was (of 200 % on two cores, from ``/proc/stat``)
+Each phase prints MB/s, how busy the machine was (100 % a core: of 200 % here, from ``/proc/stat``)
 and the CPU each process spent per photo during the phase (a worker's backlog finished after it
 is not counted: this is how the processes shared the machine, not what a photo costs; the
 scenario's figure has that). Settings of the processes come from the environment
@@ -59,7 +59,7 @@ def phase(name, fn, batch, clients, groups, worker=None):
     finally:
         if worker is not None:
             worker.send_signal(signal.SIGCONT)
-    busy = 200 * (1 - (idle_after - idle) / max(ticks_after - ticks, 1))
+    busy = 100 * (os.cpu_count() or 1) * (1 - (idle_after - idle) / max(ticks_after - ticks, 1))
     megabytes = sum(len(p) for p in batch) / 1e6
     cpu = ", ".join(f"{group} {(after[group] - before[group]) / len(batch):.1f}" for group in groups)
     print(
