@@ -202,16 +202,13 @@ def main():
     say("Scenario 2 — media: fresh databases, S3 server, media service, gateway")
     with Processes() as procs:
         platform = start_platform(procs)
-        moto, media, worker, relay, gateway = (platform[k] for k in ("moto", "media", "worker", "relay", "gateway"))
-        gateway_port, token, raw = platform["gateway_port"], platform["token"], platform["raw"]
+        gateway, gateway_port, token, raw = (platform[k] for k in ("gateway", "gateway_port", "token", "raw"))
 
         results = {}
         for workers in (1, 4):
             rounds = []
             for _ in range(ROUNDS):
-                rounds.append(
-                    photo_round(raw, gateway_port, token, workers, procs_of(gateway, media, worker, relay, moto))
-                )
+                rounds.append(photo_round(raw, gateway_port, token, workers, procs_of(platform)))
             results[workers] = r = summary(rounds)
             print(
                 f"  {r['mean_photo_mb']:.2f} MB photos, {workers} client(s), {ROUNDS} rounds: platform "
@@ -310,14 +307,14 @@ def start_platform(procs, *, worker=True):
     }
 
 
-def procs_of(gateway, media, worker, relay, moto):
-    """The processes whose CPU a photo costs, by group."""
+def procs_of(platform):
+    """The processes whose CPU a photo costs, by group (``platform``: what ``start_platform`` started)."""
     return {
-        "gateway": gunicorn_pids(gateway.pid),
-        "media": [media.pid],
-        "media worker": [worker.pid],
-        "relay": [relay.pid],
-        "s3 server": [moto.pid],
+        "gateway": gunicorn_pids(platform["gateway"].pid),
+        "media": [platform["media"].pid],
+        "media worker": [platform["worker"].pid],
+        "relay": [platform["relay"].pid],
+        "s3 server": [platform["moto"].pid],
     }
 
 

@@ -74,13 +74,8 @@ def main():
     say(f"media, sustained: {PHOTOS} photos a phase, {PASSES} pass(es)")
     with Processes() as procs:
         platform = scenario.start_platform(procs)
-        worker, gateway_port, token, raw = (
-            platform["worker"],
-            platform["gateway_port"],
-            platform["token"],
-            platform["raw"],
-        )
-        groups = scenario.procs_of(*(platform[k] for k in ("gateway", "media", "worker", "relay", "moto")))
+        worker, gateway_port, token, raw = (platform[k] for k in ("worker", "gateway_port", "token", "raw"))
+        groups = scenario.procs_of(platform)
         answered = []
 
         def put(data):
