@@ -33,12 +33,18 @@ def test_platform_run_media_worker_runs_the_worker_on_medias_config_and_queue():
     assert names == ["evt-media-media.asset_stored--media_worker.handle_asset_stored"]
 
 
-def test_the_worker_lowers_its_own_cpu_priority_once_at_start():
-    """MEDIA_WORKER_NICE is an absolute nice value (in a child process: not this test run's)."""
+def _child(code):
+    """What ``code`` prints, as words, run in a child process (the test run keeps its own priority
+    and its threads their policy)."""
     import subprocess
     import sys
 
-    code = (
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+
+
+def test_the_worker_lowers_its_own_cpu_priority_once_at_start():
+    """MEDIA_WORKER_NICE is an absolute nice value (in a child process: not this test run's)."""
+    out = _child(
         "import os\n"
         "from types import SimpleNamespace\n"
         "from media.dependencies import BackgroundPriority\n"
@@ -47,16 +53,7 @@ def test_the_worker_lowers_its_own_cpu_priority_once_at_start():
         "p.setup(); p.setup()\n"
         "print(os.getpriority(os.PRIO_PROCESS, 0))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert int(out) == max(7, os.getpriority(os.PRIO_PROCESS, 0))
-
-
-def _child(code):
-    """What ``code`` prints, run in a child process (the test run's own threads keep their policy)."""
-    import subprocess
-    import sys
-
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == [str(max(7, os.getpriority(os.PRIO_PROCESS, 0)))]
 
 
 @pytest.mark.skipif(not hasattr(os, "SCHED_IDLE"), reason="SCHED_IDLE is Linux's")
