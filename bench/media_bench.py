@@ -18,15 +18,20 @@
   20 ms) while a 500 MB video is uploaded, against its idle RSS just before.
 
 Each figure is the median of ``BENCH_PHOTO_ROUNDS`` (5) rounds, each a raw batch then the same number
-of uploads right after it.
+of uploads right after it. Each round then uploads one more batch with the media worker held
+(``SIGSTOP`` for the batch, its renditions made afterwards): the request path alone against the same
+round's raw put. It is shown beside the figure, not instead of it: the gap between the two is what
+making the renditions on the same two cores costs the uploads (stop 36's note).
 
 The S3 server is moto's standalone server on loopback (what the tests use).
 """
 
+import contextlib
 import http.client
 import io
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -208,13 +213,16 @@ def main():
         for workers in (1, 4):
             rounds = []
             for _ in range(ROUNDS):
-                rounds.append(photo_round(raw, gateway_port, token, workers, procs_of(platform)))
+                rounds.append(
+                    photo_round(raw, gateway_port, token, workers, procs_of(platform), worker=platform["worker"])
+                )
             results[workers] = r = summary(rounds)
             print(
                 f"  {r['mean_photo_mb']:.2f} MB photos, {workers} client(s), {ROUNDS} rounds: platform "
                 f"{r['platform_mb_s']:6.2f} MB/s, raw minio put {r['baseline_mb_s']:6.2f} MB/s, ratio {r['ratio']:.2f} "
                 f"(rounds {', '.join(f'{x:.2f}' for x in r['round_ratios'])}); "
-                f"last renditions {r['renditions_done_after_last_201_s']:.2f} s after the last 201",
+                f"last renditions {r['renditions_done_after_last_201_s']:.2f} s after the last 201; "
+                f"worker held: ratio {r['held_ratio']:.2f} (rounds {', '.join(f'{x:.2f}' for x in r['held_ratios'])})",
                 flush=True,
             )
 
@@ -234,6 +242,12 @@ def main():
                 f"through the gateway vs {r['baseline_mb_s']:.2f} MB/s raw put → ratio {r['ratio']:.2f} "
                 f"(median of {len(r['round_ratios'])} rounds: {', '.join(f'{x:.2f}' for x in r['round_ratios'])}; "
                 f"target ≥ 0.3); last renditions ready {r['renditions_done_after_last_201_s']:.2f} s after the last 201"
+            )
+            print(
+                f"    the request path alone, media worker held for the batch: {r['held_mb_s']:.2f} MB/s → ratio "
+                f"{r['held_ratio']:.2f} to the same rounds' raw put (median of "
+                f"{', '.join(f'{x:.2f}' for x in r['held_ratios'])}); renditions cost the uploads "
+                f"{1 - r['ratio'] / r['held_ratio']:.0%} here"
             )
         for workers, r in results.items():
             c, raw_cpu = r["cpu_ms_per_photo"], r["raw_put_s3_server_cpu_ms"]
@@ -318,9 +332,24 @@ def procs_of(platform):
     }
 
 
-def photo_round(raw, gateway_port, token, workers, groups):
+@contextlib.contextmanager
+def held(process):
+    """``process`` stopped (``SIGSTOP``) inside the block and let go after it, whatever happens."""
+    if process is None:
+        yield
+        return
+    process.send_signal(signal.SIGSTOP)
+    try:
+        yield
+    finally:
+        process.send_signal(signal.SIGCONT)
+
+
+def photo_round(raw, gateway_port, token, workers, groups, *, worker=None):
     """One round: fresh photos put raw, then the same number uploaded through the gateway, right
-    after each other (so both see the same machine), then the worker's backlog waited for."""
+    after each other (so both see the same machine), then the worker's backlog waited for. With
+    ``worker`` (the media worker's process), one more batch of fresh photos is uploaded while it is
+    held, and its renditions waited for after it is let go."""
     batch = photos(PHOTOS)
     megabytes = sum(len(p) for p in batch) / 1e6
     answered = []
@@ -346,9 +375,19 @@ def photo_round(raw, gateway_port, token, workers, groups):
     reads = {name: cpu_ms(pids) - after[name] for name, pids in groups.items()}
     cpu = {n: (after[n] - before[n] - reads[n]) / (len(batch) - 1) for n in groups}
     mb = megabytes * (len(batch) - 1) / len(batch)
+    held_mb = held_s = None
+    if worker is not None:
+        alone, first = photos(PHOTOS - 1), len(answered)
+        with held(worker):
+            held_s = timed(post, alone, workers)
+        for a in answered[first:]:
+            wait_ready("127.0.0.1", gateway_port, token, a["id"])
+        held_mb = sum(len(p) for p in alone) / 1e6
     return {
         "platform_s": platform,
         "baseline_s": baseline,
+        "held_s": held_s,
+        "held_mb": held_mb,
         "mb": mb,
         "photos": len(batch) - 1,
         "backlog_s": backlog,
@@ -366,7 +405,18 @@ def summary(rounds):
     mid = rounds[median]
     n = sum(r["photos"] for r in rounds)
     cpu = {name: sum(r["cpu"][name] * r["photos"] for r in rounds) / n for name in mid["cpu"]}
+    out = {}
+    if all(r["held_s"] for r in rounds):
+        # The held batch against its own round's raw put, as MB/s (its photos are others of the same size).
+        held = [(r["held_mb"] / r["held_s"]) / (r["mb"] / r["baseline_s"]) for r in rounds]
+        mid_held = sorted(range(len(rounds)), key=held.__getitem__)[len(rounds) // 2]
+        out = {
+            "held_ratio": held[mid_held],
+            "held_ratios": held,
+            "held_mb_s": rounds[mid_held]["held_mb"] / rounds[mid_held]["held_s"],
+        }
     return {
+        **out,
         "platform_mb_s": mid["mb"] / mid["platform_s"],
         "baseline_mb_s": mid["mb"] / mid["baseline_s"],
         "ratio": ratios[median],

@@ -24,7 +24,6 @@ phases of one run, not runs of different days.
 
 import io
 import os
-import signal
 import sys
 import uuid
 from pathlib import Path
@@ -48,17 +47,12 @@ def machine_ticks():
 
 def phase(name, fn, batch, clients, groups, worker=None):
     """Run ``fn`` over ``batch`` with ``clients`` at once; print its rate, the machine's load, CPU per photo."""
-    if worker is not None:
-        worker.send_signal(signal.SIGSTOP)
-    try:
+    with scenario.held(worker):
         before = {group: scenario.cpu_ms(pids) for group, pids in groups.items()}
         ticks, idle = machine_ticks()
         seconds = scenario.timed(fn, batch, clients)
         ticks_after, idle_after = machine_ticks()
         after = {group: scenario.cpu_ms(pids) for group, pids in groups.items()}
-    finally:
-        if worker is not None:
-            worker.send_signal(signal.SIGCONT)
     busy = 100 * (os.cpu_count() or 1) * (1 - (idle_after - idle) / max(ticks_after - ticks, 1))
     megabytes = sum(len(p) for p in batch) / 1e6
     cpu = ", ".join(f"{group} {(after[group] - before[group]) / len(batch):.1f}" for group in groups)
