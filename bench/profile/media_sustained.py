@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/profile/media_sustained.py            # 120 photos a phase, two passes
     PHOTOS=200 PASSES=1 MEDIA_WORKER_IDLE_IMAGES=false .venv/bin/python bench/profile/media_sustained.py
+    NEIGHBOUR=1 .venv/bin/python bench/profile/media_sustained.py  # and a fourth phase (below)
 
 ``make bench`` (scenario 2) times rounds of 23 photos, about a second each: right for a figure
 beside its baseline, too short to see how the processes share the machine. This script starts
@@ -12,7 +13,12 @@ phases of ``PHOTOS`` fresh 1 MB photos each, one after the other:
 * ``uploads``: the photos through the gateway, the media relay and worker running as in
   production (the renditions are made meanwhile);
 * ``worker held``: the same with the media worker stopped (``SIGSTOP``) for the phase and let go
-  after it — the upload's request path alone, its renditions made afterwards.
+  after it — the upload's request path alone, its renditions made afterwards;
+* ``held + idle`` (with ``NEIGHBOUR=1``): the worker held again, while another process makes the
+  same renditions (``media.imaging.renditions`` of a bench photo, over and over) under
+  ``SCHED_IDLE``. It tells whether what the renditions cost the uploads comes from the worker or
+  from any idle-priority image work on this machine: the worker makes its renditions at that
+  priority too.
 
 Each phase prints MB/s, how busy the machine was (100 % a core: of 200 % here, from ``/proc/stat``)
 and the CPU each process spent per photo during the phase (a worker's backlog finished after it
@@ -22,8 +28,10 @@ scenario's figure has that). Settings of the processes come from the environment
 phases of one run, not runs of different days.
 """
 
+import contextlib
 import io
 import os
+import subprocess
 import sys
 import uuid
 from pathlib import Path
@@ -36,6 +44,33 @@ from common import Processes, say  # noqa: E402
 
 PHOTOS = int(os.environ.get("PHOTOS", "120"))
 PASSES = int(os.environ.get("PASSES", "2"))
+NEIGHBOUR = os.environ.get("NEIGHBOUR", "") not in ("", "0")
+# The media worker's image work, alone, at idle priority, for as long as it runs.
+IDLE_RENDITIONS = """
+import os, sys
+sys.path.insert(0, sys.argv[1])
+from media import imaging
+from media_bench import photos
+os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+photo = photos(1)[0]
+names = [n for n, _ in imaging.RENDITIONS if n not in imaging.reuses_original(980, 980)]  # what the worker makes
+while True:
+    imaging.renditions(photo, "jpeg", names, max_pixels=60_000_000)
+"""
+
+
+@contextlib.contextmanager
+def idle_neighbour(wanted):
+    """Inside the block, a process making renditions under ``SCHED_IDLE`` (when ``wanted``)."""
+    if not wanted:
+        yield
+        return
+    neighbour = subprocess.Popen([sys.executable, "-c", IDLE_RENDITIONS, str(BENCH)])
+    try:
+        yield
+    finally:
+        neighbour.kill()
+        neighbour.wait()
 
 
 def machine_ticks():
@@ -45,9 +80,9 @@ def machine_ticks():
     return sum(values), values[3] + values[4]
 
 
-def phase(name, fn, batch, clients, groups, worker=None):
+def phase(name, fn, batch, clients, groups, worker=None, neighbour=False):
     """Run ``fn`` over ``batch`` with ``clients`` at once; print its rate, the machine's load, CPU per photo."""
-    with scenario.held(worker):
+    with scenario.held(worker), idle_neighbour(neighbour):
         before = {group: scenario.cpu_ms(pids) for group, pids in groups.items()}
         ticks, idle = machine_ticks()
         seconds = scenario.timed(fn, batch, clients)
@@ -91,12 +126,20 @@ def main():
         for _ in range(PASSES):
             for clients in (1, 4):
                 rates = {}
-                for name, fn, held in (("raw", put, None), ("uploads", post, None), ("worker held", post, worker)):
-                    rates[name] = phase(name, fn, scenario.photos(PHOTOS), clients, groups, held)
+                phases = [
+                    ("raw", put, None, False),
+                    ("uploads", post, None, False),
+                    ("worker held", post, worker, False),
+                ]
+                if NEIGHBOUR:
+                    phases.append(("held + idle", post, worker, True))
+                for name, fn, held, neighbour in phases:
+                    rates[name] = phase(name, fn, scenario.photos(PHOTOS), clients, groups, held, neighbour)
                     settle()
                 print(
-                    f"  {clients} client(s): uploads ÷ raw {rates['uploads'] / rates['raw']:.2f}, "
-                    f"with the worker held {rates['worker held'] / rates['raw']:.2f}",
+                    f"  {clients} client(s): uploads ÷ raw {rates['uploads'] / rates['raw']:.2f}, with the worker held "
+                    f"{rates['worker held'] / rates['raw']:.2f}"
+                    + (f", held beside idle renditions {rates['held + idle'] / rates['raw']:.2f}" if NEIGHBOUR else ""),
                     flush=True,
                 )
 
