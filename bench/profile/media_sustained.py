@@ -54,6 +54,7 @@ from media_bench import photos
 os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
 photo = photos(1)[0]
 names = [n for n, _ in imaging.RENDITIONS if n not in imaging.reuses_original(980, 980)]  # what the worker makes
+print("ready", flush=True)
 while True:
     imaging.renditions(photo, "jpeg", names, max_pixels=60_000_000)
 """
@@ -65,8 +66,9 @@ def idle_neighbour(wanted):
     if not wanted:
         yield
         return
-    neighbour = subprocess.Popen([sys.executable, "-c", IDLE_RENDITIONS, str(BENCH)])
+    neighbour = subprocess.Popen([sys.executable, "-c", IDLE_RENDITIONS, str(BENCH)], stdout=subprocess.PIPE)
     try:
+        neighbour.stdout.readline()  # started and making renditions before the phase starts
         yield
     finally:
         neighbour.kill()
