@@ -7,7 +7,7 @@
 ``make bench`` (scenario 2) times rounds of 23 photos, about a second each: right for a figure
 beside its baseline, too short to see how the processes share the machine. This script starts
 the same processes the same way (bench/media_bench.py) and, for 1 and for 4 clients, runs three
-phases of ``PHOTOS`` fresh 1 MB photos each, one after the other:
+phases (four with ``NEIGHBOUR=1``) of ``PHOTOS`` fresh 1 MB photos each, one after the other:
 
 * ``raw``: ``put_object`` of the photos to the same S3 server (the scenario's baseline);
 * ``uploads``: the photos through the gateway, the media relay and worker running as in
@@ -47,13 +47,15 @@ PASSES = int(os.environ.get("PASSES", "2"))
 NEIGHBOUR = os.environ.get("NEIGHBOUR", "") not in ("", "0")
 # The media worker's image work, alone, at idle priority, for as long as it runs.
 IDLE_RENDITIONS = """
-import os, sys
+import io, os, sys
 sys.path.insert(0, sys.argv[1])
+from PIL import Image
 from media import imaging
 from media_bench import photos
 os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
 photo = photos(1)[0]
-names = [n for n, _ in imaging.RENDITIONS if n not in imaging.reuses_original(980, 980)]  # what the worker makes
+size = Image.open(io.BytesIO(photo)).size
+names = [n for n, _ in imaging.RENDITIONS if n not in imaging.reuses_original(*size)]  # what the worker makes
 print("ready", flush=True)
 while True:
     imaging.renditions(photo, "jpeg", names, max_pixels=60_000_000)
@@ -68,7 +70,9 @@ def idle_neighbour(wanted):
         return
     neighbour = subprocess.Popen([sys.executable, "-c", IDLE_RENDITIONS, str(BENCH)], stdout=subprocess.PIPE)
     try:
-        neighbour.stdout.readline()  # started and making renditions before the phase starts
+        # Started and making renditions before the phase starts; a neighbour that died is no phase.
+        if neighbour.stdout.readline().strip() != b"ready":
+            raise RuntimeError("the idle neighbour did not start (its error is above)")
         yield
     finally:
         neighbour.kill()
